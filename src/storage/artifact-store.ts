@@ -1,0 +1,28 @@
+import type { Readable } from 'node:stream';
+
+export interface WrittenArtifact {
+  sizeBytes: number;
+  /** Hex sha256 of the bytes written. */
+  sha256: string;
+}
+
+/**
+ * Where dataset files and model artifacts live. Keys are slash-separated relative names
+ * (`datasets/<project>/<id>.csv`); implementations refuse keys that could escape their root.
+ * The local directory store is the default; an S3-compatible store can implement the same.
+ */
+export interface ArtifactStore {
+  /** Writes atomically: the key becomes visible only once every byte is stored. */
+  write(key: string, source: Readable | Uint8Array): Promise<WrittenArtifact>;
+  read(key: string): Promise<Buffer>;
+  createReadStream(key: string): Readable;
+  exists(key: string): Promise<boolean>;
+  /** Removes one object; a missing key is not an error. */
+  delete(key: string): Promise<void>;
+  /** Removes every object under `prefix` (a "folder"). */
+  deletePrefix(prefix: string): Promise<void>;
+  /** Keys under `prefix`, recursively. */
+  list(prefix: string): Promise<string[]>;
+  /** Throws when the store cannot be written (readiness probe). */
+  check(): Promise<void>;
+}

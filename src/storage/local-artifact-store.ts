@@ -1,0 +1,98 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { access, mkdir, readFile, readdir, rename, rm, unlink, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ArtifactStore, WrittenArtifact } from './artifact-store.ts';
+
+const SAFE_KEY = /^[A-Za-z0-9_-][A-Za-z0-9._-]*(\/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$/;
+
+/** An artifact store in a local directory (`ARTIFACT_DIR`). */
+export class LocalArtifactStore implements ArtifactStore {
+  readonly root: string;
+
+  constructor(root: string) {
+    this.root = path.resolve(root);
+  }
+
+  /** Maps a key to a path, refusing anything that could leave the root (`..`, absolute paths). */
+  private resolve(key: string): string {
+    if (!SAFE_KEY.test(key) || key.split('/').some((part) => part === '..' || part === '.')) {
+      throw new Error(`Refusing unsafe artifact key '${key}'`);
+    }
+    return path.join(this.root, key);
+  }
+
+  async write(key: string, source: Readable | Uint8Array): Promise<WrittenArtifact> {
+    const target = this.resolve(key);
+    await mkdir(path.dirname(target), { recursive: true });
+    const temporary = `${target}.${randomUUID()}.partial`;
+    const hash = createHash('sha256');
+    let sizeBytes = 0;
+    const measure = new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        hash.update(chunk);
+        sizeBytes += chunk.length;
+        callback(null, chunk);
+      },
+    });
+    const input = source instanceof Readable ? source : Readable.from([Buffer.from(source)]);
+    try {
+      await pipeline(input, measure, createWriteStream(temporary));
+      await rename(temporary, target);
+    } catch (error) {
+      await rm(temporary, { force: true });
+      throw error;
+    }
+    return { sizeBytes, sha256: hash.digest('hex') };
+  }
+
+  read(key: string): Promise<Buffer> {
+    return readFile(this.resolve(key));
+  }
+
+  createReadStream(key: string): Readable {
+    return createReadStream(this.resolve(key));
+  }
+
+  async exists(key: string): Promise<boolean> {
+    try {
+      await access(this.resolve(key));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    await unlink(this.resolve(key)).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error;
+    });
+  }
+
+  async deletePrefix(prefix: string): Promise<void> {
+    await rm(this.resolve(prefix.replace(/\/+$/, '')), { recursive: true, force: true });
+  }
+
+  async list(prefix: string): Promise<string[]> {
+    const base = this.resolve(prefix.replace(/\/+$/, ''));
+    try {
+      const entries = await readdir(base, { recursive: true, withFileTypes: true });
+      return entries
+        .filter((entry) => entry.isFile() && !entry.name.endsWith('.partial'))
+        .map((entry) => path.relative(this.root, path.join(entry.parentPath, entry.name)).split(path.sep).join('/'))
+        .sort();
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw error;
+    }
+  }
+
+  async check(): Promise<void> {
+    await mkdir(this.root, { recursive: true });
+    const probe = path.join(this.root, `.readyz-${randomUUID()}`);
+    await writeFile(probe, 'ok');
+    await unlink(probe);
+  }
+}
