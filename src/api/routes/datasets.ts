@@ -1,0 +1,101 @@
+import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import type { FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { deleteDataset, getDataset, recordDatasetVersion } from '../../datasets/dataset-catalog.ts';
+import { datasetFormatFromContentType, datasetFormatFromFilename } from '../../datasets/formats.ts';
+import { ingestDataset } from '../../datasets/ingest.ts';
+import type { Deps } from '../../deps.ts';
+import { ValidationError } from '../../errors.ts';
+import { projectOf } from '../plugins/auth.ts';
+import { errorResponses, idParams, pageArgs, pageOf, pageQuery, toPage } from '../schemas/common.ts';
+import { datasetName, datasetSchema, toDataset, uploadQuery } from '../schemas/datasets.ts';
+
+type Format = 'csv' | 'ndjson';
+interface Upload {
+  source: Readable;
+  format: Format;
+}
+
+const rawTypes = ['text/csv', 'application/csv', 'application/x-ndjson', 'application/ndjson', 'application/jsonl'];
+
+export const datasetRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app, { deps }) => {
+  const { db, store, config } = deps;
+
+  // Dataset bodies are streamed to the artifact store as they arrive, never buffered:
+  // these parsers leave the body unread for the route to consume.
+  app.addContentTypeParser(rawTypes, (_request, _payload, done) => done(null));
+
+  /** Ingests one upload; on any failure nothing is left in the store or the database. */
+  async function ingest(request: FastifyRequest, projectId: string, upload: Upload, name: string) {
+    const id = randomUUID();
+    const artifactKey = `datasets/${projectId}/${id}.${upload.format}`;
+    const result = await ingestDataset({ source: upload.source, format: upload.format, store, key: artifactKey, maxBytes: config.MAX_UPLOAD_BYTES });
+    try {
+      return await recordDatasetVersion(db, { id, projectId, name, format: upload.format, artifactKey, ...result });
+    } catch (error) {
+      await store.delete(artifactKey);
+      throw error;
+    }
+  }
+
+  app.post('/v1/datasets', {
+    config: { auth: 'write' },
+    schema: {
+      tags: ['datasets'],
+      summary: 'Upload a dataset (CSV or NDJSON body, or multipart with a file part); the same name again makes its next version',
+      description: `Send the file as the body with Content-Type ${rawTypes.join(', ')}, or as multipart/form-data with a \`file\` part and a \`name\` field. The body is streamed; at most MAX_UPLOAD_BYTES.`,
+      consumes: [...rawTypes, 'multipart/form-data'],
+      querystring: uploadQuery,
+      response: { 201: datasetSchema, ...errorResponses(400, 413, 415) },
+    },
+  }, async (request, reply) => {
+    const projectId = projectOf(request);
+    let name = request.query.name;
+    let record;
+    if (request.isMultipart()) {
+      for await (const part of request.parts({ limits: { fileSize: config.MAX_UPLOAD_BYTES, files: 1, fields: 10 } })) {
+        if (part.type === 'field') {
+          if (part.fieldname === 'name' && !name) name = parseName(String(part.value));
+          continue;
+        }
+        if (record) throw new ValidationError('Send exactly one file part per upload.');
+        if (!name) throw new ValidationError('A dataset name is required: send the `name` field before the file part, or ?name=.', [{ path: 'name', message: 'is required' }]);
+        const format = datasetFormatFromFilename(part.filename, part.mimetype);
+        record = await ingest(request, projectId, { source: part.file, format }, name);
+      }
+      if (!record) throw new ValidationError('The multipart body has no file part.', [{ path: 'file', message: 'is required' }]);
+    } else {
+      const format = datasetFormatFromContentType(request.headers['content-type']);
+      if (!name) throw new ValidationError('A dataset name is required as ?name=.', [{ path: 'querystring.name', message: 'is required' }]);
+      record = await ingest(request, projectId, { source: request.raw, format }, name);
+    }
+    return reply.code(201).header('location', `/v1/datasets/${record.id}`).send(toDataset(record));
+  });
+
+  app.get('/v1/datasets', {
+    config: { auth: 'read' },
+    schema: { tags: ['datasets'], summary: 'List datasets, newest first', querystring: pageQuery.extend({ name: datasetName.optional() }), response: { 200: pageOf(datasetSchema), ...errorResponses(400) } },
+  }, async (request) => {
+    const projectId = projectOf(request);
+    const { name, ...page } = request.query;
+    const rows = await db.dataset.findMany({ where: { projectId, ...(name ? { name } : {}) }, ...pageArgs(page) });
+    return toPage(rows, page.limit, toDataset);
+  });
+
+  app.get('/v1/datasets/:id', {
+    config: { auth: 'read' },
+    schema: { tags: ['datasets'], summary: 'Get a dataset with its inferred column schema', params: idParams, response: { 200: datasetSchema, ...errorResponses(404) } },
+  }, async (request) => toDataset(await getDataset(db, projectOf(request), request.params.id)));
+
+  app.delete('/v1/datasets/:id', {
+    config: { auth: 'write' },
+    schema: { tags: ['datasets'], summary: 'Delete a dataset and its bytes (409 while a model version uses it)', params: idParams, response: { 200: datasetSchema, ...errorResponses(404, 409) } },
+  }, async (request) => toDataset(await deleteDataset(db, store, projectOf(request), request.params.id)));
+};
+
+function parseName(value: string): string {
+  const parsed = datasetName.safeParse(value);
+  if (!parsed.success) throw new ValidationError(`The dataset name is invalid: ${parsed.error.issues[0]?.message}`, [{ path: 'name', message: parsed.error.issues[0]?.message ?? 'is invalid' }]);
+  return parsed.data;
+}

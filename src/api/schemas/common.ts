@@ -1,0 +1,50 @@
+import { z } from 'zod';
+
+export const problemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    code: z.string(),
+    instance: z.string().optional(),
+    requestId: z.string().optional(),
+    issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  })
+  .loose()
+  .meta({ id: 'Problem', description: 'RFC 9457 problem details' });
+
+/** The error responses every authenticated route may give, for the OpenAPI document. */
+export function errorResponses(...statuses: number[]) {
+  return Object.fromEntries([401, 403, ...statuses].map((status) => [status, problemSchema])) as Record<number, typeof problemSchema>;
+}
+
+export const idParams = z.object({ id: z.uuid() });
+
+export const pageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  /** The `nextCursor` of the previous page. */
+  cursor: z.uuid().optional(),
+});
+
+export function pageOf<T extends z.ZodType>(item: T) {
+  return z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+}
+
+/**
+ * Cursor pagination shared by every list: newest first, cursor = id of the last item.
+ * Fetches one extra row to know whether a next page exists.
+ */
+export function pageArgs(query: { limit: number; cursor?: string }) {
+  return {
+    take: query.limit + 1,
+    ...(query.cursor ? { cursor: { id: query.cursor }, skip: 1 } : {}),
+    orderBy: [{ createdAt: 'desc' as const }, { id: 'desc' as const }],
+  };
+}
+
+export function toPage<T extends { id: string }, U>(rows: T[], limit: number, map: (row: T) => U) {
+  const hasMore = rows.length > limit;
+  const items = rows.slice(0, limit);
+  return { items: items.map(map), nextCursor: hasMore ? items[items.length - 1]!.id : null };
+}

@@ -1,0 +1,55 @@
+import { z } from 'zod';
+
+export const columnProfileSchema = z
+  .object({
+    name: z.string(),
+    type: z.enum(['number', 'integer', 'boolean', 'categorical', 'text', 'datetime']),
+    missing: z.number().int(),
+    distinct: z.number().int(),
+    distinctApproximate: z.boolean(),
+    min: z.union([z.number(), z.string()]).optional(),
+    max: z.union([z.number(), z.string()]).optional(),
+    mean: z.number().optional(),
+    std: z.number().optional(),
+    topValues: z.array(z.object({ value: z.string(), count: z.number().int() })).optional(),
+  })
+  .meta({ id: 'ColumnProfile' });
+
+export const datasetSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    version: z.number().int(),
+    format: z.string(),
+    rowCount: z.number().int(),
+    sizeBytes: z.number().int(),
+    sha256: z.string(),
+    columns: z.array(columnProfileSchema),
+    createdAt: z.iso.datetime(),
+  })
+  .meta({ id: 'Dataset' });
+
+export const datasetName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200)
+  .regex(/^[\w.-][\w .-]*$/, 'letters, digits, spaces, _ . - only');
+
+export const uploadQuery = z.object({ name: datasetName.optional().describe('Dataset name (or a `name` form field in multipart uploads)') });
+
+type DatasetRow = { id: string; name: string; version: number; format: string; rowCount: number; sizeBytes: bigint; sha256: string; columns: unknown; createdAt: Date };
+
+export function toDataset(row: DatasetRow): z.infer<typeof datasetSchema> {
+  return {
+    id: row.id,
+    name: row.name,
+    version: row.version,
+    format: row.format,
+    rowCount: row.rowCount,
+    sizeBytes: Number(row.sizeBytes),
+    sha256: row.sha256,
+    columns: row.columns as z.infer<typeof datasetSchema>['columns'],
+    createdAt: row.createdAt.toISOString(),
+  };
+}

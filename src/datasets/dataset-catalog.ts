@@ -1,0 +1,64 @@
+import type { Database } from '../db/client.ts';
+import { Prisma } from '../db/client.ts';
+import { ConflictError, NotFoundError } from '../errors.ts';
+import type { ArtifactStore } from '../storage/artifact-store.ts';
+import type { ColumnProfile } from './column-profile.ts';
+
+export interface NewDatasetVersion {
+  id: string;
+  projectId: string;
+  name: string;
+  format: string;
+  rowCount: number;
+  sizeBytes: number;
+  sha256: string;
+  columns: ColumnProfile[];
+  artifactKey: string;
+}
+
+/**
+ * Records an ingested dataset as the next version of its name. Two uploads of one name
+ * racing each other both succeed: the loser of the unique (project, name, version) key
+ * simply takes the following number.
+ */
+export async function recordDatasetVersion(db: Database, input: NewDatasetVersion) {
+  for (let attempt = 0; ; attempt++) {
+    const latest = await db.dataset.aggregate({ where: { projectId: input.projectId, name: input.name }, _max: { version: true } });
+    try {
+      return await db.dataset.create({
+        data: { ...input, version: (latest._max.version ?? 0) + 1, sizeBytes: BigInt(input.sizeBytes), columns: input.columns as unknown as Prisma.InputJsonValue },
+      });
+    } catch (error) {
+      const unique = error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
+      if (!unique || attempt >= 20) throw error;
+    }
+  }
+}
+
+export async function getDataset(db: Database, projectId: string, id: string) {
+  const dataset = await db.dataset.findFirst({ where: { id, projectId } });
+  if (!dataset) throw new NotFoundError('Dataset', id);
+  return dataset;
+}
+
+/** Deletes metadata and bytes; refused while a model version or an unfinished job uses the dataset. */
+export async function deleteDataset(db: Database, store: ArtifactStore, projectId: string, id: string) {
+  const dataset = await getDataset(db, projectId, id);
+  const [versions, activeJobs] = await Promise.all([
+    db.modelVersion.count({ where: { datasetId: id } }),
+    db.trainingJob.count({ where: { datasetId: id, status: { in: ['queued', 'running'] } } }),
+  ]);
+  if (versions > 0) throw new ConflictError('dataset_in_use', `Dataset '${id}' is the lineage of ${versions} model version(s) and cannot be deleted.`);
+  if (activeJobs > 0) throw new ConflictError('dataset_in_use', `Dataset '${id}' is used by ${activeJobs} unfinished training job(s).`);
+  try {
+    await db.dataset.delete({ where: { id } });
+  } catch (error) {
+    // A version registered between our check and the delete: the foreign key refuses it.
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2003') {
+      throw new ConflictError('dataset_in_use', `Dataset '${id}' is referenced by a model version and cannot be deleted.`);
+    }
+    throw error;
+  }
+  await store.delete(dataset.artifactKey);
+  return dataset;
+}

@@ -1,0 +1,202 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ServiceUnavailableError, ValidationError } from '../errors.ts';
+import { MicroBatcher } from './micro-batcher.ts';
+import type { BatchStats } from './micro-batcher.ts';
+
+interface Row {
+  caller: number;
+  index: number;
+}
+
+/** A model whose output names the instance it came from, so misrouted rows are visible. */
+function echoModel() {
+  const calls: Row[][] = [];
+  const run = (items: Row[]) => {
+    calls.push(items);
+    return items.map((row) => `caller ${row.caller} row ${row.index}`);
+  };
+  return { calls, run };
+}
+
+function rows(caller: number, count: number): Row[] {
+  return Array.from({ length: count }, (_, index) => ({ caller, index }));
+}
+
+/** A run that stays pending until the test lets it go, to hold the batcher busy. */
+function gate() {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return { open, opened };
+}
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('MicroBatcher', () => {
+  it('gives each of many concurrent callers exactly its own outputs, in order', async () => {
+    const model = echoModel();
+    const batcher = new MicroBatcher<Row, string>({ maxBatchSize: 8, maxWaitMs: 5, maxQueue: 1000, run: model.run });
+    const sizes = [1, 3, 2, 7, 1, 5, 4, 8, 2, 6, 1, 3];
+
+    const results = await Promise.all(sizes.map((size, caller) => batcher.submit(rows(caller, size))));
+
+    sizes.forEach((size, caller) => {
+      expect(results[caller]).toEqual(rows(caller, size).map((row) => `caller ${row.caller} row ${row.index}`));
+    });
+    expect(model.calls.length).toBeLessThan(sizes.length);
+    for (const call of model.calls) expect(call.length).toBeLessThanOrEqual(8);
+  });
+
+  it('coalesces concurrent requests into one model call', async () => {
+    const model = echoModel();
+    const batches: BatchStats[] = [];
+    const batcher = new MicroBatcher<Row, string>({ maxBatchSize: 64, maxWaitMs: 5, maxQueue: 1000, run: model.run, onBatch: (s) => batches.push(s) });
+
+    await Promise.all([0, 1, 2, 3, 4].map((caller) => batcher.submit(rows(caller, 2))));
+
+    expect(model.calls).toHaveLength(1);
+    expect(batches).toMatchObject([{ size: 10, requests: 5, ok: true }]);
+    expect(batches[0]?.requestWaitsMs).toHaveLength(5);
+  });
+
+  it('runs a request larger than maxBatchSize alone and whole', async () => {
+    const model = echoModel();
+    const batcher = new MicroBatcher<Row, string>({ maxBatchSize: 4, maxWaitMs: 5, maxQueue: 1000, run: model.run });
+
+    const [small, big, after] = await Promise.all([batcher.submit(rows(0, 1)), batcher.submit(rows(1, 10)), batcher.submit(rows(2, 2))]);
+
+    expect(small).toEqual(['caller 0 row 0']);
+    expect(big).toHaveLength(10);
+    expect(big?.[9]).toBe('caller 1 row 9');
+    expect(after).toEqual(['caller 2 row 0', 'caller 2 row 1']);
+    expect(model.calls.map((call) => call.map((row) => row.caller))).toEqual([[0], [1, 1, 1, 1, 1, 1, 1, 1, 1, 1], [2, 2]]);
+  });
+
+  it('with maxWaitMs 0 runs every request in a model call of its own', async () => {
+    const model = echoModel();
+    const batcher = new MicroBatcher<Row, string>({ maxBatchSize: 64, maxWaitMs: 0, maxQueue: 1000, run: model.run });
+
+    await Promise.all([0, 1, 2, 3, 4].map((caller) => batcher.submit(rows(caller, 2))));
+
+    expect(model.calls.map((call) => call.map((row) => row.caller))).toEqual([[0, 0], [1, 1], [2, 2], [3, 3], [4, 4]]);
+  });
+
+  it('holds a lone request for company no longer than maxWaitMs, then runs it alone', async () => {
+    vi.useFakeTimers();
+    const model = echoModel();
+    const batcher = new MicroBatcher<Row, string>({ maxBatchSize: 64, maxWaitMs: 10, maxQueue: 1000, run: model.run });
+    let result: string[] | undefined;
+    void batcher.submit(rows(0, 1)).then((outputs) => (result = outputs));
+
+    await vi.advanceTimersByTimeAsync(9);
+    expect(model.calls).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(1);
+
+    expect(result).toEqual(['caller 0 row 0']);
+    expect(model.calls).toEqual([rows(0, 1)]);
+  });
+
+  it('runs at once, without waiting, when a full batch is queued', async () => {
+    vi.useFakeTimers();
+    const model = echoModel();
+    const batcher = new MicroBatcher<Row, string>({ maxBatchSize: 4, maxWaitMs: 1000, maxQueue: 1000, run: model.run });
+
+    const pending = Promise.all([batcher.submit(rows(0, 2)), batcher.submit(rows(1, 2))]);
+
+    // No timer has fired (fake time stands still): the run was started by the full batch.
+    expect(model.calls).toHaveLength(1);
+    expect((await pending).flat()).toHaveLength(4);
+  });
+
+  it('rejects at once with a 503 overloaded error when the queue is full, and serves the rest', async () => {
+    const busy = gate();
+    const calls: number[][] = [];
+    const batcher = new MicroBatcher<number, number>({
+      maxBatchSize: 2,
+      maxWaitMs: 0,
+      maxQueue: 4,
+      retryAfterSeconds: 2,
+      run: async (items) => {
+        calls.push(items);
+        await busy.opened;
+        return items.map((x) => x * 10);
+      },
+    });
+    const running = batcher.submit([1]); // runs, and holds the batcher busy
+    const queued = [batcher.submit([2, 3]), batcher.submit([4, 5])]; // 4 instances wait: full
+
+    const rejected = await batcher.submit([6]).catch((error: unknown) => error);
+
+    expect(rejected).toBeInstanceOf(ServiceUnavailableError);
+    expect(rejected).toMatchObject({ status: 503, code: 'overloaded', retryAfterSeconds: 2 });
+    expect(batcher.depth).toEqual({ instances: 4, requests: 2, running: true });
+    busy.open();
+    expect(await Promise.all([running, ...queued])).toEqual([[10], [20, 30], [40, 50]]);
+    expect(calls.flat()).not.toContain(6);
+  });
+
+  it('rejects every caller of a batch whose run throws, and only them', async () => {
+    const batcher = new MicroBatcher<number, number>({
+      maxBatchSize: 2,
+      maxWaitMs: 5,
+      maxQueue: 100,
+      run: (items) => {
+        if (items.includes(-1)) throw new Error('tensor shape mismatch');
+        return items.map((x) => x + 1);
+      },
+    });
+
+    const results = await Promise.allSettled([batcher.submit([1]), batcher.submit([-1]), batcher.submit([3])]);
+
+    expect(results[0]).toMatchObject({ status: 'rejected', reason: { message: 'tensor shape mismatch' } });
+    expect(results[1]).toMatchObject({ status: 'rejected', reason: { message: 'tensor shape mismatch' } });
+    expect(results[2]).toEqual({ status: 'fulfilled', value: [4] });
+  });
+
+  it('rejects the whole batch when run returns the wrong number of outputs', async () => {
+    const batches: BatchStats[] = [];
+    const batcher = new MicroBatcher<number, number>({ maxBatchSize: 8, maxWaitMs: 5, maxQueue: 100, run: async (items) => items.slice(1), onBatch: (s) => batches.push(s) });
+
+    const results = await Promise.allSettled([batcher.submit([1, 2]), batcher.submit([3])]);
+
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    expect(batches).toMatchObject([{ size: 3, requests: 2, ok: false }]);
+  });
+
+  it('fails only the request with an invalid instance, before it joins a batch', async () => {
+    const model = echoModel();
+    const batcher = new MicroBatcher<Row, string>({
+      maxBatchSize: 64,
+      maxWaitMs: 5,
+      maxQueue: 100,
+      run: model.run,
+      validate: (items) => {
+        const bad = items.findIndex((row) => row.index < 0);
+        if (bad >= 0) throw new ValidationError('Invalid instance.', [{ path: `instances.${bad}`, message: 'negative index' }]);
+      },
+    });
+
+    const results = await Promise.allSettled([batcher.submit(rows(0, 2)), batcher.submit([{ caller: 1, index: 0 }, { caller: 1, index: -1 }]), batcher.submit(rows(2, 1))]);
+
+    expect(results[0]).toEqual({ status: 'fulfilled', value: ['caller 0 row 0', 'caller 0 row 1'] });
+    expect(results[1]).toMatchObject({ status: 'rejected', reason: { code: 'validation_failed', issues: [{ path: 'instances.1' }] } });
+    expect(results[2]).toEqual({ status: 'fulfilled', value: ['caller 2 row 0'] });
+    expect(model.calls.flat().map((row) => row.caller)).not.toContain(1);
+  });
+
+  it('keeps serving when the onBatch hook throws', async () => {
+    const batcher = new MicroBatcher<number, number>({
+      maxBatchSize: 8,
+      maxWaitMs: 0,
+      maxQueue: 100,
+      run: (items) => items,
+      onBatch: () => {
+        throw new Error('metrics broke');
+      },
+    });
+
+    expect(await batcher.submit([1])).toEqual([1]);
+    expect(await batcher.submit([2])).toEqual([2]);
+  });
+});
