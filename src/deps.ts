@@ -5,6 +5,7 @@ import { createDatabase, type Database } from './db/client.ts';
 import { createLogger, type Logger } from './logger.ts';
 import type { ArtifactStore } from './storage/artifact-store.ts';
 import { LocalArtifactStore } from './storage/local-artifact-store.ts';
+import { createTrainingQueue, type TrainingQueue } from './queue/training-queue.ts';
 
 /**
  * The infrastructure clients a process needs, created in one place and closed in one
@@ -18,6 +19,8 @@ export interface Deps {
   /** For producers and health checks: fails fast when Redis is down instead of queueing commands. */
   redis: Redis;
   store: ArtifactStore;
+  /** Producer side of the training queue (its own fail-fast connection). */
+  trainingQueue: TrainingQueue;
   adminToken: string;
 }
 
@@ -34,6 +37,7 @@ export async function createDeps(config: Config, overrides: Partial<Pick<Deps, '
     db: createDatabase(config.DATABASE_URL),
     redis: createRedis(config.REDIS_URL, { failFast: true }),
     store: new LocalArtifactStore(config.ARTIFACT_DIR),
+    trainingQueue: createTrainingQueue(createRedis(config.REDIS_URL, { failFast: true }), config.REDIS_PREFIX),
     adminToken: admin.token,
   };
 }
@@ -55,5 +59,6 @@ export function createRedis(url: string, opts: { failFast: boolean; lazy?: boole
 }
 
 export async function closeDeps(deps: Deps): Promise<void> {
+  await deps.trainingQueue.close().catch(() => undefined);
   await Promise.allSettled([deps.db.$disconnect(), deps.redis.quit()]);
 }

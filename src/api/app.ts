@@ -11,7 +11,11 @@ import { authPlugin } from './plugins/auth.ts';
 import { problemHandler } from './plugins/problem-handler.ts';
 import { datasetRoutes } from './routes/datasets.ts';
 import { healthRoutes } from './routes/health.ts';
+import { modelRoutes } from './routes/models.ts';
+import { predictionRoutes } from './routes/predictions.ts';
 import { projectRoutes } from './routes/projects.ts';
+import { PredictionService } from '../serving/prediction-service.ts';
+import { trainingJobRoutes } from './routes/training-jobs.ts';
 
 export interface BuildAppOptions {
   /** Fastify's own logger; pass false in tests that want quiet output. */
@@ -74,5 +78,10 @@ export async function buildApp(deps: Deps, opts: BuildAppOptions = {}): Promise<
   await app.register(healthRoutes, { deps, isDraining: () => draining });
   await app.register(projectRoutes, { deps });
   await app.register(datasetRoutes, { deps });
+  await app.register(trainingJobRoutes, { deps, trainingQueue: deps.trainingQueue });
+  await app.register(modelRoutes, { deps });
+  const predictions = new PredictionService(deps.db, deps.store, deps.config);
+  app.addHook('onClose', async () => predictions.close());
+  await app.register(predictionRoutes, { deps, predictions });
   return app;
 }

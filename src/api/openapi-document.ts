@@ -31,7 +31,8 @@ export const rawRequestBodies: Record<string, Record<string, unknown>> = {
  */
 export const transformOpenApiObject: typeof jsonSchemaTransformObject = (input) => {
   const document = jsonSchemaTransformObject(input) as Document;
-  for (const [path, operations] of Object.entries(document.paths ?? {})) {
+  document.paths = Object.fromEntries(Object.entries(document.paths ?? {}).map(([path, operations]) => [literalVerbs(path), operations]));
+  for (const [path, operations] of Object.entries(document.paths)) {
     for (const [method, operation] of Object.entries(operations)) {
       const raw = rawRequestBodies[`${method} ${path}`];
       if (raw && !operation.requestBody) operation.requestBody = raw;
@@ -45,3 +46,11 @@ export const transformOpenApiObject: typeof jsonSchemaTransformObject = (input) 
   }
   return document as ReturnType<typeof jsonSchemaTransformObject>;
 };
+
+/**
+ * Fastify writes a literal colon as `::` (`/v1/models/:name::predict`), which the swagger
+ * plugin renders as a `{predict}` parameter; TF Serving's paths mean the literal verb.
+ */
+function literalVerbs(path: string): string {
+  return path.replace(/\{(\w+)\([^/]*?\)\}/g, '{$1}').replace(/\}:\{(\w+)\}/g, '}:$1');
+}

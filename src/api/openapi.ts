@@ -4,6 +4,7 @@ import { createRedis, type Deps } from '../deps.ts';
 import { createDatabase } from '../db/client.ts';
 import { createLogger } from '../logger.ts';
 import { LocalArtifactStore } from '../storage/local-artifact-store.ts';
+import { createTrainingQueue } from '../queue/training-queue.ts';
 import { buildApp } from './app.ts';
 
 export const openApiPath = fileURLToPath(new URL('../../openapi.yaml', import.meta.url));
@@ -21,12 +22,14 @@ export async function generateOpenApi(): Promise<string> {
     db: createDatabase(config.DATABASE_URL),
     redis,
     store: new LocalArtifactStore(config.ARTIFACT_DIR),
+    trainingQueue: createTrainingQueue(createRedis(config.REDIS_URL, { failFast: true, lazy: true }), config.REDIS_PREFIX),
     adminToken: config.MAAS_ADMIN_TOKEN!,
   } as Deps;
   const app = await buildApp(deps, { logger: false });
   await app.ready();
   const yaml = app.swagger({ yaml: true });
   await app.close();
+  await deps.trainingQueue.close().catch(() => undefined);
   await deps.db.$disconnect();
   return yaml;
 }

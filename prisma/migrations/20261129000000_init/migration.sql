@@ -113,6 +113,7 @@ CREATE TABLE "ModelAlias" (
 -- CreateTable
 CREATE TABLE "AliasEvent" (
     "id" TEXT NOT NULL,
+    "seq" BIGSERIAL NOT NULL,
     "modelId" TEXT NOT NULL,
     "alias" TEXT NOT NULL,
     "fromVersion" INTEGER,
@@ -146,7 +147,7 @@ CREATE UNIQUE INDEX "Model_projectId_name_key" ON "Model"("projectId", "name");
 CREATE UNIQUE INDEX "ModelVersion_trainingJobId_key" ON "ModelVersion"("trainingJobId");
 CREATE UNIQUE INDEX "ModelVersion_modelId_version_key" ON "ModelVersion"("modelId", "version");
 CREATE UNIQUE INDEX "ModelAlias_modelId_alias_key" ON "ModelAlias"("modelId", "alias");
-CREATE INDEX "AliasEvent_modelId_alias_createdAt_idx" ON "AliasEvent"("modelId", "alias", "createdAt");
+CREATE INDEX "AliasEvent_modelId_alias_seq_idx" ON "AliasEvent"("modelId", "alias", "seq");
 CREATE INDEX "IdempotencyKey_expiresAt_idx" ON "IdempotencyKey"("expiresAt");
 
 -- AddForeignKey

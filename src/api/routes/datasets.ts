@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { Readable } from 'node:stream';
-import type { FastifyRequest } from 'fastify';
+import { PassThrough, type Readable } from 'node:stream';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { deleteDataset, getDataset, recordDatasetVersion } from '../../datasets/dataset-catalog.ts';
-import { datasetFormatFromContentType, datasetFormatFromFilename } from '../../datasets/formats.ts';
+import { datasetFormatFromContentType, datasetFormatFromFilename } from '../../datasets/dataset-format.ts';
 import { ingestDataset } from '../../datasets/ingest.ts';
 import type { Deps } from '../../deps.ts';
 import { ValidationError } from '../../errors.ts';
@@ -27,7 +27,7 @@ export const datasetRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app, 
   app.addContentTypeParser(rawTypes, (_request, _payload, done) => done(null));
 
   /** Ingests one upload; on any failure nothing is left in the store or the database. */
-  async function ingest(request: FastifyRequest, projectId: string, upload: Upload, name: string) {
+  async function ingest(projectId: string, upload: Upload, name: string) {
     const id = randomUUID();
     const artifactKey = `datasets/${projectId}/${id}.${upload.format}`;
     const result = await ingestDataset({ source: upload.source, format: upload.format, store, key: artifactKey, maxBytes: config.MAX_UPLOAD_BYTES });
@@ -61,14 +61,14 @@ export const datasetRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app, 
         }
         if (record) throw new ValidationError('Send exactly one file part per upload.');
         if (!name) throw new ValidationError('A dataset name is required: send the `name` field before the file part, or ?name=.', [{ path: 'name', message: 'is required' }]);
-        const format = datasetFormatFromFilename(part.filename, part.mimetype);
-        record = await ingest(request, projectId, { source: part.file, format }, name);
+        const format = datasetFormatFromFilename(part.filename);
+        record = await ingest(projectId, { source: part.file, format }, name);
       }
       if (!record) throw new ValidationError('The multipart body has no file part.', [{ path: 'file', message: 'is required' }]);
     } else {
       const format = datasetFormatFromContentType(request.headers['content-type']);
       if (!name) throw new ValidationError('A dataset name is required as ?name=.', [{ path: 'querystring.name', message: 'is required' }]);
-      record = await ingest(request, projectId, { source: request.raw, format }, name);
+      record = await ingest(projectId, { source: requestBody(request, reply), format }, name);
     }
     return reply.code(201).header('location', `/v1/datasets/${record.id}`).send(toDataset(record));
   });
@@ -93,6 +93,29 @@ export const datasetRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app, 
     schema: { tags: ['datasets'], summary: 'Delete a dataset and its bytes (409 while a model version uses it)', params: idParams, response: { 200: datasetSchema, ...errorResponses(404, 409) } },
   }, async (request) => toDataset(await deleteDataset(db, store, projectOf(request), request.params.id)));
 };
+
+/**
+ * The request body as a stream the ingester may destroy on failure without closing the
+ * socket first (the client still gets its 4xx). A client that disconnects mid-upload
+ * errors the stream, so ingestion aborts and leaves nothing behind.
+ */
+function requestBody(request: FastifyRequest, reply: FastifyReply): Readable {
+  const raw = request.raw;
+  const body = new PassThrough();
+  raw.pipe(body);
+  raw.on('error', (error) => body.destroy(error));
+  raw.on('close', () => {
+    if (!raw.complete) body.destroy(new Error('the client disconnected before the upload finished'));
+  });
+  body.on('close', () => {
+    if (raw.complete) return;
+    // Failed before the body ended: stop reading it, and close the connection after the answer.
+    raw.unpipe(body);
+    reply.header('connection', 'close');
+    raw.resume();
+  });
+  return body;
+}
 
 function parseName(value: string): string {
   const parsed = datasetName.safeParse(value);

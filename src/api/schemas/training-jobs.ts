@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import { createModelSpecSchema } from '../../models/model-spec.ts';
+import type { Config } from '../../config/env.ts';
+import { splitSpecSchema } from '../../training/split.ts';
+
+/** Model names appear in URL paths (`/v1/models/{name}:predict`), so no colons or slashes. */
+export const modelName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/, 'letters, digits, _ . - (at most 100, starting with a letter or digit)');
+
+export const jobStatuses = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
+
+/** The training request, with caps from the configuration. */
+export function trainingJobRequest(config: Pick<Config, 'MAX_EPOCHS' | 'MAX_BATCH_SIZE' | 'MAX_HIDDEN_UNITS' | 'JOB_MAX_DURATION_MS'>) {
+  return z
+    .object({
+      datasetId: z.uuid(),
+      target: z.string().min(1),
+      modelName,
+      task: z.enum(['classification', 'regression']).optional(),
+      features: z.array(z.string().min(1)).min(1).optional(),
+      split: splitSpecSchema.optional(),
+      model: createModelSpecSchema({ maxEpochs: config.MAX_EPOCHS, maxBatchSize: config.MAX_BATCH_SIZE, maxUnits: config.MAX_HIDDEN_UNITS, maxHiddenLayers: 8, maxPatience: 200 }),
+      maxDurationMs: z.number().int().min(1_000).max(config.JOB_MAX_DURATION_MS).optional().describe('The job fails when it runs longer than this'),
+    })
+    .strict()
+    .meta({ id: 'TrainingJobRequest' });
+}
+
+export const epochProgressSchema = z.object({ epoch: z.number().int(), loss: z.number().nullable(), valLoss: z.number().nullable().optional() }).loose();
+
+export const trainingJobSchema = z
+  .object({
+    id: z.string(),
+    status: z.enum(jobStatuses),
+    datasetId: z.string().nullable(),
+    modelName: z.string(),
+    target: z.string(),
+    task: z.string(),
+    spec: z.record(z.string(), z.unknown()).describe('The validated request: model, hyperparameters, features, split'),
+    attempts: z.number().int(),
+    progress: z.object({ epochs: z.array(epochProgressSchema), totalEpochs: z.number().int().optional() }).loose(),
+    metrics: z.record(z.string(), z.unknown()).nullable(),
+    result: z.object({ model: z.string(), version: z.number().int() }).nullable(),
+    error: z.object({ code: z.string(), message: z.string() }).loose().nullable(),
+    backend: z.string().nullable(),
+    cancelRequested: z.boolean(),
+    resumedFromEpoch: z.number().int().nullable(),
+    createdAt: z.iso.datetime(),
+    startedAt: z.iso.datetime().nullable(),
+    finishedAt: z.iso.datetime().nullable(),
+  })
+  .meta({ id: 'TrainingJob' });
+
+export const jobListQuery = z.object({
+  status: z.enum(jobStatuses).optional(),
+  modelName: modelName.optional(),
+  datasetId: z.uuid().optional(),
+});
+
+type JobRow = {
+  id: string; status: (typeof jobStatuses)[number]; datasetId: string | null; modelName: string; target: string; task: string; spec: unknown;
+  attempts: number; progress: unknown; metrics: unknown; error: unknown; backend: string | null; cancelRequested: boolean; resumedFromEpoch: number | null;
+  createdAt: Date; startedAt: Date | null; finishedAt: Date | null; modelVersion?: { version: number } | null;
+};
+
+export function toTrainingJob(row: JobRow): z.infer<typeof trainingJobSchema> {
+  return {
+    id: row.id,
+    status: row.status,
+    datasetId: row.datasetId,
+    modelName: row.modelName,
+    target: row.target,
+    task: row.task,
+    spec: row.spec as Record<string, unknown>,
+    attempts: row.attempts,
+    progress: row.progress as z.infer<typeof trainingJobSchema>['progress'],
+    metrics: (row.metrics as Record<string, unknown> | null) ?? null,
+    result: row.modelVersion ? { model: row.modelName, version: row.modelVersion.version } : null,
+    error: (row.error as z.infer<typeof trainingJobSchema>['error']) ?? null,
+    backend: row.backend,
+    cancelRequested: row.cancelRequested,
+    resumedFromEpoch: row.resumedFromEpoch,
+    createdAt: row.createdAt.toISOString(),
+    startedAt: row.startedAt?.toISOString() ?? null,
+    finishedAt: row.finishedAt?.toISOString() ?? null,
+  };
+}

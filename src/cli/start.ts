@@ -1,0 +1,15 @@
+import { startServer } from '../api/server.ts';
+import { loadConfig } from '../config/env.ts';
+import { migrate } from '../db/migrate.ts';
+import { createDeps } from '../deps.ts';
+import { startTrainingWorker } from '../training/training-worker.ts';
+import { runCli } from './run-cli.ts';
+
+/** The whole service on one machine: migrations, then the API and one worker. */
+await runCli(async () => {
+  const config = loadConfig();
+  const deps = await createDeps(config);
+  await migrate(config.DATABASE_URL, deps.logger);
+  const worker = startTrainingWorker(config, deps.logger.child({ name: 'worker' }));
+  await startServer(deps, [() => worker.close()]);
+});

@@ -1,0 +1,163 @@
+import type { ColumnProfile, ColumnType } from './column-profile.ts';
+import { ExactCountBudget, ValueCounter } from './value-counter.ts';
+import { booleanLiteral, DECIMAL_LITERAL, NOT_NUMERIC, numericKind, parseIsoDatetime } from './value-literals.ts';
+
+/** Short codes (state, grade, size) stay categorical even with many distinct values. */
+const SHORT_CODE_LENGTH = 3;
+const SHORT_CODE_MAX_DISTINCT = 1_000;
+
+/**
+ * Accumulates the profile of one column, one non-missing cell at a time, in bounded
+ * memory. Type inference over the non-missing cells, first rule that holds wins:
+ *
+ * 1. boolean: every cell is `true` or `false` (any case). `yes`/`no` are categorical and
+ *    `0`/`1` integers, because guessing wrong there changes what a model sees.
+ * 2. integer: every cell is an integer literal without a leading zero (see `numericKind`).
+ * 3. number: every cell is a finite decimal literal (integers included).
+ * 4. datetime: every cell is an ISO-8601 date or date-time (see `parseIsoDatetime`).
+ * 5. categorical: distinct values <= max(20, 5% of the non-missing cells), or every value is
+ *    a short code (<= 3 characters) with at most 1,000 distinct values.
+ * 6. text: anything else. A column with no value at all is text.
+ *
+ * Statistics: min/max/mean/std (sample standard deviation, n - 1, Welford's streaming
+ * update) for integer and number columns; min/max (the original strings of the earliest and
+ * latest instants) for datetimes; the top 10 values for categorical and boolean columns.
+ * The distinct count is exact up to `exactLimit` values, then a HyperLogLog estimate.
+ */
+export class ColumnProfiler {
+  /** Non-missing cells seen. */
+  present = 0;
+  private readonly counter: ValueCounter;
+  private maybeBoolean = true;
+  private maybeInteger = true;
+  private maybeNumber = true;
+  private maybeDatetime = true;
+  private maxLength = 0;
+  private mean = 0;
+  private m2 = 0;
+  private min = Number.POSITIVE_INFINITY;
+  private max = Number.NEGATIVE_INFINITY;
+  private minText = '';
+  private maxText = '';
+
+  constructor(
+    readonly name: string,
+    budget: ExactCountBudget = new ExactCountBudget(),
+    exactLimit?: number,
+  ) {
+    this.counter = new ValueCounter(budget, exactLimit);
+  }
+
+  /** Adds one non-missing cell (the caller counts missing cells as rows minus `present`). */
+  add(value: string): void {
+    const count = ++this.present;
+    if (value.length > this.maxLength) this.maxLength = value.length;
+    this.inferFrom(value, count);
+    // Only a column that can still become categorical needs value frequencies.
+    this.counter.add(value, !(this.maybeNumber || this.maybeDatetime));
+  }
+
+  private inferFrom(value: string, count: number): void {
+    if (this.maybeNumber) {
+      const kind = numericKind(value);
+      if (kind !== NOT_NUMERIC) {
+        if (kind === DECIMAL_LITERAL) this.maybeInteger = false;
+        const x = Number(value);
+        const delta = x - this.mean;
+        this.mean += delta / count;
+        this.m2 += delta * (x - this.mean);
+        if (x < this.min) this.min = x;
+        if (x > this.max) this.max = x;
+        this.maybeBoolean = false;
+        this.maybeDatetime = false;
+        return;
+      }
+      this.maybeNumber = false;
+      this.maybeInteger = false;
+    }
+    if (this.maybeBoolean) {
+      if (booleanLiteral(value) !== undefined) {
+        this.maybeDatetime = false;
+        return;
+      }
+      this.maybeBoolean = false;
+    }
+    if (this.maybeDatetime) {
+      const instant = parseIsoDatetime(value);
+      if (Number.isNaN(instant)) {
+        this.maybeDatetime = false;
+      } else {
+        if (instant < this.min) {
+          this.min = instant;
+          this.minText = value;
+        }
+        if (instant > this.max) {
+          this.max = instant;
+          this.maxText = value;
+        }
+      }
+    }
+  }
+
+  /** The profile after the last row; `rows` is the dataset's row count. */
+  finish(rows: number): ColumnProfile {
+    const type = this.inferType();
+    const profile: ColumnProfile = {
+      name: this.name,
+      type,
+      missing: rows - this.present,
+      distinct: this.distinct(type),
+      distinctApproximate: !this.counter.isExact,
+    };
+    if (type === 'integer' || type === 'number') {
+      profile.min = this.min;
+      profile.max = this.max;
+      profile.mean = this.mean;
+      profile.std = this.present > 1 ? Math.sqrt(this.m2 / (this.present - 1)) : 0;
+    } else if (type === 'datetime') {
+      profile.min = this.minText;
+      profile.max = this.maxText;
+    } else if (type === 'boolean') {
+      profile.topValues = this.booleanCounts().filter((entry) => entry.count > 0);
+    } else if (type === 'categorical') {
+      profile.topValues = this.counter.top(10);
+      if (!this.counter.isExact) profile.topValuesApproximate = true;
+    }
+    return profile;
+  }
+
+  private inferType(): ColumnType {
+    if (this.present === 0) return 'text';
+    if (this.maybeBoolean) return 'boolean';
+    if (this.maybeInteger) return 'integer';
+    if (this.maybeNumber) return 'number';
+    if (this.maybeDatetime) return 'datetime';
+    const distinct = this.counter.distinct();
+    if (distinct <= Math.max(20, 0.05 * this.present)) return 'categorical';
+    if (this.maxLength <= SHORT_CODE_LENGTH && distinct <= SHORT_CODE_MAX_DISTINCT) return 'categorical';
+    return 'text';
+  }
+
+  /** Distinct values, compared as the typed values (`1.0` and `1` are one number, `True` and `true` one boolean). */
+  private distinct(type: ColumnType): number {
+    const counts = this.counter.exactCounts();
+    if (counts === undefined) return this.counter.distinct();
+    if (type === 'boolean') return this.booleanCounts().filter((entry) => entry.count > 0).length;
+    if (type === 'integer' || type === 'number') {
+      const values = new Set<number>();
+      for (const [value] of counts) values.add(Number(value));
+      return values.size;
+    }
+    return this.counter.distinct();
+  }
+
+  private booleanCounts(): { value: string; count: number }[] {
+    let trues = 0;
+    let falses = 0;
+    for (const [value, count] of this.counter.exactCounts() ?? []) {
+      if (booleanLiteral(value) === true) trues += count;
+      else falses += count;
+    }
+    return [{ value: 'true', count: trues }, { value: 'false', count: falses }].sort((a, b) => b.count - a.count);
+  }
+}

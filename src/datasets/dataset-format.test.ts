@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { UnsupportedMediaTypeError } from '../errors.ts';
+import { datasetFormatFromContentType, datasetFormatFromFilename } from './dataset-format.ts';
+
+describe('datasetFormatFromContentType', () => {
+  it.each([
+    ['text/csv', 'csv'],
+    ['application/csv', 'csv'],
+    ['Text/CSV; charset=utf-8', 'csv'],
+    ['application/x-ndjson', 'ndjson'],
+    ['application/ndjson;charset=UTF-8', 'ndjson'],
+    ['application/jsonl', 'ndjson'],
+  ])('maps %s to %s', (contentType, format) => {
+    expect(datasetFormatFromContentType(contentType)).toBe(format);
+  });
+
+  it.each([undefined, '', 'application/json', 'text/plain', 'constructor'])('answers 415 for %j', (contentType) => {
+    expect(() => datasetFormatFromContentType(contentType)).toThrow(UnsupportedMediaTypeError);
+    try {
+      datasetFormatFromContentType(contentType);
+    } catch (error) {
+      expect((error as UnsupportedMediaTypeError).status).toBe(415);
+    }
+  });
+});
+
+describe('datasetFormatFromFilename', () => {
+  it('maps .csv, .ndjson and .jsonl in any case', () => {
+    expect(['a.csv', 'B.CSV', 'x.ndjson', 'y.JSONL'].map(datasetFormatFromFilename)).toEqual(['csv', 'csv', 'ndjson', 'ndjson']);
+  });
+
+  it('refuses other files', () => {
+    expect(() => datasetFormatFromFilename('data.xlsx')).toThrow(UnsupportedMediaTypeError);
+    expect(() => datasetFormatFromFilename('csv')).toThrow(UnsupportedMediaTypeError);
+  });
+});

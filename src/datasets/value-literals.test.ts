@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { booleanLiteral, DECIMAL_LITERAL, INTEGER_LITERAL, NOT_NUMERIC, numericKind, parseIsoDatetime } from './value-literals.ts';
+
+describe('numericKind', () => {
+  it.each(['0', '7', '-12', '+3', '123456789012345'])('reads %s as an integer literal', (value) => {
+    expect(numericKind(value)).toBe(INTEGER_LITERAL);
+  });
+
+  it.each(['1.5', '-0.25', '.5', '2e3', '1E-7', '+4.0', '12345678901234567890'])('reads %s as a decimal literal', (value) => {
+    expect(numericKind(value)).toBe(DECIMAL_LITERAL);
+  });
+
+  it.each(['', ' 1', '1 ', '1.', '.', '-', 'e5', '1e', '0x1f', 'Infinity', 'NaN', '1,5', '007', '02134', '1e999', '--1'])('refuses %j', (value) => {
+    expect(numericKind(value)).toBe(NOT_NUMERIC);
+  });
+});
+
+describe('booleanLiteral', () => {
+  it('accepts true and false in any case and nothing else', () => {
+    expect(['true', 'TRUE', 'True', 'false', 'FaLsE'].map(booleanLiteral)).toEqual([true, true, true, false, false]);
+    expect(['yes', 'no', '0', '1', 't', 'f', 'truth', ''].map(booleanLiteral)).toEqual(Array(8).fill(undefined));
+  });
+});
+
+describe('parseIsoDatetime', () => {
+  it('reads dates and date-times, without an offset as UTC', () => {
+    expect(parseIsoDatetime('2024-02-29')).toBe(Date.UTC(2024, 1, 29));
+    expect(parseIsoDatetime('2024-03-01T12:30')).toBe(Date.UTC(2024, 2, 1, 12, 30));
+    expect(parseIsoDatetime('2024-03-01 12:30:15.250')).toBe(Date.UTC(2024, 2, 1, 12, 30, 15, 250));
+    expect(parseIsoDatetime('2024-03-01T12:30:15Z')).toBe(Date.UTC(2024, 2, 1, 12, 30, 15));
+    expect(parseIsoDatetime('2024-03-01T12:30:15+02:00')).toBe(Date.UTC(2024, 2, 1, 10, 30, 15));
+    expect(parseIsoDatetime('2024-03-01T12:30:15-0130')).toBe(Date.UTC(2024, 2, 1, 14, 0, 15));
+  });
+
+  it.each(['2023-02-29', '2024-13-01', '2024-04-31', '2024-1-01', '20240101', '2024-01-01T25:00', '2024-01-01T10:00Q', '2024-01-01X', 'hello world', '1.5'])('refuses %j', (value) => {
+    expect(parseIsoDatetime(value)).toBeNaN();
+  });
+});

@@ -1,0 +1,79 @@
+import { z } from 'zod';
+
+/** Caps on what a training request may ask for; operators can raise or lower them. */
+export interface ModelLimits {
+  maxEpochs: number;
+  maxBatchSize: number;
+  maxHiddenLayers: number;
+  maxUnits: number;
+  maxPatience: number;
+}
+
+export const defaultModelLimits: ModelLimits = {
+  maxEpochs: 1000,
+  maxBatchSize: 4096,
+  maxHiddenLayers: 8,
+  maxUnits: 1024,
+  maxPatience: 200,
+};
+
+/** Model families for tabular data; `auto` resolves by task (see resolveModelType). */
+export const modelTypes = ['linear', 'logistic', 'mlp', 'auto'] as const;
+export type ModelType = (typeof modelTypes)[number];
+export const optimizers = ['sgd', 'momentum', 'adam', 'rmsprop'] as const;
+export type OptimizerName = (typeof optimizers)[number];
+export const activations = ['relu', 'tanh', 'sigmoid', 'elu', 'selu', 'linear'] as const;
+
+/**
+ * Builds the zod schema of a model specification with the given caps. Objects are strict:
+ * a misspelt hyperparameter fails instead of being silently ignored. Defaults are filled
+ * on parse, except `seed`, which training draws (and records) when absent.
+ */
+export function createModelSpecSchema(limits: ModelLimits = defaultModelLimits) {
+  const common = {
+    epochs: z.number().int().min(1).max(limits.maxEpochs).default(100),
+    batchSize: z.number().int().min(1).max(limits.maxBatchSize).default(32),
+    learningRate: z.number().gt(0).max(10).default(0.01),
+    optimizer: z.enum(optimizers).default('adam'),
+    /** L2 penalty on kernels (not biases), added to the loss. */
+    l2: z.number().min(0).max(10).default(0),
+    /** Stop when validation loss has not improved for `patience` epochs; best weights are restored. */
+    earlyStopping: z
+      .object({
+        patience: z.number().int().min(1).max(limits.maxPatience),
+        minDelta: z.number().min(0).default(0),
+      })
+      .strict()
+      .optional(),
+    seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+    /** Regression only: train on the standardised target (outputs are mapped back). */
+    standardizeTarget: z.boolean().default(true),
+  };
+  const hiddenLayer = z
+    .object({
+      units: z.number().int().min(1).max(limits.maxUnits),
+      activation: z.enum(activations).default('relu'),
+      dropout: z.number().min(0).max(0.9).default(0),
+    })
+    .strict();
+  return z.discriminatedUnion('type', [
+    z.object({ type: z.literal('linear'), ...common }).strict(),
+    z.object({ type: z.literal('logistic'), ...common }).strict(),
+    z
+      .object({
+        type: z.literal('mlp'),
+        ...common,
+        hiddenLayers: z.array(hiddenLayer).min(1).max(limits.maxHiddenLayers).default([{ units: 32, activation: 'relu', dropout: 0 }]),
+      })
+      .strict(),
+    z.object({ type: z.literal('auto'), ...common }).strict(),
+  ]);
+}
+
+/** The model specification schema with the default caps. */
+export const modelSpecSchema = createModelSpecSchema(defaultModelLimits);
+/** A parsed specification: defaults filled. */
+export type ModelSpec = z.output<typeof modelSpecSchema>;
+/** What a client may send: defaults optional. */
+export type ModelSpecInput = z.input<typeof modelSpecSchema>;
+export type HiddenLayerSpec = Extract<ModelSpec, { type: 'mlp' }>['hiddenLayers'][number];

@@ -1,0 +1,85 @@
+import { ValidationError } from '../errors.ts';
+import type { FieldIssue } from '../errors.ts';
+import { writeEncoded } from './feature-encoding.ts';
+import type { EncodableValue } from './feature-encoding.ts';
+import type { FeatureEncoder, PreprocessingState } from './preprocessing-state.ts';
+
+// Enough to show a client every kind of mistake without building a huge error body.
+const MAX_ISSUES = 50;
+
+/**
+ * Validates prediction instances and encodes them with the fitted preprocessing into one
+ * row-major Float32 matrix. An instance is an object keyed by feature name or an array in
+ * input-schema order; `null` and absent features are imputed as in training. Unknown
+ * features, wrong types and non-finite numbers raise one ValidationError whose issues name
+ * `instances.<index>.<feature>`.
+ */
+export function encodeInstances(state: PreprocessingState, instances: unknown[]): Float32Array {
+  const matrix = new Float32Array(instances.length * state.width);
+  const issues: FieldIssue[] = [];
+  const names = new Set(state.features.map((encoder) => encoder.name));
+  instances.forEach((instance, index) => {
+    if (issues.length >= MAX_ISSUES) return;
+    const base = `instances.${index}`;
+    let values: unknown[];
+    if (Array.isArray(instance)) {
+      if (instance.length !== state.features.length) {
+        issues.push({
+          path: base,
+          message: `Expected an array of ${state.features.length} values in input-schema order (${[...names].join(', ')}), got ${instance.length}.`,
+        });
+        return;
+      }
+      values = instance;
+    } else if (instance !== null && typeof instance === 'object') {
+      const record = instance as Record<string, unknown>;
+      for (const key of Object.keys(record)) {
+        if (!names.has(key)) issues.push({ path: `${base}.${key}`, message: `Unknown feature '${key}'.` });
+      }
+      values = state.features.map((encoder) => record[encoder.name]);
+    } else {
+      issues.push({ path: base, message: 'An instance must be an object keyed by feature name or an array in input-schema order.' });
+      return;
+    }
+    let offset = index * state.width;
+    state.features.forEach((encoder, position) => {
+      const checked = checkValue(encoder, values[position]);
+      if (typeof checked === 'object' && checked !== null) {
+        issues.push({ path: `${base}.${encoder.name}`, message: checked.error });
+        return;
+      }
+      offset = writeEncoded(encoder, checked, matrix, offset);
+    });
+  });
+  if (issues.length > 0) {
+    throw new ValidationError(`${issues.length >= MAX_ISSUES ? 'At least ' : ''}${issues.length} invalid value(s) in the instances.`, issues.slice(0, MAX_ISSUES));
+  }
+  return matrix;
+}
+
+/** The value typed for its encoder, or `{error}` describing why it does not fit. */
+function checkValue(encoder: FeatureEncoder, value: unknown): EncodableValue | { error: string } {
+  if (value === null || value === undefined) return null;
+  if (encoder.kind === 'numeric') {
+    if (typeof value !== 'number') return { error: `Expected a number, got ${describe(value)}.` };
+    if (!Number.isFinite(value)) return { error: 'Expected a finite number (NaN and Infinity are not accepted).' };
+    return value;
+  }
+  if (encoder.kind === 'boolean') {
+    if (typeof value === 'boolean') return value;
+    if (value === 'true' || value === 'false') return value === 'true';
+    return { error: `Expected a boolean, got ${describe(value)}.` };
+  }
+  // Categories are stored as strings; a number (e.g. a code 3) names the category "3".
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  if (typeof value === 'boolean') return String(value);
+  return { error: `Expected a category (string), got ${describe(value)}.` };
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'number') return Number.isFinite(value) ? `the number ${value}` : String(value);
+  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : typeof value;
+}

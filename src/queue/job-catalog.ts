@@ -1,0 +1,18 @@
+import { z } from 'zod';
+
+/**
+ * Every background job the service runs: its queue, payload schema, attempts and backoff.
+ * Payloads carry ids only; PostgreSQL is the record of each job's state.
+ */
+export const jobCatalog = {
+  train: {
+    queue: 'training',
+    payload: z.object({ trainingJobId: z.uuid() }).strict(),
+    attempts: 3,
+    // Transient failures (a worker lost, a dependency blip) retry after 5 s, 10 s, ...
+    backoff: { type: 'exponential' as const, delay: 5_000 },
+  },
+} as const;
+
+export type JobName = keyof typeof jobCatalog;
+export type JobPayload<N extends JobName> = z.infer<(typeof jobCatalog)[N]['payload']>;

@@ -1,0 +1,50 @@
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { ServiceUnavailableError } from '../errors.ts';
+import { jobCatalog, type JobPayload } from './job-catalog.ts';
+
+const spec = jobCatalog.train;
+
+export type TrainingQueue = Queue<JobPayload<'train'>>;
+
+/** The producer side of the training queue, over a fail-fast connection. */
+export function createTrainingQueue(connection: Redis, prefix: string): TrainingQueue {
+  const queue = new Queue<JobPayload<'train'>>(spec.queue, { connection, prefix });
+  queue.on('error', () => undefined); // outages surface as 503s from enqueueTraining and readiness
+  // BullMQ leaves a connection it was handed open; this queue owns its connection.
+  const close = queue.close.bind(queue);
+  queue.close = async () => {
+    await close();
+    connection.disconnect();
+  };
+  return queue;
+}
+
+/**
+ * Enqueues a training job under its own id, so enqueueing the same job twice (a retried
+ * request, the reconciler) never makes a second queue entry.
+ */
+export async function enqueueTraining(queue: TrainingQueue, trainingJobId: string): Promise<void> {
+  const payload = spec.payload.parse({ trainingJobId });
+  try {
+    await queue.add('train', payload, {
+      jobId: trainingJobId,
+      attempts: spec.attempts,
+      backoff: spec.backoff,
+      removeOnComplete: { age: 24 * 3600, count: 1000 },
+      removeOnFail: { age: 7 * 24 * 3600 },
+    });
+  } catch (error) {
+    throw new ServiceUnavailableError('queue_unavailable', `The job queue is unreachable: ${(error as Error).message}`, 2);
+  }
+}
+
+/** Removes a job that has not started yet; false when a worker already holds it. */
+export async function removeQueuedTraining(queue: TrainingQueue, trainingJobId: string): Promise<boolean> {
+  const job = await queue.getJob(trainingJobId);
+  if (!job) return true;
+  const state = await job.getState();
+  if (state === 'active') return false;
+  await job.remove().catch(() => undefined);
+  return true;
+}

@@ -1,0 +1,87 @@
+import type { Database } from '../db/client.ts';
+import { ConflictError, NotFoundError } from '../errors.ts';
+
+export type VersionRef = { version: number } | { alias: string } | { latest: true };
+
+type Tx = Parameters<Parameters<Database['$transaction']>[0]>[0];
+
+export async function findModel(db: Database | Tx, projectId: string, name: string) {
+  const model = await db.model.findUnique({ where: { projectId_name: { projectId, name } } });
+  if (!model) throw new NotFoundError('Model', name);
+  return model;
+}
+
+/**
+ * The version a prediction or lookup means: a number, an alias, or — for the bare model
+ * path — the `production` alias when set, else the newest version.
+ */
+export async function resolveVersion(db: Database, projectId: string, name: string, ref: VersionRef) {
+  const model = await findModel(db, projectId, name);
+  if ('version' in ref) {
+    const version = await db.modelVersion.findUnique({ where: { modelId_version: { modelId: model.id, version: ref.version } } });
+    if (!version) throw new NotFoundError(`Version of model '${name}'`, String(ref.version));
+    return { model, version };
+  }
+  const alias = 'alias' in ref ? ref.alias : 'production';
+  const pointer = await db.modelAlias.findUnique({ where: { modelId_alias: { modelId: model.id, alias } }, include: { version: true } });
+  if (pointer) return { model, version: pointer.version };
+  if ('alias' in ref) throw new NotFoundError(`Alias of model '${name}'`, alias);
+  const newest = await db.modelVersion.findFirst({ where: { modelId: model.id }, orderBy: { version: 'desc' } });
+  if (!newest) throw new NotFoundError(`Version of model '${name}'`, 'latest');
+  return { model, version: newest };
+}
+
+/** Takes the model's row lock so alias moves on one model happen one at a time. */
+async function lockModel(tx: Tx, modelId: string): Promise<void> {
+  await tx.$executeRaw`SELECT 1 FROM "Model" WHERE id = ${modelId} FOR UPDATE`;
+}
+
+/**
+ * Points an alias at a version and records the move. Moves on one model are serialised
+ * by the model's row lock, so concurrent moves leave a history in which every event's
+ * `fromVersion` is the previous event's `toVersion`.
+ */
+export async function setAlias(db: Database, projectId: string, name: string, alias: string, versionNumber: number) {
+  return db.$transaction(async (tx) => {
+    const model = await findModel(tx, projectId, name);
+    await lockModel(tx, model.id);
+    const version = await tx.modelVersion.findUnique({ where: { modelId_version: { modelId: model.id, version: versionNumber } } });
+    if (!version) throw new NotFoundError(`Version of model '${name}'`, String(versionNumber));
+    const current = await tx.modelAlias.findUnique({ where: { modelId_alias: { modelId: model.id, alias } }, include: { version: true } });
+    if (current?.versionId !== version.id) {
+      await tx.modelAlias.upsert({
+        where: { modelId_alias: { modelId: model.id, alias } },
+        create: { modelId: model.id, alias, versionId: version.id },
+        update: { versionId: version.id },
+      });
+      await tx.aliasEvent.create({ data: { modelId: model.id, alias, fromVersion: current?.version.version ?? null, toVersion: versionNumber } });
+    }
+    return { alias, version: versionNumber, previousVersion: current?.version.version ?? null };
+  });
+}
+
+export async function deleteAlias(db: Database, projectId: string, name: string, alias: string) {
+  return db.$transaction(async (tx) => {
+    const model = await findModel(tx, projectId, name);
+    await lockModel(tx, model.id);
+    const current = await tx.modelAlias.findUnique({ where: { modelId_alias: { modelId: model.id, alias } }, include: { version: true } });
+    if (!current) throw new NotFoundError(`Alias of model '${name}'`, alias);
+    await tx.modelAlias.delete({ where: { id: current.id } });
+    await tx.aliasEvent.create({ data: { modelId: model.id, alias, fromVersion: current.version.version, toVersion: null } });
+    return { alias, version: null, previousVersion: current.version.version };
+  });
+}
+
+/** Moves the alias back to where it pointed before its latest move. */
+export async function rollbackAlias(db: Database, projectId: string, name: string, alias: string) {
+  const model = await findModel(db, projectId, name);
+  const last = await db.aliasEvent.findFirst({ where: { modelId: model.id, alias }, orderBy: { seq: 'desc' } });
+  if (!last) throw new NotFoundError(`Alias of model '${name}'`, alias);
+  if (last.fromVersion === null) throw new ConflictError('nothing_to_roll_back', `Alias '${alias}' has no earlier version to return to.`);
+  return setAlias(db, projectId, name, alias, last.fromVersion);
+}
+
+export async function aliasHistory(db: Database, projectId: string, name: string, alias: string) {
+  const model = await findModel(db, projectId, name);
+  return db.aliasEvent.findMany({ where: { modelId: model.id, alias }, orderBy: { seq: 'desc' }, take: 200 });
+}
