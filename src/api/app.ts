@@ -15,6 +15,7 @@ import { modelRoutes } from './routes/models.ts';
 import { predictionRoutes } from './routes/predictions.ts';
 import { projectRoutes } from './routes/projects.ts';
 import { PredictionService } from '../serving/prediction-service.ts';
+import { describeBackend, selectBackend } from '../ml/backend.ts';
 import { trainingJobRoutes } from './routes/training-jobs.ts';
 
 export interface BuildAppOptions {
@@ -80,6 +81,9 @@ export async function buildApp(deps: Deps, opts: BuildAppOptions = {}): Promise<
   await app.register(datasetRoutes, { deps });
   await app.register(trainingJobRoutes, { deps, trainingQueue: deps.trainingQueue });
   await app.register(modelRoutes, { deps });
+  // Predictions run on the best TensorFlow.js backend present (TF_BACKEND), chosen once per process.
+  await selectBackend(deps.config.TF_BACKEND);
+  deps.logger.info({ backend: describeBackend() }, 'prediction backend ready');
   const predictions = new PredictionService(deps.db, deps.store, deps.config);
   app.addHook('onClose', async () => predictions.close());
   await app.register(predictionRoutes, { deps, predictions });
