@@ -1,0 +1,54 @@
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../src/api/app.ts';
+import { migrate } from '../../src/db/migrate.ts';
+import { closeDeps, createDeps, type Deps } from '../../src/deps.ts';
+import { loggerOptions } from '../../src/logger.ts';
+import { dropDatabase, testConfig } from '../support/test-env.ts';
+
+const lines: string[] = [];
+const sink = new Writable({
+  write(chunk, _encoding, callback) {
+    lines.push(...chunk.toString().split('\n').filter(Boolean));
+    callback();
+  },
+});
+
+let deps: Deps;
+let app: Awaited<ReturnType<typeof buildApp>>;
+
+beforeAll(async () => {
+  const config = await testConfig({ LOG_LEVEL: 'info' });
+  await migrate(config.DATABASE_URL, { info: () => undefined });
+  deps = await createDeps(config, { logger: pino(loggerOptions('info'), sink) });
+  app = await buildApp(deps);
+  await app.ready();
+});
+afterAll(async () => {
+  await app?.close();
+  await closeDeps(deps);
+  await dropDatabase(deps.config.DATABASE_URL);
+});
+
+describe('request logs', () => {
+  it('carry the request id and never the admin token or an API key', async () => {
+    const admin = { authorization: `Bearer ${deps.adminToken}` };
+    const project = await app.inject({ method: 'POST', url: '/v1/projects', headers: { ...admin, 'x-request-id': 'trace-me-1' }, payload: { name: 'logged' } });
+    const key = (await app.inject({ method: 'POST', url: `/v1/projects/${project.json().id}/api-keys`, headers: admin, payload: { name: 'k' } })).json().key as string;
+    await app.inject({ method: 'GET', url: '/v1/datasets', headers: { authorization: `Bearer ${key}` } });
+    await app.inject({ method: 'GET', url: '/v1/datasets', headers: { authorization: `Bearer ${key}x` } }); // a 401, logged at warn
+    await app.inject({ method: 'POST', url: '/v1/projects', headers: { authorization: `Bearer ${deps.adminToken}` }, payload: { name: 'x', token: deps.adminToken } });
+
+    // Anything that logs a request's headers or a secret-named field is redacted too.
+    deps.logger.warn({ req: { headers: { authorization: `Bearer ${key}` } }, token: deps.adminToken, apiKey: key }, 'debugging a request');
+
+    const text = lines.join('\n');
+    expect(text).toContain('debugging a request');
+    expect(lines.length).toBeGreaterThan(4);
+    expect(text).toContain('trace-me-1');
+    expect(lines.some((line) => JSON.parse(line).reqId === 'trace-me-1')).toBe(true);
+    expect(text).not.toContain(deps.adminToken);
+    expect(text).not.toContain(key);
+  });
+});
