@@ -1,10 +1,12 @@
 import type { ColumnProfile, ColumnType } from './column-profile.ts';
 import { ExactCountBudget, ValueCounter } from './value-counter.ts';
-import { booleanLiteral, DECIMAL_LITERAL, NOT_NUMERIC, numericKind, parseIsoDatetime } from './value-literals.ts';
+import { booleanLiteral, DECIMAL_LITERAL, NOT_NUMERIC, numericKind, parseIsoDatetime, type NumericOut } from './value-literals.ts';
 
 /** Short codes (state, grade, size) stay categorical even with many distinct values. */
 const SHORT_CODE_LENGTH = 3;
 const SHORT_CODE_MAX_DISTINCT = 1_000;
+/** Where numericKind leaves the parsed cell: one shared object, so the hot path allocates nothing. */
+const parsed: NumericOut = { value: 0 };
 
 /**
  * Accumulates the profile of one column, one non-missing cell at a time, in bounded
@@ -52,26 +54,32 @@ export class ColumnProfiler {
   add(value: string): void {
     const count = ++this.present;
     if (value.length > this.maxLength) this.maxLength = value.length;
-    this.inferFrom(value, count);
+    if (this.maybeNumber && this.addNumber(value, count)) return;
+    this.inferFrom(value);
     // Only a column that can still become categorical needs value frequencies.
     this.counter.add(value, !(this.maybeNumber || this.maybeDatetime));
   }
 
-  private inferFrom(value: string, count: number): void {
+  /** Takes a cell of a column that is numeric so far; false when the cell is not a number. */
+  private addNumber(value: string, count: number): boolean {
+    const kind = numericKind(value, parsed);
+    if (kind === NOT_NUMERIC) return false;
+    if (kind === DECIMAL_LITERAL) this.maybeInteger = false;
+    const x = parsed.value;
+    const delta = x - this.mean;
+    this.mean += delta / count;
+    this.m2 += delta * (x - this.mean);
+    if (x < this.min) this.min = x;
+    if (x > this.max) this.max = x;
+    this.maybeBoolean = false;
+    this.maybeDatetime = false;
+    this.counter.addNumber(x, value);
+    return true;
+  }
+
+  private inferFrom(value: string): void {
     if (this.maybeNumber) {
-      const kind = numericKind(value);
-      if (kind !== NOT_NUMERIC) {
-        if (kind === DECIMAL_LITERAL) this.maybeInteger = false;
-        const x = Number(value);
-        const delta = x - this.mean;
-        this.mean += delta / count;
-        this.m2 += delta * (x - this.mean);
-        if (x < this.min) this.min = x;
-        if (x > this.max) this.max = x;
-        this.maybeBoolean = false;
-        this.maybeDatetime = false;
-        return;
-      }
+      // addNumber() refused the cell.
       this.maybeNumber = false;
       this.maybeInteger = false;
     }

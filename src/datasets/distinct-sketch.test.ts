@@ -20,3 +20,15 @@ describe('DistinctSketch', () => {
     expect(sketch.estimate()).toBe(3);
   });
 });
+
+describe('DistinctSketch.addNumber', () => {
+  it('estimates distinct numbers within a few percent and ignores repeats and -0', () => {
+    const sketch = new DistinctSketch();
+    for (let i = 0; i < 200_000; i++) sketch.addNumber((i % 50_000) / 8);
+    sketch.addNumber(-0);
+    expect(Math.abs(sketch.estimate() / 50_000 - 1)).toBeLessThan(0.03);
+    const small = new DistinctSketch();
+    for (const x of [1, 1.0, 2, -0, 0, 2]) small.addNumber(x);
+    expect(small.estimate()).toBe(3);
+  });
+});

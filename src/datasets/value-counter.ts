@@ -35,6 +35,8 @@ export class ValueCounter {
   /** Values counted before switching to approximate counting. */
   private exactTotal = 0;
   private heavyUseful = true;
+  /** Every value so far came through addNumber: the sketch then hashes numbers, not text. */
+  private numeric = true;
 
   constructor(
     private readonly budget: ExactCountBudget,
@@ -52,6 +54,11 @@ export class ValueCounter {
    * most expensive part of counting a high-cardinality column.
    */
   add(value: string, trackFrequency = true): void {
+    this.numeric = false;
+    this.count(value, trackFrequency);
+  }
+
+  private count(value: string, trackFrequency: boolean): void {
     const exact = this.exact;
     if (exact !== undefined) {
       // One lookup per repeated value: the tally object is mutated in place.
@@ -75,6 +82,20 @@ export class ValueCounter {
       this.heavyUseful = this.sketch!.estimate() <= 0.25 * (this.approximateAdds + this.exactTotal);
     }
     if (trackFrequency && this.heavyUseful) this.addHeavyHitter(value);
+  }
+
+  /**
+   * Counts one numeric cell, `x` being its parsed `value`. Exact counting keeps the text (the
+   * typed distinct count is derived from it later); once approximate, the sketch hashes the
+   * number, and numbers never feed heavy hitters (numeric columns report no top values).
+   */
+  addNumber(x: number, value: string): void {
+    if (this.exact !== undefined) {
+      this.count(value, false);
+      return;
+    }
+    this.sketch!.addNumber(x);
+    this.approximateAdds++;
   }
 
   /** Distinct values seen (estimated once approximate). */
@@ -103,7 +124,11 @@ export class ValueCounter {
   private becomeApproximate(exact: Map<string, Tally>): void {
     const sketch = new DistinctSketch();
     const byCount = [...exact].sort((a, b) => b[1].n - a[1].n);
-    for (const [value] of byCount) sketch.add(value);
+    // Later numbers are hashed as numbers, so the values counted so far must be too.
+    for (const [value] of byCount) {
+      if (this.numeric) sketch.addNumber(Number(value));
+      else sketch.add(value);
+    }
     this.heavy = new Map(byCount.filter(([value]) => value.length <= MAX_TRACKED_LENGTH).slice(0, HEAVY_HITTER_SLOTS));
     this.sketch = sketch;
     this.exact = undefined;

@@ -36,3 +36,20 @@ describe('parseIsoDatetime', () => {
     expect(parseIsoDatetime(value)).toBeNaN();
   });
 });
+
+describe('numericKind parsing', () => {
+  it('returns exactly what Number() returns, on the fast path and off it', () => {
+    const out = { value: Number.NaN };
+    const cells = ['0', '-0', '+7', '12', '-12.5', '0.1', '.3', '123456789012345', '1234567890.12345', '0.000000000000001', '9007199254740993', '1.23456789012345678', '2e3', '-1.5E-7', '99999.99999'];
+    for (const cell of cells) {
+      numericKind(cell, out);
+      expect(Object.is(out.value, Number(cell)), cell).toBe(true);
+    }
+    // Many scattered decimals: the mantissa / 10^k shortcut must round like the full parser.
+    for (let i = 0; i < 20_000; i++) {
+      const cell = `${(i * 7_919_993) % 1e9}.${String((i * 104_729) % 1e6).padStart(6, '0')}`;
+      numericKind(cell, out);
+      expect(out.value, cell).toBe(Number(cell));
+    }
+  });
+});

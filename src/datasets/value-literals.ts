@@ -14,33 +14,58 @@ export type NumericKind = typeof NOT_NUMERIC | typeof INTEGER_LITERAL | typeof D
 const DIGIT_0 = 48;
 const DIGIT_9 = 57;
 
+/** Exact powers of ten: a mantissa below 2^53 divided by one of these is correctly rounded. */
+const POWERS_OF_TEN = Float64Array.from({ length: 16 }, (_, k) => 10 ** k);
+/** Digits a double holds exactly, so a literal this short is computed without Number(). */
+const EXACT_DIGITS = 15;
+
+/** Receives the value numericKind parsed, so the caller does not parse the cell twice. */
+export interface NumericOut {
+  value: number;
+}
+
 /**
  * Classifies a cell as a number literal: `[+-]?(digits[.digits]|.digits)([eE][+-]?digits)?`.
  * Deliberately stricter than `Number()`, which accepts `''`, `' 1 '`, `0x1f`, `Infinity`.
  * Integers with a leading zero (`007`, ZIP codes like `02134`) are not numbers: turning
  * them into numbers would lose the zeros, so such columns stay categorical or text.
+ * When `out` is given and the cell is numeric, `out.value` is set to `Number(value)`.
  */
-export function numericKind(value: string): NumericKind {
+export function numericKind(value: string, out?: NumericOut): NumericKind {
   const length = value.length;
   let i = 0;
   let code = value.charCodeAt(0);
+  const negative = code === 45;
   if (code === 43 || code === 45) code = value.charCodeAt(++i); // + or -
   const intStart = i;
-  while (code >= DIGIT_0 && code <= DIGIT_9) code = value.charCodeAt(++i);
+  // The digits are accumulated as they are scanned: for up to 15 of them, mantissa / 10^k
+  // is exactly what Number() returns (Clinger's fast path), without a second parse.
+  let mantissa = 0;
+  while (code >= DIGIT_0 && code <= DIGIT_9) {
+    mantissa = mantissa * 10 + (code - DIGIT_0);
+    code = value.charCodeAt(++i);
+  }
   const intDigits = i - intStart;
   if (intDigits > 1 && value.charCodeAt(intStart) === DIGIT_0) return NOT_NUMERIC;
   let integer = true;
+  let fracDigits = 0;
   if (code === 46) { // .
     integer = false;
     const fracStart = ++i;
     code = value.charCodeAt(i);
-    while (code >= DIGIT_0 && code <= DIGIT_9) code = value.charCodeAt(++i);
-    if (i === fracStart) return NOT_NUMERIC; // `1.` or `.`
+    while (code >= DIGIT_0 && code <= DIGIT_9) {
+      mantissa = mantissa * 10 + (code - DIGIT_0);
+      code = value.charCodeAt(++i);
+    }
+    fracDigits = i - fracStart;
+    if (fracDigits === 0) return NOT_NUMERIC; // `1.` or `.`
   } else if (intDigits === 0) {
     return NOT_NUMERIC;
   }
+  let exponent = false;
   if (code === 101 || code === 69) { // e or E
     integer = false;
+    exponent = true;
     code = value.charCodeAt(++i);
     if (code === 43 || code === 45) code = value.charCodeAt(++i);
     const expStart = i;
@@ -48,11 +73,20 @@ export function numericKind(value: string): NumericKind {
     if (i === expStart) return NOT_NUMERIC;
   }
   if (i !== length) return NOT_NUMERIC;
+  if (!exponent && intDigits + fracDigits <= EXACT_DIGITS) {
+    if (out !== undefined) {
+      const magnitude = fracDigits === 0 ? mantissa : mantissa / POWERS_OF_TEN[fracDigits]!;
+      out.value = negative ? -magnitude : magnitude;
+    }
+    return integer ? INTEGER_LITERAL : DECIMAL_LITERAL;
+  }
+  const parsed = Number(value);
+  if (out !== undefined) out.value = parsed;
   if (integer) {
     // Past 15 digits a double may not hold the integer exactly.
-    return intDigits <= 15 || Number.isSafeInteger(Number(value)) ? INTEGER_LITERAL : DECIMAL_LITERAL;
+    return Number.isSafeInteger(parsed) ? INTEGER_LITERAL : DECIMAL_LITERAL;
   }
-  return Number.isFinite(Number(value)) ? DECIMAL_LITERAL : NOT_NUMERIC;
+  return Number.isFinite(parsed) ? DECIMAL_LITERAL : NOT_NUMERIC;
 }
 
 /** `true` or `false` in any letter case; `yes`/`no`/`0`/`1` are not booleans (0/1 is an integer column). */

@@ -54,7 +54,14 @@ export const datasetRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app, 
     let name = request.query.name;
     let record;
     if (request.isMultipart()) {
-      for await (const part of request.parts({ limits: { fileSize: config.MAX_UPLOAD_BYTES, files: 1, fields: 10 } })) {
+      // The multipart limit is one byte past ours and does not throw, so ingestDataset always
+      // meets the overflow itself and refuses it (413) before anything is kept. At exactly our
+      // limit, busboy truncated the file and only failed the request after the part had ended,
+      // by when the truncated dataset was stored; throwing, it destroys the file stream under
+      // the ingester, which raced it and could answer 400 instead of 413.
+      // (parts() honours throwFileSizeLimit at run time; only its type leaves it out.)
+      const options = { limits: { fileSize: config.MAX_UPLOAD_BYTES + 1, files: 1, fields: 10 }, throwFileSizeLimit: false };
+      for await (const part of request.parts(options)) {
         if (part.type === 'field') {
           if (part.fieldname === 'name' && !name) name = parseName(String(part.value));
           continue;
