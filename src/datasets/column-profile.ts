@@ -1,5 +1,5 @@
-/** The inferred type of a dataset column. */
-export type ColumnType = 'number' | 'integer' | 'boolean' | 'categorical' | 'text' | 'datetime';
+/** The inferred type of a dataset column; `image` holds PNG/JPEG images (ZIP datasets, base64 CSV cells). */
+export type ColumnType = 'number' | 'integer' | 'boolean' | 'categorical' | 'text' | 'datetime' | 'image';
 
 export interface ValueCount {
   value: string;

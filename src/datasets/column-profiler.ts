@@ -1,4 +1,5 @@
 import type { ColumnProfile, ColumnType } from './column-profile.ts';
+import { isBase64ImageCell } from './image-cells.ts';
 import { ExactCountBudget, ValueCounter } from './value-counter.ts';
 import { booleanLiteral, DECIMAL_LITERAL, NOT_NUMERIC, numericKind, parseIsoDatetime, type NumericOut } from './value-literals.ts';
 
@@ -34,6 +35,8 @@ export class ColumnProfiler {
   private maybeInteger = true;
   private maybeNumber = true;
   private maybeDatetime = true;
+  /** Every cell so far is a base64 PNG/JPEG (see image-cells.ts). */
+  private maybeImage = true;
   private maxLength = 0;
   private mean = 0;
   private m2 = 0;
@@ -54,6 +57,7 @@ export class ColumnProfiler {
   add(value: string): void {
     const count = ++this.present;
     if (value.length > this.maxLength) this.maxLength = value.length;
+    if (this.maybeImage && !isBase64ImageCell(value)) this.maybeImage = false;
     if (this.maybeNumber && this.addNumber(value, count)) return;
     this.inferFrom(value);
     // Only a column that can still become categorical needs value frequencies.
@@ -140,6 +144,7 @@ export class ColumnProfiler {
     if (this.maybeInteger) return 'integer';
     if (this.maybeNumber) return 'number';
     if (this.maybeDatetime) return 'datetime';
+    if (this.maybeImage) return 'image';
     const distinct = this.counter.distinct();
     if (distinct <= Math.max(20, 0.05 * this.present)) return 'categorical';
     if (this.maxLength <= SHORT_CODE_LENGTH && distinct <= SHORT_CODE_MAX_DISTINCT) return 'categorical';

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { registerWasmTrainingKernels } from '../deep/wasm-conv-gradients.ts';
 
 /**
  * The one TensorFlow.js namespace (core + layers) every module imports, so models, tensors
@@ -81,6 +82,9 @@ async function tryNative(packageName: string): Promise<string | undefined> {
 async function tryWasm(): Promise<string | undefined> {
   try {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    // The WASM backend lacks the gradients of conv2d and of embedding lookups; without them
+    // CNN and text models would fail to train (or fall back to the ~40x slower CPU backend).
+    registerWasmTrainingKernels();
     // In Node the .wasm binaries are read from disk; tfjs would otherwise look beside the page URL.
     const entry = createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm');
     wasm.setWasmPaths(path.dirname(entry) + path.sep);

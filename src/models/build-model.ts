@@ -1,6 +1,7 @@
 import { UnprocessableError } from '../errors.ts';
 import { tf } from '../ml/backend.ts';
-import type { HiddenLayerSpec, ModelType } from './model-spec.ts';
+import { isDeepModelType } from './model-spec.ts';
+import type { HiddenLayerSpec, ModelSpec, ModelType } from './model-spec.ts';
 import type { Task } from './task.ts';
 
 /** A concrete architecture: what `auto` turns into. */
@@ -12,7 +13,13 @@ export type ResolvedModelType = Exclude<ModelType, 'auto'>;
  * strong baselines that train fast, reproduce exactly and need no architecture guess; an MLP
  * is an explicit choice. An explicit type must suit the task.
  */
-export function resolveModelType(type: ModelType, task: Task): ResolvedModelType {
+export function resolveModelType(type: ModelSpec['type'], task: Task): ResolvedModelType {
+  if (isDeepModelType(type)) {
+    // Deep families train on image, text or sequence inputs (train-deep.ts), never on this path.
+    throw new UnprocessableError('architecture_incompatible', `A ${type} model reads images, text or sequences; this dataset is trained as a table.`, [
+      { path: 'model.type', message: `${type} needs image, text or sequence data` },
+    ]);
+  }
   if (type === 'auto') return task === 'classification' ? 'logistic' : 'linear';
   if (type === 'linear' && task === 'classification') {
     throw new UnprocessableError('model_task_mismatch', 'A linear model does regression; use logistic (or mlp) for classification.', [

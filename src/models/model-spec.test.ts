@@ -22,6 +22,19 @@ describe('modelSpecSchema', () => {
     expect(modelSpecSchema.safeParse({ type: 'linear', epochs: defaultModelLimits.maxEpochs + 1 }).success).toBe(false);
   });
 
+  it('validates the deep families with the common training fields and their input preparation', () => {
+    expect(modelSpecSchema.parse({ type: 'lstm', epochs: 5, text: { maxLength: 20 } })).toMatchObject({
+      type: 'lstm', epochs: 5, optimizer: 'adam', units: [32], text: { maxLength: 20, maxTokens: 5000, oovBuckets: 1 },
+    });
+    expect(modelSpecSchema.parse({ type: 'cnn', image: { height: 28, width: 28, channels: 1 } })).toMatchObject({ convBlocks: expect.any(Array), image: { height: 28 } });
+    expect(modelSpecSchema.parse({ type: 'gru', sequence: { lookback: 8 } })).toMatchObject({ sequence: { lookback: 8, horizon: 1, stride: 1 } });
+    expect(modelSpecSchema.safeParse({ type: 'transformer', numHeads: 17 }).success).toBe(false);
+    expect(modelSpecSchema.safeParse({ type: 'lstm', convBlocks: [] }).success).toBe(false);
+    expect(modelSpecSchema.safeParse({ type: 'gru', sequence: { lookback: 0 } }).success).toBe(false);
+    expect(modelSpecSchema.safeParse({ type: 'cnn', image: { channels: 2 } }).success).toBe(false);
+    expect(modelSpecSchema.safeParse({ type: 'logistic', text: {} }).success).toBe(false);
+  });
+
   it('applies configurable caps', () => {
     const strict = createModelSpecSchema({ ...defaultModelLimits, maxEpochs: 10, maxUnits: 16 });
     expect(strict.safeParse({ type: 'linear', epochs: 10 }).success).toBe(true);

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { cnnShape, recurrentShape, transformerShape } from '../deep/architecture-schemas.ts';
+import { deepInputShape } from './deep-input-spec.ts';
 
 /** Caps on what a training request may ask for; operators can raise or lower them. */
 export interface ModelLimits {
@@ -20,6 +22,13 @@ export const defaultModelLimits: ModelLimits = {
 /** Model families for tabular data; `auto` resolves by task (see resolveModelType). */
 export const modelTypes = ['linear', 'logistic', 'mlp', 'auto'] as const;
 export type ModelType = (typeof modelTypes)[number];
+/** Deep families, for image, text and sequence data (see src/deep and src/training/train-deep.ts). */
+export const deepModelTypes = ['cnn', 'rnn', 'lstm', 'gru', 'transformer'] as const;
+export type DeepModelTypeName = (typeof deepModelTypes)[number];
+/** True for the families trained by the deep path. */
+export function isDeepModelType(type: string): type is DeepModelTypeName {
+  return (deepModelTypes as readonly string[]).includes(type);
+}
 export const optimizers = ['sgd', 'momentum', 'adam', 'rmsprop'] as const;
 export type OptimizerName = (typeof optimizers)[number];
 export const activations = ['relu', 'tanh', 'sigmoid', 'elu', 'selu', 'linear'] as const;
@@ -64,9 +73,16 @@ export function createModelSpecSchema(limits: ModelLimits = defaultModelLimits) 
         type: z.literal('mlp'),
         ...common,
         hiddenLayers: z.array(hiddenLayer).min(1).max(limits.maxHiddenLayers).default([{ units: 32, activation: 'relu', dropout: 0 }]),
+        /** Image datasets only: the size pixels are brought to before being flattened. */
+        image: deepInputShape.image,
       })
       .strict(),
-    z.object({ type: z.literal('auto'), ...common }).strict(),
+    z.object({ type: z.literal('auto'), ...common, ...deepInputShape }).strict(),
+    // Deep families: their architecture fields merged with the common training fields and
+    // the input preparation (image size, text vocabulary, sequence windows).
+    z.object({ ...common, ...cnnShape, ...deepInputShape }).strict(),
+    z.object({ ...common, ...recurrentShape, ...deepInputShape }).strict(),
+    z.object({ ...common, ...transformerShape, ...deepInputShape }).strict(),
   ]);
 }
 
@@ -76,4 +92,6 @@ export const modelSpecSchema = createModelSpecSchema(defaultModelLimits);
 export type ModelSpec = z.output<typeof modelSpecSchema>;
 /** What a client may send: defaults optional. */
 export type ModelSpecInput = z.input<typeof modelSpecSchema>;
+/** A parsed deep specification. */
+export type DeepModelSpec = Extract<ModelSpec, { type: DeepModelTypeName }>;
 export type HiddenLayerSpec = Extract<ModelSpec, { type: 'mlp' }>['hiddenLayers'][number];

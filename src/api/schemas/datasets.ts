@@ -3,7 +3,7 @@ import { z } from 'zod';
 export const columnProfileSchema = z
   .object({
     name: z.string(),
-    type: z.enum(['number', 'integer', 'boolean', 'categorical', 'text', 'datetime']),
+    type: z.enum(['number', 'integer', 'boolean', 'categorical', 'text', 'datetime', 'image']),
     missing: z.number().int(),
     distinct: z.number().int(),
     distinctApproximate: z.boolean(),
@@ -26,6 +26,11 @@ export const datasetSchema = z
     sha256: z.string(),
     columns: z.array(columnProfileSchema),
     createdAt: z.iso.datetime(),
+    skipped: z
+      .array(z.object({ name: z.string(), reason: z.string() }))
+      .optional()
+      .describe('ZIP image uploads only, in the upload response: archive entries left out (not an image, not in a class folder, ...), at most 100'),
+    skippedCount: z.number().int().optional().describe('ZIP image uploads only: how many entries were left out in all'),
   })
   .meta({ id: 'Dataset' });
 

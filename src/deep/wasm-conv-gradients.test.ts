@@ -1,0 +1,130 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from './wasm-conv-gradients.ts';
+import { useWasmBackend } from './wasm-backend.ts';
+
+type Pad = 'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]];
+
+/** Runs `fn` on a backend and returns plain arrays, so results can be compared across backends. */
+async function on(backend: 'cpu' | 'wasm', fn: () => tf.Tensor[]): Promise<Float32Array[]> {
+  if (backend === 'wasm') await useWasmBackend();
+  else await tf.setBackend('cpu');
+  return tf.tidy(fn).map((t) => {
+    const values = t.dataSync() as Float32Array;
+    t.dispose();
+    return Float32Array.from(values);
+  });
+}
+
+function randomValues(shape: number[], seed: number): number[] {
+  // A tiny LCG keeps inputs identical on both backends without going through tf.random.
+  let s = seed >>> 0;
+  return Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 31 - 1;
+  });
+}
+
+function expectClose(actual: Float32Array, expected: Float32Array, tol = 1e-4): void {
+  expect(actual.length).toBe(expected.length);
+  let worst = 0;
+  expected.forEach((e, i) => {
+    worst = Math.max(worst, Math.abs((actual[i] ?? NaN) - e) / (1 + Math.abs(e)));
+  });
+  expect(worst).toBeLessThan(tol);
+}
+
+beforeAll(async () => {
+  expect(await useWasmBackend()).toBe(true);
+});
+
+describe('registerWasmTrainingKernels', () => {
+  it('adds the kernels a training step needs and is idempotent', () => {
+    registerWasmTrainingKernels();
+    registerWasmTrainingKernels();
+    for (const name of WASM_TRAINING_KERNELS) expect(tf.getKernel(name, 'wasm')).toBeDefined();
+    expect(WASM_TRAINING_KERNELS).toEqual(['Conv2DBackpropFilter', 'UnsortedSegmentSum']);
+  });
+});
+
+describe('Conv2DBackpropFilter on wasm matches the CPU kernel', () => {
+  const cases: { x: [number, number, number, number]; f: [number, number, number, number]; strides: number | [number, number]; pad: Pad; round?: 'floor' | 'ceil' | 'round' }[] = [
+    { x: [3, 8, 8, 2], f: [3, 3, 2, 4], strides: 1, pad: 'valid' },
+    { x: [3, 8, 8, 2], f: [3, 3, 2, 4], strides: 1, pad: 'same' },
+    { x: [2, 9, 11, 3], f: [3, 3, 3, 5], strides: 2, pad: 'valid' },
+    { x: [2, 9, 11, 3], f: [3, 3, 3, 5], strides: 2, pad: 'same' },
+    { x: [2, 10, 7, 1], f: [5, 2, 1, 3], strides: [3, 2], pad: 'valid' },
+    { x: [2, 10, 7, 1], f: [4, 3, 1, 3], strides: [2, 3], pad: 'same' },
+    { x: [2, 7, 9, 2], f: [3, 3, 2, 2], strides: 1, pad: [[0, 0], [1, 2], [0, 1], [0, 0]] },
+    { x: [2, 7, 9, 2], f: [3, 2, 2, 2], strides: 2, pad: 1, round: 'ceil' },
+    { x: [1, 12, 12, 2], f: [1, 1, 2, 3], strides: 3, pad: 'valid' },
+  ];
+  for (const c of cases) {
+    it(`x ${c.x.join('x')} filter ${c.f.join('x')} strides ${String(c.strides)} pad ${JSON.stringify(c.pad)}`, async () => {
+      const xv = randomValues(c.x, 1);
+      const fv = randomValues(c.f, 2);
+      // Square the output so dy varies per position, making the filter gradient non-trivial.
+      const grads = () => {
+        const loss = (x: tf.Tensor, f: tf.Tensor) => tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, c.strides, c.pad, 'NHWC', 1, c.round).square().sum();
+        return tf.grads(loss)([tf.tensor4d(xv, c.x), tf.tensor4d(fv, c.f)]);
+      };
+      const [cpuDx, cpuDf] = await on('cpu', grads);
+      const [wasmDx, wasmDf] = await on('wasm', grads);
+      expectClose(wasmDf!, cpuDf!);
+      expectClose(wasmDx!, cpuDx!);
+    });
+  }
+
+  it('rejects dilated convolutions in training on every backend (so our layers never dilate)', async () => {
+    for (const backend of ['cpu', 'wasm'] as const) {
+      const run = () => [tf.grad((f: tf.Tensor) => tf.conv2d(tf.ones([1, 6, 6, 1]) as tf.Tensor4D, f as tf.Tensor4D, 1, 'same', 'NHWC', 2).sum())(tf.ones([3, 3, 1, 1]))];
+      await expect(on(backend, run)).rejects.toThrow(/dilation/);
+    }
+  });
+
+  it('frees its intermediates', async () => {
+    await useWasmBackend();
+    const x = tf.ones([2, 8, 8, 3]) as tf.Tensor4D;
+    const dy = tf.ones([2, 4, 4, 5]) as tf.Tensor4D;
+    // The op is not exported from the tfjs package, so call the kernel through the engine.
+    const run = () => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: 2, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 3, 5] }) as tf.Tensor;
+    const first = run();
+    expect(first.shape).toEqual([3, 3, 3, 5]);
+    first.dispose();
+    const before = tf.backend().numDataIds();
+    for (let i = 0; i < 3; i++) run().dispose();
+    expect(tf.backend().numDataIds()).toBe(before);
+    tf.dispose([x, dy]);
+  });
+});
+
+describe('pooling and conv input gradients already on wasm match the CPU kernels', () => {
+  it('conv -> maxPool -> conv -> avgPool', async () => {
+    const xv = randomValues([2, 12, 12, 1], 3);
+    const f1 = randomValues([3, 3, 1, 4], 4);
+    const f2 = randomValues([3, 3, 4, 3], 5);
+    const grads = () =>
+      tf.grads((x: tf.Tensor, a: tf.Tensor, b: tf.Tensor) => {
+        const h = tf.maxPool(tf.relu(tf.conv2d(x as tf.Tensor4D, a as tf.Tensor4D, 1, 'same')), 2, 2, 'valid');
+        return tf.avgPool(tf.conv2d(h, b as tf.Tensor4D, 1, 'valid'), 2, 2, 'same').square().sum();
+      })([tf.tensor4d(xv, [2, 12, 12, 1]), tf.tensor4d(f1, [3, 3, 1, 4]), tf.tensor4d(f2, [3, 3, 4, 3])]);
+    const cpu = await on('cpu', grads);
+    const wasm = await on('wasm', grads);
+    cpu.forEach((g, i) => expectClose(wasm[i]!, g));
+  });
+});
+
+describe('UnsortedSegmentSum on wasm (the embedding gradient)', () => {
+  it('matches the CPU kernel, dropping out-of-range ids', async () => {
+    const values = randomValues([7, 3, 2], 6);
+    const ids = [4, 0, 4, -1, 9, 2, 0];
+    const run = () => [tf.unsortedSegmentSum(tf.tensor3d(values, [7, 3, 2]), tf.tensor1d(ids, 'int32'), 5)];
+    expectClose((await on('wasm', run))[0]!, (await on('cpu', run))[0]!);
+  });
+
+  it('gives the gather gradient of an embedding lookup', async () => {
+    const table = randomValues([6, 3], 7);
+    const run = () => [tf.grad((t: tf.Tensor) => tf.gather(t, tf.tensor2d([[1, 2, 1], [5, 0, 1]], [2, 3], 'int32')).square().sum())(tf.tensor2d(table, [6, 3]))];
+    expectClose((await on('wasm', run))[0]!, (await on('cpu', run))[0]!);
+  });
+});

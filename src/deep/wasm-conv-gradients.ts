@@ -1,0 +1,91 @@
+/**
+ * Training kernels the TensorFlow.js WASM backend (4.22) lacks, composed from its own fast
+ * kernels. Running a real training step on 'wasm' for every layer kind our architectures use
+ * (conv2d/conv1d with max/avg pooling, dropout, dense, embedding + simpleRNN/LSTM/GRU,
+ * layer normalisation) throws for exactly two kernels:
+ *
+ * - `Conv2DBackpropFilter` (every conv layer's weight gradient);
+ * - `UnsortedSegmentSum` (the gradient of `gather`, i.e. of every embedding layer).
+ *
+ * `Conv2DBackpropInput`, `MaxPoolGrad` and `AvgPoolGrad` do exist on wasm; the tests compare
+ * them with the CPU backend too. Falling back to the JS CPU kernels would be ~1000x slower
+ * (the CPU filter gradient is a scalar 7-deep loop), so these call the wasm backend's kernel
+ * functions directly, the same way the backend composes its own kernels.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { unsortedSegmentSumWasmConfig } from './wasm-segment-sum.ts';
+import { runWasmKernel, type WasmBackend } from './wasm-kernel-calls.ts';
+
+type ExplicitPad = [[number, number], [number, number], [number, number], [number, number]];
+
+/**
+ * The filter gradient dW[kh,kw,ci,co] = sum over n,oh,ow of x[n, oh*s+kh-pt, ow*s+kw-pl, ci]
+ * * dy[n,oh,ow,co] is itself a convolution: put the input channels in the batch slot and the
+ * batch in the channel slot (x -> [Cin,H,W,N]), use dy as the filter ([OH,OW,N,Cout]) with a
+ * dilation equal to the forward stride, and the forward padding made explicit. The result
+ * [Cin,KH',KW',Cout] may be larger than the filter when 'valid' leaves rows unused; slice it.
+ */
+function conv2DBackpropFilterWasm(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): tf.TensorInfo {
+  const backend = args.backend as WasmBackend;
+  const { x, dy } = args.inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
+  const attrs = (args.attrs ?? {}) as unknown as tf.Conv2DBackpropFilterAttrs;
+  const dataFormat = tf.backend_util.convertConv2DDataFormat(attrs.dataFormat);
+  if (dataFormat !== 'channelsLast') {
+    throw new Error(`Conv2DBackpropFilter on wasm supports only NHWC (channelsLast) data, got '${attrs.dataFormat}'.`);
+  }
+  const info = tf.backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number],
+    attrs.filterShape,
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    false,
+    dataFormat,
+  );
+  const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, inHeight, inWidth, outHeight, outWidth } = info;
+  const { top, left } = info.padInfo;
+  // Pad the end so the dilated "filter" (dy) fits at every one of the kh x kw offsets;
+  // computeConv2DInfo's bottom/right pad can be smaller than that for 'valid' with leftovers.
+  const bottom = Math.max(0, (outHeight - 1) * sh + kh - inHeight - top);
+  const right = Math.max(0, (outWidth - 1) * sw + kw - inWidth - left);
+  const pad: ExplicitPad = [[0, 0], [top, bottom], [left, right], [0, 0]];
+
+  const temps: tf.TensorInfo[] = [];
+  const keep = (t: tf.TensorInfo): tf.TensorInfo => {
+    temps.push(t);
+    return t;
+  };
+  try {
+    const xT = keep(runWasmKernel('Transpose', backend, { x }, { perm: [3, 1, 2, 0] }));
+    const dyT = keep(runWasmKernel('Transpose', backend, { x: dy }, { perm: [1, 2, 0, 3] }));
+    const full = keep(
+      runWasmKernel('Conv2D', backend, { x: xT, filter: dyT }, { strides: [1, 1], pad, dataFormat: 'NHWC', dilations: [sh, sw], dimRoundingMode: undefined }),
+    );
+    const [cin, fullH, fullW, cout] = full.shape as [number, number, number, number];
+    const sliced = fullH === kh && fullW === kw ? full : keep(runWasmKernel('Slice', backend, { x: full }, { begin: [0, 0, 0, 0], size: [cin, kh, kw, cout] }));
+    return runWasmKernel('Transpose', backend, { x: sliced }, { perm: [1, 2, 0, 3] });
+  } finally {
+    for (const t of temps) backend.disposeData(t.dataId);
+  }
+}
+
+const conv2DBackpropFilterWasmConfig: tf.KernelConfig = {
+  kernelName: 'Conv2DBackpropFilter',
+  backendName: 'wasm',
+  kernelFunc: conv2DBackpropFilterWasm as tf.KernelFunc,
+};
+
+/** The kernels {@link registerWasmTrainingKernels} adds, by name. */
+export const WASM_TRAINING_KERNELS: readonly string[] = [conv2DBackpropFilterWasmConfig.kernelName, unsortedSegmentSumWasmConfig.kernelName];
+
+/**
+ * Registers the training kernels missing from the 'wasm' backend (see the file comment).
+ * Idempotent, and safe to call before or after `tf.setBackend('wasm')`; leaves any kernel
+ * someone else (e.g. a newer tfjs-backend-wasm) already registered untouched.
+ */
+export function registerWasmTrainingKernels(): void {
+  for (const config of [conv2DBackpropFilterWasmConfig, unsortedSegmentSumWasmConfig]) {
+    if (tf.getKernel(config.kernelName, 'wasm') === undefined) tf.registerKernel(config);
+  }
+}

@@ -1,0 +1,20 @@
+/**
+ * Calling the wasm backend's own kernel functions from inside another kernel. Going through
+ * `tf.*` ops there would re-enter the engine (recording on the gradient tape, tracking the
+ * intermediates as tensors); calling kernel functions on TensorInfos is how backends compose
+ * kernels, and the caller disposes intermediates with `backend.disposeData`.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+
+/** The wasm backend instance a kernel function receives. */
+export type WasmBackend = BackendWasm;
+
+/** Runs the wasm kernel `name` on TensorInfos; throws if that kernel is not registered. */
+export function runWasmKernel(name: string, backend: WasmBackend, inputs: tf.NamedTensorInfoMap, attrs: Record<string, unknown> = {}): tf.TensorInfo {
+  const kernel = tf.getKernel(name, 'wasm');
+  if (kernel === undefined) throw new Error(`The wasm backend has no '${name}' kernel to compose with.`);
+  const out = kernel.kernelFunc({ inputs, backend, attrs: attrs as tf.NamedAttrMap });
+  if (Array.isArray(out)) throw new Error(`The wasm kernel '${name}' returned several outputs; expected one.`);
+  return out;
+}

@@ -1,0 +1,51 @@
+/**
+ * How a deep model's input is prepared from the dataset, as optional request fields merged
+ * into the model specification. Each applies to one kind of data and is ignored by none:
+ * strict schemas refuse a misspelt field, and training refuses one that does not fit the
+ * dataset (e.g. `text` on an image dataset).
+ */
+import { z } from 'zod';
+
+/** Images are resized to this; default: the first image's size (at most 64x64), grayscale when it is. */
+export const imageInputSchema = z
+  .object({
+    height: z.number().int().min(4).max(256).optional(),
+    width: z.number().int().min(4).max(256).optional(),
+    channels: z.union([z.literal(1), z.literal(3)]).optional(),
+  })
+  .strict();
+
+/** The vocabulary fitted on the training split (see TextVectorizer). */
+export const textInputSchema = z
+  .object({
+    maxTokens: z.number().int().min(3).max(50_000).default(5_000),
+    maxLength: z.number().int().min(1).max(512).default(32),
+    oovBuckets: z.number().int().min(1).max(100).default(1),
+    minCount: z.number().int().min(1).max(1_000).default(1),
+    lowercase: z.boolean().default(true),
+  })
+  .strict();
+
+/**
+ * Windows over time-ordered rows: `lookback` rows in, and for a numeric target the next
+ * `horizon` values out (forecasting); for a categorical target, the class at the window's
+ * last row (sequence classification).
+ */
+export const sequenceInputSchema = z
+  .object({
+    lookback: z.number().int().min(1).max(512).default(16),
+    horizon: z.number().int().min(1).max(64).default(1),
+    stride: z.number().int().min(1).max(512).default(1),
+  })
+  .strict();
+
+/** The shape merged into every deep family's schema. */
+export const deepInputShape = {
+  image: imageInputSchema.optional(),
+  text: textInputSchema.optional(),
+  sequence: sequenceInputSchema.optional(),
+};
+
+export type ImageInputSpec = z.output<typeof imageInputSchema>;
+export type TextInputSpec = z.output<typeof textInputSchema>;
+export type SequenceInputSpec = z.output<typeof sequenceInputSchema>;

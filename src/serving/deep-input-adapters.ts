@@ -1,0 +1,144 @@
+/**
+ * Prediction inputs of deep model versions (see input-adapters.ts):
+ * - images: `{"b64": "<PNG/JPEG>"}` (TF Serving's binary convention), a bare base64 string,
+ *   or `{"<feature>": "<base64>"}`;
+ * - text: a string, `{"<feature>": "..."}`, or `["..."]`;
+ * - sequences: an array of rows in time order, each an array of the features in input-schema
+ *   order or an object keyed by feature (a plain number per row with one feature). Forecasts
+ *   read the last `lookback` rows; classification pads or cuts to `lookback` as training did.
+ */
+import type { ImagePreprocessing, SequencePreprocessing, TextPreprocessing } from '../deep/deep-preprocessing.ts';
+import { b64InstancesToBatch } from '../deep/images.ts';
+import { SequenceWindows, type SequenceRow } from '../deep/sequence-windows.ts';
+import { TextVectorizer } from '../deep/text-vectorizer.ts';
+import { ValidationError, type FieldIssue } from '../errors.ts';
+import { decodeOutputs, type InputAdapter } from './input-adapters.ts';
+
+const MAX_ISSUES = 50;
+
+function fail(issues: FieldIssue[]): never {
+  throw new ValidationError(`${issues.length} invalid instance(s).`, issues.slice(0, MAX_ISSUES));
+}
+
+/** The one value of an instance keyed by `feature`, or an issue. */
+function single(instance: unknown, feature: string, index: number, issues: FieldIssue[]): unknown {
+  if (instance === null || typeof instance !== 'object' || Array.isArray(instance)) return instance;
+  const record = instance as Record<string, unknown>;
+  for (const key of Object.keys(record)) if (key !== feature) issues.push({ path: `instances.${index}.${key}`, message: `Unknown feature '${key}'; this model reads '${feature}'.` });
+  return record[feature];
+}
+
+export function imageAdapter(state: ImagePreprocessing): InputAdapter {
+  const { height, width, channels } = state.image;
+  const rowSize = height * width * channels;
+  return {
+    rowSize,
+    inputShape: [height, width, channels],
+    encode(instances) {
+      const normalised = instances.map((instance) => {
+        if (typeof instance === 'string') return { b64: instance };
+        if (instance !== null && typeof instance === 'object' && !Array.isArray(instance) && typeof (instance as Record<string, unknown>)[state.feature] === 'string') {
+          if (Object.keys(instance).length === 1) return { b64: (instance as Record<string, string>)[state.feature] };
+        }
+        return instance;
+      });
+      const batch = b64InstancesToBatch(normalised, state.image);
+      try {
+        return batch.dataSync() as Float32Array;
+      } finally {
+        batch.dispose();
+      }
+    },
+    decode: (outputs, rows) => decodeOutputs(state.target, outputs, rows),
+    inputSchema: { features: [{ name: state.feature, type: 'categorical' }] },
+    outputSchema: { task: 'classification', target: state.target.name, labels: [...state.target.labels] },
+  };
+}
+
+export function textAdapter(state: TextPreprocessing): InputAdapter {
+  const vectorizer = TextVectorizer.fromJSON(state.vectorizer);
+  const { maxLength } = vectorizer.config;
+  return {
+    rowSize: maxLength,
+    inputShape: [maxLength],
+    encode(instances) {
+      const issues: FieldIssue[] = [];
+      const out = new Float32Array(instances.length * maxLength);
+      instances.forEach((instance, i) => {
+        let value = single(instance, state.feature, i, issues);
+        if (Array.isArray(value) && value.length === 1) value = value[0];
+        if (typeof value !== 'string') issues.push({ path: typeof instance === 'object' && instance !== null && !Array.isArray(instance) ? `instances.${i}.${state.feature}` : `instances.${i}`, message: `Expected a text (string) for '${state.feature}'.` });
+        else out.set(vectorizer.encode(value), i * maxLength);
+      });
+      if (issues.length > 0) fail(issues);
+      return out;
+    },
+    decode: (outputs, rows) => decodeOutputs(state.target, outputs, rows),
+    inputSchema: { features: [{ name: state.feature, type: 'categorical' }] },
+    outputSchema: { task: 'classification', target: state.target.name, labels: [...state.target.labels] },
+  };
+}
+
+export function sequenceAdapter(state: SequencePreprocessing): InputAdapter {
+  const windows = SequenceWindows.fromJSON(state.windows);
+  const config = windows.config;
+  const { features } = config;
+  const [timesteps] = windows.inputShape;
+  const rowSize = timesteps * features.length;
+  const forecast = config.mode === 'forecast';
+  return {
+    rowSize,
+    inputShape: [timesteps, features.length],
+    encode(instances) {
+      const issues: FieldIssue[] = [];
+      const out = new Float32Array(instances.length * rowSize);
+      instances.forEach((instance, i) => {
+        const rows = readSeries(instance, features, `instances.${i}`, issues);
+        if (rows === undefined) return;
+        if (forecast && rows.length < timesteps) {
+          issues.push({ path: `instances.${i}`, message: `Forecasting reads the last ${timesteps} rows; got ${rows.length}.` });
+          return;
+        }
+        out.set((forecast ? windows.latestWindow(rows) : windows.classificationExamples([rows])).x, i * rowSize);
+      });
+      if (issues.length > 0) fail(issues);
+      return out;
+    },
+    decode(outputs, rows) {
+      if (!forecast) return decodeOutputs(state.target, outputs, rows);
+      const horizon = windows.outputSize;
+      return Array.from({ length: rows }, (_, row) => {
+        const values = windows.unscaleForecast(outputs.subarray(row * horizon, (row + 1) * horizon));
+        // `value` is the next step, as for any regression; `forecast` spells out every step.
+        return horizon > 1 ? { value: values[0] ?? NaN, forecast: values } : { value: values[0] ?? NaN };
+      });
+    },
+    inputSchema: { features: features.map((name) => ({ name, type: 'number' as const })) },
+    outputSchema: state.target.task === 'classification' ? { task: 'classification', target: state.target.name, labels: [...state.target.labels] } : { task: 'regression', target: state.target.name },
+  };
+}
+
+/** An instance's rows, checked: every value a finite number; issues name `instances.<i>.<t>.<feature>`. */
+function readSeries(instance: unknown, features: readonly string[], path: string, issues: FieldIssue[]): SequenceRow[] | undefined {
+  if (!Array.isArray(instance) || instance.length === 0) {
+    issues.push({ path, message: 'A sequence instance is a non-empty array of rows in time order.' });
+    return undefined;
+  }
+  const before = issues.length;
+  const rows = instance.map((row: unknown, t) => {
+    const values: unknown[] | undefined = typeof row === 'number' && features.length === 1 ? [row] : Array.isArray(row) ? row : undefined;
+    const out: Record<string, number> = {};
+    if (values === undefined && (row === null || typeof row !== 'object')) {
+      issues.push({ path: `${path}.${t}`, message: `Expected a row of ${features.length} number(s) (${features.join(', ')}).` });
+      return out;
+    }
+    if (values !== undefined && values.length !== features.length) issues.push({ path: `${path}.${t}`, message: `Expected ${features.length} value(s) (${features.join(', ')}), got ${values.length}.` });
+    features.forEach((name, f) => {
+      const value = values !== undefined ? values[f] : (row as Record<string, unknown>)[name];
+      if (typeof value !== 'number' || !Number.isFinite(value)) issues.push({ path: `${path}.${t}.${name}`, message: 'Expected a finite number.' });
+      else out[name] = value;
+    });
+    return out;
+  });
+  return issues.length > before ? undefined : rows;
+}

@@ -1,0 +1,82 @@
+/**
+ * How a served model version turns prediction instances into model input and model output
+ * into predictions, chosen by the `kind` of its stored preprocessing: tabular (no kind),
+ * image, text or sequence. The prediction service batches encoded rows of `rowSize` floats
+ * and runs them as one `[rows, ...inputShape]` tensor.
+ */
+import { argmax } from '../evaluation/classification-metrics.ts';
+import { preprocessingKind } from '../deep/deep-preprocessing.ts';
+import type { DeepPreprocessing } from '../deep/deep-preprocessing.ts';
+import { tf } from '../ml/backend.ts';
+import { encodeInstances } from '../preprocessing/instance-encoding.ts';
+import { inputSchemaOf, outputSchemaOf } from '../preprocessing/preprocessing-state.ts';
+import type { InputSchema, Label, OutputSchema, PreprocessingState, TargetEncoding } from '../preprocessing/preprocessing-state.ts';
+import { decodeRegression } from '../preprocessing/target-encoding.ts';
+import { imageAdapter, sequenceAdapter, textAdapter } from './deep-input-adapters.ts';
+import type { Prediction } from './predictor.ts';
+
+/** Encoding and decoding for one model version. */
+export interface InputAdapter {
+  /** Validates and encodes instances: `instances.length * rowSize` floats. Throws ValidationError naming `instances.<i>...`. */
+  encode(instances: unknown[]): Float32Array;
+  /** Floats per encoded instance. */
+  rowSize: number;
+  /** Shape of one instance as the model reads it (e.g. `[width]`, `[h, w, c]`, `[maxLength]`). */
+  inputShape: number[];
+  /** Model outputs (`rows` rows, row-major) -> one prediction per row. */
+  decode(outputs: Float32Array, rows: number): Prediction[];
+  inputSchema: InputSchema;
+  outputSchema: OutputSchema;
+}
+
+/** The adapter for a version's stored preprocessing JSON. */
+export function adapterFor(preprocessing: unknown): InputAdapter {
+  switch (preprocessingKind(preprocessing)) {
+    case 'image':
+      return imageAdapter(preprocessing as Extract<DeepPreprocessing, { kind: 'image' }>);
+    case 'text':
+      return textAdapter(preprocessing as Extract<DeepPreprocessing, { kind: 'text' }>);
+    case 'sequence':
+      return sequenceAdapter(preprocessing as Extract<DeepPreprocessing, { kind: 'sequence' }>);
+    case 'tabular':
+      return tabularAdapter(preprocessing as PreprocessingState);
+  }
+}
+
+/** Tabular rows: the fitted encoders of src/preprocessing, as training used them. */
+function tabularAdapter(state: PreprocessingState): InputAdapter {
+  return {
+    encode: (instances) => encodeInstances(state, instances),
+    rowSize: state.width,
+    inputShape: [state.width],
+    decode: (outputs, rows) => decodeOutputs(state.target, outputs, rows),
+    inputSchema: inputSchemaOf(state),
+    outputSchema: outputSchemaOf(state),
+  };
+}
+
+/**
+ * Classification: per-row class probabilities (one sigmoid unit means P(second label)) ->
+ * the most probable label and every label's probability. Regression: the first output on
+ * the target's scale.
+ */
+export function decodeOutputs(target: TargetEncoding, outputs: Float32Array, rows: number): Prediction[] {
+  const units = rows === 0 ? 1 : outputs.length / rows;
+  if (target.task === 'regression') return Array.from({ length: rows }, (_, row) => ({ value: decodeRegression(target, outputs[row * units] ?? NaN) }));
+  const keys = target.labels.map(String);
+  return Array.from({ length: rows }, (_, row) => {
+    const probabilities = units === 1 ? [1 - (outputs[row] ?? 0), outputs[row] ?? 0] : Array.from(outputs.subarray(row * units, (row + 1) * units));
+    const byLabel: Record<string, number> = {};
+    keys.forEach((key, index) => (byLabel[key] = probabilities[index] ?? 0));
+    return { label: target.labels[argmax(probabilities)] as Label, probabilities: byLabel };
+  });
+}
+
+/** One model call for a batch of encoded rows; every tensor is freed inside tf.tidy. */
+export function predictRows(model: tf.LayersModel, adapter: InputAdapter, rows: Float32Array[]): Prediction[] {
+  const x = new Float32Array(rows.length * adapter.rowSize);
+  rows.forEach((row, i) => x.set(row, i * adapter.rowSize));
+  // predictOnBatch: one call for the whole batch; predict() would split it into slices of 32 rows.
+  const outputs = tf.tidy(() => (model.predictOnBatch(tf.tensor(x, [rows.length, ...adapter.inputShape])) as tf.Tensor).dataSync() as Float32Array);
+  return adapter.decode(outputs, rows.length);
+}
