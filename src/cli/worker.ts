@@ -8,8 +8,11 @@ await runCli(async () => {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL, 'worker');
   const worker = startTrainingWorker(config, logger);
+  // Closing checkpoints the running jobs and hands them back to the queue; a checkpoint
+  // lands within one batch, so the grace period only has to cover the slowest batch.
   closeWithGrace({ delay: 60_000 }, async ({ signal }) => {
-    logger.info({ signal }, 'worker shutting down');
+    logger.info({ signal }, 'worker shutting down: checkpointing and handing back running jobs');
     await worker.close();
+    logger.info('worker stopped');
   });
 });

@@ -5,6 +5,7 @@ import { UnprocessableError } from '../errors.ts';
 import { resolveTask, type Task } from '../models/task.ts';
 import { enqueueTraining, removeQueuedTraining, type TrainingQueue } from '../queue/training-queue.ts';
 import { MIN_TRAINING_ROWS } from './split.ts';
+import { planDataKind } from './train-deep-plan.ts';
 
 export interface TrainingRequest {
   datasetId: string;
@@ -42,6 +43,8 @@ export async function validateTrainingRequest(db: Database, projectId: string, r
   if (request.features?.includes(request.target)) {
     throw new UnprocessableError('target_in_features', 'The target cannot also be a feature.', [{ path: 'body.features', message: `contains the target '${request.target}'` }]);
   }
+  // Refuses a model type that cannot read the data (a transformer on numbers, an lstm on images).
+  planDataKind(columns, request.target, request.model.type, request.features);
   const task = resolveTask(target, request.task);
   if (task === 'classification' && target.distinct < 2) {
     throw new UnprocessableError('single_class_target', `The target '${request.target}' has only one class; classification needs at least two.`, [{ path: 'body.target', message: 'one class' }]);

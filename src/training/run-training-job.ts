@@ -1,5 +1,4 @@
-import type { ColumnProfile } from '../datasets/column-profile.ts';
-import { readDatasetRows } from '../datasets/read-rows.ts';
+import { hostname } from 'node:os';
 import type { Database } from '../db/client.ts';
 import { Prisma } from '../db/client.ts';
 import { DomainError } from '../errors.ts';
@@ -7,22 +6,32 @@ import type { Logger } from '../logger.ts';
 import type { Task } from '../models/task.ts';
 import { saveModelArtifact } from '../registry/artifact-io.ts';
 import type { ArtifactStore } from '../storage/artifact-store.ts';
-import { trainTabular, type TrainTabularInput } from './train-tabular.ts';
+import { attemptPrefix, collectJobGarbage } from './job-artifacts.ts';
+import { loadJobCheckpoint, saveJobCheckpoint, type CheckpointPointer } from './job-checkpoints.ts';
+import { disposeLoopState } from './loop-checkpoint.ts';
+import { registerVersion } from './register-version.ts';
+import { trainOnDataset } from './train-dataset.ts';
+import type { TrainTabularInput } from './train-tabular.ts';
 import { TrainingCancelled } from './training-cancelled.ts';
-import type { EpochReport } from './training-loop.ts';
+import type { EpochReport, LoopState } from './training-loop.ts';
+import { TrainingPreempted } from './training-preempted.ts';
 
 export interface TrainingContext {
   db: Database;
   store: ArtifactStore;
   logger: Logger;
   maxDurationCapMs: number;
+  checkpointEveryEpochs: number;
+  checkpointEveryMs: number;
 }
 
-export interface AttemptInfo {
-  /** 1-based attempt number as the queue counts it. */
-  attempt: number;
-  /** Whether the queue will retry this job if the attempt throws. */
-  isFinalAttempt: boolean;
+export interface RunOptions {
+  /** Attempts the job may consume; the run that reaches it is the last. */
+  maxAttempts: number;
+  /** The queue's own count, which restarts when Redis loses the job: the larger one decides. */
+  queueAttempt?: number;
+  /** True once this run should checkpoint and hand the job back (worker shutting down). */
+  shouldPreempt?: () => boolean;
 }
 
 /** A failure that retrying cannot fix (bad data, impossible hyperparameters): fail at once. */
@@ -31,137 +40,125 @@ export class PermanentTrainingError extends Error {}
 /** How often (at most) a running job re-reads its row to notice a cancel request. */
 const CANCEL_POLL_MS = 500;
 
+/** One run of a job as `progress.runs` shows it. */
+interface RunRecord { attempt: number; host: string; pid: number; startedAt: string; resumedFromEpoch: number | null; endedAt?: string; outcome?: string }
+
 /**
  * Runs one attempt of a training job, from its PostgreSQL record to a registered model
- * version. Safe to run again for the same job: a finished job is left alone, and the
- * unique `trainingJobId` on model versions lets at most one attempt register.
+ * version. Safe to run again for the same job: a finished job is left alone, a started one
+ * resumes from its last checkpoint, and the unique `trainingJobId` on model versions lets
+ * at most one attempt register. `attempts` counts runs that did not hand the job back.
  */
-export async function runTrainingJob(ctx: TrainingContext, jobId: string, attempt: AttemptInfo): Promise<'succeeded' | 'cancelled' | 'skipped'> {
+export async function runTrainingJob(ctx: TrainingContext, jobId: string, opts: RunOptions): Promise<'succeeded' | 'cancelled' | 'skipped' | 'preempted'> {
   const { db, logger } = ctx;
   const job = await db.trainingJob.findUnique({ where: { id: jobId }, include: { dataset: true } });
   if (!job || job.status === 'succeeded' || job.status === 'failed' || job.status === 'cancelled') return 'skipped';
   if (job.cancelRequested) {
-    await finish(db, jobId, 'cancelled');
+    await finish(ctx, job, 'cancelled');
     return 'cancelled';
   }
   if (!job.dataset) {
-    await finish(db, jobId, 'failed', { code: 'dataset_deleted', message: 'The dataset was deleted before training started.' });
+    await finish(ctx, job, 'failed', { code: 'dataset_deleted', message: 'The dataset was deleted before training started.' });
     throw new PermanentTrainingError('dataset deleted');
   }
   const started = Date.now();
+  const { attempts: attempt } = await db.trainingJob.update({ where: { id: jobId }, data: { status: 'running', attempts: { increment: 1 }, startedAt: job.startedAt ?? new Date(), error: Prisma.DbNull } });
+  const isFinalAttempt = Math.max(attempt, opts.queueAttempt ?? 0) >= opts.maxAttempts;
   const maxDurationMs = Math.min(job.maxDurationMs ?? ctx.maxDurationCapMs, ctx.maxDurationCapMs);
-  await db.trainingJob.update({ where: { id: jobId }, data: { status: 'running', attempts: attempt.attempt, startedAt: job.startedAt ?? new Date(), error: Prisma.DbNull } });
+  const spec = job.spec as unknown as Omit<TrainTabularInput, 'rows' | 'columns' | 'target'> & { task: Task };
+
+  let pointer = (job.checkpoint as unknown as CheckpointPointer | null) ?? undefined;
+  const resumeFrom = pointer ? await loadJobCheckpoint(ctx.store, pointer, logger) : undefined;
+  // The seed fixes the split and the initial weights: a resumed run must draw the same one.
+  const seed = (resumeFrom && pointer?.seed) ?? (spec.model.seed as number | undefined) ?? Math.floor(Math.random() * 2 ** 31);
+  const previous = job.progress as { epochs?: EpochReport[]; totalEpochs?: number; runs?: RunRecord[] };
+  const history: EpochReport[] = resumeFrom ? [...resumeFrom.history] : [];
+  const run: RunRecord = { attempt, host: hostname(), pid: process.pid, startedAt: new Date().toISOString(), resumedFromEpoch: resumeFrom ? resumeFrom.history.length : null };
+  const runs = [...(previous.runs ?? []), run];
+  const writeProgress = (extra: Prisma.TrainingJobUpdateInput = {}) =>
+    db.trainingJob.update({ where: { id: jobId }, data: { progress: { epochs: history, totalEpochs: previous.totalEpochs, runs } as unknown as Prisma.InputJsonValue, ...extra } });
+  await writeProgress({ resumedFromEpoch: run.resumedFromEpoch });
+  if (resumeFrom) logger.info({ jobId, attempt, resumedFromEpoch: run.resumedFromEpoch }, 'resuming training job from its checkpoint');
 
   let timedOut = false;
   let lastPoll = 0;
-  const history: EpochReport[] = [];
+  const spentBefore = resumeFrom?.elapsedMs ?? 0;
   try {
-    const columns = job.dataset.columns as unknown as ColumnProfile[];
-    const rows = await readDatasetRows({ source: ctx.store.createReadStream(job.dataset.artifactKey), format: job.dataset.format as 'csv' | 'ndjson', columns });
-    const spec = job.spec as unknown as Omit<TrainTabularInput, 'rows' | 'columns' | 'target'> & { task: Task };
-    const result = await trainTabular(
-      { rows, columns, target: job.target, task: spec.task, features: spec.features, split: spec.split, model: spec.model },
+    // Tabular or deep (images, text, sequences), by the dataset's columns and the model type.
+    const result = await trainOnDataset(
+      ctx.store,
+      job.dataset,
+      { target: job.target, task: spec.task, features: spec.features, split: spec.split, model: { ...spec.model, seed } },
       {
+        resumeFrom,
         onEpoch: async (report) => {
           history.push(report);
-          await db.trainingJob.update({ where: { id: jobId }, data: { progress: { epochs: history, totalEpochs: report.epochs } as unknown as Prisma.InputJsonValue } });
+          await writeProgress();
         },
         shouldStop: async () => {
-          if (Date.now() - started > maxDurationMs) return (timedOut = true);
+          // Training time across runs, so retries cannot stretch a job past its maximum.
+          if (spentBefore + Date.now() - started > maxDurationMs) return (timedOut = true);
           if (Date.now() - lastPoll < CANCEL_POLL_MS) return false;
           lastPoll = Date.now();
           const row = await db.trainingJob.findUnique({ where: { id: jobId }, select: { cancelRequested: true } });
           return row?.cancelRequested ?? true;
         },
+        shouldPreempt: opts.shouldPreempt,
+        checkpoint: {
+          everyEpochs: ctx.checkpointEveryEpochs,
+          everyMs: ctx.checkpointEveryMs,
+          save: async (state: LoopState) => {
+            pointer = (await saveJobCheckpoint(db, ctx.store, job, state, { seed, attempt, previous: pointer })) ?? pointer;
+          },
+        },
       },
     );
-    const prefix = `models/${job.projectId}/${jobId}/attempt-${attempt.attempt}`;
+    if (resumeFrom) disposeLoopState(resumeFrom);
+    const prefix = attemptPrefix(job, attempt);
     const artifact = await saveModelArtifact(ctx.store, result.model, prefix);
     result.model.dispose();
     const registered = await registerVersion(db, job, result, artifact);
-    if (!registered) await ctx.store.deletePrefix(prefix);
+    // Whichever attempt registered, only its files are kept; checkpoints are done with.
+    const version = await db.modelVersion.findUnique({ where: { trainingJobId: jobId }, select: { artifactKey: true } });
+    await collectJobGarbage(ctx.store, job, version?.artifactKey);
     logger.info({ jobId, version: registered, metrics: result.metrics }, 'training job succeeded');
     return 'succeeded';
   } catch (error) {
+    if (resumeFrom) disposeLoopState(resumeFrom);
+    if (error instanceof TrainingPreempted) {
+      // Handed back, not failed: this run does not count against the job's attempts.
+      Object.assign(run, { endedAt: new Date().toISOString(), outcome: 'handed back' });
+      await writeProgress({ status: 'queued', attempts: { decrement: 1 } });
+      logger.info({ jobId, epoch: error.epoch }, 'training job checkpointed and handed back');
+      return 'preempted';
+    }
     if (error instanceof TrainingCancelled) {
       if (timedOut) {
-        await finish(db, jobId, 'failed', { code: 'timed_out', message: `The job ran longer than its maximum of ${maxDurationMs} ms.` });
+        await finish(ctx, job, 'failed', { code: 'timed_out', message: `The job ran longer than its maximum of ${maxDurationMs} ms.` });
         throw new PermanentTrainingError('timed out');
       }
-      await finish(db, jobId, 'cancelled');
+      await finish(ctx, job, 'cancelled');
       return 'cancelled';
     }
     const permanent = error instanceof DomainError || error instanceof PermanentTrainingError;
     const message = (error as Error).message;
-    if (permanent || attempt.isFinalAttempt) {
+    if (permanent || isFinalAttempt) {
       const code = error instanceof DomainError ? error.code : 'training_failed';
-      await finish(db, jobId, 'failed', { code, message, attempts: attempt.attempt });
-      throw permanent ? new PermanentTrainingError(message) : error;
+      await finish(ctx, job, 'failed', { code, message, attempts: attempt });
+      // The queue must not retry what the record says is over.
+      throw new PermanentTrainingError(message);
     }
     // The queue retries it: the job reads as queued again, with the reason kept.
-    await db.trainingJob.update({ where: { id: jobId }, data: { status: 'queued', error: { code: 'attempt_failed', message, attempt: attempt.attempt } } });
+    await db.trainingJob.update({ where: { id: jobId }, data: { status: 'queued', error: { code: 'attempt_failed', message, attempt } } });
     throw error;
   }
 }
 
-async function finish(db: Database, jobId: string, status: 'failed' | 'cancelled', error?: Record<string, unknown>) {
-  await db.trainingJob.updateMany({
-    where: { id: jobId, status: { in: ['queued', 'running'] } },
-    data: { status, finishedAt: new Date(), ...(error ? { error: error as Prisma.InputJsonValue } : {}) },
+/** Ends a job that produced no version, and drops whatever files its attempts left. */
+async function finish(ctx: TrainingContext, job: { id: string; projectId: string }, status: 'failed' | 'cancelled', error?: Record<string, unknown>) {
+  await ctx.db.trainingJob.updateMany({
+    where: { id: job.id, status: { in: ['queued', 'running'] } },
+    data: { status, finishedAt: new Date(), checkpoint: Prisma.DbNull, ...(error ? { error: error as Prisma.InputJsonValue } : {}) },
   });
-}
-
-type JobRow = { id: string; projectId: string; modelName: string; datasetId: string | null; task: string };
-type Trained = Awaited<ReturnType<typeof trainTabular>>;
-
-/**
- * Registers the version and ends the job in one transaction, so a job is never
- * "succeeded" without its version nor a version left without its job's success. Version
- * numbers come from an atomic increment on the model row: concurrent jobs never collide
- * or skip. Returns null when another attempt of this job already registered.
- */
-async function registerVersion(db: Database, job: JobRow, result: Trained, artifact: { artifactKey: string; sha256: string }): Promise<number | null> {
-  for (let tries = 0; ; tries++) {
-    try {
-      return await db.$transaction(async (tx) => {
-        const current = await tx.trainingJob.findUniqueOrThrow({ where: { id: job.id }, select: { status: true, cancelRequested: true } });
-        if (current.status !== 'running' && current.status !== 'queued') return null;
-        if (current.cancelRequested) {
-          // Cancelled after the last batch: honour it, no version.
-          await tx.trainingJob.update({ where: { id: job.id }, data: { status: 'cancelled', finishedAt: new Date() } });
-          return null;
-        }
-        const model = await tx.model.upsert({
-          where: { projectId_name: { projectId: job.projectId, name: job.modelName } },
-          create: { projectId: job.projectId, name: job.modelName, task: result.task, latestVersion: 1 },
-          update: { latestVersion: { increment: 1 } },
-        });
-        const version = await tx.modelVersion.create({
-          data: {
-            modelId: model.id, version: model.latestVersion, trainingJobId: job.id, datasetId: job.datasetId!,
-            modelType: result.modelType, task: result.task, artifactKey: artifact.artifactKey, artifactSha256: artifact.sha256,
-            hyperparameters: result.hyperparameters as unknown as Prisma.InputJsonValue,
-            preprocessing: result.preprocessing as unknown as Prisma.InputJsonValue,
-            inputSchema: result.inputSchema as unknown as Prisma.InputJsonValue,
-            outputSchema: result.outputSchema as unknown as Prisma.InputJsonValue,
-            metrics: { ...result.metrics, excludedColumns: result.excludedColumns, rowCounts: result.rowCounts, bestEpoch: result.bestEpoch, stoppedEarly: result.stoppedEarly } as unknown as Prisma.InputJsonValue,
-            backend: result.backend, trainingDurationMs: Math.round(result.durationMs),
-          },
-        });
-        await tx.trainingJob.update({
-          where: { id: job.id },
-          data: { status: 'succeeded', finishedAt: new Date(), backend: result.backend, metrics: result.metrics as unknown as Prisma.InputJsonValue, error: Prisma.DbNull },
-        });
-        return version.version;
-      });
-    } catch (error) {
-      const code = error instanceof Prisma.PrismaClientKnownRequestError ? error.code : '';
-      // P2002: a concurrent first version created the model row, or another attempt of this job registered.
-      if (code === 'P2002' && tries < 5) {
-        if (await db.modelVersion.findUnique({ where: { trainingJobId: job.id } })) return null;
-        continue;
-      }
-      throw error;
-    }
-  }
+  await collectJobGarbage(ctx.store, job);
 }

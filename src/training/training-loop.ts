@@ -4,6 +4,7 @@ import type { OptimizerName } from '../models/model-spec.ts';
 import type { Task } from '../models/task.ts';
 import type { EncodedSplit } from '../preprocessing/tabular-preprocessing.ts';
 import { TrainingCancelled } from './training-cancelled.ts';
+import { TrainingPreempted } from './training-preempted.ts';
 
 /** What one finished epoch reports (epochs count from 1). */
 export interface EpochReport {
@@ -18,11 +19,53 @@ export interface EpochReport {
   elapsedMs: number;
 }
 
+/**
+ * Everything the loop needs to continue exactly where it was, taken at a batch boundary.
+ * Shuffles and dropout masks are pure functions of (seed, epoch, batch), so no random
+ * generator state is part of it. Tensors belong to whoever made the state: the loop's
+ * own snapshots are only valid during `save`, and a restored state is read, not kept.
+ */
+export interface LoopState {
+  /** The epoch in progress, from 1. */
+  epoch: number;
+  /** Offset of the next batch within the epoch's order; 0 when the epoch has not started. */
+  batchStart: number;
+  /** Sum of batch losses (times batch size) so far in this epoch. */
+  lossSum: number;
+  /** Reports of the finished epochs. */
+  history: EpochReport[];
+  /** Lowest validation loss so far (null: none yet) and its epoch. */
+  best: { loss: number | null; epoch: number };
+  /** `model.getWeights()` order. */
+  modelWeights: tf.Tensor[];
+  /** `optimizer.getWeights()`: the iteration count first, then the slots per variable. */
+  optimizerWeights: Array<{ name: string; tensor: tf.Tensor }>;
+  /** The best epoch's weights, kept when early stopping will restore them. */
+  bestWeights?: tf.Tensor[];
+  /** Training time spent before this state, across earlier attempts. */
+  elapsedMs: number;
+}
+
+/** When and where the loop hands out its state. */
+export interface CheckpointHooks {
+  /** Save after every this many epochs ... */
+  everyEpochs: number;
+  /** ... or after the first epoch that ends this long after the last save. */
+  everyMs: number;
+  /** Persists the state; must not dispose or keep its tensors. */
+  save(state: LoopState): Promise<void>;
+}
+
 /** Callbacks from the loop: progress after each epoch, cancellation between batches. */
 export interface TrainingHooks {
   onEpoch?(report: EpochReport): void | Promise<void>;
   /** Checked before every batch; returning true aborts with TrainingCancelled. */
   shouldStop?(): boolean | Promise<boolean>;
+  /** Checked before every batch; true saves a checkpoint there and aborts with TrainingPreempted. */
+  shouldPreempt?(): boolean;
+  checkpoint?: CheckpointHooks;
+  /** Continue from this state instead of from epoch 1. */
+  resumeFrom?: LoopState;
 }
 
 export interface FitOptions {
@@ -51,10 +94,11 @@ const YIELD_EVERY_MS = 50;
  * Trains `model` with mini-batch gradient descent: a seeded shuffle each epoch, seeded dropout,
  * the chosen optimiser, an L2 penalty on kernels, and early stopping on validation loss that
  * restores the best weights. A custom loop rather than `model.fit` because fit shuffles with
- * Math.random and cannot be cancelled between batches.
+ * Math.random and cannot be cancelled between batches. With `hooks.checkpoint` it hands out
+ * its whole state every few epochs (and when preempted), and `hooks.resumeFrom` continues
+ * from such a state to the same result as a run that was never interrupted.
  */
 export async function fitModel(model: tf.Sequential, train: EncodedSplit, validation: EncodedSplit | undefined, options: FitOptions, hooks: TrainingHooks = {}): Promise<FitResult> {
-  const random = new SeededRandom(options.seed ^ 0x5bd1e995);
   const started = Date.now();
   let lastYield = started;
   const xTrain = tf.tensor2d(train.x, [train.rows, train.width]);
@@ -64,18 +108,45 @@ export async function fitModel(model: tf.Sequential, train: EncodedSplit, valida
   const optimizer = createOptimizer(options.optimizer, options.learningRate);
   const variables = model.trainableWeights.map((weight) => weight.read() as tf.Variable);
   const kernels = variables.filter((variable) => variable.name.includes('kernel'));
-  const order = Array.from({ length: train.rows }, (_, index) => index);
-  const history: EpochReport[] = [];
-  let best: { loss: number; epoch: number; weights?: tf.Tensor[] } = { loss: Infinity, epoch: 0 };
+  const resume = hooks.resumeFrom;
+  const history: EpochReport[] = resume ? [...resume.history] : [];
+  let best: { loss: number; epoch: number; weights?: tf.Tensor[] } = { loss: resume?.best.loss ?? Infinity, epoch: resume?.best.epoch ?? 0 };
+  const elapsedBefore = resume?.elapsedMs ?? 0;
+  const elapsed = () => elapsedBefore + Date.now() - started;
+  let lastCheckpoint = Date.now();
   let stoppedEarly = false;
   try {
-    for (let epoch = 1; epoch <= options.epochs; epoch++) {
-      random.shuffle(order);
-      let lossSum = 0;
-      for (let start = 0; start < order.length; start += options.batchSize) {
+    if (resume) {
+      model.setWeights(resume.modelWeights);
+      await optimizer.setWeights(resume.optimizerWeights);
+      if (resume.bestWeights) best.weights = resume.bestWeights.map((tensor) => tensor.clone());
+    }
+    const snapshot = async (epoch: number, batchStart: number, lossSum: number) => {
+      const optimizerWeights = await optimizer.getWeights();
+      try {
+        await hooks.checkpoint?.save({
+          epoch, batchStart, lossSum, history: [...history], best: { loss: Number.isFinite(best.loss) ? best.loss : null, epoch: best.epoch },
+          modelWeights: model.getWeights(), optimizerWeights, bestWeights: best.weights, elapsedMs: elapsed(),
+        });
+      } finally {
+        // getWeights hands out the live slot variables plus a fresh iteration-count scalar.
+        optimizerWeights.forEach(({ tensor }) => tensor instanceof tf.Variable || tensor.dispose());
+      }
+      lastCheckpoint = Date.now();
+    };
+    for (let epoch = resume?.epoch ?? 1; epoch <= options.epochs; epoch++) {
+      const resuming = resume && epoch === resume.epoch;
+      const order = epochOrder(train.rows, options.seed, epoch);
+      let lossSum = resuming ? resume.lossSum : 0;
+      for (let start = resuming ? resume.batchStart : 0; start < order.length; start += options.batchSize) {
         if (await hooks.shouldStop?.()) throw new TrainingCancelled(epoch);
+        if (hooks.shouldPreempt?.()) {
+          await snapshot(epoch, start, lossSum);
+          throw new TrainingPreempted(epoch);
+        }
         const batch = order.slice(start, start + options.batchSize);
-        const dropoutSeeds = model.layers.map(() => random.nextInt());
+        const batchRandom = new SeededRandom(mix(options.seed, epoch, start + 1));
+        const dropoutSeeds = model.layers.map(() => batchRandom.nextInt());
         const cost = tf.tidy((): tf.Scalar => {
           const indices = tf.tensor1d(batch, 'int32');
           const xBatch = tf.gather(xTrain, indices);
@@ -99,7 +170,7 @@ export async function fitModel(model: tf.Sequential, train: EncodedSplit, valida
           lastYield = Date.now();
         }
       }
-      const report: EpochReport = { epoch, epochs: options.epochs, loss: lossSum / Math.max(1, train.rows), elapsedMs: Date.now() - started };
+      const report: EpochReport = { epoch, epochs: options.epochs, loss: lossSum / Math.max(1, train.rows), elapsedMs: elapsed() };
       if (xValidation && yValidation) {
         const valLoss = tf.tidy(() => dataLoss(options, forward(model, xValidation), yValidation).dataSync()[0] ?? NaN);
         report.valLoss = valLoss;
@@ -117,6 +188,8 @@ export async function fitModel(model: tf.Sequential, train: EncodedSplit, valida
         stoppedEarly = true;
         break;
       }
+      const due = epoch % (hooks.checkpoint?.everyEpochs ?? Infinity) === 0 || Date.now() - lastCheckpoint >= (hooks.checkpoint?.everyMs ?? Infinity);
+      if (hooks.checkpoint && due && epoch < options.epochs) await snapshot(epoch + 1, 0, 0);
     }
     if (options.earlyStopping && best.weights) {
       model.setWeights(best.weights);
@@ -128,6 +201,26 @@ export async function fitModel(model: tf.Sequential, train: EncodedSplit, valida
     tf.dispose([xTrain, yTrain, ...(xValidation ? [xValidation] : []), ...(yValidation ? [yValidation] : [])]);
     optimizer.dispose();
   }
+}
+
+/**
+ * The epoch's visiting order: the identity shuffled by a generator seeded from (seed, epoch)
+ * alone, so a resumed run visits the same rows in the same order as an uninterrupted one.
+ */
+function epochOrder(rows: number, seed: number, epoch: number): number[] {
+  return new SeededRandom(mix(seed, epoch, 0)).shuffle(Array.from({ length: rows }, (_, index) => index));
+}
+
+/** Mixes integers into one 32-bit seed (murmur3's finaliser over a running hash). */
+function mix(...values: number[]): number {
+  let hash = 0x5bd1e995;
+  for (const value of values) {
+    hash = Math.imul(hash ^ (value >>> 0), 0x85ebca6b);
+    hash ^= hash >>> 13;
+    hash = Math.imul(hash, 0xc2b2ae35);
+    hash ^= hash >>> 16;
+  }
+  return hash >>> 0;
 }
 
 /**

@@ -11,7 +11,7 @@ const withVersion = { modelVersion: { select: { version: true } } } as const;
 
 export const trainingJobRoutes: FastifyPluginAsyncZod<{ deps: Deps; trainingQueue: TrainingQueue }> = async (app, { deps: { db, config }, trainingQueue }) => {
   app.post('/v1/training-jobs', {
-    config: { auth: 'write' },
+    config: { auth: 'write', idempotency: 'json' },
     schema: {
       tags: ['training-jobs'],
       summary: 'Queue a training job that turns a dataset into an evaluated model version',
