@@ -8,6 +8,7 @@ import type { Deps } from '../deps.ts';
 import { ServiceUnavailableError } from '../errors.ts';
 import { transformOpenApiObject } from './openapi-document.ts';
 import { authPlugin } from './plugins/auth.ts';
+import { idempotencyPlugin } from './plugins/idempotency.ts';
 import { problemHandler } from './plugins/problem-handler.ts';
 import { datasetRoutes } from './routes/datasets.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -17,6 +18,11 @@ import { projectRoutes } from './routes/projects.ts';
 import { PredictionService } from '../serving/prediction-service.ts';
 import { describeBackend, selectBackend } from '../ml/backend.ts';
 import { trainingJobRoutes } from './routes/training-jobs.ts';
+import { openInferenceRoutes } from './routes/open-inference.ts';
+import { predictionArrivals } from './routes/prediction-arrivals.ts';
+import { createMetrics } from '../observability/metrics.ts';
+import { metricsPlugin } from '../observability/metrics-plugin.ts';
+import { watchServiceState } from '../observability/service-gauges.ts';
 
 export interface BuildAppOptions {
   /** Fastify's own logger; pass false in tests that want quiet output. */
@@ -73,8 +79,14 @@ export async function buildApp(deps: Deps, opts: BuildAppOptions = {}): Promise<
     if (route.url.startsWith('/docs')) route.config = { ...(route.config as object), auth: 'public' };
   });
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
+  const metrics = createMetrics();
+  watchServiceState(metrics, deps);
+  await app.register(metricsPlugin, { metrics });
   await app.register(multipart);
+  // Before auth: prediction requests count as on their way to a batch from their first hook.
+  await app.register(predictionArrivals, { arrivals: () => predictions.arrivals });
   await app.register(authPlugin, { db: deps.db, adminToken: deps.adminToken });
+  await app.register(idempotencyPlugin, { deps });
 
   await app.register(healthRoutes, { deps, isDraining: () => draining });
   await app.register(projectRoutes, { deps });
@@ -86,6 +98,8 @@ export async function buildApp(deps: Deps, opts: BuildAppOptions = {}): Promise<
   deps.logger.info({ backend: describeBackend() }, 'prediction backend ready');
   const predictions = new PredictionService(deps.db, deps.store, deps.config);
   app.addHook('onClose', async () => predictions.close());
+  predictions.useMetrics(metrics);
   await app.register(predictionRoutes, { deps, predictions });
+  await app.register(openInferenceRoutes, { deps, predictions });
   return app;
 }

@@ -1,4 +1,5 @@
 import fp from 'fastify-plugin';
+import { z } from 'zod';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Metrics } from './metrics.ts';
 
@@ -22,7 +23,18 @@ const plugin: FastifyPluginAsync<MetricsPluginOptions> = async (app, { metrics, 
     );
   });
 
-  app.get(path, async (_request, reply) => {
+  // Public, as Prometheus scrapes it without credentials: expose the port on a private network
+  // only (or block /metrics at the edge). It holds counts and latencies, no tenant data.
+  app.get(path, {
+    config: { auth: 'public' },
+    // The body is already Prometheus text; the app's JSON serializer must not touch it.
+    serializerCompiler: () => (data) => String(data),
+    schema: {
+      tags: ['ops'],
+      summary: 'Prometheus metrics (text exposition format); public, meant for a private network',
+      response: { 200: { description: 'Prometheus text format', content: { 'text/plain': { schema: z.string() } } } },
+    },
+  }, async (_request, reply) => {
     const text = await metrics.registry.metrics();
     return reply.type(metrics.registry.contentType).send(text);
   });

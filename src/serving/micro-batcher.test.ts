@@ -73,6 +73,46 @@ describe('MicroBatcher', () => {
     expect(model.calls.map((call) => call.map((row) => row.caller))).toEqual([[0], [1, 1, 1, 1, 1, 1, 1, 1, 1, 1], [2, 2]]);
   });
 
+  it('runs a lone request at once, without its wait, when no more requests are expected', async () => {
+    vi.useFakeTimers();
+    const model = echoModel();
+    const batcher = new MicroBatcher<Row, string>({ maxBatchSize: 64, maxWaitMs: 1000, maxQueue: 1000, run: model.run, expectMore: () => false });
+
+    // No timer is advanced: the request can only be answered if it did not wait for one.
+    expect(await batcher.submit(rows(0, 2))).toEqual(['caller 0 row 0', 'caller 0 row 1']);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('waits for expected requests, and runs them together once the last one has joined', async () => {
+    vi.useFakeTimers();
+    const model = echoModel();
+    let expected = 3;
+    const batcher = new MicroBatcher<Row, string>({ maxBatchSize: 64, maxWaitMs: 1000, maxQueue: 1000, run: model.run, expectMore: () => expected > 0 });
+
+    const answers = [0, 1, 2].map((caller) => {
+      expected -= 1;
+      return batcher.submit(rows(caller, 1));
+    });
+    await Promise.all(answers);
+
+    expect(model.calls.map((call) => call.map((row) => row.caller))).toEqual([[0, 1, 2]]);
+  });
+
+  it('runs the queue when an expected request gives up instead of joining', async () => {
+    vi.useFakeTimers();
+    const model = echoModel();
+    let expected = 2;
+    const batcher = new MicroBatcher<Row, string>({ maxBatchSize: 64, maxWaitMs: 1000, maxQueue: 1000, run: model.run, expectMore: () => expected > 0 });
+
+    expected -= 1;
+    const answer = batcher.submit(rows(0, 1));
+    expect(model.calls).toHaveLength(0);
+    expected -= 1; // the other request failed validation before reaching the batcher
+    batcher.poke();
+
+    expect(await answer).toEqual(['caller 0 row 0']);
+  });
+
   it('with maxWaitMs 0 runs every request in a model call of its own', async () => {
     const model = echoModel();
     const batcher = new MicroBatcher<Row, string>({ maxBatchSize: 64, maxWaitMs: 0, maxQueue: 1000, run: model.run });

@@ -35,6 +35,12 @@ export interface MicroBatcherOptions<I, O> {
   validate?: (items: readonly I[]) => void;
   /** Called after every batch, success or failure. Errors thrown here are ignored. */
   onBatch?: (stats: BatchStats) => void;
+  /**
+   * Whether more requests are on their way (e.g. past authentication, not yet queued). When it
+   * answers false the queue runs at once instead of waiting `maxWaitMs` for company that is not
+   * coming: a lone request is never held, and under load batches still fill. Default: always true.
+   */
+  expectMore?: () => boolean;
 }
 
 interface PendingRequest<I, O> {
@@ -94,6 +100,8 @@ export class MicroBatcher<I, O> {
     // An empty queue admits any request, however large: rejecting it would be permanent, not
     // a transient overload a retry could get past. Callers cap instances per request anyway.
     if (this.queue.length > 0 && this.queuedInstances + items.length > this.maxQueue) {
+      // The queue may have been waiting for this very request; it is not joining.
+      this.schedule();
       return Promise.reject(
         new ServiceUnavailableError(
           'overloaded',
@@ -110,13 +118,19 @@ export class MicroBatcher<I, O> {
     });
   }
 
+  /** Re-checks the queue, e.g. after an expected request gave up before joining it. */
+  poke(): void {
+    this.schedule();
+  }
+
   /** Decides whether the head of the queue runs now or after the rest of its wait. */
   private schedule(): void {
     if (this.running || this.queue.length === 0) return;
     const oldest = this.queue[0];
     if (oldest === undefined) return;
     const remainingMs = this.maxWaitMs - (performance.now() - oldest.enqueuedAt);
-    if (this.maxWaitMs === 0 || this.queuedInstances >= this.maxBatchSize || remainingMs <= 0) {
+    const alone = this.options.expectMore !== undefined && !this.options.expectMore();
+    if (this.maxWaitMs === 0 || this.queuedInstances >= this.maxBatchSize || remainingMs <= 0 || alone) {
       this.clearTimer();
       void this.runNextBatch();
       return;

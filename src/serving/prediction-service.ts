@@ -1,72 +1,178 @@
 import type { Config } from '../config/env.ts';
 import type { Database } from '../db/client.ts';
 import { ValidationError } from '../errors.ts';
-import { predictEncoded } from '../evaluation/evaluate-model.ts';
-import { argmax } from '../evaluation/classification-metrics.ts';
 import type { tf } from '../ml/backend.ts';
 import type { Metrics } from '../observability/metrics.ts';
-import { encodeInstances } from '../preprocessing/instance-encoding.ts';
-import type { Label, PreprocessingState } from '../preprocessing/preprocessing-state.ts';
+import type { InputSchema, OutputSchema, PreprocessingState } from '../preprocessing/preprocessing-state.ts';
 import { loadModelArtifact } from '../registry/artifact-io.ts';
-import { resolveVersion, type VersionRef } from '../registry/model-registry.ts';
+import type { VersionRef } from '../registry/model-registry.ts';
 import type { ArtifactStore } from '../storage/artifact-store.ts';
+import { adapterFor, predictRows, type InputAdapter } from './input-adapters.ts';
+import { Arrivals, type Arrival } from './arrivals.ts';
 import { MicroBatcher } from './micro-batcher.ts';
 import { ModelCache } from './model-cache.ts';
+import type { ModelCacheStats } from './model-cache.ts';
 import type { Prediction } from './predictor.ts';
+import { resolveServedVersion, type ResolvedVersion } from './version-resolver.ts';
+
+export type { ResolvedVersion } from './version-resolver.ts';
 
 /** A model version in memory, with the batcher that coalesces its concurrent requests. */
 interface LoadedVersion {
   model: tf.LayersModel;
   preprocessing: PreprocessingState;
+  /** Encodes and decodes by the preprocessing's kind (tabular, image, text, sequence). */
+  adapter: InputAdapter;
   batcher: MicroBatcher<Float32Array, Prediction>;
 }
+
+/** What a version takes and gives, for metadata routes; immutable, like the version. */
+export interface ServedSignature {
+  preprocessing: PreprocessingState;
+  inputSchema: InputSchema;
+  outputSchema: OutputSchema;
+}
+
+/** Turns a request into instances once its version (and so its signature) is known. */
+export type InstancesOf = (resolved: ResolvedVersion) => Promise<unknown[]> | unknown[];
 
 export interface PredictionResult {
   predictions: Prediction[];
   model: { name: string; version: number };
 }
 
+// Signatures are a few hundred bytes each; the bound only stops unbounded growth.
+const MAX_SIGNATURES = 1_000;
+// Numbered versions resolved recently; only failures (404s) are never kept.
+const NUMBERED_TTL_MS = 5_000;
+const MAX_NUMBERED = 10_000;
+
 /**
- * Answers prediction requests. Versions are resolved in PostgreSQL on every request, so
- * an alias move takes effect at once; loaded models are cached by their immutable version
- * id (bounded LRU), so the swap never drops a request: requests already holding the old
- * version finish on it, and it is disposed after its last one.
+ * Answers prediction requests. Versions are resolved in PostgreSQL on every request (one
+ * query), so an alias move takes effect at once; loaded models are cached by their immutable
+ * version id (bounded LRU), so the swap never drops a request: requests already holding the
+ * old version finish on it, and it is disposed after its last one.
  */
 export class PredictionService {
   private readonly cache: ModelCache<string, LoadedVersion>;
+  private readonly signatures = new Map<string, ServedSignature>();
+  private readonly numbered = new Map<string, { resolved: ResolvedVersion; until: number }>();
+  private metrics: Metrics | undefined;
+  /** Requests on their way to a batcher: the company worth waiting for. */
+  readonly arrivals = new Arrivals();
 
   constructor(
     private readonly db: Database,
     private readonly store: ArtifactStore,
     private readonly config: Config,
-    private readonly metrics?: Metrics,
+    metrics?: Metrics,
   ) {
+    this.metrics = metrics;
     this.cache = new ModelCache<string, LoadedVersion>({
       maxEntries: config.MODEL_CACHE_SIZE,
       load: (versionId) => this.load(versionId),
       // One prediction before serving: the first real request does not pay for kernel set-up.
-      warmUp: ({ model, preprocessing }) => void predictEncoded(model, new Float32Array(preprocessing.width), 1, preprocessing.width, preprocessing.target),
+      warmUp: ({ model, adapter }) => void predictRows(model, adapter, [new Float32Array(adapter.rowSize)]),
       dispose: ({ model }) => model.dispose(),
-      onEvent: (event) => metrics?.recordCacheEvent(event),
+      onEvent: (event) => this.metrics?.recordCacheEvent(event),
     });
   }
 
-  async predict(projectId: string, name: string, ref: VersionRef, instances: unknown[]): Promise<PredictionResult> {
-    if (instances.length === 0) throw new ValidationError('`instances` must hold at least one instance.', [{ path: 'instances', message: 'is empty' }]);
-    if (instances.length > this.config.MAX_PREDICT_INSTANCES) {
-      throw new ValidationError(`At most ${this.config.MAX_PREDICT_INSTANCES} instances per request; got ${instances.length}.`, [{ path: 'instances', message: 'too many instances' }]);
+  /** Reports batches, queue waits, cache events and durations to `metrics` from now on. */
+  useMetrics(metrics: Metrics): void {
+    this.metrics = metrics;
+  }
+
+  /**
+   * Resolves a version, alias or the default (`production`, else newest) to the exact version.
+   * Aliases and the default are read on every request, so a move takes effect at once on every
+   * replica. A numbered version never changes once registered, so its resolution is kept for a
+   * few seconds: the hottest path (`versions/N:predict`) then skips a database round trip.
+   */
+  async resolve(projectId: string, name: string, ref: VersionRef): Promise<ResolvedVersion> {
+    if (!('version' in ref)) return resolveServedVersion(this.db, projectId, name, ref);
+    const key = `${projectId}\u0000${name}\u0000${ref.version}`;
+    const now = performance.now();
+    const known = this.numbered.get(key);
+    if (known && known.until > now) return known.resolved;
+    const resolved = await resolveServedVersion(this.db, projectId, name, ref);
+    if (this.numbered.size >= MAX_NUMBERED) this.numbered.clear();
+    this.numbered.set(key, { resolved, until: now + NUMBERED_TTL_MS });
+    return resolved;
+  }
+
+  /**
+   * Resolves the version and predicts. `instances` may be a function of the resolved version,
+   * for formats that need its signature to become instances (columnar and V2 tensors).
+   */
+  async predict(projectId: string, name: string, ref: VersionRef, instances: unknown[] | InstancesOf, arrival?: Arrival): Promise<PredictionResult & { resolved: ResolvedVersion }> {
+    // Counted from the HTTP server's first sight of the request when the route passes it in.
+    const joined = arrival ?? this.arrivals.begin();
+    try {
+      if (Array.isArray(instances)) checkCount(instances.length, this.config.MAX_PREDICT_INSTANCES);
+      const resolved = await this.resolve(projectId, name, ref);
+      const rows = Array.isArray(instances) ? instances : await instances(resolved);
+      const predictions = await this.predictResolved(resolved, rows, joined);
+      return { predictions, model: { name: resolved.model, version: resolved.version }, resolved };
+    } finally {
+      joined();
     }
-    const { model, version } = await resolveVersion(this.db, projectId, name, ref);
+  }
+
+  /**
+   * Predicts every instance with a resolved version, batched with concurrent requests.
+   * `joined` is called once the request is queued (or failed before), for arrival counting.
+   */
+  async predictResolved(resolved: ResolvedVersion, instances: unknown[], joined: () => void = () => undefined): Promise<Prediction[]> {
+    checkCount(instances.length, this.config.MAX_PREDICT_INSTANCES);
     const started = performance.now();
-    const predictions = await this.cache.use(version.id, (loaded) => {
-      // Encoding validates each instance, so a bad one fails its own request before batching.
-      const encoded = encodeInstances(loaded.preprocessing, instances);
-      const width = loaded.preprocessing.width;
-      const rows = Array.from({ length: instances.length }, (_, i) => encoded.subarray(i * width, (i + 1) * width));
+    const predictions = await this.cache.use(resolved.versionId, (loaded) => {
+      let rows: Float32Array[];
+      try {
+        // Encoding validates each instance, so a bad one fails its own request before batching.
+        const encoded = loaded.adapter.encode(instances);
+        const width = loaded.adapter.rowSize;
+        rows = Array.from({ length: instances.length }, (_, i) => encoded.subarray(i * width, (i + 1) * width));
+      } catch (error) {
+        joined();
+        // A queue may be waiting for this request: it is not coming.
+        loaded.batcher.poke();
+        throw error;
+      }
+      joined();
       return loaded.batcher.submit(rows);
     });
-    this.metrics?.predictionDuration.observe({ model: name, version: String(version.version) }, (performance.now() - started) / 1000);
-    return { predictions, model: { name: model.name, version: version.version } };
+    this.metrics?.predictionDuration.observe({ model: resolved.model, version: String(resolved.version) }, (performance.now() - started) / 1000);
+    return predictions;
+  }
+
+  /** The version's input and output schema, read once per version from PostgreSQL. */
+  async signature(resolved: ResolvedVersion): Promise<ServedSignature> {
+    const known = this.signatures.get(resolved.versionId);
+    if (known) return known;
+    const row = await this.db.modelVersion.findUniqueOrThrow({ where: { id: resolved.versionId }, select: { preprocessing: true } });
+    const preprocessing = row.preprocessing as unknown as PreprocessingState;
+    const { inputSchema, outputSchema } = adapterFor(preprocessing);
+    const signature = { preprocessing, inputSchema, outputSchema };
+    if (this.signatures.size >= MAX_SIGNATURES) this.signatures.clear();
+    this.signatures.set(resolved.versionId, signature);
+    return signature;
+  }
+
+  /** Loads and warms a version up (coalesced with other loads); resolves once it can serve. */
+  async ensureLoaded(resolved: ResolvedVersion): Promise<void> {
+    await this.cache.use(resolved.versionId, () => undefined);
+  }
+
+  /** Every version number of a model, oldest first (all of them are servable on demand). */
+  async versionsOf(projectId: string, name: string): Promise<number[]> {
+    const rows = await this.db.modelVersion.findMany({ where: { model: { projectId, name } }, select: { version: true }, orderBy: { version: 'asc' } });
+    return rows.map((row) => row.version);
+  }
+
+  /** The model cache's counters, e.g. for tests and diagnostics. */
+  cacheStats(): ModelCacheStats {
+    return this.cache.stats();
   }
 
   /** Loads a version (coalesced by the cache), verifying the artifact's checksum. */
@@ -74,14 +180,16 @@ export class PredictionService {
     const version = await this.db.modelVersion.findUniqueOrThrow({ where: { id: versionId } });
     const model = await loadModelArtifact(this.store, version.artifactKey, version.artifactSha256);
     const preprocessing = version.preprocessing as unknown as PreprocessingState;
+    const adapter = adapterFor(preprocessing);
     const batcher = new MicroBatcher<Float32Array, Prediction>({
       maxBatchSize: this.config.PREDICT_BATCH_MAX_SIZE,
       maxWaitMs: this.config.PREDICT_BATCH_MAX_WAIT_MS,
       maxQueue: this.config.PREDICT_MAX_QUEUE,
-      run: (rows) => runBatch(model, preprocessing, rows),
+      run: (rows) => predictRows(model, adapter, rows),
       onBatch: (stats) => this.metrics?.recordBatch(stats),
+      expectMore: () => this.arrivals.expected,
     });
-    return { value: { model, preprocessing, batcher }, bytes: model.countParams() * 4 };
+    return { value: { model, preprocessing, adapter, batcher }, bytes: model.countParams() * 4 };
   }
 
   close(): void {
@@ -89,16 +197,7 @@ export class PredictionService {
   }
 }
 
-/** One tensor call for every row of a batch. */
-function runBatch(model: tf.LayersModel, preprocessing: PreprocessingState, rows: Float32Array[]): Prediction[] {
-  const width = preprocessing.width;
-  const x = new Float32Array(rows.length * width);
-  rows.forEach((row, i) => x.set(row, i * width));
-  const outputs = predictEncoded(model, x, rows.length, width, preprocessing.target);
-  const target = preprocessing.target;
-  if (target.task === 'regression') return (outputs as number[]).map((value) => ({ value }));
-  return (outputs as number[][]).map((probabilities) => ({
-    label: target.labels[argmax(probabilities)] as Label,
-    probabilities: Object.fromEntries(target.labels.map((label, index) => [String(label), probabilities[index] ?? 0])),
-  }));
+function checkCount(count: number, max: number): void {
+  if (count === 0) throw new ValidationError('`instances` must hold at least one instance.', [{ path: 'instances', message: 'is empty' }]);
+  if (count > max) throw new ValidationError(`At most ${max} instances per request; got ${count}.`, [{ path: 'instances', message: 'too many instances' }]);
 }

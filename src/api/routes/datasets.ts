@@ -5,6 +5,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { deleteDataset, getDataset, recordDatasetVersion } from '../../datasets/dataset-catalog.ts';
 import { datasetFormatFromContentType, datasetFormatFromFilename } from '../../datasets/dataset-format.ts';
 import { ingestDataset } from '../../datasets/ingest.ts';
+import { isZipContentType, uploadImageDataset, ZIP_MEDIA_TYPES } from '../../datasets/image-dataset.ts';
 import type { Deps } from '../../deps.ts';
 import { ValidationError } from '../../errors.ts';
 import { projectOf } from '../plugins/auth.ts';
@@ -24,7 +25,7 @@ export const datasetRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app, 
 
   // Dataset bodies are streamed to the artifact store as they arrive, never buffered:
   // these parsers leave the body unread for the route to consume.
-  app.addContentTypeParser(rawTypes, (_request, _payload, done) => done(null));
+  app.addContentTypeParser([...rawTypes, ...ZIP_MEDIA_TYPES], (_request, _payload, done) => done(null));
 
   /** Ingests one upload; on any failure nothing is left in the store or the database. */
   async function ingest(projectId: string, upload: Upload, name: string) {
@@ -40,12 +41,12 @@ export const datasetRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app, 
   }
 
   app.post('/v1/datasets', {
-    config: { auth: 'write' },
+    config: { auth: 'write', idempotency: 'dataset-upload' },
     schema: {
       tags: ['datasets'],
       summary: 'Upload a dataset (CSV or NDJSON body, or multipart with a file part); the same name again makes its next version',
-      description: `Send the file as the body with Content-Type ${rawTypes.join(', ')}, or as multipart/form-data with a \`file\` part and a \`name\` field. The body is streamed; at most MAX_UPLOAD_BYTES.`,
-      consumes: [...rawTypes, 'multipart/form-data'],
+      description: `Send the file as the body with Content-Type ${rawTypes.join(', ')}, or as multipart/form-data with a \`file\` part and a \`name\` field. An image dataset is a ZIP body (${ZIP_MEDIA_TYPES.join(', ')}) with one folder of PNG/JPEG files per class; it gets an \`image\` and a \`label\` column, and the answer lists the entries left out (\`skipped\`). The body is streamed; at most MAX_UPLOAD_BYTES.`,
+      consumes: [...rawTypes, ...ZIP_MEDIA_TYPES, 'multipart/form-data'],
       querystring: uploadQuery,
       response: { 201: datasetSchema, ...errorResponses(400, 413, 415) },
     },
@@ -72,6 +73,11 @@ export const datasetRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app, 
         record = await ingest(projectId, { source: part.file, format }, name);
       }
       if (!record) throw new ValidationError('The multipart body has no file part.', [{ path: 'file', message: 'is required' }]);
+    } else if (isZipContentType(request.headers['content-type'])) {
+      // Image datasets: a ZIP of class folders (src/datasets/image-dataset.ts).
+      if (!name) throw new ValidationError('A dataset name is required as ?name=.', [{ path: 'querystring.name', message: 'is required' }]);
+      const upload = await uploadImageDataset({ db, store, maxBytes: config.MAX_UPLOAD_BYTES, projectId, name, source: requestBody(request, reply) });
+      return reply.code(201).header('location', `/v1/datasets/${upload.record.id}`).send({ ...toDataset(upload.record), skipped: upload.skipped, skippedCount: upload.skippedCount });
     } else {
       const format = datasetFormatFromContentType(request.headers['content-type']);
       if (!name) throw new ValidationError('A dataset name is required as ?name=.', [{ path: 'querystring.name', message: 'is required' }]);

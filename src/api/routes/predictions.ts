@@ -2,61 +2,94 @@ import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Deps } from '../../deps.ts';
 import type { VersionRef } from '../../registry/model-registry.ts';
+import type { Arrival } from '../../serving/arrivals.ts';
 import type { PredictionService } from '../../serving/prediction-service.ts';
+import { classifyResult, columnarOutputs, instancesFromColumns, instancesFromExamples, instancesFromRows, regressResult } from '../../serving/tf-serving-format.ts';
 import { projectOf } from '../plugins/auth.ts';
-import { errorResponses } from '../schemas/common.ts';
-import { aliasName, modelParams, modelSchema } from '../schemas/models.ts';
+import { aliasName, modelParams } from '../schemas/models.ts';
+import { classifyResponse, examplesBody, predictBody, predictResponse, regressResponse } from '../schemas/tf-serving.ts';
 import { modelName } from '../schemas/training-jobs.ts';
-import { loadModelSummary } from './models.ts';
-
-const predictBody = z
-  .object({
-    instances: z.array(z.unknown()).describe('Objects keyed by feature name, or arrays in input-schema order'),
-    signature_name: z.string().optional().describe('Accepted for TensorFlow Serving clients; every model has one signature'),
-  })
-  .strict()
-  .meta({ id: 'PredictRequest' });
-
-const prediction = z.union([
-  z.object({ label: z.union([z.string(), z.number(), z.boolean()]), probabilities: z.record(z.string(), z.number()) }),
-  z.object({ value: z.number() }),
-]);
-
-const predictResponse = z
-  .object({ predictions: z.array(prediction), model: z.object({ name: z.string(), version: z.number().int() }) })
-  .meta({ id: 'PredictResponse' });
+import { arrivalOf } from './prediction-arrivals.ts';
+import { answerServingErrors, plainJson, servingErrorResponses } from './serving-errors.ts';
+import { tfServingStatusRoutes } from './tf-serving.ts';
 
 // A literal `:verb` after a parameter needs the parameter to be a regex, or the router
 // reads `name::predict` as the parameter's name.
 const NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.-]*';
 const ALIAS_PATTERN = '^[a-z][a-z0-9_-]*';
 
-const responses = { 200: predictResponse, ...errorResponses(400, 404, 503) };
+type RefParams = { name: string; version?: number; alias?: string };
 
-/** The prediction routes, on TensorFlow Serving's REST paths so its clients work unchanged. */
-export const predictionRoutes: FastifyPluginAsyncZod<{ deps: Deps; predictions: PredictionService }> = async (app, { deps: { db }, predictions }) => {
-  const predict = (projectId: string, name: string, ref: VersionRef, instances: unknown[]) => predictions.predict(projectId, name, ref, instances);
+/** The three ways TF Serving names what serves a request. */
+const targets = [
+  { path: '/v1/models/:name/versions/:version(^\\d+)', params: z.object({ name: modelName, version: z.coerce.number().int().min(1) }), what: 'a given version' },
+  { path: `/v1/models/:name/labels/:alias(${ALIAS_PATTERN})`, params: z.object({ name: modelName, alias: aliasName }), what: 'the version an alias points at' },
+  { path: `/v1/models/:name(${NAME_PATTERN})`, params: modelParams, what: 'the production alias, else the newest version' },
+] as const;
 
-  app.post(`/v1/models/:name/versions/:version(^\\d+)::predict`, {
-    config: { auth: 'predict' },
-    schema: {
-      tags: ['predict'], summary: 'Predict with a given version',
-      params: z.object({ name: modelName, version: z.coerce.number().int().min(1) }), body: predictBody, response: responses,
-    },
-  }, async (request) => predict(projectOf(request), request.params.name, { version: request.params.version }, request.body.instances));
+function refOf(params: RefParams): VersionRef {
+  if (params.version !== undefined) return { version: params.version };
+  if (params.alias !== undefined) return { alias: params.alias };
+  return { latest: true };
+}
 
-  app.post(`/v1/models/:name/labels/:alias(${ALIAS_PATTERN})::predict`, {
-    config: { auth: 'predict' },
-    schema: { tags: ['predict'], summary: 'Predict with the version an alias points at', params: z.object({ name: modelName, alias: aliasName }), body: predictBody, response: responses },
-  }, async (request) => predict(projectOf(request), request.params.name, { alias: request.params.alias }, request.body.instances));
+/**
+ * TensorFlow Serving's REST API (`:predict`, `:classify`, `:regress`, model status and
+ * metadata) on its own paths, so its clients work unchanged. Errors carry TF Serving's
+ * `error` member besides the problem+json fields.
+ */
+export const predictionRoutes: FastifyPluginAsyncZod<{ deps: Deps; predictions: PredictionService }> = async (app, { deps, predictions }) => {
+  answerServingErrors(app);
+  const errors = servingErrorResponses(400, 404, 503);
 
-  app.post(`/v1/models/:name(${NAME_PATTERN})::predict`, {
-    config: { auth: 'predict' },
-    schema: { tags: ['predict'], summary: 'Predict with the production alias, else the newest version', params: modelParams, body: predictBody, response: responses },
-  }, async (request) => predict(projectOf(request), request.params.name, { latest: true }, request.body.instances));
+  for (const target of targets) {
+    app.post(`${target.path}::predict`, {
+      config: { auth: 'predict' },
+      serializerCompiler: plainJson,
+      schema: {
+        tags: ['predict'], summary: `Predict with ${target.what}`,
+        description: 'Row format (`instances`) answers `predictions`; columnar format (`inputs`) answers `outputs`. Values may be `{"b64": ...}`.',
+        params: target.params, body: predictBody, response: { 200: predictResponse, ...errors },
+      },
+    }, async (request) => {
+      const { instances, inputs } = request.body;
+      const rows = instances !== undefined ? instancesFromRows(instances) : instancesFromColumns(inputs);
+      const result = await predictions.predict(projectOf(request), request.params.name, refOf(request.params as RefParams), rows, arrivalOf(request));
+      if (instances !== undefined) return { predictions: result.predictions, model: result.model };
+      const { outputSchema } = await predictions.signature(result.resolved);
+      return { outputs: columnarOutputs(result.predictions, outputSchema), model: result.model };
+    });
 
-  app.get('/v1/models/:name', {
-    config: { auth: 'read' },
-    schema: { tags: ['registry'], summary: 'Get a model: latest version and aliases', params: modelParams, response: { 200: modelSchema, ...errorResponses(404) } },
-  }, async (request) => loadModelSummary(db, projectOf(request), request.params.name));
+    const examples = async (params: RefParams, projectId: string, body: z.infer<typeof examplesBody>, verb: 'classify' | 'regress', arrival?: Arrival) => {
+      const instances = instancesFromExamples(body.examples, body.context);
+      // The task is checked before predicting, so a wrong verb costs no model call.
+      const result = await predictions.predict(projectId, params.name, refOf(params), async (resolved) => {
+        const { outputSchema } = await predictions.signature(resolved);
+        if (verb === 'classify') classifyResult([], outputSchema);
+        else regressResult([], outputSchema);
+        return instances;
+      }, arrival);
+      return { predictions: result.predictions, ...(await predictions.signature(result.resolved)) };
+    };
+
+    app.post(`${target.path}::classify`, {
+      config: { auth: 'predict' },
+      serializerCompiler: plainJson,
+      schema: { tags: ['predict'], summary: `Classify examples with ${target.what}`, params: target.params, body: examplesBody, response: { 200: classifyResponse, ...errors } },
+    }, async (request) => {
+      const { predictions: rows, outputSchema } = await examples(request.params as RefParams, projectOf(request), request.body, 'classify', arrivalOf(request));
+      return { result: classifyResult(rows, outputSchema) };
+    });
+
+    app.post(`${target.path}::regress`, {
+      config: { auth: 'predict' },
+      serializerCompiler: plainJson,
+      schema: { tags: ['predict'], summary: `Regress examples with ${target.what}`, params: target.params, body: examplesBody, response: { 200: regressResponse, ...errors } },
+    }, async (request) => {
+      const { predictions: rows, outputSchema } = await examples(request.params as RefParams, projectOf(request), request.body, 'regress', arrivalOf(request));
+      return { result: regressResult(rows, outputSchema) };
+    });
+  }
+
+  await app.register(tfServingStatusRoutes, { deps, predictions });
 };

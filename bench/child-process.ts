@@ -1,0 +1,42 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+const TSX = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url));
+
+/** A benchmark child running a TypeScript entry with tsx. */
+export interface BenchChild {
+  process: ChildProcess;
+  /** The first JSON line the child printed. */
+  first: Record<string, unknown>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `entry` (relative to bench/) under tsx and waits for its first stdout line, a JSON
+ * object (a port, or a result). Children keep the parent's stderr, so a crash is visible.
+ */
+export async function startChild(entry: string, env: Record<string, string> = {}, args: string[] = []): Promise<BenchChild> {
+  const child = spawn(TSX, [fileURLToPath(new URL(entry, import.meta.url)), ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const first = await new Promise<Record<string, unknown>>((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    lines.once('line', (line) => resolve(JSON.parse(line) as Record<string, unknown>));
+    child.once('exit', (code) => reject(new Error(`${entry} exited with ${code} before answering`)));
+  });
+  return {
+    process: child,
+    first,
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** Runs `entry` to completion and returns the JSON result it printed. */
+export async function runChild(entry: string, env: Record<string, string> = {}, args: string[] = []): Promise<Record<string, unknown>> {
+  const child = await startChild(entry, env, args);
+  await child.stop();
+  return child.first;
+}

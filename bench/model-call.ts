@@ -1,0 +1,9 @@
+import { tf } from '../src/ml/backend.ts';
+
+/**
+ * The bare model call the benchmarks compare against: one tensor in, one `predictOnBatch`, the
+ * outputs read back, every tensor freed. (`model.predict` would split rows into slices of 32.)
+ */
+export function callModel(model: tf.LayersModel, x: Float32Array, rows: number, width: number): Float32Array {
+  return tf.tidy(() => (model.predictOnBatch(tf.tensor2d(x, [rows, width])) as tf.Tensor).dataSync() as Float32Array);
+}

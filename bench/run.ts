@@ -1,0 +1,62 @@
+/**
+ * `npm run bench`: measures serving, training and ingest side by side with their baselines on
+ * this machine and writes BENCHMARKS.md. Needs PostgreSQL and Redis, as the tests do; creates
+ * a database, Redis prefix and artifact directory of its own and removes them at the end.
+ */
+import { writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { describeBackend, ensureBackend } from '../src/ml/backend.ts';
+import { createBenchEnv } from './bench-env.ts';
+import { runChild } from './child-process.ts';
+import { benchInferencePlacement } from './inference-placement.ts';
+import { benchPredict } from './predict-bench.ts';
+import { renderReport, type BenchResults } from './report.ts';
+import { benchTraining } from './training-bench.ts';
+
+const REPORT = fileURLToPath(new URL('../BENCHMARKS.md', import.meta.url));
+const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
+
+async function isolated(what: string, arg?: string): Promise<Record<string, unknown>> {
+  try {
+    return await runChild('./isolated.ts', {}, arg === undefined ? [what] : [what, arg]);
+  } catch (error) {
+    return { error: (error as Error).message };
+  }
+}
+
+const startedAt = new Date();
+const loadAverage = os.loadavg();
+await ensureBackend();
+const bench = await createBenchEnv();
+let results: BenchResults;
+try {
+  log('predictions: training the served model, then :predict under load against the ceiling');
+  const predict = await benchPredict(bench);
+  log('inference placement: event loop vs worker thread');
+  const placement = await benchInferencePlacement(predict.model, predict.preprocessing);
+  predict.model.dispose();
+  log('training: end to end vs bare model.fit, then queue latency');
+  const training = await benchTraining(bench);
+  log('CSV ingest of 200 MB (child process)');
+  const ingest = await isolated('ingest', '200');
+  log('deep training (child process)');
+  const deep = await isolated('deep');
+  const { model: _model, preprocessing: _preprocessing, ...predictFigures } = predict;
+  results = {
+    startedAt,
+    durationS: (Date.now() - startedAt.getTime()) / 1000,
+    backend: describeBackend(),
+    loadAverage,
+    predict: predictFigures,
+    placement,
+    training,
+    ingest: ingest as BenchResults['ingest'],
+    deep,
+  };
+} finally {
+  await bench.close();
+}
+await writeFile(REPORT, renderReport(results));
+log(`wrote ${REPORT}`);
+process.exit(0);

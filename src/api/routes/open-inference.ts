@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { Deps } from '../../deps.ts';
+import type { VersionRef } from '../../registry/model-registry.ts';
+import { inputSpecs, instancesFromTensors, outputSpecs, outputTensors } from '../../serving/open-inference-format.ts';
+import type { PredictionService } from '../../serving/prediction-service.ts';
+import { projectOf } from '../plugins/auth.ts';
+import { modelParams, versionParams } from '../schemas/models.ts';
+import { inferRequest, inferResponse, liveResponse, modelMetadataV2, modelReadyResponse, readyResponse, serverMetadataResponse } from '../schemas/open-inference.ts';
+import { arrivalOf } from './prediction-arrivals.ts';
+import { answerServingErrors, plainJson, servingErrorResponses, servingProblemSchema } from './serving-errors.ts';
+
+type Params = { name: string; version?: number };
+const refOf = (params: Params): VersionRef => (params.version === undefined ? { latest: true } : { version: params.version });
+const serverReady = z.object({ ready: z.boolean() });
+
+/**
+ * The Open Inference Protocol (KServe V2 / Triton) REST API. A model name is the project's
+ * model; without a version, the production alias (else the newest version) serves. Health
+ * and server metadata are public, model metadata needs `read`, inference `predict`.
+ */
+export const openInferenceRoutes: FastifyPluginAsyncZod<{ deps: Deps; predictions: PredictionService }> = async (app, { deps, predictions }) => {
+  answerServingErrors(app);
+
+  app.get('/v2', {
+    config: { auth: 'public' },
+    schema: { tags: ['open-inference'], summary: 'Server metadata', response: { 200: serverMetadataResponse, 503: servingProblemSchema } },
+  }, async () => ({ name: 'maas', version: '1.0.0', extensions: [] }));
+
+  app.get('/v2/health/live', {
+    config: { auth: 'public' },
+    schema: { tags: ['open-inference'], summary: 'Server liveness', response: { 200: liveResponse, 503: servingProblemSchema } },
+  }, async () => ({ live: true }));
+
+  app.get('/v2/health/ready', {
+    config: { auth: 'public' },
+    schema: { tags: ['open-inference'], summary: 'Server readiness: the registry (PostgreSQL) answers', response: { 200: readyResponse, 503: serverReady } },
+  }, async (_request, reply) => {
+    const ready = await deps.db.$queryRaw`SELECT 1`.then(() => true, () => false);
+    return reply.code(ready ? 200 : 503).send({ ready });
+  });
+
+  for (const [suffix, params] of [['', modelParams], ['/versions/:version', versionParams]] as const) {
+    const base = `/v2/models/:name${suffix}`;
+    const typedParams = params as unknown as typeof modelParams;
+    const which = suffix ? 'a version' : 'the default version (production alias, else newest)';
+
+    app.get(base, {
+      config: { auth: 'read' },
+      schema: { tags: ['open-inference'], summary: `Model metadata of ${which}: typed, shaped inputs and outputs`, params: typedParams, response: { 200: modelMetadataV2, ...servingErrorResponses(400, 404) } },
+    }, async (request) => {
+      const projectId = projectOf(request);
+      const resolved = await predictions.resolve(projectId, request.params.name, refOf(request.params as Params));
+      const { inputSchema, outputSchema } = await predictions.signature(resolved);
+      const versions = suffix ? [String(resolved.version)] : (await predictions.versionsOf(projectId, resolved.model)).map(String);
+      return { name: resolved.model, versions, platform: 'tensorflowjs', inputs: inputSpecs(inputSchema), outputs: outputSpecs(outputSchema) };
+    });
+
+    app.get(`${base}/ready`, {
+      config: { auth: 'read' },
+      schema: { tags: ['open-inference'], summary: `Readiness of ${which}: loads and warms it up when needed`, params: typedParams, response: { 200: modelReadyResponse, ...servingErrorResponses(400, 404, 503) } },
+    }, async (request) => {
+      const resolved = await predictions.resolve(projectOf(request), request.params.name, refOf(request.params as Params));
+      await predictions.ensureLoaded(resolved);
+      return { name: resolved.model, version: String(resolved.version), ready: true };
+    });
+
+    app.post(`${base}/infer`, {
+      config: { auth: 'predict' },
+      serializerCompiler: plainJson,
+      schema: { tags: ['open-inference'], summary: `Inference with ${which}`, params: typedParams, body: inferRequest, response: { 200: inferResponse, ...servingErrorResponses(400, 404, 503) } },
+    }, async (request) => {
+      const body = request.body;
+      const result = await predictions.predict(projectOf(request), request.params.name, refOf(request.params as Params), async (resolved) => {
+        const { inputSchema } = await predictions.signature(resolved);
+        return instancesFromTensors(body.inputs, inputSchema);
+      }, arrivalOf(request));
+      const { outputSchema } = await predictions.signature(result.resolved);
+      const outputs = outputTensors(result.predictions, outputSchema, body.outputs?.map((o) => o.name));
+      return { model_name: result.model.name, model_version: String(result.model.version), ...(body.id === undefined ? {} : { id: body.id }), outputs };
+    });
+  }
+};

@@ -1,0 +1,79 @@
+import { z } from 'zod';
+
+/** TF Serving's binary value (`{"b64": "..."}`), decoded as UTF-8 text. */
+const scalar = z.union([z.string(), z.number(), z.boolean(), z.null(), z.object({ b64: z.string() }).strict()]);
+
+export const predictBody = z
+  .object({
+    signature_name: z.string().optional().describe('Accepted for TensorFlow Serving clients; every model has one signature, serving_default'),
+    instances: z.array(z.unknown()).optional().describe('Row format: objects keyed by feature name, or arrays in input-schema order'),
+    inputs: z
+      .union([z.record(z.string(), z.array(z.unknown())), z.array(z.unknown())])
+      .optional()
+      .describe('Columnar format: each feature name maps to its list of values, one per example'),
+  })
+  .strict()
+  .refine((body) => (body.instances === undefined) !== (body.inputs === undefined), { message: 'give exactly one of `instances` (row format) or `inputs` (columnar format)' })
+  .meta({ id: 'PredictRequest' });
+
+const prediction = z.union([
+  z.object({ label: z.union([z.string(), z.number(), z.boolean()]), probabilities: z.record(z.string(), z.number()) }),
+  z.object({ value: z.number() }),
+]);
+const servedModel = z.object({ name: z.string(), version: z.number().int() });
+
+export const predictResponse = z
+  .union([
+    z.object({ predictions: z.array(prediction), model: servedModel }).describe('Answer to the row format'),
+    z
+      .object({
+        outputs: z.union([
+          z.object({ label: z.array(z.union([z.string(), z.number(), z.boolean()])), probabilities: z.array(z.array(z.number())).describe('Columns in label order') }),
+          z.array(z.number()).describe('Regression: one value per example'),
+        ]),
+        model: servedModel,
+      })
+      .describe('Answer to the columnar format'),
+  ])
+  .meta({ id: 'PredictResponse' });
+
+const example = z.record(z.string(), z.union([scalar, z.array(scalar)]));
+
+export const examplesBody = z
+  .object({
+    signature_name: z.string().optional(),
+    context: example.optional().describe('Features shared by every example'),
+    examples: z.array(example).describe('One object per example, keyed by feature name'),
+  })
+  .strict()
+  .meta({ id: 'ExamplesRequest' });
+
+export const classifyResponse = z
+  .object({ result: z.array(z.array(z.tuple([z.string(), z.number()]))).describe('Per example, [label, score] for every label') })
+  .meta({ id: 'ClassifyResponse' });
+
+export const regressResponse = z.object({ result: z.array(z.number()) }).meta({ id: 'RegressResponse' });
+
+export const modelVersionStatus = z
+  .array(z.object({ version: z.string(), state: z.enum(['START', 'LOADING', 'AVAILABLE', 'UNLOADING', 'END']), status: z.object({ error_code: z.string(), error_message: z.string() }) }))
+  .describe("TF Serving's model status: every registered version is AVAILABLE (loaded on first use)");
+
+export const modelStatusResponse = z.object({ model_version_status: modelVersionStatus }).meta({ id: 'ModelStatus' });
+
+const tensorInfo = z.object({
+  dtype: z.string(),
+  tensor_shape: z.object({ dim: z.array(z.object({ size: z.string(), name: z.string() })), unknown_rank: z.boolean() }),
+  name: z.string(),
+});
+
+export const modelMetadataResponse = z
+  .object({
+    model_spec: z.object({ name: z.string(), signature_name: z.string(), version: z.string() }),
+    metadata: z.object({
+      signature_def: z.object({
+        signature_def: z.record(z.string(), z.object({ inputs: z.record(z.string(), tensorInfo), outputs: z.record(z.string(), tensorInfo), method_name: z.string() })),
+        labels: z.array(z.string()).describe('Class labels in the order of the probabilities output'),
+      }),
+    }),
+  })
+  .meta({ id: 'ModelMetadata' });

@@ -1,0 +1,124 @@
+import { ValidationError } from '../errors.ts';
+import type { InputSchema, OutputSchema } from '../preprocessing/preprocessing-state.ts';
+import type { Prediction } from './predictor.ts';
+
+/**
+ * Open Inference Protocol (KServe V2) tensors to and from our instances. A tabular model
+ * takes either one input per feature, named after it, of shape [N] or [N, 1]; or one input
+ * named `input` of shape [N, F] holding the features in input-schema order (numbers only, or
+ * BYTES for all-categorical schemas). Outputs: `label` [N] and `probabilities` [N, K] (label
+ * order) for classification, `value` [N] for regression.
+ */
+
+export const V2_DATATYPES = ['BOOL', 'UINT8', 'UINT16', 'UINT32', 'UINT64', 'INT8', 'INT16', 'INT32', 'INT64', 'FP16', 'FP32', 'FP64', 'BYTES'] as const;
+export type V2Datatype = (typeof V2_DATATYPES)[number];
+
+/** One request input tensor. */
+export interface V2Tensor {
+  name: string;
+  shape: number[];
+  datatype: V2Datatype;
+  data: unknown;
+}
+
+/** One response output tensor. */
+export interface V2Output {
+  name: string;
+  shape: number[];
+  datatype: V2Datatype;
+  data: (number | string | boolean)[];
+}
+
+/** The name of the single-matrix input. */
+export const MATRIX_INPUT = 'input';
+
+const invalid = (path: string, message: string) => new ValidationError(`${path}: ${message}`, [{ path, message }]);
+
+/** Flattens nested `data` row-major and checks it against shape and datatype. */
+export function tensorValues(tensor: V2Tensor, path: string): (number | string | boolean)[] {
+  const flat = Array.isArray(tensor.data) ? (tensor.data as unknown[]).flat(Infinity) : [tensor.data];
+  const expected = tensor.shape.reduce((product, dim) => product * dim, 1);
+  if (flat.length !== expected) throw invalid(`${path}.data`, `holds ${flat.length} elements; shape [${tensor.shape.join(', ')}] needs ${expected}`);
+  return flat.map((value, index) => checkElement(tensor.datatype, value, `${path}.data.${index}`));
+}
+
+function checkElement(datatype: V2Datatype, value: unknown, path: string): number | string | boolean {
+  if (datatype === 'BOOL') {
+    if (typeof value !== 'boolean') throw invalid(path, 'BOOL data must be true or false');
+    return value;
+  }
+  if (datatype === 'BYTES') {
+    if (typeof value !== 'string') throw invalid(path, 'BYTES data must be strings');
+    return value;
+  }
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw invalid(path, `${datatype} data must be finite numbers`);
+  if (!datatype.startsWith('FP') && !Number.isInteger(value)) throw invalid(path, `${datatype} data must be integers`);
+  if (datatype.startsWith('UINT') && value < 0) throw invalid(path, `${datatype} data must not be negative`);
+  return value;
+}
+
+/** Turns the request's input tensors into instances for the model's input schema. */
+export function instancesFromTensors(inputs: V2Tensor[], schema: InputSchema): unknown[] {
+  const features = new Set(schema.features.map((f) => f.name));
+  const matrix = inputs.find((input) => input.name === MATRIX_INPUT && !features.has(MATRIX_INPUT));
+  if (matrix) {
+    if (inputs.length > 1) throw invalid('inputs', `'${MATRIX_INPUT}' carries every feature; send it alone`);
+    const width = schema.features.length;
+    if (matrix.shape.length !== 2 || matrix.shape[1] !== width) throw invalid('inputs.0.shape', `must be [N, ${width}] (features in input-schema order: ${[...features].join(', ')})`);
+    const values = tensorValues(matrix, 'inputs.0');
+    return Array.from({ length: matrix.shape[0] ?? 0 }, (_, row) => values.slice(row * width, (row + 1) * width));
+  }
+  let rows: number | undefined;
+  const columns = inputs.map((input, index) => {
+    if (!features.has(input.name)) throw invalid(`inputs.${index}.name`, `unknown input '${input.name}'; inputs are ${[...features].join(', ')} (or '${MATRIX_INPUT}' of shape [N, ${features.size}])`);
+    const [n, extra, ...rest] = input.shape;
+    if (n === undefined || rest.length > 0 || (extra !== undefined && extra !== 1)) throw invalid(`inputs.${index}.shape`, 'a feature input has shape [N] or [N, 1]');
+    if (rows !== undefined && rows !== n) throw invalid(`inputs.${index}.shape`, `every input must have the same N; got ${rows} and ${n}`);
+    rows = n;
+    return { name: input.name, values: tensorValues(input, `inputs.${index}`) };
+  });
+  return Array.from({ length: rows ?? 0 }, (_, row) => Object.fromEntries(columns.map((column) => [column.name, column.values[row]])));
+}
+
+function labelDatatype(labels: unknown[]): V2Datatype {
+  if (labels.every((label) => typeof label === 'boolean')) return 'BOOL';
+  if (labels.every((label) => typeof label === 'number')) return labels.every((label) => Number.isInteger(label)) ? 'INT64' : 'FP64';
+  return 'BYTES';
+}
+
+/** The outputs a model offers, with their datatype and the shape for `rows` instances. */
+export function outputSpecs(output: OutputSchema, rows: number | -1 = -1): Omit<V2Output, 'data'>[] {
+  if (output.task === 'regression') return [{ name: 'value', datatype: 'FP32', shape: [rows] }];
+  return [
+    { name: 'label', datatype: labelDatatype(output.labels), shape: [rows] },
+    { name: 'probabilities', datatype: 'FP32', shape: [rows, output.labels.length] },
+  ];
+}
+
+/** Input specs for model metadata: one per feature, and the matrix alternative when it applies. */
+export function inputSpecs(schema: InputSchema): { name: string; datatype: V2Datatype; shape: number[] }[] {
+  const perFeature = schema.features.map((f) => ({
+    name: f.name,
+    datatype: (f.type === 'categorical' ? 'BYTES' : f.type === 'boolean' ? 'BOOL' : 'FP32') as V2Datatype,
+    shape: [-1, 1],
+  }));
+  const types = new Set(perFeature.map((f) => f.datatype));
+  const matrix = types.size === 1 && !types.has('BOOL') ? [{ name: MATRIX_INPUT, datatype: [...types][0] as V2Datatype, shape: [-1, perFeature.length] }] : [];
+  return [...perFeature, ...matrix];
+}
+
+/** The response tensors, restricted to `requested` names when the request lists outputs. */
+export function outputTensors(predictions: Prediction[], output: OutputSchema, requested?: string[]): V2Output[] {
+  const specs = outputSpecs(output, predictions.length);
+  if (requested) {
+    const unknown = requested.find((name) => !specs.some((spec) => spec.name === name));
+    if (unknown !== undefined) throw invalid('outputs', `unknown output '${unknown}'; outputs are ${specs.map((s) => s.name).join(', ')}`);
+  }
+  const keys = output.task === 'classification' ? output.labels.map(String) : [];
+  const data = (name: string): (number | string | boolean)[] => {
+    if (name === 'value') return predictions.map((p) => ('value' in p ? p.value : NaN));
+    if (name === 'label') return predictions.map((p) => ('label' in p ? p.label : ''));
+    return predictions.flatMap((p) => ('probabilities' in p ? keys.map((key) => p.probabilities[key] ?? 0) : []));
+  };
+  return specs.filter((spec) => !requested || requested.includes(spec.name)).map((spec) => ({ ...spec, data: data(spec.name) }));
+}

@@ -1,0 +1,54 @@
+import type { Database } from '../db/client.ts';
+import { NotFoundError } from '../errors.ts';
+import type { VersionRef } from '../registry/model-registry.ts';
+
+/** The exact version a request is served by. */
+export interface ResolvedVersion {
+  /** The immutable version id: the model cache's key. */
+  versionId: string;
+  model: string;
+  version: number;
+}
+
+interface Row {
+  model: string;
+  versionId: string | null;
+  version: number | null;
+  aliasVersionId: string | null;
+}
+
+/**
+ * Resolves a version reference in one round trip to PostgreSQL. It runs on every prediction,
+ * so an alias move takes effect at once on every replica; the registry's `resolveVersion`
+ * takes two or three Prisma queries for the same answer, which was a measurable share of a
+ * single-row prediction's latency.
+ */
+export async function resolveServedVersion(db: Database, projectId: string, name: string, ref: VersionRef): Promise<ResolvedVersion> {
+  let rows: Row[];
+  if ('version' in ref) {
+    rows = await db.$queryRaw<Row[]>`
+      SELECT m.name AS model, v.id AS "versionId", v.version, NULL AS "aliasVersionId"
+      FROM "Model" m LEFT JOIN "ModelVersion" v ON v."modelId" = m.id AND v.version = ${ref.version}
+      WHERE m."projectId" = ${projectId} AND m.name = ${name}`;
+  } else {
+    const alias = 'alias' in ref ? ref.alias : 'production';
+    // The alias's version when set; for the bare model path, the newest version otherwise.
+    rows = await db.$queryRaw<Row[]>`
+      SELECT m.name AS model, COALESCE(av.id, nv.id) AS "versionId", COALESCE(av.version, nv.version) AS version, av.id AS "aliasVersionId"
+      FROM "Model" m
+      LEFT JOIN "ModelAlias" a ON a."modelId" = m.id AND a.alias = ${alias}
+      LEFT JOIN "ModelVersion" av ON av.id = a."versionId"
+      LEFT JOIN LATERAL (
+        SELECT id, version FROM "ModelVersion" WHERE "modelId" = m.id AND ${!('alias' in ref)} ORDER BY version DESC LIMIT 1
+      ) nv ON true
+      WHERE m."projectId" = ${projectId} AND m.name = ${name}`;
+  }
+  const row = rows[0];
+  if (row === undefined) throw new NotFoundError('Model', name);
+  if (row.versionId === null || row.version === null) {
+    if ('version' in ref) throw new NotFoundError(`Version of model '${name}'`, String(ref.version));
+    if ('alias' in ref) throw new NotFoundError(`Alias of model '${name}'`, ref.alias);
+    throw new NotFoundError(`Version of model '${name}'`, 'latest');
+  }
+  return { versionId: row.versionId, model: row.model, version: Number(row.version) };
+}

@@ -1,0 +1,115 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTenant } from '../support/test-env.ts';
+import { irisModel, setosa, setupServing, virginica, type ServingSetup } from './serving-setup.ts';
+
+let setup: ServingSetup;
+let readOnly: { auth: { authorization: string } };
+
+beforeAll(async () => {
+  setup = await setupServing([
+    irisModel,
+    { file: 'tabular/penguins.csv', modelName: 'penguins', target: 'species', features: ['island', 'sex'], model: { type: 'logistic', epochs: 20, learningRate: 0.1, seed: 3 } },
+  ]);
+  // A second key of the same project, with the read scope only.
+  const key = await setup.env.app.inject({
+    method: 'POST', url: `/v1/projects/${setup.tenant.projectId}/api-keys`, headers: { authorization: `Bearer ${setup.env.adminToken}` }, payload: { name: 'reader', scopes: ['read'] },
+  });
+  readOnly = { auth: { authorization: `Bearer ${key.json().key}` } };
+}, 300_000);
+afterAll(async () => setup?.close());
+
+const infer = (url: string, payload: unknown, auth = setup.tenant.auth) => setup.env.app.inject({ method: 'POST', url, headers: auth, payload: payload as object });
+const get = (url: string, auth: Record<string, string> = setup.tenant.auth) => setup.env.app.inject({ method: 'GET', url, headers: auth });
+const features = ['sepal_length', 'sepal_width', 'petal_length', 'petal_width'] as const;
+
+describe('Open Inference Protocol: server', () => {
+  it('answers server metadata, liveness and readiness without a key', async () => {
+    expect((await get('/v2', {})).json()).toEqual({ name: 'maas', version: '1.0.0', extensions: [] });
+    expect((await get('/v2/health/live', {})).statusCode).toBe(200);
+    const ready = await get('/v2/health/ready', {});
+    expect(ready.statusCode).toBe(200);
+    expect(ready.json()).toEqual({ ready: true });
+  });
+});
+
+describe('Open Inference Protocol: models', () => {
+  it('describes named, typed, shaped inputs and outputs', async () => {
+    const response = await get('/v2/models/iris', readOnly.auth);
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({
+      name: 'iris', versions: ['1'], platform: 'tensorflowjs',
+      inputs: [...features.map((name) => ({ name, datatype: 'FP32', shape: [-1, 1] })), { name: 'input', datatype: 'FP32', shape: [-1, 4] }],
+      outputs: [{ name: 'label', datatype: 'BYTES', shape: [-1] }, { name: 'probabilities', datatype: 'FP32', shape: [-1, 3] }],
+    });
+    const penguins = (await get('/v2/models/penguins/versions/1')).json();
+    expect(penguins.inputs).toEqual([{ name: 'island', datatype: 'BYTES', shape: [-1, 1] }, { name: 'sex', datatype: 'BYTES', shape: [-1, 1] }, { name: 'input', datatype: 'BYTES', shape: [-1, 2] }]);
+  });
+
+  it('reports a version ready once it is loaded, and 404 for unknown ones', async () => {
+    expect((await get('/v2/models/iris/ready')).json()).toEqual({ name: 'iris', version: '1', ready: true });
+    expect((await get('/v2/models/iris/versions/1/ready')).statusCode).toBe(200);
+    const missing = await get('/v2/models/iris/versions/7/ready');
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json()).toMatchObject({ code: 'not_found', error: expect.any(String) });
+  });
+});
+
+describe('Open Inference Protocol: infer', () => {
+  it('takes one [N, 1] input per feature and answers labels and probabilities', async () => {
+    const response = await infer('/v2/models/iris/infer', {
+      id: '42',
+      inputs: features.map((name) => ({ name, shape: [2, 1], datatype: 'FP32', data: [setosa[name], virginica[name]] })),
+    });
+    expect(response.statusCode).toBe(200);
+    const body = response.json();
+    expect(body).toMatchObject({ model_name: 'iris', model_version: '1', id: '42' });
+    expect(body.outputs[0]).toEqual({ name: 'label', datatype: 'BYTES', shape: [2], data: ['setosa', 'virginica'] });
+    expect(body.outputs[1]).toMatchObject({ name: 'probabilities', datatype: 'FP32', shape: [2, 3] });
+    expect(body.outputs[1].data).toHaveLength(6);
+  });
+
+  it('takes one FP32 [N, F] input named input, flat or nested, with the same answer', async () => {
+    const flat = await infer('/v2/models/iris/versions/1/infer', { inputs: [{ name: 'input', shape: [2, 4], datatype: 'FP32', data: [...Object.values(setosa), ...Object.values(virginica)] }] });
+    const nested = await infer('/v2/models/iris/infer', { inputs: [{ name: 'input', shape: [2, 4], datatype: 'FP64', data: [Object.values(setosa), Object.values(virginica)] }] });
+    expect(flat.statusCode).toBe(200);
+    expect(nested.json().outputs).toEqual(flat.json().outputs);
+    const perFeature = await infer('/v2/models/iris/infer', { inputs: features.map((name) => ({ name, shape: [2], datatype: 'FP32', data: [setosa[name], virginica[name]] })) });
+    expect(perFeature.json().outputs).toEqual(flat.json().outputs);
+  });
+
+  it('takes integer and BYTES tensors and returns only the requested outputs', async () => {
+    const ints = await infer('/v2/models/iris/infer', { inputs: [{ name: 'input', shape: [1, 4], datatype: 'INT32', data: [[6, 3, 5, 2]] }], outputs: [{ name: 'label' }] });
+    expect(ints.statusCode).toBe(200);
+    expect(ints.json().outputs.map((o: { name: string }) => o.name)).toEqual(['label']);
+    const bytes = await infer('/v2/models/penguins/infer', {
+      inputs: [{ name: 'island', shape: [2, 1], datatype: 'BYTES', data: ['Torgersen', 'Biscoe'] }, { name: 'sex', shape: [2, 1], datatype: 'BYTES', data: ['MALE', 'FEMALE'] }],
+    });
+    expect(bytes.statusCode).toBe(200);
+    expect(bytes.json().outputs[0].data).toHaveLength(2);
+  });
+
+  it.each([
+    ['a shape that does not match the data', { inputs: [{ name: 'input', shape: [2, 4], datatype: 'FP32', data: [1, 2, 3, 4] }] }, 'shape'],
+    ['an unknown input', { inputs: [{ name: 'colour', shape: [1], datatype: 'BYTES', data: ['red'] }] }, 'unknown input'],
+    ['a datatype the data breaks', { inputs: [{ name: 'input', shape: [1, 4], datatype: 'INT32', data: [5.1, 3.5, 1.4, 0.2] }] }, 'integers'],
+    ['an unknown output', { inputs: [{ name: 'input', shape: [1, 4], datatype: 'FP32', data: [5.1, 3.5, 1.4, 0.2] }], outputs: [{ name: 'logits' }] }, 'logits'],
+    ['a text value for a numeric feature', { inputs: [{ name: 'sepal_length', shape: [1], datatype: 'BYTES', data: ['long'] }] }, 'number'],
+  ])('answers 400 with an error member for %s', async (_what, payload, mentions) => {
+    const response = await infer('/v2/models/iris/infer', payload);
+    expect(response.statusCode).toBe(400);
+    expect(response.headers['content-type']).toContain('application/problem+json');
+    expect(JSON.stringify(response.json())).toContain(mentions);
+    expect(response.json().error).toEqual(expect.any(String));
+  });
+
+  it('needs the predict scope to infer and the read scope for metadata', async () => {
+    const body = { inputs: [{ name: 'input', shape: [1, 4], datatype: 'FP32', data: [5.1, 3.5, 1.4, 0.2] }] };
+    expect((await infer('/v2/models/iris/infer', body, readOnly.auth)).statusCode).toBe(403);
+    const anonymous = await infer('/v2/models/iris/infer', body, {} as typeof readOnly.auth);
+    expect(anonymous.statusCode).toBe(401);
+    expect(anonymous.json().error).toEqual(expect.any(String));
+    expect((await get('/v2/models/iris', {})).statusCode).toBe(401);
+    const other = await createTenant(setup.env);
+    expect((await infer('/v2/models/iris/infer', body, other.auth)).statusCode).toBe(404);
+  });
+});
