@@ -50,6 +50,8 @@ describe('the core loop: upload, train, evaluate, promote, predict', () => {
     expect(version.artifact.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(version.metrics).toMatchObject({ accuracy: expect.any(Number), macro: expect.anything(), confusionMatrix: expect.anything() });
     expect(version.backend).toEqual(expect.any(String));
+    // The same path is TensorFlow Serving's version status: the answer carries both.
+    expect(version.model_version_status).toEqual([{ version: '1', state: 'AVAILABLE', status: { error_code: 'OK', error_message: '' } }]);
     const models = await get('/v1/models');
     expect(models.json().items.map((m: { name: string }) => m.name)).toEqual(['iris']);
   });

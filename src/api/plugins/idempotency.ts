@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
+import { z } from 'zod';
 import { deleteDataset } from '../../datasets/dataset-catalog.ts';
 import type { Database } from '../../db/client.ts';
 import { Prisma } from '../../db/client.ts';
 import type { Deps } from '../../deps.ts';
 import { ConflictError, UnprocessableError, ValidationError } from '../../errors.ts';
 import { makeProblem } from '../problem.ts';
+import { problemSchema } from '../schemas/common.ts';
 import { projectOf } from './auth.ts';
 
 /**
@@ -91,6 +93,7 @@ export const idempotencyPlugin = fp(async function idempotencyPlugin(app: Fastif
   app.addHook('onRoute', (route) => {
     const mode = route.config?.idempotency;
     if (!mode) return;
+    documentIdempotency(route);
     const routeName = `${String(route.method)} ${route.url}`;
 
     const preHandler = async (request: FastifyRequest, reply: FastifyReply) => {
@@ -161,4 +164,22 @@ function canonical(value: unknown): string {
   return JSON.stringify(value, (_key, inner: unknown) =>
     inner && typeof inner === 'object' && !Array.isArray(inner) ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => a.localeCompare(b))) : inner,
   );
+}
+
+const idempotencyHeader = z
+  .string()
+  .optional()
+  .describe('Makes the request safe to retry: the same key with the same request returns the first answer; with a different request, 422. 1 to 255 visible ASCII characters; remembered for IDEMPOTENCY_TTL_SECONDS.');
+
+/**
+ * Declares the header and the answers it adds (409 while the first request is still in
+ * flight, 422 on reuse) in the route's schema, so openapi.yaml describes it. The header's
+ * syntax is checked in the preHandler, which answers with the service's own problem.
+ */
+function documentIdempotency(route: RouteOptions): void {
+  const schema = (route.schema ?? {}) as { headers?: z.ZodObject; response?: Record<number, unknown> };
+  const headers = z.object({ 'idempotency-key': idempotencyHeader }).loose();
+  schema.headers = schema.headers ? schema.headers.extend(headers.shape) : headers;
+  schema.response = { ...schema.response, 409: problemSchema, 422: problemSchema };
+  route.schema = schema;
 }

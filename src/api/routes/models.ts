@@ -5,6 +5,8 @@ import { NotFoundError } from '../../errors.ts';
 import { aliasHistory, deleteAlias, findModel, rollbackAlias, setAlias } from '../../registry/model-registry.ts';
 import { projectOf } from '../plugins/auth.ts';
 import { errorResponses, pageOf } from '../schemas/common.ts';
+import { versionStatus } from '../../serving/tf-serving-format.ts';
+import { modelVersionStatus } from '../schemas/tf-serving.ts';
 import { aliasEventSchema, aliasMoveSchema, aliasParams, modelParams, modelSchema, modelVersionSchema, toModel, toModelVersion, versionParams } from '../schemas/models.ts';
 
 const modelPage = z.object({ limit: z.coerce.number().int().min(1).max(200).default(50), cursor: z.string().optional() });
@@ -33,12 +35,17 @@ export const modelRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app, { 
 
   app.get('/v1/models/:name/versions/:version', {
     config: { auth: 'read' },
-    schema: { tags: ['registry'], summary: 'Get a version: metrics, hyperparameters, lineage, input schema, aliases', params: versionParams, response: { 200: modelVersionSchema, ...errorResponses(400, 404) } },
+    schema: {
+      tags: ['registry'],
+      summary: 'Get a version: metrics, hyperparameters, lineage, input schema, aliases; also TensorFlow Serving\'s model status',
+      params: versionParams,
+      response: { 200: modelVersionSchema.extend({ model_version_status: modelVersionStatus }), ...errorResponses(400, 404) },
+    },
   }, async (request) => {
     const model = await findModel(db, projectOf(request), request.params.name);
     const version = await db.modelVersion.findUnique({ where: { modelId_version: { modelId: model.id, version: request.params.version } }, include: versionInclude });
     if (!version) throw new NotFoundError(`Version of model '${model.name}'`, String(request.params.version));
-    return toModelVersion(model.name, version);
+    return { ...toModelVersion(model.name, version), model_version_status: [versionStatus(version.version)] };
   });
 
   app.put('/v1/models/:name/aliases/:alias', {
