@@ -14,6 +14,14 @@ export interface NewDatasetVersion {
   sha256: string;
   columns: ColumnProfile[];
   artifactKey: string;
+  /** ZIP image datasets: the entries left out (the first few, with why) and how many in all. */
+  skipped?: SkippedEntries;
+}
+
+/** What `Dataset.skipped` holds. */
+export interface SkippedEntries {
+  count: number;
+  entries: { name: string; reason: string }[];
 }
 
 /**
@@ -26,7 +34,10 @@ export async function recordDatasetVersion(db: Database, input: NewDatasetVersio
     const latest = await db.dataset.aggregate({ where: { projectId: input.projectId, name: input.name }, _max: { version: true } });
     try {
       return await db.dataset.create({
-        data: { ...input, version: (latest._max.version ?? 0) + 1, sizeBytes: BigInt(input.sizeBytes), columns: input.columns as unknown as Prisma.InputJsonValue },
+        data: {
+          ...input, version: (latest._max.version ?? 0) + 1, sizeBytes: BigInt(input.sizeBytes), columns: input.columns as unknown as Prisma.InputJsonValue,
+          skipped: input.skipped as unknown as Prisma.InputJsonValue | undefined,
+        },
       });
     } catch (error) {
       const unique = error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';

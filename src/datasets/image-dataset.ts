@@ -54,8 +54,10 @@ export async function uploadImageDataset(upload: ImageUpload) {
     const unsafe = archive.skipped.filter((s) => s.reason.startsWith('unsafe entry name'));
     // A name that tries to leave the archive's folder is an attack, not a mistake: refuse it all.
     if (unsafe.length > 0) throw new InvalidDatasetError(`The archive has ${unsafe.length} entry name(s) that are not safe relative paths (e.g. '${unsafe[0]!.name}').`, { unsafe: unsafe.slice(0, 20) });
-    const record = await recordDatasetVersion(db, { id, projectId, name, format: 'zip', artifactKey, rowCount: archive.images.length, columns: imageColumns(archive), sha256: written.sha256, sizeBytes: written.sizeBytes });
-    return { record, skipped: archive.skipped.slice(0, MAX_SKIPPED_LISTED), skippedCount: archive.skipped.length };
+    // Kept with the dataset, so it still says later what the upload answer said was left out.
+    const skipped = { count: archive.skipped.length, entries: archive.skipped.slice(0, MAX_SKIPPED_LISTED) };
+    const record = await recordDatasetVersion(db, { id, projectId, name, format: 'zip', artifactKey, rowCount: archive.images.length, columns: imageColumns(archive), sha256: written.sha256, sizeBytes: written.sizeBytes, skipped });
+    return { record, skipped: skipped.entries, skippedCount: skipped.count };
   } catch (error) {
     await store.delete(artifactKey);
     throw error;

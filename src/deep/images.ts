@@ -111,9 +111,14 @@ export function bytesFromB64Instance(instance: unknown, path: string): Uint8Arra
   if (typeof value !== 'string' || Object.keys(instance as object).length !== 1) {
     throw new ValidationError('An image instance must be an object {"b64": "<base64 PNG or JPEG>"}.', [{ path, message: 'expected {"b64": string}' }]);
   }
+  return base64Bytes(value, `${path}.b64`);
+}
+
+/** Standard or URL-safe base64 (whitespace ignored) -> bytes; a ValidationError at `path` otherwise. */
+export function base64Bytes(value: string, path: string): Uint8Array {
   const compact = value.replace(/\s+/g, '');
   if (compact.length === 0 || !BASE64.test(compact)) {
-    throw new ValidationError('The b64 member is not valid base64.', [{ path: `${path}.b64`, message: 'not base64' }]);
+    throw new ValidationError('The image is not valid base64.', [{ path, message: 'not base64' }]);
   }
   return new Uint8Array(Buffer.from(compact, compact.includes('-') || compact.includes('_') ? 'base64url' : 'base64'));
 }

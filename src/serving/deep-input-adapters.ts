@@ -1,14 +1,15 @@
 /**
  * Prediction inputs of deep model versions (see input-adapters.ts):
  * - images: `{"b64": "<PNG/JPEG>"}` (TF Serving's binary convention), a bare base64 string,
- *   or `{"<feature>": "<base64>"}`;
- * - text: a string, `{"<feature>": "..."}`, or `["..."]`;
+ *   `{"<feature>": "<base64>"}` or `{"<feature>": {"b64": "..."}}` (see image-instances.ts);
+ * - text: a string, `{"<feature>": "..."}`, or `["..."]`; a `{"b64": ...}` value (decoded to
+ *   bytes by the serving formats) reads as UTF-8 text;
  * - sequences: an array of rows in time order, each an array of the features in input-schema
  *   order or an object keyed by feature (a plain number per row with one feature). Forecasts
  *   read the last `lookback` rows; classification pads or cuts to `lookback` as training did.
  */
 import type { ImagePreprocessing, SequencePreprocessing, TextPreprocessing } from '../deep/deep-preprocessing.ts';
-import { b64InstancesToBatch } from '../deep/images.ts';
+import { imageInstancesToBatch } from '../deep/image-instances.ts';
 import { SequenceWindows, type SequenceRow } from '../deep/sequence-windows.ts';
 import { TextVectorizer } from '../deep/text-vectorizer.ts';
 import { ValidationError, type FieldIssue } from '../errors.ts';
@@ -35,14 +36,7 @@ export function imageAdapter(state: ImagePreprocessing): InputAdapter {
     rowSize,
     inputShape: [height, width, channels],
     encode(instances) {
-      const normalised = instances.map((instance) => {
-        if (typeof instance === 'string') return { b64: instance };
-        if (instance !== null && typeof instance === 'object' && !Array.isArray(instance) && typeof (instance as Record<string, unknown>)[state.feature] === 'string') {
-          if (Object.keys(instance).length === 1) return { b64: (instance as Record<string, string>)[state.feature] };
-        }
-        return instance;
-      });
-      const batch = b64InstancesToBatch(normalised, state.image);
+      const batch = imageInstancesToBatch(instances, state.image, state.feature);
       try {
         return batch.dataSync() as Float32Array;
       } finally {
@@ -67,6 +61,7 @@ export function textAdapter(state: TextPreprocessing): InputAdapter {
       instances.forEach((instance, i) => {
         let value = single(instance, state.feature, i, issues);
         if (Array.isArray(value) && value.length === 1) value = value[0];
+        if (value instanceof Uint8Array) value = Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('utf8');
         if (typeof value !== 'string') issues.push({ path: typeof instance === 'object' && instance !== null && !Array.isArray(instance) ? `instances.${i}.${state.feature}` : `instances.${i}`, message: `Expected a text (string) for '${state.feature}'.` });
         else out.set(vectorizer.encode(value), i * maxLength);
       });

@@ -5,7 +5,9 @@
  * (images, token ids, windows) and any functional LayersModel, which runs its own layers
  * (dropout included) through `apply(x, { training: true })`.
  *
- * No checkpoints: a preempted deep job is handed back and starts again from epoch 1.
+ * It checkpoints and resumes as fitModel does (the same LoopState, so the same checkpoint
+ * format and job plumbing): shuffles depend on (seed, epoch) alone and every dropout layer is
+ * seeded, so a run resumed from a state reaches the weights an uninterrupted run reaches.
  */
 import { tf } from '../ml/backend.ts';
 import { SeededRandom } from '../ml/seeded-random.ts';
@@ -50,41 +52,48 @@ export async function fitDeepModel(model: tf.LayersModel, train: DeepExamples, v
   const optimizer = createOptimizer(options.optimizer, options.learningRate);
   const variables = model.trainableWeights.map((weight) => weight.read() as tf.Variable);
   const kernels = variables.filter((variable) => variable.name.includes('kernel'));
-  const history: EpochReport[] = [];
-  let best: { loss: number; epoch: number; weights?: tf.Tensor[] } = { loss: Infinity, epoch: 0 };
+  const resume = hooks.resumeFrom;
+  const history: EpochReport[] = resume ? [...resume.history] : [];
+  let best: { loss: number; epoch: number; weights?: tf.Tensor[] } = { loss: resume?.best.loss ?? Infinity, epoch: resume?.best.epoch ?? 0 };
+  const elapsed = () => (resume?.elapsedMs ?? 0) + Date.now() - started;
+  let lastCheckpoint = Date.now();
   let stoppedEarly = false;
   try {
-    for (let epoch = 1; epoch <= options.epochs; epoch++) {
-      const order = new SeededRandom(mix(options.seed, epoch)).shuffle(Array.from({ length: train.count }, (_, i) => i));
-      let lossSum = 0;
-      for (let start = 0; start < order.length; start += options.batchSize) {
-        if (await hooks.shouldStop?.()) throw new TrainingCancelled(epoch);
-        if (hooks.shouldPreempt?.()) throw new TrainingPreempted(epoch);
-        const batch = order.slice(start, start + options.batchSize);
-        const cost = tf.tidy((): tf.Scalar => {
-          const indices = tf.tensor1d(batch, 'int32');
-          const xBatch = tf.gather(xTrain, indices);
-          const yBatch = tf.gather(yTrain, indices);
-          const objective = optimizer.minimize(
-            () => {
-              const data = dataLoss(options.loss, model.apply(xBatch, { training: true }) as tf.Tensor, yBatch);
-              if (options.l2 === 0 || kernels.length === 0) return data;
-              return tf.add(data, tf.mul(options.l2, tf.addN(kernels.map((kernel) => tf.sum(tf.square(kernel))))));
-            },
-            true,
-            variables,
-          );
-          if (!objective) throw new Error('The optimiser returned no cost');
-          return objective;
+    if (resume) {
+      model.setWeights(resume.modelWeights);
+      await optimizer.setWeights(resume.optimizerWeights);
+      if (resume.bestWeights) best.weights = resume.bestWeights.map((tensor) => tensor.clone());
+    }
+    const snapshot = async (epoch: number, batchStart: number, lossSum: number) => {
+      const optimizerWeights = await optimizer.getWeights();
+      try {
+        await hooks.checkpoint?.save({
+          epoch, batchStart, lossSum, history: [...history], best: { loss: Number.isFinite(best.loss) ? best.loss : null, epoch: best.epoch },
+          modelWeights: model.getWeights(), optimizerWeights, bestWeights: best.weights, elapsedMs: elapsed(),
         });
-        lossSum += (cost.dataSync()[0] ?? NaN) * batch.length;
-        cost.dispose();
+      } finally {
+        // getWeights hands out the live slot variables plus a fresh iteration-count scalar.
+        optimizerWeights.forEach(({ tensor }) => tensor instanceof tf.Variable || tensor.dispose());
+      }
+      lastCheckpoint = Date.now();
+    };
+    for (let epoch = resume?.epoch ?? 1; epoch <= options.epochs; epoch++) {
+      const resuming = resume !== undefined && epoch === resume.epoch;
+      const order = new SeededRandom(mix(options.seed, epoch)).shuffle(Array.from({ length: train.count }, (_, i) => i));
+      let lossSum = resuming ? resume.lossSum : 0;
+      for (let start = resuming ? resume.batchStart : 0; start < order.length; start += options.batchSize) {
+        if (await hooks.shouldStop?.()) throw new TrainingCancelled(epoch);
+        if (hooks.shouldPreempt?.()) {
+          await snapshot(epoch, start, lossSum);
+          throw new TrainingPreempted(epoch);
+        }
+        lossSum += trainBatch(model, optimizer, variables, kernels, xTrain, yTrain, order.slice(start, start + options.batchSize), options);
         if (Date.now() - lastYield > YIELD_EVERY_MS) {
           await new Promise((resolve) => setImmediate(resolve));
           lastYield = Date.now();
         }
       }
-      const report: EpochReport = { epoch, epochs: options.epochs, loss: lossSum / Math.max(1, train.count), elapsedMs: Date.now() - started };
+      const report: EpochReport = { epoch, epochs: options.epochs, loss: lossSum / Math.max(1, train.count), elapsedMs: elapsed() };
       if (validation && validation.count > 0) {
         const valLoss = validationLoss(model, validation, options.loss);
         report.valLoss = valLoss;
@@ -101,6 +110,8 @@ export async function fitDeepModel(model: tf.LayersModel, train: DeepExamples, v
         stoppedEarly = true;
         break;
       }
+      const due = epoch % (hooks.checkpoint?.everyEpochs ?? Infinity) === 0 || Date.now() - lastCheckpoint >= (hooks.checkpoint?.everyMs ?? Infinity);
+      if (hooks.checkpoint && due && epoch < options.epochs) await snapshot(epoch + 1, 0, 0);
     }
     if (options.earlyStopping && best.weights) {
       model.setWeights(best.weights);
@@ -111,6 +122,31 @@ export async function fitDeepModel(model: tf.LayersModel, train: DeepExamples, v
     best.weights?.forEach((tensor) => tensor.dispose());
     tf.dispose([xTrain, yTrain]);
     optimizer.dispose();
+  }
+}
+
+/** One optimiser step on the examples at `batch`; returns the batch's summed objective. */
+function trainBatch(model: tf.LayersModel, optimizer: tf.Optimizer, variables: tf.Variable[], kernels: tf.Variable[], xTrain: tf.Tensor, yTrain: tf.Tensor, batch: number[], options: DeepFitOptions): number {
+  const cost = tf.tidy((): tf.Scalar => {
+    const indices = tf.tensor1d(batch, 'int32');
+    const xBatch = tf.gather(xTrain, indices);
+    const yBatch = tf.gather(yTrain, indices);
+    const objective = optimizer.minimize(
+      () => {
+        const data = dataLoss(options.loss, model.apply(xBatch, { training: true }) as tf.Tensor, yBatch);
+        if (options.l2 === 0 || kernels.length === 0) return data;
+        return tf.add(data, tf.mul(options.l2, tf.addN(kernels.map((kernel) => tf.sum(tf.square(kernel))))));
+      },
+      true,
+      variables,
+    );
+    if (!objective) throw new Error('The optimiser returned no cost');
+    return objective;
+  });
+  try {
+    return (cost.dataSync()[0] ?? NaN) * batch.length;
+  } finally {
+    cost.dispose();
   }
 }
 

@@ -49,6 +49,10 @@ describe('image datasets: ZIP upload -> cnn job -> version -> predict with {"b64
     datasetId = dataset.id;
     expect(dataset).toMatchObject({ format: 'zip', rowCount: 600, skippedCount: 1 });
     expect(dataset.skipped).toEqual([{ name: 'digits/notes.txt', reason: expect.stringContaining('not a .png') }]);
+    // Kept with the dataset: reading it back later says the same.
+    const fetched = await env.app.inject({ method: 'GET', url: `/v1/datasets/${datasetId}`, headers: tenant.auth });
+    expect(fetched.statusCode).toBe(200);
+    expect(fetched.json()).toMatchObject({ skipped: dataset.skipped, skippedCount: 1 });
     expect(dataset.columns.map((c: { name: string; type: string }) => [c.name, c.type])).toEqual([['image', 'image'], ['label', 'categorical']]);
     const label = dataset.columns[1];
     expect(label.distinct).toBe(10);
@@ -87,6 +91,44 @@ describe('image datasets: ZIP upload -> cnn job -> version -> predict with {"b64
     expect(JSON.stringify(response.json().issues)).toContain('instances.1.b64');
   });
 
+  it('predicts images nested under the input name ({"image": {"b64"}}) in row, columnar, classify and V2 BYTES requests alike', async () => {
+    const { images } = await readImageArchive(digits);
+    const sample = images.filter((_, i) => i % 60 === 7); // 10 images, one per class
+    const b64 = sample.map((i) => Buffer.from(i.bytes).toString('base64'));
+    const labelsOf = (response: { statusCode: number; json(): { predictions: { label: string }[] } }) => {
+      expect(response.statusCode).toBe(200);
+      return response.json().predictions.map((p) => p.label);
+    };
+    const reference = labelsOf(await post('/v1/models/digits/versions/1:predict', { instances: b64.map((value) => ({ b64: value })) }));
+    // The model must actually read these images, or agreeing below would prove nothing.
+    expect(reference.filter((label, i) => label === sample[i]!.label).length).toBeGreaterThanOrEqual(8);
+
+    expect(labelsOf(await post('/v1/models/digits/versions/1:predict', { instances: b64.map((value) => ({ image: { b64: value } })) }))).toEqual(reference);
+    expect(labelsOf(await post('/v1/models/digits/versions/1:predict', { instances: b64.map((value) => ({ image: value })) }))).toEqual(reference);
+    const columnar = await post('/v1/models/digits/versions/1:predict', { inputs: { image: b64.map((value) => ({ b64: value })) } });
+    expect(columnar.statusCode).toBe(200);
+    expect(columnar.json().outputs.label).toEqual(reference);
+    const classified = await post('/v1/models/digits/versions/1:classify', { examples: b64.map((value) => ({ image: { b64: value } })) });
+    expect(classified.statusCode).toBe(200);
+    const best = classified.json().result.map((pairs: [string, number][]) => pairs.reduce((a, b) => (b[1] > a[1] ? b : a))[0]);
+    expect(best).toEqual(reference);
+    for (const data of [b64.map((value) => ({ b64: value })), b64]) {
+      const inferred = await post('/v2/models/digits/versions/1/infer', { inputs: [{ name: 'image', shape: [b64.length, 1], datatype: 'BYTES', data }] });
+      expect(inferred.statusCode).toBe(200);
+      expect(inferred.json().outputs.find((o: { name: string }) => o.name === 'label').data).toEqual(reference);
+    }
+  });
+
+  it('names the nested field of a bad or misplaced nested image', async () => {
+    const good = Buffer.from(firstImage).toString('base64');
+    const response = await post('/v1/models/digits/versions/1:predict', {
+      instances: [{ image: { b64: good } }, { image: { b64: Buffer.from('not a png').toString('base64') } }, { picture: { b64: good } }, { image: 42 }],
+    });
+    expect(response.statusCode).toBe(400);
+    const paths = response.json().issues.map((issue: { path: string }) => issue.path);
+    expect(paths).toEqual(['instances.1.image', 'instances.2.picture', 'instances.3.image']);
+  });
+
   it('refuses an lstm on images before queueing anything', async () => {
     const response = await post('/v1/training-jobs', { datasetId, target: 'label', modelName: 'x', model: { type: 'lstm' } });
     expect(response.statusCode).toBe(422);
@@ -102,6 +144,7 @@ describe('image datasets: a CSV with a base64 PNG column', () => {
     const upload = await env.app.inject({ method: 'POST', url: '/v1/datasets?name=digits-csv', headers: { ...tenant.auth, 'content-type': 'text/csv' }, payload: csv });
     expect(upload.statusCode).toBe(201);
     expect(upload.json().columns.map((c: { type: string }) => c.type)).toEqual(['image', 'categorical']);
+    expect(upload.json()).not.toHaveProperty('skipped');
     const submitted = await post('/v1/training-jobs', { datasetId: upload.json().id, target: 'digit', modelName: 'digits-csv', model: { type: 'auto', epochs: 4, learningRate: 0.005, seed: 1 } });
     const job = await waitForJob(env, tenant, submitted.json().id);
     expect(job.error).toBeNull();

@@ -61,6 +61,13 @@ describe('text datasets: NDJSON -> transformer job -> version -> predict with st
     expect(response.statusCode).toBe(200);
     const labels = response.json().predictions.map((p: { label: string }) => p.label);
     expect(labels.filter((label: string, i: number) => label === ['sport', 'cooking', 'space'][i]).length).toBeGreaterThanOrEqual(2);
+    // TF Serving's binary value under the input name reads as the UTF-8 text it encodes.
+    const b64 = (text: string) => ({ text: { b64: Buffer.from(text, 'utf8').toString('base64') } });
+    const binary = await post('/v1/models/topics/versions/1:predict', {
+      instances: [b64('The goalkeeper saved a penalty in the final minute of the match.'), b64('Whisk the eggs with sugar and bake the cake in a hot oven.'), b64('The astronauts docked with the space station after the launch.')],
+    });
+    expect(binary.statusCode).toBe(200);
+    expect(binary.json().predictions).toEqual(response.json().predictions);
   });
 
   it('answers a non-string instance with 400 naming the instance and field', async () => {

@@ -29,8 +29,8 @@ export const datasetSchema = z
     skipped: z
       .array(z.object({ name: z.string(), reason: z.string() }))
       .optional()
-      .describe('ZIP image uploads only, in the upload response: archive entries left out (not an image, not in a class folder, ...), at most 100'),
-    skippedCount: z.number().int().optional().describe('ZIP image uploads only: how many entries were left out in all'),
+      .describe('ZIP image datasets only: archive entries left out (not an image, not in a class folder, ...), at most 100'),
+    skippedCount: z.number().int().optional().describe('ZIP image datasets only: how many entries were left out in all'),
   })
   .meta({ id: 'Dataset' });
 
@@ -43,7 +43,7 @@ export const datasetName = z
 
 export const uploadQuery = z.object({ name: datasetName.optional().describe('Dataset name (or a `name` form field in multipart uploads)') });
 
-type DatasetRow = { id: string; name: string; version: number; format: string; rowCount: number; sizeBytes: bigint; sha256: string; columns: unknown; createdAt: Date };
+type DatasetRow = { id: string; name: string; version: number; format: string; rowCount: number; sizeBytes: bigint; sha256: string; columns: unknown; skipped?: unknown; createdAt: Date };
 
 export function toDataset(row: DatasetRow): z.infer<typeof datasetSchema> {
   return {
@@ -56,5 +56,13 @@ export function toDataset(row: DatasetRow): z.infer<typeof datasetSchema> {
     sha256: row.sha256,
     columns: row.columns as z.infer<typeof datasetSchema>['columns'],
     createdAt: row.createdAt.toISOString(),
+    ...skippedOf(row.skipped),
   };
+}
+
+/** `Dataset.skipped` ({count, entries}, see dataset-catalog.ts) as the API spells it; nothing for other datasets. */
+function skippedOf(stored: unknown): { skipped?: { name: string; reason: string }[]; skippedCount?: number } {
+  if (stored === null || typeof stored !== 'object') return {};
+  const { count, entries } = stored as { count: number; entries: { name: string; reason: string }[] };
+  return { skipped: entries, skippedCount: count };
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** TF Serving's binary value (`{"b64": "..."}`), decoded as UTF-8 text. */
+/** TF Serving's binary value (`{"b64": "..."}`): the image of an image feature, UTF-8 text otherwise. */
 const scalar = z.union([z.string(), z.number(), z.boolean(), z.null(), z.object({ b64: z.string() }).strict()]);
 
 export const predictBody = z
