@@ -114,8 +114,9 @@ copy out), with the served model:
 ${placement.join('\n')}
 
 **Decision: inference stays on the event loop**, coalesced by the micro-batcher (one batch at a time
-per version, at most \`PREDICT_BATCH_MAX_SIZE\` rows). ${placementVerdict(r.placement)} Tabular models are
-small, so a call is dominated by fixed costs that the thread hop only adds to (message copies, a second
+per version, at most \`PREDICT_BATCH_MAX_SIZE\` rows). ${placementVerdict(r.placement)} This table
+times TensorFlow.js calls; served tabular models now skip TensorFlow.js (see below), which only makes a
+thread hop worse for them. Tabular models are small, so a call is dominated by fixed costs that the thread hop only adds to (message copies, a second
 wasm instance competing for the same ${os.cpus().length} cores as the HTTP thread and PostgreSQL). What the
 event loop risks is blocking: a batch blocks it for the "event loop ms" above, well under a millisecond
 for the batches single-row traffic makes. Requests of thousands of rows block it longer, which is why
@@ -125,40 +126,50 @@ measurement to rerun before making that switch.
 
 ## Where the time goes
 
-A CPU profile of the API under \`:predict\` at concurrency 64 (\`node --cpu-prof\` on
-\`bench/app-server.ts\`, taken while writing this benchmark) put about a fifth of the server's CPU in
-Prisma and pg, about a tenth in socket writes, and under a tenth in TensorFlow.js; the rest is spread
-over Fastify, zod, hooks and GC.
+Profiles of the API under load (\`node --import tsx --cpu-prof bench/app-server.ts\`, driven by
+autocannon) after the changes of this round; the previous round's profile put a fifth of the server's
+CPU in Prisma and pg (the API key lookup on every request) and, at concurrency 64, most of the rest in
+TensorFlow.js called once per request.
 
-- **Per request, the API does work the ceiling does not**: the API key is looked up in PostgreSQL
-  (the auth plugin: one Prisma round trip on every request, the largest single cost), the version is
-  resolved (one round trip for aliases and the default version; numbered versions are kept for 5 s
-  because they never change), the body is validated with zod, every instance is checked and
-  encoded, the model runs, and an answer is built per row. The ceiling only parses JSON. At
-  concurrency 1 the API key lookup alone is about the 1 ms budget of target 1c; caching verified
-  keys for a few seconds (a bounded revocation delay) is the next step, and lies in the auth plugin.
-- **PostgreSQL shares the cores**: on a ${os.cpus().length}-core machine the database, the server and
-  autocannon compete for the same CPUs, and the machine is shared with other work (see the load
-  average above).
-- **Micro-batching**: prediction requests are counted from their first hook (before authentication);
-  a queued request waits for those still on their way, at most \`PREDICT_BATCH_MAX_WAIT_MS\` (default
-  2 ms, 0 disables), and they share one model call. A request with no company on its way runs at
-  once, so a lone request is never held for the wait. Before arrivals were counted from the first hook,
-  requests reached the model one by one (they spend most of their time in authentication), and an
-  earlier run measured about 200 requests/s at concurrency 64, against about 1000 after; that
-  earlier run also met a busier machine, so read the gain as several-fold, not exact.
-- **Bulk predictions**: the baseline is one \`predictOnBatch\` on a ready Float32 matrix (about a
-  millisecond for 1000 rows of this model). The API has to parse about 100 kB of JSON, validate and
-  encode 4000 values, and write 1000 answers with per-label probabilities (about 130 kB of JSON):
-  fixed per-row costs several times the model's own. The served path also uses \`predictOnBatch\`:
-  \`model.predict\` cuts a batch into slices of 32 rows, which cost 30% of bulk throughput.
-- **Training end to end** adds the queue hop, a sandboxed child process (start-up and loading
-  TensorFlow.js), reading and profiling the dataset, preprocessing, per-epoch progress writes,
-  evaluation, and saving and registering the artifact; the bare baseline is \`model.fit\` alone. The
-  training loop is the service's own (seeded shuffling and dropout, cancellation checks), not
-  \`model.fit\`.
-- **CSV ingest** runs in a child process of its own (\`bench/ingest.ts\`, the datasets work's
-  benchmark), so its peak RSS is the ingest's alone.
+- **Authentication** no longer touches PostgreSQL on the hot path: verified API keys are kept for 5 s
+  in a bounded LRU keyed by the key's sha256 (\`src/auth/api-key-cache.ts\`). A key revoked through
+  this process is dropped from the cache at once; other replicas stop accepting it within the 5 s TTL.
+  Unknown or refused keys are never cached. What is left of authentication is one sha256 per request.
+- **The model call** for tabular models (linear, logistic, MLP: dense layers and dropout) runs as a
+  plain-JavaScript forward pass over weights copied once at load (\`src/serving/dense-forward.ts\`),
+  matching TensorFlow.js to float32 rounding: a TensorFlow.js call on these models is nearly all fixed
+  cost (tensors, tidy, kernel dispatch, wasm copies; 0.3 ms or more for one row), the arithmetic
+  microseconds. Other models (CNN, RNN, transformer, text) still run on TensorFlow.js.
+- **Micro-batching**: a request goes from socket to queue without yielding, so a queue that saw no
+  other request on its way used to run every request alone. A lone queue now runs at \`setImmediate\`,
+  after the event loop has read every request that arrived in the same turn: they share one model call,
+  and a request that really is alone waits microseconds, never \`PREDICT_BATCH_MAX_WAIT_MS\`.
+- **What remains per request** is Fastify's own work (routing with the TF Serving \`:verb\` regex
+  routes, hooks, a per-request child logger, zod parameter checks), JSON parsing and serialising, and
+  socket writes. At concurrency 64 socket writes take about a tenth of the server's CPU, as in the
+  ceiling; the rest is spread thin, with no other single function above about 2%.
+- **PostgreSQL, the server and autocannon share the ${os.cpus().length} cores**, and the machine is shared
+  with other work (see the load average above): ratios against the ceiling are pessimistic when the
+  load average is above the core count, and p99 latencies are the first figures to suffer.
+- **Bulk predictions**: the baseline is one \`predictOnBatch\` on a ready Float32 matrix. The API
+  has to parse about 100 kB of JSON, check and encode 4000 values, and write 1000 answers with per-label
+  probabilities (about 130 kB of JSON). Measured alone on this machine, parsing that request and
+  serialising that answer take about 2 ms, longer than the baseline's whole model call (about 1.4 ms),
+  so 0.7 of it is out of reach while the answer is per-label probabilities in JSON. This round removed
+  the per-row arrays and closures of checking, encoding and decoding (decoding 1000 rows went from
+  about 1.7 ms to 0.2 ms) and the copy of a request's rows into a batch matrix; besides JSON, what
+  remains is the model's arithmetic, about 1 ms per 1000 rows in JavaScript, a little under what
+  TensorFlow.js takes for a batch that size.
+- **p99 at concurrency 64** follows throughput: 64 requests in flight at about half the ceiling's rate
+  wait about twice as long as the ceiling's, whose own p99 is most of the 20 ms budget on this machine.
+- **Training end to end** adds the queue hop, the sandboxed child process (started once and reused by
+  later jobs), reading the dataset, preprocessing, evaluation, and saving and registering the artifact.
+  Per-epoch progress is written at most every 250 ms (and at the end of a run) instead of after every
+  epoch: each write carries the whole history, so a 150-epoch job made 150 growing writes.
+- **CSV ingest** runs in a child process of its own (\`bench/ingest.ts\`), so its peak RSS is the
+  ingest's alone. The generated CSV is written to a file first and streamed from it, as an upload
+  streams from its socket: generating it inside the timed run had cost about a seventh of the time.
+  What remains is the parser and one string per cell for the column profiler.
 
 ## Other benchmarks run by \`npm run bench\`
 

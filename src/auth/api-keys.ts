@@ -34,6 +34,16 @@ export function secretsEqual(a: string, b: string): boolean {
   return timingSafeEqual(Buffer.from(hashSecret(a), 'hex'), Buffer.from(hashSecret(b), 'hex'));
 }
 
+/** The sha256 of a secret as bytes, for comparing with {@link secretDigestsEqual} before turning it into the hex of {@link hashSecret}. */
+export function secretDigest(secret: string): Buffer {
+  return createHash('sha256').update(secret).digest();
+}
+
+/** Compares two sha256 digests (from {@link secretDigest}) in constant time. */
+export function secretDigestsEqual(a: Buffer, b: Buffer): boolean {
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
 /** `admin` carries every other scope. */
 export function hasScope(scopes: readonly string[], needed: ApiKeyScope): boolean {
   return scopes.includes(needed) || scopes.includes('admin');

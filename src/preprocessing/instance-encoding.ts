@@ -17,40 +17,51 @@ const MAX_ISSUES = 50;
 export function encodeInstances(state: PreprocessingState, instances: unknown[]): Float32Array {
   const matrix = new Float32Array(instances.length * state.width);
   const issues: FieldIssue[] = [];
-  const names = new Set(state.features.map((encoder) => encoder.name));
-  instances.forEach((instance, index) => {
-    if (issues.length >= MAX_ISSUES) return;
-    const base = `instances.${index}`;
-    let values: unknown[];
+  const features = state.features;
+  const count = features.length;
+  let names: Set<string> | undefined;
+  // Plain loops and no array per instance: this runs for every row of every prediction.
+  for (let index = 0; index < instances.length && issues.length < MAX_ISSUES; index++) {
+    const instance = instances[index];
+    let values: unknown[] | undefined;
+    let record: Record<string, unknown> | undefined;
     if (Array.isArray(instance)) {
-      if (instance.length !== state.features.length) {
+      if (instance.length !== count) {
         issues.push({
-          path: base,
-          message: `Expected an array of ${state.features.length} values in input-schema order (${[...names].join(', ')}), got ${instance.length}.`,
+          path: `instances.${index}`,
+          message: `Expected an array of ${count} values in input-schema order (${features.map((encoder) => encoder.name).join(', ')}), got ${instance.length}.`,
         });
-        return;
+        continue;
       }
       values = instance;
     } else if (instance !== null && typeof instance === 'object') {
-      const record = instance as Record<string, unknown>;
-      for (const key of Object.keys(record)) {
-        if (!names.has(key)) issues.push({ path: `${base}.${key}`, message: `Unknown feature '${key}'.` });
+      record = instance as Record<string, unknown>;
+      let known = 0;
+      for (const encoder of features) if (Object.hasOwn(record, encoder.name)) known += 1;
+      // Every key is a feature unless there are more keys than features found: only then look for the strays.
+      let keys = 0;
+      for (const key in record) if (Object.hasOwn(record, key)) keys += 1;
+      if (keys !== known) {
+        names ??= new Set(features.map((encoder) => encoder.name));
+        for (const key of Object.keys(record)) {
+          if (!names.has(key)) issues.push({ path: `instances.${index}.${key}`, message: `Unknown feature '${key}'.` });
+        }
       }
-      values = state.features.map((encoder) => record[encoder.name]);
     } else {
-      issues.push({ path: base, message: 'An instance must be an object keyed by feature name or an array in input-schema order.' });
-      return;
+      issues.push({ path: `instances.${index}`, message: 'An instance must be an object keyed by feature name or an array in input-schema order.' });
+      continue;
     }
     let offset = index * state.width;
-    state.features.forEach((encoder, position) => {
-      const checked = checkValue(encoder, values[position]);
+    for (let position = 0; position < count; position++) {
+      const encoder = features[position]!;
+      const checked = checkValue(encoder, values !== undefined ? values[position] : Object.hasOwn(record!, encoder.name) ? record![encoder.name] : undefined);
       if (typeof checked === 'object' && checked !== null) {
-        issues.push({ path: `${base}.${encoder.name}`, message: checked.error });
-        return;
+        issues.push({ path: `instances.${index}.${encoder.name}`, message: checked.error });
+        continue;
       }
       offset = writeEncoded(encoder, checked, matrix, offset);
-    });
-  });
+    }
+  }
   if (issues.length > 0) {
     throw new ValidationError(`${issues.length >= MAX_ISSUES ? 'At least ' : ''}${issues.length} invalid value(s) in the instances.`, issues.slice(0, MAX_ISSUES));
   }

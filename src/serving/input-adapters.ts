@@ -46,13 +46,33 @@ export function adapterFor(preprocessing: unknown): InputAdapter {
 /** Tabular rows: the fitted encoders of src/preprocessing, as training used them. */
 function tabularAdapter(state: PreprocessingState): InputAdapter {
   return {
-    encode: (instances) => encodeInstances(state, instances),
+    encode: (instances) => encodeInstances(state, instances.some(holdsBytes) ? instances.map(bytesAsText) : instances),
     rowSize: state.width,
     inputShape: [state.width],
     decode: (outputs, rows) => decodeOutputs(state.target, outputs, rows),
     inputSchema: inputSchemaOf(state),
     outputSchema: outputSchemaOf(state),
   };
+}
+
+/** True when an instance holds a `{"b64": ...}` value, which the serving formats decode to bytes. */
+function holdsBytes(instance: unknown): boolean {
+  if (instance === null || typeof instance !== 'object') return false;
+  if (Array.isArray(instance)) return instance.some((value) => value instanceof Uint8Array);
+  // for...in rather than Object.values: no array per instance on the bulk path.
+  for (const key in instance) if ((instance as Record<string, unknown>)[key] instanceof Uint8Array) return true;
+  return false;
+}
+
+const utf8 = (value: unknown) => (value instanceof Uint8Array ? Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('utf8') : value);
+
+/** Tabular features are categories, numbers and booleans: a binary value reads as its UTF-8 text. */
+function bytesAsText(instance: unknown): unknown {
+  if (!holdsBytes(instance)) return instance;
+  if (Array.isArray(instance)) return instance.map(utf8);
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(instance as object)) out[key] = utf8(value);
+  return out;
 }
 
 /**
@@ -64,12 +84,21 @@ export function decodeOutputs(target: TargetEncoding, outputs: Float32Array, row
   const units = rows === 0 ? 1 : outputs.length / rows;
   if (target.task === 'regression') return Array.from({ length: rows }, (_, row) => ({ value: decodeRegression(target, outputs[row * units] ?? NaN) }));
   const keys = target.labels.map(String);
-  return Array.from({ length: rows }, (_, row) => {
-    const probabilities = units === 1 ? [1 - (outputs[row] ?? 0), outputs[row] ?? 0] : Array.from(outputs.subarray(row * units, (row + 1) * units));
+  // Plain loops, no array per row: this runs for every row of every bulk request.
+  const predictions: Prediction[] = new Array(rows);
+  const probabilities: number[] = new Array(units === 1 ? 2 : units);
+  for (let row = 0; row < rows; row++) {
+    if (units === 1) {
+      probabilities[0] = 1 - (outputs[row] ?? 0);
+      probabilities[1] = outputs[row] ?? 0;
+    } else {
+      for (let k = 0; k < units; k++) probabilities[k] = outputs[row * units + k]!;
+    }
     const byLabel: Record<string, number> = {};
-    keys.forEach((key, index) => (byLabel[key] = probabilities[index] ?? 0));
-    return { label: target.labels[argmax(probabilities)] as Label, probabilities: byLabel };
-  });
+    for (let k = 0; k < keys.length; k++) byLabel[keys[k]!] = probabilities[k] ?? 0;
+    predictions[row] = { label: target.labels[argmax(probabilities)] as Label, probabilities: byLabel };
+  }
+  return predictions;
 }
 
 /** One model call for a batch of encoded rows; every tensor is freed inside tf.tidy. */

@@ -74,7 +74,8 @@ describe('MicroBatcher', () => {
   });
 
   it('runs a lone request at once, without its wait, when no more requests are expected', async () => {
-    vi.useFakeTimers();
+    // Timeouts only: the lone request may wait for this turn's I/O (setImmediate), never a timer.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const model = echoModel();
     const batcher = new MicroBatcher<Row, string>({ maxBatchSize: 64, maxWaitMs: 1000, maxQueue: 1000, run: model.run, expectMore: () => false });
 
@@ -84,7 +85,7 @@ describe('MicroBatcher', () => {
   });
 
   it('waits for expected requests, and runs them together once the last one has joined', async () => {
-    vi.useFakeTimers();
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const model = echoModel();
     let expected = 3;
     const batcher = new MicroBatcher<Row, string>({ maxBatchSize: 64, maxWaitMs: 1000, maxQueue: 1000, run: model.run, expectMore: () => expected > 0 });
@@ -99,7 +100,7 @@ describe('MicroBatcher', () => {
   });
 
   it('runs the queue when an expected request gives up instead of joining', async () => {
-    vi.useFakeTimers();
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const model = echoModel();
     let expected = 2;
     const batcher = new MicroBatcher<Row, string>({ maxBatchSize: 64, maxWaitMs: 1000, maxQueue: 1000, run: model.run, expectMore: () => expected > 0 });
@@ -111,6 +112,16 @@ describe('MicroBatcher', () => {
     batcher.poke();
 
     expect(await answer).toEqual(['caller 0 row 0']);
+  });
+
+  it('coalesces requests that join in the same event-loop turn when none is expected', async () => {
+    const model = echoModel();
+    const batcher = new MicroBatcher<Row, string>({ maxBatchSize: 64, maxWaitMs: 1000, maxQueue: 1000, run: model.run, expectMore: () => false });
+
+    // As a busy server does: several requests reach the queue one after another without yielding.
+    await Promise.all([0, 1, 2].map((caller) => batcher.submit(rows(caller, 1))));
+
+    expect(model.calls.map((call) => call.map((row) => row.caller))).toEqual([[0, 1, 2]]);
   });
 
   it('with maxWaitMs 0 runs every request in a model call of its own', async () => {

@@ -69,6 +69,7 @@ export class MicroBatcher<I, O> {
   private queuedInstances = 0;
   private running = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private immediate: ReturnType<typeof setImmediate> | undefined;
 
   constructor(private readonly options: MicroBatcherOptions<I, O>) {
     this.maxBatchSize = options.maxBatchSize;
@@ -123,28 +124,43 @@ export class MicroBatcher<I, O> {
     this.schedule();
   }
 
-  /** Decides whether the head of the queue runs now or after the rest of its wait. */
+  /** Decides whether the head of the queue runs now, after this turn's I/O, or after the rest of its wait. */
   private schedule(): void {
     if (this.running || this.queue.length === 0) return;
     const oldest = this.queue[0];
     if (oldest === undefined) return;
     const remainingMs = this.maxWaitMs - (performance.now() - oldest.enqueuedAt);
-    const alone = this.options.expectMore !== undefined && !this.options.expectMore();
-    if (this.maxWaitMs === 0 || this.queuedInstances >= this.maxBatchSize || remainingMs <= 0 || alone) {
-      this.clearTimer();
+    if (this.maxWaitMs === 0 || this.queuedInstances >= this.maxBatchSize || remainingMs <= 0) {
+      this.clearTimers();
       void this.runNextBatch();
+      return;
+    }
+    if (this.options.expectMore !== undefined && !this.options.expectMore()) {
+      // Nobody is on the way, but requests already read in this event-loop turn may not have
+      // been seen yet: a request goes from socket to queue without yielding, so each socket
+      // of a busy server would otherwise get a model call of its own. setImmediate runs once
+      // the turn's I/O is done: they join, and a lone request waits microseconds, not a timer.
+      this.immediate ??= setImmediate(() => {
+        this.immediate = undefined;
+        if (!this.running && this.queue.length > 0) {
+          this.clearTimers();
+          void this.runNextBatch();
+        }
+      });
       return;
     }
     // The timer always belongs to the current head, so a lone request waits maxWaitMs at most.
     this.timer ??= setTimeout(() => {
       this.timer = undefined;
-      if (!this.running) void this.runNextBatch();
+      if (!this.running && this.queue.length > 0) void this.runNextBatch();
     }, remainingMs);
   }
 
-  private clearTimer(): void {
+  private clearTimers(): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
+    if (this.immediate !== undefined) clearImmediate(this.immediate);
+    this.immediate = undefined;
   }
 
   /** Takes whole requests, first come first served, while they fit; at least one. */

@@ -1,6 +1,7 @@
 import { ValidationError } from '../errors.ts';
 import type { InputSchema, OutputSchema } from '../preprocessing/preprocessing-state.ts';
 import type { Prediction } from './predictor.ts';
+import { decodeValue } from './tf-serving-format.ts';
 
 /**
  * Open Inference Protocol (KServe V2) tensors to and from our instances. A tabular model
@@ -35,21 +36,23 @@ export const MATRIX_INPUT = 'input';
 const invalid = (path: string, message: string) => new ValidationError(`${path}: ${message}`, [{ path, message }]);
 
 /** Flattens nested `data` row-major and checks it against shape and datatype. */
-export function tensorValues(tensor: V2Tensor, path: string): (number | string | boolean)[] {
+export function tensorValues(tensor: V2Tensor, path: string): (number | string | boolean | Uint8Array)[] {
   const flat = Array.isArray(tensor.data) ? (tensor.data as unknown[]).flat(Infinity) : [tensor.data];
   const expected = tensor.shape.reduce((product, dim) => product * dim, 1);
   if (flat.length !== expected) throw invalid(`${path}.data`, `holds ${flat.length} elements; shape [${tensor.shape.join(', ')}] needs ${expected}`);
   return flat.map((value, index) => checkElement(tensor.datatype, value, `${path}.data.${index}`));
 }
 
-function checkElement(datatype: V2Datatype, value: unknown, path: string): number | string | boolean {
+function checkElement(datatype: V2Datatype, value: unknown, path: string): number | string | boolean | Uint8Array {
   if (datatype === 'BOOL') {
     if (typeof value !== 'boolean') throw invalid(path, 'BOOL data must be true or false');
     return value;
   }
   if (datatype === 'BYTES') {
-    if (typeof value !== 'string') throw invalid(path, 'BYTES data must be strings');
-    return value;
+    // An element may also be TF Serving's `{"b64": ...}`: bytes for the model's adapter to read.
+    const decoded = decodeValue(value);
+    if (typeof decoded !== 'string' && !(decoded instanceof Uint8Array)) throw invalid(path, 'BYTES data must be strings or {"b64": "<base64>"}');
+    return decoded;
   }
   if (typeof value !== 'number' || !Number.isFinite(value)) throw invalid(path, `${datatype} data must be finite numbers`);
   if (!datatype.startsWith('FP') && !Number.isInteger(value)) throw invalid(path, `${datatype} data must be integers`);

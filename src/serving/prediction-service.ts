@@ -9,6 +9,7 @@ import type { VersionRef } from '../registry/model-registry.ts';
 import type { ArtifactStore } from '../storage/artifact-store.ts';
 import { adapterFor, predictRows, type InputAdapter } from './input-adapters.ts';
 import { Arrivals, type Arrival } from './arrivals.ts';
+import { denseForward } from './dense-forward.ts';
 import { MicroBatcher } from './micro-batcher.ts';
 import { ModelCache } from './model-cache.ts';
 import type { ModelCacheStats } from './model-cache.ts';
@@ -24,6 +25,8 @@ interface LoadedVersion {
   /** Encodes and decodes by the preprocessing's kind (tabular, image, text, sequence). */
   adapter: InputAdapter;
   batcher: MicroBatcher<Float32Array, Prediction>;
+  /** Runs a batch of encoded rows: in plain JavaScript for dense tabular models, else TensorFlow.js. */
+  run: (rows: Float32Array[]) => Prediction[];
 }
 
 /** What a version takes and gives, for metadata routes; immutable, like the version. */
@@ -72,7 +75,7 @@ export class PredictionService {
       maxEntries: config.MODEL_CACHE_SIZE,
       load: (versionId) => this.load(versionId),
       // One prediction before serving: the first real request does not pay for kernel set-up.
-      warmUp: ({ model, adapter }) => void predictRows(model, adapter, [new Float32Array(adapter.rowSize)]),
+      warmUp: ({ run, adapter }) => void run([new Float32Array(adapter.rowSize)]),
       dispose: ({ model }) => model.dispose(),
       onEvent: (event) => this.metrics?.recordCacheEvent(event),
     });
@@ -181,20 +184,41 @@ export class PredictionService {
     const model = await loadModelArtifact(this.store, version.artifactKey, version.artifactSha256);
     const preprocessing = version.preprocessing as unknown as PreprocessingState;
     const adapter = adapterFor(preprocessing);
+    const forward = adapter.inputShape.length === 1 ? denseForward(model, adapter.rowSize) : undefined;
+    const run = forward === undefined
+      ? (rows: Float32Array[]) => predictRows(model, adapter, rows)
+      : (rows: Float32Array[]) => adapter.decode(forward(joinRows(rows, adapter.rowSize), rows.length), rows.length);
     const batcher = new MicroBatcher<Float32Array, Prediction>({
       maxBatchSize: this.config.PREDICT_BATCH_MAX_SIZE,
       maxWaitMs: this.config.PREDICT_BATCH_MAX_WAIT_MS,
       maxQueue: this.config.PREDICT_MAX_QUEUE,
-      run: (rows) => predictRows(model, adapter, rows),
+      run,
       onBatch: (stats) => this.metrics?.recordBatch(stats),
       expectMore: () => this.arrivals.expected,
     });
-    return { value: { model, preprocessing, adapter, batcher }, bytes: model.countParams() * 4 };
+    return { value: { model, preprocessing, adapter, batcher, run }, bytes: model.countParams() * 4 };
   }
 
   close(): void {
     this.cache.clear();
   }
+}
+
+/**
+ * One row-major matrix of a batch's rows. The rows of one request are views into its encoded
+ * matrix, so a batch of one request (e.g. a bulk request) is that matrix again, without a copy.
+ */
+function joinRows(rows: Float32Array[], width: number): Float32Array {
+  const first = rows[0];
+  let contiguous = first !== undefined;
+  for (let i = 1; contiguous && i < rows.length; i++) {
+    const row = rows[i]!;
+    contiguous = row.buffer === first!.buffer && row.byteOffset === first!.byteOffset + i * width * 4;
+  }
+  if (contiguous) return new Float32Array(first!.buffer, first!.byteOffset, rows.length * width);
+  const x = new Float32Array(rows.length * width);
+  for (let i = 0; i < rows.length; i++) x.set(rows[i]!, i * width);
+  return x;
 }
 
 function checkCount(count: number, max: number): void {

@@ -15,13 +15,22 @@ const B64_ONLY = (value: object): value is { b64: string } => {
   return keys.length === 1 && keys[0] === 'b64' && typeof (value as { b64: unknown }).b64 === 'string';
 };
 
-/** `{"b64": "..."}` is TF Serving's binary value; our binary-ish inputs are category strings. */
+/**
+ * `{"b64": "..."}` is TF Serving's binary value: decoded to bytes, which each model's input
+ * adapter reads (an image feature as the image, a text or tabular one as UTF-8 text).
+ * Decoding to text here would corrupt images.
+ */
 export function decodeValue(value: unknown): unknown {
-  if (value !== null && typeof value === 'object' && !Array.isArray(value) && B64_ONLY(value)) return Buffer.from(value.b64, 'base64').toString('utf8');
+  if (value !== null && typeof value === 'object' && !Array.isArray(value) && B64_ONLY(value)) return Buffer.from(value.b64, 'base64');
   return value;
 }
 
 const isObject = (value: unknown) => value !== null && typeof value === 'object';
+// for...in rather than Object.values: no array per instance on the bulk path.
+const holdsObject = (instance: Record<string, unknown>) => {
+  for (const key in instance) if (isObject(instance[key])) return true;
+  return false;
+};
 
 /**
  * Row format: every value of every instance with `b64` objects decoded. Instances without an
@@ -32,8 +41,7 @@ export function instancesFromRows(instances: unknown[]): unknown[] {
   return instances.map((instance) => {
     if (Array.isArray(instance)) return instance.some(isObject) ? instance.map(decodeValue) : instance;
     if (isObject(instance)) {
-      const values = Object.values(instance as object);
-      if (!values.some(isObject)) return instance;
+      if (!holdsObject(instance as Record<string, unknown>)) return instance;
       const decoded: Record<string, unknown> = {};
       for (const [key, value] of Object.entries(instance as object)) decoded[key] = decodeValue(value);
       return decoded;

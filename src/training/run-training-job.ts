@@ -39,6 +39,13 @@ export class PermanentTrainingError extends Error {}
 
 /** How often (at most) a running job re-reads its row to notice a cancel request. */
 const CANCEL_POLL_MS = 500;
+/**
+ * How often (at most) per-epoch progress is written. Each write carries the whole history, so
+ * writing after every epoch of a fast job cost a database round trip per epoch and grew with
+ * the epoch count; pollers still see progress four times a second, and the last epochs are
+ * written when the run ends, whatever way it ends.
+ */
+const PROGRESS_EVERY_MS = 250;
 
 /** One run of a job as `progress.runs` shows it. */
 interface RunRecord { attempt: number; host: string; pid: number; startedAt: string; resumedFromEpoch: number | null; endedAt?: string; outcome?: string }
@@ -78,6 +85,14 @@ export async function runTrainingJob(ctx: TrainingContext, jobId: string, opts: 
   const writeProgress = (extra: Prisma.TrainingJobUpdateInput = {}) =>
     db.trainingJob.update({ where: { id: jobId }, data: { progress: { epochs: history, totalEpochs: previous.totalEpochs, runs } as unknown as Prisma.InputJsonValue, ...extra } });
   await writeProgress({ resumedFromEpoch: run.resumedFromEpoch });
+  let progressWrittenAt = Date.now();
+  let unwrittenEpochs = 0;
+  const flushProgress = async () => {
+    if (unwrittenEpochs === 0) return;
+    unwrittenEpochs = 0;
+    progressWrittenAt = Date.now();
+    await writeProgress();
+  };
   if (resumeFrom) logger.info({ jobId, attempt, resumedFromEpoch: run.resumedFromEpoch }, 'resuming training job from its checkpoint');
 
   let timedOut = false;
@@ -93,7 +108,8 @@ export async function runTrainingJob(ctx: TrainingContext, jobId: string, opts: 
         resumeFrom,
         onEpoch: async (report) => {
           history.push(report);
-          await writeProgress();
+          unwrittenEpochs += 1;
+          if (Date.now() - progressWrittenAt >= PROGRESS_EVERY_MS) await flushProgress();
         },
         shouldStop: async () => {
           // Training time across runs, so retries cannot stretch a job past its maximum.
@@ -114,6 +130,7 @@ export async function runTrainingJob(ctx: TrainingContext, jobId: string, opts: 
       },
     );
     if (resumeFrom) disposeLoopState(resumeFrom);
+    await flushProgress();
     const prefix = attemptPrefix(job, attempt);
     const artifact = await saveModelArtifact(ctx.store, result.model, prefix);
     result.model.dispose();
@@ -125,6 +142,8 @@ export async function runTrainingJob(ctx: TrainingContext, jobId: string, opts: 
     return 'succeeded';
   } catch (error) {
     if (resumeFrom) disposeLoopState(resumeFrom);
+    // The record keeps every epoch run, however the run ends (the hand-back below writes them too).
+    if (!(error instanceof TrainingPreempted)) await flushProgress().catch((err: unknown) => logger.warn({ err, jobId }, 'could not write the last progress'));
     if (error instanceof TrainingPreempted) {
       // Handed back, not failed: this run does not count against the job's attempts.
       Object.assign(run, { endedAt: new Date().toISOString(), outcome: 'handed back' });

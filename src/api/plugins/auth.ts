@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { hasScope, hashSecret, looksLikeApiKey, secretsEqual, type ApiKeyScope } from '../../auth/api-keys.ts';
+import { ApiKeyCache, type VerifiedKey } from '../../auth/api-key-cache.ts';
+import { hasScope, looksLikeApiKey, secretDigest, secretDigestsEqual, type ApiKeyScope } from '../../auth/api-keys.ts';
 import type { Database } from '../../db/client.ts';
 import { ForbiddenError, UnauthorizedError } from '../../errors.ts';
 
@@ -22,6 +23,10 @@ declare module 'fastify' {
   interface FastifyRequest {
     principal?: Principal;
   }
+  interface FastifyInstance {
+    /** Verified keys of this process; the revoke route drops a key from it before answering. */
+    apiKeyCache: ApiKeyCache;
+  }
 }
 
 /** The project of the calling key; routes under a key scope can rely on it. */
@@ -31,36 +36,70 @@ export function projectOf(request: FastifyRequest): string {
   return principal.projectId;
 }
 
+const BEARER = /^Bearer\s+(\S+)\s*$/i;
+
 function bearer(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
   if (!header) return undefined;
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  const match = BEARER.exec(header);
   if (!match) throw new UnauthorizedError('The Authorization header must be "Bearer <key>".');
   return match[1];
 }
 
-export const authPlugin = fp(async function authPlugin(app: FastifyInstance, opts: { db: Database; adminToken: string }) {
+export interface AuthPluginOptions {
+  db: Database;
+  adminToken: string;
+  /** How long a verified key is trusted before PostgreSQL is asked again. Default 5 s. */
+  keyCacheTtlMs?: number;
+}
+
+const ADMIN_PRINCIPAL: Principal = { kind: 'admin' };
+const admin = (needed: RouteAuth) => needed === 'admin' || needed === 'admin-or-project-admin';
+
+/**
+ * Authenticates every request by its route's `auth` rule. Verified API keys are cached for a
+ * few seconds (see ApiKeyCache): a key revoked through this process stops at once, on other
+ * replicas within the cache's TTL.
+ */
+export const authPlugin = fp(async function authPlugin(app: FastifyInstance, opts: AuthPluginOptions) {
+  const adminDigest = secretDigest(opts.adminToken);
+  const keys = new ApiKeyCache({ ttlMs: opts.keyCacheTtlMs });
+
+  async function verify(secretHash: string): Promise<VerifiedKey> {
+    const cached = keys.get(secretHash);
+    if (cached !== undefined && (cached.expiresAt === null || cached.expiresAt > Date.now())) return cached;
+    const generation = keys.generation;
+    const row = await opts.db.apiKey.findUnique({ where: { secretHash }, select: { id: true, projectId: true, scopes: true, revokedAt: true, expiresAt: true } });
+    if (!row || row.revokedAt || (row.expiresAt && row.expiresAt.getTime() <= Date.now())) {
+      throw new UnauthorizedError(row ? 'The API key has been revoked or has expired.' : 'The API key is not valid.');
+    }
+    const key: VerifiedKey = { kind: 'key', projectId: row.projectId, keyId: row.id, scopes: row.scopes, expiresAt: row.expiresAt?.getTime() ?? null };
+    keys.set(secretHash, key, generation);
+    return key;
+  }
+
   app.addHook('onRequest', async (request) => {
     const needed = request.routeOptions.config?.auth;
     if (needed === 'public' || request.is404) return;
     if (!needed) throw new ForbiddenError('This route declares no access rule.');
     const token = bearer(request);
     if (!token) throw new UnauthorizedError();
-    if (secretsEqual(token, opts.adminToken)) {
-      if (needed !== 'admin' && needed !== 'admin-or-project-admin') {
-        throw new ForbiddenError('The admin token manages projects and keys; use a project API key for this route.');
-      }
-      request.principal = { kind: 'admin' };
+    // One hash serves both the constant-time admin comparison and the key lookup.
+    const digest = secretDigest(token);
+    if (secretDigestsEqual(digest, adminDigest)) {
+      if (!admin(needed)) throw new ForbiddenError('The admin token manages projects and keys; use a project API key for this route.');
+      request.principal = ADMIN_PRINCIPAL;
       return;
     }
     if (!looksLikeApiKey(token)) throw new UnauthorizedError('The token is not valid.');
-    const key = await opts.db.apiKey.findUnique({ where: { secretHash: hashSecret(token) } });
-    if (!key || key.revokedAt || (key.expiresAt && key.expiresAt <= new Date())) {
-      throw new UnauthorizedError(key ? 'The API key has been revoked or has expired.' : 'The API key is not valid.');
-    }
-    request.principal = { kind: 'key', projectId: key.projectId, keyId: key.id, scopes: key.scopes };
+    // The same hex as hashSecret(token): the stored form, and the cache's key.
+    const key = await verify(digest.toString('hex'));
+    request.principal = key;
     if (needed === 'admin') throw new ForbiddenError('This route needs the operator admin token.');
     const scope: ApiKeyScope = needed === 'admin-or-project-admin' ? 'admin' : needed;
     if (!hasScope(key.scopes, scope)) throw new ForbiddenError(`This API key lacks the '${scope}' scope.`);
   });
+
+  app.decorate('apiKeyCache', keys);
+  app.addHook('onClose', async () => keys.clear());
 });

@@ -105,6 +105,8 @@ export const projectRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app, 
     const existing = await db.apiKey.findFirst({ where: { id: keyId, projectId } });
     if (!existing) throw new NotFoundError('API key', keyId);
     const key = existing.revokedAt ? existing : await db.apiKey.update({ where: { id: keyId }, data: { revokedAt: new Date() } });
+    // Before the answer leaves, so the revoking client's next request already finds the key gone.
+    app.apiKeyCache.invalidateKey(keyId);
     return toApiKey(key);
   });
 };
