@@ -31,6 +31,13 @@ export async function resolveVersion(db: Database, projectId: string, name: stri
   return { model, version: newest };
 }
 
+/**
+ * Alias moves on one model queue on its row lock while holding a pooled connection; under a
+ * burst of moves (and a loaded machine) Prisma's default 2 s wait for a transaction would turn
+ * that queue into errors, so these short transactions may wait longer.
+ */
+export const serialisedTransaction = { maxWait: 15_000, timeout: 15_000 } as const;
+
 /** Takes the model's row lock so alias moves on one model happen one at a time. */
 async function lockModel(tx: Tx, modelId: string): Promise<void> {
   await tx.$executeRaw`SELECT 1 FROM "Model" WHERE id = ${modelId} FOR UPDATE`;
@@ -57,7 +64,7 @@ export async function setAlias(db: Database, projectId: string, name: string, al
       await tx.aliasEvent.create({ data: { modelId: model.id, alias, fromVersion: current?.version.version ?? null, toVersion: versionNumber } });
     }
     return { alias, version: versionNumber, previousVersion: current?.version.version ?? null };
-  });
+  }, serialisedTransaction);
 }
 
 export async function deleteAlias(db: Database, projectId: string, name: string, alias: string) {
@@ -69,7 +76,7 @@ export async function deleteAlias(db: Database, projectId: string, name: string,
     await tx.modelAlias.delete({ where: { id: current.id } });
     await tx.aliasEvent.create({ data: { modelId: model.id, alias, fromVersion: current.version.version, toVersion: null } });
     return { alias, version: null, previousVersion: current.version.version };
-  });
+  }, serialisedTransaction);
 }
 
 /** Moves the alias back to where it pointed before its latest move. */

@@ -1,5 +1,5 @@
 import { tf } from '../ml/backend.ts';
-import type { LoopState } from './training-loop.ts';
+import type { LoopState } from './epoch-loop.ts';
 
 const FORMAT = 'maas-checkpoint/1';
 

@@ -1,3 +1,4 @@
+import { serialisedTransaction } from '../registry/model-registry.ts';
 import type { Database } from '../db/client.ts';
 import { Prisma } from '../db/client.ts';
 import type { TrainingResult } from './train-dataset.ts';
@@ -45,7 +46,7 @@ export async function registerVersion(db: Database, job: JobRow, result: Trained
           data: { status: 'succeeded', finishedAt: new Date(), backend: result.backend, metrics: result.metrics as unknown as Prisma.InputJsonValue, error: Prisma.DbNull, checkpoint: Prisma.DbNull },
         });
         return version.version;
-      });
+      }, serialisedTransaction);
     } catch (error) {
       const code = error instanceof Prisma.PrismaClientKnownRequestError ? error.code : '';
       // P2002: a concurrent first version created the model row, or another attempt of this job registered.

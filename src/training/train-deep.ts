@@ -4,41 +4,33 @@
  * builds the model, trains it with the deep loop and evaluates it on the held-out test split
  * with the same metrics as tabular models, returning the shape trainTabular returns.
  */
-import type { z } from 'zod';
-import type { ColumnProfile, DatasetRow } from '../datasets/column-profile.ts';
+import type { DatasetRow } from '../datasets/column-profile.ts';
 import type { DeepInput, DeepTask } from '../deep/architecture-schemas.ts';
 import type { DeepPreprocessing } from '../deep/deep-preprocessing.ts';
 import type { LabelledImage } from '../deep/image-archive.ts';
-import { ValidationError } from '../errors.ts';
 import { classificationMetrics } from '../evaluation/classification-metrics.ts';
 import type { EvaluationMetrics } from '../evaluation/evaluate-model.ts';
 import { regressionMetrics } from '../evaluation/regression-metrics.ts';
 import { ensureBackend } from '../ml/backend.ts';
 import type { tf } from '../ml/backend.ts';
-import { createModelSpecSchema, defaultModelLimits } from '../models/model-spec.ts';
-import type { ModelLimits, ModelSpec, ModelSpecInput } from '../models/model-spec.ts';
+import type { ModelSpec } from '../models/model-spec.ts';
 import type { Task } from '../models/task.ts';
 import type { ExcludedColumn } from '../preprocessing/feature-selection.ts';
 import type { InputSchema, OutputSchema } from '../preprocessing/preprocessing-state.ts';
 import { fitDeepModel, predictExamples } from './deep-training-loop.ts';
 import type { DeepExamples } from './deep-training-loop.ts';
-import { splitSpecSchema } from './split.ts';
-import type { SplitSpec, SplitSpecInput } from './split.ts';
+import type { TrainingHooks } from './epoch-loop.ts';
+import type { SplitSpec } from './split.ts';
 import type { DataKind } from './train-deep-plan.ts';
 import { prepareImages } from './train-images.ts';
 import { prepareSequences } from './train-sequences.ts';
 import { prepareText } from './train-text.ts';
-import type { EpochReport, TrainingHooks } from './training-loop.ts';
+import { drawSeed, parseSpecs, requireValidationForEarlyStopping, resolvedHyperparameters } from './training-request.ts';
+import type { TrainingOutcome, TrainingRequestInput } from './training-request.ts';
 
-export interface TrainDeepInput {
+/** A deep training request: the data kind and its images or rows besides the shared fields. */
+export interface TrainDeepInput extends TrainingRequestInput {
   kind: Exclude<DataKind, 'tabular'>;
-  columns: ColumnProfile[];
-  target: string;
-  task?: Task;
-  features?: string[];
-  split?: SplitSpecInput;
-  model: ModelSpecInput;
-  limits?: ModelLimits;
   /** Image datasets from a ZIP archive. */
   images?: LabelledImage[];
   /** Text, sequence, and base64-image CSV/NDJSON datasets, in file (time) order. */
@@ -74,34 +66,15 @@ export interface PreparedDeep {
   unscale?(values: Float32Array): number[];
 }
 
-/** Same fields as TrainTabularResult, with deep model types and preprocessing. */
-export interface TrainDeepResult {
-  model: tf.LayersModel;
-  preprocessing: DeepPreprocessing;
-  inputSchema: InputSchema;
-  outputSchema: OutputSchema;
-  metrics: EvaluationMetrics;
-  history: EpochReport[];
-  bestEpoch: number;
-  stoppedEarly: boolean;
-  hyperparameters: Record<string, unknown> & { seed: number; split: SplitSpec & { seed: number } };
-  modelType: string;
-  task: Task;
-  backend: string;
-  durationMs: number;
-  excludedColumns: ExcludedColumn[];
-  rowCounts: { total: number; droppedMissingTarget: number; train: number; validation: number; test: number };
-}
+/** A trained deep model: the fields of TrainTabularResult, with deep model types and preprocessing. */
+export type TrainDeepResult = TrainingOutcome<DeepPreprocessing>;
 
 /** Validates the request, prepares the data of its kind, trains and evaluates. */
 export async function trainDeep(input: TrainDeepInput, hooks: TrainingHooks = {}): Promise<TrainDeepResult> {
   const started = Date.now();
-  const spec = parseWith(createModelSpecSchema(input.limits ?? defaultModelLimits), input.model, 'model');
-  const splitSpec = parseWith(splitSpecSchema, input.split ?? {}, 'split');
-  if (spec.earlyStopping && splitSpec.validation === 0) {
-    throw new ValidationError('Early stopping watches the validation loss and needs split.validation > 0.', [{ path: 'model.earlyStopping', message: 'requires split.validation > 0' }]);
-  }
-  const seed = spec.seed ?? Math.floor(Math.random() * 2 ** 31);
+  const { spec, splitSpec } = parseSpecs(input);
+  requireValidationForEarlyStopping(spec, splitSpec);
+  const seed = drawSeed(spec);
   const request: DeepRequest = { ...input, spec, seed, split: { ...splitSpec, seed: splitSpec.seed ?? seed } };
   const backend = await ensureBackend();
   const prepared = input.kind === 'image' ? prepareImages(request) : input.kind === 'text' ? prepareText(request) : prepareSequences(request);
@@ -117,7 +90,6 @@ export async function trainDeep(input: TrainDeepInput, hooks: TrainingHooks = {}
       },
       hooks,
     );
-    const { type: _type, ...hyperparameters } = spec;
     return {
       model,
       preprocessing: prepared.preprocessing,
@@ -127,7 +99,7 @@ export async function trainDeep(input: TrainDeepInput, hooks: TrainingHooks = {}
       history: fit.history,
       bestEpoch: fit.bestEpoch,
       stoppedEarly: fit.stoppedEarly,
-      hyperparameters: { ...hyperparameters, seed, split: request.split },
+      hyperparameters: resolvedHyperparameters(spec, seed, request.split),
       modelType: prepared.modelType,
       task: prepared.task,
       backend,
@@ -154,12 +126,4 @@ export function evaluateDeep(model: tf.LayersModel, prepared: PreparedDeep): Eva
   }
   const unscale = prepared.unscale ?? ((values: Float32Array) => Array.from(values));
   return regressionMetrics(unscale(test.y), unscale(outputs));
-}
-
-/** Parses with zod, reporting failures as a ValidationError with paths under `prefix`. */
-export function parseWith<S extends z.ZodType>(schema: S, value: unknown, prefix: string): z.output<S> {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const issues = result.error.issues.map((issue) => ({ path: [prefix, ...issue.path.map(String)].join('.'), message: issue.message }));
-  throw new ValidationError(`Invalid ${prefix}: ${issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`, issues);
 }

@@ -17,12 +17,15 @@ const fastifyClientErrors: Record<string, string> = {
   FST_FILES_LIMIT: 'payload_too_large',
 };
 
-/** Connection-level failures of Postgres or Redis: the service, not the request, is at fault. */
+/**
+ * Connection-level failures of Postgres or Redis, and a database too busy to start a
+ * transaction in time (P2028): the service, not the request, is at fault.
+ */
 function isDependencyOutage(error: unknown): boolean {
   const code = (error as { code?: string }).code ?? '';
   const message = String((error as Error).message ?? '');
   return (
-    ['ECONNREFUSED', 'ETIMEDOUT', 'ECONNRESET', 'P1001', 'P1002', 'P1017', 'P2024'].includes(code) ||
+    ['ECONNREFUSED', 'ETIMEDOUT', 'ECONNRESET', 'P1001', 'P1002', 'P1017', 'P2024', 'P2028'].includes(code) ||
     /Can't reach database|Connection terminated|connect ECONNREFUSED|Connection is closed|timeout exceeded when trying to connect/i.test(message)
   );
 }
