@@ -1,7 +1,7 @@
 import type { ColumnProfile, ColumnType } from './column-profile.ts';
 import { isBase64ImageCell } from './image-cells.ts';
 import { ExactCountBudget, ValueCounter } from './value-counter.ts';
-import { booleanLiteral, DECIMAL_LITERAL, NOT_NUMERIC, numericKind, parseIsoDatetime, type NumericOut } from './value-literals.ts';
+import { booleanLiteral, DECIMAL_LITERAL, NOT_NUMERIC, numericKind, numericKindBytes, parseIsoDatetime, UNDECIDED, type NumericOut } from './value-literals.ts';
 
 /** Short codes (state, grade, size) stay categorical even with many distinct values. */
 const SHORT_CODE_LENGTH = 3;
@@ -64,10 +64,47 @@ export class ColumnProfiler {
     this.counter.add(value, !(this.maybeNumber || this.maybeDatetime));
   }
 
+  /**
+   * add() of a non-empty ASCII cell given as bytes, for the cases that need no string: a number
+   * once exact counting is over, `true`/`false` (as shared constants), and a text column's cell
+   * once only its sketch counts. False, with nothing recorded, when the caller must call add().
+   */
+  addAscii(bytes: Uint8Array, start: number, end: number): boolean {
+    const length = end - start;
+    if (this.maybeNumber) {
+      if (this.counter.isExact) return false;
+      const kind = numericKindBytes(bytes, start, end, parsed);
+      if (kind === NOT_NUMERIC || kind === UNDECIDED) return false;
+      const count = ++this.present;
+      if (length > this.maxLength) this.maxLength = length;
+      this.maybeImage = false; // a number literal never looks like base64 PNG/JPEG
+      this.addParsed(kind, count);
+      this.counter.addApproximateNumber(parsed.value);
+      return true;
+    }
+    if (this.maybeBoolean) {
+      const literal = length === 4 ? asciiEquals(bytes, start, 'true') : length === 5 && asciiEquals(bytes, start, 'false');
+      if (!literal) return false;
+      this.add(length === 4 ? 'true' : 'false');
+      return true;
+    }
+    if (this.maybeDatetime || this.maybeImage || !this.counter.addAsciiBytes(bytes, start, end)) return false;
+    this.present++;
+    if (length > this.maxLength) this.maxLength = length;
+    return true;
+  }
+
   /** Takes a cell of a column that is numeric so far; false when the cell is not a number. */
   private addNumber(value: string, count: number): boolean {
     const kind = numericKind(value, parsed);
     if (kind === NOT_NUMERIC) return false;
+    this.addParsed(kind, count);
+    this.counter.addNumber(parsed.value, value);
+    return true;
+  }
+
+  /** The statistics of a numeric cell whose value numericKind(Bytes) left in `parsed`. */
+  private addParsed(kind: number, count: number): void {
     if (kind === DECIMAL_LITERAL) this.maybeInteger = false;
     const x = parsed.value;
     const delta = x - this.mean;
@@ -77,8 +114,6 @@ export class ColumnProfiler {
     if (x > this.max) this.max = x;
     this.maybeBoolean = false;
     this.maybeDatetime = false;
-    this.counter.addNumber(x, value);
-    return true;
   }
 
   private inferFrom(value: string): void {
@@ -173,4 +208,10 @@ export class ColumnProfiler {
     }
     return [{ value: 'true', count: trues }, { value: 'false', count: falses }].sort((a, b) => b.count - a.count);
   }
+}
+
+/** Whether `bytes` at `start` spell `word` exactly (case-sensitive; other cases take the text path). */
+function asciiEquals(bytes: Uint8Array, start: number, word: string): boolean {
+  for (let k = 0; k < word.length; k++) if (bytes[start + k] !== word.charCodeAt(k)) return false;
+  return true;
 }

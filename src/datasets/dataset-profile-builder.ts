@@ -51,6 +51,18 @@ export class DatasetProfileBuilder {
     }
   };
 
+  /**
+   * CSV: offered each ASCII cell as bytes before the reader makes a string of it (see
+   * CsvRawFieldHandler); true when its column's profiler took it from the bytes. Cells of a row
+   * of the wrong width may be profiled before addCsvRecord refuses the row: that fails the
+   * whole ingest, so the partial profile is never used.
+   */
+  readonly addCsvField = (column: number, bytes: Buffer, start: number, end: number): boolean => {
+    if (!this.headerSeen) return false;
+    const profiler = this.profilers[column];
+    return profiler !== undefined && profiler.addAscii(bytes, start, end);
+  };
+
   /** NDJSON: one row per object; null, `""` and absent keys are missing. */
   readonly addJsonRecord = (record: Record<string, unknown>, line: number): void => {
     this.rows++;

@@ -32,6 +32,22 @@ export class DistinctSketch {
     if (rank > (this.registers[index] ?? 0)) this.registers[index] = rank;
   }
 
+  /** add() of the latin1 text of `bytes[start..end)`, hashed from the bytes (same registers, no string). */
+  addLatin1(bytes: Uint8Array, start: number, end: number): void {
+    let h1 = 0x811c9dc5;
+    let h2 = 0x9747b28c;
+    for (let i = start; i < end; i++) {
+      const code = bytes[i]!;
+      h1 = Math.imul(h1 ^ code, 0x01000193);
+      h2 = Math.imul(h2 ^ code, 0x5bd1e995);
+      h2 ^= h2 >>> 15;
+    }
+    const length = end - start;
+    const index = fmix32(h1 ^ length) >>> (32 - this.precision);
+    const rank = Math.clz32(fmix32(h2 + length)) + 1;
+    if (rank > (this.registers[index] ?? 0)) this.registers[index] = rank;
+  }
+
   /**
    * Records one number by the bits of its double, far cheaper than hashing its text: numeric
    * columns are the long, high-cardinality ones. `1.0` and `1` are then one value, as in the

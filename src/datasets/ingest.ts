@@ -47,7 +47,7 @@ export interface IngestedDataset {
 export async function ingestDataset(options: IngestDatasetOptions): Promise<IngestedDataset> {
   const { source, format, store, key, maxBytes, signal } = options;
   const builder = new DatasetProfileBuilder(format, options.limits);
-  const reader = format === 'csv' ? new CsvReader(builder.addCsvRecord) : new NdjsonReader(builder.addJsonRecord);
+  const reader = format === 'csv' ? new CsvReader(builder.addCsvRecord, { rawField: builder.addCsvField }) : new NdjsonReader(builder.addJsonRecord);
   const validator = new Utf8Validator();
   const storeInput = new PassThrough({ highWaterMark: 1 << 16 });
   // Destroying storeInput is how a failed upload cancels the store write; the store reports

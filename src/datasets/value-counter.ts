@@ -98,6 +98,30 @@ export class ValueCounter {
     this.approximateAdds++;
   }
 
+  /**
+   * Counts a number once counting is approximate, when its text is no longer needed; false
+   * (nothing counted) while counting is exact, which keeps the text.
+   */
+  addApproximateNumber(x: number): boolean {
+    if (this.exact !== undefined) return false;
+    this.sketch!.addNumber(x);
+    this.approximateAdds++;
+    return true;
+  }
+
+  /**
+   * add() of an ASCII value given as bytes, done without its string when nothing needs the
+   * text: counting is approximate and heavy hitters are off. False (nothing counted) otherwise,
+   * and on the add that re-checks heavyUseful, so add() does exactly what it would have.
+   */
+  addAsciiBytes(bytes: Uint8Array, start: number, end: number): boolean {
+    if (this.exact !== undefined || this.heavyUseful || ((this.approximateAdds + 1) & 0xffff) === 0) return false;
+    this.numeric = false;
+    this.sketch!.addLatin1(bytes, start, end);
+    this.approximateAdds++;
+    return true;
+  }
+
   /** Distinct values seen (estimated once approximate). */
   distinct(): number {
     return this.exact !== undefined ? this.exact.size : (this.sketch?.estimate() ?? 0);

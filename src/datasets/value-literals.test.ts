@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { booleanLiteral, DECIMAL_LITERAL, INTEGER_LITERAL, NOT_NUMERIC, numericKind, parseIsoDatetime } from './value-literals.ts';
+import { booleanLiteral, DECIMAL_LITERAL, INTEGER_LITERAL, NOT_NUMERIC, numericKind, numericKindBytes, parseIsoDatetime, UNDECIDED } from './value-literals.ts';
 
 describe('numericKind', () => {
   it.each(['0', '7', '-12', '+3', '123456789012345'])('reads %s as an integer literal', (value) => {
@@ -51,5 +51,20 @@ describe('numericKind parsing', () => {
       numericKind(cell, out);
       expect(out.value, cell).toBe(Number(cell));
     }
+  });
+});
+
+describe('numericKindBytes', () => {
+  const cells = ['0', '7', '-12', '+3', '-0', '1.5', '-0.25', '.5', '+4.0', '123456789012345', '12345678901234567890', '1.2345678901234567', '2e3', '1E-7', '1e999', '', '-', '+', '1.', '.', 'e5', '007', '02134', '1,5', 'x1', '1x', '0x1f'];
+
+  it.each(cells)('agrees with numericKind on %j, or leaves it UNDECIDED', (cell) => {
+    const fromText = { value: Number.NaN };
+    const fromBytes = { value: Number.NaN };
+    const kind = numericKind(cell, fromText);
+    const bytes = Buffer.from(`,${cell},`, 'latin1');
+    const byteKind = numericKindBytes(bytes, 1, bytes.length - 1, fromBytes);
+    if (byteKind === UNDECIDED) return;
+    expect(byteKind).toBe(kind);
+    if (kind !== NOT_NUMERIC) expect(Object.is(fromBytes.value, fromText.value)).toBe(true);
   });
 });

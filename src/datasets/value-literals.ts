@@ -89,6 +89,48 @@ export function numericKind(value: string, out?: NumericOut): NumericKind {
   return Number.isFinite(parsed) ? DECIMAL_LITERAL : NOT_NUMERIC;
 }
 
+/** numericKindBytes could not decide cheaply (exponent, > 15 digits): ask numericKind on the text. */
+export const UNDECIDED = -1;
+
+/**
+ * numericKind over the ASCII bytes `bytes[start..end)`, so a numeric CSV cell needs no string.
+ * Only literals Clinger's fast path computes exactly are decided here (the great majority);
+ * for the rest it returns UNDECIDED, and the caller falls back to numericKind on the text,
+ * so both paths agree on every cell.
+ */
+export function numericKindBytes(bytes: Uint8Array, start: number, end: number, out: NumericOut): NumericKind | typeof UNDECIDED {
+  let i = start;
+  let code = bytes[i]!;
+  const negative = code === 45;
+  if (code === 43 || code === 45) code = ++i < end ? bytes[i]! : 0;
+  const intStart = i;
+  let mantissa = 0;
+  while (code >= DIGIT_0 && code <= DIGIT_9) {
+    mantissa = mantissa * 10 + (code - DIGIT_0);
+    code = ++i < end ? bytes[i]! : 0;
+  }
+  const intDigits = i - intStart;
+  if (intDigits > 1 && bytes[intStart] === DIGIT_0) return NOT_NUMERIC;
+  let fracDigits = 0;
+  if (code === 46) { // .
+    const fracStart = ++i;
+    code = i < end ? bytes[i]! : 0;
+    while (code >= DIGIT_0 && code <= DIGIT_9) {
+      mantissa = mantissa * 10 + (code - DIGIT_0);
+      code = ++i < end ? bytes[i]! : 0;
+    }
+    fracDigits = i - fracStart;
+    if (fracDigits === 0) return NOT_NUMERIC;
+  } else if (intDigits === 0) {
+    return NOT_NUMERIC;
+  }
+  if (i !== end) return code === 101 || code === 69 ? UNDECIDED : NOT_NUMERIC;
+  if (intDigits + fracDigits > EXACT_DIGITS) return UNDECIDED;
+  const magnitude = fracDigits === 0 ? mantissa : mantissa / POWERS_OF_TEN[fracDigits]!;
+  out.value = negative ? -magnitude : magnitude;
+  return fracDigits === 0 ? INTEGER_LITERAL : DECIMAL_LITERAL;
+}
+
 /** `true` or `false` in any letter case; `yes`/`no`/`0`/`1` are not booleans (0/1 is an integer column). */
 export function booleanLiteral(value: string): boolean | undefined {
   if (value.length === 4) {
