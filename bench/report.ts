@@ -186,10 +186,31 @@ TensorFlow.js called once per request.
 
 ## Other benchmarks run by \`npm run bench\`
 
-Deep training (bench/deep-training.ts, owned by the deep-models work):
-
-\`\`\`json
-${JSON.stringify(r.deep, null, 2)}
-\`\`\`
+${deepSection(r.deep)}
 `;
+}
+
+type DeepFigures = {
+  cnn: { model: string; speedup: number; wasm: { imagesPerSecond: number; batchSize: number }; cpu: { imagesPerSecond: number } };
+  text: { dataset: string; maxLength: number; batchSize: number; models: { model: string; backend: string; rowsPerSecond: number }[] };
+};
+
+/** CNN training on WASM against the plain JS backend (target >= 20x), and text-model training rows/s. */
+function deepSection(deep: Record<string, unknown> | { error: string }): string {
+  if ('error' in deep) return `Deep training failed: ${String(deep.error)}`;
+  const { cnn, text } = deep as DeepFigures;
+  const rows = text.models.map((m) => `| ${m.model} | ${m.backend} | ${m.rowsPerSecond.toFixed(1)} |`).join('\n');
+  return `Deep training (\`bench/deep-training.ts\`), side by side in one process:
+
+| CNN (${cnn.model}), batch ${cnn.wasm.batchSize} | images/s |
+| --- | --- |
+| WASM (with the service's filter-gradient kernel) | ${cnn.wasm.imagesPerSecond.toFixed(1)} |
+| plain JS CPU | ${cnn.cpu.imagesPerSecond.toFixed(1)} |
+| ratio (target >= 20x) | **${cnn.speedup.toFixed(1)}x** (${cnn.speedup >= 20 ? 'met' : '**missed**'}) |
+
+Text-model training on ${text.dataset}, ${text.maxLength} tokens, batch ${text.batchSize}:
+
+| model | backend | rows/s |
+| --- | --- | --- |
+${rows}`;
 }
