@@ -1,9 +1,7 @@
 import { ValidationError } from '../errors.ts';
-import { predictEncoded } from '../evaluation/evaluate-model.ts';
 import type { tf } from '../ml/backend.ts';
-import { encodeInstances } from '../preprocessing/instance-encoding.ts';
 import type { InputSchema, Label, OutputSchema, PreprocessingState } from '../preprocessing/preprocessing-state.ts';
-import { argmax } from '../evaluation/classification-metrics.ts';
+import { adapterFor, predictRows } from './input-adapters.ts';
 
 /** One prediction: the most probable label with every class's probability, or a value. */
 export type Prediction = { label: Label; probabilities: Record<string, number> } | { value: number };
@@ -26,13 +24,15 @@ export interface PredictorParts {
 }
 
 /**
- * Wraps a model and its fitted preprocessing. Instances go through the very encoder used in
- * training; classification answers labels in their original type, keyed by their string form
- * in `probabilities`; regression answers values on the target's original scale. Every tensor
+ * Wraps a model and its fitted preprocessing for use in-process, through the same input
+ * adapter the prediction service uses: instances go through the encoder used in training;
+ * classification answers labels in their original type, keyed by their string form in
+ * `probabilities`; regression answers values on the target's original scale. Every tensor
  * is created and disposed inside tf.tidy.
  */
 export function createPredictor(parts: PredictorParts): Predictor {
-  const { model, preprocessing } = parts;
+  const { model } = parts;
+  const adapter = adapterFor(parts.preprocessing);
   return {
     inputSchema: parts.inputSchema,
     outputSchema: parts.outputSchema,
@@ -40,14 +40,9 @@ export function createPredictor(parts: PredictorParts): Predictor {
       if (!Array.isArray(instances) || instances.length === 0) {
         throw new ValidationError('`instances` must be a non-empty array.', [{ path: 'instances', message: 'expected a non-empty array' }]);
       }
-      const x = encodeInstances(preprocessing, instances);
-      const outputs = predictEncoded(model, x, instances.length, preprocessing.width, preprocessing.target);
-      const target = preprocessing.target;
-      if (target.task === 'regression') return (outputs as number[]).map((value) => ({ value }));
-      return (outputs as number[][]).map((probabilities) => ({
-        label: target.labels[argmax(probabilities)] as Label,
-        probabilities: Object.fromEntries(target.labels.map((label, index) => [String(label), probabilities[index] ?? 0])),
-      }));
+      const encoded = adapter.encode(instances);
+      const rows = Array.from({ length: instances.length }, (_, i) => encoded.subarray(i * adapter.rowSize, (i + 1) * adapter.rowSize));
+      return predictRows(model, adapter, rows);
     },
     dispose() {
       model.dispose();
