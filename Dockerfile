@@ -19,8 +19,9 @@ COPY tsconfig.json ./
 COPY src ./src
 COPY examples ./examples
 COPY openapi.yaml ./
-# Test and lint tooling stay out of the runtime image; tsx (a dependency) runs the TypeScript.
-RUN npm prune --omit=dev --no-audit --no-fund
+# Test and lint tooling stay out of the runtime image. Then the service is compiled (esbuild is
+# a dependency), after the prune, so the npm commands find dist/ current and start it directly.
+RUN npm prune --omit=dev --no-audit --no-fund && npm run build
 
 FROM node:${NODE_VERSION}-bookworm-slim AS runtime
 ENV NODE_ENV=production ARTIFACT_DIR=/var/lib/maas HOST=0.0.0.0 PORT=8080
@@ -48,6 +49,6 @@ COPY --chown=maas:maas prisma ./prisma
 USER maas
 RUN npm ci --no-audit --no-fund && node -e "require('@tensorflow/tfjs-node-gpu')"
 COPY --chown=maas:maas src ./src
-RUN npm prune --omit=dev --no-audit --no-fund
+RUN npm prune --omit=dev --no-audit --no-fund && npm run build
 ENV NODE_ENV=production ARTIFACT_DIR=/var/lib/maas TF_BACKEND=tensorflow
 CMD ["npm", "run", "worker"]

@@ -1,13 +1,13 @@
-import { fileURLToPath } from 'node:url';
 import { configSchema } from '../config/env.ts';
 import { createRedis, type Deps } from '../deps.ts';
 import { createDatabase } from '../db/client.ts';
 import { createLogger } from '../logger.ts';
 import { LocalArtifactStore } from '../storage/local-artifact-store.ts';
+import { projectPath } from '../project-paths.ts';
 import { createTrainingQueue } from '../queue/training-queue.ts';
 import { buildApp } from './app.ts';
 
-export const openApiPath = fileURLToPath(new URL('../../openapi.yaml', import.meta.url));
+export const openApiPath = projectPath('openapi.yaml');
 
 /**
  * Renders the OpenAPI document from the routes' zod schemas. Clients are created but never

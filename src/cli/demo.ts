@@ -9,6 +9,7 @@ import { startServer } from '../api/server.ts';
 import { resolveAdminToken } from '../auth/admin-token.ts';
 import { loadConfig } from '../config/env.ts';
 import { migrate } from '../db/migrate.ts';
+import { projectPath } from '../project-paths.ts';
 import { createDeps } from '../deps.ts';
 import { createLogger } from '../logger.ts';
 import { startTrainingWorker } from '../training/training-worker.ts';
@@ -54,7 +55,7 @@ await runCli(async () => {
     const { key } = await call<{ key: string }>('POST', `/v1/projects/${project.id}/api-keys`, admin, { name: 'demo', scopes: ['read', 'write', 'predict'] });
     say(`1. Created project ${project.id} and an API key (${key.slice(0, 13)}...).`);
 
-    const csv = await readFile(new URL('../../examples/penguins.csv', import.meta.url));
+    const csv = await readFile(projectPath('examples', 'penguins.csv'));
     const dataset = await call<{ id: string; rowCount: number; columns: { name: string; type: string; missing: number }[] }>('POST', '/v1/datasets?name=penguins', key, csv, 'text/csv');
     say(`2. Uploaded penguins.csv: ${dataset.rowCount} rows; columns ${dataset.columns.map((c) => `${c.name}:${c.type}${c.missing ? ` (${c.missing} missing)` : ''}`).join(', ')}.`);
 

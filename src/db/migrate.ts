@@ -1,11 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import type { Logger } from '../logger.ts';
+import { projectPath } from '../project-paths.ts';
 
-export const defaultMigrationsDir = fileURLToPath(new URL('../../prisma/migrations', import.meta.url));
+export const defaultMigrationsDir = projectPath('prisma', 'migrations');
 
 /** Serialises migration runs across processes; any constant works as long as it never changes. */
 const MIGRATION_LOCK_ID = 7_220_431_998;

@@ -1,16 +1,23 @@
-import { fileURLToPath } from 'node:url';
 import { Worker, type Job } from 'bullmq';
 import type { Config } from '../config/env.ts';
 import { createDatabase } from '../db/client.ts';
 import { createRedis } from '../deps.ts';
 import type { Logger } from '../logger.ts';
+import { projectPath, runningFromSource } from '../project-paths.ts';
 import { jobCatalog, type JobPayload } from '../queue/job-catalog.ts';
 import { createTrainingQueue } from '../queue/training-queue.ts';
 import { LocalArtifactStore } from '../storage/local-artifact-store.ts';
 import { sweepOrphanedArtifacts } from './job-artifacts.ts';
 import { reconcileTrainingJobs } from './job-reconciler.ts';
 
-const processorFile = fileURLToPath(new URL('./training-processor.ts', import.meta.url));
+/**
+ * The processor each training child runs: from the sources it is loaded through tsx; in the
+ * build it is its own compiled entry (scripts/build.mjs). The child inherits NODE_OPTIONS, so
+ * `--enable-source-maps` there maps its stack traces too.
+ */
+const processor = runningFromSource
+  ? { file: projectPath('src', 'training', 'training-processor.ts'), execArgv: ['--import', 'tsx'] }
+  : { file: projectPath('dist', 'training-processor.js'), execArgv: [] };
 
 /** The configuration as environment variables, so the child process parses the same settings. */
 function configAsEnv(config: Config): NodeJS.ProcessEnv {
@@ -27,8 +34,7 @@ export interface TrainingWorkerOptions {
 }
 
 /**
- * Starts a BullMQ worker for training jobs. Each job runs in a sandboxed child process
- * (loaded through tsx), so CPU-bound training never starves the lock renewal here. At start
+ * Starts a BullMQ worker for training jobs. Each job runs in a sandboxed child process, so CPU-bound training never starves the lock renewal here. At start
  * and then periodically it re-enqueues jobs the queue lost, fails those out of attempts,
  * sweeps orphaned artifacts and drops expired idempotency keys. `close()` preempts running
  * jobs: each checkpoints and goes back to the queue for another worker.
@@ -38,11 +44,11 @@ export function startTrainingWorker(config: Config, logger: Logger, opts: Traini
   const db = createDatabase(config.DATABASE_URL, 2);
   const store = new LocalArtifactStore(config.ARTIFACT_DIR);
   const queue = createTrainingQueue(createRedis(config.REDIS_URL, { failFast: true }), config.REDIS_PREFIX);
-  const worker = new Worker(jobCatalog.train.queue, processorFile, {
+  const worker = new Worker(jobCatalog.train.queue, processor.file, {
     connection,
     prefix: config.REDIS_PREFIX,
     concurrency: config.WORKER_CONCURRENCY,
-    workerForkOptions: { env: configAsEnv(config), execArgv: ['--import', 'tsx'] },
+    workerForkOptions: { env: configAsEnv(config), execArgv: processor.execArgv },
     // Epochs can run for minutes, but they run in the child: this process only relays
     // messages, so it renews the lock every lockDuration/2 = 5 s however long an epoch is.
     // The lock can therefore be short, and short is what makes a dead worker's job come back

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTenant, createTestEnv, type TestEnv, type TestTenant } from '../support/test-env.ts';
 import { uploadCsv } from '../support/training.ts';
 import { expectCleanSuccess, longJob, waitForCheckpoint, waitForEnd } from './jobs.ts';
-import { configEnv, freePort, isAlive, startEntryPoint, stop, waitFor, type Proc } from './processes.ts';
+import { configEnv, freePort, isAlive, startEntryPoint, startNpmScript, stop, waitFor, type Proc } from './processes.ts';
 
 let env: TestEnv;
 let tenant: TestTenant;
@@ -19,11 +19,11 @@ afterAll(async () => {
   await env?.close();
 });
 
-const spawnTracked = (script: string, overrides: Record<string, string> = {}) => {
-  const proc = startEntryPoint(script, configEnv(env.config, overrides));
+const tracked = (proc: Proc) => {
   procs.push(proc);
   return proc;
 };
+const spawnTracked = (script: string) => tracked(startEntryPoint(script, configEnv(env.config)));
 
 describe('a process dies mid-training (kill -9) and the job still ends with exactly one version', () => {
   it('the worker process: its training child exits, and a new worker resumes the job from the checkpoint', async () => {
@@ -45,11 +45,12 @@ describe('a process dies mid-training (kill -9) and the job still ends with exac
     expect(await expectCleanSuccess(env.deps.db, env.deps.store, id, 40)).toEqual({ status: 'succeeded', versions: 1, epochs: true, strayFiles: [], checkpoint: null });
   });
 
-  it('the whole service (`npm start`: API and worker in one process tree), restarted afterwards', async () => {
+  it('the whole service (`npm start`, as built: API and worker in one process tree), restarted afterwards', async () => {
     for (const proc of procs) await stop(proc);
     const port = String(await freePort());
     const base = `http://127.0.0.1:${port}`;
-    const start = () => spawnTracked('src/cli/start.ts', { PORT: port, HOST: '127.0.0.1' });
+    // The compiled build that `npm start` runs, so its training child (dist/) is covered too.
+    const start = () => tracked(startNpmScript('start', configEnv(env.config, { PORT: port, HOST: '127.0.0.1' })));
     const ready = (proc: Proc) => waitFor('the service to answer', () => fetch(`${base}/healthz`).then((r) => r.ok, () => false), 60_000, proc.output);
 
     const service = start();

@@ -1,5 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
+import { fileURLToPath } from 'node:url';
 import type { Config } from '../../src/config/env.ts';
 
 /** A real OS process of ours (worker, service, Redis) with its output kept for failure messages. */
@@ -32,6 +34,31 @@ export function configEnv(config: Config, overrides: Record<string, string> = {}
  */
 export function startEntryPoint(script: string, env: NodeJS.ProcessEnv): Proc {
   return track(spawn(process.execPath, ['--import', 'tsx', script], { env, stdio: ['ignore', 'pipe', 'pipe'] }));
+}
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/**
+ * The two node commands of a package.json script of the form `node <build> && node <flags> <entry>`
+ * (`start`, `serve`, `worker`), as argument lists for node.
+ */
+export function npmScriptCommands(name: string): { build: string[]; run: string[] } {
+  const scripts = (JSON.parse(readFileSync(`${ROOT}/package.json`, 'utf8')) as { scripts: Record<string, string> }).scripts;
+  const commands = (scripts[name] ?? '').split('&&').map((command) => command.trim().split(/\s+/));
+  const [build, run] = commands;
+  if (commands.length !== 2 || build?.[0] !== 'node' || run?.[0] !== 'node') throw new Error(`unexpected form of the ${name} script: ${scripts[name]}`);
+  return { build: build.slice(1), run: run.slice(1) };
+}
+
+/**
+ * Runs a package.json script as `npm run <name>` does (build, then the compiled entry with the
+ * script's node flags), but as node directly, so the pid held is the service itself.
+ * `nodeArgs` go before the script's own (e.g. profiling flags).
+ */
+export function startNpmScript(name: string, env: NodeJS.ProcessEnv, nodeArgs: string[] = []): Proc {
+  const { build, run } = npmScriptCommands(name);
+  execFileSync(process.execPath, build, { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  return track(spawn(process.execPath, [...nodeArgs, ...run], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] }));
 }
 
 /** A Redis of the test's own, with no persistence: killing it loses every key, as a crash would. */

@@ -1,0 +1,85 @@
+/**
+ * `npm run build`: compiles the service's entry points to plain JavaScript in dist/ with
+ * esbuild, which `npm start`, `serve`, `worker`, `migrate` and `demo` then run.
+ *
+ * Why a build: tsx compiles with esbuild's keepNames, which wraps every function created at
+ * run time in a defineProperty call; on the prediction path that cost about a fifth of the
+ * API's throughput (BENCHMARKS.md). Packages stay in node_modules; only our code is bundled.
+ *
+ * Every command calls this first, so it must be cheap and safe to run concurrently (several
+ * `npm run worker` on one machine): it rebuilds only when the sources changed (a fingerprint
+ * of their contents), builds into a staging directory, and swaps it in with renames, so a
+ * running process never sees a half-written dist/.
+ */
+import { createHash } from 'node:crypto';
+import { readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const FINGERPRINT = '.fingerprint';
+
+/** Every command's entry, and the training processor the worker forks (src/training/training-worker.ts). */
+export const entryPoints = {
+  start: 'src/cli/start.ts',
+  serve: 'src/cli/serve.ts',
+  worker: 'src/cli/worker.ts',
+  migrate: 'src/cli/migrate.ts',
+  demo: 'src/cli/demo.ts',
+  'training-processor': 'src/training/training-processor.ts',
+};
+
+/** Hash of everything the build reads: our sources (generated client included), the lockfile and this script. */
+async function sourceFingerprint() {
+  const hash = createHash('sha256');
+  const files = (await readdir(path.join(root, 'src'), { recursive: true })).sort();
+  for (const file of files) {
+    const full = path.join(root, 'src', file);
+    if (!(await stat(full)).isFile()) continue;
+    hash.update(`${file}\0`).update(await readFile(full));
+  }
+  for (const file of ['package-lock.json', 'scripts/build.mjs']) hash.update(`${file}\0`).update(await readFile(path.join(root, file)));
+  return hash.digest('hex');
+}
+
+const ignore = (...codes) => (error) => {
+  if (!codes.includes(error.code)) throw error;
+};
+
+/** Builds into `outdir` (default dist/) unless it already holds this exact source; true when it built. */
+export async function buildService({ outdir = 'dist', force = false } = {}) {
+  const target = path.resolve(root, outdir);
+  const fingerprint = await sourceFingerprint();
+  const built = await readFile(path.join(target, FINGERPRINT), 'utf8').catch(() => '');
+  if (!force && built === fingerprint) return false;
+  const staging = `${target}.building-${process.pid}`;
+  const retired = `${target}.old-${process.pid}`;
+  await rm(staging, { recursive: true, force: true });
+  await build({
+    absWorkingDir: root,
+    entryPoints,
+    outdir: staging,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    sourcemap: 'linked',
+    chunkNames: 'chunks/[name]-[hash]',
+    logLevel: 'warning',
+  });
+  await writeFile(path.join(staging, FINGERPRINT), fingerprint);
+  await rename(target, retired).catch(ignore('ENOENT'));
+  // A concurrent build of the same sources may have landed in between: keep it, drop ours.
+  await rename(staging, target).catch(ignore('ENOTEMPTY', 'EEXIST'));
+  await Promise.all([rm(retired, { recursive: true, force: true }), rm(staging, { recursive: true, force: true })]);
+  return true;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const started = performance.now();
+  const force = process.argv.includes('--force');
+  if (await buildService({ force })) process.stderr.write(`built dist/ in ${Math.round(performance.now() - started)} ms\n`);
+}
