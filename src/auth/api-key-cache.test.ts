@@ -28,15 +28,20 @@ describe('ApiKeyCache', () => {
     expect(cache.get('h1')).toBeUndefined();
   });
 
-  it('holds at most maxEntries keys, dropping the least recently used', () => {
+  it('holds at most maxEntries keys, dropping the oldest entry (hits do not renew it)', () => {
     const cache = new ApiKeyCache({ maxEntries: 2 });
     cache.set('a', key('a'), cache.generation);
     cache.set('b', key('b'), cache.generation);
     cache.get('a');
     cache.set('c', key('c'), cache.generation);
     expect(cache.size).toBe(2);
-    expect(cache.get('b')).toBeUndefined();
-    expect(cache.get('a')?.keyId).toBe('a');
+    expect(cache.get('a')).toBeUndefined();
+    expect(cache.get('b')?.keyId).toBe('b');
     expect(cache.get('c')?.keyId).toBe('c');
+    // Setting a key again (its next database read) makes it the newest.
+    cache.set('b', key('b'), cache.generation);
+    cache.set('d', key('d'), cache.generation);
+    expect(cache.get('c')).toBeUndefined();
+    expect(cache.get('b')?.keyId).toBe('b');
   });
 });

@@ -11,7 +11,7 @@ export interface VerifiedKey {
 export interface ApiKeyCacheOptions {
   /** How long a verified key is trusted without asking PostgreSQL again. Default 5 s. */
   ttlMs?: number;
-  /** Most keys held at once; the least recently used is dropped beyond it. Default 10,000. */
+  /** Most keys held at once; the oldest entry is dropped beyond it. Default 10,000. */
   maxEntries?: number;
 }
 
@@ -30,7 +30,7 @@ interface Entry {
  * (`expiresAt`) is checked on every hit, so an expiring key stops at its exact time.
  *
  * Only keys found valid in the database are kept, never unknown or refused ones: a caller
- * cannot fill the cache with guesses, and the LRU bound caps it even with many real keys.
+ * cannot fill the cache with guesses, and the size bound caps it even with many real keys.
  */
 export class ApiKeyCache {
   private readonly ttlMs: number;
@@ -52,7 +52,11 @@ export class ApiKeyCache {
     return this.entries.size;
   }
 
-  /** The key for this secret hash when cached and fresh. */
+  /**
+   * The key for this secret hash when cached and fresh. A hit is not moved to the back: every
+   * entry is read again from the database within `ttlMs` anyway, so dropping the oldest entry
+   * when full costs at most an early re-read, and a hit stays a single Map lookup.
+   */
   get(secretHash: string): VerifiedKey | undefined {
     const entry = this.entries.get(secretHash);
     if (entry === undefined) return undefined;
@@ -60,9 +64,6 @@ export class ApiKeyCache {
       this.entries.delete(secretHash);
       return undefined;
     }
-    // Map order is insertion order: moving a hit to the end makes eviction least-recently-used.
-    this.entries.delete(secretHash);
-    this.entries.set(secretHash, entry);
     return entry.key;
   }
 

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { ApiKeyCache, type VerifiedKey } from '../../auth/api-key-cache.ts';
-import { hasScope, looksLikeApiKey, secretDigest, secretDigestsEqual, type ApiKeyScope } from '../../auth/api-keys.ts';
+import { hasScope, hashSecret, looksLikeApiKey, secretHashesEqual, type ApiKeyScope } from '../../auth/api-keys.ts';
 import type { Database } from '../../db/client.ts';
 import { ForbiddenError, UnauthorizedError } from '../../errors.ts';
 
@@ -62,12 +62,16 @@ const admin = (needed: RouteAuth) => needed === 'admin' || needed === 'admin-or-
  * replicas within the cache's TTL.
  */
 export const authPlugin = fp(async function authPlugin(app: FastifyInstance, opts: AuthPluginOptions) {
-  const adminDigest = secretDigest(opts.adminToken);
+  const adminHash = hashSecret(opts.adminToken);
   const keys = new ApiKeyCache({ ttlMs: opts.keyCacheTtlMs });
 
-  async function verify(secretHash: string): Promise<VerifiedKey> {
+  /** The key for this hash, cached and unexpired: no database round trip. */
+  function cachedKey(secretHash: string): VerifiedKey | undefined {
     const cached = keys.get(secretHash);
-    if (cached !== undefined && (cached.expiresAt === null || cached.expiresAt > Date.now())) return cached;
+    return cached !== undefined && (cached.expiresAt === null || cached.expiresAt > Date.now()) ? cached : undefined;
+  }
+
+  async function verify(secretHash: string): Promise<VerifiedKey> {
     const generation = keys.generation;
     const row = await opts.db.apiKey.findUnique({ where: { secretHash }, select: { id: true, projectId: true, scopes: true, revokedAt: true, expiresAt: true } });
     if (!row || row.revokedAt || (row.expiresAt && row.expiresAt.getTime() <= Date.now())) {
@@ -84,16 +88,20 @@ export const authPlugin = fp(async function authPlugin(app: FastifyInstance, opt
     if (!needed) throw new ForbiddenError('This route declares no access rule.');
     const token = bearer(request);
     if (!token) throw new UnauthorizedError();
-    // One hash serves both the constant-time admin comparison and the key lookup.
-    const digest = secretDigest(token);
-    if (secretDigestsEqual(digest, adminDigest)) {
-      if (!admin(needed)) throw new ForbiddenError('The admin token manages projects and keys; use a project API key for this route.');
-      request.principal = ADMIN_PRINCIPAL;
-      return;
+    // One hash serves the key lookup (the stored form of a key, and the cache's key) and the
+    // constant-time admin comparison. A cached key is a verified API key, never the admin token
+    // (a different secret), so a hit skips that comparison and reveals nothing about it.
+    const secretHash = hashSecret(token);
+    let key = cachedKey(secretHash);
+    if (key === undefined) {
+      if (secretHashesEqual(secretHash, adminHash)) {
+        if (!admin(needed)) throw new ForbiddenError('The admin token manages projects and keys; use a project API key for this route.');
+        request.principal = ADMIN_PRINCIPAL;
+        return;
+      }
+      if (!looksLikeApiKey(token)) throw new UnauthorizedError('The token is not valid.');
+      key = await verify(secretHash);
     }
-    if (!looksLikeApiKey(token)) throw new UnauthorizedError('The token is not valid.');
-    // The same hex as hashSecret(token): the stored form, and the cache's key.
-    const key = await verify(digest.toString('hex'));
     request.principal = key;
     if (needed === 'admin') throw new ForbiddenError('This route needs the operator admin token.');
     const scope: ApiKeyScope = needed === 'admin-or-project-admin' ? 'admin' : needed;
