@@ -22,9 +22,11 @@ const SELU_SCALE = 1.0507009873554805;
 /**
  * A plain-JavaScript forward pass for the tabular models (linear, logistic, MLP: sequential
  * Dense layers with dropout), or undefined for any other model, which then runs on
- * TensorFlow.js. Why: these models are a few thousand weights, so a TensorFlow.js call is
- * nearly all fixed cost (tensor bookkeeping, tidy, kernel dispatch, wasm copies; about
- * 0.3 ms for one row on the wasm backend) while the arithmetic takes microseconds. The
+ * TensorFlow.js. Why: these models are a few thousand weights, so for the small batches that
+ * single-row traffic makes a TensorFlow.js call is nearly all fixed cost (tensor bookkeeping,
+ * tidy, kernel dispatch, wasm copies; about 0.1 ms for one row on the wasm backend) while the
+ * arithmetic takes microseconds. Large batches of wide models are another matter: which pass
+ * serves which batch size is measured per model (forward-choice.ts). The
  * weights are copied once, at load; a version's weights never change. Sums are in float64
  * and outputs float32, so answers match TensorFlow.js to float32 rounding.
  */

@@ -13,6 +13,7 @@ import { inputSchemaOf, outputSchemaOf } from '../preprocessing/preprocessing-st
 import type { InputSchema, Label, OutputSchema, PreprocessingState, TargetEncoding } from '../preprocessing/preprocessing-state.ts';
 import { decodeRegression } from '../preprocessing/target-encoding.ts';
 import { imageAdapter, sequenceAdapter, textAdapter } from './deep-input-adapters.ts';
+import type { ForwardPass } from './forward-choice.ts';
 import type { Prediction } from './predictor.ts';
 
 /** Encoding and decoding for one model version. */
@@ -101,11 +102,15 @@ export function decodeOutputs(target: TargetEncoding, outputs: Float32Array, row
   return predictions;
 }
 
-/** One model call for a batch of encoded rows; every tensor is freed inside tf.tidy. */
-export function predictRows(model: tf.LayersModel, adapter: InputAdapter, rows: Float32Array[]): Prediction[] {
-  const x = new Float32Array(rows.length * adapter.rowSize);
-  rows.forEach((row, i) => x.set(row, i * adapter.rowSize));
-  // predictOnBatch: one call for the whole batch; predict() would split it into slices of 32 rows.
-  const outputs = tf.tidy(() => (model.predictOnBatch(tf.tensor(x, [rows.length, ...adapter.inputShape])) as tf.Tensor).dataSync() as Float32Array);
-  return adapter.decode(outputs, rows.length);
+/**
+ * TensorFlow.js as a forward pass: one `predictOnBatch` on a `[rows, ...inputShape]` tensor
+ * (predict() would split the batch into slices of 32 rows), every tensor freed inside tf.tidy.
+ */
+export function tensorflowPass(model: tf.LayersModel, inputShape: readonly number[]): ForwardPass {
+  return (x, rows) => {
+    // Backends differ in how they read a view into a larger buffer (a request's rows often
+    // are one); a copy costs little next to a model call.
+    const whole = x.byteOffset === 0 && x.byteLength === x.buffer.byteLength ? x : x.slice();
+    return tf.tidy(() => (model.predictOnBatch(tf.tensor(whole, [rows, ...inputShape])) as tf.Tensor).dataSync() as Float32Array);
+  };
 }

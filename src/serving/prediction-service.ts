@@ -7,9 +7,10 @@ import type { InputSchema, OutputSchema, PreprocessingState } from '../preproces
 import { loadModelArtifact } from '../registry/artifact-io.ts';
 import type { VersionRef } from '../registry/model-registry.ts';
 import type { ArtifactStore } from '../storage/artifact-store.ts';
-import { adapterFor, predictRows, type InputAdapter } from './input-adapters.ts';
+import { adapterFor, tensorflowPass, type InputAdapter } from './input-adapters.ts';
 import { Arrivals, type Arrival } from './arrivals.ts';
 import { denseForward } from './dense-forward.ts';
+import { chooseForwardPass, tensorflowFromRows, timeForwardPasses } from './forward-choice.ts';
 import { MicroBatcher } from './micro-batcher.ts';
 import { ModelCache } from './model-cache.ts';
 import type { ModelCacheStats } from './model-cache.ts';
@@ -25,7 +26,7 @@ interface LoadedVersion {
   /** Encodes and decodes by the preprocessing's kind (tabular, image, text, sequence). */
   adapter: InputAdapter;
   batcher: MicroBatcher<Float32Array, Prediction>;
-  /** Runs a batch of encoded rows: in plain JavaScript for dense tabular models, else TensorFlow.js. */
+  /** Runs a batch of encoded rows on TensorFlow.js or, for dense tabular models where faster at that batch size, in plain JavaScript. */
   run: (rows: Float32Array[]) => Prediction[];
 }
 
@@ -184,10 +185,14 @@ export class PredictionService {
     const model = await loadModelArtifact(this.store, version.artifactKey, version.artifactSha256);
     const preprocessing = version.preprocessing as unknown as PreprocessingState;
     const adapter = adapterFor(preprocessing);
-    const forward = adapter.inputShape.length === 1 ? denseForward(model, adapter.rowSize) : undefined;
-    const run = forward === undefined
-      ? (rows: Float32Array[]) => predictRows(model, adapter, rows)
-      : (rows: Float32Array[]) => adapter.decode(forward(joinRows(rows, adapter.rowSize), rows.length), rows.length);
+    const tensorflow = tensorflowPass(model, adapter.inputShape);
+    // Dense tabular models also have a plain-JavaScript pass; which one serves a batch of a
+    // given size is measured here, for this model on this machine (see forward-choice.ts).
+    const javascript = adapter.inputShape.length === 1 ? denseForward(model, adapter.rowSize) : undefined;
+    const forward = javascript === undefined
+      ? tensorflow
+      : chooseForwardPass(javascript, tensorflow, tensorflowFromRows(timeForwardPasses(javascript, tensorflow, adapter.rowSize)));
+    const run = (rows: Float32Array[]) => adapter.decode(forward(joinRows(rows, adapter.rowSize), rows.length), rows.length);
     const batcher = new MicroBatcher<Float32Array, Prediction>({
       maxBatchSize: this.config.PREDICT_BATCH_MAX_SIZE,
       maxWaitMs: this.config.PREDICT_BATCH_MAX_WAIT_MS,

@@ -1,7 +1,7 @@
 import { ValidationError } from '../errors.ts';
 import type { tf } from '../ml/backend.ts';
 import type { InputSchema, Label, OutputSchema, PreprocessingState } from '../preprocessing/preprocessing-state.ts';
-import { adapterFor, predictRows } from './input-adapters.ts';
+import { adapterFor, tensorflowPass } from './input-adapters.ts';
 
 /** One prediction: the most probable label with every class's probability, or a value. */
 export type Prediction = { label: Label; probabilities: Record<string, number> } | { value: number };
@@ -33,6 +33,7 @@ export interface PredictorParts {
 export function createPredictor(parts: PredictorParts): Predictor {
   const { model } = parts;
   const adapter = adapterFor(parts.preprocessing);
+  const forward = tensorflowPass(model, adapter.inputShape);
   return {
     inputSchema: parts.inputSchema,
     outputSchema: parts.outputSchema,
@@ -40,9 +41,7 @@ export function createPredictor(parts: PredictorParts): Predictor {
       if (!Array.isArray(instances) || instances.length === 0) {
         throw new ValidationError('`instances` must be a non-empty array.', [{ path: 'instances', message: 'expected a non-empty array' }]);
       }
-      const encoded = adapter.encode(instances);
-      const rows = Array.from({ length: instances.length }, (_, i) => encoded.subarray(i * adapter.rowSize, (i + 1) * adapter.rowSize));
-      return predictRows(model, adapter, rows);
+      return adapter.decode(forward(adapter.encode(instances), instances.length), instances.length);
     },
     dispose() {
       model.dispose();

@@ -1,0 +1,70 @@
+/**
+ * Which of two ways of running a dense model serves a batch: the plain-JavaScript forward pass
+ * (no fixed cost, but scalar arithmetic) or TensorFlow.js (a fixed cost of tensors and kernel
+ * dispatch, then vectorised kernels). Which is faster depends on the model's size, the batch
+ * and the backend: on this project's reference machine (wasm backend) the JavaScript pass wins
+ * at every batch size for an Iris MLP (4 -> 32 -> 3) but only below 16 rows for a 60 -> 64 ->
+ * 32 -> 2 MLP, whose 1000-row batch it runs 7x slower. So the choice is measured per model at
+ * load, on the machine that serves it, instead of being fixed.
+ */
+
+/** A forward pass over `rows` row-major rows of a `[rows, width]` input. */
+export type ForwardPass = (x: Float32Array, rows: number) => Float32Array;
+
+/** Both passes' time for one batch size: the fastest of a few runs each, the least disturbed by noise. */
+export interface BatchTiming {
+  rows: number;
+  javascriptMs: number;
+  tensorflowMs: number;
+}
+
+/** Batch sizes tried at load; bulk requests beyond the largest behave as the largest. */
+export const CALIBRATION_ROWS = [1, 4, 16, 64, 256, 1024] as const;
+const RUNS = 3;
+// One slow JavaScript run settles it: larger batches only widen TensorFlow.js's lead.
+const SLOW_RUN_MS = 20;
+
+function fastest(run: () => unknown): number {
+  let best = Infinity;
+  for (let i = 0; i < RUNS; i++) {
+    const started = performance.now();
+    run();
+    best = Math.min(best, performance.now() - started);
+  }
+  return best;
+}
+
+/** Times both passes on `width`-wide inputs at growing batch sizes (a few ms for a small model). */
+export function timeForwardPasses(javascript: ForwardPass, tensorflow: ForwardPass, width: number, sizes: readonly number[] = CALIBRATION_ROWS): BatchTiming[] {
+  const timings: BatchTiming[] = [];
+  for (const rows of sizes) {
+    // Deterministic, varied inputs: the arithmetic costs the same whatever the values.
+    const x = Float32Array.from({ length: rows * width }, (_, i) => ((i * 7919) % 1000) / 1000);
+    const javascriptMs = fastest(() => javascript(x, rows));
+    const tensorflowMs = fastest(() => tensorflow(x, rows));
+    timings.push({ rows, javascriptMs, tensorflowMs });
+    if (javascriptMs > SLOW_RUN_MS) break;
+  }
+  return timings;
+}
+
+/**
+ * The smallest batch that should run on TensorFlow.js: the first timed size at which it was
+ * faster and stayed faster at every larger size timed (Infinity when it never was). Beyond
+ * the sizes timed, the last verdict holds.
+ */
+export function tensorflowFromRows(timings: readonly BatchTiming[]): number {
+  let from = Infinity;
+  for (let i = timings.length - 1; i >= 0; i--) {
+    const timing = timings[i]!;
+    if (timing.tensorflowMs < timing.javascriptMs) from = timing.rows;
+    else break;
+  }
+  return from;
+}
+
+/** One pass that sends each batch to whichever pass is faster at its size. */
+export function chooseForwardPass(javascript: ForwardPass, tensorflow: ForwardPass, tensorflowFrom: number): ForwardPass {
+  if (tensorflowFrom === Infinity) return javascript;
+  return (x, rows) => (rows >= tensorflowFrom ? tensorflow(x, rows) : javascript(x, rows));
+}
