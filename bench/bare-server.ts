@@ -1,12 +1,20 @@
 /**
  * Child process of the benchmark: the ceiling. A bare Fastify route that parses the same JSON
- * body as `:predict` and answers a constant of the same shape, with no auth, database or model.
+ * body as `:predict` and answers without auth, database or model: a one-row request gets a
+ * constant of the same shape as the API's answer; a bulk request gets the API's own answer to
+ * the same rows (read from BULK_ANSWER_FILE at start), serialised for each request as the API
+ * must serialise its own. That makes it the floor of what any JSON service spends on a request.
  */
+import { readFileSync } from 'node:fs';
 import Fastify from 'fastify';
 
 const answer = JSON.stringify({ predictions: [{ label: 'setosa', probabilities: { setosa: 0.9, versicolor: 0.05, virginica: 0.05 } }], model: { name: 'iris', version: 1 } });
+const bulkAnswer: unknown = process.env.BULK_ANSWER_FILE ? JSON.parse(readFileSync(process.env.BULK_ANSWER_FILE, 'utf8')) : undefined;
 const app = Fastify({ logger: false });
-app.post('/v1/models/:name/versions/:version', async (_request, reply) => reply.type('application/json').send(answer));
+app.post<{ Body: { instances: unknown[] } }>('/v1/models/:name/versions/:version', async (request, reply) => {
+  const bulk = request.body.instances.length > 1 && bulkAnswer !== undefined;
+  return reply.type('application/json').send(bulk ? JSON.stringify(bulkAnswer) : answer);
+});
 await app.listen({ host: '127.0.0.1', port: 0 });
 const address = app.server.address();
 process.stdout.write(`${JSON.stringify({ port: typeof address === 'object' && address ? address.port : 0 })}\n`);

@@ -2,7 +2,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
-const TSX = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url));
 
 /** A benchmark child running a TypeScript entry with tsx. */
 export interface BenchChild {
@@ -13,11 +12,13 @@ export interface BenchChild {
 }
 
 /**
- * Starts `entry` (relative to bench/) under tsx and waits for its first stdout line, a JSON
- * object (a port, or a result). Children keep the parent's stderr, so a crash is visible.
+ * Starts `entry` (relative to bench/) under tsx's loader, with `nodeArgs` for node, and waits
+ * for its first stdout line, a JSON object (a port, or a result). Children keep the parent's
+ * stderr, so a crash is visible.
  */
-export async function startChild(entry: string, env: Record<string, string> = {}, args: string[] = []): Promise<BenchChild> {
-  const child = spawn(TSX, [fileURLToPath(new URL(entry, import.meta.url)), ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+export async function startChild(entry: string, env: Record<string, string> = {}, args: string[] = [], nodeArgs: string[] = []): Promise<BenchChild> {
+  const script = fileURLToPath(new URL(entry, import.meta.url));
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const first = await new Promise<Record<string, unknown>>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });

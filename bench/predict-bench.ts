@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { callModel } from './model-call.ts';
 import type { tf } from '../src/ml/backend.ts';
 import { ensureBackend } from '../src/ml/backend.ts';
@@ -7,15 +10,33 @@ import { loadModelArtifact } from '../src/registry/artifact-io.ts';
 import { submitTraining, uploadFixture, waitForJob, type BenchEnv } from './bench-env.ts';
 import { startChild } from './child-process.ts';
 import { loadTest, type LoadResult } from './load-test.ts';
+import { startService } from './service-process.ts';
+
+/** One round at one concurrency: the API, then the ceiling right after. */
+export interface LoadPair {
+  app: LoadResult;
+  ceiling: LoadResult;
+}
+
+/** One round of bulk predictions: the API, the JSON floor, and bare TensorFlow.js in-process. */
+export interface BulkRound {
+  app: LoadResult;
+  floor: LoadResult;
+  bareRowsPerSecond: number;
+}
 
 export interface PredictFigures {
-  concurrency: { connections: number; app: LoadResult; ceiling: LoadResult }[];
-  bulk: { rows: number; app: LoadResult; appRowsPerSecond: number; bareRowsPerSecond: number };
+  /** Per concurrency, `ROUNDS` rounds, so one disturbed run cannot decide a figure. */
+  concurrency: { connections: number; rounds: LoadPair[] }[];
+  bulk: { rows: number; connections: number; rounds: BulkRound[] };
   model: tf.LayersModel;
   preprocessing: PreprocessingState;
 }
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const BULK_ROWS = 1000;
+const BULK_CONNECTIONS = 2;
 const iris = (i: number) => ({ sepal_length: 4.5 + (i % 30) / 10, sepal_width: 2 + (i % 20) / 10, petal_length: 1 + (i % 50) / 10, petal_width: 0.1 + (i % 25) / 10 });
 
 /** Trains the served model (an MLP on Iris) through the real worker and returns its version row. */
@@ -39,40 +60,58 @@ function bareRowsPerSecond(model: tf.LayersModel, x: Float32Array, rows: number,
 }
 
 /**
- * Figures 1 and 2: `:predict` through the real API in a child process, driven by autocannon
- * from this process, side by side with the ceiling (a bare Fastify route, also a child) and
- * with bare TensorFlow.js predict in this process.
+ * Figures 1 and 2: `:predict` through the real API in a child process (started as `npm run
+ * serve` starts it), driven by autocannon from this process, side by side with the ceiling (a
+ * bare Fastify route, also a child) and with bare TensorFlow.js predict in this process. Each
+ * figure is measured in several rounds, API and baseline back to back in each.
  */
 export async function benchPredict(bench: BenchEnv): Promise<PredictFigures> {
   const version = await trainServedModel(bench);
-  const app = await startChild('./app-server.ts', bench.env);
-  const bare = await startChild('./bare-server.ts');
+  const app = await startService(bench.env);
+  const scratch = await mkdtemp(path.join(os.tmpdir(), 'maas-bench-bulk-'));
+  let bare: Awaited<ReturnType<typeof startChild>> | undefined;
   try {
-    const appUrl = `http://127.0.0.1:${app.first.port}/v1/models/iris/versions/1:predict`;
-    const bareUrl = `http://127.0.0.1:${bare.first.port}/v1/models/iris/versions/1`;
+    const appUrl = `${app.url}/v1/models/iris/versions/1:predict`;
     const single = JSON.stringify({ instances: [iris(3)] });
+    const instances = Array.from({ length: BULK_ROWS }, (_, i) => iris(i));
+    const bulkBody = JSON.stringify({ instances });
+    // The floor answers bulk requests with the API's own answer to the same rows.
+    const bulkAnswer = await fetch(appUrl, { method: 'POST', headers: { ...bench.auth, 'content-type': 'application/json' }, body: bulkBody });
+    if (!bulkAnswer.ok) throw new Error(`bulk predict failed: ${bulkAnswer.status} ${await bulkAnswer.text()}`);
+    const answerFile = path.join(scratch, 'bulk-answer.json');
+    await writeFile(answerFile, await bulkAnswer.text());
+    // The ceiling runs with the same node flags as the API, so both get the same heap.
+    bare = await startChild('./bare-server.ts', { BULK_ANSWER_FILE: answerFile }, [], app.nodeFlags);
+    const bareUrl = `http://127.0.0.1:${bare.first.port}/v1/models/iris/versions/1`;
     // Warm-up: model load, JIT, connection pools.
     await loadTest(appUrl, { body: single, headers: bench.auth, connections: 8, seconds: 2 });
     await loadTest(bareUrl, { body: single, connections: 8, seconds: 1 });
 
     const concurrency: PredictFigures['concurrency'] = [];
     for (const connections of [1, 16, 64]) {
-      const appResult = await loadTest(appUrl, { body: single, headers: bench.auth, connections, seconds: SECONDS });
-      const ceiling = await loadTest(bareUrl, { body: single, connections, seconds: SECONDS });
-      concurrency.push({ connections, app: appResult, ceiling });
+      const rounds: LoadPair[] = [];
+      for (let round = 0; round < ROUNDS; round++) {
+        const appResult = await loadTest(appUrl, { body: single, headers: bench.auth, connections, seconds: SECONDS });
+        const ceiling = await loadTest(bareUrl, { body: single, connections, seconds: SECONDS });
+        rounds.push({ app: appResult, ceiling });
+      }
+      concurrency.push({ connections, rounds });
     }
 
-    const rows = 1000;
-    const instances = Array.from({ length: rows }, (_, i) => iris(i));
-    const bulkApp = await loadTest(appUrl, { body: JSON.stringify({ instances }), headers: bench.auth, connections: 2, seconds: SECONDS });
     await ensureBackend();
     const preprocessing = version.preprocessing as unknown as PreprocessingState;
     const model = await loadModelArtifact(bench.deps.store, version.artifactKey, version.artifactSha256);
     const x = encodeInstances(preprocessing, instances);
-    bareRowsPerSecond(model, x, rows, preprocessing, 0.5);
-    const bareRows = bareRowsPerSecond(model, x, rows, preprocessing, SECONDS);
-    return { concurrency, bulk: { rows, app: bulkApp, appRowsPerSecond: bulkApp.requestsPerSecond * rows, bareRowsPerSecond: bareRows }, model, preprocessing };
+    bareRowsPerSecond(model, x, BULK_ROWS, preprocessing, 0.5);
+    const bulk: BulkRound[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const appResult = await loadTest(appUrl, { body: bulkBody, headers: bench.auth, connections: BULK_CONNECTIONS, seconds: SECONDS });
+      const floor = await loadTest(bareUrl, { body: bulkBody, connections: BULK_CONNECTIONS, seconds: SECONDS });
+      bulk.push({ app: appResult, floor, bareRowsPerSecond: bareRowsPerSecond(model, x, BULK_ROWS, preprocessing, SECONDS) });
+    }
+    return { concurrency, bulk: { rows: BULK_ROWS, connections: BULK_CONNECTIONS, rounds: bulk }, model, preprocessing };
   } finally {
-    await Promise.all([app.stop(), bare.stop()]);
+    await Promise.all([app.stop(), bare?.stop()]);
+    await rm(scratch, { recursive: true, force: true });
   }
 }

@@ -1,17 +1,19 @@
-/** `npx tsx bench/predict-only.ts`: figures 1 and 2 alone (about 40 s), for quick before/after runs. */
+/** `npx tsx bench/predict-only.ts`: figures 1 and 2 alone (about a minute and a half), for quick before/after runs. */
 import { ensureBackend } from '../src/ml/backend.ts';
 import { createBenchEnv } from './bench-env.ts';
 import { benchPredict } from './predict-bench.ts';
+import { summarizePredict } from './predict-summary.ts';
 
 await ensureBackend();
 const bench = await createBenchEnv();
 try {
-  const { concurrency, bulk, model } = await benchPredict(bench);
-  model.dispose();
-  for (const { connections, app, ceiling } of concurrency) {
-    console.log(`c=${connections}: app ${app.requestsPerSecond.toFixed(0)} rps p50 ${app.p50Ms.toFixed(2)} p99 ${app.p99Ms.toFixed(2)}; ceiling ${ceiling.requestsPerSecond.toFixed(0)} rps p99 ${ceiling.p99Ms.toFixed(2)}`);
+  const figures = await benchPredict(bench);
+  figures.model.dispose();
+  const { concurrency, bulk } = summarizePredict(figures);
+  for (const c of concurrency) {
+    console.log(`c=${c.connections}: ratio ${c.ratio.toFixed(3)} (${c.ratios.map((r) => r.toFixed(3)).join(' ')}); app ${c.appRps.toFixed(0)} rps p50 ${c.appP50.toFixed(2)} p99 ${c.appP99.toFixed(2)}; ceiling ${c.ceilingRps.toFixed(0)} rps p99 ${c.ceilingP99.toFixed(2)}`);
   }
-  console.log(`bulk: ${bulk.appRowsPerSecond.toFixed(0)} / ${bulk.bareRowsPerSecond.toFixed(0)} = ${(bulk.appRowsPerSecond / bulk.bareRowsPerSecond).toFixed(3)}`);
+  console.log(`bulk: ratio ${bulk.ratio.toFixed(3)} (${bulk.ratios.map((r) => r.toFixed(3)).join(' ')}); floor ${bulk.floorRatio.toFixed(3)}; of floor ${bulk.ofFloor.toFixed(3)}; rows/s app ${bulk.appRowsPerSecond.toFixed(0)} floor ${bulk.floorRowsPerSecond.toFixed(0)} bare ${bulk.bareRowsPerSecond.toFixed(0)}`);
 } finally {
   await bench.close();
 }

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { describeBackend, ensureBackend } from '../src/ml/backend.ts';
 import { createBenchEnv } from './bench-env.ts';
 import { runChild } from './child-process.ts';
+import { benchForwardChoice } from './forward-choice-bench.ts';
 import { benchInferencePlacement } from './inference-placement.ts';
 import { benchPredict } from './predict-bench.ts';
 import { renderReport, type BenchResults } from './report.ts';
@@ -35,6 +36,8 @@ try {
   const predict = await benchPredict(bench);
   log('inference placement: event loop vs worker thread');
   const placement = await benchInferencePlacement(predict.model, predict.preprocessing);
+  log('forward pass choice: plain JavaScript vs TensorFlow.js by batch size');
+  const forwardChoice = benchForwardChoice(predict.model, predict.preprocessing.width);
   predict.model.dispose();
   log('training: end to end vs bare model.fit, then queue latency');
   const training = await benchTraining(bench);
@@ -50,6 +53,7 @@ try {
     loadAverage,
     predict: predictFigures,
     placement,
+    forwardChoice,
     training,
     ingest: ingest as BenchResults['ingest'],
     deep,

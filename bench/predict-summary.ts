@@ -1,0 +1,73 @@
+import type { BulkRound, LoadPair, PredictFigures } from './predict-bench.ts';
+
+export const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[middle] ?? NaN) : ((sorted[middle - 1] ?? NaN) + (sorted[middle] ?? NaN)) / 2;
+};
+
+/** One concurrency's rounds, reduced to medians; the ratio is taken within each round first. */
+export interface ConcurrencySummary {
+  connections: number;
+  ratios: number[];
+  ratio: number;
+  appRps: number;
+  ceilingRps: number;
+  appP50: number;
+  appP99: number;
+  ceilingP50: number;
+  ceilingP99: number;
+  p99s: number[];
+}
+
+export interface BulkSummary {
+  ratios: number[];
+  ratio: number;
+  /** The JSON floor's rows/s against bare TensorFlow.js: the most any JSON service could reach. */
+  floorRatio: number;
+  /** The API's rows/s against the floor's. */
+  ofFloor: number;
+  appRowsPerSecond: number;
+  floorRowsPerSecond: number;
+  bareRowsPerSecond: number;
+}
+
+function summarizeConcurrency(connections: number, rounds: LoadPair[]): ConcurrencySummary {
+  const ratios = rounds.map((r) => r.app.requestsPerSecond / r.ceiling.requestsPerSecond);
+  const p99s = rounds.map((r) => r.app.p99Ms);
+  return {
+    connections,
+    ratios,
+    ratio: median(ratios),
+    appRps: median(rounds.map((r) => r.app.requestsPerSecond)),
+    ceilingRps: median(rounds.map((r) => r.ceiling.requestsPerSecond)),
+    appP50: median(rounds.map((r) => r.app.p50Ms)),
+    appP99: median(p99s),
+    ceilingP50: median(rounds.map((r) => r.ceiling.p50Ms)),
+    ceilingP99: median(rounds.map((r) => r.ceiling.p99Ms)),
+    p99s,
+  };
+}
+
+function summarizeBulk(rows: number, rounds: BulkRound[]): BulkSummary {
+  const appRows = rounds.map((r) => r.app.requestsPerSecond * rows);
+  const floorRows = rounds.map((r) => r.floor.requestsPerSecond * rows);
+  const ratios = rounds.map((r, i) => appRows[i]! / r.bareRowsPerSecond);
+  return {
+    ratios,
+    ratio: median(ratios),
+    floorRatio: median(rounds.map((r, i) => floorRows[i]! / r.bareRowsPerSecond)),
+    ofFloor: median(rounds.map((_, i) => appRows[i]! / floorRows[i]!)),
+    appRowsPerSecond: median(appRows),
+    floorRowsPerSecond: median(floorRows),
+    bareRowsPerSecond: median(rounds.map((r) => r.bareRowsPerSecond)),
+  };
+}
+
+/** Figures 1 and 2 as medians over their rounds. */
+export function summarizePredict(figures: Pick<PredictFigures, 'concurrency' | 'bulk'>) {
+  return {
+    concurrency: figures.concurrency.map((c) => summarizeConcurrency(c.connections, c.rounds)),
+    bulk: summarizeBulk(figures.bulk.rows, figures.bulk.rounds),
+  };
+}
