@@ -20,7 +20,11 @@ export interface BatchTiming {
 
 /** Batch sizes tried at load; bulk requests beyond the largest behave as the largest. */
 export const CALIBRATION_ROWS = [1, 4, 16, 64, 256, 1024] as const;
-const RUNS = 3;
+const RUNS = 5;
+// Calls of each pass before timing: a cold JavaScript pass runs unoptimised, several times
+// slower than once V8 has compiled its loops, which would hand TensorFlow.js batches it loses.
+const WARM_UP_CALLS = 30;
+const WARM_UP_ROWS = 32;
 // One slow JavaScript run settles it: larger batches only widen TensorFlow.js's lead.
 const SLOW_RUN_MS = 20;
 
@@ -34,12 +38,18 @@ function fastest(run: () => unknown): number {
   return best;
 }
 
-/** Times both passes on `width`-wide inputs at growing batch sizes (a few ms for a small model). */
+/** Times both passes, warmed up, on `width`-wide inputs at growing batch sizes (a few ms for a small model). */
 export function timeForwardPasses(javascript: ForwardPass, tensorflow: ForwardPass, width: number, sizes: readonly number[] = CALIBRATION_ROWS): BatchTiming[] {
+  // Deterministic, varied inputs: the arithmetic costs the same whatever the values.
+  const inputs = (rows: number) => Float32Array.from({ length: rows * width }, (_, i) => ((i * 7919) % 1000) / 1000);
+  const warm = inputs(WARM_UP_ROWS);
+  for (let i = 0; i < WARM_UP_CALLS; i++) {
+    javascript(warm, WARM_UP_ROWS);
+    tensorflow(warm, WARM_UP_ROWS);
+  }
   const timings: BatchTiming[] = [];
   for (const rows of sizes) {
-    // Deterministic, varied inputs: the arithmetic costs the same whatever the values.
-    const x = Float32Array.from({ length: rows * width }, (_, i) => ((i * 7919) % 1000) / 1000);
+    const x = inputs(rows);
     const javascriptMs = fastest(() => javascript(x, rows));
     const tensorflowMs = fastest(() => tensorflow(x, rows));
     timings.push({ rows, javascriptMs, tensorflowMs });
