@@ -45,7 +45,8 @@ function loadRows(c: ConcurrencySummary, errors: number): string {
 
 function forwardChoiceTable(rows: ForwardChoiceRow[]): string {
   const lines = rows.flatMap((row) => row.timings.map((t) => `| ${row.model} | ${t.rows} | ${f(t.javascriptMs, 3)} | ${f(t.tensorflowMs, 3)} | ${t.rows >= row.tensorflowFrom ? 'TensorFlow.js' : 'JavaScript'} |`));
-  return ['| model | rows | JavaScript ms | TensorFlow.js ms | serves the batch |', '| --- | --- | --- | --- | --- |', ...lines].join('\n');
+  const thresholds = rows.map((row) => `- ${row.model}: ${row.tensorflowFrom === Infinity ? 'JavaScript at every size' : `TensorFlow.js from ${row.tensorflowFrom} rows (where the two times cross)`}.`);
+  return ['| model | rows | JavaScript ms | TensorFlow.js ms | serves the batch |', '| --- | --- | --- | --- | --- |', ...lines, '', ...thresholds].join('\n');
 }
 
 function placementVerdict(rows: PlacementRow[]): string {

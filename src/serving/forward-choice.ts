@@ -59,18 +59,23 @@ export function timeForwardPasses(javascript: ForwardPass, tensorflow: ForwardPa
 }
 
 /**
- * The smallest batch that should run on TensorFlow.js: the first timed size at which it was
- * faster and stayed faster at every larger size timed (Infinity when it never was). Beyond
- * the sizes timed, the last verdict holds.
+ * The smallest batch that should run on TensorFlow.js (Infinity when it never was faster):
+ * from the first timed size at which it was faster and stayed faster at every larger size,
+ * back to where the two passes' times, taken as linear in rows between that size and the one
+ * before, cross. Both costs are close to linear in rows (TensorFlow.js plus a fixed cost), and
+ * the sizes timed are a factor of four apart. Beyond the sizes timed, the last verdict holds.
  */
 export function tensorflowFromRows(timings: readonly BatchTiming[]): number {
-  let from = Infinity;
-  for (let i = timings.length - 1; i >= 0; i--) {
-    const timing = timings[i]!;
-    if (timing.tensorflowMs < timing.javascriptMs) from = timing.rows;
-    else break;
-  }
-  return from;
+  let first = timings.length;
+  while (first > 0 && timings[first - 1]!.tensorflowMs < timings[first - 1]!.javascriptMs) first--;
+  if (first === timings.length) return Infinity;
+  const won = timings[first]!;
+  const lost = timings[first - 1];
+  if (lost === undefined) return won.rows;
+  // JavaScript's lead at the smaller size and TensorFlow.js's at the larger one.
+  const lead = lost.tensorflowMs - lost.javascriptMs;
+  const behind = won.javascriptMs - won.tensorflowMs;
+  return Math.ceil(lost.rows + ((won.rows - lost.rows) * lead) / (lead + behind));
 }
 
 /** One pass that sends each batch to whichever pass is faster at its size. */
