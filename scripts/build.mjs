@@ -11,7 +11,7 @@
  * of their contents), builds into a staging directory, and swaps it in with renames, so a
  * running process never sees a half-written dist/.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,29 +53,34 @@ export async function buildService({ outdir = 'dist', force = false } = {}) {
   const fingerprint = await sourceFingerprint();
   const built = await readFile(path.join(target, FINGERPRINT), 'utf8').catch(() => '');
   if (!force && built === fingerprint) return false;
-  const staging = `${target}.building-${process.pid}`;
-  const retired = `${target}.old-${process.pid}`;
-  await rm(staging, { recursive: true, force: true });
-  await build({
-    absWorkingDir: root,
-    entryPoints,
-    outdir: staging,
-    bundle: true,
-    splitting: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    packages: 'external',
-    sourcemap: 'linked',
-    chunkNames: 'chunks/[name]-[hash]',
-    logLevel: 'warning',
-  });
-  await writeFile(path.join(staging, FINGERPRINT), fingerprint);
-  await rename(target, retired).catch(ignore('ENOENT'));
-  // A concurrent build of the same sources may have landed in between: keep it, drop ours.
-  await rename(staging, target).catch(ignore('ENOTEMPTY', 'EEXIST'));
-  await Promise.all([rm(retired, { recursive: true, force: true }), rm(staging, { recursive: true, force: true })]);
-  return true;
+  // Names of this call's own: builds may race in one process as well as across processes.
+  const own = `${process.pid}-${randomBytes(4).toString('hex')}`;
+  const staging = `${target}.building-${own}`;
+  const retired = `${target}.old-${own}`;
+  try {
+    await build({
+      absWorkingDir: root,
+      entryPoints,
+      outdir: staging,
+      bundle: true,
+      splitting: true,
+      format: 'esm',
+      platform: 'node',
+      target: 'node20',
+      packages: 'external',
+      sourcemap: 'linked',
+      chunkNames: 'chunks/[name]-[hash]',
+      logLevel: 'warning',
+    });
+    await writeFile(path.join(staging, FINGERPRINT), fingerprint);
+    await rename(target, retired).catch(ignore('ENOENT'));
+    // A concurrent build of the same sources may have landed in between: keep it, drop ours.
+    await rename(staging, target).catch(ignore('ENOTEMPTY', 'EEXIST'));
+    return true;
+  } finally {
+    // A failed build leaves the last good one in place and nothing of its own.
+    await Promise.all([rm(retired, { recursive: true, force: true }), rm(staging, { recursive: true, force: true })]);
+  }
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
