@@ -160,7 +160,7 @@ machines with cores to spare; this table is the measurement to rerun before maki
 Dense tabular models (linear, logistic, MLP) have two forward passes: plain JavaScript over weights
 copied at load (\`src/serving/dense-forward.ts\`; no fixed cost, scalar arithmetic) and TensorFlow.js
 (a fixed cost per call, then vectorised kernels). When the service loads such a model it times both
-at growing batch sizes (after a warm-up, the fastest of 5 runs each; a few milliseconds) and from then on sends each batch to
+at growing batch sizes (after a warm-up, the fastest of up to 5 runs each; tens of milliseconds, held to a few hundred for a huge model) and from then on sends each batch to
 the faster one for its size (\`src/serving/forward-choice.ts\`). The same measurement, made here:
 
 ${forwardChoiceTable(r.forwardChoice)}
