@@ -24,7 +24,7 @@ const features = ['sepal_length', 'sepal_width', 'petal_length', 'petal_width'] 
 
 describe('Open Inference Protocol: server', () => {
   it('answers server metadata, liveness and readiness without a key', async () => {
-    expect((await get('/v2', {})).json()).toEqual({ name: 'maas', version: '1.0.0', extensions: [] });
+    expect((await get('/v2', {})).json()).toEqual({ name: 'maas', version: '1.0.0', extensions: ['binary_tensor_data'] });
     expect((await get('/v2/health/live', {})).statusCode).toBe(200);
     const ready = await get('/v2/health/ready', {});
     expect(ready.statusCode).toBe(200);
@@ -111,5 +111,128 @@ describe('Open Inference Protocol: infer', () => {
     expect((await get('/v2/models/iris', {})).statusCode).toBe(401);
     const other = await createTenant(setup.env);
     expect((await infer('/v2/models/iris/infer', body, other.auth)).statusCode).toBe(404);
+  });
+});
+
+/**
+ * A request of the binary tensor data extension, framed as Triton's HTTP client frames it: the
+ * JSON header, then each binary input's bytes, no JSON content type.
+ */
+function binaryRequest(header: object, blobs: Buffer[], contentType?: string) {
+  const json = Buffer.from(JSON.stringify(header));
+  return setup.env.app.inject({
+    method: 'POST', url: '/v2/models/iris/infer',
+    headers: { ...setup.tenant.auth, 'inference-header-content-length': String(json.length), ...(contentType ? { 'content-type': contentType } : {}) },
+    payload: Buffer.concat([json, ...blobs]),
+  });
+}
+
+const fp32 = (values: number[]) => Buffer.from(Float32Array.from(values).buffer);
+const byteStrings = (values: string[]) => Buffer.concat(values.flatMap((value) => {
+  const length = Buffer.alloc(4);
+  length.writeUInt32LE(Buffer.byteLength(value));
+  return [length, Buffer.from(value)];
+}));
+
+/** Splits a binary response into its JSON header and the bytes after it. */
+function readBinaryResponse(response: { rawPayload: Buffer; headers: Record<string, unknown> }) {
+  const length = Number(response.headers['inference-header-content-length']);
+  return { header: JSON.parse(response.rawPayload.subarray(0, length).toString()), data: response.rawPayload.subarray(length) };
+}
+
+type Output = { name: string; data: (string | number)[] };
+/** Same labels; probabilities equal but for FP32 rounding of the binary inputs (5.1 is 5.0999999 in FP32). */
+function expectSameOutputs(actual: Output[], expected: Output[]) {
+  expect(actual.map((o) => o.name)).toEqual(expected.map((o) => o.name));
+  expect(actual[0]!.data).toEqual(expected[0]!.data);
+  actual[1]!.data.forEach((p, i) => expect(p).toBeCloseTo(expected[1]!.data[i] as number, 5));
+}
+
+describe('Open Inference Protocol: binary tensor data extension', () => {
+  const rows = [setosa, virginica].map((row) => features.map((name) => row[name]));
+
+  it('takes binary inputs (with no content type, or octet-stream) and answers as the JSON request is answered', async () => {
+    const json = await infer('/v2/models/iris/infer', { inputs: [{ name: 'input', shape: [2, 4], datatype: 'FP32', data: rows.flat() }] });
+    const header = { inputs: [{ name: 'input', shape: [2, 4], datatype: 'FP32', parameters: { binary_data_size: 32 } }] };
+    for (const contentType of [undefined, 'application/octet-stream']) {
+      const binary = await binaryRequest(header, [fp32(rows.flat())], contentType);
+      expect(binary.statusCode).toBe(200);
+      expectSameOutputs(binary.json().outputs, json.json().outputs);
+    }
+    // Per-feature inputs, binary and JSON mixed, in any order.
+    const mixed = await binaryRequest({
+      inputs: features.map((name, i) => (i % 2 === 0
+        ? { name, shape: [2, 1], datatype: 'FP32', parameters: { binary_data_size: 8 } }
+        : { name, shape: [2, 1], datatype: 'FP32', data: [setosa[name], virginica[name]] })),
+    }, features.filter((_, i) => i % 2 === 0).map((name) => fp32([setosa[name], virginica[name]])));
+    expect(mixed.statusCode).toBe(200);
+    expectSameOutputs(mixed.json().outputs, json.json().outputs);
+  });
+
+  it('answers requested outputs as binary after the JSON header: FP32 probabilities and BYTES labels', async () => {
+    const json = (await infer('/v2/models/iris/infer', { inputs: [{ name: 'input', shape: [2, 4], datatype: 'FP32', data: rows.flat() }] })).json();
+    const response = await binaryRequest({
+      inputs: [{ name: 'input', shape: [2, 4], datatype: 'FP32', parameters: { binary_data_size: 32 } }],
+      outputs: [{ name: 'label', parameters: { binary_data: true } }, { name: 'probabilities', parameters: { binary_data: true } }],
+    }, [fp32(rows.flat())]);
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toContain('application/octet-stream');
+    const { header, data } = readBinaryResponse(response);
+    expect(header.outputs).toEqual([
+      { name: 'label', datatype: 'BYTES', shape: [2], parameters: { binary_data_size: byteStrings(json.outputs[0].data).length } },
+      { name: 'probabilities', datatype: 'FP32', shape: [2, 3], parameters: { binary_data_size: 24 } },
+    ]);
+    const labels = data.subarray(0, header.outputs[0].parameters.binary_data_size);
+    expect(labels.equals(byteStrings(json.outputs[0].data))).toBe(true);
+    const probabilities = new Float32Array(new Uint8Array(data.subarray(labels.length)).buffer);
+    [...probabilities].forEach((p, i) => expect(p).toBeCloseTo(json.outputs[1].data[i], 5));
+    // binary_data_output asks for every output as binary; an output's own binary_data: false wins.
+    const some = readBinaryResponse(await binaryRequest({
+      parameters: { binary_data_output: true },
+      inputs: [{ name: 'input', shape: [2, 4], datatype: 'FP32', parameters: { binary_data_size: 32 } }],
+      outputs: [{ name: 'label', parameters: { binary_data: false } }, { name: 'probabilities' }],
+    }, [fp32(rows.flat())]));
+    expect(some.header.outputs[0]).toEqual(json.outputs[0]);
+    expect(some.header.outputs[1].parameters).toEqual({ binary_data_size: 24 });
+  });
+
+  it('reads BYTES, BOOL and integer tensors in their binary layouts', async () => {
+    const penguins = (payload: Buffer, headerLength: number) => setup.env.app.inject({
+      method: 'POST', url: '/v2/models/penguins/infer', headers: { ...setup.tenant.auth, 'inference-header-content-length': String(headerLength) }, payload,
+    });
+    const json = await setup.env.app.inject({
+      method: 'POST', url: '/v2/models/penguins/infer', headers: setup.tenant.auth,
+      payload: { inputs: [{ name: 'island', shape: [2, 1], datatype: 'BYTES', data: ['Torgersen', 'Biscoe'] }, { name: 'sex', shape: [2, 1], datatype: 'BYTES', data: ['MALE', 'FEMALE'] }] },
+    });
+    const islands = byteStrings(['Torgersen', 'Biscoe']);
+    const sexes = byteStrings(['MALE', 'FEMALE']);
+    const header = Buffer.from(JSON.stringify({
+      inputs: [
+        { name: 'island', shape: [2, 1], datatype: 'BYTES', parameters: { binary_data_size: islands.length } },
+        { name: 'sex', shape: [2, 1], datatype: 'BYTES', parameters: { binary_data_size: sexes.length } },
+      ],
+    }));
+    const binary = await penguins(Buffer.concat([header, islands, sexes]), header.length);
+    expect(binary.statusCode).toBe(200);
+    expect(binary.json().outputs).toEqual(json.json().outputs);
+    const ints = await binaryRequest({ inputs: [{ name: 'input', shape: [1, 4], datatype: 'INT64', parameters: { binary_data_size: 32 } }] }, [Buffer.from(BigInt64Array.from([6n, 3n, 5n, 2n]).buffer)]);
+    const intsJson = await infer('/v2/models/iris/infer', { inputs: [{ name: 'input', shape: [1, 4], datatype: 'INT64', data: [6, 3, 5, 2] }] });
+    expect(ints.statusCode).toBe(200);
+    expect(ints.json().outputs).toEqual(intsJson.json().outputs);
+  });
+
+  it.each([
+    ['a header length past the body', () => setup.env.app.inject({ method: 'POST', url: '/v2/models/iris/infer', headers: { ...setup.tenant.auth, 'inference-header-content-length': '999' }, payload: Buffer.from('{}') }), 'inference-header-content-length'],
+    ['a size that does not fit the shape', () => binaryRequest({ inputs: [{ name: 'input', shape: [2, 4], datatype: 'FP32', parameters: { binary_data_size: 16 } }] }, [fp32([1, 2, 3, 4])]), 'binary_data_size'],
+    ['bytes that no input claims', () => binaryRequest({ inputs: [{ name: 'input', shape: [1, 4], datatype: 'FP32', parameters: { binary_data_size: 16 } }] }, [fp32([1, 2, 3, 4, 5])]), 'belong to no input'],
+    ['a size past the bytes sent', () => binaryRequest({ inputs: [{ name: 'input', shape: [2, 4], datatype: 'FP32', parameters: { binary_data_size: 32 } }] }, [fp32([1, 2, 3, 4])]), 'only 16 follow'],
+    ['both data and a binary size', () => binaryRequest({ inputs: [{ name: 'input', shape: [1, 4], datatype: 'FP32', data: [1, 2, 3, 4], parameters: { binary_data_size: 16 } }] }, [fp32([1, 2, 3, 4])]), 'both data'],
+    ['a BYTES element cut short', () => binaryRequest({ inputs: [{ name: 'sepal_length', shape: [1], datatype: 'BYTES', parameters: { binary_data_size: 6 } }] }, [Buffer.from([9, 0, 0, 0, 65, 66])]), 'past the end'],
+    ['a malformed JSON header', () => setup.env.app.inject({ method: 'POST', url: '/v2/models/iris/infer', headers: { ...setup.tenant.auth, 'inference-header-content-length': '5' }, payload: Buffer.from('{"inp') }), ''],
+  ])('answers 400 problem+json for %s', async (_what, send, mentions) => {
+    const response = await send();
+    expect(response.statusCode).toBe(400);
+    expect(response.headers['content-type']).toContain('application/problem+json');
+    expect(JSON.stringify(response.json())).toContain(mentions);
   });
 });
