@@ -21,6 +21,8 @@ export interface LoadPair {
 /** One round of bulk predictions: the API, the JSON floor, and bare TensorFlow.js in-process. */
 export interface BulkRound {
   app: LoadResult;
+  /** The same rows through Open Inference Protocol `/infer` with binary tensors in and out. */
+  binary: LoadResult;
   floor: LoadResult;
   bareRowsPerSecond: number;
 }
@@ -38,6 +40,20 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const BULK_ROWS = 1000;
 const BULK_CONNECTIONS = 2;
 const iris = (i: number) => ({ sepal_length: 4.5 + (i % 30) / 10, sepal_width: 2 + (i % 20) / 10, petal_length: 1 + (i % 50) / 10, petal_width: 0.1 + (i % 25) / 10 });
+
+/**
+ * The rows as an Open Inference Protocol request of the binary tensor data extension, as
+ * Triton's client sends it: one FP32 [N, 4] input after the JSON header, both outputs asked for
+ * as binary.
+ */
+function binaryInferBody(rows: ReturnType<typeof iris>[]): { body: Buffer; headerLength: number } {
+  const data = Float32Array.from(rows.flatMap((row) => [row.sepal_length, row.sepal_width, row.petal_length, row.petal_width]));
+  const header = Buffer.from(JSON.stringify({
+    inputs: [{ name: 'input', shape: [rows.length, 4], datatype: 'FP32', parameters: { binary_data_size: data.byteLength } }],
+    outputs: [{ name: 'label', parameters: { binary_data: true } }, { name: 'probabilities', parameters: { binary_data: true } }],
+  }));
+  return { body: Buffer.concat([header, Buffer.from(data.buffer)]), headerLength: header.length };
+}
 
 /** Trains the served model (an MLP on Iris) through the real worker and returns its version row. */
 export async function trainServedModel(bench: BenchEnv) {
@@ -75,6 +91,7 @@ export async function benchPredict(bench: BenchEnv): Promise<PredictFigures> {
     const single = JSON.stringify({ instances: [iris(3)] });
     const instances = Array.from({ length: BULK_ROWS }, (_, i) => iris(i));
     const bulkBody = JSON.stringify({ instances });
+    const binaryInfer = binaryInferBody(instances);
     // The floor answers bulk requests with the API's own answer to the same rows.
     const bulkAnswer = await fetch(appUrl, { method: 'POST', headers: { ...bench.auth, 'content-type': 'application/json' }, body: bulkBody });
     if (!bulkAnswer.ok) throw new Error(`bulk predict failed: ${bulkAnswer.status} ${await bulkAnswer.text()}`);
@@ -106,8 +123,12 @@ export async function benchPredict(bench: BenchEnv): Promise<PredictFigures> {
     const bulk: BulkRound[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       const appResult = await loadTest(appUrl, { body: bulkBody, headers: bench.auth, connections: BULK_CONNECTIONS, seconds: SECONDS });
+      const binary = await loadTest(`${app.url}/v2/models/iris/versions/1/infer`, {
+        body: binaryInfer.body, contentType: 'application/octet-stream', headers: { ...bench.auth, 'inference-header-content-length': String(binaryInfer.headerLength) },
+        connections: BULK_CONNECTIONS, seconds: SECONDS,
+      });
       const floor = await loadTest(bareUrl, { body: bulkBody, connections: BULK_CONNECTIONS, seconds: SECONDS });
-      bulk.push({ app: appResult, floor, bareRowsPerSecond: bareRowsPerSecond(model, x, BULK_ROWS, preprocessing, SECONDS) });
+      bulk.push({ app: appResult, binary, floor, bareRowsPerSecond: bareRowsPerSecond(model, x, BULK_ROWS, preprocessing, SECONDS) });
     }
     return { concurrency, bulk: { rows: BULK_ROWS, connections: BULK_CONNECTIONS, rounds: bulk }, model, preprocessing };
   } finally {

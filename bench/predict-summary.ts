@@ -23,6 +23,10 @@ export interface ConcurrencySummary {
 export interface BulkSummary {
   ratios: number[];
   ratio: number;
+  /** Open Inference Protocol `/infer` with binary tensors, against bare TensorFlow.js. */
+  binaryRatios: number[];
+  binaryRatio: number;
+  binaryRowsPerSecond: number;
   /** The JSON floor's rows/s against bare TensorFlow.js: the most any JSON service could reach. */
   floorRatio: number;
   /** The API's rows/s against the floor's. */
@@ -53,9 +57,14 @@ function summarizeBulk(rows: number, rounds: BulkRound[]): BulkSummary {
   const appRows = rounds.map((r) => r.app.requestsPerSecond * rows);
   const floorRows = rounds.map((r) => r.floor.requestsPerSecond * rows);
   const ratios = rounds.map((r, i) => appRows[i]! / r.bareRowsPerSecond);
+  const binaryRows = rounds.map((r) => r.binary.requestsPerSecond * rows);
+  const binaryRatios = rounds.map((r, i) => binaryRows[i]! / r.bareRowsPerSecond);
   return {
     ratios,
     ratio: median(ratios),
+    binaryRatios,
+    binaryRatio: median(binaryRatios),
+    binaryRowsPerSecond: median(binaryRows),
     floorRatio: median(rounds.map((r, i) => floorRows[i]! / r.bareRowsPerSecond)),
     ofFloor: median(rounds.map((_, i) => appRows[i]! / floorRows[i]!)),
     appRowsPerSecond: median(appRows),

@@ -37,27 +37,42 @@ const invalid = (path: string, message: string) => new ValidationError(`${path}:
 
 /** Flattens nested `data` row-major and checks it against shape and datatype. */
 export function tensorValues(tensor: V2Tensor, path: string): (number | string | boolean | Uint8Array)[] {
-  const flat = Array.isArray(tensor.data) ? (tensor.data as unknown[]).flat(Infinity) : [tensor.data];
+  // flat(Infinity) copies even a flat array, slowly: only nested data is flattened.
+  const data = tensor.data;
+  const flat = Array.isArray(data) ? (data.some(Array.isArray) ? (data as unknown[]).flat(Infinity) : (data as unknown[])) : [data];
   const expected = tensor.shape.reduce((product, dim) => product * dim, 1);
   if (flat.length !== expected) throw invalid(`${path}.data`, `holds ${flat.length} elements; shape [${tensor.shape.join(', ')}] needs ${expected}`);
-  return flat.map((value, index) => checkElement(tensor.datatype, value, `${path}.data.${index}`));
+  return checkElements(tensor.datatype, flat, path);
 }
 
-function checkElement(datatype: V2Datatype, value: unknown, path: string): number | string | boolean | Uint8Array {
+/** `<path>.data.<index>`, built only for an error: a large tensor has thousands of elements. */
+const elementPath = (path: string, index: number) => `${path}.data.${index}`;
+
+/** Checks every element against the datatype, in one loop per datatype. */
+function checkElements(datatype: V2Datatype, values: unknown[], path: string): (number | string | boolean | Uint8Array)[] {
   if (datatype === 'BOOL') {
-    if (typeof value !== 'boolean') throw invalid(path, 'BOOL data must be true or false');
-    return value;
+    values.forEach((value, index) => {
+      if (typeof value !== 'boolean') throw invalid(elementPath(path, index), 'BOOL data must be true or false');
+    });
+    return values as boolean[];
   }
   if (datatype === 'BYTES') {
-    // An element may also be TF Serving's `{"b64": ...}`: bytes for the model's adapter to read.
-    const decoded = decodeValue(value);
-    if (typeof decoded !== 'string' && !(decoded instanceof Uint8Array)) throw invalid(path, 'BYTES data must be strings or {"b64": "<base64>"}');
-    return decoded;
+    return values.map((value, index) => {
+      // An element may also be TF Serving's `{"b64": ...}`: bytes for the model's adapter to read.
+      const decoded = decodeValue(value);
+      if (typeof decoded !== 'string' && !(decoded instanceof Uint8Array)) throw invalid(elementPath(path, index), 'BYTES data must be strings or {"b64": "<base64>"}');
+      return decoded;
+    });
   }
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw invalid(path, `${datatype} data must be finite numbers`);
-  if (!datatype.startsWith('FP') && !Number.isInteger(value)) throw invalid(path, `${datatype} data must be integers`);
-  if (datatype.startsWith('UINT') && value < 0) throw invalid(path, `${datatype} data must not be negative`);
-  return value;
+  const integer = !datatype.startsWith('FP');
+  const unsigned = datatype.startsWith('UINT');
+  for (let index = 0; index < values.length; index++) {
+    const value = values[index];
+    if (typeof value !== 'number' || !Number.isFinite(value)) throw invalid(elementPath(path, index), `${datatype} data must be finite numbers`);
+    if (integer && !Number.isInteger(value)) throw invalid(elementPath(path, index), `${datatype} data must be integers`);
+    if (unsigned && value < 0) throw invalid(elementPath(path, index), `${datatype} data must not be negative`);
+  }
+  return values as number[];
 }
 
 /** Turns the request's input tensors into instances for the model's input schema. */
@@ -121,7 +136,12 @@ export function outputTensors(predictions: Prediction[], output: OutputSchema, r
   const data = (name: string): (number | string | boolean)[] => {
     if (name === 'value') return predictions.map((p) => ('value' in p ? p.value : NaN));
     if (name === 'label') return predictions.map((p) => ('label' in p ? p.label : ''));
-    return predictions.flatMap((p) => ('probabilities' in p ? keys.map((key) => p.probabilities[key] ?? 0) : []));
+    // Row-major [N, K] in one preallocated array: no array per row on the bulk path.
+    const values: number[] = new Array(predictions.length * keys.length);
+    predictions.forEach((p, row) => {
+      for (let k = 0; k < keys.length; k++) values[row * keys.length + k] = 'probabilities' in p ? (p.probabilities[keys[k]!] ?? 0) : 0;
+    });
+    return values;
   };
   return specs.filter((spec) => !requested || requested.includes(spec.name)).map((spec) => ({ ...spec, data: data(spec.name) }));
 }
