@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { callModel } from './model-call.ts';
+import { median } from './predict-summary.ts';
 import { tf } from '../src/ml/backend.ts';
 import type { PreprocessingState } from '../src/preprocessing/preprocessing-state.ts';
 
@@ -11,11 +12,6 @@ export interface PlacementRow {
 }
 
 const ITERATIONS = Number(process.env.BENCH_PLACEMENT_ITERATIONS ?? 300);
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
-}
 
 /**
  * Measures whether inference should leave the event loop: the time a batch blocks the event

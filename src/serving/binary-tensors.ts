@@ -1,5 +1,4 @@
-import { ValidationError } from '../errors.ts';
-import type { V2Datatype, V2Output } from './open-inference-format.ts';
+import { elementCount, invalid, V2_DATATYPES, type V2Datatype, type V2Output } from './open-inference-format.ts';
 
 /**
  * The Open Inference Protocol's binary tensor data extension (Triton, KServe): a request or
@@ -11,8 +10,6 @@ import type { V2Datatype, V2Output } from './open-inference-format.ts';
  */
 
 export const HEADER_LENGTH = 'inference-header-content-length';
-
-const invalid = (path: string, message: string) => new ValidationError(`${path}: ${message}`, [{ path, message }]);
 
 /** Bytes per element of each fixed-size datatype. */
 const ELEMENT_BYTES: Record<Exclude<V2Datatype, 'BYTES'>, number> = {
@@ -28,12 +25,16 @@ export function splitBinaryBody(body: Buffer, headerLength: string, parseJson: (
   return { header: parseJson(body.toString('utf8', 0, length)), data: body.subarray(length) };
 }
 
+/** An input of the JSON header, not yet checked by the body schema (which runs after this). */
 interface BinaryInput {
-  shape: number[];
-  datatype: V2Datatype;
+  shape?: unknown;
+  datatype?: unknown;
   parameters?: Record<string, unknown>;
   data?: unknown;
 }
+
+const isShape = (shape: unknown): shape is number[] => Array.isArray(shape) && shape.every((dim) => Number.isInteger(dim) && dim >= 0);
+const isDatatype = (datatype: unknown): datatype is V2Datatype => (V2_DATATYPES as readonly unknown[]).includes(datatype);
 
 /**
  * Fills `data` of every input that names a `binary_data_size`, from the bytes after the JSON
@@ -52,7 +53,10 @@ export function attachBinaryInputs(inputs: BinaryInput[], data: Buffer): void {
     if (input.data !== undefined) throw invalid(path, 'gives both data and parameters.binary_data_size');
     if (typeof size !== 'number' || !Number.isInteger(size) || size < 0) throw invalid(`${path}.parameters.binary_data_size`, 'must be a whole number of bytes');
     if (offset + size > data.length) throw invalid(`${path}.parameters.binary_data_size`, `claims ${size} bytes; only ${data.length - offset} follow the JSON`);
-    input.data = decodeTensor(data.subarray(offset, offset + size), input.datatype, input.shape.reduce((n, d) => n * d, 1), path);
+    // Decoding needs the shape and datatype, so they are checked here, before the body schema.
+    if (!isShape(input.shape)) throw invalid(`${path}.shape`, 'must be a list of whole numbers');
+    if (!isDatatype(input.datatype)) throw invalid(`${path}.datatype`, `must be one of ${V2_DATATYPES.join(', ')}`);
+    input.data = decodeTensor(data.subarray(offset, offset + size), input.datatype, elementCount(input.shape), path);
     offset += size;
   });
   if (offset !== data.length) throw invalid('inputs', `${data.length - offset} bytes after the JSON belong to no input's binary_data_size`);

@@ -33,14 +33,18 @@ export interface V2Output {
 /** The name of the single-matrix input. */
 export const MATRIX_INPUT = 'input';
 
-const invalid = (path: string, message: string) => new ValidationError(`${path}: ${message}`, [{ path, message }]);
+/** A 400 naming the request field at `path`. */
+export const invalid = (path: string, message: string) => new ValidationError(`${path}: ${message}`, [{ path, message }]);
+
+/** Elements of a tensor of this shape. */
+export const elementCount = (shape: readonly number[]) => shape.reduce((product, dim) => product * dim, 1);
 
 /** Flattens nested `data` row-major and checks it against shape and datatype. */
 export function tensorValues(tensor: V2Tensor, path: string): (number | string | boolean | Uint8Array)[] {
   // flat(Infinity) copies even a flat array, slowly: only nested data is flattened.
   const data = tensor.data;
   const flat = Array.isArray(data) ? (data.some(Array.isArray) ? (data as unknown[]).flat(Infinity) : (data as unknown[])) : [data];
-  const expected = tensor.shape.reduce((product, dim) => product * dim, 1);
+  const expected = elementCount(tensor.shape);
   if (flat.length !== expected) throw invalid(`${path}.data`, `holds ${flat.length} elements; shape [${tensor.shape.join(', ')}] needs ${expected}`);
   return checkElements(tensor.datatype, flat, path);
 }

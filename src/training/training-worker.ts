@@ -34,8 +34,8 @@ export interface TrainingWorkerOptions {
 }
 
 /**
- * Starts a BullMQ worker for training jobs. Each job runs in a sandboxed child process, so CPU-bound training never starves the lock renewal here. At start
- * and then periodically it re-enqueues jobs the queue lost, fails those out of attempts,
+ * Starts a BullMQ worker for training jobs. Each job runs in a sandboxed child process, so
+ * CPU-bound training never starves the lock renewal here. At start and then periodically it re-enqueues jobs the queue lost, fails those out of attempts,
  * sweeps orphaned artifacts and drops expired idempotency keys. `close()` preempts running
  * jobs: each checkpoints and goes back to the queue for another worker.
  */
