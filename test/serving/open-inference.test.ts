@@ -118,10 +118,10 @@ describe('Open Inference Protocol: infer', () => {
  * A request of the binary tensor data extension, framed as Triton's HTTP client frames it: the
  * JSON header, then each binary input's bytes, no JSON content type.
  */
-function binaryRequest(header: object, blobs: Buffer[], contentType?: string) {
+function binaryRequest(header: object, blobs: Buffer[], { contentType, url = '/v2/models/iris/infer' }: { contentType?: string; url?: string } = {}) {
   const json = Buffer.from(JSON.stringify(header));
   return setup.env.app.inject({
-    method: 'POST', url: '/v2/models/iris/infer',
+    method: 'POST', url,
     headers: { ...setup.tenant.auth, 'inference-header-content-length': String(json.length), ...(contentType ? { 'content-type': contentType } : {}) },
     payload: Buffer.concat([json, ...blobs]),
   });
@@ -155,7 +155,7 @@ describe('Open Inference Protocol: binary tensor data extension', () => {
     const json = await infer('/v2/models/iris/infer', { inputs: [{ name: 'input', shape: [2, 4], datatype: 'FP32', data: rows.flat() }] });
     const header = { inputs: [{ name: 'input', shape: [2, 4], datatype: 'FP32', parameters: { binary_data_size: 32 } }] };
     for (const contentType of [undefined, 'application/octet-stream']) {
-      const binary = await binaryRequest(header, [fp32(rows.flat())], contentType);
+      const binary = await binaryRequest(header, [fp32(rows.flat())], { contentType });
       expect(binary.statusCode).toBe(200);
       expectSameOutputs(binary.json().outputs, json.json().outputs);
     }
@@ -196,23 +196,18 @@ describe('Open Inference Protocol: binary tensor data extension', () => {
     expect(some.header.outputs[1].parameters).toEqual({ binary_data_size: 24 });
   });
 
-  it('reads BYTES, BOOL and integer tensors in their binary layouts', async () => {
-    const penguins = (payload: Buffer, headerLength: number) => setup.env.app.inject({
-      method: 'POST', url: '/v2/models/penguins/infer', headers: { ...setup.tenant.auth, 'inference-header-content-length': String(headerLength) }, payload,
-    });
-    const json = await setup.env.app.inject({
-      method: 'POST', url: '/v2/models/penguins/infer', headers: setup.tenant.auth,
-      payload: { inputs: [{ name: 'island', shape: [2, 1], datatype: 'BYTES', data: ['Torgersen', 'Biscoe'] }, { name: 'sex', shape: [2, 1], datatype: 'BYTES', data: ['MALE', 'FEMALE'] }] },
+  it('reads BYTES and integer tensors in their binary layouts', async () => {
+    const json = await infer('/v2/models/penguins/infer', {
+      inputs: [{ name: 'island', shape: [2, 1], datatype: 'BYTES', data: ['Torgersen', 'Biscoe'] }, { name: 'sex', shape: [2, 1], datatype: 'BYTES', data: ['MALE', 'FEMALE'] }],
     });
     const islands = byteStrings(['Torgersen', 'Biscoe']);
     const sexes = byteStrings(['MALE', 'FEMALE']);
-    const header = Buffer.from(JSON.stringify({
+    const binary = await binaryRequest({
       inputs: [
         { name: 'island', shape: [2, 1], datatype: 'BYTES', parameters: { binary_data_size: islands.length } },
         { name: 'sex', shape: [2, 1], datatype: 'BYTES', parameters: { binary_data_size: sexes.length } },
       ],
-    }));
-    const binary = await penguins(Buffer.concat([header, islands, sexes]), header.length);
+    }, [islands, sexes], { url: '/v2/models/penguins/infer' });
     expect(binary.statusCode).toBe(200);
     expect(binary.json().outputs).toEqual(json.json().outputs);
     const ints = await binaryRequest({ inputs: [{ name: 'input', shape: [1, 4], datatype: 'INT64', parameters: { binary_data_size: 32 } }] }, [Buffer.from(BigInt64Array.from([6n, 3n, 5n, 2n]).buffer)]);
