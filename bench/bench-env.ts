@@ -9,7 +9,7 @@ import { loadConfig, type Config } from '../src/config/env.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { closeDeps, createDeps, type Deps } from '../src/deps.ts';
 import { createLogger } from '../src/logger.ts';
-import { startTrainingWorker } from '../src/training/training-worker.ts';
+import { startTrainingWorker } from '../src/training/jobs/worker.ts';
 import { clearRedisPrefix, dropDatabase } from '../test/support/test-env.ts';
 
 const SERVER_URL = process.env.BENCH_DATABASE_SERVER ?? 'postgresql://postgres@127.0.0.1:5432';

@@ -1,15 +1,15 @@
 /**
- * CNN training throughput, WASM backend (with the training kernels from src/deep) against the
+ * CNN training throughput, WASM backend (with the training kernels from src/ml) against the
  * plain JavaScript CPU backend, on the same small 28x28 CNN and the same synthetic batches.
  *   npx tsx bench/deep-training.ts
  */
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
-import { deepModelSchema } from '../src/deep/architecture-schemas.ts';
-import { buildDeepModel, lossFor } from '../src/deep/architectures.ts';
-import { TextVectorizer } from '../src/deep/text-vectorizer.ts';
-import { useWasmBackend } from '../src/deep/wasm-backend.ts';
+import { deepModelSchema } from '../src/models/architectures/schemas.ts';
+import { buildDeepModel, lossFor } from '../src/models/architectures/index.ts';
+import { TextVectorizer } from '../src/preprocessing/text-vectorizer.ts';
+import { useWasmBackend } from '../src/ml/wasm-backend.ts';
 
 /** Throughput of one backend. */
 export interface BackendThroughput {

@@ -2,7 +2,7 @@ import type { ColumnProfile } from '../src/datasets/column-profile.ts';
 import { readDatasetRows } from '../src/datasets/read-rows.ts';
 import { ensureBackend, tf } from '../src/ml/backend.ts';
 import { buildModel } from '../src/models/build-model.ts';
-import { prepareTabular } from '../src/training/train-tabular.ts';
+import { prepareTabular } from '../src/training/pipelines/tabular.ts';
 import { submitTraining, uploadFixture, waitForJob, type BenchEnv } from './bench-env.ts';
 
 export interface TrainingFigures {

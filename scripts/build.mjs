@@ -20,14 +20,14 @@ import { build } from 'esbuild';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const FINGERPRINT = '.fingerprint';
 
-/** Every command's entry, and the training processor the worker forks (src/training/training-worker.ts). */
+/** Every command's entry, and the training processor the worker forks (src/training/jobs/worker.ts). */
 export const entryPoints = {
   start: 'src/cli/start.ts',
   serve: 'src/cli/serve.ts',
   worker: 'src/cli/worker.ts',
   migrate: 'src/cli/migrate.ts',
   demo: 'src/cli/demo.ts',
-  'training-processor': 'src/training/training-processor.ts',
+  'training-processor': 'src/training/jobs/processor.ts',
 };
 
 /** Hash of everything the build reads: our sources (generated client included), the lockfile and this script. */

@@ -12,7 +12,7 @@ import { migrate } from '../db/migrate.ts';
 import { projectPath } from '../project-paths.ts';
 import { createDeps } from '../deps.ts';
 import { createLogger } from '../logger.ts';
-import { startTrainingWorker } from '../training/training-worker.ts';
+import { startTrainingWorker } from '../training/jobs/worker.ts';
 import { runCli } from './run-cli.ts';
 
 const say = (line = '') => process.stdout.write(`${line}\n`);

@@ -2,7 +2,7 @@ import { startServer } from '../api/server.ts';
 import { loadConfig } from '../config/env.ts';
 import { migrate } from '../db/migrate.ts';
 import { createDeps } from '../deps.ts';
-import { startTrainingWorker } from '../training/training-worker.ts';
+import { startTrainingWorker } from '../training/jobs/worker.ts';
 import { runCli } from './run-cli.ts';
 
 /** The whole service on one machine: migrations, then the API and one worker. */

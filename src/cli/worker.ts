@@ -1,7 +1,7 @@
 import closeWithGrace from 'close-with-grace';
 import { loadConfig } from '../config/env.ts';
 import { createLogger } from '../logger.ts';
-import { startTrainingWorker } from '../training/training-worker.ts';
+import { startTrainingWorker } from '../training/jobs/worker.ts';
 import { runCli } from './run-cli.ts';
 
 await runCli(async () => {

@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { Transform, type Readable } from 'node:stream';
 import type { Database } from '../db/client.ts';
-import { readImageArchive, type ArchiveLimits, type ImageArchive } from '../deep/image-archive.ts';
+import { readImageArchive, type ArchiveLimits, type ImageArchive } from './image-archive.ts';
 import { DomainError, InvalidDatasetError, PayloadTooLargeError } from '../errors.ts';
 import type { ArtifactStore } from '../storage/artifact-store.ts';
 import type { ColumnProfile } from './column-profile.ts';

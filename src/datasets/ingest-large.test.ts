@@ -3,8 +3,8 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ingestDataset } from './ingest.ts';
-import type { TempArtifactStore } from './temp-artifact-store.ts';
-import { createTempArtifactStore } from './temp-artifact-store.ts';
+import type { TempArtifactStore } from '../../test/support/temp-artifact-store.ts';
+import { createTempArtifactStore } from '../../test/support/temp-artifact-store.ts';
 
 let temp: TempArtifactStore;
 beforeAll(async () => {

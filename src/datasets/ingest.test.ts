@@ -5,8 +5,8 @@ import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PayloadTooLargeError } from '../errors.ts';
 import { ingestDataset } from './ingest.ts';
-import type { TempArtifactStore } from './temp-artifact-store.ts';
-import { createTempArtifactStore } from './temp-artifact-store.ts';
+import type { TempArtifactStore } from '../../test/support/temp-artifact-store.ts';
+import { createTempArtifactStore } from '../../test/support/temp-artifact-store.ts';
 import { UploadAbortedError } from './upload-aborted-error.ts';
 
 const FIXTURES = new URL('../../test/fixtures/datasets/', import.meta.url);

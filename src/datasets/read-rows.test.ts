@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatasetFormat } from './dataset-format.ts';
 import { ingestDataset } from './ingest.ts';
 import { readDatasetRows } from './read-rows.ts';
-import type { TempArtifactStore } from './temp-artifact-store.ts';
-import { createTempArtifactStore } from './temp-artifact-store.ts';
+import type { TempArtifactStore } from '../../test/support/temp-artifact-store.ts';
+import { createTempArtifactStore } from '../../test/support/temp-artifact-store.ts';
 
 let temp: TempArtifactStore;
 beforeAll(async () => {

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { registerWasmTrainingKernels } from '../deep/wasm-conv-gradients.ts';
+import { registerWasmTrainingKernels } from './wasm-conv-gradients.ts';
 
 /**
  * The one TensorFlow.js namespace (core + layers) every module imports, so models, tensors

@@ -15,7 +15,7 @@ export type ResolvedModelType = Exclude<ModelType, 'auto'>;
  */
 export function resolveModelType(type: ModelSpec['type'], task: Task): ResolvedModelType {
   if (isDeepModelType(type)) {
-    // Deep families train on image, text or sequence inputs (train-deep.ts), never on this path.
+    // Deep families train on image, text or sequence inputs (training/pipelines/deep.ts), never on this path.
     throw new UnprocessableError('architecture_incompatible', `A ${type} model reads images, text or sequences; this dataset is trained as a table.`, [
       { path: 'model.type', message: `${type} needs image, text or sequence data` },
     ]);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { cnnShape, recurrentShape, transformerShape } from '../deep/architecture-schemas.ts';
+import { cnnShape, recurrentShape, transformerShape } from './architectures/schemas.ts';
 import { deepInputShape } from './deep-input-spec.ts';
 
 /** Caps on what a training request may ask for; operators can raise or lower them. */
@@ -22,7 +22,7 @@ export const defaultModelLimits: ModelLimits = {
 /** Model families for tabular data; `auto` resolves by task (see resolveModelType). */
 export const modelTypes = ['linear', 'logistic', 'mlp', 'auto'] as const;
 export type ModelType = (typeof modelTypes)[number];
-/** Deep families, for image, text and sequence data (see src/deep and src/training/train-deep.ts). */
+/** Deep families, for image, text and sequence data (see src/models/architectures and src/training/pipelines/deep.ts). */
 export const deepModelTypes = ['cnn', 'rnn', 'lstm', 'gru', 'transformer'] as const;
 export type DeepModelTypeName = (typeof deepModelTypes)[number];
 /** True for the families trained by the deep path. */

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend, tf } from '../ml/backend.ts';
 import { LocalArtifactStore } from '../storage/local-artifact-store.ts';
-import { trainTabular } from '../training/train-tabular.ts';
+import { trainTabular } from '../training/pipelines/tabular.ts';
 import { loadTabularFixture } from '../../test/fixtures/tabular/load-tabular-fixture.ts';
 import { ArtifactIntegrityError, loadModelArtifact, saveModelArtifact } from './artifact-io.ts';
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 // Registers the custom transformer layers for deserialisation: without it, a saved
 // transformer fails to load ("Unknown layer: MultiHeadSelfAttention").
-import '../deep/attention-layer.ts';
+import '../models/architectures/attention-layer.ts';
 import { DomainError } from '../errors.ts';
 import { tf } from '../ml/backend.ts';
 import type { ArtifactStore } from '../storage/artifact-store.ts';

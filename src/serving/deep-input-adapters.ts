@@ -8,10 +8,10 @@
  *   order or an object keyed by feature (a plain number per row with one feature). Forecasts
  *   read the last `lookback` rows; classification pads or cuts to `lookback` as training did.
  */
-import type { ImagePreprocessing, SequencePreprocessing, TextPreprocessing } from '../deep/deep-preprocessing.ts';
-import { imageInstancesToBatch } from '../deep/image-instances.ts';
-import { SequenceWindows, type SequenceRow } from '../deep/sequence-windows.ts';
-import { TextVectorizer } from '../deep/text-vectorizer.ts';
+import type { ImagePreprocessing, SequencePreprocessing, TextPreprocessing } from '../preprocessing/deep-state.ts';
+import { imageInstancesToBatch } from '../preprocessing/image-instances.ts';
+import { SequenceWindows, type SequenceRow } from '../preprocessing/sequence-windows.ts';
+import { TextVectorizer } from '../preprocessing/text-vectorizer.ts';
 import { ValidationError, type FieldIssue } from '../errors.ts';
 import { decodeOutputs, type InputAdapter } from './input-adapters.ts';
 

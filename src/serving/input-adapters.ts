@@ -5,8 +5,8 @@
  * and runs them as one `[rows, ...inputShape]` tensor.
  */
 import { argmax } from '../evaluation/classification-metrics.ts';
-import { preprocessingKind } from '../deep/deep-preprocessing.ts';
-import type { DeepPreprocessing } from '../deep/deep-preprocessing.ts';
+import { preprocessingKind } from '../preprocessing/deep-state.ts';
+import type { DeepPreprocessing } from '../preprocessing/deep-state.ts';
 import { tf } from '../ml/backend.ts';
 import { encodeInstances } from '../preprocessing/instance-encoding.ts';
 import { inputSchemaOf, outputSchemaOf } from '../preprocessing/preprocessing-state.ts';

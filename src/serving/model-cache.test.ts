@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ModelCache } from './model-cache.ts';
 import type { ModelCacheEvent, ModelCacheOptions } from './model-cache.ts';
-import { modelVersionCacheKey } from './model-version-key.ts';
-import type { ModelVersionKey } from './model-version-key.ts';
+import { modelVersionCacheKey } from '../../test/support/model-version-key.ts';
+import type { ModelVersionKey } from '../../test/support/model-version-key.ts';
 
 /** A stand-in for a loaded model that records what happened to it. */
 interface FakeModel {

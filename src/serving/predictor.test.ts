@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { ColumnProfile, DatasetRow } from '../datasets/column-profile.ts';
 import { ValidationError } from '../errors.ts';
 import { selectBackend, tf } from '../ml/backend.ts';
-import { trainTabular } from '../training/train-tabular.ts';
+import { trainTabular } from '../training/pipelines/tabular.ts';
 import { loadTabularFixture } from '../../test/fixtures/tabular/load-tabular-fixture.ts';
 import { createPredictor } from './predictor.ts';
 import type { Predictor } from './predictor.ts';

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { Worker } from 'bullmq';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.ts';
-import { startTrainingWorker } from '../../src/training/training-worker.ts';
+import { startTrainingWorker } from '../../src/training/jobs/worker.ts';
 import { expectCleanSuccess, jobRow, waitForCheckpoint, waitForEnd } from '../resilience/jobs.ts';
 import { isAlive, waitFor } from '../resilience/processes.ts';
 import { createTenant, createTestEnv, type TestEnv, type TestTenant } from '../support/test-env.ts';

@@ -2,8 +2,8 @@ import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readImageArchive } from '../../src/deep/image-archive.ts';
-import { buildZip } from '../../src/deep/zip-builder.ts';
+import { readImageArchive } from '../../src/datasets/image-archive.ts';
+import { buildZip } from '../support/zip-builder.ts';
 import { createTenant, createTestEnv, type TestEnv, type TestTenant } from '../support/test-env.ts';
 import { fixture, startWorker, waitForJob } from '../support/training.ts';
 

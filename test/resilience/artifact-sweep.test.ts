@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.ts';
-import { sweepOrphanedArtifacts } from '../../src/training/job-artifacts.ts';
+import { sweepOrphanedArtifacts } from '../../src/training/jobs/artifacts.ts';
 import { createTenant, createTestEnv, type TestEnv, type TestTenant } from '../support/test-env.ts';
 import { uploadCsv } from '../support/training.ts';
 

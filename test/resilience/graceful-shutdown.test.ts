@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.ts';
-import { startTrainingWorker } from '../../src/training/training-worker.ts';
+import { startTrainingWorker } from '../../src/training/jobs/worker.ts';
 import { createTenant, createTestEnv, type TestEnv, type TestTenant } from '../support/test-env.ts';
 import { fixture, uploadCsv } from '../support/training.ts';
 import { expectCleanSuccess, jobRow, longJob, waitForEnd } from './jobs.ts';

@@ -2,7 +2,7 @@ import type { Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.ts';
 import { enqueueTraining } from '../../src/queue/training-queue.ts';
-import { startTrainingWorker } from '../../src/training/training-worker.ts';
+import { startTrainingWorker } from '../../src/training/jobs/worker.ts';
 import { createTenant, createTestEnv, type TestEnv, type TestTenant } from '../support/test-env.ts';
 import { uploadCsv } from '../support/training.ts';
 import { jobRow, longJob, waitForEnd } from './jobs.ts';

@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import type { Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.ts';
-import { startTrainingWorker } from '../../src/training/training-worker.ts';
+import { startTrainingWorker } from '../../src/training/jobs/worker.ts';
 import { createTenant, createTestEnv, type TestEnv, type TestTenant } from '../support/test-env.ts';
 import { uploadCsv } from '../support/training.ts';
 import { waitForEnd } from './jobs.ts';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.ts';
 import { selectBackend } from '../../src/ml/backend.ts';
-import { runTrainingJob, type TrainingContext } from '../../src/training/run-training-job.ts';
+import { runTrainingJob, type TrainingContext } from '../../src/training/jobs/run.ts';
 import { createTenant, createTestEnv, type TestEnv, type TestTenant } from '../support/test-env.ts';
 import { uploadCsv } from '../support/training.ts';
 

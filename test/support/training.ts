@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Worker } from 'bullmq';
 import { createLogger } from '../../src/logger.ts';
-import { startTrainingWorker } from '../../src/training/training-worker.ts';
+import { startTrainingWorker } from '../../src/training/jobs/worker.ts';
 import type { TestEnv, TestTenant } from './test-env.ts';
 
 export const fixture = (name: string) => new URL(`../fixtures/${name}`, import.meta.url);

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Deps } from '../../deps.ts';
 import { NotFoundError } from '../../errors.ts';
 import type { TrainingQueue } from '../../queue/training-queue.ts';
-import { cancelTrainingJob, submitTrainingJob } from '../../training/job-submission.ts';
+import { cancelTrainingJob, submitTrainingJob } from '../../training/jobs/submission.ts';
 import { projectOf } from '../plugins/auth.ts';
 import { errorResponses, idParams, pageArgs, pageOf, pageQuery, toPage } from '../schemas/common.ts';
 import { jobListQuery, toTrainingJob, trainingJobRequest, trainingJobSchema } from '../schemas/training-jobs.ts';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { createModelSpecSchema } from '../../models/model-spec.ts';
 import type { Config } from '../../config/env.ts';
-import { splitSpecSchema } from '../../training/split.ts';
+import { splitSpecSchema } from '../../training/pipelines/split.ts';
 
 /** Model names appear in URL paths (`/v1/models/{name}:predict`), so no colons or slashes. */
 export const modelName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/, 'letters, digits, _ . - (at most 100, starting with a letter or digit)');

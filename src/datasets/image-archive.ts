@@ -1,0 +1,181 @@
+/**
+ * Reading a labelled image dataset from a ZIP archive, in memory only. Layout: one folder per
+ * class at the top (`cat/1.png`), or the same under a single root folder
+ * (`pets/cat/1.png`). Defences, because uploads are untrusted:
+ *
+ * - zip slip: nothing is ever written to disk, and entry names with `..`, absolute paths,
+ *   drive letters or empty/`.` segments are skipped (reported), never used as paths;
+ * - zip bombs: entry count, per-entry and total inflated bytes, and the inflated/compressed
+ *   ratio are enforced while inflating, counting real bytes (headers can lie);
+ * - anything that is not a PNG or JPEG (by content, not by extension) is skipped and reported.
+ */
+import yauzl from 'yauzl';
+import { DomainError, InvalidDatasetError } from '../errors.ts';
+import { sniffImageFormat } from '../preprocessing/images.ts';
+
+/** Caps on an archive; a breach rejects the whole archive (HTTP 413, `archive_limit_exceeded`). */
+export interface ArchiveLimits {
+  maxEntries: number;
+  maxEntryBytes: number;
+  maxTotalBytes: number;
+  /** Inflated bytes per compressed byte, per entry. PNG/JPEG barely compress, so 100 is generous. */
+  maxCompressionRatio: number;
+}
+
+export const DEFAULT_ARCHIVE_LIMITS: ArchiveLimits = {
+  maxEntries: 50_000,
+  maxEntryBytes: 16 * 2 ** 20,
+  maxTotalBytes: 512 * 2 ** 20,
+  maxCompressionRatio: 100,
+};
+
+/** One image of the archive. `name` is the entry name, for reports only. */
+export interface LabelledImage {
+  label: string;
+  name: string;
+  format: 'png' | 'jpeg';
+  bytes: Uint8Array;
+}
+
+export interface ImageArchive {
+  images: LabelledImage[];
+  /** Distinct labels, sorted: the class order models use. */
+  labels: string[];
+  skipped: { name: string; reason: string }[];
+}
+
+/** A limit breach; the whole archive is refused. */
+export class ArchiveLimitError extends DomainError {
+  constructor(limit: keyof ArchiveLimits, max: number, detail: string) {
+    super('archive_limit_exceeded', 413, detail, { extra: { limit, max } });
+  }
+}
+
+const IMAGE_EXTENSION = /\.(png|jpe?g)$/i;
+// Folders and files that archivers add and nobody means as data.
+const NOISE = /(^|\/)(__MACOSX|\.DS_Store|Thumbs\.db|desktop\.ini)(\/|$)|(^|\/)\._/;
+
+/** Reads the labelled images of a ZIP archive held in memory. */
+export async function readImageArchive(zip: Uint8Array, overrides: Partial<ArchiveLimits> = {}): Promise<ImageArchive> {
+  const limits = { ...DEFAULT_ARCHIVE_LIMITS, ...overrides };
+  let zipfile: yauzl.ZipFile;
+  try {
+    // decodeStrings off: yauzl would otherwise fail the whole archive on one unsafe name;
+    // names are decoded and vetted per entry below instead.
+    zipfile = await yauzl.fromBufferPromise(Buffer.from(zip.buffer, zip.byteOffset, zip.byteLength), { lazyEntries: true, decodeStrings: false, validateEntrySizes: true });
+  } catch (error) {
+    throw new InvalidDatasetError(`The upload is not a readable ZIP archive: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  try {
+    if (zipfile.entryCount > limits.maxEntries) {
+      throw new ArchiveLimitError('maxEntries', limits.maxEntries, `The archive has ${zipfile.entryCount} entries; at most ${limits.maxEntries} are accepted.`);
+    }
+    const skipped: ImageArchive['skipped'] = [];
+    const candidates = await listImageEntries(zipfile, limits, skipped);
+    const images: LabelledImage[] = [];
+    let total = 0;
+    for (const { entry, name, label } of labelEntries(candidates, skipped)) {
+      const bytes = await inflate(zipfile, entry, name, limits, total, skipped);
+      if (bytes === undefined) continue;
+      total += bytes.byteLength;
+      const format = sniffImageFormat(bytes);
+      if (format === undefined) skipped.push({ name, reason: 'content is not PNG or JPEG' });
+      else images.push({ label, name, format, bytes });
+    }
+    if (images.length === 0) throw new InvalidDatasetError('The archive holds no PNG or JPEG images inside class folders.', { skipped: skipped.slice(0, 20) });
+    return { images, labels: [...new Set(images.map((i) => i.label))].sort(), skipped };
+  } finally {
+    zipfile.close();
+  }
+}
+
+interface Candidate {
+  entry: yauzl.Entry;
+  name: string;
+  segments: string[];
+}
+
+/** Walks the central directory, keeping safe names of image files; everything else is reported. */
+async function listImageEntries(zipfile: yauzl.ZipFile, limits: ArchiveLimits, skipped: ImageArchive['skipped']): Promise<Candidate[]> {
+  const entries: yauzl.Entry[] = [];
+  await new Promise<void>((resolve, reject) => {
+    zipfile.on('entry', (entry: yauzl.Entry) => {
+      // entryCount comes from a header; count what is really there too.
+      if (entries.length >= limits.maxEntries) {
+        reject(new ArchiveLimitError('maxEntries', limits.maxEntries, `The archive has more than ${limits.maxEntries} entries.`));
+        return;
+      }
+      entries.push(entry);
+      zipfile.readEntry();
+    });
+    zipfile.once('end', () => resolve());
+    zipfile.once('error', (error: Error) => reject(new InvalidDatasetError(`The ZIP archive is corrupt: ${error.message}`)));
+    zipfile.readEntry();
+  });
+  const candidates: Candidate[] = [];
+  for (const entry of entries) {
+    const raw = entry.fileName as unknown as Buffer;
+    const name = yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, raw, entry.extraFields, false);
+    if (name.endsWith('/')) continue; // a folder
+    const unsafe = yauzl.validateFileName(name) ?? (hasControlCharacter(name) || name.split('/').some((s) => s === '' || s === '.') ? 'unsafe file name' : null);
+    if (unsafe !== null) skipped.push({ name, reason: `unsafe entry name (${unsafe.split(':')[0]})` });
+    else if (NOISE.test(name)) skipped.push({ name, reason: 'archiver metadata' });
+    else if (!IMAGE_EXTENSION.test(name)) skipped.push({ name, reason: 'not a .png, .jpg or .jpeg file' });
+    else if (entry.isEncrypted()) skipped.push({ name, reason: 'encrypted entry' });
+    else candidates.push({ entry, name, segments: name.split('/') });
+  }
+  return candidates;
+}
+
+/** Label = first folder, after dropping a root folder shared by every image. */
+function labelEntries(candidates: Candidate[], skipped: ImageArchive['skipped']): { entry: yauzl.Entry; name: string; label: string }[] {
+  const root = candidates[0]?.segments[0];
+  const underOneRoot = candidates.length > 0 && candidates.every((c) => c.segments.length >= 3 && c.segments[0] === root);
+  const out: { entry: yauzl.Entry; name: string; label: string }[] = [];
+  for (const c of candidates) {
+    const segments = underOneRoot ? c.segments.slice(1) : c.segments;
+    const label = segments[0]?.normalize('NFC').trim() ?? '';
+    if (segments.length < 2 || label === '') skipped.push({ name: c.name, reason: 'not inside a class folder' });
+    else out.push({ entry: c.entry, name: c.name, label });
+  }
+  return out;
+}
+
+/** Inflates one entry, counting bytes as they arrive; undefined (and reported) if unreadable. */
+async function inflate(zipfile: yauzl.ZipFile, entry: yauzl.Entry, name: string, limits: ArchiveLimits, totalSoFar: number, skipped: ImageArchive['skipped']): Promise<Uint8Array | undefined> {
+  if (entry.uncompressedSize > limits.maxEntryBytes) {
+    throw new ArchiveLimitError('maxEntryBytes', limits.maxEntryBytes, `The entry '${name}' declares ${entry.uncompressedSize} bytes; at most ${limits.maxEntryBytes} per entry are accepted.`);
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let stream: NodeJS.ReadableStream & { destroy(): void };
+  try {
+    stream = await zipfile.openReadStreamPromise(entry);
+  } catch (error) {
+    skipped.push({ name, reason: `could not be read: ${error instanceof Error ? error.message : String(error)}` });
+    return undefined;
+  }
+  try {
+    for await (const chunk of stream) {
+      size += (chunk as Buffer).byteLength;
+      chunks.push(chunk as Buffer);
+      if (size > limits.maxEntryBytes) throw new ArchiveLimitError('maxEntryBytes', limits.maxEntryBytes, `The entry '${name}' inflates past ${limits.maxEntryBytes} bytes.`);
+      if (totalSoFar + size > limits.maxTotalBytes) throw new ArchiveLimitError('maxTotalBytes', limits.maxTotalBytes, `The archive inflates past ${limits.maxTotalBytes} bytes.`);
+      if (size > limits.maxCompressionRatio * Math.max(entry.compressedSize, 1)) {
+        throw new ArchiveLimitError('maxCompressionRatio', limits.maxCompressionRatio, `The entry '${name}' inflates more than ${limits.maxCompressionRatio} times its compressed size.`);
+      }
+    }
+  } catch (error) {
+    stream.destroy();
+    if (error instanceof ArchiveLimitError) throw error;
+    // Corrupt deflate data, or more/fewer bytes than the header declares (yauzl checks it).
+    skipped.push({ name, reason: `could not be read: ${error instanceof Error ? error.message : String(error)}` });
+    return undefined;
+  }
+  return new Uint8Array(Buffer.concat(chunks, size));
+}
+
+function hasControlCharacter(name: string): boolean {
+  for (const ch of name) if (ch.charCodeAt(0) < 0x20 || ch === '\u007f') return true;
+  return false;
+}

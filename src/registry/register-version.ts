@@ -1,0 +1,60 @@
+import { serialisedTransaction } from './model-registry.ts';
+import type { Database } from '../db/client.ts';
+import { Prisma } from '../db/client.ts';
+import type { TrainingResult } from '../training/pipelines/dataset.ts';
+
+/** The job fields registration needs. */
+export type JobRow = { id: string; projectId: string; modelName: string; datasetId: string | null; task: string };
+type Trained = TrainingResult;
+
+/**
+ * Registers the version and ends the job in one transaction, so a job is never
+ * "succeeded" without its version nor a version left without its job's success. Version
+ * numbers come from an atomic increment on the model row: concurrent jobs never collide
+ * or skip. Returns null when another attempt of this job already registered.
+ */
+export async function registerVersion(db: Database, job: JobRow, result: Trained, artifact: { artifactKey: string; sha256: string }): Promise<number | null> {
+  for (let tries = 0; ; tries++) {
+    try {
+      return await db.$transaction(async (tx) => {
+        const current = await tx.trainingJob.findUniqueOrThrow({ where: { id: job.id }, select: { status: true, cancelRequested: true } });
+        if (current.status !== 'running' && current.status !== 'queued') return null;
+        if (current.cancelRequested) {
+          // Cancelled after the last batch: honour it, no version.
+          await tx.trainingJob.update({ where: { id: job.id }, data: { status: 'cancelled', finishedAt: new Date() } });
+          return null;
+        }
+        const model = await tx.model.upsert({
+          where: { projectId_name: { projectId: job.projectId, name: job.modelName } },
+          create: { projectId: job.projectId, name: job.modelName, task: result.task, latestVersion: 1 },
+          update: { latestVersion: { increment: 1 } },
+        });
+        const version = await tx.modelVersion.create({
+          data: {
+            modelId: model.id, version: model.latestVersion, trainingJobId: job.id, datasetId: job.datasetId!,
+            modelType: result.modelType, task: result.task, artifactKey: artifact.artifactKey, artifactSha256: artifact.sha256,
+            hyperparameters: result.hyperparameters as unknown as Prisma.InputJsonValue,
+            preprocessing: result.preprocessing as unknown as Prisma.InputJsonValue,
+            inputSchema: result.inputSchema as unknown as Prisma.InputJsonValue,
+            outputSchema: result.outputSchema as unknown as Prisma.InputJsonValue,
+            metrics: { ...result.metrics, excludedColumns: result.excludedColumns, rowCounts: result.rowCounts, bestEpoch: result.bestEpoch, stoppedEarly: result.stoppedEarly } as unknown as Prisma.InputJsonValue,
+            backend: result.backend, trainingDurationMs: Math.round(result.durationMs),
+          },
+        });
+        await tx.trainingJob.update({
+          where: { id: job.id },
+          data: { status: 'succeeded', finishedAt: new Date(), backend: result.backend, metrics: result.metrics as unknown as Prisma.InputJsonValue, error: Prisma.DbNull, checkpoint: Prisma.DbNull },
+        });
+        return version.version;
+      }, serialisedTransaction);
+    } catch (error) {
+      const code = error instanceof Prisma.PrismaClientKnownRequestError ? error.code : '';
+      // P2002: a concurrent first version created the model row, or another attempt of this job registered.
+      if (code === 'P2002' && tries < 5) {
+        if (await db.modelVersion.findUnique({ where: { trainingJobId: job.id } })) return null;
+        continue;
+      }
+      throw error;
+    }
+  }
+}

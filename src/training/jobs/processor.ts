@@ -1,0 +1,59 @@
+/**
+ * The sandboxed BullMQ processor: runs in a child process forked by the worker, so a long
+ * CPU-bound epoch never blocks the parent's event loop that renews the job's lock. The
+ * child reads its configuration from the environment the worker passes it.
+ */
+import { UnrecoverableError, WaitingError, type SandboxedJob } from 'bullmq';
+import { loadConfig } from '../../config/env.ts';
+import { createDatabase } from '../../db/client.ts';
+import { createLogger } from '../../logger.ts';
+import { ensureBackend } from '../../ml/backend.ts';
+import { LocalArtifactStore } from '../../storage/local-artifact-store.ts';
+import { jobCatalog, type JobPayload } from '../../queue/job-catalog.ts';
+import { PermanentTrainingError, runTrainingJob, type TrainingContext } from './run.ts';
+
+// A child whose worker died (kill -9) must not train on as an orphan: the job is picked up
+// again elsewhere once its lock expires, and two runs would only race for the same version.
+process.once('disconnect', () => process.exit(1));
+
+let context: Promise<TrainingContext> | undefined;
+
+/** One set of clients per child process, reused by every job it runs. */
+function getContext(): Promise<TrainingContext> {
+  context ??= (async () => {
+    const config = loadConfig(process.env);
+    const logger = createLogger(config.LOG_LEVEL, 'training');
+    const backend = await ensureBackend();
+    logger.info({ backend }, 'training process ready');
+    return {
+      db: createDatabase(config.DATABASE_URL, 2), store: new LocalArtifactStore(config.ARTIFACT_DIR), logger,
+      maxDurationCapMs: config.JOB_MAX_DURATION_MS, checkpointEveryEpochs: config.CHECKPOINT_EVERY_EPOCHS, checkpointEveryMs: config.CHECKPOINT_EVERY_MS,
+    };
+  })();
+  return context;
+}
+
+/**
+ * Runs one attempt. The worker aborts `signal` when it shuts down: the run then checkpoints
+ * at the next batch and the job goes back to waiting without consuming an attempt
+ * (BullMQ's WaitingError), for this or another worker to resume.
+ */
+export default async function processTraining(job: SandboxedJob<JobPayload<'train'>>, token?: string, signal?: AbortSignal) {
+  const { trainingJobId } = jobCatalog.train.payload.parse(job.data);
+  try {
+    const outcome = await runTrainingJob(await getContext(), trainingJobId, {
+      maxAttempts: job.opts.attempts ?? 1,
+      queueAttempt: job.attemptsMade + 1,
+      shouldPreempt: () => signal?.aborted ?? false,
+    });
+    if (outcome === 'preempted') {
+      await job.moveToWait(token);
+      throw new WaitingError();
+    }
+    return outcome;
+  } catch (error) {
+    // Bad data or hyperparameters fail the same way every time: no retry.
+    if (error instanceof PermanentTrainingError) throw new UnrecoverableError(error.message);
+    throw error;
+  }
+}

@@ -1,0 +1,183 @@
+import { hostname } from 'node:os';
+import type { Database } from '../../db/client.ts';
+import { Prisma } from '../../db/client.ts';
+import { DomainError } from '../../errors.ts';
+import type { Logger } from '../../logger.ts';
+import type { Task } from '../../models/task.ts';
+import { saveModelArtifact } from '../../registry/artifact-io.ts';
+import type { ArtifactStore } from '../../storage/artifact-store.ts';
+import { attemptPrefix, collectJobGarbage } from './artifacts.ts';
+import { loadJobCheckpoint, saveJobCheckpoint, type CheckpointPointer } from './checkpoints.ts';
+import { disposeLoopState } from '../loop/checkpoint.ts';
+import { registerVersion } from '../../registry/register-version.ts';
+import { trainOnDataset } from '../pipelines/dataset.ts';
+import type { TrainTabularInput } from '../pipelines/tabular.ts';
+import { TrainingCancelled } from './training-cancelled.ts';
+import type { EpochReport, LoopState } from '../loop/tabular-loop.ts';
+import { TrainingPreempted } from './training-preempted.ts';
+
+export interface TrainingContext {
+  db: Database;
+  store: ArtifactStore;
+  logger: Logger;
+  maxDurationCapMs: number;
+  checkpointEveryEpochs: number;
+  checkpointEveryMs: number;
+}
+
+export interface RunOptions {
+  /** Attempts the job may consume; the run that reaches it is the last. */
+  maxAttempts: number;
+  /** The queue's own count, which restarts when Redis loses the job: the larger one decides. */
+  queueAttempt?: number;
+  /** True once this run should checkpoint and hand the job back (worker shutting down). */
+  shouldPreempt?: () => boolean;
+}
+
+/** A failure that retrying cannot fix (bad data, impossible hyperparameters): fail at once. */
+export class PermanentTrainingError extends Error {}
+
+/** How often (at most) a running job re-reads its row to notice a cancel request. */
+const CANCEL_POLL_MS = 500;
+/**
+ * How often (at most) per-epoch progress is written. Each write carries the whole history, so
+ * writing after every epoch of a fast job cost a database round trip per epoch and grew with
+ * the epoch count; pollers still see progress four times a second, and the last epochs are
+ * written when the run ends, whatever way it ends.
+ */
+const PROGRESS_EVERY_MS = 250;
+
+/** One run of a job as `progress.runs` shows it. */
+interface RunRecord { attempt: number; host: string; pid: number; startedAt: string; resumedFromEpoch: number | null; endedAt?: string; outcome?: string }
+
+/**
+ * Runs one attempt of a training job, from its PostgreSQL record to a registered model
+ * version. Safe to run again for the same job: a finished job is left alone, a started one
+ * resumes from its last checkpoint, and the unique `trainingJobId` on model versions lets
+ * at most one attempt register. `attempts` counts runs that did not hand the job back.
+ */
+export async function runTrainingJob(ctx: TrainingContext, jobId: string, opts: RunOptions): Promise<'succeeded' | 'cancelled' | 'skipped' | 'preempted'> {
+  const { db, logger } = ctx;
+  const job = await db.trainingJob.findUnique({ where: { id: jobId }, include: { dataset: true } });
+  if (!job || job.status === 'succeeded' || job.status === 'failed' || job.status === 'cancelled') return 'skipped';
+  if (job.cancelRequested) {
+    await finish(ctx, job, 'cancelled');
+    return 'cancelled';
+  }
+  if (!job.dataset) {
+    await finish(ctx, job, 'failed', { code: 'dataset_deleted', message: 'The dataset was deleted before training started.' });
+    throw new PermanentTrainingError('dataset deleted');
+  }
+  const started = Date.now();
+  const { attempts: attempt } = await db.trainingJob.update({ where: { id: jobId }, data: { status: 'running', attempts: { increment: 1 }, startedAt: job.startedAt ?? new Date(), error: Prisma.DbNull } });
+  const isFinalAttempt = Math.max(attempt, opts.queueAttempt ?? 0) >= opts.maxAttempts;
+  const maxDurationMs = Math.min(job.maxDurationMs ?? ctx.maxDurationCapMs, ctx.maxDurationCapMs);
+  const spec = job.spec as unknown as Omit<TrainTabularInput, 'rows' | 'columns' | 'target'> & { task: Task };
+
+  let pointer = (job.checkpoint as unknown as CheckpointPointer | null) ?? undefined;
+  const resumeFrom = pointer ? await loadJobCheckpoint(ctx.store, pointer, logger) : undefined;
+  // The seed fixes the split and the initial weights: a resumed run must draw the same one.
+  const seed = (resumeFrom && pointer?.seed) ?? (spec.model.seed as number | undefined) ?? Math.floor(Math.random() * 2 ** 31);
+  const previous = job.progress as { epochs?: EpochReport[]; totalEpochs?: number; runs?: RunRecord[] };
+  const history: EpochReport[] = resumeFrom ? [...resumeFrom.history] : [];
+  const run: RunRecord = { attempt, host: hostname(), pid: process.pid, startedAt: new Date().toISOString(), resumedFromEpoch: resumeFrom ? resumeFrom.history.length : null };
+  const runs = [...(previous.runs ?? []), run];
+  const writeProgress = (extra: Prisma.TrainingJobUpdateInput = {}) =>
+    db.trainingJob.update({ where: { id: jobId }, data: { progress: { epochs: history, totalEpochs: previous.totalEpochs, runs } as unknown as Prisma.InputJsonValue, ...extra } });
+  await writeProgress({ resumedFromEpoch: run.resumedFromEpoch });
+  let progressWrittenAt = Date.now();
+  let unwrittenEpochs = 0;
+  const flushProgress = async () => {
+    if (unwrittenEpochs === 0) return;
+    unwrittenEpochs = 0;
+    progressWrittenAt = Date.now();
+    await writeProgress();
+  };
+  if (resumeFrom) logger.info({ jobId, attempt, resumedFromEpoch: run.resumedFromEpoch }, 'resuming training job from its checkpoint');
+
+  let timedOut = false;
+  let lastPoll = 0;
+  const spentBefore = resumeFrom?.elapsedMs ?? 0;
+  try {
+    // Tabular or deep (images, text, sequences), by the dataset's columns and the model type.
+    const result = await trainOnDataset(
+      ctx.store,
+      job.dataset,
+      { target: job.target, task: spec.task, features: spec.features, split: spec.split, model: { ...spec.model, seed } },
+      {
+        resumeFrom,
+        onEpoch: async (report) => {
+          history.push(report);
+          unwrittenEpochs += 1;
+          if (Date.now() - progressWrittenAt >= PROGRESS_EVERY_MS) await flushProgress();
+        },
+        shouldStop: async () => {
+          // Training time across runs, so retries cannot stretch a job past its maximum.
+          if (spentBefore + Date.now() - started > maxDurationMs) return (timedOut = true);
+          if (Date.now() - lastPoll < CANCEL_POLL_MS) return false;
+          lastPoll = Date.now();
+          const row = await db.trainingJob.findUnique({ where: { id: jobId }, select: { cancelRequested: true } });
+          return row?.cancelRequested ?? true;
+        },
+        shouldPreempt: opts.shouldPreempt,
+        checkpoint: {
+          everyEpochs: ctx.checkpointEveryEpochs,
+          everyMs: ctx.checkpointEveryMs,
+          save: async (state: LoopState) => {
+            pointer = (await saveJobCheckpoint(db, ctx.store, job, state, { seed, attempt, previous: pointer })) ?? pointer;
+          },
+        },
+      },
+    );
+    if (resumeFrom) disposeLoopState(resumeFrom);
+    await flushProgress();
+    const prefix = attemptPrefix(job, attempt);
+    const artifact = await saveModelArtifact(ctx.store, result.model, prefix);
+    result.model.dispose();
+    const registered = await registerVersion(db, job, result, artifact);
+    // Whichever attempt registered, only its files are kept; checkpoints are done with.
+    const version = await db.modelVersion.findUnique({ where: { trainingJobId: jobId }, select: { artifactKey: true } });
+    await collectJobGarbage(ctx.store, job, version?.artifactKey);
+    logger.info({ jobId, version: registered, metrics: result.metrics }, 'training job succeeded');
+    return 'succeeded';
+  } catch (error) {
+    if (resumeFrom) disposeLoopState(resumeFrom);
+    // The record keeps every epoch run, however the run ends (the hand-back below writes them too).
+    if (!(error instanceof TrainingPreempted)) await flushProgress().catch((err: unknown) => logger.warn({ err, jobId }, 'could not write the last progress'));
+    if (error instanceof TrainingPreempted) {
+      // Handed back, not failed: this run does not count against the job's attempts.
+      Object.assign(run, { endedAt: new Date().toISOString(), outcome: 'handed back' });
+      await writeProgress({ status: 'queued', attempts: { decrement: 1 } });
+      logger.info({ jobId, epoch: error.epoch }, 'training job checkpointed and handed back');
+      return 'preempted';
+    }
+    if (error instanceof TrainingCancelled) {
+      if (timedOut) {
+        await finish(ctx, job, 'failed', { code: 'timed_out', message: `The job ran longer than its maximum of ${maxDurationMs} ms.` });
+        throw new PermanentTrainingError('timed out');
+      }
+      await finish(ctx, job, 'cancelled');
+      return 'cancelled';
+    }
+    const permanent = error instanceof DomainError || error instanceof PermanentTrainingError;
+    const message = (error as Error).message;
+    if (permanent || isFinalAttempt) {
+      const code = error instanceof DomainError ? error.code : 'training_failed';
+      await finish(ctx, job, 'failed', { code, message, attempts: attempt });
+      // The queue must not retry what the record says is over.
+      throw new PermanentTrainingError(message);
+    }
+    // The queue retries it: the job reads as queued again, with the reason kept.
+    await db.trainingJob.update({ where: { id: jobId }, data: { status: 'queued', error: { code: 'attempt_failed', message, attempt } } });
+    throw error;
+  }
+}
+
+/** Ends a job that produced no version, and drops whatever files its attempts left. */
+async function finish(ctx: TrainingContext, job: { id: string; projectId: string }, status: 'failed' | 'cancelled', error?: Record<string, unknown>) {
+  await ctx.db.trainingJob.updateMany({
+    where: { id: job.id, status: { in: ['queued', 'running'] } },
+    data: { status, finishedAt: new Date(), checkpoint: Prisma.DbNull, ...(error ? { error: error as Prisma.InputJsonValue } : {}) },
+  });
+  await collectJobGarbage(ctx.store, job);
+}

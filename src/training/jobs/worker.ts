@@ -1,0 +1,109 @@
+import { Worker, type Job } from 'bullmq';
+import type { Config } from '../../config/env.ts';
+import { createDatabase } from '../../db/client.ts';
+import { createRedis } from '../../deps.ts';
+import type { Logger } from '../../logger.ts';
+import { projectPath, runningFromSource } from '../../project-paths.ts';
+import { jobCatalog, type JobPayload } from '../../queue/job-catalog.ts';
+import { createTrainingQueue } from '../../queue/training-queue.ts';
+import { LocalArtifactStore } from '../../storage/local-artifact-store.ts';
+import { sweepOrphanedArtifacts } from './artifacts.ts';
+import { reconcileTrainingJobs } from './reconciler.ts';
+
+/**
+ * The processor each training child runs: from the sources it is loaded through tsx; in the
+ * build it is its own compiled entry (scripts/build.mjs). The child inherits NODE_OPTIONS, so
+ * `--enable-source-maps` there maps its stack traces too.
+ */
+const processor = runningFromSource
+  ? { file: projectPath('src', 'training', 'jobs', 'processor.ts'), execArgv: ['--import', 'tsx'] }
+  : { file: projectPath('dist', 'training-processor.js'), execArgv: [] };
+
+/** The configuration as environment variables, so the child process parses the same settings. */
+function configAsEnv(config: Config): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const [name, value] of Object.entries(config)) if (value !== undefined) env[name] = String(value);
+  return env;
+}
+
+export interface TrainingWorkerOptions {
+  /** How often the worker reconciles the queue with PostgreSQL and sweeps artifacts (0: only at start). */
+  maintenanceEveryMs?: number;
+  /** Rows younger than this are never taken for lost (see reconcileTrainingJobs). */
+  reconcileGraceMs?: number;
+}
+
+/**
+ * Starts a BullMQ worker for training jobs. Each job runs in a sandboxed child process, so
+ * CPU-bound training never starves the lock renewal here. At start and then periodically it re-enqueues jobs the queue lost, fails those out of attempts,
+ * sweeps orphaned artifacts and drops expired idempotency keys. `close()` preempts running
+ * jobs: each checkpoints and goes back to the queue for another worker.
+ */
+export function startTrainingWorker(config: Config, logger: Logger, opts: TrainingWorkerOptions = {}): Worker {
+  const connection = createRedis(config.REDIS_URL, { failFast: false });
+  const db = createDatabase(config.DATABASE_URL, 2);
+  const store = new LocalArtifactStore(config.ARTIFACT_DIR);
+  const queue = createTrainingQueue(createRedis(config.REDIS_URL, { failFast: true }), config.REDIS_PREFIX);
+  const worker = new Worker(jobCatalog.train.queue, processor.file, {
+    connection,
+    prefix: config.REDIS_PREFIX,
+    concurrency: config.WORKER_CONCURRENCY,
+    workerForkOptions: { env: configAsEnv(config), execArgv: processor.execArgv },
+    // Epochs can run for minutes, but they run in the child: this process only relays
+    // messages, so it renews the lock every lockDuration/2 = 5 s however long an epoch is.
+    // The lock can therefore be short, and short is what makes a dead worker's job come back
+    // quickly: another worker takes it within lockDuration + stalledInterval (≈ 15 s).
+    lockDuration: 10_000,
+    stalledInterval: 5_000,
+    // A job whose worker keeps dying (out of memory, say) must end eventually; each stall
+    // resumes from a checkpoint, so a few are cheap.
+    maxStalledCount: 3,
+  });
+  worker.on('failed', (job, error) => {
+    logger.warn({ jobId: job?.id, err: error.message }, 'training attempt failed');
+    if (job) void recordFailedAttempt(db, job, error).catch((err: unknown) => logger.error({ err }, 'could not record a failed attempt'));
+  });
+  worker.on('error', (error) => logger.error({ err: error }, 'training worker error'));
+  worker.on('ready', () => logger.info({ concurrency: config.WORKER_CONCURRENCY }, 'training worker ready'));
+
+  const maintain = async () => {
+    try {
+      await reconcileTrainingJobs(db, queue, logger, { maxAttempts: jobCatalog.train.attempts, graceMs: opts.reconcileGraceMs ?? 15_000 });
+      await sweepOrphanedArtifacts(db, store, logger);
+      await db.idempotencyKey.deleteMany({ where: { expiresAt: { lt: new Date() } } });
+    } catch (error) {
+      // Redis or Postgres is down: the next round tries again.
+      logger.warn({ err: (error as Error).message }, 'worker maintenance failed');
+    }
+  };
+  let maintenance = maintain();
+  const every = opts.maintenanceEveryMs ?? 60_000;
+  const timer = every > 0 ? setInterval(() => void (maintenance = maintenance.then(maintain)), every) : undefined;
+
+  const close = worker.close.bind(worker);
+  worker.close = async (force?: boolean) => {
+    clearInterval(timer);
+    // Aborting each job's signal makes its child checkpoint and hand the job back.
+    worker.cancelAllJobs('worker shutting down');
+    await close(force);
+    await maintenance;
+    await queue.close();
+    await db.$disconnect();
+    connection.disconnect();
+  };
+  return worker;
+}
+
+/**
+ * Brings the record in line with a failed attempt the child could not report itself (it was
+ * killed): a job the queue will retry reads as queued again; one it gave up on fails.
+ */
+async function recordFailedAttempt(db: ReturnType<typeof createDatabase>, job: Job<JobPayload<'train'>>, error: Error): Promise<void> {
+  const state = await job.getState();
+  const where = { id: job.id!, status: { in: ['queued' as const, 'running' as const] } };
+  if (state === 'failed') {
+    await db.trainingJob.updateMany({ where, data: { status: 'failed', finishedAt: new Date(), error: { code: 'attempts_exhausted', message: `No attempts left; the last one failed: ${error.message}` } } });
+  } else {
+    await db.trainingJob.updateMany({ where: { ...where, status: 'running' }, data: { status: 'queued', error: { code: 'attempt_failed', message: error.message, attempt: job.attemptsMade } } });
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * The training loop of deep models: like fitModel (tabular-loop.ts) — seeded shuffles,
+ * the chosen optimiser, an L2 penalty on kernels, early stopping that restores the best
+ * weights, progress per epoch and cancellation between batches, all from the shared driver
+ * (epoch-loop.ts, gradient-step.ts) — but over N-D examples
+ * (images, token ids, windows) and any functional LayersModel, which runs its own layers
+ * (dropout included) through `apply(x, { training: true })`.
+ *
+ * It checkpoints and resumes as fitModel does (the same LoopState, so the same checkpoint
+ * format and job plumbing): shuffles depend on (seed, epoch) alone and every dropout layer is
+ * seeded, so a run resumed from a state reaches the weights an uninterrupted run reaches.
+ */
+import { tf } from '../../ml/backend.ts';
+import type { OptimizerName } from '../../models/model-spec.ts';
+import { runEpochs } from './epoch-loop.ts';
+import type { FitResult, TrainingHooks } from './epoch-loop.ts';
+import { createBatchStep, createOptimizer, mix } from './gradient-step.ts';
+
+/** Examples in row-major order: `x` is `[count, ...shape]`, `y` is `[count, yWidth]`. */
+export interface DeepExamples {
+  x: Float32Array;
+  y: Float32Array;
+  count: number;
+  /** Shape of one example. */
+  shape: number[];
+  yWidth: number;
+}
+
+/** The deep loop's hyperparameters; `loss` follows the task. */
+export interface DeepFitOptions {
+  /** Softmax outputs against one-hot targets, or linear outputs against real values. */
+  loss: 'categoricalCrossentropy' | 'meanSquaredError';
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  optimizer: OptimizerName;
+  l2: number;
+  earlyStopping?: { patience: number; minDelta: number };
+  seed: number;
+}
+
+const EPSILON = 1e-7;
+/** Examples per forward pass when predicting, so large splits never need one giant tensor. */
+export const PREDICT_CHUNK = 256;
+
+/** Trains `model` on `train` (see the file comment); returns the history and the epoch kept. */
+export async function fitDeepModel(model: tf.LayersModel, train: DeepExamples, validation: DeepExamples | undefined, options: DeepFitOptions, hooks: TrainingHooks = {}): Promise<FitResult> {
+  const xTrain = tf.tensor(train.x, [train.count, ...train.shape]);
+  const yTrain = tf.tensor2d(train.y, [train.count, train.yWidth]);
+  const optimizer = createOptimizer(options.optimizer, options.learningRate);
+  const step = createBatchStep(model, optimizer, options.l2, xTrain, yTrain);
+  try {
+    return await runEpochs(
+      {
+        model,
+        optimizer,
+        count: train.count,
+        // Seeded from (seed, epoch) only; unlike the tabular loop's (seed, epoch, 0), kept as it was so
+        // checkpoints written before the shared driver resume onto the same shuffles.
+        shuffleSeed: (epoch) => mix(options.seed, epoch),
+        // The model's own (seeded) dropout layers run with training: true; no masks by hand.
+        trainBatch: (batch) => step(batch, (xBatch, yBatch) => dataLoss(options.loss, model.apply(xBatch, { training: true }) as tf.Tensor, yBatch)),
+        validationLoss: validation && validation.count > 0 ? () => validationLoss(model, validation, options.loss) : undefined,
+      },
+      options,
+      hooks,
+    );
+  } finally {
+    tf.dispose([xTrain, yTrain]);
+    optimizer.dispose();
+  }
+}
+
+/** Model outputs for every example, `[count, outputs]` row-major, predicted in chunks. */
+export function predictExamples(model: tf.LayersModel, x: Float32Array, count: number, shape: number[]): Float32Array {
+  const size = shape.reduce((a, b) => a * b, 1);
+  const parts: Float32Array[] = [];
+  for (let start = 0; start < count; start += PREDICT_CHUNK) {
+    const n = Math.min(PREDICT_CHUNK, count - start);
+    parts.push(tf.tidy(() => (model.predict(tf.tensor(x.subarray(start * size, (start + n) * size), [n, ...shape])) as tf.Tensor).dataSync() as Float32Array));
+  }
+  const out = new Float32Array(parts.reduce((sum, part) => sum + part.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}
+
+function validationLoss(model: tf.LayersModel, split: DeepExamples, loss: DeepFitOptions['loss']): number {
+  const predicted = predictExamples(model, split.x, split.count, split.shape);
+  return tf.tidy(() => dataLoss(loss, tf.tensor2d(predicted, [split.count, split.yWidth]), tf.tensor2d(split.y, [split.count, split.yWidth])).dataSync()[0] ?? NaN);
+}
+
+function dataLoss(loss: DeepFitOptions['loss'], predicted: tf.Tensor, target: tf.Tensor): tf.Scalar {
+  if (loss === 'meanSquaredError') return tf.mean(tf.square(tf.sub(predicted, target))) as tf.Scalar;
+  return tf.neg(tf.mean(tf.sum(tf.mul(target, tf.log(tf.clipByValue(predicted, EPSILON, 1 - EPSILON))), -1))) as tf.Scalar;
+}

@@ -1,0 +1,187 @@
+/**
+ * The epoch/batch driver both training loops run on (tabular-loop.ts for tabular models,
+ * deep-loop.ts for N-D ones): seeded shuffles, cancellation and preemption between
+ * batches, checkpoints and exact resume, progress per epoch, and early stopping that restores
+ * the best weights. What differs between the loops — how a batch is trained, how the
+ * validation loss is measured, how an epoch's shuffle is seeded — comes in an EpochTrainer.
+ */
+import { tf } from '../../ml/backend.ts';
+import { SeededRandom } from '../../ml/seeded-random.ts';
+import { TrainingCancelled } from '../jobs/training-cancelled.ts';
+import { TrainingPreempted } from '../jobs/training-preempted.ts';
+
+/** What one finished epoch reports (epochs count from 1). */
+export interface EpochReport {
+  epoch: number;
+  epochs: number;
+  /** Mean training objective over the epoch's batches: data loss plus the L2 penalty. */
+  loss: number;
+  /** Data loss on the validation split, without dropout or penalty; absent without one. */
+  valLoss?: number;
+  /** The epoch with the lowest valLoss so far. */
+  bestEpoch?: number;
+  elapsedMs: number;
+}
+
+/**
+ * Everything the loop needs to continue exactly where it was, taken at a batch boundary.
+ * Shuffles and dropout masks are pure functions of (seed, epoch, batch), so no random
+ * generator state is part of it. Tensors belong to whoever made the state: the loop's
+ * own snapshots are only valid during `save`, and a restored state is read, not kept.
+ */
+export interface LoopState {
+  /** The epoch in progress, from 1. */
+  epoch: number;
+  /** Offset of the next batch within the epoch's order; 0 when the epoch has not started. */
+  batchStart: number;
+  /** Sum of batch losses (times batch size) so far in this epoch. */
+  lossSum: number;
+  /** Reports of the finished epochs. */
+  history: EpochReport[];
+  /** Lowest validation loss so far (null: none yet) and its epoch. */
+  best: { loss: number | null; epoch: number };
+  /** `model.getWeights()` order. */
+  modelWeights: tf.Tensor[];
+  /** `optimizer.getWeights()`: the iteration count first, then the slots per variable. */
+  optimizerWeights: Array<{ name: string; tensor: tf.Tensor }>;
+  /** The best epoch's weights, kept when early stopping will restore them. */
+  bestWeights?: tf.Tensor[];
+  /** Training time spent before this state, across earlier attempts. */
+  elapsedMs: number;
+}
+
+/** When and where the loop hands out its state. */
+export interface CheckpointHooks {
+  /** Save after every this many epochs ... */
+  everyEpochs: number;
+  /** ... or after the first epoch that ends this long after the last save. */
+  everyMs: number;
+  /** Persists the state; must not dispose or keep its tensors. */
+  save(state: LoopState): Promise<void>;
+}
+
+/** Callbacks from the loop: progress after each epoch, cancellation between batches. */
+export interface TrainingHooks {
+  onEpoch?(report: EpochReport): void | Promise<void>;
+  /** Checked before every batch; returning true aborts with TrainingCancelled. */
+  shouldStop?(): boolean | Promise<boolean>;
+  /** Checked before every batch; true saves a checkpoint there and aborts with TrainingPreempted. */
+  shouldPreempt?(): boolean;
+  checkpoint?: CheckpointHooks;
+  /** Continue from this state instead of from epoch 1. */
+  resumeFrom?: LoopState;
+}
+
+/** What a training loop returns. */
+export interface FitResult {
+  history: EpochReport[];
+  /** Epoch whose weights the model holds (the best one when early stopping restored them). */
+  bestEpoch: number;
+  stoppedEarly: boolean;
+}
+
+/** The parts of a training loop that differ between model kinds. */
+export interface EpochTrainer {
+  model: tf.LayersModel;
+  /** Stepped by `trainBatch`; the driver saves and restores its slots, the caller disposes it. */
+  optimizer: tf.Optimizer;
+  /** Training examples per epoch. */
+  count: number;
+  /** Seed of the epoch's shuffle; must depend on the epoch alone so a resumed run visits the same order. */
+  shuffleSeed(epoch: number): number;
+  /** One optimiser step on the examples at `batch`, the slice at `start` of the epoch's order; returns the batch's summed objective. */
+  trainBatch(batch: number[], epoch: number, start: number): number;
+  /** Data loss on the validation split, without dropout or penalty; absent without one. */
+  validationLoss?(): number;
+}
+
+/** The schedule: how long, how big the batches, and when to stop early. */
+export interface EpochOptions {
+  epochs: number;
+  batchSize: number;
+  earlyStopping?: { patience: number; minDelta: number };
+}
+
+// Let a worker thread handle messages (progress, cancel requests) without a yield per batch.
+const YIELD_EVERY_MS = 50;
+
+/**
+ * Runs the epochs of `trainer` (see the file comment). With `hooks.checkpoint` it hands out its
+ * whole state every few epochs (and when preempted), and `hooks.resumeFrom` continues from such
+ * a state to the same result as a run that was never interrupted.
+ */
+export async function runEpochs(trainer: EpochTrainer, options: EpochOptions, hooks: TrainingHooks = {}): Promise<FitResult> {
+  const { model, optimizer } = trainer;
+  const started = Date.now();
+  let lastYield = started;
+  const resume = hooks.resumeFrom;
+  const history: EpochReport[] = resume ? [...resume.history] : [];
+  let best: { loss: number; epoch: number; weights?: tf.Tensor[] } = { loss: resume?.best.loss ?? Infinity, epoch: resume?.best.epoch ?? 0 };
+  const elapsed = () => (resume?.elapsedMs ?? 0) + Date.now() - started;
+  let lastCheckpoint = Date.now();
+  let stoppedEarly = false;
+  try {
+    if (resume) {
+      model.setWeights(resume.modelWeights);
+      await optimizer.setWeights(resume.optimizerWeights);
+      if (resume.bestWeights) best.weights = resume.bestWeights.map((tensor) => tensor.clone());
+    }
+    const snapshot = async (epoch: number, batchStart: number, lossSum: number) => {
+      const optimizerWeights = await optimizer.getWeights();
+      try {
+        await hooks.checkpoint?.save({
+          epoch, batchStart, lossSum, history: [...history], best: { loss: Number.isFinite(best.loss) ? best.loss : null, epoch: best.epoch },
+          modelWeights: model.getWeights(), optimizerWeights, bestWeights: best.weights, elapsedMs: elapsed(),
+        });
+      } finally {
+        // getWeights hands out the live slot variables plus a fresh iteration-count scalar.
+        optimizerWeights.forEach(({ tensor }) => tensor instanceof tf.Variable || tensor.dispose());
+      }
+      lastCheckpoint = Date.now();
+    };
+    for (let epoch = resume?.epoch ?? 1; epoch <= options.epochs; epoch++) {
+      const resuming = resume !== undefined && epoch === resume.epoch;
+      const order = new SeededRandom(trainer.shuffleSeed(epoch)).shuffle(Array.from({ length: trainer.count }, (_, index) => index));
+      let lossSum = resuming ? resume.lossSum : 0;
+      for (let start = resuming ? resume.batchStart : 0; start < order.length; start += options.batchSize) {
+        if (await hooks.shouldStop?.()) throw new TrainingCancelled(epoch);
+        if (hooks.shouldPreempt?.()) {
+          await snapshot(epoch, start, lossSum);
+          throw new TrainingPreempted(epoch);
+        }
+        lossSum += trainer.trainBatch(order.slice(start, start + options.batchSize), epoch, start);
+        if (Date.now() - lastYield > YIELD_EVERY_MS) {
+          await new Promise((resolve) => setImmediate(resolve));
+          lastYield = Date.now();
+        }
+      }
+      const report: EpochReport = { epoch, epochs: options.epochs, loss: lossSum / Math.max(1, trainer.count), elapsedMs: elapsed() };
+      if (trainer.validationLoss) {
+        const valLoss = trainer.validationLoss();
+        report.valLoss = valLoss;
+        if (valLoss < best.loss - (options.earlyStopping?.minDelta ?? 0)) {
+          best.weights?.forEach((tensor) => tensor.dispose());
+          // getWeights returns the live variables: clone, or the snapshot would keep changing.
+          best = { loss: valLoss, epoch, weights: options.earlyStopping ? model.getWeights().map((tensor) => tensor.clone()) : undefined };
+        }
+        report.bestEpoch = best.epoch;
+      }
+      if (!Number.isFinite(report.loss)) throw new Error(`Training diverged at epoch ${epoch} (loss ${report.loss}); lower the learning rate.`);
+      history.push(report);
+      await hooks.onEpoch?.(report);
+      if (options.earlyStopping && best.epoch > 0 && epoch - best.epoch >= options.earlyStopping.patience) {
+        stoppedEarly = true;
+        break;
+      }
+      const due = epoch % (hooks.checkpoint?.everyEpochs ?? Infinity) === 0 || Date.now() - lastCheckpoint >= (hooks.checkpoint?.everyMs ?? Infinity);
+      if (hooks.checkpoint && due && epoch < options.epochs) await snapshot(epoch + 1, 0, 0);
+    }
+    if (options.earlyStopping && best.weights) {
+      model.setWeights(best.weights);
+      return { history, bestEpoch: best.epoch, stoppedEarly };
+    }
+    return { history, bestEpoch: history.length, stoppedEarly };
+  } finally {
+    best.weights?.forEach((tensor) => tensor.dispose());
+  }
+}

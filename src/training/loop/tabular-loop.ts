@@ -1,0 +1,101 @@
+import { tf } from '../../ml/backend.ts';
+import { SeededRandom } from '../../ml/seeded-random.ts';
+import type { OptimizerName } from '../../models/model-spec.ts';
+import type { Task } from '../../models/task.ts';
+import type { EncodedSplit } from '../../preprocessing/tabular-preprocessing.ts';
+import { runEpochs } from './epoch-loop.ts';
+import type { FitResult, TrainingHooks } from './epoch-loop.ts';
+import { createBatchStep, createOptimizer, mix } from './gradient-step.ts';
+
+// The loop's state and hooks live with the shared driver; re-exported for the job plumbing.
+export type { CheckpointHooks, EpochReport, FitResult, LoopState, TrainingHooks } from './epoch-loop.ts';
+
+/** The tabular loop's hyperparameters; `task` and `classes` pick the loss. */
+export interface FitOptions {
+  task: Task;
+  classes: number;
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  optimizer: OptimizerName;
+  l2: number;
+  earlyStopping?: { patience: number; minDelta: number };
+  seed: number;
+}
+
+/**
+ * Trains `model` with mini-batch gradient descent: a seeded shuffle each epoch, seeded dropout,
+ * the chosen optimiser, an L2 penalty on kernels, and early stopping on validation loss that
+ * restores the best weights. A custom loop rather than `model.fit` because fit shuffles with
+ * Math.random and cannot be cancelled between batches. With `hooks.checkpoint` it hands out
+ * its whole state every few epochs (and when preempted), and `hooks.resumeFrom` continues
+ * from such a state to the same result as a run that was never interrupted.
+ */
+export async function fitModel(model: tf.Sequential, train: EncodedSplit, validation: EncodedSplit | undefined, options: FitOptions, hooks: TrainingHooks = {}): Promise<FitResult> {
+  const xTrain = tf.tensor2d(train.x, [train.rows, train.width]);
+  const yTrain = targetTensor(train, options);
+  const xValidation = validation && validation.rows > 0 ? tf.tensor2d(validation.x, [validation.rows, validation.width]) : undefined;
+  const yValidation = validation && xValidation ? targetTensor(validation, options) : undefined;
+  const optimizer = createOptimizer(options.optimizer, options.learningRate);
+  const step = createBatchStep(model, optimizer, options.l2, xTrain, yTrain);
+  try {
+    return await runEpochs(
+      {
+        model,
+        optimizer,
+        count: train.rows,
+        // The trailing 0 keeps batch seeds (start + 1 >= 1) apart from shuffle seeds.
+        shuffleSeed: (epoch) => mix(options.seed, epoch, 0),
+        trainBatch: (batch, epoch, start) => {
+          // Dropout by hand, seeded per (epoch, batch): see forward.
+          const batchRandom = new SeededRandom(mix(options.seed, epoch, start + 1));
+          const dropoutSeeds = model.layers.map(() => batchRandom.nextInt());
+          return step(batch, (xBatch, yBatch) => dataLoss(options, forward(model, xBatch, dropoutSeeds), yBatch));
+        },
+        validationLoss:
+          xValidation && yValidation ? () => tf.tidy(() => dataLoss(options, forward(model, xValidation), yValidation).dataSync()[0] ?? NaN) : undefined,
+      },
+      options,
+      hooks,
+    );
+  } finally {
+    tf.dispose([xTrain, yTrain, ...(xValidation ? [xValidation] : []), ...(yValidation ? [yValidation] : [])]);
+    optimizer.dispose();
+  }
+}
+
+/**
+ * Runs the sequential stack layer by layer. With `dropoutSeeds` (training), each Dropout layer
+ * draws a fresh seeded mask; tfjs' own Dropout would reuse one fixed mask when given a seed,
+ * and Math.random when not.
+ */
+function forward(model: tf.Sequential, x: tf.Tensor, dropoutSeeds?: number[]): tf.Tensor {
+  let output = x;
+  model.layers.forEach((layer, index) => {
+    if (layer.getClassName() === 'Dropout') {
+      const rate = Number(layer.getConfig().rate);
+      if (dropoutSeeds && rate > 0) output = tf.dropout(output, rate, undefined, dropoutSeeds[index]);
+      return;
+    }
+    output = layer.apply(output) as tf.Tensor;
+  });
+  return output;
+}
+
+const EPSILON = 1e-7;
+
+function dataLoss(options: FitOptions, predicted: tf.Tensor, target: tf.Tensor): tf.Scalar {
+  if (options.task === 'regression') return tf.mean(tf.square(tf.sub(predicted, target))) as tf.Scalar;
+  const p = tf.clipByValue(predicted, EPSILON, 1 - EPSILON);
+  if (options.classes === 2) {
+    return tf.neg(tf.mean(tf.add(tf.mul(target, tf.log(p)), tf.mul(tf.sub(1, target), tf.log(tf.sub(1, p)))))) as tf.Scalar;
+  }
+  return tf.neg(tf.mean(tf.sum(tf.mul(target, tf.log(p)), 1))) as tf.Scalar;
+}
+
+function targetTensor(split: EncodedSplit, options: FitOptions): tf.Tensor {
+  if (options.task === 'classification' && options.classes > 2) {
+    return tf.tidy(() => tf.oneHot(tf.tensor1d(split.y, 'int32'), options.classes).toFloat());
+  }
+  return tf.tensor2d(split.y, [split.rows, 1]);
+}

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import type { ColumnProfile } from '../../datasets/column-profile.ts';
+import { planDataKind } from './deep-plan.ts';
+
+const column = (name: string, type: ColumnProfile['type']): ColumnProfile => ({ name, type, missing: 0, distinct: 10, distinctApproximate: false });
+const images = [column('image', 'image'), column('label', 'categorical')];
+const texts = [column('text', 'text'), column('topic', 'categorical')];
+const series = [column('day', 'datetime'), column('temp', 'number'), column('rain', 'number'), column('weather', 'categorical')];
+
+describe('planDataKind', () => {
+  it('sends image datasets to the image path for cnn, mlp and auto, and refuses the others', () => {
+    expect(planDataKind(images, 'label', 'auto')).toBe('image');
+    expect(planDataKind(images, 'label', 'mlp')).toBe('image');
+    expect(planDataKind(images, 'label', 'cnn')).toBe('image');
+    expect(() => planDataKind(images, 'label', 'lstm')).toThrow(/cannot read images/);
+    expect(() => planDataKind(images, 'label', 'logistic')).toThrow(/cannot read images/);
+  });
+
+  it('sends text to a text model for deep types and auto, and numbers to sequences', () => {
+    expect(planDataKind(texts, 'topic', 'auto')).toBe('text');
+    expect(planDataKind(texts, 'topic', 'transformer')).toBe('text');
+    expect(planDataKind(series, 'temp', 'gru')).toBe('sequence');
+    expect(() => planDataKind(series, 'temp', 'transformer')).toThrow(/reads text/);
+  });
+
+  it('keeps tabular datasets tabular, even with a text column beside numeric ones', () => {
+    expect(planDataKind(series, 'weather', 'auto')).toBe('tabular');
+    expect(planDataKind([...series, column('note', 'text')], 'weather', 'auto')).toBe('tabular');
+    expect(planDataKind(series, 'weather', 'mlp')).toBe('tabular');
+  });
+});

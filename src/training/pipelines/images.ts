@@ -1,0 +1,103 @@
+/**
+ * Image classification: PNG/JPEG images (from a ZIP dataset, or a base64 column of a CSV)
+ * brought to one size and scaled to [0, 1] (src/preprocessing/images.ts), split stratified by class,
+ * for a CNN or, as a baseline, an MLP over the flattened pixels.
+ */
+import { buildDeepModel } from '../../models/architectures/index.ts';
+import { cnnSchema } from '../../models/architectures/schemas.ts';
+import type { DeepInput, DeepTask } from '../../models/architectures/schemas.ts';
+import { decodeImage, rgbaToTensor } from '../../preprocessing/images.ts';
+import type { ImageSpec, RgbaImage } from '../../preprocessing/images.ts';
+import { LayerSeeds, denseHead } from '../../models/architectures/model-head.ts';
+import { UnprocessableError } from '../../errors.ts';
+import { tf } from '../../ml/backend.ts';
+import type { ModelSpec } from '../../models/model-spec.ts';
+import type { Label } from '../../preprocessing/preprocessing-state.ts';
+import { inputColumn } from './deep-plan.ts';
+import { pickExamples, sortedLabels, splitByClass } from './examples.ts';
+import type { DeepRequest, PreparedDeep } from './deep.ts';
+
+/** Default side: the first image's, capped so a photo dataset does not train at full resolution. */
+const MAX_DEFAULT_SIDE = 64;
+
+/** Decodes the images, fixes their size, splits and describes the model to build. */
+export function prepareImages(request: DeepRequest): PreparedDeep {
+  const { spec } = request;
+  if (request.task === 'regression') throw new UnprocessableError('model_task_mismatch', 'Image models classify; regression on images is not supported.', [{ path: 'task', message: 'must be classification' }]);
+  const { feature, items, dropped } = collect(request);
+  const decoded: { image: RgbaImage; label: Label }[] = [];
+  let undecodable = 0;
+  for (const item of items) {
+    try {
+      decoded.push({ image: decodeImage(item.bytes), label: item.label });
+    } catch {
+      undecodable += 1; // a corrupt image is left out, as a missing value would be
+    }
+  }
+  if (decoded.length === 0) throw new UnprocessableError('no_images', 'No image of the dataset could be decoded.');
+  const image = imageSpec(spec, decoded[0]!.image);
+  const shape = [image.height, image.width, image.channels];
+  const size = image.height * image.width * image.channels;
+  const all = new Float32Array(decoded.length * size);
+  decoded.forEach(({ image: rgba }, i) => all.set(tf.tidy(() => rgbaToTensor(rgba, image).dataSync() as Float32Array), i * size));
+
+  const labels = sortedLabels(decoded.map((d) => d.label));
+  if (labels.length < 2) throw new UnprocessableError('single_class_target', 'Image classification needs at least two classes.', [{ path: 'target', message: 'one class' }]);
+  const { classes, parts } = splitByClass(request, labels, decoded.map((d) => d.label));
+  const input: DeepInput = { kind: 'image', ...image };
+  const deepTask: DeepTask = { kind: 'classification', numClasses: labels.length };
+  const modelType = spec.type === 'mlp' ? 'mlp' : 'cnn';
+  return {
+    task: 'classification',
+    modelType,
+    input,
+    deepTask,
+    build: (seed) => (spec.type === 'mlp' ? flatMlp(spec, input, deepTask, seed) : buildDeepModel(spec.type === 'cnn' ? spec : cnnSchema.parse({ type: 'cnn' }), input, deepTask, { seed })),
+    preprocessing: { kind: 'image', version: 1, feature, image, target: { task: 'classification', name: request.target, labels } },
+    inputSchema: { features: [{ name: feature, type: 'categorical' }] },
+    outputSchema: { task: 'classification', target: request.target, labels },
+    train: pickExamples(all, shape, classes, labels.length, parts.train),
+    validation: pickExamples(all, shape, classes, labels.length, parts.validation),
+    test: pickExamples(all, shape, classes, labels.length, parts.test),
+    excludedColumns: request.columns.filter((c) => c.name !== feature && c.name !== request.target).map((c) => ({ name: c.name, reason: 'not_requested', detail: 'image models read only the image column' })),
+    total: items.length + dropped,
+    dropped: dropped + undecodable,
+  };
+}
+
+function collect(request: DeepRequest): { feature: string; items: { bytes: Uint8Array; label: Label }[]; dropped: number } {
+  if (request.images) return { feature: 'image', items: request.images.map((i) => ({ bytes: i.bytes, label: i.label })), dropped: 0 };
+  const column = inputColumn(request.columns, request.target, 'image', request.features);
+  const rows = request.rows ?? [];
+  const items: { bytes: Uint8Array; label: Label }[] = [];
+  for (const row of rows) {
+    const value = row[column.name];
+    const label = row[request.target];
+    if (typeof value === 'string' && value !== '' && label !== null && label !== undefined) items.push({ bytes: new Uint8Array(Buffer.from(value, 'base64')), label });
+  }
+  return { feature: column.name, items, dropped: rows.length - items.length };
+}
+
+/** The requested size, else the first image's (capped); grayscale when the first image is. */
+function imageSpec(spec: ModelSpec, first: RgbaImage): ImageSpec {
+  const requested = 'image' in spec ? spec.image : undefined;
+  let gray = true;
+  for (let p = 0; p < first.width * first.height && gray; p++) gray = first.data[p * 4] === first.data[p * 4 + 1] && first.data[p * 4 + 1] === first.data[p * 4 + 2];
+  return {
+    height: requested?.height ?? Math.min(first.height, MAX_DEFAULT_SIDE),
+    width: requested?.width ?? Math.min(first.width, MAX_DEFAULT_SIDE),
+    channels: requested?.channels ?? (gray ? 1 : 3),
+  };
+}
+
+/** The tabular MLP's layers over flattened pixels: the baseline a CNN should beat. */
+function flatMlp(spec: ModelSpec, input: DeepInput, task: DeepTask, seed: number): tf.LayersModel {
+  const seeds = new LayerSeeds({ seed });
+  const inputs = tf.input({ shape: [(input as { height: number }).height, (input as { width: number }).width, (input as { channels: number }).channels] });
+  let x = tf.layers.flatten().apply(inputs) as tf.SymbolicTensor;
+  for (const layer of spec.type === 'mlp' ? spec.hiddenLayers : []) {
+    x = tf.layers.dense({ units: layer.units, activation: layer.activation, kernelInitializer: seeds.glorot() }).apply(x) as tf.SymbolicTensor;
+    if (layer.dropout > 0) x = tf.layers.dropout({ rate: layer.dropout, seed: seeds.seed() }).apply(x) as tf.SymbolicTensor;
+  }
+  return tf.model({ inputs, outputs: denseHead(x, [], 0, task, seeds), name: 'mlp' });
+}
