@@ -2,7 +2,7 @@ import type { tf } from '../src/ml/backend.ts';
 import { buildModel } from '../src/models/build-model.ts';
 import { denseForward } from '../src/serving/dense-forward.ts';
 import { tensorflowFromRows, timeForwardPasses, type BatchTiming } from '../src/serving/forward-choice.ts';
-import { tensorflowPass } from '../src/serving/input-adapters.ts';
+import { tensorflowPass } from '../src/serving/forward-pass.ts';
 
 /** What the prediction service measures when it loads a dense model, for one model. */
 export interface ForwardChoiceRow {

@@ -1,6 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { BatchStats } from '../serving/micro-batcher.ts';
-import type { ModelCacheEvent } from '../serving/model-cache.ts';
+import type { BatchStats, ModelCacheEvent } from './serving-events.ts';
 
 /** Training job statuses always exported by `training_jobs` (0 when absent), so dashboards see every series. */
 export const TRAINING_JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
@@ -26,9 +25,9 @@ export interface Metrics {
   setTrainingJobCounter(read: CountsReader): void;
   /** Sets what `queue_depth{queue}` reads at each scrape, e.g. waiting jobs per BullMQ queue. */
   setQueueDepthReader(read: CountsReader): void;
-  /** Records one batch of a {@link MicroBatcher}; pass as (or call from) its `onBatch`. */
+  /** Records one batch of a micro-batcher; pass as (or call from) its `onBatch`. */
   recordBatch(stats: BatchStats): void;
-  /** Counts one {@link ModelCache} event; pass as its `onEvent`. */
+  /** Counts one model cache event; pass as its `onEvent`. */
   recordCacheEvent(event: ModelCacheEvent): void;
 }
 

@@ -1,6 +1,7 @@
 import type { Database } from '../db/client.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
 
+/** What names a model's version: a number, an alias, or the default (the `production` alias when set, else the newest version). */
 export type VersionRef = { version: number } | { alias: string } | { latest: true };
 
 type Tx = Parameters<Parameters<Database['$transaction']>[0]>[0];
@@ -9,26 +10,6 @@ export async function findModel(db: Database | Tx, projectId: string, name: stri
   const model = await db.model.findUnique({ where: { projectId_name: { projectId, name } } });
   if (!model) throw new NotFoundError('Model', name);
   return model;
-}
-
-/**
- * The version a prediction or lookup means: a number, an alias, or — for the bare model
- * path — the `production` alias when set, else the newest version.
- */
-export async function resolveVersion(db: Database, projectId: string, name: string, ref: VersionRef) {
-  const model = await findModel(db, projectId, name);
-  if ('version' in ref) {
-    const version = await db.modelVersion.findUnique({ where: { modelId_version: { modelId: model.id, version: ref.version } } });
-    if (!version) throw new NotFoundError(`Version of model '${name}'`, String(ref.version));
-    return { model, version };
-  }
-  const alias = 'alias' in ref ? ref.alias : 'production';
-  const pointer = await db.modelAlias.findUnique({ where: { modelId_alias: { modelId: model.id, alias } }, include: { version: true } });
-  if (pointer) return { model, version: pointer.version };
-  if ('alias' in ref) throw new NotFoundError(`Alias of model '${name}'`, alias);
-  const newest = await db.modelVersion.findFirst({ where: { modelId: model.id }, orderBy: { version: 'desc' } });
-  if (!newest) throw new NotFoundError(`Version of model '${name}'`, 'latest');
-  return { model, version: newest };
 }
 
 /**

@@ -1,5 +1,5 @@
 /**
- * Prediction inputs of deep model versions (see input-adapters.ts):
+ * Prediction inputs of deep model versions (the contract is input-adapter.ts):
  * - images: `{"b64": "<PNG/JPEG>"}` (TF Serving's binary convention), a bare base64 string,
  *   `{"<feature>": "<base64>"}` or `{"<feature>": {"b64": "..."}}` (see image-instances.ts);
  * - text: a string, `{"<feature>": "..."}`, or `["..."]`; a `{"b64": ...}` value (decoded to
@@ -13,7 +13,7 @@ import { imageInstancesToBatch } from '../preprocessing/image-instances.ts';
 import { SequenceWindows, type SequenceRow } from '../preprocessing/sequence-windows.ts';
 import { TextVectorizer } from '../preprocessing/text-vectorizer.ts';
 import { ValidationError, type FieldIssue } from '../errors.ts';
-import { decodeOutputs, type InputAdapter } from './input-adapters.ts';
+import { decodeOutputs, targetSchema, utf8, type InputAdapter } from './input-adapter.ts';
 
 const MAX_ISSUES = 50;
 
@@ -27,6 +27,15 @@ function single(instance: unknown, feature: string, index: number, issues: Field
   const record = instance as Record<string, unknown>;
   for (const key of Object.keys(record)) if (key !== feature) issues.push({ path: `instances.${index}.${key}`, message: `Unknown feature '${key}'; this model reads '${feature}'.` });
   return record[feature];
+}
+
+/** Decoding and schemas of a classifier reading one feature (an image or a text). */
+function oneFeatureClassifier(state: ImagePreprocessing | TextPreprocessing): Pick<InputAdapter, 'decode' | 'inputSchema' | 'outputSchema'> {
+  return {
+    decode: (outputs, rows) => decodeOutputs(state.target, outputs, rows),
+    inputSchema: { features: [{ name: state.feature, type: 'categorical' }] },
+    outputSchema: targetSchema(state.target),
+  };
 }
 
 export function imageAdapter(state: ImagePreprocessing): InputAdapter {
@@ -43,9 +52,7 @@ export function imageAdapter(state: ImagePreprocessing): InputAdapter {
         batch.dispose();
       }
     },
-    decode: (outputs, rows) => decodeOutputs(state.target, outputs, rows),
-    inputSchema: { features: [{ name: state.feature, type: 'categorical' }] },
-    outputSchema: { task: 'classification', target: state.target.name, labels: [...state.target.labels] },
+    ...oneFeatureClassifier(state),
   };
 }
 
@@ -61,16 +68,14 @@ export function textAdapter(state: TextPreprocessing): InputAdapter {
       instances.forEach((instance, i) => {
         let value = single(instance, state.feature, i, issues);
         if (Array.isArray(value) && value.length === 1) value = value[0];
-        if (value instanceof Uint8Array) value = Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('utf8');
+        value = utf8(value);
         if (typeof value !== 'string') issues.push({ path: typeof instance === 'object' && instance !== null && !Array.isArray(instance) ? `instances.${i}.${state.feature}` : `instances.${i}`, message: `Expected a text (string) for '${state.feature}'.` });
         else out.set(vectorizer.encode(value), i * maxLength);
       });
       if (issues.length > 0) fail(issues);
       return out;
     },
-    decode: (outputs, rows) => decodeOutputs(state.target, outputs, rows),
-    inputSchema: { features: [{ name: state.feature, type: 'categorical' }] },
-    outputSchema: { task: 'classification', target: state.target.name, labels: [...state.target.labels] },
+    ...oneFeatureClassifier(state),
   };
 }
 
@@ -109,7 +114,7 @@ export function sequenceAdapter(state: SequencePreprocessing): InputAdapter {
       });
     },
     inputSchema: { features: features.map((name) => ({ name, type: 'number' as const })) },
-    outputSchema: state.target.task === 'classification' ? { task: 'classification', target: state.target.name, labels: [...state.target.labels] } : { task: 'regression', target: state.target.name },
+    outputSchema: targetSchema(state.target),
   };
 }
 

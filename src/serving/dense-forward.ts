@@ -1,7 +1,5 @@
 import type { tf } from '../ml/backend.ts';
-
-/** A model's forward pass on `rows` row-major input rows: `rows * units` outputs. */
-export type DenseForward = (x: Float32Array, rows: number) => Float32Array;
+import type { ForwardPass } from './forward-pass.ts';
 
 interface DenseLayer {
   /** The kernel transposed, [units, inputs], in float64: one monomorphic, contiguous dot product per unit. */
@@ -30,7 +28,7 @@ const SELU_SCALE = 1.0507009873554805;
  * weights are copied once, at load; a version's weights never change. Sums are in float64
  * and outputs float32, so answers match TensorFlow.js to float32 rounding.
  */
-export function denseForward(model: tf.LayersModel, inputWidth: number): DenseForward | undefined {
+export function denseForward(model: tf.LayersModel, inputWidth: number): ForwardPass | undefined {
   if (model.getClassName() !== 'Sequential') return undefined;
   const layers: DenseLayer[] = [];
   for (const layer of model.layers) {

@@ -2,8 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../ml/backend.ts';
 import { buildModel } from '../models/build-model.ts';
 import { denseForward } from './dense-forward.ts';
-import { chooseForwardPass, tensorflowFromRows, timeForwardPasses, type ForwardPass } from './forward-choice.ts';
-import { tensorflowPass } from './input-adapters.ts';
+import { chooseForwardPass, tensorflowFromRows, timeForwardPasses } from './forward-choice.ts';
+import { tensorflowPass, type ForwardPass } from './forward-pass.ts';
 
 beforeAll(async () => {
   await selectBackend('auto');

@@ -7,9 +7,7 @@
  * 32 -> 2 MLP, whose 1000-row batch it runs 7x slower. So the choice is measured per model at
  * load, on the machine that serves it, instead of being fixed.
  */
-
-/** A forward pass over `rows` row-major rows of a `[rows, width]` input. */
-export type ForwardPass = (x: Float32Array, rows: number) => Float32Array;
+import type { ForwardPass } from './forward-pass.ts';
 
 /** Both passes' time for one batch size: the fastest of a few runs each, the least disturbed by noise. */
 export interface BatchTiming {

@@ -1,7 +1,7 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ServiceUnavailableError, ValidationError } from '../errors.ts';
-import { MicroBatcher } from './micro-batcher.ts';
-import type { BatchStats } from './micro-batcher.ts';
+import type { BatchStats } from '../observability/serving-events.ts';
+import { MicroBatcher, type BatchClock } from './micro-batcher.ts';
 
 interface Row {
   caller: number;
@@ -29,17 +29,51 @@ function gate() {
   return { open, opened };
 }
 
-afterEach(() => {
-  vi.useRealTimers();
-});
+/**
+ * Time that moves only when the test moves it, so a batch's wait elapses exactly when the test
+ * says, however busy the machine is (on the real clock a slow turn ran a batch early).
+ */
+function manualClock(): BatchClock & { elapse(ms: number): Promise<void>; readonly waits: number } {
+  let now = 0;
+  let waits: { at: number; run: () => void }[] = [];
+  return {
+    now: () => now,
+    after(ms, run) {
+      const wait = { at: now + ms, run };
+      waits.push(wait);
+      return () => {
+        waits = waits.filter((other) => other !== wait);
+      };
+    },
+    /** Lets the batcher settle (its promise reactions), moves time on by `ms`, runs the waits due, and lets it settle again. */
+    async elapse(ms) {
+      await settled();
+      now += ms;
+      const due = waits.filter((wait) => wait.at <= now);
+      waits = waits.filter((wait) => wait.at > now);
+      for (const wait of due) wait.run();
+      await settled();
+    },
+    get waits() {
+      return waits.length;
+    },
+  };
+}
+
+/** Resolves once every pending promise reaction has run: setImmediate follows the microtask queue. */
+const settled = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 describe('MicroBatcher', () => {
   it('gives each of many concurrent callers exactly its own outputs, in order', async () => {
     const model = echoModel();
-    const batcher = new MicroBatcher<Row, string>({ maxBatchSize: 8, maxWaitMs: 5, maxQueue: 1000, run: model.run });
+    const clock = manualClock();
+    const batcher = new MicroBatcher<Row, string>({ maxBatchSize: 8, maxWaitMs: 5, maxQueue: 1000, run: model.run, clock });
     const sizes = [1, 3, 2, 7, 1, 5, 4, 8, 2, 6, 1, 3];
 
-    const results = await Promise.all(sizes.map((size, caller) => batcher.submit(rows(caller, size))));
+    const answers = Promise.all(sizes.map((size, caller) => batcher.submit(rows(caller, size))));
+    // Full batches run at once; the rest, fewer than 8 rows, waits for company until its wait elapses.
+    await clock.elapse(5);
+    const results = await answers;
 
     sizes.forEach((size, caller) => {
       expect(results[caller]).toEqual(rows(caller, size).map((row) => `caller ${row.caller} row ${row.index}`));
@@ -50,21 +84,28 @@ describe('MicroBatcher', () => {
 
   it('coalesces concurrent requests into one model call', async () => {
     const model = echoModel();
+    const clock = manualClock();
     const batches: BatchStats[] = [];
-    const batcher = new MicroBatcher<Row, string>({ maxBatchSize: 64, maxWaitMs: 5, maxQueue: 1000, run: model.run, onBatch: (s) => batches.push(s) });
+    const batcher = new MicroBatcher<Row, string>({ maxBatchSize: 64, maxWaitMs: 5, maxQueue: 1000, run: model.run, onBatch: (s) => batches.push(s), clock });
 
-    await Promise.all([0, 1, 2, 3, 4].map((caller) => batcher.submit(rows(caller, 2))));
+    const answers = Promise.all([0, 1, 2, 3, 4].map((caller) => batcher.submit(rows(caller, 2))));
+    await clock.elapse(4);
+    expect(model.calls).toHaveLength(0);
+    await clock.elapse(1);
+    await answers;
 
     expect(model.calls).toHaveLength(1);
-    expect(batches).toMatchObject([{ size: 10, requests: 5, ok: true }]);
-    expect(batches[0]?.requestWaitsMs).toHaveLength(5);
+    expect(batches).toMatchObject([{ size: 10, requests: 5, waitMs: 5, requestWaitsMs: [5, 5, 5, 5, 5], ok: true }]);
   });
 
   it('runs a request larger than maxBatchSize alone and whole', async () => {
     const model = echoModel();
-    const batcher = new MicroBatcher<Row, string>({ maxBatchSize: 4, maxWaitMs: 5, maxQueue: 1000, run: model.run });
+    const clock = manualClock();
+    const batcher = new MicroBatcher<Row, string>({ maxBatchSize: 4, maxWaitMs: 5, maxQueue: 1000, run: model.run, clock });
 
-    const [small, big, after] = await Promise.all([batcher.submit(rows(0, 1)), batcher.submit(rows(1, 10)), batcher.submit(rows(2, 2))]);
+    const answers = Promise.all([batcher.submit(rows(0, 1)), batcher.submit(rows(1, 10)), batcher.submit(rows(2, 2))]);
+    await clock.elapse(5); // the last request, 2 rows of 4, waits for company
+    const [small, big, after] = await answers;
 
     expect(small).toEqual(['caller 0 row 0']);
     expect(big).toHaveLength(10);
@@ -74,21 +115,20 @@ describe('MicroBatcher', () => {
   });
 
   it('runs a lone request at once, without its wait, when no more requests are expected', async () => {
-    // Timeouts only: the lone request may wait for this turn's I/O (setImmediate), never a timer.
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    // The lone request may wait for this turn's I/O (setImmediate), never for its wait.
     const model = echoModel();
-    const batcher = new MicroBatcher<Row, string>({ maxBatchSize: 64, maxWaitMs: 1000, maxQueue: 1000, run: model.run, expectMore: () => false });
+    const clock = manualClock();
+    const batcher = new MicroBatcher<Row, string>({ maxBatchSize: 64, maxWaitMs: 1000, maxQueue: 1000, run: model.run, expectMore: () => false, clock });
 
-    // No timer is advanced: the request can only be answered if it did not wait for one.
+    // Time never moves: the request can only be answered if it did not wait.
     expect(await batcher.submit(rows(0, 2))).toEqual(['caller 0 row 0', 'caller 0 row 1']);
-    expect(vi.getTimerCount()).toBe(0);
+    expect(clock.waits).toBe(0);
   });
 
   it('waits for expected requests, and runs them together once the last one has joined', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const model = echoModel();
     let expected = 3;
-    const batcher = new MicroBatcher<Row, string>({ maxBatchSize: 64, maxWaitMs: 1000, maxQueue: 1000, run: model.run, expectMore: () => expected > 0 });
+    const batcher = new MicroBatcher<Row, string>({ maxBatchSize: 64, maxWaitMs: 1000, maxQueue: 1000, run: model.run, expectMore: () => expected > 0, clock: manualClock() });
 
     const answers = [0, 1, 2].map((caller) => {
       expected -= 1;
@@ -100,10 +140,9 @@ describe('MicroBatcher', () => {
   });
 
   it('runs the queue when an expected request gives up instead of joining', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const model = echoModel();
     let expected = 2;
-    const batcher = new MicroBatcher<Row, string>({ maxBatchSize: 64, maxWaitMs: 1000, maxQueue: 1000, run: model.run, expectMore: () => expected > 0 });
+    const batcher = new MicroBatcher<Row, string>({ maxBatchSize: 64, maxWaitMs: 1000, maxQueue: 1000, run: model.run, expectMore: () => expected > 0, clock: manualClock() });
 
     expected -= 1;
     const answer = batcher.submit(rows(0, 1));
@@ -116,7 +155,7 @@ describe('MicroBatcher', () => {
 
   it('coalesces requests that join in the same event-loop turn when none is expected', async () => {
     const model = echoModel();
-    const batcher = new MicroBatcher<Row, string>({ maxBatchSize: 64, maxWaitMs: 1000, maxQueue: 1000, run: model.run, expectMore: () => false });
+    const batcher = new MicroBatcher<Row, string>({ maxBatchSize: 64, maxWaitMs: 1000, maxQueue: 1000, run: model.run, expectMore: () => false, clock: manualClock() });
 
     // As a busy server does: several requests reach the queue one after another without yielding.
     await Promise.all([0, 1, 2].map((caller) => batcher.submit(rows(caller, 1))));
@@ -134,28 +173,29 @@ describe('MicroBatcher', () => {
   });
 
   it('holds a lone request for company no longer than maxWaitMs, then runs it alone', async () => {
-    vi.useFakeTimers();
     const model = echoModel();
-    const batcher = new MicroBatcher<Row, string>({ maxBatchSize: 64, maxWaitMs: 10, maxQueue: 1000, run: model.run });
+    const clock = manualClock();
+    const batcher = new MicroBatcher<Row, string>({ maxBatchSize: 64, maxWaitMs: 10, maxQueue: 1000, run: model.run, clock });
     let result: string[] | undefined;
     void batcher.submit(rows(0, 1)).then((outputs) => (result = outputs));
 
-    await vi.advanceTimersByTimeAsync(9);
+    await clock.elapse(9);
     expect(model.calls).toHaveLength(0);
-    await vi.advanceTimersByTimeAsync(1);
+    await clock.elapse(1);
 
     expect(result).toEqual(['caller 0 row 0']);
     expect(model.calls).toEqual([rows(0, 1)]);
   });
 
   it('runs at once, without waiting, when a full batch is queued', async () => {
-    vi.useFakeTimers();
     const model = echoModel();
-    const batcher = new MicroBatcher<Row, string>({ maxBatchSize: 4, maxWaitMs: 1000, maxQueue: 1000, run: model.run });
+    const clock = manualClock();
+    const batcher = new MicroBatcher<Row, string>({ maxBatchSize: 4, maxWaitMs: 1000, maxQueue: 1000, run: model.run, clock });
 
     const pending = Promise.all([batcher.submit(rows(0, 2)), batcher.submit(rows(1, 2))]);
 
-    // No timer has fired (fake time stands still): the run was started by the full batch.
+    // Time stands still: the run was started by the full batch, not by its wait.
+    expect(clock.waits).toBe(0);
     expect(model.calls).toHaveLength(1);
     expect((await pending).flat()).toHaveLength(4);
   });
@@ -188,6 +228,7 @@ describe('MicroBatcher', () => {
   });
 
   it('rejects every caller of a batch whose run throws, and only them', async () => {
+    const clock = manualClock();
     const batcher = new MicroBatcher<number, number>({
       maxBatchSize: 2,
       maxWaitMs: 5,
@@ -196,9 +237,12 @@ describe('MicroBatcher', () => {
         if (items.includes(-1)) throw new Error('tensor shape mismatch');
         return items.map((x) => x + 1);
       },
+      clock,
     });
 
-    const results = await Promise.allSettled([batcher.submit([1]), batcher.submit([-1]), batcher.submit([3])]);
+    const settling = Promise.allSettled([batcher.submit([1]), batcher.submit([-1]), batcher.submit([3])]);
+    await clock.elapse(5); // the third request runs alone, after its wait
+    const results = await settling;
 
     expect(results[0]).toMatchObject({ status: 'rejected', reason: { message: 'tensor shape mismatch' } });
     expect(results[1]).toMatchObject({ status: 'rejected', reason: { message: 'tensor shape mismatch' } });
@@ -206,10 +250,13 @@ describe('MicroBatcher', () => {
   });
 
   it('rejects the whole batch when run returns the wrong number of outputs', async () => {
+    const clock = manualClock();
     const batches: BatchStats[] = [];
-    const batcher = new MicroBatcher<number, number>({ maxBatchSize: 8, maxWaitMs: 5, maxQueue: 100, run: async (items) => items.slice(1), onBatch: (s) => batches.push(s) });
+    const batcher = new MicroBatcher<number, number>({ maxBatchSize: 8, maxWaitMs: 5, maxQueue: 100, run: async (items) => items.slice(1), onBatch: (s) => batches.push(s), clock });
 
-    const results = await Promise.allSettled([batcher.submit([1, 2]), batcher.submit([3])]);
+    const settling = Promise.allSettled([batcher.submit([1, 2]), batcher.submit([3])]);
+    await clock.elapse(5);
+    const results = await settling;
 
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
     expect(batches).toMatchObject([{ size: 3, requests: 2, ok: false }]);
@@ -217,6 +264,7 @@ describe('MicroBatcher', () => {
 
   it('fails only the request with an invalid instance, before it joins a batch', async () => {
     const model = echoModel();
+    const clock = manualClock();
     const batcher = new MicroBatcher<Row, string>({
       maxBatchSize: 64,
       maxWaitMs: 5,
@@ -226,9 +274,12 @@ describe('MicroBatcher', () => {
         const bad = items.findIndex((row) => row.index < 0);
         if (bad >= 0) throw new ValidationError('Invalid instance.', [{ path: `instances.${bad}`, message: 'negative index' }]);
       },
+      clock,
     });
 
-    const results = await Promise.allSettled([batcher.submit(rows(0, 2)), batcher.submit([{ caller: 1, index: 0 }, { caller: 1, index: -1 }]), batcher.submit(rows(2, 1))]);
+    const settling = Promise.allSettled([batcher.submit(rows(0, 2)), batcher.submit([{ caller: 1, index: 0 }, { caller: 1, index: -1 }]), batcher.submit(rows(2, 1))]);
+    await clock.elapse(5);
+    const results = await settling;
 
     expect(results[0]).toEqual({ status: 'fulfilled', value: ['caller 0 row 0', 'caller 0 row 1'] });
     expect(results[1]).toMatchObject({ status: 'rejected', reason: { code: 'validation_failed', issues: [{ path: 'instances.1' }] } });

@@ -1,20 +1,25 @@
 import { ServiceUnavailableError } from '../errors.ts';
+import type { BatchStats } from '../observability/serving-events.ts';
 
-/** What one executed batch looked like; handed to {@link MicroBatcherOptions.onBatch} for metrics. */
-export interface BatchStats {
-  /** Instances in the batch (the length of the array `run` received). */
-  size: number;
-  /** Requests (`submit` calls) coalesced into the batch. */
-  requests: number;
-  /** Queue wait of the oldest request in the batch, in ms: the worst any caller waited. */
-  waitMs: number;
-  /** Queue wait of every request in the batch, in submission order, in ms. */
-  requestWaitsMs: number[];
-  /** How long `run` took, in ms (until it returned or threw). */
-  runMs: number;
-  /** False when `run` threw or returned the wrong number of outputs. */
-  ok: boolean;
+/**
+ * The batcher's sense of time: when a request joined, and a wait that ends later. Injected so
+ * that tests decide when a wait has elapsed, whatever the machine's load; in production it is
+ * `performance.now` and `setTimeout`.
+ */
+export interface BatchClock {
+  /** Milliseconds on a monotonic clock. */
+  now(): number;
+  /** Calls `run` once, `ms` from now; returns what cancels it. */
+  after(ms: number, run: () => void): () => void;
 }
+
+const realClock: BatchClock = {
+  now: () => performance.now(),
+  after: (ms, run) => {
+    const timer = setTimeout(run, ms);
+    return () => clearTimeout(timer);
+  },
+};
 
 /** Options of {@link MicroBatcher}. */
 export interface MicroBatcherOptions<I, O> {
@@ -41,6 +46,8 @@ export interface MicroBatcherOptions<I, O> {
    * coming: a lone request is never held, and under load batches still fill. Default: always true.
    */
   expectMore?: () => boolean;
+  /** Time for waits and queue-wait stats. Default: `performance.now` and `setTimeout`. */
+  clock?: BatchClock;
 }
 
 interface PendingRequest<I, O> {
@@ -68,7 +75,9 @@ export class MicroBatcher<I, O> {
   private readonly queue: PendingRequest<I, O>[] = [];
   private queuedInstances = 0;
   private running = false;
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly clock: BatchClock;
+  /** Cancels the head's pending wait, while one is pending. */
+  private cancelWait: (() => void) | undefined;
   private immediate: ReturnType<typeof setImmediate> | undefined;
 
   constructor(private readonly options: MicroBatcherOptions<I, O>) {
@@ -76,6 +85,7 @@ export class MicroBatcher<I, O> {
     this.maxWaitMs = options.maxWaitMs ?? 2;
     this.maxQueue = options.maxQueue;
     this.retryAfterSeconds = options.retryAfterSeconds ?? 1;
+    this.clock = options.clock ?? realClock;
     if (!Number.isInteger(this.maxBatchSize) || this.maxBatchSize < 1) throw new RangeError('maxBatchSize must be an integer >= 1');
     if (!(this.maxWaitMs >= 0)) throw new RangeError('maxWaitMs must be >= 0');
     if (!Number.isInteger(this.maxQueue) || this.maxQueue < 1) throw new RangeError('maxQueue must be an integer >= 1');
@@ -113,7 +123,7 @@ export class MicroBatcher<I, O> {
     }
     return new Promise<O[]>((resolve, reject) => {
       // Copy: a caller reusing its array must not change what the batch sees.
-      this.queue.push({ items: [...items], enqueuedAt: performance.now(), resolve, reject });
+      this.queue.push({ items: [...items], enqueuedAt: this.clock.now(), resolve, reject });
       this.queuedInstances += items.length;
       this.schedule();
     });
@@ -129,7 +139,7 @@ export class MicroBatcher<I, O> {
     if (this.running || this.queue.length === 0) return;
     const oldest = this.queue[0];
     if (oldest === undefined) return;
-    const remainingMs = this.maxWaitMs - (performance.now() - oldest.enqueuedAt);
+    const remainingMs = this.maxWaitMs - (this.clock.now() - oldest.enqueuedAt);
     if (this.maxWaitMs === 0 || this.queuedInstances >= this.maxBatchSize || remainingMs <= 0) {
       this.clearTimers();
       void this.runNextBatch();
@@ -149,16 +159,16 @@ export class MicroBatcher<I, O> {
       });
       return;
     }
-    // The timer always belongs to the current head, so a lone request waits maxWaitMs at most.
-    this.timer ??= setTimeout(() => {
-      this.timer = undefined;
+    // The wait always belongs to the current head, so a lone request waits maxWaitMs at most.
+    this.cancelWait ??= this.clock.after(remainingMs, () => {
+      this.cancelWait = undefined;
       if (!this.running && this.queue.length > 0) void this.runNextBatch();
-    }, remainingMs);
+    });
   }
 
   private clearTimers(): void {
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = undefined;
+    this.cancelWait?.();
+    this.cancelWait = undefined;
     if (this.immediate !== undefined) clearImmediate(this.immediate);
     this.immediate = undefined;
   }
@@ -182,7 +192,7 @@ export class MicroBatcher<I, O> {
   private async runNextBatch(): Promise<void> {
     this.running = true;
     const batch = this.takeBatch();
-    const startedAt = performance.now();
+    const startedAt = this.clock.now();
     const requestWaitsMs = batch.map((request) => startedAt - request.enqueuedAt);
     const items = batch.flatMap((request) => request.items);
     let ok = false;
@@ -202,7 +212,7 @@ export class MicroBatcher<I, O> {
       for (const request of batch) request.reject(error);
     } finally {
       this.running = false;
-      this.report({ size: items.length, requests: batch.length, waitMs: requestWaitsMs.reduce((max, ms) => Math.max(max, ms), 0), requestWaitsMs, runMs: performance.now() - startedAt, ok });
+      this.report({ size: items.length, requests: batch.length, waitMs: requestWaitsMs.reduce((max, ms) => Math.max(max, ms), 0), requestWaitsMs, runMs: this.clock.now() - startedAt, ok });
       this.schedule();
     }
   }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { ModelCacheEvent } from '../observability/serving-events.ts';
 import { ModelCache } from './model-cache.ts';
-import type { ModelCacheEvent, ModelCacheOptions } from './model-cache.ts';
+import type { ModelCacheOptions } from './model-cache.ts';
 import { modelVersionCacheKey } from '../../test/support/model-version-key.ts';
 import type { ModelVersionKey } from '../../test/support/model-version-key.ts';
 

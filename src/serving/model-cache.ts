@@ -1,5 +1,4 @@
-/** Cache events, one per counter label of `model_cache_events_total`. */
-export type ModelCacheEvent = 'hit' | 'miss' | 'load' | 'eviction';
+import type { ModelCacheEvent } from '../observability/serving-events.ts';
 
 /** Counters of a {@link ModelCache} since it was built. */
 export interface ModelCacheStats {

@@ -1,6 +1,6 @@
 import { ValidationError } from '../errors.ts';
 import type { InputSchema, OutputSchema } from '../preprocessing/preprocessing-state.ts';
-import type { Prediction } from './predictor.ts';
+import type { Prediction } from './input-adapter.ts';
 import { decodeValue } from './tf-serving-format.ts';
 
 /**

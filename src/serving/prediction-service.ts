@@ -7,14 +7,15 @@ import type { InputSchema, OutputSchema, PreprocessingState } from '../preproces
 import { loadModelArtifact } from '../registry/artifact-io.ts';
 import type { VersionRef } from '../registry/model-registry.ts';
 import type { ArtifactStore } from '../storage/artifact-store.ts';
-import { adapterFor, tensorflowPass, type InputAdapter } from './input-adapters.ts';
+import { adapterFor } from './adapter-choice.ts';
 import { Arrivals, type Arrival } from './arrivals.ts';
 import { denseForward } from './dense-forward.ts';
 import { chooseForwardPass, tensorflowFromRows, timeForwardPasses } from './forward-choice.ts';
+import { tensorflowPass } from './forward-pass.ts';
+import type { InputAdapter, Prediction } from './input-adapter.ts';
 import { MicroBatcher } from './micro-batcher.ts';
 import { ModelCache } from './model-cache.ts';
 import type { ModelCacheStats } from './model-cache.ts';
-import type { Prediction } from './predictor.ts';
 import { resolveServedVersion, type ResolvedVersion } from './version-resolver.ts';
 
 export type { ResolvedVersion } from './version-resolver.ts';
@@ -113,9 +114,12 @@ export class PredictionService {
     // Counted from the HTTP server's first sight of the request when the route passes it in.
     const joined = arrival ?? this.arrivals.begin();
     try {
-      if (Array.isArray(instances)) checkCount(instances.length, this.config.MAX_PREDICT_INSTANCES);
+      // Each request's count is checked exactly once: instances given as they are before
+      // resolution (a request that can never be served costs no query), instances made from
+      // the version's signature as soon as they exist.
+      const given = Array.isArray(instances) ? this.counted(instances) : undefined;
       const resolved = await this.resolve(projectId, name, ref);
-      const rows = Array.isArray(instances) ? instances : await instances(resolved);
+      const rows = given ?? this.counted(await (instances as InstancesOf)(resolved));
       const predictions = await this.predictResolved(resolved, rows, joined);
       return { predictions, model: { name: resolved.model, version: resolved.version }, resolved };
     } finally {
@@ -123,12 +127,20 @@ export class PredictionService {
     }
   }
 
+  /** The instances, once their count is known to be servable: at least one, at most `MAX_PREDICT_INSTANCES`. */
+  private counted(instances: unknown[]): unknown[] {
+    const max = this.config.MAX_PREDICT_INSTANCES;
+    if (instances.length === 0) throw new ValidationError('`instances` must hold at least one instance.', [{ path: 'instances', message: 'is empty' }]);
+    if (instances.length > max) throw new ValidationError(`At most ${max} instances per request; got ${instances.length}.`, [{ path: 'instances', message: 'too many instances' }]);
+    return instances;
+  }
+
   /**
-   * Predicts every instance with a resolved version, batched with concurrent requests.
-   * `joined` is called once the request is queued (or failed before), for arrival counting.
+   * Predicts every instance (counted by {@link predict}) with a resolved version, batched with
+   * concurrent requests. `joined` is called once the request is queued (or failed before), for
+   * arrival counting.
    */
-  async predictResolved(resolved: ResolvedVersion, instances: unknown[], joined: () => void = () => undefined): Promise<Prediction[]> {
-    checkCount(instances.length, this.config.MAX_PREDICT_INSTANCES);
+  private async predictResolved(resolved: ResolvedVersion, instances: unknown[], joined: () => void): Promise<Prediction[]> {
     const started = performance.now();
     const predictions = await this.cache.use(resolved.versionId, (loaded) => {
       let rows: Float32Array[];
@@ -224,9 +236,4 @@ function joinRows(rows: Float32Array[], width: number): Float32Array {
   const x = new Float32Array(rows.length * width);
   for (let i = 0; i < rows.length; i++) x.set(rows[i]!, i * width);
   return x;
-}
-
-function checkCount(count: number, max: number): void {
-  if (count === 0) throw new ValidationError('`instances` must hold at least one instance.', [{ path: 'instances', message: 'is empty' }]);
-  if (count > max) throw new ValidationError(`At most ${max} instances per request; got ${count}.`, [{ path: 'instances', message: 'too many instances' }]);
 }

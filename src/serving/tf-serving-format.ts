@@ -1,6 +1,6 @@
 import { ValidationError, type FieldIssue } from '../errors.ts';
 import type { Label, OutputSchema } from '../preprocessing/preprocessing-state.ts';
-import type { Prediction } from './predictor.ts';
+import type { Prediction } from './input-adapter.ts';
 import type { ServedSignature } from './prediction-service.ts';
 
 /**

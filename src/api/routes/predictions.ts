@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Deps } from '../../deps.ts';
-import type { VersionRef } from '../../registry/model-registry.ts';
 import type { Arrival } from '../../serving/arrivals.ts';
 import type { PredictionService } from '../../serving/prediction-service.ts';
 import { classifyResult, columnarOutputs, instancesFromColumns, instancesFromExamples, instancesFromRows, regressResult } from '../../serving/tf-serving-format.ts';
@@ -12,13 +11,12 @@ import { modelName } from '../schemas/training-jobs.ts';
 import { arrivalOf } from './prediction-arrivals.ts';
 import { answerServingErrors, plainJson, servingErrorResponses } from './serving-errors.ts';
 import { tfServingStatusRoutes } from './tf-serving.ts';
+import { refOf, type VersionParams } from './version-ref.ts';
 
 // A literal `:verb` after a parameter needs the parameter to be a regex, or the router
 // reads `name::predict` as the parameter's name.
 const NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.-]*';
 const ALIAS_PATTERN = '^[a-z][a-z0-9_-]*';
-
-type RefParams = { name: string; version?: number; alias?: string };
 
 /** The three ways TF Serving names what serves a request. */
 const targets = [
@@ -26,12 +24,6 @@ const targets = [
   { path: `/v1/models/:name/labels/:alias(${ALIAS_PATTERN})`, params: z.object({ name: modelName, alias: aliasName }), what: 'the version an alias points at' },
   { path: `/v1/models/:name(${NAME_PATTERN})`, params: modelParams, what: 'the production alias, else the newest version' },
 ] as const;
-
-function refOf(params: RefParams): VersionRef {
-  if (params.version !== undefined) return { version: params.version };
-  if (params.alias !== undefined) return { alias: params.alias };
-  return { latest: true };
-}
 
 /**
  * TensorFlow Serving's REST API (`:predict`, `:classify`, `:regress`, model status and
@@ -54,13 +46,13 @@ export const predictionRoutes: FastifyPluginAsyncZod<{ deps: Deps; predictions: 
     }, async (request) => {
       const { instances, inputs } = request.body;
       const rows = instances !== undefined ? instancesFromRows(instances) : instancesFromColumns(inputs);
-      const result = await predictions.predict(projectOf(request), request.params.name, refOf(request.params as RefParams), rows, arrivalOf(request));
+      const result = await predictions.predict(projectOf(request), request.params.name, refOf(request.params as VersionParams), rows, arrivalOf(request));
       if (instances !== undefined) return { predictions: result.predictions, model: result.model };
       const { outputSchema } = await predictions.signature(result.resolved);
       return { outputs: columnarOutputs(result.predictions, outputSchema), model: result.model };
     });
 
-    const examples = async (params: RefParams, projectId: string, body: z.infer<typeof examplesBody>, verb: 'classify' | 'regress', arrival?: Arrival) => {
+    const examples = async (params: VersionParams, projectId: string, body: z.infer<typeof examplesBody>, verb: 'classify' | 'regress', arrival?: Arrival) => {
       const instances = instancesFromExamples(body.examples, body.context);
       // The task is checked before predicting, so a wrong verb costs no model call.
       const result = await predictions.predict(projectId, params.name, refOf(params), async (resolved) => {
@@ -77,7 +69,7 @@ export const predictionRoutes: FastifyPluginAsyncZod<{ deps: Deps; predictions: 
       serializerCompiler: plainJson,
       schema: { tags: ['predict'], summary: `Classify examples with ${target.what}`, params: target.params, body: examplesBody, response: { 200: classifyResponse, ...errors } },
     }, async (request) => {
-      const { predictions: rows, outputSchema } = await examples(request.params as RefParams, projectOf(request), request.body, 'classify', arrivalOf(request));
+      const { predictions: rows, outputSchema } = await examples(request.params as VersionParams, projectOf(request), request.body, 'classify', arrivalOf(request));
       return { result: classifyResult(rows, outputSchema) };
     });
 
@@ -86,7 +78,7 @@ export const predictionRoutes: FastifyPluginAsyncZod<{ deps: Deps; predictions: 
       serializerCompiler: plainJson,
       schema: { tags: ['predict'], summary: `Regress examples with ${target.what}`, params: target.params, body: examplesBody, response: { 200: regressResponse, ...errors } },
     }, async (request) => {
-      const { predictions: rows, outputSchema } = await examples(request.params as RefParams, projectOf(request), request.body, 'regress', arrivalOf(request));
+      const { predictions: rows, outputSchema } = await examples(request.params as VersionParams, projectOf(request), request.body, 'regress', arrivalOf(request));
       return { result: regressResult(rows, outputSchema) };
     });
   }

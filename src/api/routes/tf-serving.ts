@@ -9,6 +9,7 @@ import { modelMetadataResponse, modelStatusResponse, modelVersionStatus } from '
 import { modelName } from '../schemas/training-jobs.ts';
 import { loadModelSummary } from './models.ts';
 import { answerServingErrors, servingErrorResponses } from './serving-errors.ts';
+import { refOf, type VersionParams } from './version-ref.ts';
 
 const modelWithStatus = modelSchema.extend({ model_version_status: modelVersionStatus }).meta({ id: 'ModelWithStatus' });
 const aliasParams = z.object({ name: modelName, alias: aliasName });
@@ -52,9 +53,8 @@ export const tfServingStatusRoutes: FastifyPluginAsyncZod<{ deps: Deps; predicti
       config: { auth: 'read' },
       schema: { tags: ['predict'], summary: `TF Serving metadata (signature) of ${route.what}`, params: route.params as unknown as typeof modelParams, response: { 200: modelMetadataResponse, ...servingErrorResponses(400, 404) } },
     }, async (request) => {
-      const params = request.params as { name: string; version?: number; alias?: string };
-      const ref = params.version !== undefined ? { version: params.version } : params.alias !== undefined ? { alias: params.alias } : { latest: true as const };
-      const resolved = await predictions.resolve(projectOf(request), params.name, ref);
+      const params = request.params as VersionParams;
+      const resolved = await predictions.resolve(projectOf(request), params.name, refOf(params));
       return signatureMetadata(resolved.model, resolved.version, await predictions.signature(resolved));
     });
   }

@@ -2,23 +2,43 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { ColumnProfile, DatasetRow } from '../datasets/column-profile.ts';
 import { ValidationError } from '../errors.ts';
 import { selectBackend, tf } from '../ml/backend.ts';
+import type { PreprocessingState } from '../preprocessing/preprocessing-state.ts';
 import { trainTabular } from '../training/pipelines/tabular.ts';
 import { loadTabularFixture } from '../../test/fixtures/tabular/load-tabular-fixture.ts';
-import { createPredictor } from './predictor.ts';
-import type { Predictor } from './predictor.ts';
+import { adapterFor } from './adapter-choice.ts';
+import { tensorflowPass } from './forward-pass.ts';
+import type { Prediction } from './input-adapter.ts';
 
-let iris: Predictor;
+/**
+ * A trained model served in-process the way the prediction service serves one batch: the
+ * adapter chosen for its stored preprocessing encodes, TensorFlow.js runs, the adapter decodes.
+ */
+function serve(trained: { model: tf.LayersModel; preprocessing: PreprocessingState }): (instances: unknown[]) => Prediction[] {
+  const adapter = adapterFor(trained.preprocessing);
+  const forward = tensorflowPass(trained.model, adapter.inputShape);
+  return (instances) => adapter.decode(forward(adapter.encode(instances), instances.length), instances.length);
+}
+
+let iris: Awaited<ReturnType<typeof trainTabular>>;
+let predictIris: (instances: unknown[]) => Prediction[];
 
 beforeAll(async () => {
   await selectBackend('auto');
   const { rows, columns } = loadTabularFixture('iris');
-  const trained = await trainTabular({ rows, columns, target: 'species', model: { type: 'logistic', epochs: 60, learningRate: 0.05, seed: 1 } });
-  iris = createPredictor(trained);
+  iris = await trainTabular({ rows, columns, target: 'species', model: { type: 'logistic', epochs: 60, learningRate: 0.05, seed: 1 } });
+  predictIris = serve(iris);
 });
 
-describe('createPredictor', () => {
+describe('the tabular input adapter on TensorFlow.js', () => {
+  it('answers the schemas training derived, which the metadata routes serve', () => {
+    const adapter = adapterFor(iris.preprocessing);
+    expect(adapter.inputSchema).toEqual(iris.inputSchema);
+    expect(adapter.outputSchema).toEqual(iris.outputSchema);
+    expect(adapter.inputShape).toEqual([adapter.rowSize]);
+  });
+
   it('predicts labels in their original type with a probability per class', () => {
-    const [setosa, virginica] = iris.predict([
+    const [setosa, virginica] = predictIris([
       { sepal_length: 5.1, sepal_width: 3.5, petal_length: 1.4, petal_width: 0.2 },
       [7.7, 2.6, 6.9, 2.3],
     ]);
@@ -31,16 +51,17 @@ describe('createPredictor', () => {
 
   it('imputes missing features and disposes every tensor it creates', () => {
     const before = tf.memory().numTensors;
-    const [prediction] = iris.predict([{ petal_length: 6, petal_width: null }]);
+    const [prediction] = predictIris([{ petal_length: 6, petal_width: null }]);
     expect(prediction).toHaveProperty('label');
     expect(tf.memory().numTensors).toBe(before);
   });
 
-  it('rejects invalid instances with per-field issues and an empty batch', () => {
-    expect(() => iris.predict([{ sepal_length: 'long' }, { petals: 3 }])).toThrow(
+  it('rejects invalid instances with per-field issues', () => {
+    const invalid = () => predictIris([{ sepal_length: 'long' }, { petals: 3 }]);
+    expect(invalid).toThrow(ValidationError);
+    expect(invalid).toThrow(
       expect.objectContaining({ issues: [expect.objectContaining({ path: 'instances.0.sepal_length' }), expect.objectContaining({ path: 'instances.1.petals' })] }),
     );
-    expect(() => iris.predict([])).toThrow(ValidationError);
   });
 
   it('keeps numeric labels numeric and answers regression values on the original scale', async () => {
@@ -48,16 +69,16 @@ describe('createPredictor', () => {
     // y = 1 exactly when x > 20; price = 3x + 100.
     const rows: DatasetRow[] = Array.from({ length: 40 }, (_, x) => ({ x, y: x > 20 ? 1 : 0, price: 3 * x + 100 }));
     const columns = [column('x', 'integer', 40), column('y', 'integer', 2), column('price', 'integer', 40)];
-    const binary = createPredictor(await trainTabular({ rows, columns, target: 'y', features: ['x'], model: { type: 'auto', epochs: 150, learningRate: 0.1, seed: 1 } }));
-    const [low, high] = binary.predict([{ x: 2 }, { x: 38 }]);
+    const binary = await trainTabular({ rows, columns, target: 'y', features: ['x'], model: { type: 'auto', epochs: 150, learningRate: 0.1, seed: 1 } });
+    const [low, high] = serve(binary)([{ x: 2 }, { x: 38 }]);
     expect(low).toMatchObject({ label: 0 });
     expect(high).toMatchObject({ label: 1 });
     expect(Object.keys((high as { probabilities: object }).probabilities)).toEqual(['0', '1']);
 
-    const regression = createPredictor(await trainTabular({ rows, columns, target: 'price', features: ['x'], model: { type: 'linear', epochs: 150, learningRate: 0.05, seed: 1 } }));
-    const [value] = regression.predict([[10]]);
+    const regression = await trainTabular({ rows, columns, target: 'price', features: ['x'], model: { type: 'linear', epochs: 150, learningRate: 0.05, seed: 1 } });
+    const [value] = serve(regression)([[10]]);
     expect((value as { value: number }).value).toBeCloseTo(130, 0);
-    binary.dispose();
-    regression.dispose();
+    binary.model.dispose();
+    regression.model.dispose();
   });
 });
