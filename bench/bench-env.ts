@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src/api/app.ts';
 import { loadConfig, type Config } from '../src/config/env.ts';
 import { migrate } from '../src/db/migrate.ts';
-import { closeDeps, createDeps, type Deps } from '../src/deps.ts';
+import { createDeps, type Deps } from '../src/deps.ts';
 import { createLogger } from '../src/logger.ts';
 import { startTrainingWorker } from '../src/training/jobs/worker.ts';
 import { clearRedisPrefix, dropDatabase } from '../test/support/test-env.ts';
@@ -42,7 +42,7 @@ export async function createBenchEnv(): Promise<BenchEnv> {
   const deps = await createDeps(config);
   const app = await buildApp(deps, { logger: false });
   await app.ready();
-  const worker = startTrainingWorker(config, createLogger('silent'));
+  const worker = startTrainingWorker(deps);
   const admin = { authorization: `Bearer ${config.MAAS_ADMIN_TOKEN}` };
   const project = await app.inject({ method: 'POST', url: '/v1/projects', headers: admin, payload: { name: 'bench' } });
   const key = await app.inject({ method: 'POST', url: `/v1/projects/${project.json().id}/api-keys`, headers: admin, payload: { name: 'bench', scopes: ['read', 'write', 'predict'] } });
@@ -57,7 +57,7 @@ export async function createBenchEnv(): Promise<BenchEnv> {
       await worker.close();
       await app.close();
       await clearRedisPrefix(deps).catch(() => undefined);
-      await closeDeps(deps);
+      await deps.close();
       await dropDatabase(config.DATABASE_URL);
       await rm(artifactDir, { recursive: true, force: true });
     },

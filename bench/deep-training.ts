@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { deepModelSchema } from '../src/models/architectures/schemas.ts';
 import { buildDeepModel, lossFor } from '../src/models/architectures/index.ts';
 import { TextVectorizer } from '../src/preprocessing/text-vectorizer.ts';
-import { useWasmBackend } from '../src/ml/wasm-backend.ts';
+import { selectBackend } from '../src/ml/backend.ts';
 
 /** Throughput of one backend. */
 export interface BackendThroughput {
@@ -41,9 +41,7 @@ const PARAMS = deepModelSchema.parse({
 });
 
 async function measure(backend: 'wasm' | 'cpu', batches: number, batchSize: number): Promise<BackendThroughput> {
-  if (backend === 'wasm') {
-    if (!(await useWasmBackend())) throw new Error('The WASM backend did not start.');
-  } else if (!(await tf.setBackend('cpu'))) throw new Error('The CPU backend did not start.');
+  await selectBackend(backend);
   const model = buildDeepModel(PARAMS, { kind: 'image', height: 28, width: 28, channels: 1 }, TASK, { seed: 1 });
   model.compile({ optimizer: tf.train.adam(0.001), loss: lossFor(TASK) });
   const x = tf.randomUniform([batchSize, 28, 28, 1], 0, 1, 'float32', 1);
@@ -90,7 +88,7 @@ export async function benchTextTraining(options: { batchSize?: number; batches?:
   const batchSize = options.batchSize ?? 32;
   const batches = options.batches ?? 20;
   const maxLength = options.maxLength ?? 32;
-  if (!(await useWasmBackend())) throw new Error('The WASM backend did not start.');
+  await selectBackend('wasm');
   const rows = readFileSync(new URL('../test/fixtures/text/topics.ndjson', import.meta.url), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { text: string; topic: string });
   const topics = [...new Set(rows.map((r) => r.topic))].sort();
   const vectorizer = TextVectorizer.fit(rows.map((r) => r.text), { maxTokens: 2000, maxLength });

@@ -1,45 +1,123 @@
+/**
+ * The composition root: the one module that builds the service's long-lived resources, and the
+ * one place that closes them (`close()` on what it returns).
+ *
+ * - `createInfrastructure` builds what every process holds: the logger, Prisma (`db`), the
+ *   artifact store, the training queue's producer (on a fail-fast Redis connection of its own)
+ *   and, on the first call of `workerConnection()`, the blocking Redis connection a BullMQ
+ *   worker needs. `npm run worker` builds only this and hands it to `startTrainingWorker`.
+ * - `createDeps` builds the API's resources on top of it: the fail-fast Redis connection of the
+ *   health checks, the admin token, the TensorFlow.js backend (`TF_BACKEND`), the metrics with
+ *   their service gauges, and the prediction service. `buildApp(deps)` receives them in
+ *   `npm run serve`, `npm start` (whose worker receives the same `deps`), `npm run demo`, the
+ *   tests (test/support/test-env.ts), the benchmarks (bench/bench-env.ts) and the OpenAPI
+ *   generator, which asks for lazy clients that never connect.
+ *
+ * The training children the worker forks are processes of their own: they build their
+ * database client and store from the configuration with the factories here
+ * (src/training/jobs/processor.ts).
+ */
 import { Redis } from 'ioredis';
 import { resolveAdminToken } from './auth/admin-token.ts';
 import type { Config } from './config/env.ts';
 import { createDatabase, type Database } from './db/client.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { describeBackend, selectBackend } from './ml/backend.ts';
+import { createMetrics, type Metrics } from './observability/metrics.ts';
+import { watchServiceState } from './observability/service-gauges.ts';
+import { createTrainingQueue, type TrainingQueue } from './queue/training-queue.ts';
+import { PredictionService } from './serving/prediction-service.ts';
 import type { ArtifactStore } from './storage/artifact-store.ts';
 import { LocalArtifactStore } from './storage/local-artifact-store.ts';
-import { createTrainingQueue, type TrainingQueue } from './queue/training-queue.ts';
 
-/**
- * The infrastructure clients a process needs, created in one place and closed in one
- * place. The API, the workers and the tests all receive these instead of importing
- * singletons.
- */
-export interface Deps {
+/** What every process of the service holds: the API, the worker, and both in `npm start`. */
+export interface Infrastructure {
   config: Config;
   logger: Logger;
   db: Database;
-  /** For producers and health checks: fails fast when Redis is down instead of queueing commands. */
-  redis: Redis;
   store: ArtifactStore;
   /** Producer side of the training queue (its own fail-fast connection). */
   trainingQueue: TrainingQueue;
-  adminToken: string;
+  /**
+   * The connection BullMQ workers need: it retries forever instead of failing fast, so a worker
+   * resumes by itself after a Redis outage. Opened on the first call, so only a process that
+   * runs a worker holds one.
+   */
+  workerConnection(): Redis;
+  /** Closes everything built here. Call it once, after whatever uses it (app, worker) has closed. */
+  close(): Promise<void>;
 }
 
-export async function createDeps(config: Config, overrides: Partial<Pick<Deps, 'logger'>> = {}): Promise<Deps> {
-  const logger = overrides.logger ?? createLogger(config.LOG_LEVEL);
+/** The API's resources: the infrastructure and what serving requests needs on top of it. */
+export interface Deps extends Infrastructure {
+  /** For health checks: fails fast when Redis is down instead of queueing commands. */
+  redis: Redis;
+  adminToken: string;
+  metrics: Metrics;
+  predictions: PredictionService;
+}
+
+export interface BuildOptions {
+  /** A logger of the caller's (a test capturing the logs); otherwise one at `LOG_LEVEL`. */
+  logger?: Logger;
+  /** Clients that connect only when first used: the OpenAPI generator builds everything without reaching any service. */
+  lazy?: boolean;
+  /** Size of Prisma's connection pool (default 10). */
+  poolSize?: number;
+}
+
+export function createInfrastructure(config: Config, opts: BuildOptions = {}): Infrastructure {
+  const lazy = opts.lazy ?? false;
+  const db = createDatabase(config.DATABASE_URL, opts.poolSize);
+  const trainingQueue = createTrainingQueue(createRedis(config.REDIS_URL, { failFast: true, lazy }), config.REDIS_PREFIX);
+  let blocking: Redis | undefined;
+  return {
+    config,
+    logger: opts.logger ?? createLogger(config.LOG_LEVEL),
+    db,
+    store: createArtifactStore(config),
+    trainingQueue,
+    workerConnection: () => (blocking ??= createRedis(config.REDIS_URL, { failFast: false, lazy })),
+    async close() {
+      await trainingQueue.close().catch(() => undefined);
+      blocking?.disconnect();
+      await db.$disconnect().catch(() => undefined);
+    },
+  };
+}
+
+export async function createDeps(config: Config, opts: BuildOptions = {}): Promise<Deps> {
   const admin = await resolveAdminToken(config.MAAS_ADMIN_TOKEN, config.ARTIFACT_DIR);
   if (admin.generated) {
     // Printed once, on the start that created it; it is kept in the data dir for later starts.
     process.stdout.write(`\nGenerated admin token (kept in ${admin.file}):\n  ${admin.token}\n\n`);
   }
+  const logger = opts.logger ?? createLogger(config.LOG_LEVEL);
+  // Predictions run on the best TensorFlow.js backend present (TF_BACKEND), chosen once per process.
+  await selectBackend(config.TF_BACKEND);
+  logger.info({ backend: describeBackend() }, 'prediction backend ready');
+  const infrastructure = createInfrastructure(config, { ...opts, logger });
+  const redis = createRedis(config.REDIS_URL, { failFast: true, lazy: opts.lazy ?? false });
+  const metrics = createMetrics();
+  watchServiceState(metrics, infrastructure);
+  const predictions = new PredictionService(infrastructure.db, infrastructure.store, config);
+  predictions.useMetrics(metrics);
   return {
-    config,
-    logger,
-    db: createDatabase(config.DATABASE_URL),
-    redis: createRedis(config.REDIS_URL, { failFast: true }),
-    store: new LocalArtifactStore(config.ARTIFACT_DIR),
-    trainingQueue: createTrainingQueue(createRedis(config.REDIS_URL, { failFast: true }), config.REDIS_PREFIX),
+    ...infrastructure,
+    redis,
     adminToken: admin.token,
+    metrics,
+    predictions,
+    async close() {
+      predictions.close();
+      await Promise.all([infrastructure.close(), closeRedis(redis)]);
+    },
   };
+}
+
+/** The artifact store the configuration names: a local directory today. */
+export function createArtifactStore(config: Pick<Config, 'ARTIFACT_DIR'>): ArtifactStore {
+  return new LocalArtifactStore(config.ARTIFACT_DIR);
 }
 
 /**
@@ -47,9 +125,9 @@ export async function createDeps(config: Config, overrides: Partial<Pick<Deps, '
  * 503 instead of hanging); blocking connections for BullMQ workers must instead retry
  * forever (`maxRetriesPerRequest: null`), so workers resume by themselves.
  */
-export function createRedis(url: string, opts: { failFast: boolean; lazy?: boolean }): Redis {
+function createRedis(url: string, opts: { failFast: boolean; lazy: boolean }): Redis {
   const redis = new Redis(url, {
-    lazyConnect: opts.lazy ?? false,
+    lazyConnect: opts.lazy,
     maxRetriesPerRequest: opts.failFast ? 1 : null,
     enableOfflineQueue: !opts.failFast,
     retryStrategy: (times) => Math.min(times * 200, 2_000),
@@ -58,7 +136,8 @@ export function createRedis(url: string, opts: { failFast: boolean; lazy?: boole
   return redis;
 }
 
-export async function closeDeps(deps: Deps): Promise<void> {
-  await deps.trainingQueue.close().catch(() => undefined);
-  await Promise.allSettled([deps.db.$disconnect(), deps.redis.quit()]);
+/** QUIT waits for pending replies, but on a lazy client that never connected it would connect first. */
+async function closeRedis(redis: Redis): Promise<void> {
+  if (redis.status === 'wait') redis.disconnect();
+  else await redis.quit().catch(() => undefined);
 }

@@ -33,7 +33,7 @@ await runCli(async () => {
     say(`No service at ${base}; starting one here (migrations, API, one worker)...`);
     await migrate(config.DATABASE_URL, createLogger('warn'));
     const deps = await createDeps({ ...config, HOST: '127.0.0.1' });
-    const worker = startTrainingWorker(config, deps.logger);
+    const worker = startTrainingWorker(deps);
     const app = await startServer(deps, [() => worker.close()]);
     stop = () => app.close();
   }

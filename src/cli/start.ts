@@ -5,11 +5,11 @@ import { createDeps } from '../deps.ts';
 import { startTrainingWorker } from '../training/jobs/worker.ts';
 import { runCli } from './run-cli.ts';
 
-/** The whole service on one machine: migrations, then the API and one worker. */
+/** The whole service on one machine: migrations, then the API and one worker over the same resources. */
 await runCli(async () => {
   const config = loadConfig();
   const deps = await createDeps(config);
   await migrate(config.DATABASE_URL, deps.logger);
-  const worker = startTrainingWorker(config, deps.logger.child({ name: 'worker' }));
+  const worker = startTrainingWorker({ ...deps, logger: deps.logger.child({ name: 'worker' }) });
   await startServer(deps, [() => worker.close()]);
 });

@@ -1,5 +1,6 @@
 import closeWithGrace from 'close-with-grace';
 import { loadConfig } from '../config/env.ts';
+import { createInfrastructure } from '../deps.ts';
 import { createLogger } from '../logger.ts';
 import { startTrainingWorker } from '../training/jobs/worker.ts';
 import { runCli } from './run-cli.ts';
@@ -7,12 +8,15 @@ import { runCli } from './run-cli.ts';
 await runCli(async () => {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL, 'worker');
-  const worker = startTrainingWorker(config, logger);
+  // This process only relays jobs to its training children and runs maintenance: a small pool.
+  const infrastructure = createInfrastructure(config, { logger, poolSize: 2 });
+  const worker = startTrainingWorker(infrastructure);
   // Closing checkpoints the running jobs and hands them back to the queue; a checkpoint
   // lands within one batch, so the grace period only has to cover the slowest batch.
   closeWithGrace({ delay: 60_000 }, async ({ signal }) => {
     logger.info({ signal }, 'worker shutting down: checkpointing and handing back running jobs');
     await worker.close();
+    await infrastructure.close();
     logger.info('worker stopped');
   });
 });

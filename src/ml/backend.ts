@@ -4,8 +4,9 @@ import * as tf from '@tensorflow/tfjs';
 import { registerWasmTrainingKernels } from './wasm-conv-gradients.ts';
 
 /**
- * The one TensorFlow.js namespace (core + layers) every module imports, so models, tensors
- * and the backend chosen here all live in the same engine.
+ * The TensorFlow.js namespace (core + layers), re-exported for modules that also need the
+ * backend. Others (the architectures, the WASM kernels) import `@tensorflow/tfjs` directly: it
+ * is the same package instance, so models, tensors and the backend chosen here share one engine.
  */
 export { tf };
 
@@ -79,15 +80,22 @@ async function tryNative(packageName: string): Promise<string | undefined> {
   }
 }
 
+let wasmPathsSet = false;
+
+/** The only place the WASM backend is started (tests and benchmarks use `selectBackend('wasm')`). */
 async function tryWasm(): Promise<string | undefined> {
   try {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     // The WASM backend lacks the gradients of conv2d and of embedding lookups; without them
     // CNN and text models would fail to train (or fall back to the ~40x slower CPU backend).
     registerWasmTrainingKernels();
-    // In Node the .wasm binaries are read from disk; tfjs would otherwise look beside the page URL.
-    const entry = createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm');
-    wasm.setWasmPaths(path.dirname(entry) + path.sep);
+    if (!wasmPathsSet) {
+      // In Node the .wasm binaries are read from disk; tfjs would otherwise look beside the page
+      // URL. The paths only count before the backend first initialises, so they are set once.
+      const entry = createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm');
+      wasm.setWasmPaths(path.dirname(entry) + path.sep);
+      wasmPathsSet = true;
+    }
     if (!(await tf.setBackend('wasm'))) return 'the wasm backend did not initialise';
     await tf.ready();
     return undefined;

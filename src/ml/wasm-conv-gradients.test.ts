@@ -1,14 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from './wasm-conv-gradients.ts';
-import { useWasmBackend } from './wasm-backend.ts';
+import { selectBackend } from './backend.ts';
 
 type Pad = 'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]];
 
 /** Runs `fn` on a backend and returns plain arrays, so results can be compared across backends. */
 async function on(backend: 'cpu' | 'wasm', fn: () => tf.Tensor[]): Promise<Float32Array[]> {
-  if (backend === 'wasm') await useWasmBackend();
-  else await tf.setBackend('cpu');
+  await selectBackend(backend);
   return tf.tidy(fn).map((t) => {
     const values = t.dataSync() as Float32Array;
     t.dispose();
@@ -35,7 +34,7 @@ function expectClose(actual: Float32Array, expected: Float32Array, tol = 1e-4): 
 }
 
 beforeAll(async () => {
-  expect(await useWasmBackend()).toBe(true);
+  expect(await selectBackend('wasm')).toBe('wasm');
 });
 
 describe('registerWasmTrainingKernels', () => {
@@ -83,7 +82,7 @@ describe('Conv2DBackpropFilter on wasm matches the CPU kernel', () => {
   });
 
   it('frees its intermediates', async () => {
-    await useWasmBackend();
+    await selectBackend('wasm');
     const x = tf.ones([2, 8, 8, 3]) as tf.Tensor4D;
     const dy = tf.ones([2, 4, 4, 5]) as tf.Tensor4D;
     // The op is not exported from the tfjs package, so call the kernel through the engine.

@@ -3,8 +3,9 @@ import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ValidationError } from '../errors.ts';
-import { b64InstancesToBatch, bytesFromB64Instance, decodeImage, imagesToBatch, imageToTensor, sniffImageFormat } from './images.ts';
-import { useWasmBackend } from '../ml/wasm-backend.ts';
+import { sniffImageFormat } from '../datasets/image-format.ts';
+import { b64InstancesToBatch, bytesFromB64Instance, decodeImage, imagesToBatch, imageToTensor } from './images.ts';
+import { selectBackend } from '../ml/backend.ts';
 
 /** A PNG from RGBA pixel tuples, row by row. */
 function png(width: number, height: number, pixels: [number, number, number, number][]): Uint8Array {
@@ -25,7 +26,7 @@ const CLEAR_WHITE: [number, number, number, number] = [255, 255, 255, 0];
 const GRAY: [number, number, number, number] = [128, 128, 128, 255];
 
 beforeAll(async () => {
-  expect(await useWasmBackend()).toBe(true);
+  expect(await selectBackend('wasm')).toBe('wasm');
 });
 
 describe('decodeImage', () => {

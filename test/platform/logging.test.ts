@@ -3,7 +3,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/api/app.ts';
 import { migrate } from '../../src/db/migrate.ts';
-import { closeDeps, createDeps, type Deps } from '../../src/deps.ts';
+import { createDeps, type Deps } from '../../src/deps.ts';
 import { loggerOptions } from '../../src/logger.ts';
 import { dropDatabase, testConfig } from '../support/test-env.ts';
 
@@ -27,7 +27,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await app?.close();
-  await closeDeps(deps);
+  await deps.close();
   await dropDatabase(deps.config.DATABASE_URL);
 });
 

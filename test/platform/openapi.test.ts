@@ -10,9 +10,10 @@ describe('openapi.yaml', () => {
     expect(committed).toBe(await generateOpenApi());
   });
 
-  it('is a valid OpenAPI 3.1 document whose routes list their error responses', async () => {
+  it('is a valid OpenAPI 3.1 document of the package.json version whose routes list their error responses', async () => {
     const document = parse(await readFile(openApiPath, 'utf8'));
     expect(document.openapi).toBe('3.1.0');
+    expect(document.info.version).toBe(JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')).version);
     const result = await validate(structuredClone(document));
     expect('errors' in result ? result.errors : []).toEqual([]);
     expect(result.valid).toBe(true);

@@ -1,6 +1,5 @@
 import type { Worker } from 'bullmq';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createLogger } from '../../src/logger.ts';
 import { startTrainingWorker } from '../../src/training/jobs/worker.ts';
 import { createTenant, createTestEnv, type TestEnv, type TestTenant } from '../support/test-env.ts';
 import { uploadCsv } from '../support/training.ts';
@@ -14,7 +13,7 @@ let worker: Worker;
 beforeAll(async () => {
   env = await createTestEnv({ CHECKPOINT_EVERY_EPOCHS: '2' });
   tenant = await createTenant(env);
-  worker = startTrainingWorker(env.config, createLogger('silent'));
+  worker = startTrainingWorker(env.deps);
 });
 afterAll(async () => {
   await worker?.close();

@@ -4,7 +4,6 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/logger.ts';
 import { startTrainingWorker } from '../../src/training/jobs/worker.ts';
 import { createTenant, createTestEnv, type TestEnv, type TestTenant } from '../support/test-env.ts';
 import { fixture, uploadCsv } from '../support/training.ts';
@@ -46,7 +45,7 @@ describe('graceful shutdown', () => {
     expect(await queued!.getState()).toBe('waiting');
     expect(queued!.attemptsMade).toBe(0);
 
-    worker = startTrainingWorker(env.config, createLogger('silent'));
+    worker = startTrainingWorker(env.deps);
     const done = await waitForEnd(env.deps.db, id);
     expect(done).toMatchObject({ status: 'succeeded', attempts: 1, resumedFromEpoch: pointer.completedEpochs });
     expect(await expectCleanSuccess(env.deps.db, env.deps.store, id, 40)).toEqual({ status: 'succeeded', versions: 1, epochs: true, strayFiles: [], checkpoint: null });

@@ -1,6 +1,5 @@
 import type { Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/logger.ts';
 import { enqueueTraining } from '../../src/queue/training-queue.ts';
 import { startTrainingWorker } from '../../src/training/jobs/worker.ts';
 import { createTenant, createTestEnv, type TestEnv, type TestTenant } from '../support/test-env.ts';
@@ -17,7 +16,7 @@ beforeAll(async () => {
   env = await createTestEnv({ CHECKPOINT_EVERY_EPOCHS: '2' });
   tenant = await createTenant(env);
   dataset = await uploadCsv(env, tenant, 'tabular/iris.csv', 'iris');
-  worker = startTrainingWorker(env.config, createLogger('silent'));
+  worker = startTrainingWorker(env.deps);
 });
 afterAll(async () => {
   await worker?.close();

@@ -1,7 +1,7 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/api/app.ts';
-import { closeDeps, createDeps, type Deps } from '../../src/deps.ts';
+import { createDeps, type Deps } from '../../src/deps.ts';
 import type { FastifyInstance } from 'fastify';
 import { createTenant, createTestEnv, type TestEnv, type TestTenant } from '../support/test-env.ts';
 import { uploadCsv } from '../support/training.ts';
@@ -58,7 +58,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await link?.cut();
   await app?.close();
-  await closeDeps(deps);
+  await deps?.close();
   await env?.close();
 });
 

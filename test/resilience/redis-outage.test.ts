@@ -2,7 +2,6 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/logger.ts';
 import { startTrainingWorker } from '../../src/training/jobs/worker.ts';
 import { createTenant, createTestEnv, type TestEnv, type TestTenant } from '../support/test-env.ts';
 import { uploadCsv } from '../support/training.ts';
@@ -39,7 +38,7 @@ afterAll(async () => {
 
 const startWorker = () => {
   // Reconciles every second (the default is a minute) so the test need not wait.
-  const worker = startTrainingWorker(env.config, createLogger('silent'), { maintenanceEveryMs: 1_000, reconcileGraceMs: 200 });
+  const worker = startTrainingWorker(env.deps, { maintenanceEveryMs: 1_000, reconcileGraceMs: 200 });
   workers.push(worker);
   return worker;
 };

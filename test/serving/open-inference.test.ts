@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTenant } from '../support/test-env.ts';
 import { irisModel, setosa, setupServing, virginica, type ServingSetup } from './serving-setup.ts';
@@ -23,8 +24,9 @@ const get = (url: string, auth: Record<string, string> = setup.tenant.auth) => s
 const features = ['sepal_length', 'sepal_width', 'petal_length', 'petal_width'] as const;
 
 describe('Open Inference Protocol: server', () => {
-  it('answers server metadata, liveness and readiness without a key', async () => {
-    expect((await get('/v2', {})).json()).toEqual({ name: 'maas', version: '1.0.0', extensions: ['binary_tensor_data'] });
+  it('answers server metadata (the version package.json gives), liveness and readiness without a key', async () => {
+    const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    expect((await get('/v2', {})).json()).toEqual({ name: 'maas', version, extensions: ['binary_tensor_data'] });
     expect((await get('/v2/health/live', {})).statusCode).toBe(200);
     const ready = await get('/v2/health/ready', {});
     expect(ready.statusCode).toBe(200);

@@ -7,7 +7,7 @@ import pg from 'pg';
 import { buildApp } from '../../src/api/app.ts';
 import { loadConfig, type Config } from '../../src/config/env.ts';
 import { migrate } from '../../src/db/migrate.ts';
-import { closeDeps, createDeps, type Deps } from '../../src/deps.ts';
+import { createDeps, type Deps } from '../../src/deps.ts';
 import { createLogger } from '../../src/logger.ts';
 
 const SERVER_URL = process.env.TEST_DATABASE_SERVER ?? 'postgresql://postgres@127.0.0.1:5432';
@@ -57,7 +57,7 @@ export async function clearRedisPrefix(deps: Deps): Promise<void> {
   } while (cursor !== '0');
 }
 
-/** Builds the real app over a migrated database of its own. */
+/** Builds the real app over a migrated database of its own, with the composition root's resources. */
 export async function createTestEnv(overrides: Record<string, string> = {}): Promise<TestEnv> {
   const config = await testConfig(overrides);
   await migrate(config.DATABASE_URL, createLogger('silent'));
@@ -72,7 +72,7 @@ export async function createTestEnv(overrides: Record<string, string> = {}): Pro
     async close() {
       await app.close();
       await clearRedisPrefix(deps).catch(() => undefined);
-      await closeDeps(deps);
+      await deps.close();
       await dropDatabase(config.DATABASE_URL);
       await rm(config.ARTIFACT_DIR, { recursive: true, force: true });
     },

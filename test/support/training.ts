@@ -1,13 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import type { Worker } from 'bullmq';
-import { createLogger } from '../../src/logger.ts';
-import { startTrainingWorker } from '../../src/training/jobs/worker.ts';
+import { startTrainingWorker, type TrainingWorkerOptions } from '../../src/training/jobs/worker.ts';
 import type { TestEnv, TestTenant } from './test-env.ts';
 
 export const fixture = (name: string) => new URL(`../fixtures/${name}`, import.meta.url);
 
-export function startWorker(env: TestEnv): Worker {
-  return startTrainingWorker(env.config, createLogger(env.config.LOG_LEVEL));
+/** A training worker over the test app's own resources (closed by `env.close()`; close the worker first). */
+export function startWorker(env: TestEnv, opts: TrainingWorkerOptions = {}): Worker {
+  return startTrainingWorker(env.deps, opts);
 }
 
 /** Uploads a fixture CSV through the HTTP API and returns the dataset. */

@@ -2,18 +2,17 @@ import { z } from 'zod';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Deps } from '../../deps.ts';
-import type { VersionRef } from '../../registry/model-registry.ts';
 import { attachBinaryInputs, binaryResponse, HEADER_LENGTH, splitBinaryBody, wantsBinary } from '../../serving/binary-tensors.ts';
 import { inputSpecs, instancesFromTensors, outputSpecs, outputTensors } from '../../serving/open-inference-format.ts';
 import type { PredictionService } from '../../serving/prediction-service.ts';
+import { serviceVersion } from '../../service-version.ts';
 import { projectOf } from '../plugins/auth.ts';
 import { modelParams, versionParams } from '../schemas/models.ts';
 import { inferRequest, inferResponse, liveResponse, modelMetadataV2, modelReadyResponse, readyResponse, serverMetadataResponse } from '../schemas/open-inference.ts';
 import { arrivalOf } from './prediction-arrivals.ts';
 import { answerServingErrors, plainJson, servingErrorResponses, servingProblemSchema } from './serving-errors.ts';
+import { refOf, type VersionParams } from './version-ref.ts';
 
-type Params = { name: string; version?: number };
-const refOf = (params: Params): VersionRef => (params.version === undefined ? { latest: true } : { version: params.version });
 const serverReady = z.object({ ready: z.boolean() });
 
 /**
@@ -61,7 +60,7 @@ export const openInferenceRoutes: FastifyPluginAsyncZod<{ deps: Deps; prediction
   app.get('/v2', {
     config: { auth: 'public' },
     schema: { tags: ['open-inference'], summary: 'Server metadata', response: { 200: serverMetadataResponse, 503: servingProblemSchema } },
-  }, async () => ({ name: 'maas', version: '1.0.0', extensions: ['binary_tensor_data'] }));
+  }, async () => ({ name: 'maas', version: serviceVersion, extensions: ['binary_tensor_data'] }));
 
   app.get('/v2/health/live', {
     config: { auth: 'public' },
@@ -86,7 +85,7 @@ export const openInferenceRoutes: FastifyPluginAsyncZod<{ deps: Deps; prediction
       schema: { tags: ['open-inference'], summary: `Model metadata of ${which}: typed, shaped inputs and outputs`, params: typedParams, response: { 200: modelMetadataV2, ...servingErrorResponses(400, 404) } },
     }, async (request) => {
       const projectId = projectOf(request);
-      const resolved = await predictions.resolve(projectId, request.params.name, refOf(request.params as Params));
+      const resolved = await predictions.resolve(projectId, request.params.name, refOf(request.params as VersionParams));
       const { inputSchema, outputSchema } = await predictions.signature(resolved);
       const versions = suffix ? [String(resolved.version)] : (await predictions.versionsOf(projectId, resolved.model)).map(String);
       return { name: resolved.model, versions, platform: 'tensorflowjs', inputs: inputSpecs(inputSchema), outputs: outputSpecs(outputSchema) };
@@ -96,7 +95,7 @@ export const openInferenceRoutes: FastifyPluginAsyncZod<{ deps: Deps; prediction
       config: { auth: 'read' },
       schema: { tags: ['open-inference'], summary: `Readiness of ${which}: loads and warms it up when needed`, params: typedParams, response: { 200: modelReadyResponse, ...servingErrorResponses(400, 404, 503) } },
     }, async (request) => {
-      const resolved = await predictions.resolve(projectOf(request), request.params.name, refOf(request.params as Params));
+      const resolved = await predictions.resolve(projectOf(request), request.params.name, refOf(request.params as VersionParams));
       await predictions.ensureLoaded(resolved);
       return { name: resolved.model, version: String(resolved.version), ready: true };
     });
@@ -111,7 +110,7 @@ export const openInferenceRoutes: FastifyPluginAsyncZod<{ deps: Deps; prediction
       },
     }, async (request, reply) => {
       const body = request.body;
-      const result = await predictions.predict(projectOf(request), request.params.name, refOf(request.params as Params), async (resolved) => {
+      const result = await predictions.predict(projectOf(request), request.params.name, refOf(request.params as VersionParams), async (resolved) => {
         const { inputSchema } = await predictions.signature(resolved);
         return instancesFromTensors(body.inputs, inputSchema);
       }, arrivalOf(request));

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MultiHeadSelfAttention, PositionalEmbedding } from './attention-layer.ts';
-import { useWasmBackend } from '../../ml/wasm-backend.ts';
+import { selectBackend } from '../../ml/backend.ts';
 
 const TIME = 6;
 const VOCAB = 10;
@@ -32,7 +32,7 @@ function toyData(n: number): { x: tf.Tensor2D; y: tf.Tensor2D } {
 }
 
 beforeAll(async () => {
-  expect(await useWasmBackend()).toBe(true);
+  expect(await selectBackend('wasm')).toBe('wasm');
 });
 
 describe('MultiHeadSelfAttention', () => {

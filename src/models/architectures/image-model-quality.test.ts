@@ -5,7 +5,7 @@ import { deepModelSchema, type DeepTask } from './schemas.ts';
 import { buildDeepModel, lossFor } from './index.ts';
 import { readImageArchive, type LabelledImage } from '../../datasets/image-archive.ts';
 import { imagesToBatch } from '../../preprocessing/images.ts';
-import { useWasmBackend } from '../../ml/wasm-backend.ts';
+import { selectBackend } from '../../ml/backend.ts';
 
 const SPEC = { height: 8, width: 8, channels: 1 } as const;
 const TASK: DeepTask = { kind: 'classification', numClasses: 10 };
@@ -28,7 +28,7 @@ async function testAccuracy(model: tf.LayersModel): Promise<number> {
 }
 
 beforeAll(async () => {
-  expect(await useWasmBackend()).toBe(true);
+  expect(await selectBackend('wasm')).toBe('wasm');
   const archive = await readImageArchive(readFileSync(new URL('../../../test/fixtures/images/digits.zip', import.meta.url)));
   // Every third image is held out; the rest are interleaved by a fixed permutation so classes mix.
   const held = archive.images.filter((_, i) => i % 3 === 0);

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { UnprocessableError } from '../../errors.ts';
 import { cnnSchema, deepModelSchema, recurrentSchema, transformerSchema, type DeepInput, type DeepTask } from './schemas.ts';
 import { buildDeepModel, lossFor } from './index.ts';
-import { useWasmBackend } from '../../ml/wasm-backend.ts';
+import { selectBackend } from '../../ml/backend.ts';
 
 const image: DeepInput = { kind: 'image', height: 12, width: 10, channels: 1 };
 const tokens: DeepInput = { kind: 'tokens', maxLength: 7, vocabSize: 20 };
@@ -28,7 +28,7 @@ async function trainOnce(model: tf.LayersModel, input: DeepInput, task: DeepTask
 }
 
 beforeAll(async () => {
-  expect(await useWasmBackend()).toBe(true);
+  expect(await selectBackend('wasm')).toBe('wasm');
 });
 
 describe('hyperparameter schemas', () => {

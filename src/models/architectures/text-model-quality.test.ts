@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { deepModelSchema, type DeepInput, type DeepTask } from './schemas.ts';
 import { buildDeepModel, lossFor } from './index.ts';
 import { TextVectorizer } from '../../preprocessing/text-vectorizer.ts';
-import { useWasmBackend } from '../../ml/wasm-backend.ts';
+import { selectBackend } from '../../ml/backend.ts';
 
 interface Row {
   text: string;
@@ -38,7 +38,7 @@ async function evaluate(raw: unknown, epochs: number): Promise<{ accuracy: numbe
 }
 
 beforeAll(async () => {
-  expect(await useWasmBackend()).toBe(true);
+  expect(await selectBackend('wasm')).toBe('wasm');
   // The vocabulary comes from the training texts only: held-out words fall into the OOV bucket.
   vectorizer = TextVectorizer.fit(trainRows.map((r) => r.text), { maxTokens: 1000, maxLength: 16 });
   input = { kind: 'tokens', maxLength: 16, vocabSize: vectorizer.vocabSize };

@@ -1,14 +1,15 @@
 /**
  * The sandboxed BullMQ processor: runs in a child process forked by the worker, so a long
  * CPU-bound epoch never blocks the parent's event loop that renews the job's lock. The
- * child reads its configuration from the environment the worker passes it.
+ * child is a process of its own: it reads its configuration from the environment the worker
+ * passes it and builds its own clients with the composition root's factories.
  */
 import { UnrecoverableError, WaitingError, type SandboxedJob } from 'bullmq';
 import { loadConfig } from '../../config/env.ts';
 import { createDatabase } from '../../db/client.ts';
+import { createArtifactStore } from '../../deps.ts';
 import { createLogger } from '../../logger.ts';
-import { ensureBackend } from '../../ml/backend.ts';
-import { LocalArtifactStore } from '../../storage/local-artifact-store.ts';
+import { selectBackend } from '../../ml/backend.ts';
 import { jobCatalog, type JobPayload } from '../../queue/job-catalog.ts';
 import { PermanentTrainingError, runTrainingJob, type TrainingContext } from './run.ts';
 
@@ -23,10 +24,10 @@ function getContext(): Promise<TrainingContext> {
   context ??= (async () => {
     const config = loadConfig(process.env);
     const logger = createLogger(config.LOG_LEVEL, 'training');
-    const backend = await ensureBackend();
+    const backend = await selectBackend(config.TF_BACKEND);
     logger.info({ backend }, 'training process ready');
     return {
-      db: createDatabase(config.DATABASE_URL, 2), store: new LocalArtifactStore(config.ARTIFACT_DIR), logger,
+      db: createDatabase(config.DATABASE_URL, 2), store: createArtifactStore(config), logger,
       maxDurationCapMs: config.JOB_MAX_DURATION_MS, checkpointEveryEpochs: config.CHECKPOINT_EVERY_EPOCHS, checkpointEveryMs: config.CHECKPOINT_EVERY_MS,
     };
   })();

@@ -1,12 +1,12 @@
 import { Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
 import type { Config } from '../../config/env.ts';
-import { createDatabase } from '../../db/client.ts';
-import { createRedis } from '../../deps.ts';
+import type { Database } from '../../db/client.ts';
 import type { Logger } from '../../logger.ts';
 import { projectPath, runningFromSource } from '../../project-paths.ts';
 import { jobCatalog, type JobPayload } from '../../queue/job-catalog.ts';
-import { createTrainingQueue } from '../../queue/training-queue.ts';
-import { LocalArtifactStore } from '../../storage/local-artifact-store.ts';
+import type { TrainingQueue } from '../../queue/training-queue.ts';
+import type { ArtifactStore } from '../../storage/artifact-store.ts';
 import { sweepOrphanedArtifacts } from './artifacts.ts';
 import { reconcileTrainingJobs } from './reconciler.ts';
 
@@ -26,6 +26,22 @@ function configAsEnv(config: Config): NodeJS.ProcessEnv {
   return env;
 }
 
+/**
+ * What a training worker uses, handed to it by the composition root (src/deps.ts), which also
+ * closes them: the worker closes only itself.
+ */
+export interface TrainingWorkerResources {
+  /** The whole configuration: the training children receive it as their environment. */
+  config: Config;
+  logger: Logger;
+  db: Database;
+  store: ArtifactStore;
+  /** For the reconciler's re-enqueues. */
+  trainingQueue: TrainingQueue;
+  /** A connection that retries forever (`maxRetriesPerRequest: null`), as BullMQ's Worker requires. */
+  workerConnection(): Redis;
+}
+
 export interface TrainingWorkerOptions {
   /** How often the worker reconciles the queue with PostgreSQL and sweeps artifacts (0: only at start). */
   maintenanceEveryMs?: number;
@@ -35,17 +51,15 @@ export interface TrainingWorkerOptions {
 
 /**
  * Starts a BullMQ worker for training jobs. Each job runs in a sandboxed child process, so
- * CPU-bound training never starves the lock renewal here. At start and then periodically it re-enqueues jobs the queue lost, fails those out of attempts,
- * sweeps orphaned artifacts and drops expired idempotency keys. `close()` preempts running
- * jobs: each checkpoints and goes back to the queue for another worker.
+ * CPU-bound training never starves the lock renewal here. At start and then periodically it
+ * re-enqueues jobs the queue lost, fails those out of attempts, sweeps orphaned artifacts and
+ * drops expired idempotency keys. `close()` preempts running jobs: each checkpoints and goes
+ * back to the queue for another worker.
  */
-export function startTrainingWorker(config: Config, logger: Logger, opts: TrainingWorkerOptions = {}): Worker {
-  const connection = createRedis(config.REDIS_URL, { failFast: false });
-  const db = createDatabase(config.DATABASE_URL, 2);
-  const store = new LocalArtifactStore(config.ARTIFACT_DIR);
-  const queue = createTrainingQueue(createRedis(config.REDIS_URL, { failFast: true }), config.REDIS_PREFIX);
+export function startTrainingWorker(resources: TrainingWorkerResources, opts: TrainingWorkerOptions = {}): Worker {
+  const { config, logger, db, store, trainingQueue: queue } = resources;
   const worker = new Worker(jobCatalog.train.queue, processor.file, {
-    connection,
+    connection: resources.workerConnection(),
     prefix: config.REDIS_PREFIX,
     concurrency: config.WORKER_CONCURRENCY,
     workerForkOptions: { env: configAsEnv(config), execArgv: processor.execArgv },
@@ -87,9 +101,6 @@ export function startTrainingWorker(config: Config, logger: Logger, opts: Traini
     worker.cancelAllJobs('worker shutting down');
     await close(force);
     await maintenance;
-    await queue.close();
-    await db.$disconnect();
-    connection.disconnect();
   };
   return worker;
 }
@@ -98,7 +109,7 @@ export function startTrainingWorker(config: Config, logger: Logger, opts: Traini
  * Brings the record in line with a failed attempt the child could not report itself (it was
  * killed): a job the queue will retry reads as queued again; one it gave up on fails.
  */
-async function recordFailedAttempt(db: ReturnType<typeof createDatabase>, job: Job<JobPayload<'train'>>, error: Error): Promise<void> {
+async function recordFailedAttempt(db: Database, job: Job<JobPayload<'train'>>, error: Error): Promise<void> {
   const state = await job.getState();
   const where = { id: job.id!, status: { in: ['queued' as const, 'running' as const] } };
   if (state === 'failed') {
