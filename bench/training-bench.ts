@@ -37,8 +37,8 @@ export async function benchTraining(bench: BenchEnv): Promise<TrainingFigures> {
   await ensureBackend();
   const prepared = prepareTabular({ rows, columns, target: 'species', model: request.model });
   const classes = prepared.preprocessing.target.task === 'classification' ? prepared.preprocessing.target.labels.length : 1;
-  const spec = prepared.spec;
-  const model = buildModel(prepared.modelType, { task: prepared.task, inputWidth: prepared.preprocessing.width, classes }, prepared.seed, spec.type === 'mlp' ? spec.hiddenLayers : []);
+  const { model: spec, seed } = prepared.request;
+  const model = buildModel(prepared.modelType, { task: prepared.task, inputWidth: prepared.preprocessing.width, classes }, seed, spec.type === 'mlp' ? spec.hiddenLayers : []);
   const x = tf.tensor2d(prepared.train.x, [prepared.train.rows, prepared.train.width]);
   const y = tf.oneHot(tf.tensor1d(prepared.train.y, 'int32'), classes).toFloat();
   model.compile({ optimizer: tf.train.adam(spec.learningRate), loss: 'categoricalCrossentropy' });

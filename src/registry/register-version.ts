@@ -1,11 +1,36 @@
 import { serialisedTransaction } from './model-registry.ts';
 import type { Database } from '../db/client.ts';
 import { Prisma } from '../db/client.ts';
-import type { TrainingResult } from '../training/pipelines/dataset.ts';
+import type { Task } from '../models/task.ts';
+import type { AnyPreprocessing } from '../preprocessing/deep-state.ts';
+import type { ExcludedColumn } from '../preprocessing/feature-selection.ts';
+import type { InputSchema, OutputSchema } from '../preprocessing/preprocessing-state.ts';
 
 /** The job fields registration needs. */
 export type JobRow = { id: string; projectId: string; modelName: string; datasetId: string | null; task: string };
-type Trained = TrainingResult;
+
+/**
+ * What a model version records besides its artifact, as training hands it over: how the model
+ * was trained (type, task, hyperparameters, backend, time), how its inputs are prepared
+ * (preprocessing, input and output schemas) and how it did on held-out data. Training
+ * produces it (`TrainingOutcome` narrows each field); registration stores it as it is.
+ */
+export interface TrainedVersion<Preprocessing extends AnyPreprocessing = AnyPreprocessing, ModelType extends string = string> {
+  task: Task;
+  modelType: ModelType;
+  hyperparameters: object;
+  preprocessing: Preprocessing;
+  inputSchema: InputSchema;
+  outputSchema: OutputSchema;
+  /** Metrics on the held-out test split. */
+  metrics: object;
+  excludedColumns: ExcludedColumn[];
+  rowCounts: { total: number; droppedMissingTarget: number; train: number; validation: number; test: number };
+  bestEpoch: number;
+  stoppedEarly: boolean;
+  backend: string;
+  durationMs: number;
+}
 
 /**
  * Registers the version and ends the job in one transaction, so a job is never
@@ -13,7 +38,7 @@ type Trained = TrainingResult;
  * numbers come from an atomic increment on the model row: concurrent jobs never collide
  * or skip. Returns null when another attempt of this job already registered.
  */
-export async function registerVersion(db: Database, job: JobRow, result: Trained, artifact: { artifactKey: string; sha256: string }): Promise<number | null> {
+export async function registerVersion(db: Database, job: JobRow, result: TrainedVersion, artifact: { artifactKey: string; sha256: string }): Promise<number | null> {
   for (let tries = 0; ; tries++) {
     try {
       return await db.$transaction(async (tx) => {

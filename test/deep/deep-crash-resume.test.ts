@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Worker } from 'bullmq';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createLogger } from '../../src/logger.ts';
 import { startTrainingWorker } from '../../src/training/jobs/worker.ts';
 import { expectCleanSuccess, jobRow, waitForCheckpoint, waitForEnd } from '../resilience/jobs.ts';
 import { isAlive, waitFor } from '../resilience/processes.ts';
@@ -15,7 +14,7 @@ let worker: Worker;
 beforeAll(async () => {
   env = await createTestEnv({ CHECKPOINT_EVERY_EPOCHS: '5' });
   tenant = await createTenant(env);
-  worker = startTrainingWorker(env.config, createLogger('silent'));
+  worker = startTrainingWorker(env.deps);
 });
 afterAll(async () => {
   await worker?.close();

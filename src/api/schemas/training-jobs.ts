@@ -1,28 +1,18 @@
 import { z } from 'zod';
-import { createModelSpecSchema } from '../../models/model-spec.ts';
 import type { Config } from '../../config/env.ts';
-import { splitSpecSchema } from '../../training/pipelines/split.ts';
+import { modelNameSchema } from '../../registry/model-name.ts';
+import { trainingRequestSchema } from '../../training/pipelines/request.ts';
 
 /** Model names appear in URL paths (`/v1/models/{name}:predict`), so no colons or slashes. */
-export const modelName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/, 'letters, digits, _ . - (at most 100, starting with a letter or digit)');
+export const modelName = modelNameSchema;
 
 export const jobStatuses = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
 
-/** The training request, with caps from the configuration. */
+/** The training request (the one schema, training/pipelines/request.ts), with caps from the configuration. */
 export function trainingJobRequest(config: Pick<Config, 'MAX_EPOCHS' | 'MAX_BATCH_SIZE' | 'MAX_HIDDEN_UNITS' | 'JOB_MAX_DURATION_MS'>) {
-  return z
-    .object({
-      datasetId: z.uuid(),
-      target: z.string().min(1),
-      modelName,
-      task: z.enum(['classification', 'regression']).optional(),
-      features: z.array(z.string().min(1)).min(1).optional(),
-      split: splitSpecSchema.optional(),
-      model: createModelSpecSchema({ maxEpochs: config.MAX_EPOCHS, maxBatchSize: config.MAX_BATCH_SIZE, maxUnits: config.MAX_HIDDEN_UNITS, maxHiddenLayers: 8, maxPatience: 200 }),
-      maxDurationMs: z.number().int().min(1_000).max(config.JOB_MAX_DURATION_MS).optional().describe('The job fails when it runs longer than this'),
-    })
-    .strict()
-    .meta({ id: 'TrainingJobRequest' });
+  return trainingRequestSchema({
+    maxEpochs: config.MAX_EPOCHS, maxBatchSize: config.MAX_BATCH_SIZE, maxUnits: config.MAX_HIDDEN_UNITS, maxHiddenLayers: 8, maxPatience: 200, maxDurationMs: config.JOB_MAX_DURATION_MS,
+  }).meta({ id: 'TrainingJobRequest' });
 }
 
 export const epochProgressSchema = z.object({ epoch: z.number().int(), loss: z.number().nullable(), valLoss: z.number().nullable().optional() }).loose();

@@ -3,18 +3,17 @@ import type { Database } from '../../db/client.ts';
 import { Prisma } from '../../db/client.ts';
 import { DomainError } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
-import type { Task } from '../../models/task.ts';
 import { saveModelArtifact } from '../../registry/artifact-io.ts';
 import type { ArtifactStore } from '../../storage/artifact-store.ts';
 import { attemptPrefix, collectJobGarbage } from './artifacts.ts';
+import type { JobSpec } from './submission.ts';
 import { loadJobCheckpoint, saveJobCheckpoint, type CheckpointPointer } from './checkpoints.ts';
 import { disposeLoopState } from '../loop/checkpoint.ts';
 import { registerVersion } from '../../registry/register-version.ts';
 import { trainOnDataset } from '../pipelines/dataset.ts';
-import type { TrainTabularInput } from '../pipelines/tabular.ts';
-import { TrainingCancelled } from './training-cancelled.ts';
+import { TrainingCancelled } from '../loop/training-cancelled.ts';
 import type { EpochReport, LoopState } from '../loop/tabular-loop.ts';
-import { TrainingPreempted } from './training-preempted.ts';
+import { TrainingPreempted } from '../loop/training-preempted.ts';
 
 export interface TrainingContext {
   db: Database;
@@ -72,12 +71,13 @@ export async function runTrainingJob(ctx: TrainingContext, jobId: string, opts: 
   const { attempts: attempt } = await db.trainingJob.update({ where: { id: jobId }, data: { status: 'running', attempts: { increment: 1 }, startedAt: job.startedAt ?? new Date(), error: Prisma.DbNull } });
   const isFinalAttempt = Math.max(attempt, opts.queueAttempt ?? 0) >= opts.maxAttempts;
   const maxDurationMs = Math.min(job.maxDurationMs ?? ctx.maxDurationCapMs, ctx.maxDurationCapMs);
-  const spec = job.spec as unknown as Omit<TrainTabularInput, 'rows' | 'columns' | 'target'> & { task: Task };
+  // As submission stored it, or as an older version (or a hand) wrote it: the pipeline validates it again.
+  const spec = job.spec as unknown as JobSpec;
 
   let pointer = (job.checkpoint as unknown as CheckpointPointer | null) ?? undefined;
   const resumeFrom = pointer ? await loadJobCheckpoint(ctx.store, pointer, logger) : undefined;
   // The seed fixes the split and the initial weights: a resumed run must draw the same one.
-  const seed = (resumeFrom && pointer?.seed) ?? (spec.model.seed as number | undefined) ?? Math.floor(Math.random() * 2 ** 31);
+  const seed = (resumeFrom && pointer?.seed) ?? spec.model.seed ?? Math.floor(Math.random() * 2 ** 31);
   const previous = job.progress as { epochs?: EpochReport[]; totalEpochs?: number; runs?: RunRecord[] };
   const history: EpochReport[] = resumeFrom ? [...resumeFrom.history] : [];
   const run: RunRecord = { attempt, host: hostname(), pid: process.pid, startedAt: new Date().toISOString(), resumedFromEpoch: resumeFrom ? resumeFrom.history.length : null };

@@ -1,70 +1,49 @@
 import type { ColumnProfile } from '../../datasets/column-profile.ts';
 import type { Database } from '../../db/client.ts';
 import type { Prisma } from '../../db/client.ts';
-import { UnprocessableError } from '../../errors.ts';
-import { resolveTask, type Task } from '../../models/task.ts';
+import { UnprocessableError, ValidationError } from '../../errors.ts';
+import type { Task } from '../../models/task.ts';
 import { enqueueTraining, removeQueuedTraining, type TrainingQueue } from '../../queue/training-queue.ts';
-import { MIN_TRAINING_ROWS } from '../pipelines/split.ts';
-import { planDataKind } from '../pipelines/deep-plan.ts';
+import { planTraining, type TrainingPlan } from '../pipelines/plan.ts';
+import type { TrainingRequest, TrainingSpec } from '../pipelines/request.ts';
 
-export interface TrainingRequest {
-  datasetId: string;
-  target: string;
-  modelName: string;
-  task?: Task;
-  features?: string[];
-  split?: unknown;
-  model: { type: string } & Record<string, unknown>;
-  maxDurationMs?: number;
-}
+/** What a job row keeps of its request in `spec` (run.ts reads it back): the fields a run reads but the target, which has its own column, with the task resolved. */
+export type JobSpec = Omit<TrainingSpec, 'target' | 'task'> & { task: Task };
 
 /**
  * Checks a training request against its dataset before anything is created, so a bad
- * request is answered at once and changes nothing: the dataset must be the caller's, the
- * target and features must exist, the target must carry at least two classes for
- * classification, and there must be rows enough to split.
+ * request is answered at once and changes nothing: the dataset must be the caller's, and
+ * the plan (pipelines/plan.ts: the same checks a worker runs before training) must hold on
+ * the dataset's column profiles and row count.
  */
-export async function validateTrainingRequest(db: Database, projectId: string, request: TrainingRequest): Promise<{ task: Task }> {
+export async function validateTrainingRequest(db: Database, projectId: string, request: TrainingRequest): Promise<TrainingPlan> {
   const dataset = await db.dataset.findFirst({ where: { id: request.datasetId, projectId } });
   // Another project's dataset reads as unknown: ids never leak across tenants.
   if (!dataset) throw new UnprocessableError('unknown_dataset', `Dataset '${request.datasetId}' was not found.`, [{ path: 'body.datasetId', message: 'no such dataset' }]);
-  const columns = dataset.columns as unknown as ColumnProfile[];
-  const byName = new Map(columns.map((column) => [column.name, column]));
-  const target = byName.get(request.target);
-  if (!target) {
-    throw new UnprocessableError('unknown_target', `The dataset has no column '${request.target}'; columns are ${columns.map((c) => c.name).join(', ')}.`, [
-      { path: 'body.target', message: 'no such column' },
-    ]);
+  try {
+    return planTraining(request, dataset.columns as unknown as ColumnProfile[], dataset.rowCount);
+  } catch (error) {
+    throw inBody(error);
   }
-  const unknown = (request.features ?? []).filter((name) => !byName.has(name));
-  if (unknown.length) {
-    throw new UnprocessableError('unknown_features', `The dataset has no column(s) ${unknown.map((n) => `'${n}'`).join(', ')}.`, unknown.map((name) => ({ path: 'body.features', message: `no column '${name}'` })));
-  }
-  if (request.features?.includes(request.target)) {
-    throw new UnprocessableError('target_in_features', 'The target cannot also be a feature.', [{ path: 'body.features', message: `contains the target '${request.target}'` }]);
-  }
-  // Refuses a model type that cannot read the data (a transformer on numbers, an lstm on images).
-  planDataKind(columns, request.target, request.model.type, request.features);
-  const task = resolveTask(target, request.task);
-  if (task === 'classification' && target.distinct < 2) {
-    throw new UnprocessableError('single_class_target', `The target '${request.target}' has only one class; classification needs at least two.`, [{ path: 'body.target', message: 'one class' }]);
-  }
-  const labelled = dataset.rowCount - target.missing;
-  if (labelled < MIN_TRAINING_ROWS * 2) {
-    throw new UnprocessableError('too_few_rows', `The dataset has ${labelled} row(s) with a target; at least ${MIN_TRAINING_ROWS * 2} are needed to train and test.`, [{ path: 'body.datasetId', message: 'too few rows' }]);
-  }
-  return { task };
+}
+
+/** The plan names request fields (`model.type`); answers name them in the body (`body.model.type`), as schema errors do. */
+function inBody(error: unknown): unknown {
+  if (!(error instanceof ValidationError || error instanceof UnprocessableError)) return error;
+  const issues = error.issues?.map((issue) => ({ ...issue, path: `body.${issue.path}` }));
+  return error instanceof ValidationError ? new ValidationError(error.message, issues, error.extra) : new UnprocessableError(error.code, error.message, issues);
 }
 
 /** Records the job and enqueues it; when the queue refuses, the record is removed again. */
 export async function submitTrainingJob(db: Database, queue: TrainingQueue, projectId: string, request: TrainingRequest) {
   const { task } = await validateTrainingRequest(db, projectId, request);
   const { datasetId, target, modelName, maxDurationMs, ...rest } = request;
+  const spec: JobSpec = { ...rest, task };
   const job = await db.trainingJob.create({
     data: {
       projectId, datasetId, target, modelName, task, maxDurationMs: maxDurationMs ?? null,
-      spec: { ...rest, task } as unknown as Prisma.InputJsonValue,
-      progress: { epochs: [], totalEpochs: Number(request.model.epochs ?? 0) || undefined } as Prisma.InputJsonValue,
+      spec: spec as unknown as Prisma.InputJsonValue,
+      progress: { epochs: [], totalEpochs: request.model.epochs },
     },
   });
   try {

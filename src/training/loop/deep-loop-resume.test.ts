@@ -5,7 +5,7 @@ import { selectBackend, tf } from '../../ml/backend.ts';
 import { SeededRandom } from '../../ml/seeded-random.ts';
 import { fitDeepModel, type DeepExamples, type DeepFitOptions } from './deep-loop.ts';
 import { decodeLoopState, disposeLoopState, encodeLoopState } from './checkpoint.ts';
-import { TrainingPreempted } from '../jobs/training-preempted.ts';
+import { TrainingPreempted } from './training-preempted.ts';
 
 // The backend deep jobs train on in the worker, with its own embedding and conv-filter gradients.
 beforeAll(async () => {

@@ -11,10 +11,9 @@
  * seeded, so a run resumed from a state reaches the weights an uninterrupted run reaches.
  */
 import { tf } from '../../ml/backend.ts';
-import type { OptimizerName } from '../../models/model-spec.ts';
-import { runEpochs } from './epoch-loop.ts';
-import type { FitResult, TrainingHooks } from './epoch-loop.ts';
-import { createBatchStep, createOptimizer, mix } from './gradient-step.ts';
+import { fitWith } from './epoch-loop.ts';
+import type { FitResult, LoopOptions, TrainingHooks } from './epoch-loop.ts';
+import { mix } from './gradient-step.ts';
 
 /** Examples in row-major order: `x` is `[count, ...shape]`, `y` is `[count, yWidth]`. */
 export interface DeepExamples {
@@ -27,17 +26,10 @@ export interface DeepExamples {
 }
 
 /** The deep loop's hyperparameters; `loss` follows the task. */
-export interface DeepFitOptions {
+export type DeepFitOptions = LoopOptions & {
   /** Softmax outputs against one-hot targets, or linear outputs against real values. */
   loss: 'categoricalCrossentropy' | 'meanSquaredError';
-  epochs: number;
-  batchSize: number;
-  learningRate: number;
-  optimizer: OptimizerName;
-  l2: number;
-  earlyStopping?: { patience: number; minDelta: number };
-  seed: number;
-}
+};
 
 const EPSILON = 1e-7;
 /** Examples per forward pass when predicting, so large splits never need one giant tensor. */
@@ -47,28 +39,15 @@ export const PREDICT_CHUNK = 256;
 export async function fitDeepModel(model: tf.LayersModel, train: DeepExamples, validation: DeepExamples | undefined, options: DeepFitOptions, hooks: TrainingHooks = {}): Promise<FitResult> {
   const xTrain = tf.tensor(train.x, [train.count, ...train.shape]);
   const yTrain = tf.tensor2d(train.y, [train.count, train.yWidth]);
-  const optimizer = createOptimizer(options.optimizer, options.learningRate);
-  const step = createBatchStep(model, optimizer, options.l2, xTrain, yTrain);
-  try {
-    return await runEpochs(
-      {
-        model,
-        optimizer,
-        count: train.count,
-        // Seeded from (seed, epoch) only; unlike the tabular loop's (seed, epoch, 0), kept as it was so
-        // checkpoints written before the shared driver resume onto the same shuffles.
-        shuffleSeed: (epoch) => mix(options.seed, epoch),
-        // The model's own (seeded) dropout layers run with training: true; no masks by hand.
-        trainBatch: (batch) => step(batch, (xBatch, yBatch) => dataLoss(options.loss, model.apply(xBatch, { training: true }) as tf.Tensor, yBatch)),
-        validationLoss: validation && validation.count > 0 ? () => validationLoss(model, validation, options.loss) : undefined,
-      },
-      options,
-      hooks,
-    );
-  } finally {
-    tf.dispose([xTrain, yTrain]);
-    optimizer.dispose();
-  }
+  return fitWith(model, xTrain, yTrain, options, hooks, (step) => ({
+    count: train.count,
+    // Seeded from (seed, epoch) only; unlike the tabular loop's (seed, epoch, 0), kept as it was so
+    // checkpoints written before the shared driver resume onto the same shuffles.
+    shuffleSeed: (epoch) => mix(options.seed, epoch),
+    // The model's own (seeded) dropout layers run with training: true; no masks by hand.
+    trainBatch: (batch) => step(batch, (xBatch, yBatch) => dataLoss(options.loss, model.apply(xBatch, { training: true }) as tf.Tensor, yBatch)),
+    validationLoss: validation && validation.count > 0 ? () => validationLoss(model, validation, options.loss) : undefined,
+  }));
 }
 
 /** Model outputs for every example, `[count, outputs]` row-major, predicted in chunks. */

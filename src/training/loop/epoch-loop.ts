@@ -7,8 +7,11 @@
  */
 import { tf } from '../../ml/backend.ts';
 import { SeededRandom } from '../../ml/seeded-random.ts';
-import { TrainingCancelled } from '../jobs/training-cancelled.ts';
-import { TrainingPreempted } from '../jobs/training-preempted.ts';
+import type { ModelSpec } from '../../models/model-spec.ts';
+import { createBatchStep, createOptimizer } from './gradient-step.ts';
+import type { BatchStep } from './gradient-step.ts';
+import { TrainingCancelled } from './training-cancelled.ts';
+import { TrainingPreempted } from './training-preempted.ts';
 
 /** What one finished epoch reports (epochs count from 1). */
 export interface EpochReport {
@@ -95,12 +98,11 @@ export interface EpochTrainer {
   validationLoss?(): number;
 }
 
+/** The hyperparameters every training loop takes, named as the model spec names them, and the seed. */
+export type LoopOptions = Pick<ModelSpec, 'epochs' | 'batchSize' | 'learningRate' | 'optimizer' | 'l2' | 'earlyStopping'> & { seed: number };
+
 /** The schedule: how long, how big the batches, and when to stop early. */
-export interface EpochOptions {
-  epochs: number;
-  batchSize: number;
-  earlyStopping?: { patience: number; minDelta: number };
-}
+export type EpochOptions = Pick<LoopOptions, 'epochs' | 'batchSize' | 'earlyStopping'>;
 
 // Let a worker thread handle messages (progress, cancel requests) without a yield per batch.
 const YIELD_EVERY_MS = 50;
@@ -183,5 +185,23 @@ export async function runEpochs(trainer: EpochTrainer, options: EpochOptions, ho
     return { history, bestEpoch: history.length, stoppedEarly };
   } finally {
     best.weights?.forEach((tensor) => tensor.dispose());
+  }
+}
+
+/**
+ * Runs the epochs with a fresh optimiser (`options.optimizer` at its learning rate) and a batch
+ * step over `x` and `y` with the L2 penalty; `trainer` describes the rest from that step.
+ * The optimiser, `x`, `y` and `owned` are freed however the run ends.
+ */
+export async function fitWith(
+  model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, options: LoopOptions, hooks: TrainingHooks,
+  trainer: (step: BatchStep) => Omit<EpochTrainer, 'model' | 'optimizer'>, owned: tf.TensorContainer = [],
+): Promise<FitResult> {
+  const optimizer = createOptimizer(options.optimizer, options.learningRate);
+  try {
+    return await runEpochs({ model, optimizer, ...trainer(createBatchStep(model, optimizer, options.l2, x, y)) }, options, hooks);
+  } finally {
+    tf.dispose([x, y, owned]);
+    optimizer.dispose();
   }
 }

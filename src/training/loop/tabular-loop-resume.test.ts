@@ -5,7 +5,7 @@ import { buildModel } from '../../models/build-model.ts';
 import type { EncodedSplit } from '../../preprocessing/tabular-preprocessing.ts';
 import { decodeLoopState, disposeLoopState, encodeLoopState } from './checkpoint.ts';
 import { fitModel, type FitOptions, type LoopState } from './tabular-loop.ts';
-import { TrainingPreempted } from '../jobs/training-preempted.ts';
+import { TrainingPreempted } from './training-preempted.ts';
 
 beforeAll(async () => {
   await selectBackend('auto');

@@ -3,7 +3,7 @@ import { selectBackend, tf } from '../../ml/backend.ts';
 import { SeededRandom } from '../../ml/seeded-random.ts';
 import { buildModel } from '../../models/build-model.ts';
 import type { EncodedSplit } from '../../preprocessing/tabular-preprocessing.ts';
-import { TrainingCancelled } from '../jobs/training-cancelled.ts';
+import { TrainingCancelled } from './training-cancelled.ts';
 import { fitModel } from './tabular-loop.ts';
 import type { FitOptions } from './tabular-loop.ts';
 

@@ -1,27 +1,16 @@
 import { tf } from '../../ml/backend.ts';
 import { SeededRandom } from '../../ml/seeded-random.ts';
-import type { OptimizerName } from '../../models/model-spec.ts';
 import type { Task } from '../../models/task.ts';
 import type { EncodedSplit } from '../../preprocessing/tabular-preprocessing.ts';
-import { runEpochs } from './epoch-loop.ts';
-import type { FitResult, TrainingHooks } from './epoch-loop.ts';
-import { createBatchStep, createOptimizer, mix } from './gradient-step.ts';
+import { fitWith } from './epoch-loop.ts';
+import type { FitResult, LoopOptions, TrainingHooks } from './epoch-loop.ts';
+import { mix } from './gradient-step.ts';
 
 // The loop's state and hooks live with the shared driver; re-exported for the job plumbing.
 export type { CheckpointHooks, EpochReport, FitResult, LoopState, TrainingHooks } from './epoch-loop.ts';
 
 /** The tabular loop's hyperparameters; `task` and `classes` pick the loss. */
-export interface FitOptions {
-  task: Task;
-  classes: number;
-  epochs: number;
-  batchSize: number;
-  learningRate: number;
-  optimizer: OptimizerName;
-  l2: number;
-  earlyStopping?: { patience: number; minDelta: number };
-  seed: number;
-}
+export type FitOptions = LoopOptions & { task: Task; classes: number };
 
 /**
  * Trains `model` with mini-batch gradient descent: a seeded shuffle each epoch, seeded dropout,
@@ -36,32 +25,22 @@ export async function fitModel(model: tf.Sequential, train: EncodedSplit, valida
   const yTrain = targetTensor(train, options);
   const xValidation = validation && validation.rows > 0 ? tf.tensor2d(validation.x, [validation.rows, validation.width]) : undefined;
   const yValidation = validation && xValidation ? targetTensor(validation, options) : undefined;
-  const optimizer = createOptimizer(options.optimizer, options.learningRate);
-  const step = createBatchStep(model, optimizer, options.l2, xTrain, yTrain);
-  try {
-    return await runEpochs(
-      {
-        model,
-        optimizer,
-        count: train.rows,
-        // The trailing 0 keeps batch seeds (start + 1 >= 1) apart from shuffle seeds.
-        shuffleSeed: (epoch) => mix(options.seed, epoch, 0),
-        trainBatch: (batch, epoch, start) => {
-          // Dropout by hand, seeded per (epoch, batch): see forward.
-          const batchRandom = new SeededRandom(mix(options.seed, epoch, start + 1));
-          const dropoutSeeds = model.layers.map(() => batchRandom.nextInt());
-          return step(batch, (xBatch, yBatch) => dataLoss(options, forward(model, xBatch, dropoutSeeds), yBatch));
-        },
-        validationLoss:
-          xValidation && yValidation ? () => tf.tidy(() => dataLoss(options, forward(model, xValidation), yValidation).dataSync()[0] ?? NaN) : undefined,
+  return fitWith(
+    model, xTrain, yTrain, options, hooks,
+    (step) => ({
+      count: train.rows,
+      // The trailing 0 keeps batch seeds (start + 1 >= 1) apart from shuffle seeds.
+      shuffleSeed: (epoch) => mix(options.seed, epoch, 0),
+      trainBatch: (batch, epoch, start) => {
+        // Dropout by hand, seeded per (epoch, batch): see forward.
+        const batchRandom = new SeededRandom(mix(options.seed, epoch, start + 1));
+        const dropoutSeeds = model.layers.map(() => batchRandom.nextInt());
+        return step(batch, (xBatch, yBatch) => dataLoss(options, forward(model, xBatch, dropoutSeeds), yBatch));
       },
-      options,
-      hooks,
-    );
-  } finally {
-    tf.dispose([xTrain, yTrain, ...(xValidation ? [xValidation] : []), ...(yValidation ? [yValidation] : [])]);
-    optimizer.dispose();
-  }
+      validationLoss: xValidation && yValidation ? () => tf.tidy(() => dataLoss(options, forward(model, xValidation), yValidation).dataSync()[0] ?? NaN) : undefined,
+    }),
+    [xValidation, yValidation],
+  );
 }
 
 /**

@@ -5,7 +5,11 @@
  */
 import type { ColumnProfile } from '../../datasets/column-profile.ts';
 import { UnprocessableError } from '../../errors.ts';
+import { sequenceInputSchema } from '../../models/deep-input-spec.ts';
 import { isDeepModelType } from '../../models/model-spec.ts';
+import type { ModelSpec } from '../../models/model-spec.ts';
+import type { Task } from '../../models/task.ts';
+import type { Windowing } from './split.ts';
 
 /** The kind of data a model is trained on. */
 export type DataKind = 'tabular' | 'image' | 'text' | 'sequence';
@@ -13,7 +17,7 @@ export type DataKind = 'tabular' | 'image' | 'text' | 'sequence';
 const NUMERIC = new Set(['number', 'integer']);
 
 function refuse(detail: string): UnprocessableError {
-  return new UnprocessableError('architecture_incompatible', detail, [{ path: 'body.model.type', message: detail }]);
+  return new UnprocessableError('architecture_incompatible', detail, [{ path: 'model.type', message: detail }]);
 }
 
 /**
@@ -51,4 +55,10 @@ export function inputColumn(columns: readonly ColumnProfile[], target: string, k
 export function sequenceColumns(columns: readonly ColumnProfile[], target: string, features?: readonly string[]): string[] {
   const numeric = columns.filter((c) => NUMERIC.has(c.type) && (features === undefined ? true : features.includes(c.name) || c.name === target));
   return numeric.map((c) => c.name);
+}
+
+/** The request's sequence windows (the defaults when it names none); a regression target is forecast. */
+export function sequenceWindowing(model: ModelSpec, task: Task): Windowing {
+  const { lookback, horizon, stride } = 'sequence' in model && model.sequence ? model.sequence : sequenceInputSchema.parse({});
+  return { lookback, horizon, stride, forecast: task === 'regression' };
 }

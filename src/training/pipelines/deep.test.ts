@@ -19,7 +19,7 @@ beforeAll(async () => {
 describe('trainDeep on the 8x8 digits (600 images, 20% held out)', () => {
   it('a CNN beats an MLP over the flattened pixels with the same split, epochs and seed', async () => {
     const common = { epochs: 8, batchSize: 32, learningRate: 0.005, seed: 1 };
-    const train = (model: Record<string, unknown>) => trainDeep({ kind: 'image', columns, images, target: 'label', model: { ...common, ...model } as never });
+    const train = (model: Record<string, unknown>) => trainDeep({ columns, images, target: 'label', model: { ...common, ...model } as never });
     const cnn = await train({ type: 'cnn', convBlocks: [{ filters: 16, kernelSize: 3, pooling: 'none' }, { filters: 32, kernelSize: 3 }], denseUnits: [64], denseDropout: 0.25 });
     const mlp = await train({ type: 'mlp', hiddenLayers: [{ units: 64, dropout: 0.25 }] });
     const accuracy = (r: typeof cnn) => (r.metrics as { accuracy: number }).accuracy;

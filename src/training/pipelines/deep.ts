@@ -1,93 +1,47 @@
 /**
  * Training of deep models (images, text, numeric sequences): each kind prepares its
- * examples and preprocessing (train-images.ts, train-text.ts, train-sequences.ts); this file
+ * examples and preprocessing (images.ts, text.ts, sequences.ts, by contract.ts); this file
  * builds the model, trains it with the deep loop and evaluates it on the held-out test split
  * with the same metrics as tabular models, returning the shape trainTabular returns.
  */
-import type { DatasetRow } from '../../datasets/column-profile.ts';
-import type { DeepInput, DeepTask } from '../../models/architectures/schemas.ts';
-import type { DeepPreprocessing } from '../../preprocessing/deep-state.ts';
-import type { LabelledImage } from '../../datasets/image-archive.ts';
 import { classificationMetrics } from '../../evaluation/classification-metrics.ts';
 import type { EvaluationMetrics } from '../../evaluation/evaluate-model.ts';
 import { regressionMetrics } from '../../evaluation/regression-metrics.ts';
 import { ensureBackend } from '../../ml/backend.ts';
 import type { tf } from '../../ml/backend.ts';
-import type { ModelSpec } from '../../models/model-spec.ts';
-import type { Task } from '../../models/task.ts';
-import type { ExcludedColumn } from '../../preprocessing/feature-selection.ts';
-import type { InputSchema, OutputSchema } from '../../preprocessing/preprocessing-state.ts';
+import type { DeepPreprocessing } from '../../preprocessing/deep-state.ts';
 import { fitDeepModel, predictExamples } from '../loop/deep-loop.ts';
-import type { DeepExamples } from '../loop/deep-loop.ts';
 import type { TrainingHooks } from '../loop/epoch-loop.ts';
-import type { SplitSpec } from './split.ts';
-import type { DataKind } from './deep-plan.ts';
+import type { DeepRequest, PreparedDeep } from './contract.ts';
 import { prepareImages } from './images.ts';
+import { planTraining } from './plan.ts';
+import { loopOptions, resolvedHyperparameters, seededSpec } from './request.ts';
+import type { TrainingData, TrainingOutcome, UnvalidatedSpec } from './request.ts';
 import { prepareSequences } from './sequences.ts';
 import { prepareText } from './text.ts';
-import { drawSeed, parseSpecs, requireValidationForEarlyStopping, resolvedHyperparameters } from './request.ts';
-import type { TrainingOutcome, TrainingRequestInput } from './request.ts';
 
-/** A deep training request: the data kind and its images or rows besides the shared fields. */
-export interface TrainDeepInput extends TrainingRequestInput {
-  kind: Exclude<DataKind, 'tabular'>;
-  /** Image datasets from a ZIP archive. */
-  images?: LabelledImage[];
-  /** Text, sequence, and base64-image CSV/NDJSON datasets, in file (time) order. */
-  rows?: DatasetRow[];
-}
-
-/** The parsed request every preparation receives. */
-export interface DeepRequest extends Omit<TrainDeepInput, 'model' | 'split'> {
-  spec: ModelSpec;
-  split: SplitSpec & { seed: number };
-  seed: number;
-}
-
-/** What a preparation hands back: examples, preprocessing, and how to build the model. */
-export interface PreparedDeep {
-  task: Task;
-  /** The concrete family trained (auto resolved; mlp for flattened images). */
-  modelType: string;
-  input: DeepInput;
-  deepTask: DeepTask;
-  build(seed: number): tf.LayersModel;
-  preprocessing: DeepPreprocessing;
-  inputSchema: InputSchema;
-  outputSchema: OutputSchema;
-  train: DeepExamples;
-  validation: DeepExamples;
-  test: DeepExamples;
-  excludedColumns: ExcludedColumn[];
-  /** Examples before splitting, and the rows dropped for a missing target or value. */
-  total: number;
-  dropped: number;
-  /** Scaled model outputs back to the target's units (regression only). */
-  unscale?(values: Float32Array): number[];
-}
+const preparations = { image: prepareImages, text: prepareText, sequence: prepareSequences };
 
 /** A trained deep model: the fields of TrainTabularResult, with deep model types and preprocessing. */
 export type TrainDeepResult = TrainingOutcome<DeepPreprocessing>;
 
-/** Validates the request, prepares the data of its kind, trains and evaluates. */
-export async function trainDeep(input: TrainDeepInput, hooks: TrainingHooks = {}): Promise<TrainDeepResult> {
+/** Validates and plans the request, prepares the data of its kind, trains and evaluates. */
+export async function trainDeep(input: UnvalidatedSpec & TrainingData, hooks: TrainingHooks = {}): Promise<TrainDeepResult> {
   const started = Date.now();
-  const { spec, splitSpec } = parseSpecs(input);
-  requireValidationForEarlyStopping(spec, splitSpec);
-  const seed = drawSeed(spec);
-  const request: DeepRequest = { ...input, spec, seed, split: { ...splitSpec, seed: splitSpec.seed ?? seed } };
+  const spec = seededSpec(input);
+  const { columns, rows, images } = input;
+  const plan = planTraining(spec, columns, images?.length ?? rows?.length ?? 0);
+  if (plan.kind === 'tabular') throw new Error('A tabular request reached deep training; trainOnDataset sends it to trainTabular.');
+  const request: DeepRequest = { ...spec, columns, rows, images, plan };
   const backend = await ensureBackend();
-  const prepared = input.kind === 'image' ? prepareImages(request) : input.kind === 'text' ? prepareText(request) : prepareSequences(request);
-  const model = prepared.build(seed);
+  const prepared = preparations[plan.kind](request);
+  const model = prepared.build(spec.seed);
   try {
     const fit = await fitDeepModel(
       model,
       prepared.train,
       prepared.validation.count > 0 ? prepared.validation : undefined,
-      {
-        loss: prepared.deepTask.kind === 'classification' ? 'categoricalCrossentropy' : 'meanSquaredError',
-        epochs: spec.epochs, batchSize: spec.batchSize, learningRate: spec.learningRate, optimizer: spec.optimizer, l2: spec.l2, earlyStopping: spec.earlyStopping, seed,
-      },
+      { ...loopOptions(spec), loss: prepared.deepTask.kind === 'classification' ? 'categoricalCrossentropy' : 'meanSquaredError' },
       hooks,
     );
     return {
@@ -99,7 +53,7 @@ export async function trainDeep(input: TrainDeepInput, hooks: TrainingHooks = {}
       history: fit.history,
       bestEpoch: fit.bestEpoch,
       stoppedEarly: fit.stoppedEarly,
-      hyperparameters: resolvedHyperparameters(spec, seed, request.split),
+      hyperparameters: resolvedHyperparameters(spec),
       modelType: prepared.modelType,
       task: prepared.task,
       backend,

@@ -5,9 +5,8 @@
  */
 import type { Label } from '../../preprocessing/preprocessing-state.ts';
 import { splitRows } from './split.ts';
-import type { SplitIndices } from './split.ts';
+import type { SplitIndices, SplitSpec } from './split.ts';
 import type { DeepExamples } from '../loop/deep-loop.ts';
-import type { DeepRequest } from './deep.ts';
 
 /** Distinct labels sorted (numbers numerically, others by their string form): the model's class order. */
 export function sortedLabels(values: readonly Label[]): Label[] {
@@ -15,10 +14,10 @@ export function sortedLabels(values: readonly Label[]): Label[] {
 }
 
 /** Class index per example, and the stratified (when asked) reproducible split. */
-export function splitByClass(request: DeepRequest, labels: readonly Label[], values: readonly Label[]): { classes: number[]; parts: SplitIndices } {
+export function splitByClass(split: SplitSpec & { seed: number }, labels: readonly Label[], values: readonly Label[]): { classes: number[]; parts: SplitIndices } {
   const index = new Map(labels.map((label, i) => [label, i]));
   const classes = values.map((value) => index.get(value) ?? 0);
-  const parts = splitRows(values.length, request.split, request.split.seed, request.split.stratify ? classes : undefined);
+  const parts = splitRows(values.length, split, split.seed, split.stratify ? classes : undefined);
   return { classes, parts };
 }
 

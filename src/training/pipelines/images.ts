@@ -15,15 +15,14 @@ import type { ModelSpec } from '../../models/model-spec.ts';
 import type { Label } from '../../preprocessing/preprocessing-state.ts';
 import { inputColumn } from './deep-plan.ts';
 import { pickExamples, sortedLabels, splitByClass } from './examples.ts';
-import type { DeepRequest, PreparedDeep } from './deep.ts';
+import type { DeepRequest, PreparedDeep } from './contract.ts';
 
 /** Default side: the first image's, capped so a photo dataset does not train at full resolution. */
 const MAX_DEFAULT_SIDE = 64;
 
-/** Decodes the images, fixes their size, splits and describes the model to build. */
+/** Decodes the images, fixes their size, splits and describes the model to build (the plan checked the task). */
 export function prepareImages(request: DeepRequest): PreparedDeep {
-  const { spec } = request;
-  if (request.task === 'regression') throw new UnprocessableError('model_task_mismatch', 'Image models classify; regression on images is not supported.', [{ path: 'task', message: 'must be classification' }]);
+  const spec = request.model;
   const { feature, items, dropped } = collect(request);
   const decoded: { image: RgbaImage; label: Label }[] = [];
   let undecodable = 0;
@@ -43,7 +42,7 @@ export function prepareImages(request: DeepRequest): PreparedDeep {
 
   const labels = sortedLabels(decoded.map((d) => d.label));
   if (labels.length < 2) throw new UnprocessableError('single_class_target', 'Image classification needs at least two classes.', [{ path: 'target', message: 'one class' }]);
-  const { classes, parts } = splitByClass(request, labels, decoded.map((d) => d.label));
+  const { classes, parts } = splitByClass(request.split, labels, decoded.map((d) => d.label));
   const input: DeepInput = { kind: 'image', ...image };
   const deepTask: DeepTask = { kind: 'classification', numClasses: labels.length };
   const modelType = spec.type === 'mlp' ? 'mlp' : 'cnn';

@@ -1,86 +1,109 @@
 /**
- * What tabular (tabular.ts) and deep (deep.ts) training share around the loop:
- * the request fields, parsing the model and split specs, the seed, and the result's shape.
+ * The training request. One zod schema validates the body of POST /v1/training-jobs and, cut
+ * to the fields a run reads, the spec a worker takes from the job row (STYLE.md habit 4): its
+ * types flow from the route to the pipelines, narrowed where a stage needs less. Besides, what
+ * the tabular (tabular.ts) and deep (deep.ts) pipelines share around the loop: the seed, the
+ * resolved hyperparameters and the shape of a trained result.
  */
-import type { z } from 'zod';
-import type { ColumnProfile } from '../../datasets/column-profile.ts';
+import { z } from 'zod';
+import type { ColumnProfile, DatasetRow } from '../../datasets/column-profile.ts';
+import type { LabelledImage } from '../../datasets/image-archive.ts';
 import { ValidationError } from '../../errors.ts';
 import type { EvaluationMetrics } from '../../evaluation/evaluate-model.ts';
 import type { tf } from '../../ml/backend.ts';
 import { createModelSpecSchema, defaultModelLimits } from '../../models/model-spec.ts';
-import type { ModelLimits, ModelSpec, ModelSpecInput } from '../../models/model-spec.ts';
-import type { Task } from '../../models/task.ts';
-import type { ExcludedColumn } from '../../preprocessing/feature-selection.ts';
-import type { InputSchema, OutputSchema } from '../../preprocessing/preprocessing-state.ts';
-import type { EpochReport } from '../loop/epoch-loop.ts';
-import { splitSpecSchema } from './split.ts';
-import type { SplitSpec, SplitSpecInput } from './split.ts';
+import type { ModelLimits, ModelSpec } from '../../models/model-spec.ts';
+import type { AnyPreprocessing } from '../../preprocessing/deep-state.ts';
+import { modelNameSchema } from '../../registry/model-name.ts';
+import type { TrainedVersion } from '../../registry/register-version.ts';
+import type { EpochReport, LoopOptions } from '../loop/epoch-loop.ts';
+import { defaultSplit, splitSpecSchema } from './split.ts';
+import type { SplitSpec } from './split.ts';
 
-/** The request fields every kind of training takes. */
-export interface TrainingRequestInput {
+/** Caps on a request: the model's, and the longest a job may run. */
+export interface RequestLimits extends ModelLimits {
+  maxDurationMs: number;
+}
+
+/** The training request schema with the given caps. */
+export function trainingRequestSchema(limits: RequestLimits) {
+  return z
+    .object({
+      datasetId: z.uuid(),
+      target: z.string().min(1),
+      modelName: modelNameSchema,
+      task: z.enum(['classification', 'regression']).optional(),
+      features: z.array(z.string().min(1)).min(1).optional(),
+      split: splitSpecSchema.optional(),
+      model: createModelSpecSchema(limits),
+      maxDurationMs: z.number().int().min(1_000).max(limits.maxDurationMs).optional().describe('The job fails when it runs longer than this'),
+    })
+    .strict();
+}
+type TrainingRequestSchema = ReturnType<typeof trainingRequestSchema>;
+
+/** A validated training request: what the route hands to submission. */
+export type TrainingRequest = z.output<TrainingRequestSchema>;
+
+/** The fields a run reads; the job's own (dataset, model name, time limit) stay on the job row. */
+const specFields = { target: true, task: true, features: true, split: true, model: true } as const;
+export type TrainingSpec = Pick<TrainingRequest, keyof typeof specFields>;
+/** The same fields before validation: a job row (written by an older version, or by hand), a test's shorthand. */
+export type UnvalidatedSpec = Pick<z.input<TrainingRequestSchema>, keyof typeof specFields>;
+
+/** A validated spec with its randomness fixed: the seed used, and the split with its own. */
+export type SeededSpec = Omit<TrainingSpec, 'split'> & { split: SplitSpec & { seed: number }; seed: number };
+
+/** The dataset a run trains on: its stored column profiles, and its rows (CSV, NDJSON, in file order) or images (ZIP). */
+export interface TrainingData {
   columns: ColumnProfile[];
-  target: string;
-  task?: Task;
-  features?: string[];
-  split?: SplitSpecInput;
-  model: ModelSpecInput;
-  /** Caps the model spec is validated against; the defaults when absent. */
-  limits?: ModelLimits;
+  rows?: DatasetRow[];
+  images?: LabelledImage[];
+}
+
+// The worker validates against the default caps, as it did before the API had its own.
+const specSchema = trainingRequestSchema({ ...defaultModelLimits, maxDurationMs: Number.MAX_SAFE_INTEGER }).pick(specFields);
+
+/**
+ * Validates `input` with the request's schema (throwing ValidationError with `model.`/`split.`
+ * paths) and fixes its randomness: the spec's seed, or a fresh one that the result records so
+ * the run can be repeated; the split's seed defaults to it.
+ */
+export function seededSpec({ target, task, features, split: requestedSplit, model }: UnvalidatedSpec): SeededSpec {
+  // Only the spec's fields: callers hand it with their data (rows, columns) alongside.
+  const parsed = specSchema.safeParse({ target, task, features, split: requestedSplit, model });
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
+    throw new ValidationError(`Invalid training request: ${issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`, issues);
+  }
+  const spec = parsed.data;
+  const seed = spec.model.seed ?? Math.floor(Math.random() * 2 ** 31);
+  const split = spec.split ?? defaultSplit;
+  return { ...spec, seed, split: { ...split, seed: split.seed ?? seed } };
 }
 
 /** The resolved hyperparameters: every default filled, the drawn seed and the split recorded. */
 export type ResolvedHyperparameters = Omit<ModelSpec, 'type'> & { seed: number; split: SplitSpec & { seed: number } };
 
-/** A trained and evaluated model, whatever its kind; `Preprocessing` and `ModelType` narrow it per kind. */
-export interface TrainingOutcome<Preprocessing, ModelType extends string = string> {
+/** The spec's model without its type, with the seed and split that were used. */
+export function resolvedHyperparameters(spec: SeededSpec): ResolvedHyperparameters {
+  const { type: _type, ...hyperparameters } = spec.model;
+  return { ...hyperparameters, seed: spec.seed, split: spec.split };
+}
+
+/** What the training loop takes of the spec. */
+export function loopOptions({ model, seed }: SeededSpec): LoopOptions {
+  const { epochs, batchSize, learningRate, optimizer, l2, earlyStopping } = model;
+  return { epochs, batchSize, learningRate, optimizer, l2, earlyStopping, seed };
+}
+
+/**
+ * A trained and evaluated model, whatever its kind: the version registration stores, with the
+ * model itself and its epochs; `Preprocessing` and `ModelType` narrow it per kind.
+ */
+export type TrainingOutcome<Preprocessing extends AnyPreprocessing, ModelType extends string = string> = TrainedVersion<Preprocessing, ModelType> & {
   model: tf.LayersModel;
-  preprocessing: Preprocessing;
-  inputSchema: InputSchema;
-  outputSchema: OutputSchema;
-  /** Metrics on the held-out test split. */
   metrics: EvaluationMetrics;
-  history: EpochReport[];
-  bestEpoch: number;
-  stoppedEarly: boolean;
   hyperparameters: ResolvedHyperparameters;
-  modelType: ModelType;
-  task: Task;
-  backend: string;
-  durationMs: number;
-  excludedColumns: ExcludedColumn[];
-  rowCounts: { total: number; droppedMissingTarget: number; train: number; validation: number; test: number };
-}
-
-/** Parses the request's model and split specs; throws ValidationError with `model.`/`split.` paths. */
-export function parseSpecs(input: Pick<TrainingRequestInput, 'model' | 'split' | 'limits'>): { spec: ModelSpec; splitSpec: SplitSpec } {
-  return {
-    spec: parseWith(createModelSpecSchema(input.limits ?? defaultModelLimits), input.model, 'model'),
-    splitSpec: parseWith(splitSpecSchema, input.split ?? {}, 'split'),
-  };
-}
-
-/** Early stopping watches the validation loss, so it cannot run without a validation split. */
-export function requireValidationForEarlyStopping(spec: ModelSpec, splitSpec: SplitSpec): void {
-  if (spec.earlyStopping && splitSpec.validation === 0) {
-    throw new ValidationError('Early stopping watches the validation loss and needs split.validation > 0.', [{ path: 'model.earlyStopping', message: 'requires split.validation > 0' }]);
-  }
-}
-
-/** The spec's seed, or a fresh one that the result records so the run can be repeated. */
-export function drawSeed(spec: ModelSpec): number {
-  return spec.seed ?? Math.floor(Math.random() * 2 ** 31);
-}
-
-/** The spec without its type, with the seed and split that were used. */
-export function resolvedHyperparameters(spec: ModelSpec, seed: number, split: SplitSpec & { seed: number }): ResolvedHyperparameters {
-  const { type: _type, ...hyperparameters } = spec;
-  return { ...hyperparameters, seed, split };
-}
-
-/** Parses with zod, reporting failures as a ValidationError with paths under `prefix`. */
-function parseWith<S extends z.ZodType>(schema: S, value: unknown, prefix: string): z.output<S> {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const issues = result.error.issues.map((issue) => ({ path: [prefix, ...issue.path.map(String)].join('.'), message: issue.message }));
-  throw new ValidationError(`Invalid ${prefix}: ${issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`, issues);
-}
+  history: EpochReport[];
+};

@@ -11,39 +11,25 @@ import type { DeepInput, DeepTask } from '../../models/architectures/schemas.ts'
 import { SequenceWindows } from '../../preprocessing/sequence-windows.ts';
 import type { SequenceRow } from '../../preprocessing/sequence-windows.ts';
 import { UnprocessableError } from '../../errors.ts';
-import { sequenceInputSchema } from '../../models/deep-input-spec.ts';
-import { resolveTask } from '../../models/task.ts';
 import type { Label } from '../../preprocessing/preprocessing-state.ts';
 import type { DeepExamples } from '../loop/deep-loop.ts';
-import { MIN_TRAINING_ROWS } from './split.ts';
-import { sequenceColumns } from './deep-plan.ts';
+import { splitWindows } from './split.ts';
+import { sequenceColumns, sequenceWindowing } from './deep-plan.ts';
 import { sortedLabels } from './examples.ts';
-import type { DeepRequest, PreparedDeep } from './deep.ts';
+import type { DeepRequest, PreparedDeep } from './contract.ts';
 
 /** Windows the rows, fits the scaling on the training part and describes the model. */
 export function prepareSequences(request: DeepRequest): PreparedDeep {
-  const { spec } = request;
-  const target = request.columns.find((c) => c.name === request.target);
-  if (!target) throw new UnprocessableError('unknown_target', `The dataset has no column '${request.target}'.`, [{ path: 'target', message: 'no such column' }]);
-  const task = resolveTask(target, request.task);
+  const { model: spec, plan } = request;
+  const { target, task } = plan;
+  // The plan made sure of numeric columns; a numeric target is among them (its own history).
   const features = sequenceColumns(request.columns, request.target, request.features);
-  const forecast = task === 'regression';
-  if (forecast && !features.includes(target.name)) features.push(target.name);
-  if (features.length === 0) throw new UnprocessableError('no_usable_features', 'Sequence models need numeric feature columns.');
-  const { lookback, horizon, stride } = 'sequence' in spec && spec.sequence ? spec.sequence : sequenceInputSchema.parse({});
+  const windowing = sequenceWindowing(spec, task);
+  const { lookback, horizon, stride, forecast } = windowing;
   // A row with a missing value cannot be scaled; it is left out (the series closes up around it).
   const rows = (request.rows ?? []).filter((row) => features.every((f) => typeof row[f] === 'number') && row[target.name] !== null && row[target.name] !== undefined);
   const series = rows.map((row) => Object.fromEntries(features.map((f) => [f, row[f] as number])) as SequenceRow);
-  const steps = forecast ? horizon : 1;
-  const windows = Math.floor((rows.length - lookback - (forecast ? horizon : 0)) / stride) + 1;
-  const testCount = Math.max(1, Math.round(windows * request.split.test));
-  const validationCount = request.split.validation > 0 ? Math.max(1, Math.round(windows * request.split.validation)) : 0;
-  // Leave horizon - 1 windows out between parts so no target value is shared across them.
-  const gap = steps - 1;
-  const trainCount = windows - testCount - validationCount - (validationCount > 0 ? 2 * gap : gap);
-  if (trainCount < MIN_TRAINING_ROWS) {
-    throw new UnprocessableError('too_few_rows', `${rows.length} complete rows make ${Math.max(0, windows)} windows of lookback ${lookback}; too few to train, validate and test.`, [{ path: 'model.sequence.lookback', message: 'too few windows' }]);
-  }
+  const { windows, train: trainCount, validation: validationCount, gap } = splitWindows(rows.length, windowing, request.split);
   const trainRows = series.slice(0, (trainCount - 1) * stride + lookback + (forecast ? horizon : 0));
   let fitted: SequenceWindows;
   let all: DeepExamples;

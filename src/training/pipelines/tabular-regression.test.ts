@@ -6,14 +6,14 @@ import { decodeRegression } from '../../preprocessing/target-encoding.ts';
 import { leastSquares } from '../../../test/fixtures/tabular/classical-baselines.ts';
 import { loadTabularFixture } from '../../../test/fixtures/tabular/load-tabular-fixture.ts';
 import { prepareTabular, trainTabular } from './tabular.ts';
-import type { TrainTabularInput } from './tabular.ts';
+import type { TabularRequest } from './tabular.ts';
 
 beforeAll(async () => {
   await selectBackend('auto');
 });
 
 /** Ordinary least squares (normal equations) on exactly the split and encoding ours used, on the original scale. */
-function baseline(input: TrainTabularInput): RegressionMetrics {
+function baseline(input: TabularRequest): RegressionMetrics {
   const { train, test, preprocessing } = prepareTabular(input);
   const predict = leastSquares(train.x, train.y, train.rows, train.width);
   const decode = (values: ArrayLike<number>) => Array.from(values, (value) => decodeRegression(preprocessing.target, value));
@@ -24,7 +24,7 @@ describe('trainTabular regression on UCI Auto MPG', () => {
   const { rows, columns } = loadTabularFixture('cars');
 
   it('matches closed-form least squares with auto -> linear', async () => {
-    const input: TrainTabularInput = { rows, columns, target: 'miles_per_gallon', model: { type: 'auto', epochs: 150, learningRate: 0.02, seed: 4 } };
+    const input: TabularRequest = { rows, columns, target: 'miles_per_gallon', model: { type: 'auto', epochs: 150, learningRate: 0.02, seed: 4 } };
     const result = await trainTabular(input);
     const ours = result.metrics as RegressionMetrics;
     const ols = baseline(input);
@@ -43,7 +43,7 @@ describe('trainTabular regression on UCI Auto MPG', () => {
   });
 
   it('trains an MLP that is at least as good as least squares', async () => {
-    const input: TrainTabularInput = {
+    const input: TabularRequest = {
       rows,
       columns,
       target: 'miles_per_gallon',

@@ -6,14 +6,14 @@ import { selectBackend } from '../../ml/backend.ts';
 import { logisticNewton } from '../../../test/fixtures/tabular/classical-baselines.ts';
 import { loadTabularFixture } from '../../../test/fixtures/tabular/load-tabular-fixture.ts';
 import { prepareTabular, trainTabular } from './tabular.ts';
-import type { TrainTabularInput } from './tabular.ts';
+import type { TabularRequest } from './tabular.ts';
 
 beforeAll(async () => {
   await selectBackend('auto');
 });
 
 /** Newton-fitted multinomial logistic regression on exactly the split and encoding ours used. */
-function baselineAccuracy(input: TrainTabularInput): ClassificationMetrics {
+function baselineAccuracy(input: TabularRequest): ClassificationMetrics {
   const { train, test, preprocessing } = prepareTabular(input);
   const labels = preprocessing.target.task === 'classification' ? preprocessing.target.labels : [];
   const predict = logisticNewton(train.x, train.y, train.rows, train.width, labels.length);
@@ -23,7 +23,7 @@ function baselineAccuracy(input: TrainTabularInput): ClassificationMetrics {
 describe('trainTabular on real datasets', () => {
   it('matches Newton logistic regression on Iris with auto -> logistic', async () => {
     const { rows, columns } = loadTabularFixture('iris');
-    const input: TrainTabularInput = { rows, columns, target: 'species', model: { type: 'auto', epochs: 120, learningRate: 0.05, seed: 7 } };
+    const input: TabularRequest = { rows, columns, target: 'species', model: { type: 'auto', epochs: 120, learningRate: 0.05, seed: 7 } };
     const result = await trainTabular(input);
     const ours = result.metrics as ClassificationMetrics;
     const baseline = baselineAccuracy(input);
@@ -40,7 +40,7 @@ describe('trainTabular on real datasets', () => {
 
   it('matches Newton logistic regression on Palmer Penguins, with categoricals and missing values', async () => {
     const { rows, columns } = loadTabularFixture('penguins');
-    const input: TrainTabularInput = { rows, columns, target: 'species', model: { type: 'logistic', epochs: 60, learningRate: 0.05, seed: 3 } };
+    const input: TabularRequest = { rows, columns, target: 'species', model: { type: 'logistic', epochs: 60, learningRate: 0.05, seed: 3 } };
     const result = await trainTabular(input);
     const ours = result.metrics as ClassificationMetrics;
     const baseline = baselineAccuracy(input);
@@ -53,7 +53,7 @@ describe('trainTabular on real datasets', () => {
 
   it('reproduces the same metrics and weights from the same seed', async () => {
     const { rows, columns } = loadTabularFixture('iris');
-    const input: TrainTabularInput = { rows, columns, target: 'species', model: { type: 'mlp', epochs: 8, hiddenLayers: [{ units: 6, dropout: 0.2 }], seed: 5 } };
+    const input: TabularRequest = { rows, columns, target: 'species', model: { type: 'mlp', epochs: 8, hiddenLayers: [{ units: 6, dropout: 0.2 }], seed: 5 } };
     const first = await trainTabular(input);
     const second = await trainTabular(input);
     const weights = (r: typeof first) => r.model.getWeights().flatMap((w) => Array.from(w.dataSync()));
@@ -87,16 +87,16 @@ describe('trainTabular request and data errors', () => {
     await expect(trainTabular({ rows: small(3, (i) => (i % 2 ? 'a' : 'b')), columns, target: 'y', model: quick })).rejects.toMatchObject({ code: 'too_few_rows', status: 422 });
   });
 
-  it('answers 400 naming the field for a bad spec, an unknown target or unknown features', async () => {
+  it('refuses naming the field: a bad spec (400), an unknown target or feature and early stopping without validation (422)', async () => {
     const rows = small(30, (i) => (i % 2 ? 'a' : 'b'));
     await expect(trainTabular({ rows, columns, target: 'y', model: { type: 'mlp', epochs: 0 } })).rejects.toMatchObject({
       code: 'validation_failed',
       issues: [expect.objectContaining({ path: 'model.epochs' })],
     });
-    await expect(trainTabular({ rows, columns, target: 'z', model: quick })).rejects.toMatchObject({ issues: [expect.objectContaining({ path: 'target' })] });
-    await expect(trainTabular({ rows, columns, target: 'y', features: ['w'], model: quick })).rejects.toMatchObject({ issues: [{ path: 'features.0', message: "Unknown column 'w'." }] });
+    await expect(trainTabular({ rows, columns, target: 'z', model: quick })).rejects.toMatchObject({ code: 'unknown_target', issues: [expect.objectContaining({ path: 'target' })] });
+    await expect(trainTabular({ rows, columns, target: 'y', features: ['w'], model: quick })).rejects.toMatchObject({ code: 'unknown_features', issues: [{ path: 'features', message: "no column 'w'" }] });
     await expect(
       trainTabular({ rows, columns, target: 'y', split: { validation: 0 }, model: { ...quick, earlyStopping: { patience: 2 } } }),
-    ).rejects.toMatchObject({ issues: [expect.objectContaining({ path: 'model.earlyStopping' })] });
+    ).rejects.toMatchObject({ code: 'early_stopping_without_validation', status: 422, issues: [expect.objectContaining({ path: 'model.earlyStopping' })] });
   });
 });

@@ -1,13 +1,10 @@
 import type { DatasetRow } from '../../datasets/column-profile.ts';
-import { UnprocessableError, ValidationError } from '../../errors.ts';
+import { UnprocessableError } from '../../errors.ts';
 import { evaluateModel } from '../../evaluation/evaluate-model.ts';
 import { ensureBackend } from '../../ml/backend.ts';
-import { buildModel, resolveModelType } from '../../models/build-model.ts';
+import { buildModel } from '../../models/build-model.ts';
 import type { ResolvedModelType } from '../../models/build-model.ts';
-import type { ModelSpec } from '../../models/model-spec.ts';
-import { resolveTask } from '../../models/task.ts';
 import type { Task } from '../../models/task.ts';
-import { selectFeatures } from '../../preprocessing/feature-selection.ts';
 import type { FeatureSelection } from '../../preprocessing/feature-selection.ts';
 import { inputSchemaOf, outputSchemaOf } from '../../preprocessing/preprocessing-state.ts';
 import type { PreprocessingState } from '../../preprocessing/preprocessing-state.ts';
@@ -15,29 +12,26 @@ import { encodeDataset, fitPreprocessing } from '../../preprocessing/tabular-pre
 import type { EncodedSplit } from '../../preprocessing/tabular-preprocessing.ts';
 import { isPresent } from '../../preprocessing/target-encoding.ts';
 import type { TrainingHooks } from '../loop/epoch-loop.ts';
-import { splitRows } from './split.ts';
-import type { SplitSpec } from './split.ts';
 import { fitModel } from '../loop/tabular-loop.ts';
-import { drawSeed, parseSpecs, requireValidationForEarlyStopping, resolvedHyperparameters } from './request.ts';
-import type { TrainingOutcome, TrainingRequestInput } from './request.ts';
+import { planTraining } from './plan.ts';
+import { loopOptions, resolvedHyperparameters, seededSpec } from './request.ts';
+import type { SeededSpec, TrainingData, TrainingOutcome, UnvalidatedSpec } from './request.ts';
+import { splitRows } from './split.ts';
 
 export type { ResolvedHyperparameters } from './request.ts';
 
-/** A tabular training request: the dataset's rows besides the shared fields. */
-export interface TrainTabularInput extends TrainingRequestInput {
-  rows: DatasetRow[];
-}
+/** A tabular training request: the spec and the dataset's columns and rows. */
+export type TabularRequest = UnvalidatedSpec & Required<Pick<TrainingData, 'columns' | 'rows'>>;
 
 /** A trained tabular model with its preprocessing and held-out metrics. */
 export type TrainTabularResult = TrainingOutcome<PreprocessingState, ResolvedModelType>;
 
 /** Everything decided and encoded before training starts. */
 export interface PreparedTabular {
-  spec: ModelSpec;
+  /** The validated request, its seed drawn. */
+  request: SeededSpec;
   task: Task;
   modelType: ResolvedModelType;
-  seed: number;
-  split: SplitSpec & { seed: number };
   selection: FeatureSelection;
   preprocessing: PreprocessingState;
   train: EncodedSplit;
@@ -47,27 +41,26 @@ export interface PreparedTabular {
 }
 
 /**
- * Validates the request and prepares the data: drops rows without a target, splits
- * reproducibly (stratified for classification), fits preprocessing on the training split and
- * encodes all three splits. Throws ValidationError for a bad request and UnprocessableError
- * when the data cannot support it (one class, too few rows, a target that is always missing).
+ * Validates and plans the request (plan.ts) and prepares the data: drops rows without a
+ * target, splits reproducibly (stratified for classification), fits preprocessing on the
+ * training split and encodes all three splits. Throws ValidationError for a bad request and
+ * UnprocessableError when the data cannot support it (one class, too few rows, a target that
+ * is always missing).
  */
-export function prepareTabular(input: TrainTabularInput): PreparedTabular {
-  const { spec, splitSpec } = parseSpecs(input);
-  const target = input.columns.find((column) => column.name === input.target);
-  if (!target) throw new ValidationError(`The dataset has no column '${input.target}'.`, [{ path: 'target', message: `unknown column '${input.target}'` }]);
-  requireValidationForEarlyStopping(spec, splitSpec);
-  const task = resolveTask(target, input.task);
-  const modelType = resolveModelType(spec.type, task);
-  const selection = selectFeatures(input.columns, target.name, input.rows.length, input.features);
+export function prepareTabular(input: TabularRequest): PreparedTabular {
+  const request = seededSpec(input);
+  const { target, task, kind, tabular } = planTraining(request, input.columns, input.rows.length);
+  if (!tabular) {
+    throw new UnprocessableError('architecture_incompatible', `A ${request.model.type} model trains on ${kind} data, not on a table.`, [{ path: 'model.type', message: `trains on ${kind} data` }]);
+  }
+  const { modelType, selection } = tabular;
+  const { split } = request;
 
   const rows = input.rows.filter((row) => isPresent(row[target.name]));
   if (rows.length === 0) {
     throw new UnprocessableError('target_all_missing', `Every value of the target '${target.name}' is missing.`, [{ path: 'target', message: 'always missing' }]);
   }
   const targetValues = rows.map((row) => row[target.name] as string | number | boolean);
-  const seed = drawSeed(spec);
-  const split = { ...splitSpec, seed: splitSpec.seed ?? seed };
   const strata = task === 'classification' && split.stratify ? classIndices(targetValues) : undefined;
   const parts = splitRows(rows.length, split, split.seed, strata);
   const pick = (indices: number[]) => indices.map((index) => rows[index] as DatasetRow);
@@ -77,14 +70,12 @@ export function prepareTabular(input: TrainTabularInput): PreparedTabular {
     task,
     trainingRows: pick(parts.train),
     allTargetValues: targetValues,
-    standardizeTarget: spec.standardizeTarget,
+    standardizeTarget: request.model.standardizeTarget,
   });
   return {
-    spec,
+    request,
     task,
     modelType,
-    seed,
-    split,
     selection,
     preprocessing,
     train: encodeDataset(preprocessing, pick(parts.train)),
@@ -98,10 +89,11 @@ export function prepareTabular(input: TrainTabularInput): PreparedTabular {
  * Trains and evaluates a tabular model end to end (see prepareTabular for the checks): trains
  * with the hooks' progress and cancellation, then measures on the held-out test split.
  */
-export async function trainTabular(input: TrainTabularInput, hooks: TrainingHooks = {}): Promise<TrainTabularResult> {
+export async function trainTabular(input: TabularRequest, hooks: TrainingHooks = {}): Promise<TrainTabularResult> {
   const started = Date.now();
   const prepared = prepareTabular(input);
-  const { spec, task, seed, preprocessing, train, validation, test } = prepared;
+  const { request, task, preprocessing, train, validation, test } = prepared;
+  const { model: spec, seed } = request;
   const classes = preprocessing.target.task === 'classification' ? preprocessing.target.labels.length : 1;
   const backend = await ensureBackend();
   const model = buildModel(prepared.modelType, { task, inputWidth: preprocessing.width, classes }, seed, spec.type === 'mlp' ? spec.hiddenLayers : []);
@@ -110,7 +102,7 @@ export async function trainTabular(input: TrainTabularInput, hooks: TrainingHook
       model,
       train,
       validation.rows > 0 ? validation : undefined,
-      { task, classes, epochs: spec.epochs, batchSize: spec.batchSize, learningRate: spec.learningRate, optimizer: spec.optimizer, l2: spec.l2, earlyStopping: spec.earlyStopping, seed },
+      { ...loopOptions(request), task, classes },
       hooks,
     );
     return {
@@ -122,7 +114,7 @@ export async function trainTabular(input: TrainTabularInput, hooks: TrainingHook
       history: fit.history,
       bestEpoch: fit.bestEpoch,
       stoppedEarly: fit.stoppedEarly,
-      hyperparameters: resolvedHyperparameters(spec, seed, prepared.split),
+      hyperparameters: resolvedHyperparameters(request),
       modelType: prepared.modelType,
       task,
       backend,

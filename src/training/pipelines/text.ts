@@ -9,30 +9,24 @@ import type { DeepInput, DeepTask } from '../../models/architectures/schemas.ts'
 import { TextVectorizer } from '../../preprocessing/text-vectorizer.ts';
 import { UnprocessableError } from '../../errors.ts';
 import { textInputSchema } from '../../models/deep-input-spec.ts';
-import { resolveTask } from '../../models/task.ts';
 import type { Label } from '../../preprocessing/preprocessing-state.ts';
 import { inputColumn } from './deep-plan.ts';
 import { pickExamples, sortedLabels, splitByClass } from './examples.ts';
-import type { DeepRequest, PreparedDeep } from './deep.ts';
+import type { DeepRequest, PreparedDeep } from './contract.ts';
 
 /** What `auto` trains on text: a 1-D CNN averaged over positions, fast on CPU and strong on short texts. */
 const AUTO_TEXT_CNN = { type: 'cnn', convBlocks: [{ filters: 32, kernelSize: 3, pooling: 'none' }], reduce: 'globalAverage', embeddingDim: 32, denseUnits: [], denseDropout: 0 };
 
-/** Fits the vocabulary on the training split, encodes every text and describes the model. */
+/** Fits the vocabulary on the training split, encodes every text and describes the model (the plan checked the task). */
 export function prepareText(request: DeepRequest): PreparedDeep {
-  const { spec } = request;
-  const target = request.columns.find((c) => c.name === request.target);
-  if (!target) throw new UnprocessableError('unknown_target', `The dataset has no column '${request.target}'.`, [{ path: 'target', message: 'no such column' }]);
-  if (resolveTask(target, request.task) !== 'classification') {
-    throw new UnprocessableError('model_task_mismatch', 'Text models classify; choose a categorical or boolean target.', [{ path: 'task', message: 'must be classification' }]);
-  }
+  const spec = request.model;
   const column = inputColumn(request.columns, request.target, 'text', request.features);
   const rows = (request.rows ?? []).filter((row) => row[request.target] !== null && row[request.target] !== undefined);
   const texts = rows.map((row) => String(row[column.name] ?? ''));
   const values = rows.map((row) => row[request.target] as Label);
   const labels = sortedLabels(values);
   if (labels.length < 2) throw new UnprocessableError('single_class_target', 'Text classification needs at least two classes.', [{ path: 'target', message: 'one class' }]);
-  const { classes, parts } = splitByClass(request, labels, values);
+  const { classes, parts } = splitByClass(request.split, labels, values);
 
   const options = 'text' in spec && spec.text ? spec.text : textInputSchema.parse({});
   const vectorizer = TextVectorizer.fit(parts.train.map((i) => texts[i]!), { ...options, truncation: 'post', padding: 'post' });
