@@ -1,5 +1,5 @@
 import type { ColumnProfile, ColumnType } from './column-profile.ts';
-import { isBase64ImageCell } from './image-cells.ts';
+import { isBase64ImageCell } from './image-format.ts';
 import { ExactCountBudget, ValueCounter } from './value-counter.ts';
 import { booleanLiteral, DECIMAL_LITERAL, NOT_NUMERIC, numericKind, numericKindBytes, parseIsoDatetime, UNDECIDED, type NumericOut } from './value-literals.ts';
 
@@ -35,7 +35,7 @@ export class ColumnProfiler {
   private maybeInteger = true;
   private maybeNumber = true;
   private maybeDatetime = true;
-  /** Every cell so far is a base64 PNG/JPEG (see image-cells.ts). */
+  /** Every cell so far is a base64 PNG/JPEG (see image-format.ts). */
   private maybeImage = true;
   private maxLength = 0;
   private mean = 0;

@@ -18,6 +18,14 @@ export interface NewDatasetVersion {
   skipped?: SkippedEntries;
 }
 
+/**
+ * Where a dataset's file is kept in the artifact store: `datasets/<project>/<id>.<format>`.
+ * Every dataset key is built here; a project's datasets share the `datasets/<project>/` folder.
+ */
+export function datasetArtifactKey(projectId: string, id: string, format: string): string {
+  return `datasets/${projectId}/${id}.${format}`;
+}
+
 /** What `Dataset.skipped` holds. */
 export interface SkippedEntries {
   count: number;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UnsupportedMediaTypeError } from '../errors.ts';
-import { datasetFormatFromContentType, datasetFormatFromFilename } from './dataset-format.ts';
+import { datasetFormatFromContentType, datasetFormatFromFilename, uploadFormatFromContentType } from './dataset-format.ts';
 
 describe('datasetFormatFromContentType', () => {
   it.each([
@@ -21,6 +21,17 @@ describe('datasetFormatFromContentType', () => {
     } catch (error) {
       expect((error as UnsupportedMediaTypeError).status).toBe(415);
     }
+  });
+});
+
+describe('uploadFormatFromContentType', () => {
+  it('names ZIP uploads, and tabular ones as datasetFormatFromContentType does', () => {
+    expect(['application/zip', 'Application/X-Zip-Compressed; foo=bar', 'text/csv', 'application/jsonl'].map(uploadFormatFromContentType)).toEqual(['zip', 'zip', 'csv', 'ndjson']);
+  });
+
+  it('answers 415 for anything else', () => {
+    expect(() => uploadFormatFromContentType('application/gzip')).toThrow(UnsupportedMediaTypeError);
+    expect(() => uploadFormatFromContentType(undefined)).toThrow(UnsupportedMediaTypeError);
   });
 });
 

@@ -3,6 +3,9 @@ import { UnsupportedMediaTypeError } from '../errors.ts';
 /** The tabular formats a dataset can be uploaded in. */
 export type DatasetFormat = 'csv' | 'ndjson';
 
+/** Every format a dataset upload can have: a tabular file, or a ZIP of class folders of images. */
+export type UploadFormat = DatasetFormat | 'zip';
+
 const FORMAT_BY_MEDIA_TYPE = new Map<string, DatasetFormat>([
   ['text/csv', 'csv'],
   ['application/csv', 'csv'],
@@ -11,19 +14,39 @@ const FORMAT_BY_MEDIA_TYPE = new Map<string, DatasetFormat>([
   ['application/jsonl', 'ndjson'],
 ]);
 
+/** Media types of CSV and NDJSON bodies. */
+export const TABULAR_MEDIA_TYPES = [...FORMAT_BY_MEDIA_TYPE.keys()];
+
+/** Media types of ZIP uploads (the second is what Windows browsers send). */
+export const ZIP_MEDIA_TYPES = ['application/zip', 'application/x-zip-compressed'];
+
+/** The media type of a `Content-Type` header: parameters dropped, lower case. */
+function mediaTypeOf(contentType: string | undefined): string {
+  return (contentType ?? '').split(';', 1)[0]!.trim().toLowerCase();
+}
+
 /**
  * The dataset format named by a `Content-Type` header (parameters such as
  * `; charset=utf-8` are ignored, the media type is case-insensitive).
  * @throws UnsupportedMediaTypeError (415) for a missing or unsupported media type.
  */
 export function datasetFormatFromContentType(contentType: string | undefined): DatasetFormat {
-  const mediaType = (contentType ?? '').split(';', 1)[0]!.trim().toLowerCase();
+  const mediaType = mediaTypeOf(contentType);
   const format = FORMAT_BY_MEDIA_TYPE.get(mediaType);
   if (format === undefined) {
     const got = mediaType.length === 0 ? 'no Content-Type' : `Content-Type '${mediaType}'`;
-    throw new UnsupportedMediaTypeError(`Datasets are uploaded as ${[...FORMAT_BY_MEDIA_TYPE.keys()].join(', ')} or multipart/form-data; got ${got}.`);
+    throw new UnsupportedMediaTypeError(`Datasets are uploaded as ${TABULAR_MEDIA_TYPES.join(', ')} or multipart/form-data; got ${got}.`);
   }
   return format;
+}
+
+/**
+ * The upload format of a body sent with this `Content-Type`: `zip` for the ZIP media types,
+ * otherwise as {@link datasetFormatFromContentType} says.
+ * @throws UnsupportedMediaTypeError (415) for a missing or unsupported media type.
+ */
+export function uploadFormatFromContentType(contentType: string | undefined): UploadFormat {
+  return ZIP_MEDIA_TYPES.includes(mediaTypeOf(contentType)) ? 'zip' : datasetFormatFromContentType(contentType);
 }
 
 /**

@@ -11,7 +11,7 @@
  */
 import yauzl from 'yauzl';
 import { DomainError, InvalidDatasetError } from '../errors.ts';
-import { sniffImageFormat } from '../preprocessing/images.ts';
+import { sniffImageFormat, type ImageFormat } from './image-format.ts';
 
 /** Caps on an archive; a breach rejects the whole archive (HTTP 413, `archive_limit_exceeded`). */
 export interface ArchiveLimits {
@@ -33,7 +33,7 @@ export const DEFAULT_ARCHIVE_LIMITS: ArchiveLimits = {
 export interface LabelledImage {
   label: string;
   name: string;
-  format: 'png' | 'jpeg';
+  format: ImageFormat;
   bytes: Uint8Array;
 }
 

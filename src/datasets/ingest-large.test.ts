@@ -1,16 +1,11 @@
 import { Readable } from 'node:stream';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { ingestDataset } from './ingest.ts';
-import type { TempArtifactStore } from '../../test/support/temp-artifact-store.ts';
-import { createTempArtifactStore } from '../../test/support/temp-artifact-store.ts';
+import { useTempArtifactStore } from '../../test/support/temp-artifact-store.ts';
 
-let temp: TempArtifactStore;
-beforeAll(async () => {
-  temp = await createTempArtifactStore();
-});
-afterAll(() => temp.remove());
+const temp = useTempArtifactStore();
 
 // A full GC on demand, to measure live memory rather than garbage awaiting collection.
 v8.setFlagsFromString('--expose-gc');

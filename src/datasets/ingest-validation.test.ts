@@ -1,16 +1,11 @@
 import { Readable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { InvalidDatasetError } from '../errors.ts';
 import type { DatasetFormat } from './dataset-format.ts';
 import { ingestDataset } from './ingest.ts';
-import type { TempArtifactStore } from '../../test/support/temp-artifact-store.ts';
-import { createTempArtifactStore } from '../../test/support/temp-artifact-store.ts';
+import { useTempArtifactStore } from '../../test/support/temp-artifact-store.ts';
 
-let temp: TempArtifactStore;
-beforeAll(async () => {
-  temp = await createTempArtifactStore();
-});
-afterAll(() => temp.remove());
+const temp = useTempArtifactStore();
 
 /** Ingests `chunks`, expects an InvalidDatasetError, checks nothing was stored, returns it. */
 async function rejection(format: DatasetFormat, ...chunks: (string | Buffer)[]): Promise<InvalidDatasetError> {

@@ -2,12 +2,11 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PayloadTooLargeError } from '../errors.ts';
 import { ingestDataset } from './ingest.ts';
-import type { TempArtifactStore } from '../../test/support/temp-artifact-store.ts';
-import { createTempArtifactStore } from '../../test/support/temp-artifact-store.ts';
-import { UploadAbortedError } from './upload-aborted-error.ts';
+import { useTempArtifactStore } from '../../test/support/temp-artifact-store.ts';
+import { UploadAbortedError } from './store-upload.ts';
 
 const FIXTURES = new URL('../../test/fixtures/datasets/', import.meta.url);
 
@@ -21,11 +20,7 @@ const PEOPLE_CSV = [
   '',
 ].join('\n');
 
-let temp: TempArtifactStore;
-beforeEach(async () => {
-  temp = await createTempArtifactStore();
-});
-afterEach(() => temp.remove());
+const temp = useTempArtifactStore('each');
 
 /** A source that sends `chunks` with a pause between them, then fails the way `end` says. */
 function slowSource(chunks: string[], end: 'destroy' | 'error' | 'hang'): Readable {

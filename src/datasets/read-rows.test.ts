@@ -1,17 +1,12 @@
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DatasetFormat } from './dataset-format.ts';
 import { ingestDataset } from './ingest.ts';
 import { readDatasetRows } from './read-rows.ts';
-import type { TempArtifactStore } from '../../test/support/temp-artifact-store.ts';
-import { createTempArtifactStore } from '../../test/support/temp-artifact-store.ts';
+import { useTempArtifactStore } from '../../test/support/temp-artifact-store.ts';
 
-let temp: TempArtifactStore;
-beforeAll(async () => {
-  temp = await createTempArtifactStore();
-});
-afterAll(() => temp.remove());
+const temp = useTempArtifactStore();
 
 /** Ingests `body`, then reads it back from the store the way a training worker does. */
 async function roundTrip(format: DatasetFormat, body: string | Readable, key: string) {

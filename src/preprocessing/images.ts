@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
+import { sniffImageFormat } from '../datasets/image-format.ts';
 import { ValidationError } from '../errors.ts';
 
 /** The size and channels every image is brought to. */
@@ -26,15 +27,6 @@ export interface RgbaImage {
 
 /** Decoding refuses images above this many pixels (a few-KB PNG can declare gigapixels). */
 export const DEFAULT_MAX_PIXELS = 4096 * 4096;
-
-const PNG_MAGIC = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
-
-/** The format named by the leading bytes, or undefined for anything else. */
-export function sniffImageFormat(bytes: Uint8Array): 'png' | 'jpeg' | undefined {
-  if (PNG_MAGIC.every((b, i) => bytes[i] === b)) return 'png';
-  if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpeg';
-  return undefined;
-}
 
 /**
  * Decodes PNG or JPEG bytes to RGBA. Throws `ValidationError` for other formats, corrupt

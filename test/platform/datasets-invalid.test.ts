@@ -91,6 +91,12 @@ describe('bad dataset bodies answer 400 and store nothing', () => {
     expect(expectProblem(await upload('{"a":1}\n[1]\n', 'application/x-ndjson'), 400, 'invalid_dataset').line).toBe(2);
   });
 
+  it('refuses a ZIP body that is not an archive (400) or is past MAX_UPLOAD_BYTES (413)', async () => {
+    expectProblem(await upload('definitely,not\na,zip\n', 'application/zip'), 400, 'invalid_dataset');
+    const problem = expectProblem(await upload(Buffer.alloc(MAX_UPLOAD_BYTES + 1), 'application/x-zip-compressed'), 413, 'payload_too_large');
+    expect(problem.limitBytes).toBe(MAX_UPLOAD_BYTES);
+  });
+
   it('refuses a multipart body whose file is malformed', async () => {
     const problem = expectProblem(await multipart([{ name: 'name', value: 'bad' }, { name: 'file', value: 'a,b\n1\n', filename: 'bad.csv' }]), 400, 'invalid_dataset');
     expect(problem.line).toBe(2);

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { datasetArtifactKey } from '../../src/datasets/dataset-catalog.ts';
 import { createTenant, createTestEnv, type TestEnv, type TestTenant } from '../support/test-env.ts';
 
 const FIXTURES = path.join(import.meta.dirname, '../fixtures/datasets');
@@ -71,7 +72,7 @@ describe('POST /v1/datasets', () => {
     expect(byName.weather.distinct).toBe(5);
     expect(byName.weather.topValues[0]).toEqual({ value: 'rain', count: rainDays });
     // The stored bytes are exactly what was sent.
-    const stored = await readFile(path.join(env.config.ARTIFACT_DIR, 'datasets', tenant.projectId, `${dataset.id}.csv`));
+    const stored = await readFile(path.join(env.config.ARTIFACT_DIR, datasetArtifactKey(tenant.projectId, dataset.id, 'csv')));
     expect(sha256(stored)).toBe(sha256(weather));
   });
 
@@ -146,7 +147,7 @@ describe('GET and DELETE /v1/datasets', () => {
 
   it('gets one dataset, and deletes its metadata and its bytes', async () => {
     const created = (await uploadCsv('doomed', weather)).json();
-    const file = `datasets/${tenant.projectId}/${created.id}.csv`;
+    const file = datasetArtifactKey(tenant.projectId, created.id, 'csv');
     const got = await env.app.inject({ method: 'GET', url: `/v1/datasets/${created.id}`, headers: tenant.auth });
     expect(got.statusCode).toBe(200);
     expect(got.json()).toEqual(created);

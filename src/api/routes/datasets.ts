@@ -1,87 +1,46 @@
-import { randomUUID } from 'node:crypto';
 import { PassThrough, type Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { deleteDataset, getDataset, recordDatasetVersion } from '../../datasets/dataset-catalog.ts';
-import { datasetFormatFromContentType, datasetFormatFromFilename } from '../../datasets/dataset-format.ts';
-import { ingestDataset } from '../../datasets/ingest.ts';
-import { isZipContentType, uploadImageDataset, ZIP_MEDIA_TYPES } from '../../datasets/image-dataset.ts';
+import { deleteDataset, getDataset } from '../../datasets/dataset-catalog.ts';
+import { datasetFormatFromFilename, TABULAR_MEDIA_TYPES, uploadFormatFromContentType, ZIP_MEDIA_TYPES, type UploadFormat } from '../../datasets/dataset-format.ts';
+import { uploadDataset } from '../../datasets/upload.ts';
 import type { Deps } from '../../deps.ts';
 import { ValidationError } from '../../errors.ts';
 import { projectOf } from '../plugins/auth.ts';
 import { errorResponses, idParams, pageArgs, pageOf, pageQuery, toPage } from '../schemas/common.ts';
 import { datasetName, datasetSchema, toDataset, uploadQuery } from '../schemas/datasets.ts';
 
-type Format = 'csv' | 'ndjson';
-interface Upload {
-  source: Readable;
-  format: Format;
-}
-
-const rawTypes = ['text/csv', 'application/csv', 'application/x-ndjson', 'application/ndjson', 'application/jsonl'];
+/** Uploads one body as dataset `name` (see src/datasets/upload.ts). */
+type Upload = (name: string, format: UploadFormat, source: Readable) => ReturnType<typeof uploadDataset>;
 
 export const datasetRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app, { deps }) => {
   const { db, store, config } = deps;
 
   // Dataset bodies are streamed to the artifact store as they arrive, never buffered:
   // these parsers leave the body unread for the route to consume.
-  app.addContentTypeParser([...rawTypes, ...ZIP_MEDIA_TYPES], (_request, _payload, done) => done(null));
-
-  /** Ingests one upload; on any failure nothing is left in the store or the database. */
-  async function ingest(projectId: string, upload: Upload, name: string) {
-    const id = randomUUID();
-    const artifactKey = `datasets/${projectId}/${id}.${upload.format}`;
-    const result = await ingestDataset({ source: upload.source, format: upload.format, store, key: artifactKey, maxBytes: config.MAX_UPLOAD_BYTES });
-    try {
-      return await recordDatasetVersion(db, { id, projectId, name, format: upload.format, artifactKey, ...result });
-    } catch (error) {
-      await store.delete(artifactKey);
-      throw error;
-    }
-  }
+  app.addContentTypeParser([...TABULAR_MEDIA_TYPES, ...ZIP_MEDIA_TYPES], (_request, _payload, done) => done(null));
 
   app.post('/v1/datasets', {
     config: { auth: 'write', idempotency: 'dataset-upload' },
     schema: {
       tags: ['datasets'],
       summary: 'Upload a dataset (CSV or NDJSON body, or multipart with a file part); the same name again makes its next version',
-      description: `Send the file as the body with Content-Type ${rawTypes.join(', ')}, or as multipart/form-data with a \`file\` part and a \`name\` field. An image dataset is a ZIP body (${ZIP_MEDIA_TYPES.join(', ')}) with one folder of PNG/JPEG files per class; it gets an \`image\` and a \`label\` column, and the answer lists the entries left out (\`skipped\`). The body is streamed; at most MAX_UPLOAD_BYTES.`,
-      consumes: [...rawTypes, ...ZIP_MEDIA_TYPES, 'multipart/form-data'],
+      description: `Send the file as the body with Content-Type ${TABULAR_MEDIA_TYPES.join(', ')}, or as multipart/form-data with a \`file\` part and a \`name\` field. An image dataset is a ZIP body (${ZIP_MEDIA_TYPES.join(', ')}) with one folder of PNG/JPEG files per class; it gets an \`image\` and a \`label\` column, and the answer lists the entries left out (\`skipped\`). The body is streamed; at most MAX_UPLOAD_BYTES.`,
+      consumes: [...TABULAR_MEDIA_TYPES, ...ZIP_MEDIA_TYPES, 'multipart/form-data'],
       querystring: uploadQuery,
       response: { 201: datasetSchema, ...errorResponses(400, 413, 415) },
     },
   }, async (request, reply) => {
     const projectId = projectOf(request);
-    let name = request.query.name;
+    const upload: Upload = (name, format, source) => uploadDataset({ db, store, projectId, name, format, source, maxBytes: config.MAX_UPLOAD_BYTES });
     let record;
     if (request.isMultipart()) {
-      // The multipart limit is one byte past ours and does not throw, so ingestDataset always
-      // meets the overflow itself and refuses it (413) before anything is kept. At exactly our
-      // limit, busboy truncated the file and only failed the request after the part had ended,
-      // by when the truncated dataset was stored; throwing, it destroys the file stream under
-      // the ingester, which raced it and could answer 400 instead of 413.
-      // (parts() honours throwFileSizeLimit at run time; only its type leaves it out.)
-      const options = { limits: { fileSize: config.MAX_UPLOAD_BYTES + 1, files: 1, fields: 10 }, throwFileSizeLimit: false };
-      for await (const part of request.parts(options)) {
-        if (part.type === 'field') {
-          if (part.fieldname === 'name' && !name) name = parseName(String(part.value));
-          continue;
-        }
-        if (record) throw new ValidationError('Send exactly one file part per upload.');
-        if (!name) throw new ValidationError('A dataset name is required: send the `name` field before the file part, or ?name=.', [{ path: 'name', message: 'is required' }]);
-        const format = datasetFormatFromFilename(part.filename);
-        record = await ingest(projectId, { source: part.file, format }, name);
-      }
-      if (!record) throw new ValidationError('The multipart body has no file part.', [{ path: 'file', message: 'is required' }]);
-    } else if (isZipContentType(request.headers['content-type'])) {
-      // Image datasets: a ZIP of class folders (src/datasets/image-dataset.ts).
-      if (!name) throw new ValidationError('A dataset name is required as ?name=.', [{ path: 'querystring.name', message: 'is required' }]);
-      const upload = await uploadImageDataset({ db, store, maxBytes: config.MAX_UPLOAD_BYTES, projectId, name, source: requestBody(request, reply) });
-      return reply.code(201).header('location', `/v1/datasets/${upload.record.id}`).send({ ...toDataset(upload.record), skipped: upload.skipped, skippedCount: upload.skippedCount });
+      record = await uploadMultipart(request, request.query.name, config.MAX_UPLOAD_BYTES, upload);
     } else {
-      const format = datasetFormatFromContentType(request.headers['content-type']);
+      const format = uploadFormatFromContentType(request.headers['content-type']);
+      const name = request.query.name;
       if (!name) throw new ValidationError('A dataset name is required as ?name=.', [{ path: 'querystring.name', message: 'is required' }]);
-      record = await ingest(projectId, { source: requestBody(request, reply), format }, name);
+      record = await upload(name, format, requestBody(request, reply));
     }
     return reply.code(201).header('location', `/v1/datasets/${record.id}`).send(toDataset(record));
   });
@@ -106,6 +65,33 @@ export const datasetRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app, 
     schema: { tags: ['datasets'], summary: 'Delete a dataset and its bytes (409 while a model version uses it)', params: idParams, response: { 200: datasetSchema, ...errorResponses(404, 409) } },
   }, async (request) => toDataset(await deleteDataset(db, store, projectOf(request), request.params.id)));
 };
+
+/**
+ * A multipart upload: `name` fields (unless the query named the dataset), then exactly one
+ * file part, whose extension says its format.
+ */
+async function uploadMultipart(request: FastifyRequest, queryName: string | undefined, maxBytes: number, upload: Upload) {
+  let name = queryName;
+  let record;
+  // The multipart limit is one byte past ours and does not throw, so the upload always
+  // meets the overflow itself and refuses it (413) before anything is kept. At exactly our
+  // limit, busboy truncated the file and only failed the request after the part had ended,
+  // by when the truncated dataset was stored; throwing, it destroys the file stream under
+  // the ingester, which raced it and could answer 400 instead of 413.
+  // (parts() honours throwFileSizeLimit at run time; only its type leaves it out.)
+  const options = { limits: { fileSize: maxBytes + 1, files: 1, fields: 10 }, throwFileSizeLimit: false };
+  for await (const part of request.parts(options)) {
+    if (part.type === 'field') {
+      if (part.fieldname === 'name' && !name) name = parseName(String(part.value));
+      continue;
+    }
+    if (record) throw new ValidationError('Send exactly one file part per upload.');
+    if (!name) throw new ValidationError('A dataset name is required: send the `name` field before the file part, or ?name=.', [{ path: 'name', message: 'is required' }]);
+    record = await upload(name, datasetFormatFromFilename(part.filename), part.file);
+  }
+  if (!record) throw new ValidationError('The multipart body has no file part.', [{ path: 'file', message: 'is required' }]);
+  return record;
+}
 
 /**
  * The request body as a stream the ingester may destroy on failure without closing the

@@ -1,0 +1,60 @@
+/**
+ * Uploading a dataset, whatever its format: the body is streamed to the artifact store
+ * (CSV and NDJSON validated and profiled on the way; a ZIP, whose directory sits at its end,
+ * read back and profiled once stored whole), and the dataset row is written only when all
+ * of it is valid. On any failure the stored file is deleted: nothing half-written survives.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import type { Database } from '../db/client.ts';
+import type { ArtifactStore } from '../storage/artifact-store.ts';
+import { datasetArtifactKey, recordDatasetVersion } from './dataset-catalog.ts';
+import type { UploadFormat } from './dataset-format.ts';
+import type { ProfileLimits } from './dataset-profile-builder.ts';
+import type { ArchiveLimits } from './image-archive.ts';
+import { profileImageArchive } from './image-dataset.ts';
+import { ingestDataset } from './ingest.ts';
+import { storeUpload } from './store-upload.ts';
+
+export interface UploadDatasetOptions {
+  db: Database;
+  store: ArtifactStore;
+  projectId: string;
+  /** The dataset's name; an existing name gets its next version. */
+  name: string;
+  format: UploadFormat;
+  /** The upload body, read once. */
+  source: Readable;
+  /** Bodies longer than this are refused with PayloadTooLargeError (413). */
+  maxBytes: number;
+  /** Aborting stops the upload with UploadAbortedError. */
+  signal?: AbortSignal;
+  /** CSV and NDJSON profiling limits; the defaults suit production. */
+  profileLimits?: ProfileLimits;
+  /** ZIP archive limits; the defaults suit production. */
+  archiveLimits?: Partial<ArchiveLimits>;
+}
+
+/**
+ * Stores, validates, profiles and records one upload as the next version of its name, and
+ * returns the dataset row (a ZIP's left-out entries are in its `skipped`).
+ *
+ * @throws InvalidDatasetError (400) for a malformed dataset; PayloadTooLargeError (413) past
+ *   `maxBytes`; ArchiveLimitError (413) for a ZIP past its limits; UploadAbortedError (400)
+ *   when the body stops early. Store and database failures are rethrown as they are.
+ */
+export async function uploadDataset(options: UploadDatasetOptions) {
+  const { db, store, projectId, name, format, source, maxBytes, signal } = options;
+  const id = randomUUID();
+  const artifactKey = datasetArtifactKey(projectId, id, format);
+  // CSV and NDJSON are profiled as they are stored; either way, a failed store keeps nothing.
+  const ingested = format === 'zip' ? undefined : await ingestDataset({ source, format, store, key: artifactKey, maxBytes, signal, limits: options.profileLimits });
+  const written = ingested ?? (await storeUpload({ source, store, key: artifactKey, maxBytes, signal }));
+  try {
+    const profile = ingested ?? (await profileImageArchive(await store.read(artifactKey), options.archiveLimits));
+    return await recordDatasetVersion(db, { id, projectId, name, format, artifactKey, ...profile, sha256: written.sha256, sizeBytes: written.sizeBytes });
+  } catch (error) {
+    await store.delete(artifactKey);
+    throw error;
+  }
+}
