@@ -1,8 +1,76 @@
 /**
- * The catalog of errors the service answers with. Each has a stable `code` (part of the
- * API contract, used as the problem+json `type` suffix) and an HTTP status. Domain code
- * throws these; the API's error handler turns them into RFC 9457 problem+json.
+ * The catalogue of errors the service answers with, declared once: each problem code (part of
+ * the API contract, used as the problem+json `type` suffix) with its HTTP status. Domain code
+ * throws the classes below; the API's error handler turns them into RFC 9457 problem+json.
+ * A code not declared here, or thrown with a class of another status, fails the typecheck.
  */
+export const ERROR_CODES = {
+  // 400: the request itself is malformed (fastify's own 4xx client errors answer `bad_request` with their status).
+  validation_failed: 400,
+  invalid_dataset: 400,
+  upload_aborted: 400,
+  bad_request: 400,
+  // 401 and 403: no valid credentials, or credentials without the right.
+  unauthorized: 401,
+  forbidden: 403,
+  // 404: no such resource (of the caller's project), or no such route.
+  not_found: 404,
+  route_not_found: 404,
+  // 409: the resource's state forbids the change now.
+  dataset_in_use: 409,
+  nothing_to_roll_back: 409,
+  idempotency_request_in_progress: 409,
+  // 413 and 415: a body too large, or of a media type the route does not read.
+  payload_too_large: 413,
+  archive_limit_exceeded: 413,
+  unsupported_media_type: 415,
+  // 422: well-formed, but cannot be carried out on this data (refused at submission or in the worker).
+  unknown_dataset: 422,
+  unknown_target: 422,
+  unknown_features: 422,
+  target_in_features: 422,
+  unsupported_target: 422,
+  target_not_numeric: 422,
+  target_all_missing: 422,
+  single_class_target: 422,
+  too_many_classes: 422,
+  too_few_classes: 422,
+  too_few_rows: 422,
+  no_usable_features: 422,
+  no_images: 422,
+  invalid_outputs: 422,
+  architecture_incompatible: 422,
+  model_task_mismatch: 422,
+  early_stopping_without_validation: 422,
+  idempotency_key_reused: 422,
+  // 500: the service is at fault.
+  internal_error: 500,
+  artifact_integrity_failed: 500,
+  // 503: the service cannot answer now; retry (with `retry-after`).
+  shutting_down: 503,
+  overloaded: 503,
+  queue_unavailable: 503,
+  dependency_unavailable: 503,
+} as const satisfies Record<string, number>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+export type ErrorStatus = (typeof ERROR_CODES)[ErrorCode];
+/** The codes answered with `status`. */
+export type CodeOf<S extends ErrorStatus> = { [C in ErrorCode]: (typeof ERROR_CODES)[C] extends S ? C : never }[ErrorCode];
+
+/** Codes only the problem handler answers (for fastify's errors, unknown routes and crashes): never thrown. */
+export const HANDLER_CODES = ['bad_request', 'route_not_found', 'internal_error', 'dependency_unavailable'] as const satisfies readonly ErrorCode[];
+/** The codes a `DomainError` can carry, and those of them answered with `status`. */
+export type DomainErrorCode = Exclude<ErrorCode, (typeof HANDLER_CODES)[number]>;
+export type DomainCodeOf<S extends ErrorStatus> = Extract<CodeOf<S>, DomainErrorCode>;
+
+/** Failures only a training job's row records (never a problem answer), besides the domain error that ended it. */
+export const JOB_ONLY_FAILURE_CODES = ['attempt_failed', 'attempts_exhausted', 'dataset_deleted', 'timed_out', 'training_failed'] as const;
+/** What a training job row's `error.code` may hold. */
+export type JobFailureCode = DomainErrorCode | (typeof JOB_ONLY_FAILURE_CODES)[number];
+/** A training job row's `error`: the code, a message, and the attempt(s) it concerns. */
+export type JobFailure = { code: JobFailureCode; message: string; attempt?: number; attempts?: number };
+
 export interface FieldIssue {
   /** Dotted path of the offending field, e.g. `instances.3.age` or `body.model.epochs`. */
   path: string;
@@ -10,17 +78,18 @@ export interface FieldIssue {
 }
 
 export class DomainError extends Error {
-  readonly code: string;
-  readonly status: number;
+  readonly code: DomainErrorCode;
+  /** The catalogue's status for `code`. */
+  readonly status: ErrorStatus;
   readonly issues?: FieldIssue[];
   /** Extra members copied into the problem body (e.g. `line` for CSV errors). */
   readonly extra?: Record<string, unknown>;
 
-  constructor(code: string, status: number, detail: string, opts: { issues?: FieldIssue[]; extra?: Record<string, unknown>; cause?: unknown } = {}) {
+  constructor(code: DomainErrorCode, detail: string, opts: { issues?: FieldIssue[]; extra?: Record<string, unknown>; cause?: unknown } = {}) {
     super(detail, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = new.target.name;
     this.code = code;
-    this.status = status;
+    this.status = ERROR_CODES[code];
     this.issues = opts.issues;
     this.extra = opts.extra;
   }
@@ -28,61 +97,64 @@ export class DomainError extends Error {
 
 export class ValidationError extends DomainError {
   constructor(detail: string, issues: FieldIssue[] = [], extra?: Record<string, unknown>) {
-    super('validation_failed', 400, detail, { issues, extra });
+    super('validation_failed', detail, { issues, extra });
   }
 }
 
 /** The request is well-formed but cannot be carried out on this data (e.g. a target with one class). */
 export class UnprocessableError extends DomainError {
-  constructor(code: string, detail: string, issues?: FieldIssue[]) {
-    super(code, 422, detail, { issues });
+  declare readonly code: DomainCodeOf<422>;
+  constructor(code: DomainCodeOf<422>, detail: string, issues?: FieldIssue[]) {
+    super(code, detail, { issues });
   }
 }
 
 export class InvalidDatasetError extends DomainError {
   constructor(detail: string, extra?: Record<string, unknown>) {
-    super('invalid_dataset', 400, detail, { extra });
+    super('invalid_dataset', detail, { extra });
   }
 }
 
 export class UnsupportedMediaTypeError extends DomainError {
   constructor(detail: string) {
-    super('unsupported_media_type', 415, detail);
+    super('unsupported_media_type', detail);
   }
 }
 
 export class PayloadTooLargeError extends DomainError {
   constructor(limitBytes: number) {
-    super('payload_too_large', 413, `The body exceeds the limit of ${limitBytes} bytes.`, { extra: { limitBytes } });
+    super('payload_too_large', `The body exceeds the limit of ${limitBytes} bytes.`, { extra: { limitBytes } });
   }
 }
 
 export class NotFoundError extends DomainError {
   constructor(what: string, id: string) {
-    super('not_found', 404, `${what} '${id}' was not found.`);
+    super('not_found', `${what} '${id}' was not found.`);
   }
 }
 
 export class ConflictError extends DomainError {
-  constructor(code: string, detail: string) {
-    super(code, 409, detail);
+  declare readonly code: DomainCodeOf<409>;
+  constructor(code: DomainCodeOf<409>, detail: string) {
+    super(code, detail);
   }
 }
 
 export class UnauthorizedError extends DomainError {
   constructor(detail = 'A valid API key or admin token is required in the Authorization header.') {
-    super('unauthorized', 401, detail);
+    super('unauthorized', detail);
   }
 }
 
 export class ForbiddenError extends DomainError {
   constructor(detail: string) {
-    super('forbidden', 403, detail);
+    super('forbidden', detail);
   }
 }
 
 export class ServiceUnavailableError extends DomainError {
-  constructor(code: string, detail: string, readonly retryAfterSeconds?: number) {
-    super(code, 503, detail);
+  declare readonly code: DomainCodeOf<503>;
+  constructor(code: DomainCodeOf<503>, detail: string, readonly retryAfterSeconds?: number) {
+    super(code, detail);
   }
 }

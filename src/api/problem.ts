@@ -1,4 +1,4 @@
-import type { FieldIssue } from '../errors.ts';
+import { ERROR_CODES, type ErrorCode, type FieldIssue } from '../errors.ts';
 
 /** An RFC 9457 problem document as this service writes it. */
 export interface Problem {
@@ -6,7 +6,7 @@ export interface Problem {
   title: string;
   status: number;
   detail: string;
-  code: string;
+  code: ErrorCode;
   instance?: string;
   requestId?: string;
   issues?: FieldIssue[];
@@ -29,10 +29,11 @@ const titles: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
-export function problemType(code: string): string {
+export function problemType(code: ErrorCode): string {
   return `urn:maas:problem:${code}`;
 }
 
-export function makeProblem(status: number, code: string, detail: string, extra: Partial<Problem> = {}): Problem {
+/** A problem answering `code`, with the catalogue's status unless `status` overrides it (fastify's own errors keep theirs). */
+export function makeProblem(code: ErrorCode, detail: string, extra: Partial<Problem> = {}, status: number = ERROR_CODES[code]): Problem {
   return { type: problemType(code), title: titles[status] ?? 'Error', status, detail, code, ...extra };
 }

@@ -47,7 +47,7 @@ export interface ImageArchive {
 /** A limit breach; the whole archive is refused. */
 export class ArchiveLimitError extends DomainError {
   constructor(limit: keyof ArchiveLimits, max: number, detail: string) {
-    super('archive_limit_exceeded', 413, detail, { extra: { limit, max } });
+    super('archive_limit_exceeded', detail, { extra: { limit, max } });
   }
 }
 

@@ -16,7 +16,7 @@ import type { ArtifactStore, WrittenArtifact } from '../storage/artifact-store.t
  */
 export class UploadAbortedError extends DomainError {
   constructor(detail = 'The upload was interrupted before the body was complete; nothing was stored.', cause?: unknown) {
-    super('upload_aborted', 400, detail, { cause });
+    super('upload_aborted', detail, { cause });
   }
 }
 

@@ -17,7 +17,7 @@ export interface SavedModelArtifact {
 /** A stored model whose bytes no longer match the digest recorded at save time. */
 export class ArtifactIntegrityError extends DomainError {
   constructor(detail: string) {
-    super('artifact_integrity_failed', 500, detail);
+    super('artifact_integrity_failed', detail);
   }
 }
 

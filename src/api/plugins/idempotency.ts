@@ -141,8 +141,8 @@ export const idempotencyPlugin = fp(async function idempotencyPlugin(app: Fastif
         await deleteDataset(db, store, id.projectId, own.id);
         if ((first.responseBody as { sha256?: string }).sha256 === own.sha256) return replay(reply, first, routeName);
         const error = reused();
-        reply.code(422).type('application/problem+json');
-        return JSON.stringify(makeProblem(422, error.code, error.message, { instance: request.url, requestId: request.id }));
+        reply.code(error.status).type('application/problem+json');
+        return JSON.stringify(makeProblem(error.code, error.message, { instance: request.url, requestId: request.id }));
       }
     };
 

@@ -1,11 +1,11 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { DomainError, ServiceUnavailableError, type FieldIssue } from '../../errors.ts';
+import { DomainError, ServiceUnavailableError, type ErrorCode, type FieldIssue } from '../../errors.ts';
 import { makeProblem, type Problem } from '../problem.ts';
 
-/** Fastify's own error codes that are the client's fault, with the code we answer. */
-const fastifyClientErrors: Record<string, string> = {
+/** Fastify's own error codes that are the client's fault, with the code we answer (with fastify's status). */
+const fastifyClientErrors: Record<string, ErrorCode> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
   FST_ERR_CTP_BODY_TOO_LARGE: 'payload_too_large',
   FST_ERR_CTP_EMPTY_JSON_BODY: 'validation_failed',
@@ -33,26 +33,27 @@ function isDependencyOutage(error: unknown): boolean {
 export function toProblem(error: unknown, request: FastifyRequest): Problem {
   const base = { instance: request.url, requestId: request.id };
   if (error instanceof DomainError) {
-    return makeProblem(error.status, error.code, error.message, { ...base, ...error.extra, ...(error.issues ? { issues: error.issues } : {}) });
+    return makeProblem(error.code, error.message, { ...base, ...error.extra, ...(error.issues ? { issues: error.issues } : {}) });
   }
   if (hasZodFastifySchemaValidationErrors(error)) {
     const issues: FieldIssue[] = error.validation.map((issue) => ({
       path: [error.validationContext ?? 'body', ...String(issue.instancePath).split('/').filter(Boolean)].join('.'),
       message: issue.message ?? 'is invalid',
     }));
-    return makeProblem(400, 'validation_failed', `The request ${error.validationContext ?? 'body'} is invalid: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}`, { ...base, issues });
+    return makeProblem('validation_failed', `The request ${error.validationContext ?? 'body'} is invalid: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}`, { ...base, issues });
   }
   const fastifyError = error as FastifyError;
   if (fastifyError.code && fastifyClientErrors[fastifyError.code]) {
-    return makeProblem(fastifyError.statusCode ?? 400, fastifyClientErrors[fastifyError.code]!, fastifyError.message, base);
+    const code = fastifyClientErrors[fastifyError.code]!;
+    return makeProblem(code, fastifyError.message, base, fastifyError.statusCode ?? 400);
   }
   if (isDependencyOutage(error)) {
-    return makeProblem(503, 'dependency_unavailable', 'A backing service (database or queue) is unreachable; try again shortly.', base);
+    return makeProblem('dependency_unavailable', 'A backing service (database or queue) is unreachable; try again shortly.', base);
   }
   if (fastifyError.statusCode && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
-    return makeProblem(fastifyError.statusCode, 'bad_request', fastifyError.message, base);
+    return makeProblem('bad_request', fastifyError.message, base, fastifyError.statusCode);
   }
-  return makeProblem(500, 'internal_error', `An unexpected error occurred; quote request id ${request.id} when reporting it.`, base);
+  return makeProblem('internal_error', `An unexpected error occurred; quote request id ${request.id} when reporting it.`, base);
 }
 
 export async function sendProblem(reply: FastifyReply, problem: Problem): Promise<void> {
@@ -72,6 +73,6 @@ export const problemHandler = fp(async function problemHandler(app: FastifyInsta
     await sendProblem(reply, problem);
   });
   app.setNotFoundHandler(async (request, reply) => {
-    await sendProblem(reply, makeProblem(404, 'route_not_found', `No route ${request.method} ${request.url.split('?')[0]}.`, { instance: request.url, requestId: request.id }));
+    await sendProblem(reply, makeProblem('route_not_found', `No route ${request.method} ${request.url.split('?')[0]}.`, { instance: request.url, requestId: request.id }));
   });
 });

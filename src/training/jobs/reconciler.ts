@@ -1,4 +1,5 @@
 import type { Database } from '../../db/client.ts';
+import type { JobFailure } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
 import { enqueueTraining, type TrainingQueue } from '../../queue/training-queue.ts';
 
@@ -32,7 +33,7 @@ export async function reconcileTrainingJobs(db: Database, queue: TrainingQueue, 
     const entry = await queue.getJob(row.id);
     const state = entry ? await entry.getState() : 'missing';
     if (LIVE_STATES.has(state)) continue;
-    const end = async (status: 'failed' | 'cancelled', error?: { code: string; message: string }) => {
+    const end = async (status: 'failed' | 'cancelled', error?: JobFailure) => {
       const ended = await db.trainingJob.updateMany({
         where: { id: row.id, status: { in: ['queued', 'running'] } },
         data: { status, finishedAt: new Date(), ...(error ? { error } : {}) },

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import type { Database } from '../../db/client.ts';
 import { Prisma } from '../../db/client.ts';
-import { DomainError } from '../../errors.ts';
+import { DomainError, type JobFailure, type JobFailureCode } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
 import { saveModelArtifact } from '../../registry/artifact-io.ts';
 import type { ArtifactStore } from '../../storage/artifact-store.ts';
@@ -162,22 +162,22 @@ export async function runTrainingJob(ctx: TrainingContext, jobId: string, opts: 
     const permanent = error instanceof DomainError || error instanceof PermanentTrainingError;
     const message = (error as Error).message;
     if (permanent || isFinalAttempt) {
-      const code = error instanceof DomainError ? error.code : 'training_failed';
+      const code: JobFailureCode = error instanceof DomainError ? error.code : 'training_failed';
       await finish(ctx, job, 'failed', { code, message, attempts: attempt });
       // The queue must not retry what the record says is over.
       throw new PermanentTrainingError(message);
     }
     // The queue retries it: the job reads as queued again, with the reason kept.
-    await db.trainingJob.update({ where: { id: jobId }, data: { status: 'queued', error: { code: 'attempt_failed', message, attempt } } });
+    await db.trainingJob.update({ where: { id: jobId }, data: { status: 'queued', error: { code: 'attempt_failed', message, attempt } satisfies JobFailure } });
     throw error;
   }
 }
 
 /** Ends a job that produced no version, and drops whatever files its attempts left. */
-async function finish(ctx: TrainingContext, job: { id: string; projectId: string }, status: 'failed' | 'cancelled', error?: Record<string, unknown>) {
+async function finish(ctx: TrainingContext, job: { id: string; projectId: string }, status: 'failed' | 'cancelled', error?: JobFailure) {
   await ctx.db.trainingJob.updateMany({
     where: { id: job.id, status: { in: ['queued', 'running'] } },
-    data: { status, finishedAt: new Date(), checkpoint: Prisma.DbNull, ...(error ? { error: error as Prisma.InputJsonValue } : {}) },
+    data: { status, finishedAt: new Date(), checkpoint: Prisma.DbNull, ...(error ? { error } : {}) },
   });
   await collectJobGarbage(ctx.store, job);
 }

@@ -2,6 +2,7 @@ import { Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Config } from '../../config/env.ts';
 import type { Database } from '../../db/client.ts';
+import type { JobFailure } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
 import { projectPath, runningFromSource } from '../../project-paths.ts';
 import { jobCatalog, type JobPayload } from '../../queue/job-catalog.ts';
@@ -113,8 +114,8 @@ async function recordFailedAttempt(db: Database, job: Job<JobPayload<'train'>>, 
   const state = await job.getState();
   const where = { id: job.id!, status: { in: ['queued' as const, 'running' as const] } };
   if (state === 'failed') {
-    await db.trainingJob.updateMany({ where, data: { status: 'failed', finishedAt: new Date(), error: { code: 'attempts_exhausted', message: `No attempts left; the last one failed: ${error.message}` } } });
+    await db.trainingJob.updateMany({ where, data: { status: 'failed', finishedAt: new Date(), error: { code: 'attempts_exhausted', message: `No attempts left; the last one failed: ${error.message}` } satisfies JobFailure } });
   } else {
-    await db.trainingJob.updateMany({ where: { ...where, status: 'running' }, data: { status: 'queued', error: { code: 'attempt_failed', message: error.message, attempt: job.attemptsMade } } });
+    await db.trainingJob.updateMany({ where: { ...where, status: 'running' }, data: { status: 'queued', error: { code: 'attempt_failed', message: error.message, attempt: job.attemptsMade } satisfies JobFailure } });
   }
 }
