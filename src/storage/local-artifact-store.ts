@@ -4,6 +4,7 @@ import { access, mkdir, readFile, readdir, rename, rm, unlink, writeFile } from 
 import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { once } from 'node:events';
 import type { ArtifactStore, WrittenArtifact } from './artifact-store.ts';
 
 const SAFE_KEY = /^[A-Za-z0-9_-][A-Za-z0-9._-]*(\/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$/;
@@ -38,10 +39,14 @@ export class LocalArtifactStore implements ArtifactStore {
       },
     });
     const input = source instanceof Readable ? source : Readable.from([Buffer.from(source)]);
+    const file = createWriteStream(temporary);
     try {
-      await pipeline(input, measure, createWriteStream(temporary));
+      await pipeline(input, measure, file);
       await rename(temporary, target);
     } catch (error) {
+      // The file is opened asynchronously: a source that fails at once rejects the pipeline
+      // before the open lands, and a removal then would run before the file exists.
+      if (!file.closed) await once(file, 'close').catch(() => undefined);
       await rm(temporary, { force: true });
       throw error;
     }
