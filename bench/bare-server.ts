@@ -8,8 +8,13 @@
 import { readFileSync } from 'node:fs';
 import Fastify from 'fastify';
 
-const answer = JSON.stringify({ predictions: [{ label: 'setosa', probabilities: { setosa: 0.9, versicolor: 0.05, virginica: 0.05 } }], model: { name: 'iris', version: 1 } });
-const bulkAnswer: unknown = process.env.BULK_ANSWER_FILE ? JSON.parse(readFileSync(process.env.BULK_ANSWER_FILE, 'utf8')) : undefined;
+const answer = JSON.stringify({
+  predictions: [{ label: 'setosa', probabilities: { setosa: 0.9, versicolor: 0.05, virginica: 0.05 } }],
+  model: { name: 'iris', version: 1 },
+});
+const bulkAnswer: unknown = process.env.BULK_ANSWER_FILE
+  ? JSON.parse(readFileSync(process.env.BULK_ANSWER_FILE, 'utf8'))
+  : undefined;
 const app = Fastify({ logger: false });
 app.post<{ Body: { instances: unknown[] } }>('/v1/models/:name/versions/:version', async (request, reply) => {
   const bulk = request.body.instances.length > 1 && bulkAnswer !== undefined;

@@ -45,7 +45,12 @@ export async function createBenchEnv(): Promise<BenchEnv> {
   const worker = startTrainingWorker(deps);
   const admin = { authorization: `Bearer ${config.MAAS_ADMIN_TOKEN}` };
   const project = await app.inject({ method: 'POST', url: '/v1/projects', headers: admin, payload: { name: 'bench' } });
-  const key = await app.inject({ method: 'POST', url: `/v1/projects/${project.json().id}/api-keys`, headers: admin, payload: { name: 'bench', scopes: ['read', 'write', 'predict'] } });
+  const key = await app.inject({
+    method: 'POST',
+    url: `/v1/projects/${project.json().id}/api-keys`,
+    headers: admin,
+    payload: { name: 'bench', scopes: ['read', 'write', 'predict'] },
+  });
   return {
     env,
     config,
@@ -67,13 +72,21 @@ export async function createBenchEnv(): Promise<BenchEnv> {
 /** Uploads a fixture CSV and returns the dataset id. */
 export async function uploadFixture(bench: BenchEnv, file: string, name: string): Promise<string> {
   const body = await readFile(new URL(`../test/fixtures/${file}`, import.meta.url));
-  const response = await bench.app.inject({ method: 'POST', url: `/v1/datasets?name=${name}`, headers: { ...bench.auth, 'content-type': 'text/csv' }, payload: body });
+  const response = await bench.app.inject({
+    method: 'POST',
+    url: `/v1/datasets?name=${name}`,
+    headers: { ...bench.auth, 'content-type': 'text/csv' },
+    payload: body,
+  });
   if (response.statusCode !== 201) throw new Error(`upload failed: ${response.body}`);
   return response.json().id as string;
 }
 
 /** Submits a training job; resolves with its id and the submit time (ms, performance clock). */
-export async function submitTraining(bench: BenchEnv, payload: Record<string, unknown>): Promise<{ id: string; submittedAt: number }> {
+export async function submitTraining(
+  bench: BenchEnv,
+  payload: Record<string, unknown>,
+): Promise<{ id: string; submittedAt: number }> {
   const submittedAt = performance.now();
   const response = await bench.app.inject({ method: 'POST', url: '/v1/training-jobs', headers: bench.auth, payload });
   if (response.statusCode !== 202) throw new Error(`submit failed: ${response.body}`);
@@ -84,12 +97,18 @@ export async function submitTraining(bench: BenchEnv, payload: Record<string, un
  * Polls the job's row every 10 ms until `until` holds; returns when it first held (ms,
  * performance clock). Polling the database directly keeps the poll interval out of the figure.
  */
-export async function waitForJob(bench: BenchEnv, id: string, until: (job: { status: string }) => boolean, timeoutMs = 600_000): Promise<number> {
+export async function waitForJob(
+  bench: BenchEnv,
+  id: string,
+  until: (job: { status: string }) => boolean,
+  timeoutMs = 600_000,
+): Promise<number> {
   const deadline = performance.now() + timeoutMs;
   for (;;) {
     const job = await bench.deps.db.trainingJob.findUniqueOrThrow({ where: { id } });
     if (until(job)) return performance.now();
-    if (job.status === 'failed' || job.status === 'cancelled') throw new Error(`job ${id} ${job.status}: ${JSON.stringify(job.error)}`);
+    if (job.status === 'failed' || job.status === 'cancelled')
+      throw new Error(`job ${id} ${job.status}: ${JSON.stringify(job.error)}`);
     if (performance.now() > deadline) throw new Error(`job ${id} still ${job.status}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }

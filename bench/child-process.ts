@@ -2,7 +2,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
-
 /** A benchmark child running a TypeScript entry with tsx. */
 export interface BenchChild {
   process: ChildProcess;
@@ -16,9 +15,17 @@ export interface BenchChild {
  * for its first stdout line, a JSON object (a port, or a result). Children keep the parent's
  * stderr, so a crash is visible.
  */
-export async function startChild(entry: string, env: Record<string, string> = {}, args: string[] = [], nodeArgs: string[] = []): Promise<BenchChild> {
+export async function startChild(
+  entry: string,
+  env: Record<string, string> = {},
+  args: string[] = [],
+  nodeArgs: string[] = [],
+): Promise<BenchChild> {
   const script = fileURLToPath(new URL(entry, import.meta.url));
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const first = await new Promise<Record<string, unknown>>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
@@ -36,7 +43,11 @@ export async function startChild(entry: string, env: Record<string, string> = {}
 }
 
 /** Runs `entry` to completion and returns the JSON result it printed. */
-export async function runChild(entry: string, env: Record<string, string> = {}, args: string[] = []): Promise<Record<string, unknown>> {
+export async function runChild(
+  entry: string,
+  env: Record<string, string> = {},
+  args: string[] = [],
+): Promise<Record<string, unknown>> {
   const child = await startChild(entry, env, args);
   await child.stop();
   return child.first;

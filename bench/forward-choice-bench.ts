@@ -29,7 +29,10 @@ export function benchForwardChoice(served: tf.LayersModel, width: number): Forwa
     { units: 32, activation: 'relu', dropout: 0 },
   ]);
   try {
-    return [measure(`served Iris MLP (${width} -> 32 -> 3)`, served, width), measure('wide MLP (60 -> 64 -> 32 -> 2)', wide, 60)];
+    return [
+      measure(`served Iris MLP (${width} -> 32 -> 3)`, served, width),
+      measure('wide MLP (60 -> 64 -> 32 -> 2)', wide, 60),
+    ];
   } finally {
     wide.dispose();
   }

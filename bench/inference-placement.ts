@@ -19,12 +19,18 @@ const ITERATIONS = Number(process.env.BENCH_PLACEMENT_ITERATIONS ?? 300);
  * (copy in, predict, copy out). Offloading pays only when a batch costs more than the round
  * trip's overhead and the machine has a core to spare for the worker.
  */
-export async function benchInferencePlacement(model: tf.LayersModel, preprocessing: PreprocessingState, sizes = [1, 16, 256, 1000]): Promise<PlacementRow[]> {
+export async function benchInferencePlacement(
+  model: tf.LayersModel,
+  preprocessing: PreprocessingState,
+  sizes = [1, 16, 256, 1000],
+): Promise<PlacementRow[]> {
   let artifacts: tf.io.ModelArtifacts | undefined;
-  await model.save(tf.io.withSaveHandler(async (saved) => {
-    artifacts = saved;
-    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-  }));
+  await model.save(
+    tf.io.withSaveHandler(async (saved) => {
+      artifacts = saved;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
   // Worker threads do not inherit tsx's loader: a tiny bootstrap registers it, then loads the worker.
   const tsxApi = import.meta.resolve('tsx/esm/api');
   const entry = new URL('./placement-worker.ts', import.meta.url).href;

@@ -78,5 +78,7 @@ export async function benchIngest(opts: { sizeMb: number }): Promise<IngestBench
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const sizeMb = Number(process.argv[2] ?? 200);
   const result = await benchIngest({ sizeMb });
-  console.log(`CSV ingest of ${sizeMb} MB: ${result.mbPerSecond.toFixed(1)} MB/s, peak RSS ${result.peakRssMb.toFixed(0)} MB, ${result.rows} rows`);
+  console.log(
+    `CSV ingest of ${sizeMb} MB: ${result.mbPerSecond.toFixed(1)} MB/s, peak RSS ${result.peakRssMb.toFixed(0)} MB, ${result.rows} rows`,
+  );
 }

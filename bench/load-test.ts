@@ -22,20 +22,32 @@ function percentile(sorted: number[], p: number): number {
  * keeps whole milliseconds, too coarse for sub-millisecond targets, so latencies are taken
  * from its per-response events instead.
  */
-export async function loadTest(url: string, opts: { body: string | Buffer; contentType?: string; headers?: Record<string, string>; connections: number; seconds: number }): Promise<LoadResult> {
+export async function loadTest(
+  url: string,
+  opts: {
+    body: string | Buffer;
+    contentType?: string;
+    headers?: Record<string, string>;
+    connections: number;
+    seconds: number;
+  },
+): Promise<LoadResult> {
   if (!url.startsWith('http://127.0.0.1:')) throw new Error('benchmarks only target 127.0.0.1');
   const latencies: number[] = [];
   let done!: (result: autocannon.Result) => void;
   let failed!: (error: unknown) => void;
   const finished = new Promise<autocannon.Result>((resolve, reject) => ((done = resolve), (failed = reject)));
-  const instance = autocannon({
-    url,
-    method: 'POST',
-    body: opts.body,
-    headers: { 'content-type': opts.contentType ?? 'application/json', ...opts.headers },
-    connections: opts.connections,
-    duration: opts.seconds,
-  }, (error, result) => (error ? failed(error) : done(result)));
+  const instance = autocannon(
+    {
+      url,
+      method: 'POST',
+      body: opts.body,
+      headers: { 'content-type': opts.contentType ?? 'application/json', ...opts.headers },
+      connections: opts.connections,
+      duration: opts.seconds,
+    },
+    (error, result) => (error ? failed(error) : done(result)),
+  );
   instance.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
     if (statusCode < 300) latencies.push(responseTime);
   });

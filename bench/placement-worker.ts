@@ -7,7 +7,10 @@ import { callModel } from './model-call.ts';
 import { selectBackend, tf } from '../src/ml/backend.ts';
 import type { PreprocessingState } from '../src/preprocessing/preprocessing-state.ts';
 
-const { artifacts, preprocessing } = workerData as { artifacts: tf.io.ModelArtifacts; preprocessing: PreprocessingState };
+const { artifacts, preprocessing } = workerData as {
+  artifacts: tf.io.ModelArtifacts;
+  preprocessing: PreprocessingState;
+};
 await selectBackend('auto');
 const model = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
 parentPort!.on('message', ({ id, x, rows }: { id: number; x: Float32Array; rows: number }) => {

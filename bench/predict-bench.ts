@@ -39,7 +39,12 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const BULK_ROWS = 1000;
 const BULK_CONNECTIONS = 2;
-const iris = (i: number) => ({ sepal_length: 4.5 + (i % 30) / 10, sepal_width: 2 + (i % 20) / 10, petal_length: 1 + (i % 50) / 10, petal_width: 0.1 + (i % 25) / 10 });
+const iris = (i: number) => ({
+  sepal_length: 4.5 + (i % 30) / 10,
+  sepal_width: 2 + (i % 20) / 10,
+  petal_length: 1 + (i % 50) / 10,
+  petal_width: 0.1 + (i % 25) / 10,
+});
 
 /**
  * The rows as an Open Inference Protocol request of the binary tensor data extension, as
@@ -47,24 +52,44 @@ const iris = (i: number) => ({ sepal_length: 4.5 + (i % 30) / 10, sepal_width: 2
  * as binary.
  */
 function binaryInferBody(rows: ReturnType<typeof iris>[]): { body: Buffer; headerLength: number } {
-  const data = Float32Array.from(rows.flatMap((row) => [row.sepal_length, row.sepal_width, row.petal_length, row.petal_width]));
-  const header = Buffer.from(JSON.stringify({
-    inputs: [{ name: 'input', shape: [rows.length, 4], datatype: 'FP32', parameters: { binary_data_size: data.byteLength } }],
-    outputs: [{ name: 'label', parameters: { binary_data: true } }, { name: 'probabilities', parameters: { binary_data: true } }],
-  }));
+  const data = Float32Array.from(
+    rows.flatMap((row) => [row.sepal_length, row.sepal_width, row.petal_length, row.petal_width]),
+  );
+  const header = Buffer.from(
+    JSON.stringify({
+      inputs: [
+        { name: 'input', shape: [rows.length, 4], datatype: 'FP32', parameters: { binary_data_size: data.byteLength } },
+      ],
+      outputs: [
+        { name: 'label', parameters: { binary_data: true } },
+        { name: 'probabilities', parameters: { binary_data: true } },
+      ],
+    }),
+  );
   return { body: Buffer.concat([header, Buffer.from(data.buffer)]), headerLength: header.length };
 }
 
 /** Trains the served model (an MLP on Iris) through the real worker and returns its version row. */
 export async function trainServedModel(bench: BenchEnv) {
   const datasetId = await uploadFixture(bench, 'tabular/iris.csv', 'iris');
-  const job = await submitTraining(bench, { datasetId, target: 'species', modelName: 'iris', model: { type: 'mlp', epochs: 30, seed: 7 } });
+  const job = await submitTraining(bench, {
+    datasetId,
+    target: 'species',
+    modelName: 'iris',
+    model: { type: 'mlp', epochs: 30, seed: 7 },
+  });
   await waitForJob(bench, job.id, (j) => j.status === 'succeeded');
   return bench.deps.db.modelVersion.findFirstOrThrow({ where: { model: { name: 'iris' }, version: 1 } });
 }
 
 /** Rows per second of bare TensorFlow.js predict on an encoded matrix, in this process. */
-function bareRowsPerSecond(model: tf.LayersModel, x: Float32Array, rows: number, preprocessing: PreprocessingState, seconds: number): number {
+function bareRowsPerSecond(
+  model: tf.LayersModel,
+  x: Float32Array,
+  rows: number,
+  preprocessing: PreprocessingState,
+  seconds: number,
+): number {
   const end = performance.now() + seconds * 1000;
   let done = 0;
   const started = performance.now();
@@ -93,7 +118,11 @@ export async function benchPredict(bench: BenchEnv): Promise<PredictFigures> {
     const bulkBody = JSON.stringify({ instances });
     const binaryInfer = binaryInferBody(instances);
     // The floor answers bulk requests with the API's own answer to the same rows.
-    const bulkAnswer = await fetch(appUrl, { method: 'POST', headers: { ...bench.auth, 'content-type': 'application/json' }, body: bulkBody });
+    const bulkAnswer = await fetch(appUrl, {
+      method: 'POST',
+      headers: { ...bench.auth, 'content-type': 'application/json' },
+      body: bulkBody,
+    });
     if (!bulkAnswer.ok) throw new Error(`bulk predict failed: ${bulkAnswer.status} ${await bulkAnswer.text()}`);
     const answerFile = path.join(scratch, 'bulk-answer.json');
     await writeFile(answerFile, await bulkAnswer.text());
@@ -122,15 +151,33 @@ export async function benchPredict(bench: BenchEnv): Promise<PredictFigures> {
     bareRowsPerSecond(model, x, BULK_ROWS, preprocessing, 0.5);
     const bulk: BulkRound[] = [];
     for (let round = 0; round < ROUNDS; round++) {
-      const appResult = await loadTest(appUrl, { body: bulkBody, headers: bench.auth, connections: BULK_CONNECTIONS, seconds: SECONDS });
+      const appResult = await loadTest(appUrl, {
+        body: bulkBody,
+        headers: bench.auth,
+        connections: BULK_CONNECTIONS,
+        seconds: SECONDS,
+      });
       const binary = await loadTest(`${app.url}/v2/models/iris/versions/1/infer`, {
-        body: binaryInfer.body, contentType: 'application/octet-stream', headers: { ...bench.auth, 'inference-header-content-length': String(binaryInfer.headerLength) },
-        connections: BULK_CONNECTIONS, seconds: SECONDS,
+        body: binaryInfer.body,
+        contentType: 'application/octet-stream',
+        headers: { ...bench.auth, 'inference-header-content-length': String(binaryInfer.headerLength) },
+        connections: BULK_CONNECTIONS,
+        seconds: SECONDS,
       });
       const floor = await loadTest(bareUrl, { body: bulkBody, connections: BULK_CONNECTIONS, seconds: SECONDS });
-      bulk.push({ app: appResult, binary, floor, bareRowsPerSecond: bareRowsPerSecond(model, x, BULK_ROWS, preprocessing, SECONDS) });
+      bulk.push({
+        app: appResult,
+        binary,
+        floor,
+        bareRowsPerSecond: bareRowsPerSecond(model, x, BULK_ROWS, preprocessing, SECONDS),
+      });
     }
-    return { concurrency, bulk: { rows: BULK_ROWS, connections: BULK_CONNECTIONS, rounds: bulk }, model, preprocessing };
+    return {
+      concurrency,
+      bulk: { rows: BULK_ROWS, connections: BULK_CONNECTIONS, rounds: bulk },
+      model,
+      preprocessing,
+    };
   } finally {
     await Promise.all([app.stop(), bare?.stop()]);
     await rm(scratch, { recursive: true, force: true });

@@ -44,14 +44,29 @@ function loadRows(c: ConcurrencySummary, errors: number): string {
 }
 
 function forwardChoiceTable(rows: ForwardChoiceRow[]): string {
-  const lines = rows.flatMap((row) => row.timings.map((t) => `| ${row.model} | ${t.rows} | ${f(t.javascriptMs, 3)} | ${f(t.tensorflowMs, 3)} | ${t.rows >= row.tensorflowFrom ? 'TensorFlow.js' : 'JavaScript'} |`));
-  const thresholds = rows.map((row) => `- ${row.model}: ${row.tensorflowFrom === Infinity ? 'JavaScript at every size' : `TensorFlow.js from ${row.tensorflowFrom} rows (where the two times cross)`}.`);
-  return ['| model | rows | JavaScript ms | TensorFlow.js ms | serves the batch |', '| --- | --- | --- | --- | --- |', ...lines, '', ...thresholds].join('\n');
+  const lines = rows.flatMap((row) =>
+    row.timings.map(
+      (t) =>
+        `| ${row.model} | ${t.rows} | ${f(t.javascriptMs, 3)} | ${f(t.tensorflowMs, 3)} | ${t.rows >= row.tensorflowFrom ? 'TensorFlow.js' : 'JavaScript'} |`,
+    ),
+  );
+  const thresholds = rows.map(
+    (row) =>
+      `- ${row.model}: ${row.tensorflowFrom === Infinity ? 'JavaScript at every size' : `TensorFlow.js from ${row.tensorflowFrom} rows (where the two times cross)`}.`,
+  );
+  return [
+    '| model | rows | JavaScript ms | TensorFlow.js ms | serves the batch |',
+    '| --- | --- | --- | --- | --- |',
+    ...lines,
+    '',
+    ...thresholds,
+  ].join('\n');
 }
 
 function placementVerdict(rows: PlacementRow[]): string {
   const slower = rows.filter((row) => row.workerRoundTripMs > row.eventLoopMs).map((row) => row.rows);
-  if (slower.length === rows.length) return 'On this machine the round trip through a worker thread takes longer than the call in place at every size measured.';
+  if (slower.length === rows.length)
+    return 'On this machine the round trip through a worker thread takes longer than the call in place at every size measured.';
   const faster = rows.filter((row) => !slower.includes(row.rows)).map((row) => row.rows);
   return `On this machine the worker round trip costs more than the call itself for ${slower.join(', ') || 'no'} rows, and less for ${faster.join(', ')} rows; the sizes single-row traffic produces are the former.`;
 }
@@ -62,7 +77,10 @@ export function renderReport(r: BenchResults): string {
   const byC = (c: number) => concurrency.find((row) => row.connections === c)!;
   const c1 = byC(1);
   const c64 = byC(64);
-  const errorsAt = (c: number) => r.predict.concurrency.find((row) => row.connections === c)!.rounds.reduce((sum, round) => sum + round.app.errors + round.app.non2xx, 0);
+  const errorsAt = (c: number) =>
+    r.predict.concurrency
+      .find((row) => row.connections === c)!
+      .rounds.reduce((sum, round) => sum + round.app.errors + round.app.non2xx, 0);
   const rounds = r.predict.bulk.rounds.length;
   const trainRatio = r.training.endToEndMs / r.training.bareFitMs;
   const queueP50 = median(r.training.queueLatencyMs);
@@ -80,17 +98,27 @@ export function renderReport(r: BenchResults): string {
     `| 5 | queue latency, submit -> job running, p50 of ${r.training.queueLatencyMs.length} | **${f(queueP50, 0)} ms** (all: ${list(r.training.queueLatencyMs, 0)}) | reported | - |`,
   ];
   const missed: string[] = [];
-  if (c64.ratio < 0.5) missed.push(`- 1a: ${f(c64.ratio, 3)} of the ceiling, ${f((1 - c64.ratio / 0.5) * 100, 0)}% short of 0.5.`);
+  if (c64.ratio < 0.5)
+    missed.push(`- 1a: ${f(c64.ratio, 3)} of the ceiling, ${f((1 - c64.ratio / 0.5) * 100, 0)}% short of 0.5.`);
   if (c64.appP99 > 20) missed.push(`- 1b: p99 ${f(c64.appP99, 1)} ms, ${f(c64.appP99 - 20, 1)} ms over 20 ms.`);
   if (c1.appP50 > 1) missed.push(`- 1c: p50 ${f(c1.appP50, 2)} ms, ${f(c1.appP50 - 1, 2)} ms over 1 ms.`);
   if (bulk.ratio < 0.7) {
-    missed.push(`- 2: ${f(bulk.ratio, 3)} of bare predict, ${f((1 - bulk.ratio / 0.7) * 100, 0)}% short of 0.7. A bare Fastify route that only parses the same request and serialises the same answer (the JSON floor) reaches ${f(bulk.floorRatio, 3)}${bulk.floorRatio < 0.7 ? ': with this model on this machine, parsing the request and writing the answer alone already fall short of 0.7' : ''}. The API runs at ${f(bulk.ofFloor, 3)} of that floor.`);
+    missed.push(
+      `- 2: ${f(bulk.ratio, 3)} of bare predict, ${f((1 - bulk.ratio / 0.7) * 100, 0)}% short of 0.7. A bare Fastify route that only parses the same request and serialises the same answer (the JSON floor) reaches ${f(bulk.floorRatio, 3)}${bulk.floorRatio < 0.7 ? ': with this model on this machine, parsing the request and writing the answer alone already fall short of 0.7' : ''}. The API runs at ${f(bulk.ofFloor, 3)} of that floor.`,
+    );
   }
-  if (trainRatio > 1.2) missed.push(`- 3: ${f(trainRatio, 2)}x, ${f((trainRatio - 1.2) * r.training.bareFitMs / 1000, 1)} s more than 1.2x allows.`);
-  if (ingest && ingest.mbPerSecond < 30) missed.push(`- 4: ${f(ingest.mbPerSecond)} MB/s, ${f(30 - ingest.mbPerSecond)} MB/s short.`);
+  if (trainRatio > 1.2)
+    missed.push(
+      `- 3: ${f(trainRatio, 2)}x, ${f(((trainRatio - 1.2) * r.training.bareFitMs) / 1000, 1)} s more than 1.2x allows.`,
+    );
+  if (ingest && ingest.mbPerSecond < 30)
+    missed.push(`- 4: ${f(ingest.mbPerSecond)} MB/s, ${f(30 - ingest.mbPerSecond)} MB/s short.`);
   if (ingest && ingest.peakRssMb >= 300) missed.push(`- 4: peak RSS ${f(ingest.peakRssMb, 0)} MB, over 300 MB.`);
 
-  const placement = r.placement.map((p) => `| ${p.rows} | ${f(p.eventLoopMs, 3)} | ${f(p.workerRoundTripMs, 3)} | ${f(p.workerRoundTripMs - p.eventLoopMs, 3)} |`);
+  const placement = r.placement.map(
+    (p) =>
+      `| ${p.rows} | ${f(p.eventLoopMs, 3)} | ${f(p.workerRoundTripMs, 3)} | ${f(p.workerRoundTripMs - p.eventLoopMs, 3)} |`,
+  );
   const cores = os.cpus().length;
   return `# Benchmarks
 
@@ -237,8 +265,18 @@ ${deepSection(r.deep)}
 }
 
 type DeepFigures = {
-  cnn: { model: string; speedup: number; wasm: { imagesPerSecond: number; batchSize: number }; cpu: { imagesPerSecond: number } };
-  text: { dataset: string; maxLength: number; batchSize: number; models: { model: string; backend: string; rowsPerSecond: number }[] };
+  cnn: {
+    model: string;
+    speedup: number;
+    wasm: { imagesPerSecond: number; batchSize: number };
+    cpu: { imagesPerSecond: number };
+  };
+  text: {
+    dataset: string;
+    maxLength: number;
+    batchSize: number;
+    models: { model: string; backend: string; rowsPerSecond: number }[];
+  };
 };
 
 /** CNN training on WASM against the plain JS backend (target >= 20x), and text-model training rows/s. */

@@ -20,10 +20,18 @@ export async function startService(env: Record<string, string>): Promise<Service
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const proc = startNpmScript('serve', { ...process.env, ...env, HOST: '127.0.0.1', PORT: String(port) }, nodeArgs);
   const url = `http://127.0.0.1:${port}`;
-  await waitFor('the API to answer /healthz', async () => {
-    if (proc.child.exitCode !== null) throw new Error(`npm run serve exited with ${proc.child.exitCode}: ${proc.output()}`);
-    return fetch(`${url}/healthz`).then((response) => response.ok, () => false);
-  }, 30_000);
+  await waitFor(
+    'the API to answer /healthz',
+    async () => {
+      if (proc.child.exitCode !== null)
+        throw new Error(`npm run serve exited with ${proc.child.exitCode}: ${proc.output()}`);
+      return fetch(`${url}/healthz`).then(
+        (response) => response.ok,
+        () => false,
+      );
+    },
+    30_000,
+  );
   return {
     url,
     nodeFlags: npmScriptCommands('serve').run.filter((arg) => arg.startsWith('--')),

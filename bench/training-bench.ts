@@ -25,7 +25,12 @@ const QUEUE_SAMPLES = Number(process.env.BENCH_QUEUE_SAMPLES ?? 5);
  */
 export async function benchTraining(bench: BenchEnv): Promise<TrainingFigures> {
   const datasetId = await uploadFixture(bench, 'tabular/penguins.csv', 'penguins');
-  const request = { datasetId, target: 'species', modelName: 'penguins', model: { type: 'mlp' as const, epochs: EPOCHS, batchSize: 32, learningRate: 0.01, seed: 11 } };
+  const request = {
+    datasetId,
+    target: 'species',
+    modelName: 'penguins',
+    model: { type: 'mlp' as const, epochs: EPOCHS, batchSize: 32, learningRate: 0.01, seed: 11 },
+  };
 
   const job = await submitTraining(bench, request);
   const done = await waitForJob(bench, job.id, (j) => j.status === 'succeeded');
@@ -33,12 +38,22 @@ export async function benchTraining(bench: BenchEnv): Promise<TrainingFigures> {
 
   const dataset = await bench.deps.db.dataset.findUniqueOrThrow({ where: { id: datasetId } });
   const columns = dataset.columns as unknown as ColumnProfile[];
-  const rows = await readDatasetRows({ source: bench.deps.store.createReadStream(dataset.artifactKey), format: 'csv', columns });
+  const rows = await readDatasetRows({
+    source: bench.deps.store.createReadStream(dataset.artifactKey),
+    format: 'csv',
+    columns,
+  });
   await ensureBackend();
   const prepared = prepareTabular({ rows, columns, target: 'species', model: request.model });
-  const classes = prepared.preprocessing.target.task === 'classification' ? prepared.preprocessing.target.labels.length : 1;
+  const classes =
+    prepared.preprocessing.target.task === 'classification' ? prepared.preprocessing.target.labels.length : 1;
   const { model: spec, seed } = prepared.request;
-  const model = buildModel(prepared.modelType, { task: prepared.task, inputWidth: prepared.preprocessing.width, classes }, seed, spec.type === 'mlp' ? spec.hiddenLayers : []);
+  const model = buildModel(
+    prepared.modelType,
+    { task: prepared.task, inputWidth: prepared.preprocessing.width, classes },
+    seed,
+    spec.type === 'mlp' ? spec.hiddenLayers : [],
+  );
   const x = tf.tensor2d(prepared.train.x, [prepared.train.rows, prepared.train.width]);
   const y = tf.oneHot(tf.tensor1d(prepared.train.y, 'int32'), classes).toFloat();
   model.compile({ optimizer: tf.train.adam(spec.learningRate), loss: 'categoricalCrossentropy' });
@@ -51,7 +66,11 @@ export async function benchTraining(bench: BenchEnv): Promise<TrainingFigures> {
   // Queue latency: one short job at a time, so each meets an idle worker.
   const queueLatencyMs: number[] = [];
   for (let i = 0; i < QUEUE_SAMPLES; i++) {
-    const quick = await submitTraining(bench, { ...request, modelName: 'queue-probe', model: { type: 'logistic', epochs: 1, seed: i + 1 } });
+    const quick = await submitTraining(bench, {
+      ...request,
+      modelName: 'queue-probe',
+      model: { type: 'logistic', epochs: 1, seed: i + 1 },
+    });
     const running = await waitForJob(bench, quick.id, (j) => j.status !== 'queued');
     queueLatencyMs.push(running - quick.submittedAt);
     await waitForJob(bench, quick.id, (j) => j.status === 'succeeded');

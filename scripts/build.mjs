@@ -39,13 +39,16 @@ async function sourceFingerprint() {
     if (!(await stat(full)).isFile()) continue;
     hash.update(`${file}\0`).update(await readFile(full));
   }
-  for (const file of ['package-lock.json', 'scripts/build.mjs']) hash.update(`${file}\0`).update(await readFile(path.join(root, file)));
+  for (const file of ['package-lock.json', 'scripts/build.mjs'])
+    hash.update(`${file}\0`).update(await readFile(path.join(root, file)));
   return hash.digest('hex');
 }
 
-const ignore = (...codes) => (error) => {
-  if (!codes.includes(error.code)) throw error;
-};
+const ignore =
+  (...codes) =>
+  (error) => {
+    if (!codes.includes(error.code)) throw error;
+  };
 
 /** Builds into `outdir` (default dist/) unless it already holds this exact source; true when it built. */
 export async function buildService({ outdir = 'dist', force = false } = {}) {
@@ -86,5 +89,6 @@ export async function buildService({ outdir = 'dist', force = false } = {}) {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const started = performance.now();
   const force = process.argv.includes('--force');
-  if (await buildService({ force })) process.stderr.write(`built dist/ in ${Math.round(performance.now() - started)} ms\n`);
+  if (await buildService({ force }))
+    process.stderr.write(`built dist/ in ${Math.round(performance.now() - started)} ms\n`);
 }

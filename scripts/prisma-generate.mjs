@@ -11,7 +11,9 @@ if (!at('prisma/schema.prisma')) process.exit(0);
 if (!at('node_modules/prisma')) {
   // A production install without dev dependencies keeps the client generated at build time.
   if (at('src/generated/prisma/client.ts')) process.exit(0);
-  console.error('The Prisma CLI (a dev dependency) is needed to generate the client: run `npm ci` with dev dependencies.');
+  console.error(
+    'The Prisma CLI (a dev dependency) is needed to generate the client: run `npm ci` with dev dependencies.',
+  );
   process.exit(1);
 }
 const env = { ...process.env };

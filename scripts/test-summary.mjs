@@ -11,6 +11,8 @@ try {
   process.exit(1);
 }
 // Suites that fail to load count as failures too: their tests never ran.
-const failedSuites = report.testResults.filter((suite) => suite.status === 'failed' && suite.assertionResults.length === 0).length;
+const failedSuites = report.testResults.filter(
+  (suite) => suite.status === 'failed' && suite.assertionResults.length === 0,
+).length;
 const line = `${report.numPassedTests} passed, ${report.numFailedTests + failedSuites} failed`;
 console.log(report.numPendingTests ? `${line}, ${report.numPendingTests + (report.numTodoTests ?? 0)} skipped` : line);

@@ -69,7 +69,10 @@ export interface BuildOptions {
 export function createInfrastructure(config: Config, opts: BuildOptions = {}): Infrastructure {
   const lazy = opts.lazy ?? false;
   const db = createDatabase(config.DATABASE_URL, opts.poolSize);
-  const trainingQueue = createTrainingQueue(createRedis(config.REDIS_URL, { failFast: true, lazy }), config.REDIS_PREFIX);
+  const trainingQueue = createTrainingQueue(
+    createRedis(config.REDIS_URL, { failFast: true, lazy }),
+    config.REDIS_PREFIX,
+  );
   let blocking: Redis | undefined;
   return {
     config,

@@ -43,16 +43,24 @@ describe('the error catalogue', () => {
     ];
     for (const [error, status] of answered) {
       expect([error.code, error.status]).toEqual([error.code, status]);
-      expect(toProblem(error, request)).toMatchObject({ status, code: error.code, type: `urn:maas:problem:${error.code}` });
+      expect(toProblem(error, request)).toMatchObject({
+        status,
+        code: error.code,
+        type: `urn:maas:problem:${error.code}`,
+      });
     }
   });
 
   it('answers a code-taking class with its own status for each code of that status', () => {
-    const byStatus = (status: number) => codes.filter((code) => ERROR_CODES[code] === status && !(HANDLER_CODES as readonly string[]).includes(code));
+    const byStatus = (status: number) =>
+      codes.filter((code) => ERROR_CODES[code] === status && !(HANDLER_CODES as readonly string[]).includes(code));
     expect(byStatus(422)).toContain('unknown_target');
-    for (const code of byStatus(422)) expect(toProblem(new UnprocessableError(code as never, 'x'), request).status).toBe(422);
-    for (const code of byStatus(409)) expect(toProblem(new ConflictError(code as never, 'x'), request).status).toBe(409);
-    for (const code of byStatus(503)) expect(toProblem(new ServiceUnavailableError(code as never, 'x'), request).status).toBe(503);
+    for (const code of byStatus(422))
+      expect(toProblem(new UnprocessableError(code as never, 'x'), request).status).toBe(422);
+    for (const code of byStatus(409))
+      expect(toProblem(new ConflictError(code as never, 'x'), request).status).toBe(409);
+    for (const code of byStatus(503))
+      expect(toProblem(new ServiceUnavailableError(code as never, 'x'), request).status).toBe(503);
   });
 
   it('declares only client and server error statuses, each with a problem title', () => {
@@ -70,8 +78,15 @@ describe('the error catalogue', () => {
   });
 
   it('lets a fastify error keep its own status under our code', () => {
-    const multipart = Object.assign(new Error('the request is not multipart'), { code: 'FST_INVALID_MULTIPART_CONTENT_TYPE', statusCode: 406 });
-    expect(toProblem(multipart, request)).toMatchObject({ status: 406, code: 'unsupported_media_type', title: 'Not Acceptable' });
+    const multipart = Object.assign(new Error('the request is not multipart'), {
+      code: 'FST_INVALID_MULTIPART_CONTENT_TYPE',
+      statusCode: 406,
+    });
+    expect(toProblem(multipart, request)).toMatchObject({
+      status: 406,
+      code: 'unsupported_media_type',
+      title: 'Not Acceptable',
+    });
     const other = Object.assign(new Error('Method Not Allowed'), { statusCode: 405 });
     expect(toProblem(other, request)).toMatchObject({ status: 405, code: 'bad_request' });
   });

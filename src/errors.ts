@@ -56,16 +56,29 @@ export const ERROR_CODES = {
 export type ErrorCode = keyof typeof ERROR_CODES;
 export type ErrorStatus = (typeof ERROR_CODES)[ErrorCode];
 /** The codes answered with `status`. */
-export type CodeOf<S extends ErrorStatus> = { [C in ErrorCode]: (typeof ERROR_CODES)[C] extends S ? C : never }[ErrorCode];
+export type CodeOf<S extends ErrorStatus> = {
+  [C in ErrorCode]: (typeof ERROR_CODES)[C] extends S ? C : never;
+}[ErrorCode];
 
 /** Codes only the problem handler answers (for fastify's errors, unknown routes and crashes): never thrown. */
-export const HANDLER_CODES = ['bad_request', 'route_not_found', 'internal_error', 'dependency_unavailable'] as const satisfies readonly ErrorCode[];
+export const HANDLER_CODES = [
+  'bad_request',
+  'route_not_found',
+  'internal_error',
+  'dependency_unavailable',
+] as const satisfies readonly ErrorCode[];
 /** The codes a `DomainError` can carry, and those of them answered with `status`. */
 export type DomainErrorCode = Exclude<ErrorCode, (typeof HANDLER_CODES)[number]>;
 export type DomainCodeOf<S extends ErrorStatus> = Extract<CodeOf<S>, DomainErrorCode>;
 
 /** Failures only a training job's row records (never a problem answer), besides the domain error that ended it. */
-export const JOB_ONLY_FAILURE_CODES = ['attempt_failed', 'attempts_exhausted', 'dataset_deleted', 'timed_out', 'training_failed'] as const;
+export const JOB_ONLY_FAILURE_CODES = [
+  'attempt_failed',
+  'attempts_exhausted',
+  'dataset_deleted',
+  'timed_out',
+  'training_failed',
+] as const;
 /** What a training job row's `error.code` may hold. */
 export type JobFailureCode = DomainErrorCode | (typeof JOB_ONLY_FAILURE_CODES)[number];
 /** A training job row's `error`: the code, a message, and the attempt(s) it concerns. */
@@ -85,7 +98,11 @@ export class DomainError extends Error {
   /** Extra members copied into the problem body (e.g. `line` for CSV errors). */
   readonly extra?: Record<string, unknown>;
 
-  constructor(code: DomainErrorCode, detail: string, opts: { issues?: FieldIssue[]; extra?: Record<string, unknown>; cause?: unknown } = {}) {
+  constructor(
+    code: DomainErrorCode,
+    detail: string,
+    opts: { issues?: FieldIssue[]; extra?: Record<string, unknown>; cause?: unknown } = {},
+  ) {
     super(detail, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = new.target.name;
     this.code = code;
@@ -154,7 +171,11 @@ export class ForbiddenError extends DomainError {
 
 export class ServiceUnavailableError extends DomainError {
   declare readonly code: DomainCodeOf<503>;
-  constructor(code: DomainCodeOf<503>, detail: string, readonly retryAfterSeconds?: number) {
+  constructor(
+    code: DomainCodeOf<503>,
+    detail: string,
+    readonly retryAfterSeconds?: number,
+  ) {
     super(code, detail);
   }
 }

@@ -6,4 +6,6 @@ import { projectPath } from './project-paths.ts';
  * dist/ alike, as project-paths finds the root). The OpenAPI document and the Open Inference
  * server metadata (`GET /v2`) both report it.
  */
-export const serviceVersion: string = (JSON.parse(readFileSync(projectPath('package.json'), 'utf8')) as { version: string }).version;
+export const serviceVersion: string = (
+  JSON.parse(readFileSync(projectPath('package.json'), 'utf8')) as { version: string }
+).version;

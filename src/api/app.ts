@@ -3,7 +3,12 @@ import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
 import type { Deps } from '../deps.ts';
 import { metricsPlugin } from '../observability/metrics-plugin.ts';
 import { serviceVersion } from '../service-version.ts';
@@ -35,7 +40,9 @@ const REQUEST_ID = /^[\w.:-]{1,128}$/;
  */
 export async function buildApp(deps: Deps, opts: BuildAppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    loggerInstance: (opts.logger === false ? deps.logger.child({}, { level: 'silent' }) : deps.logger) as FastifyBaseLogger,
+    loggerInstance: (opts.logger === false
+      ? deps.logger.child({}, { level: 'silent' })
+      : deps.logger) as FastifyBaseLogger,
     // A client's own request id is kept when it is sane, so logs correlate across services.
     genReqId: (request) => {
       const given = request.headers['x-request-id'];
@@ -62,9 +69,18 @@ export async function buildApp(deps: Deps, opts: BuildAppOptions = {}): Promise<
       info: {
         title: 'maas — model-as-a-service API',
         version: serviceVersion,
-        description: 'Upload datasets, train and evaluate models, manage versions and aliases, and serve predictions. Errors are RFC 9457 application/problem+json.',
+        description:
+          'Upload datasets, train and evaluate models, manage versions and aliases, and serve predictions. Errors are RFC 9457 application/problem+json.',
       },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'A project API key, or the operator admin token for /v1/projects' } } },
+      components: {
+        securitySchemes: {
+          bearer: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'A project API key, or the operator admin token for /v1/projects',
+          },
+        },
+      },
       security: [{ bearer: [] }],
     },
     transform: jsonSchemaTransform,

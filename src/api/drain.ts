@@ -21,7 +21,12 @@ export class Drain {
 
   /** Lets a request in and counts it until its response closes; refuses it while draining. */
   admit(response: ServerResponse): void {
-    if (this.#draining) throw new ServiceUnavailableError('shutting_down', 'The service is shutting down; retry shortly or on another instance.', 1);
+    if (this.#draining)
+      throw new ServiceUnavailableError(
+        'shutting_down',
+        'The service is shutting down; retry shortly or on another instance.',
+        1,
+      );
     this.#inFlight++;
     // 'close' fires whether the response finished or the client went away.
     response.once('close', () => {

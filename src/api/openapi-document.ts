@@ -16,10 +16,16 @@ export const rawRequestBodies: Record<string, Record<string, unknown>> = {
     required: true,
     content: {
       ...Object.fromEntries(
-        ['text/csv', 'application/x-ndjson', 'application/ndjson', 'application/jsonl', 'application/csv'].map((type) => [type, { schema: { type: 'string', format: 'binary' } }]),
+        ['text/csv', 'application/x-ndjson', 'application/ndjson', 'application/jsonl', 'application/csv'].map(
+          (type) => [type, { schema: { type: 'string', format: 'binary' } }],
+        ),
       ),
       'multipart/form-data': {
-        schema: { type: 'object', properties: { name: { type: 'string' }, file: { type: 'string', format: 'binary' } }, required: ['file'] },
+        schema: {
+          type: 'object',
+          properties: { name: { type: 'string' }, file: { type: 'string', format: 'binary' } },
+          required: ['file'],
+        },
       },
     },
   },
@@ -31,13 +37,16 @@ export const rawRequestBodies: Record<string, Record<string, unknown>> = {
  */
 export const transformOpenApiObject: typeof jsonSchemaTransformObject = (input) => {
   const document = jsonSchemaTransformObject(input) as Document;
-  document.paths = Object.fromEntries(Object.entries(document.paths ?? {}).map(([path, operations]) => [literalVerbs(path), operations]));
+  document.paths = Object.fromEntries(
+    Object.entries(document.paths ?? {}).map(([path, operations]) => [literalVerbs(path), operations]),
+  );
   for (const [path, operations] of Object.entries(document.paths)) {
     for (const [method, operation] of Object.entries(operations)) {
       const raw = rawRequestBodies[`${method} ${path}`];
       if (raw && !operation.requestBody) operation.requestBody = raw;
       for (const [status, response] of Object.entries(operation.responses ?? {})) {
-        if (response.description === 'Default Response') response.description = STATUS_CODES[Number(status)] ?? 'Response';
+        if (response.description === 'Default Response')
+          response.description = STATUS_CODES[Number(status)] ?? 'Response';
         if (Number(status) >= 400 && response.content?.['application/json']) {
           response.content = { 'application/problem+json': response.content['application/json'] };
         }

@@ -34,6 +34,11 @@ export function problemType(code: ErrorCode): string {
 }
 
 /** A problem answering `code`, with the catalogue's status unless `status` overrides it (fastify's own errors keep theirs). */
-export function makeProblem(code: ErrorCode, detail: string, extra: Partial<Problem> = {}, status: number = ERROR_CODES[code]): Problem {
+export function makeProblem(
+  code: ErrorCode,
+  detail: string,
+  extra: Partial<Problem> = {},
+  status: number = ERROR_CODES[code],
+): Problem {
   return { type: problemType(code), title: titles[status] ?? 'Error', status, detail, code, ...extra };
 }

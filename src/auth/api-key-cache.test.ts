@@ -1,7 +1,13 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ApiKeyCache, type VerifiedKey } from './api-key-cache.ts';
 
-const key = (keyId: string): VerifiedKey => ({ kind: 'key', projectId: 'p', keyId, scopes: ['predict'], expiresAt: null });
+const key = (keyId: string): VerifiedKey => ({
+  kind: 'key',
+  projectId: 'p',
+  keyId,
+  scopes: ['predict'],
+  expiresAt: null,
+});
 
 afterEach(() => {
   vi.useRealTimers();

@@ -19,9 +19,17 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(ConfigError);
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/^Invalid configuration: PORT .*"eighty"/);
     expect(() => loadConfig({ TF_BACKEND: 'gpu' })).toThrow(/TF_BACKEND/);
-    expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL must be a URL starting with postgresql:/);
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(
+      /DATABASE_URL must be a URL starting with postgresql:/,
+    );
     expect(() => loadConfig({ MAAS_ADMIN_TOKEN: 'short' })).toThrow(/MAAS_ADMIN_TOKEN must be at least 16/);
-    const message = (() => { try { loadConfig({ WORKER_CONCURRENCY: '0' }); } catch (e) { return (e as Error).message; } })();
+    const message = (() => {
+      try {
+        loadConfig({ WORKER_CONCURRENCY: '0' });
+      } catch (e) {
+        return (e as Error).message;
+      }
+    })();
     expect(message?.split('\n')).toHaveLength(1);
   });
 

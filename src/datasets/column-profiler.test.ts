@@ -47,7 +47,14 @@ describe('ColumnProfiler statistics', () => {
     const profiler = new ColumnProfiler('height');
     for (const value of ['1.62', '1.80', '1.75', '1.70']) profiler.add(value);
     const profile = profiler.finish(5);
-    expect(profile).toMatchObject({ type: 'number', missing: 1, distinct: 4, distinctApproximate: false, min: 1.62, max: 1.8 });
+    expect(profile).toMatchObject({
+      type: 'number',
+      missing: 1,
+      distinct: 4,
+      distinctApproximate: false,
+      min: 1.62,
+      max: 1.8,
+    });
     // mean 6.87 / 4; squared deviations sum to 0.017675, over n - 1 = 3.
     expect(profile.mean).toBeCloseTo(1.7175, 12);
     expect(profile.std).toBeCloseTo(Math.sqrt(0.017675 / 3), 12);
@@ -59,7 +66,13 @@ describe('ColumnProfiler statistics', () => {
     expect(numbers.finish(3).distinct).toBe(2);
     const flags = new ColumnProfiler('b');
     for (const value of ['True', 'true', 'FALSE']) flags.add(value);
-    expect(flags.finish(3)).toMatchObject({ distinct: 2, topValues: [{ value: 'true', count: 2 }, { value: 'false', count: 1 }] });
+    expect(flags.finish(3)).toMatchObject({
+      distinct: 2,
+      topValues: [
+        { value: 'true', count: 2 },
+        { value: 'false', count: 1 },
+      ],
+    });
   });
 
   it('keeps the earliest and latest datetimes as written', () => {
@@ -71,13 +84,19 @@ describe('ColumnProfiler statistics', () => {
 
   it('switches to an approximate distinct count past the exact limit and keeps the heavy hitters', () => {
     const profiler = new ColumnProfiler('city', new ExactCountBudget(), 1_000);
-    for (let i = 0; i < 300_000; i++) profiler.add(i % 3 === 0 ? 'Paris' : i % 3 === 1 ? 'Lyon' : `village-${i % 5_000}`);
+    for (let i = 0; i < 300_000; i++)
+      profiler.add(i % 3 === 0 ? 'Paris' : i % 3 === 1 ? 'Lyon' : `village-${i % 5_000}`);
     const profile = profiler.finish(300_000);
     expect(profile.type).toBe('categorical');
     expect(profile.distinctApproximate).toBe(true);
     expect(Math.abs(profile.distinct / 5_002 - 1)).toBeLessThan(0.03);
     expect(profile.topValuesApproximate).toBe(true);
-    expect(profile.topValues?.slice(0, 2).map((entry) => entry.value).sort()).toEqual(['Lyon', 'Paris']);
+    expect(
+      profile.topValues
+        ?.slice(0, 2)
+        .map((entry) => entry.value)
+        .sort(),
+    ).toEqual(['Lyon', 'Paris']);
     // Misra-Gries counts are lower bounds within n / (slots + 1) of the truth.
     for (const entry of profile.topValues!.slice(0, 2)) {
       expect(entry.count).toBeLessThanOrEqual(100_000);

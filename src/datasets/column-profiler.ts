@@ -1,7 +1,16 @@
 import type { ColumnProfile, ColumnType } from './column-profile.ts';
 import { isBase64ImageCell } from './image-format.ts';
 import { ExactCountBudget, ValueCounter } from './value-counter.ts';
-import { booleanLiteral, DECIMAL_LITERAL, NOT_NUMERIC, numericKind, numericKindBytes, parseIsoDatetime, UNDECIDED, type NumericOut } from './value-literals.ts';
+import {
+  booleanLiteral,
+  DECIMAL_LITERAL,
+  NOT_NUMERIC,
+  numericKind,
+  numericKindBytes,
+  parseIsoDatetime,
+  UNDECIDED,
+  type NumericOut,
+} from './value-literals.ts';
 
 /** Short codes (state, grade, size) stay categorical even with many distinct values. */
 const SHORT_CODE_LENGTH = 3;
@@ -83,7 +92,8 @@ export class ColumnProfiler {
       return true;
     }
     if (this.maybeBoolean) {
-      const literal = length === 4 ? asciiEquals(bytes, start, 'true') : length === 5 && asciiEquals(bytes, start, 'false');
+      const literal =
+        length === 4 ? asciiEquals(bytes, start, 'true') : length === 5 && asciiEquals(bytes, start, 'false');
       if (!literal) return false;
       this.add(length === 4 ? 'true' : 'false');
       return true;
@@ -206,7 +216,10 @@ export class ColumnProfiler {
       if (booleanLiteral(value) === true) trues += count;
       else falses += count;
     }
-    return [{ value: 'true', count: trues }, { value: 'false', count: falses }].sort((a, b) => b.count - a.count);
+    return [
+      { value: 'true', count: trues },
+      { value: 'false', count: falses },
+    ].sort((a, b) => b.count - a.count);
   }
 }
 

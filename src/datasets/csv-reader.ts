@@ -92,7 +92,10 @@ export class CsvReader {
     }
     const state = this.state;
     if (state === QUOTED) {
-      throw new InvalidDatasetError(`Line ${this.recordLine}: a quoted field is never closed (the file ends inside it).`, { line: this.recordLine });
+      throw new InvalidDatasetError(
+        `Line ${this.recordLine}: a quoted field is never closed (the file ends inside it).`,
+        { line: this.recordLine },
+      );
     }
     if (state === UNQUOTED || state === QUOTE_IN_QUOTED) {
       this.emitField(Buffer.alloc(0), 0, 0, state === QUOTE_IN_QUOTED);
@@ -177,7 +180,10 @@ export class CsvReader {
         continue;
       }
       if (b !== COMMA && b !== LF && b !== CR) {
-        throw new InvalidDatasetError(`Line ${this.line}: unexpected character after the closing quote of a quoted field (a quote inside a quoted field must be doubled).`, { line: this.line });
+        throw new InvalidDatasetError(
+          `Line ${this.line}: unexpected character after the closing quote of a quoted field (a quote inside a quoted field must be doubled).`,
+          { line: this.line },
+        );
       }
       this.emitField(buf, start, i, true);
       i++;
@@ -193,7 +199,10 @@ export class CsvReader {
     const tail = buf.subarray(start);
     this.pending = this.pending === undefined ? Buffer.from(tail) : Buffer.concat([this.pending, tail]);
     if (this.pending.length > this.maxFieldBytes) {
-      throw new InvalidDatasetError(`Line ${this.recordLine}: a field is longer than ${this.maxFieldBytes} bytes (is a quote left open?).`, { line: this.recordLine });
+      throw new InvalidDatasetError(
+        `Line ${this.recordLine}: a field is longer than ${this.maxFieldBytes} bytes (is a quote left open?).`,
+        { line: this.recordLine },
+      );
     }
   }
 
@@ -213,7 +222,13 @@ export class CsvReader {
     let value = '';
     const rawField = this.rawField;
     // Making a string of every cell was a large share of ingest time; numeric cells need none.
-    if (rawField === undefined || this.escaped || this.nonAscii || to === from || !rawField(this.fields.length, bytes, from, to)) {
+    if (
+      rawField === undefined ||
+      this.escaped ||
+      this.nonAscii ||
+      to === from ||
+      !rawField(this.fields.length, bytes, from, to)
+    ) {
       const slicer = bytes as unknown as BufferSlicers;
       value = this.nonAscii ? slicer.utf8Slice(from, to) : slicer.latin1Slice(from, to);
       if (this.escaped) value = value.replaceAll('""', '"');
@@ -222,7 +237,9 @@ export class CsvReader {
     this.nonAscii = false;
     this.fields.push(value);
     if (this.fields.length > this.maxFields) {
-      throw new InvalidDatasetError(`Line ${this.recordLine}: more than ${this.maxFields} fields in one record.`, { line: this.recordLine });
+      throw new InvalidDatasetError(`Line ${this.recordLine}: more than ${this.maxFields} fields in one record.`, {
+        line: this.recordLine,
+      });
     }
   }
 

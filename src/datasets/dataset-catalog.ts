@@ -39,11 +39,17 @@ export interface SkippedEntries {
  */
 export async function recordDatasetVersion(db: Database, input: NewDatasetVersion) {
   for (let attempt = 0; ; attempt++) {
-    const latest = await db.dataset.aggregate({ where: { projectId: input.projectId, name: input.name }, _max: { version: true } });
+    const latest = await db.dataset.aggregate({
+      where: { projectId: input.projectId, name: input.name },
+      _max: { version: true },
+    });
     try {
       return await db.dataset.create({
         data: {
-          ...input, version: (latest._max.version ?? 0) + 1, sizeBytes: BigInt(input.sizeBytes), columns: input.columns as unknown as Prisma.InputJsonValue,
+          ...input,
+          version: (latest._max.version ?? 0) + 1,
+          sizeBytes: BigInt(input.sizeBytes),
+          columns: input.columns as unknown as Prisma.InputJsonValue,
           skipped: input.skipped as unknown as Prisma.InputJsonValue | undefined,
         },
       });
@@ -67,14 +73,22 @@ export async function deleteDataset(db: Database, store: ArtifactStore, projectI
     db.modelVersion.count({ where: { datasetId: id } }),
     db.trainingJob.count({ where: { datasetId: id, status: { in: ['queued', 'running'] } } }),
   ]);
-  if (versions > 0) throw new ConflictError('dataset_in_use', `Dataset '${id}' is the lineage of ${versions} model version(s) and cannot be deleted.`);
-  if (activeJobs > 0) throw new ConflictError('dataset_in_use', `Dataset '${id}' is used by ${activeJobs} unfinished training job(s).`);
+  if (versions > 0)
+    throw new ConflictError(
+      'dataset_in_use',
+      `Dataset '${id}' is the lineage of ${versions} model version(s) and cannot be deleted.`,
+    );
+  if (activeJobs > 0)
+    throw new ConflictError('dataset_in_use', `Dataset '${id}' is used by ${activeJobs} unfinished training job(s).`);
   try {
     await db.dataset.delete({ where: { id } });
   } catch (error) {
     // A version registered between our check and the delete: the foreign key refuses it.
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2003') {
-      throw new ConflictError('dataset_in_use', `Dataset '${id}' is referenced by a model version and cannot be deleted.`);
+      throw new ConflictError(
+        'dataset_in_use',
+        `Dataset '${id}' is referenced by a model version and cannot be deleted.`,
+      );
     }
     throw error;
   }

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { UnsupportedMediaTypeError } from '../errors.ts';
-import { datasetFormatFromContentType, datasetFormatFromFilename, uploadFormatFromContentType } from './dataset-format.ts';
+import {
+  datasetFormatFromContentType,
+  datasetFormatFromFilename,
+  uploadFormatFromContentType,
+} from './dataset-format.ts';
 
 describe('datasetFormatFromContentType', () => {
   it.each([
@@ -26,7 +30,11 @@ describe('datasetFormatFromContentType', () => {
 
 describe('uploadFormatFromContentType', () => {
   it('names ZIP uploads, and tabular ones as datasetFormatFromContentType does', () => {
-    expect(['application/zip', 'Application/X-Zip-Compressed; foo=bar', 'text/csv', 'application/jsonl'].map(uploadFormatFromContentType)).toEqual(['zip', 'zip', 'csv', 'ndjson']);
+    expect(
+      ['application/zip', 'Application/X-Zip-Compressed; foo=bar', 'text/csv', 'application/jsonl'].map(
+        uploadFormatFromContentType,
+      ),
+    ).toEqual(['zip', 'zip', 'csv', 'ndjson']);
   });
 
   it('answers 415 for anything else', () => {
@@ -37,7 +45,12 @@ describe('uploadFormatFromContentType', () => {
 
 describe('datasetFormatFromFilename', () => {
   it('maps .csv, .ndjson and .jsonl in any case', () => {
-    expect(['a.csv', 'B.CSV', 'x.ndjson', 'y.JSONL'].map(datasetFormatFromFilename)).toEqual(['csv', 'csv', 'ndjson', 'ndjson']);
+    expect(['a.csv', 'B.CSV', 'x.ndjson', 'y.JSONL'].map(datasetFormatFromFilename)).toEqual([
+      'csv',
+      'csv',
+      'ndjson',
+      'ndjson',
+    ]);
   });
 
   it('refuses other files', () => {

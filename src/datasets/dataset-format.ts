@@ -35,7 +35,9 @@ export function datasetFormatFromContentType(contentType: string | undefined): D
   const format = FORMAT_BY_MEDIA_TYPE.get(mediaType);
   if (format === undefined) {
     const got = mediaType.length === 0 ? 'no Content-Type' : `Content-Type '${mediaType}'`;
-    throw new UnsupportedMediaTypeError(`Datasets are uploaded as ${TABULAR_MEDIA_TYPES.join(', ')} or multipart/form-data; got ${got}.`);
+    throw new UnsupportedMediaTypeError(
+      `Datasets are uploaded as ${TABULAR_MEDIA_TYPES.join(', ')} or multipart/form-data; got ${got}.`,
+    );
   }
   return format;
 }

@@ -42,7 +42,11 @@ export class DatasetProfileBuilder {
     }
     const profilers = this.profilers;
     if (fields.length !== profilers.length) {
-      throw new InvalidDatasetError(`Line ${line} has ${fields.length} columns; the header has ${profilers.length}.`, { line, expectedColumns: profilers.length, actualColumns: fields.length });
+      throw new InvalidDatasetError(`Line ${line} has ${fields.length} columns; the header has ${profilers.length}.`, {
+        line,
+        expectedColumns: profilers.length,
+        actualColumns: fields.length,
+      });
     }
     this.rows++;
     for (let i = 0; i < fields.length; i++) {
@@ -70,7 +74,10 @@ export class DatasetProfileBuilder {
       let profiler = this.byName.get(key);
       if (profiler === undefined) {
         if (this.profilers.length >= this.maxColumns) {
-          throw new InvalidDatasetError(`Line ${line}: key '${key}' would be column ${this.profilers.length + 1}; at most ${this.maxColumns} columns are supported.`, { line, column: key });
+          throw new InvalidDatasetError(
+            `Line ${line}: key '${key}' would be column ${this.profilers.length + 1}; at most ${this.maxColumns} columns are supported.`,
+            { line, column: key },
+          );
         }
         profiler = this.addColumn(key);
       }
@@ -86,9 +93,14 @@ export class DatasetProfileBuilder {
   /** The column profiles; throws when the dataset has no header or no rows. */
   finish(sizeBytes: number): ColumnProfile[] {
     if (sizeBytes === 0) throw new InvalidDatasetError('The dataset is empty: the body has no bytes.');
-    if (this.format === 'csv' && !this.headerSeen) throw new InvalidDatasetError('The dataset is empty: there is no header line.');
+    if (this.format === 'csv' && !this.headerSeen)
+      throw new InvalidDatasetError('The dataset is empty: there is no header line.');
     if (this.rows === 0) {
-      throw new InvalidDatasetError(this.format === 'csv' ? 'The dataset has a header but no data rows.' : 'The dataset has no rows: no line holds a JSON object.');
+      throw new InvalidDatasetError(
+        this.format === 'csv'
+          ? 'The dataset has a header but no data rows.'
+          : 'The dataset has no rows: no line holds a JSON object.',
+      );
     }
     return this.profilers.map((profiler) => profiler.finish(this.rows));
   }
@@ -97,11 +109,17 @@ export class DatasetProfileBuilder {
     const seen = new Map<string, number>();
     fields.forEach((name, index) => {
       if (name.trim().length === 0) {
-        throw new InvalidDatasetError(`Line ${line}: the header of column ${index + 1} is blank; every column needs a name.`, { line, column: index + 1 });
+        throw new InvalidDatasetError(
+          `Line ${line}: the header of column ${index + 1} is blank; every column needs a name.`,
+          { line, column: index + 1 },
+        );
       }
       const first = seen.get(name);
       if (first !== undefined) {
-        throw new InvalidDatasetError(`Line ${line}: the header name '${name}' is used by columns ${first + 1} and ${index + 1}; names must be unique.`, { line, column: index + 1 });
+        throw new InvalidDatasetError(
+          `Line ${line}: the header name '${name}' is used by columns ${first + 1} and ${index + 1}; names must be unique.`,
+          { line, column: index + 1 },
+        );
       }
       seen.set(name, index);
     });

@@ -9,7 +9,8 @@ export class DistinctSketch {
   private readonly registers: Uint8Array;
 
   constructor(precision = 14) {
-    if (!Number.isInteger(precision) || precision < 4 || precision > 18) throw new RangeError('precision must be an integer in 4..18');
+    if (!Number.isInteger(precision) || precision < 4 || precision > 18)
+      throw new RangeError('precision must be an integer in 4..18');
     this.precision = precision;
     this.registers = new Uint8Array(1 << precision);
   }

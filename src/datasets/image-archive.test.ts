@@ -32,7 +32,9 @@ async function limitBreached(zip: Buffer, limits: Parameters<typeof readImageArc
 
 describe('readImageArchive', () => {
   it('reads the digits fixture: a root folder holding one folder per class', async () => {
-    const archive = await readImageArchive(readFileSync(new URL('../../test/fixtures/images/digits.zip', import.meta.url)));
+    const archive = await readImageArchive(
+      readFileSync(new URL('../../test/fixtures/images/digits.zip', import.meta.url)),
+    );
     expect(archive.labels).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
     expect(archive.images).toHaveLength(600);
     expect(archive.images.filter((i) => i.label === '7')).toHaveLength(60);
@@ -69,8 +71,21 @@ describe('readImageArchive', () => {
   });
 
   it('skips zip-slip names instead of using them, and keeps reading the rest', async () => {
-    const hostile = ['../evil.png', 'cat/../../evil.png', '/etc/evil.png', 'C:/evil.png', 'cat\\..\\..\\evil.png', 'cat//evil.png', 'cat/./evil.png', 'cat/evil\u0000.png'];
-    const zip = buildZip([...hostile.map((name) => ({ name, data: tinyPng(1) })), { name: 'cat/ok.png', data: tinyPng(2) }, { name: 'dog/ok.png', data: tinyPng(3) }]);
+    const hostile = [
+      '../evil.png',
+      'cat/../../evil.png',
+      '/etc/evil.png',
+      'C:/evil.png',
+      'cat\\..\\..\\evil.png',
+      'cat//evil.png',
+      'cat/./evil.png',
+      'cat/evil\u0000.png',
+    ];
+    const zip = buildZip([
+      ...hostile.map((name) => ({ name, data: tinyPng(1) })),
+      { name: 'cat/ok.png', data: tinyPng(2) },
+      { name: 'dog/ok.png', data: tinyPng(3) },
+    ]);
     const archive = await readImageArchive(zip);
     expect(archive.images.map((i) => i.name)).toEqual(['cat/ok.png', 'dog/ok.png']);
     expect(archive.skipped).toHaveLength(hostile.length);
@@ -96,11 +111,16 @@ describe('readImageArchive', () => {
     ]);
     const archive = await readImageArchive(zip, { maxEntryBytes: 100_000 });
     expect(archive.images.map((i) => i.name)).toEqual(['a/ok.png', 'b/ok.png']);
-    expect(archive.skipped[0]).toMatchObject({ name: 'a/liar.png', reason: expect.stringMatching(/could not be read: too many bytes/) });
+    expect(archive.skipped[0]).toMatchObject({
+      name: 'a/liar.png',
+      reason: expect.stringMatching(/could not be read: too many bytes/),
+    });
   });
 
   it('refuses a total inflated size above maxTotalBytes, counted across entries', async () => {
-    const zip = buildZip(Array.from({ length: 4 }, (_, i) => ({ name: `c${i}/x.png`, data: fakePng(30_000, 'random') })));
+    const zip = buildZip(
+      Array.from({ length: 4 }, (_, i) => ({ name: `c${i}/x.png`, data: fakePng(30_000, 'random') })),
+    );
     expect((await readImageArchive(zip, { maxTotalBytes: 120_000 })).images).toHaveLength(4);
     expect(await limitBreached(zip, { maxTotalBytes: 100_000 })).toBe('maxTotalBytes');
   });
@@ -113,6 +133,8 @@ describe('readImageArchive', () => {
 
   it('rejects uploads that are not ZIP archives or hold no images', async () => {
     await expect(readImageArchive(new TextEncoder().encode('a,b\n1,2\n'))).rejects.toThrow(InvalidDatasetError);
-    await expect(readImageArchive(buildZip([{ name: 'a/readme.txt', data: new TextEncoder().encode('x') }]))).rejects.toThrow(/no PNG or JPEG images/);
+    await expect(
+      readImageArchive(buildZip([{ name: 'a/readme.txt', data: new TextEncoder().encode('x') }])),
+    ).rejects.toThrow(/no PNG or JPEG images/);
   });
 });

@@ -62,13 +62,23 @@ export async function readImageArchive(zip: Uint8Array, overrides: Partial<Archi
   try {
     // decodeStrings off: yauzl would otherwise fail the whole archive on one unsafe name;
     // names are decoded and vetted per entry below instead.
-    zipfile = await yauzl.fromBufferPromise(Buffer.from(zip.buffer, zip.byteOffset, zip.byteLength), { lazyEntries: true, decodeStrings: false, validateEntrySizes: true });
+    zipfile = await yauzl.fromBufferPromise(Buffer.from(zip.buffer, zip.byteOffset, zip.byteLength), {
+      lazyEntries: true,
+      decodeStrings: false,
+      validateEntrySizes: true,
+    });
   } catch (error) {
-    throw new InvalidDatasetError(`The upload is not a readable ZIP archive: ${error instanceof Error ? error.message : String(error)}`);
+    throw new InvalidDatasetError(
+      `The upload is not a readable ZIP archive: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   try {
     if (zipfile.entryCount > limits.maxEntries) {
-      throw new ArchiveLimitError('maxEntries', limits.maxEntries, `The archive has ${zipfile.entryCount} entries; at most ${limits.maxEntries} are accepted.`);
+      throw new ArchiveLimitError(
+        'maxEntries',
+        limits.maxEntries,
+        `The archive has ${zipfile.entryCount} entries; at most ${limits.maxEntries} are accepted.`,
+      );
     }
     const skipped: ImageArchive['skipped'] = [];
     const candidates = await listImageEntries(zipfile, limits, skipped);
@@ -82,7 +92,10 @@ export async function readImageArchive(zip: Uint8Array, overrides: Partial<Archi
       if (format === undefined) skipped.push({ name, reason: 'content is not PNG or JPEG' });
       else images.push({ label, name, format, bytes });
     }
-    if (images.length === 0) throw new InvalidDatasetError('The archive holds no PNG or JPEG images inside class folders.', { skipped: skipped.slice(0, 20) });
+    if (images.length === 0)
+      throw new InvalidDatasetError('The archive holds no PNG or JPEG images inside class folders.', {
+        skipped: skipped.slice(0, 20),
+      });
     return { images, labels: [...new Set(images.map((i) => i.label))].sort(), skipped };
   } finally {
     zipfile.close();
@@ -96,20 +109,32 @@ interface Candidate {
 }
 
 /** Walks the central directory, keeping safe names of image files; everything else is reported. */
-async function listImageEntries(zipfile: yauzl.ZipFile, limits: ArchiveLimits, skipped: ImageArchive['skipped']): Promise<Candidate[]> {
+async function listImageEntries(
+  zipfile: yauzl.ZipFile,
+  limits: ArchiveLimits,
+  skipped: ImageArchive['skipped'],
+): Promise<Candidate[]> {
   const entries: yauzl.Entry[] = [];
   await new Promise<void>((resolve, reject) => {
     zipfile.on('entry', (entry: yauzl.Entry) => {
       // entryCount comes from a header; count what is really there too.
       if (entries.length >= limits.maxEntries) {
-        reject(new ArchiveLimitError('maxEntries', limits.maxEntries, `The archive has more than ${limits.maxEntries} entries.`));
+        reject(
+          new ArchiveLimitError(
+            'maxEntries',
+            limits.maxEntries,
+            `The archive has more than ${limits.maxEntries} entries.`,
+          ),
+        );
         return;
       }
       entries.push(entry);
       zipfile.readEntry();
     });
     zipfile.once('end', () => resolve());
-    zipfile.once('error', (error: Error) => reject(new InvalidDatasetError(`The ZIP archive is corrupt: ${error.message}`)));
+    zipfile.once('error', (error: Error) =>
+      reject(new InvalidDatasetError(`The ZIP archive is corrupt: ${error.message}`)),
+    );
     zipfile.readEntry();
   });
   const candidates: Candidate[] = [];
@@ -117,7 +142,9 @@ async function listImageEntries(zipfile: yauzl.ZipFile, limits: ArchiveLimits, s
     const raw = entry.fileName as unknown as Buffer;
     const name = yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, raw, entry.extraFields, false);
     if (name.endsWith('/')) continue; // a folder
-    const unsafe = yauzl.validateFileName(name) ?? (hasControlCharacter(name) || name.split('/').some((s) => s === '' || s === '.') ? 'unsafe file name' : null);
+    const unsafe =
+      yauzl.validateFileName(name) ??
+      (hasControlCharacter(name) || name.split('/').some((s) => s === '' || s === '.') ? 'unsafe file name' : null);
     if (unsafe !== null) skipped.push({ name, reason: `unsafe entry name (${unsafe.split(':')[0]})` });
     else if (NOISE.test(name)) skipped.push({ name, reason: 'archiver metadata' });
     else if (!IMAGE_EXTENSION.test(name)) skipped.push({ name, reason: 'not a .png, .jpg or .jpeg file' });
@@ -128,9 +155,13 @@ async function listImageEntries(zipfile: yauzl.ZipFile, limits: ArchiveLimits, s
 }
 
 /** Label = first folder, after dropping a root folder shared by every image. */
-function labelEntries(candidates: Candidate[], skipped: ImageArchive['skipped']): { entry: yauzl.Entry; name: string; label: string }[] {
+function labelEntries(
+  candidates: Candidate[],
+  skipped: ImageArchive['skipped'],
+): { entry: yauzl.Entry; name: string; label: string }[] {
   const root = candidates[0]?.segments[0];
-  const underOneRoot = candidates.length > 0 && candidates.every((c) => c.segments.length >= 3 && c.segments[0] === root);
+  const underOneRoot =
+    candidates.length > 0 && candidates.every((c) => c.segments.length >= 3 && c.segments[0] === root);
   const out: { entry: yauzl.Entry; name: string; label: string }[] = [];
   for (const c of candidates) {
     const segments = underOneRoot ? c.segments.slice(1) : c.segments;
@@ -142,9 +173,20 @@ function labelEntries(candidates: Candidate[], skipped: ImageArchive['skipped'])
 }
 
 /** Inflates one entry, counting bytes as they arrive; undefined (and reported) if unreadable. */
-async function inflate(zipfile: yauzl.ZipFile, entry: yauzl.Entry, name: string, limits: ArchiveLimits, totalSoFar: number, skipped: ImageArchive['skipped']): Promise<Uint8Array | undefined> {
+async function inflate(
+  zipfile: yauzl.ZipFile,
+  entry: yauzl.Entry,
+  name: string,
+  limits: ArchiveLimits,
+  totalSoFar: number,
+  skipped: ImageArchive['skipped'],
+): Promise<Uint8Array | undefined> {
   if (entry.uncompressedSize > limits.maxEntryBytes) {
-    throw new ArchiveLimitError('maxEntryBytes', limits.maxEntryBytes, `The entry '${name}' declares ${entry.uncompressedSize} bytes; at most ${limits.maxEntryBytes} per entry are accepted.`);
+    throw new ArchiveLimitError(
+      'maxEntryBytes',
+      limits.maxEntryBytes,
+      `The entry '${name}' declares ${entry.uncompressedSize} bytes; at most ${limits.maxEntryBytes} per entry are accepted.`,
+    );
   }
   const chunks: Buffer[] = [];
   let size = 0;
@@ -159,10 +201,24 @@ async function inflate(zipfile: yauzl.ZipFile, entry: yauzl.Entry, name: string,
     for await (const chunk of stream) {
       size += (chunk as Buffer).byteLength;
       chunks.push(chunk as Buffer);
-      if (size > limits.maxEntryBytes) throw new ArchiveLimitError('maxEntryBytes', limits.maxEntryBytes, `The entry '${name}' inflates past ${limits.maxEntryBytes} bytes.`);
-      if (totalSoFar + size > limits.maxTotalBytes) throw new ArchiveLimitError('maxTotalBytes', limits.maxTotalBytes, `The archive inflates past ${limits.maxTotalBytes} bytes.`);
+      if (size > limits.maxEntryBytes)
+        throw new ArchiveLimitError(
+          'maxEntryBytes',
+          limits.maxEntryBytes,
+          `The entry '${name}' inflates past ${limits.maxEntryBytes} bytes.`,
+        );
+      if (totalSoFar + size > limits.maxTotalBytes)
+        throw new ArchiveLimitError(
+          'maxTotalBytes',
+          limits.maxTotalBytes,
+          `The archive inflates past ${limits.maxTotalBytes} bytes.`,
+        );
       if (size > limits.maxCompressionRatio * Math.max(entry.compressedSize, 1)) {
-        throw new ArchiveLimitError('maxCompressionRatio', limits.maxCompressionRatio, `The entry '${name}' inflates more than ${limits.maxCompressionRatio} times its compressed size.`);
+        throw new ArchiveLimitError(
+          'maxCompressionRatio',
+          limits.maxCompressionRatio,
+          `The entry '${name}' inflates more than ${limits.maxCompressionRatio} times its compressed size.`,
+        );
       }
     }
   } catch (error) {

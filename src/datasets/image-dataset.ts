@@ -25,11 +25,18 @@ export interface ImageDatasetProfile {
  * @throws InvalidDatasetError (400) for an unreadable archive, one without images, or one
  *   with an entry name that tries to leave the archive's folder; ArchiveLimitError (413).
  */
-export async function profileImageArchive(zip: Uint8Array, limits?: Partial<ArchiveLimits>): Promise<ImageDatasetProfile> {
+export async function profileImageArchive(
+  zip: Uint8Array,
+  limits?: Partial<ArchiveLimits>,
+): Promise<ImageDatasetProfile> {
   const archive = await readImageArchive(zip, limits);
   const unsafe = archive.skipped.filter((s) => s.reason.startsWith('unsafe entry name'));
   // A name that tries to leave the archive's folder is an attack, not a mistake: refuse it all.
-  if (unsafe.length > 0) throw new InvalidDatasetError(`The archive has ${unsafe.length} entry name(s) that are not safe relative paths (e.g. '${unsafe[0]!.name}').`, { unsafe: unsafe.slice(0, 20) });
+  if (unsafe.length > 0)
+    throw new InvalidDatasetError(
+      `The archive has ${unsafe.length} entry name(s) that are not safe relative paths (e.g. '${unsafe[0]!.name}').`,
+      { unsafe: unsafe.slice(0, 20) },
+    );
   return {
     rowCount: archive.images.length,
     columns: imageColumns(archive),
@@ -45,8 +52,14 @@ export function imageColumns(archive: ImageArchive): ColumnProfile[] {
   return [
     { name: 'image', type: 'image', missing: 0, distinct: n, distinctApproximate: false },
     {
-      name: 'label', type: 'categorical', missing: 0, distinct: counts.size, distinctApproximate: false,
-      topValues: [...counts].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : 1)),
+      name: 'label',
+      type: 'categorical',
+      missing: 0,
+      distinct: counts.size,
+      distinctApproximate: false,
+      topValues: [...counts]
+        .map(([value, count]) => ({ value, count }))
+        .sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : 1)),
     },
   ];
 }

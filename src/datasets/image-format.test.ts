@@ -15,7 +15,12 @@ describe('sniffImageFormat', () => {
   });
 
   it('names nothing else, a cut-off signature included', () => {
-    for (const bytes of [new TextEncoder().encode('GIF89a...'), new Uint8Array(0), png().slice(0, 7), new Uint8Array([0xff, 0xd8])]) {
+    for (const bytes of [
+      new TextEncoder().encode('GIF89a...'),
+      new Uint8Array(0),
+      png().slice(0, 7),
+      new Uint8Array([0xff, 0xd8]),
+    ]) {
       expect(sniffImageFormat(bytes)).toBeUndefined();
     }
   });

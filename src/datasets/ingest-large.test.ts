@@ -49,12 +49,25 @@ it('ingests a 50 MB CSV in bounded memory', async () => {
     }
   }, 20);
   const started = performance.now();
-  const result = await ingestDataset({ source: generatedCsv(), format: 'csv', store: temp.store, key: 'datasets/p/large.csv', maxBytes: 2 * TARGET_BYTES });
+  const result = await ingestDataset({
+    source: generatedCsv(),
+    format: 'csv',
+    store: temp.store,
+    key: 'datasets/p/large.csv',
+    maxBytes: 2 * TARGET_BYTES,
+  });
   const seconds = (performance.now() - started) / 1000;
   clearInterval(sampler);
 
   expect(result.sizeBytes).toBeGreaterThanOrEqual(TARGET_BYTES);
-  expect(result.columns.map((column) => column.type)).toEqual(['integer', 'number', 'categorical', 'boolean', 'datetime', 'text']);
+  expect(result.columns.map((column) => column.type)).toEqual([
+    'integer',
+    'number',
+    'categorical',
+    'boolean',
+    'datetime',
+    'text',
+  ]);
   const [id, amount, , , , comment] = result.columns;
   expect(id).toMatchObject({ min: 1, max: result.rowCount, distinctApproximate: true });
   expect(Math.abs(id!.distinct / result.rowCount - 1)).toBeLessThan(0.03);
@@ -62,7 +75,9 @@ it('ingests a 50 MB CSV in bounded memory', async () => {
   expect(Math.abs(comment!.distinct / result.rowCount - 1)).toBeLessThan(0.03);
   // Holding the file would cost at least its size; a streaming ingest stays far below.
   const growthMb = (bytes: number) => bytes / 1024 / 1024;
-  console.info(`ingested ${growthMb(result.sizeBytes).toFixed(1)} MB in ${seconds.toFixed(2)} s: ${(growthMb(result.sizeBytes) / seconds).toFixed(1)} MB/s; peak RSS +${growthMb(peakRss - before.rss).toFixed(1)} MB, peak live heap +${growthMb(peakLiveHeap - before.heapUsed).toFixed(1)} MB`);
+  console.info(
+    `ingested ${growthMb(result.sizeBytes).toFixed(1)} MB in ${seconds.toFixed(2)} s: ${(growthMb(result.sizeBytes) / seconds).toFixed(1)} MB/s; peak RSS +${growthMb(peakRss - before.rss).toFixed(1)} MB, peak live heap +${growthMb(peakLiveHeap - before.heapUsed).toFixed(1)} MB`,
+  );
   expect(samples).toBeGreaterThan(20);
   // RSS also holds the garbage collector's headroom (young generation), a constant.
   expect(peakRss - before.rss).toBeLessThan(TARGET_BYTES);

@@ -10,7 +10,13 @@ const temp = useTempArtifactStore();
 /** Ingests `chunks`, expects an InvalidDatasetError, checks nothing was stored, returns it. */
 async function rejection(format: DatasetFormat, ...chunks: (string | Buffer)[]): Promise<InvalidDatasetError> {
   const source = Readable.from(chunks.map((chunk) => Buffer.from(chunk)));
-  const error = await ingestDataset({ source, format, store: temp.store, key: 'datasets/p/bad', maxBytes: 1 << 20 }).then(
+  const error = await ingestDataset({
+    source,
+    format,
+    store: temp.store,
+    key: 'datasets/p/bad',
+    maxBytes: 1 << 20,
+  }).then(
     () => undefined,
     (reason: unknown) => reason,
   );
@@ -51,18 +57,26 @@ describe('ingestDataset validation (CSV)', () => {
     const error = await rejection('csv', 'a,b,c\n1,2,3\n4,5\n');
     expect(error.message).toBe('Line 3 has 2 columns; the header has 3.');
     expect(error.extra).toMatchObject({ line: 3, expectedColumns: 3, actualColumns: 2 });
-    expect((await rejection('csv', 'a,b\n1,2\n"multi\nline",2\n3,4,5\n')).message).toBe('Line 5 has 3 columns; the header has 2.');
+    expect((await rejection('csv', 'a,b\n1,2\n"multi\nline",2\n3,4,5\n')).message).toBe(
+      'Line 5 has 3 columns; the header has 2.',
+    );
   });
 
   it('refuses blank and duplicate header names, saying which column', async () => {
-    expect((await rejection('csv', 'a,,c\n1,2,3\n')).message).toBe('Line 1: the header of column 2 is blank; every column needs a name.');
+    expect((await rejection('csv', 'a,,c\n1,2,3\n')).message).toBe(
+      'Line 1: the header of column 2 is blank; every column needs a name.',
+    );
     expect((await rejection('csv', 'a, ,c\n1,2,3\n')).extra).toEqual({ line: 1, column: 2 });
-    expect((await rejection('csv', 'id,x,id\n1,2,3\n')).message).toBe("Line 1: the header name 'id' is used by columns 1 and 3; names must be unique.");
+    expect((await rejection('csv', 'id,x,id\n1,2,3\n')).message).toBe(
+      "Line 1: the header name 'id' is used by columns 1 and 3; names must be unique.",
+    );
   });
 
   it('refuses an unclosed quote and a stray character after a closing quote', async () => {
     expect((await rejection('csv', 'a,b\n1,"x\n')).message).toMatch(/^Line 2: a quoted field is never closed/);
-    expect((await rejection('csv', 'a,b\n1,2\n3,"x"y\n')).message).toMatch(/^Line 3: unexpected character after the closing quote/);
+    expect((await rejection('csv', 'a,b\n1,2\n3,"x"y\n')).message).toMatch(
+      /^Line 3: unexpected character after the closing quote/,
+    );
   });
 });
 
@@ -83,6 +97,9 @@ describe('ingestDataset validation (NDJSON)', () => {
 
   it('refuses a body with no object and invalid UTF-8', async () => {
     expect((await rejection('ndjson', '\n \n')).message).toMatch(/no rows/);
-    expect((await rejection('ndjson', '{"a":"x"}\n', Buffer.from([0x7b, 0xc0, 0x80, 0x7d]))).extra).toEqual({ byteOffset: 11, line: 2 });
+    expect((await rejection('ndjson', '{"a":"x"}\n', Buffer.from([0x7b, 0xc0, 0x80, 0x7d]))).extra).toEqual({
+      byteOffset: 11,
+      line: 2,
+    });
   });
 });

@@ -39,7 +39,13 @@ const manyLines = (count: number) => Array.from({ length: count }, (_, i) => `${
 
 describe('ingestDataset', () => {
   it('stores the body and profiles a hand-made CSV', async () => {
-    const result = await ingestDataset({ source: Readable.from([Buffer.from(PEOPLE_CSV)]), format: 'csv', store: temp.store, key: 'datasets/p1/people.csv', maxBytes: 10_000 });
+    const result = await ingestDataset({
+      source: Readable.from([Buffer.from(PEOPLE_CSV)]),
+      format: 'csv',
+      store: temp.store,
+      key: 'datasets/p1/people.csv',
+      maxBytes: 10_000,
+    });
     expect(result.rowCount).toBe(5);
     expect(result.sizeBytes).toBe(Buffer.byteLength(PEOPLE_CSV));
     expect(result.sha256).toBe(createHash('sha256').update(PEOPLE_CSV).digest('hex'));
@@ -53,14 +59,42 @@ describe('ingestDataset', () => {
     expect(height!.mean).toBeCloseTo(1.7175, 12);
     expect(height!.std).toBeCloseTo(Math.sqrt(0.017675 / 3), 12);
     expect(member).toMatchObject({ type: 'boolean', missing: 1, distinct: 2 });
-    expect(member!.topValues).toEqual(expect.arrayContaining([{ value: 'true', count: 2 }, { value: 'false', count: 2 }]));
-    expect(joined).toMatchObject({ type: 'datetime', missing: 1, distinct: 4, min: '2019-07-01', max: '2022-01-15T10:00:00Z' });
-    expect(city).toMatchObject({ type: 'categorical', missing: 0, distinct: 3, distinctApproximate: false, topValues: [{ value: 'Lyon', count: 2 }, { value: 'Paris', count: 2 }, { value: 'Nice', count: 1 }] });
+    expect(member!.topValues).toEqual(
+      expect.arrayContaining([
+        { value: 'true', count: 2 },
+        { value: 'false', count: 2 },
+      ]),
+    );
+    expect(joined).toMatchObject({
+      type: 'datetime',
+      missing: 1,
+      distinct: 4,
+      min: '2019-07-01',
+      max: '2022-01-15T10:00:00Z',
+    });
+    expect(city).toMatchObject({
+      type: 'categorical',
+      missing: 0,
+      distinct: 3,
+      distinctApproximate: false,
+      topValues: [
+        { value: 'Lyon', count: 2 },
+        { value: 'Paris', count: 2 },
+        { value: 'Nice', count: 1 },
+      ],
+    });
   });
 
   it('takes NDJSON columns as the union of keys in first-seen order, absent keys missing', async () => {
-    const body = '{"id":1,"label":"a"}\n{"id":2,"score":0.5,"label":null}\n\n{"label":"b","id":3,"ok":true}\n{"id":4,"label":"","score":1}';
-    const result = await ingestDataset({ source: Readable.from([body]), format: 'ndjson', store: temp.store, key: 'datasets/p1/x.ndjson', maxBytes: 10_000 });
+    const body =
+      '{"id":1,"label":"a"}\n{"id":2,"score":0.5,"label":null}\n\n{"label":"b","id":3,"ok":true}\n{"id":4,"label":"","score":1}';
+    const result = await ingestDataset({
+      source: Readable.from([body]),
+      format: 'ndjson',
+      store: temp.store,
+      key: 'datasets/p1/x.ndjson',
+      maxBytes: 10_000,
+    });
     expect(result.rowCount).toBe(4);
     expect(result.columns.map((column) => [column.name, column.type, column.missing])).toEqual([
       ['id', 'integer', 0],
@@ -73,7 +107,13 @@ describe('ingestDataset', () => {
 
   it('profiles the Seattle weather fixture', async () => {
     const source = createReadStream(new URL('seattle-weather.csv', FIXTURES));
-    const result = await ingestDataset({ source, format: 'csv', store: temp.store, key: 'datasets/p1/weather.csv', maxBytes: 1 << 20 });
+    const result = await ingestDataset({
+      source,
+      format: 'csv',
+      store: temp.store,
+      key: 'datasets/p1/weather.csv',
+      maxBytes: 1 << 20,
+    });
     expect(result.rowCount).toBe(1461);
     expect(result.columns.map((column) => [column.name, column.type])).toEqual([
       ['date', 'datetime'],
@@ -84,13 +124,29 @@ describe('ingestDataset', () => {
       ['weather', 'categorical'],
     ]);
     expect(result.columns[0]).toMatchObject({ min: '2012-01-01', max: '2015-12-31', distinct: 1461 });
-    expect(result.columns[5]!.topValues!.map((entry) => entry.value)).toEqual(['rain', 'sun', 'fog', 'drizzle', 'snow']);
-    expect(result.sha256).toBe(createHash('sha256').update(await readFile(new URL('seattle-weather.csv', FIXTURES))).digest('hex'));
+    expect(result.columns[5]!.topValues!.map((entry) => entry.value)).toEqual([
+      'rain',
+      'sun',
+      'fog',
+      'drizzle',
+      'snow',
+    ]);
+    expect(result.sha256).toBe(
+      createHash('sha256')
+        .update(await readFile(new URL('seattle-weather.csv', FIXTURES)))
+        .digest('hex'),
+    );
   });
 
   it('profiles the penguins NDJSON fixture, nulls as missing', async () => {
     const source = createReadStream(new URL('penguins.ndjson', FIXTURES));
-    const result = await ingestDataset({ source, format: 'ndjson', store: temp.store, key: 'datasets/p1/penguins.ndjson', maxBytes: 1 << 20 });
+    const result = await ingestDataset({
+      source,
+      format: 'ndjson',
+      store: temp.store,
+      key: 'datasets/p1/penguins.ndjson',
+      maxBytes: 1 << 20,
+    });
     expect(result.rowCount).toBe(344);
     const byName = Object.fromEntries(result.columns.map((column) => [column.name, column]));
     expect(byName['Species']).toMatchObject({ type: 'categorical', distinct: 3, missing: 0 });
@@ -101,13 +157,21 @@ describe('ingestDataset', () => {
 
   it('leaves nothing in the store when the source is destroyed mid-stream', async () => {
     const source = slowSource(['id,text\n', ...manyLines(20)], 'destroy');
-    await expect(ingestDataset({ source, format: 'csv', store: temp.store, key: 'datasets/p1/cut.csv', maxBytes: 1 << 20 })).rejects.toBeInstanceOf(UploadAbortedError);
+    await expect(
+      ingestDataset({ source, format: 'csv', store: temp.store, key: 'datasets/p1/cut.csv', maxBytes: 1 << 20 }),
+    ).rejects.toBeInstanceOf(UploadAbortedError);
     expect(await temp.files()).toEqual([]);
   });
 
   it('leaves nothing in the store when the source fails (client disconnect)', async () => {
     const source = slowSource(['id,text\n', ...manyLines(20)], 'error');
-    const error = await ingestDataset({ source, format: 'csv', store: temp.store, key: 'datasets/p1/reset.csv', maxBytes: 1 << 20 }).catch((reason: unknown) => reason);
+    const error = await ingestDataset({
+      source,
+      format: 'csv',
+      store: temp.store,
+      key: 'datasets/p1/reset.csv',
+      maxBytes: 1 << 20,
+    }).catch((reason: unknown) => reason);
     expect(error).toBeInstanceOf(UploadAbortedError);
     expect((error as UploadAbortedError).status).toBe(400);
     expect(((error as Error).cause as Error).message).toBe('socket hang up');
@@ -118,14 +182,29 @@ describe('ingestDataset', () => {
     const controller = new AbortController();
     const source = slowSource(['id,text\n', ...manyLines(1_000)], 'hang');
     setTimeout(() => controller.abort(), 30);
-    await expect(ingestDataset({ source, format: 'csv', store: temp.store, key: 'datasets/p1/abort.csv', maxBytes: 1 << 20, signal: controller.signal })).rejects.toBeInstanceOf(UploadAbortedError);
+    await expect(
+      ingestDataset({
+        source,
+        format: 'csv',
+        store: temp.store,
+        key: 'datasets/p1/abort.csv',
+        maxBytes: 1 << 20,
+        signal: controller.signal,
+      }),
+    ).rejects.toBeInstanceOf(UploadAbortedError);
     expect(source.destroyed).toBe(true);
     expect(await temp.files()).toEqual([]);
   });
 
   it('refuses a body over maxBytes with 413 and leaves nothing', async () => {
     const lines = ['id,text\n', ...manyLines(5_000)];
-    const error = await ingestDataset({ source: Readable.from(lines), format: 'csv', store: temp.store, key: 'datasets/p1/big.csv', maxBytes: 10_000 }).catch((reason: unknown) => reason);
+    const error = await ingestDataset({
+      source: Readable.from(lines),
+      format: 'csv',
+      store: temp.store,
+      key: 'datasets/p1/big.csv',
+      maxBytes: 10_000,
+    }).catch((reason: unknown) => reason);
     expect(error).toBeInstanceOf(PayloadTooLargeError);
     expect((error as PayloadTooLargeError).status).toBe(413);
     expect(await temp.files()).toEqual([]);
@@ -133,12 +212,26 @@ describe('ingestDataset', () => {
 
   it('accepts a body of exactly maxBytes', async () => {
     const size = Buffer.byteLength(PEOPLE_CSV);
-    const result = await ingestDataset({ source: Readable.from([PEOPLE_CSV]), format: 'csv', store: temp.store, key: 'datasets/p1/exact.csv', maxBytes: size });
+    const result = await ingestDataset({
+      source: Readable.from([PEOPLE_CSV]),
+      format: 'csv',
+      store: temp.store,
+      key: 'datasets/p1/exact.csv',
+      maxBytes: size,
+    });
     expect(result.sizeBytes).toBe(size);
   });
 
   it('rethrows a store failure as it is and leaves nothing', async () => {
-    await expect(ingestDataset({ source: Readable.from([PEOPLE_CSV]), format: 'csv', store: temp.store, key: '../escape.csv', maxBytes: 10_000 })).rejects.toThrow(/unsafe artifact key/);
+    await expect(
+      ingestDataset({
+        source: Readable.from([PEOPLE_CSV]),
+        format: 'csv',
+        store: temp.store,
+        key: '../escape.csv',
+        maxBytes: 10_000,
+      }),
+    ).rejects.toThrow(/unsafe artifact key/);
     expect(await temp.files()).toEqual([]);
   });
 });

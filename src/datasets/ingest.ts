@@ -34,7 +34,10 @@ export interface IngestedDataset {
 export async function ingestDataset(options: IngestDatasetOptions): Promise<IngestedDataset> {
   const { format, limits, ...upload } = options;
   const builder = new DatasetProfileBuilder(format, limits);
-  const reader = format === 'csv' ? new CsvReader(builder.addCsvRecord, { rawField: builder.addCsvField }) : new NdjsonReader(builder.addJsonRecord);
+  const reader =
+    format === 'csv'
+      ? new CsvReader(builder.addCsvRecord, { rawField: builder.addCsvField })
+      : new NdjsonReader(builder.addJsonRecord);
   const validator = new Utf8Validator();
   let columns: ColumnProfile[] = [];
   const written = await storeUpload({

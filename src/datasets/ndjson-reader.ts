@@ -45,7 +45,9 @@ export class NdjsonReader {
       this.pending.push(Buffer.from(chunk.subarray(start)));
       this.pendingBytes += chunk.length - start;
       if (this.pendingBytes > this.maxLineBytes) {
-        throw new InvalidDatasetError(`Line ${this.line} is longer than ${this.maxLineBytes} bytes.`, { line: this.line });
+        throw new InvalidDatasetError(`Line ${this.line} is longer than ${this.maxLineBytes} bytes.`, {
+          line: this.line,
+        });
       }
     }
   }
@@ -76,7 +78,10 @@ export class NdjsonReader {
       const value = object[key];
       if (value !== null && typeof value === 'object') {
         const what = Array.isArray(value) ? 'an array' : 'a nested object';
-        throw new InvalidDatasetError(`Line ${line}, key '${key}': ${what} is not a supported value; use flat strings, numbers, booleans or null.`, { line, column: key });
+        throw new InvalidDatasetError(
+          `Line ${line}, key '${key}': ${what} is not a supported value; use flat strings, numbers, booleans or null.`,
+          { line, column: key },
+        );
       }
     }
     this.onRecord(object, line);

@@ -19,6 +19,7 @@ describe('profiling cells from bytes', () => {
     for (let i = 0; i < 5000; i++) {
       csv += `${i % 97 === 0 ? odd[i % odd.length] : i},${i % 101 === 0 ? odd[(i >> 2) % odd.length] : (i % 313) / 8},${i % 3 === 0},${i % 7 === 0 ? '' : `note ${i}`},${odd[i % odd.length]}\n`;
     }
-    for (const exactLimit of [5, 50, 10_000]) expect(profile(csv, true, exactLimit)).toEqual(profile(csv, false, exactLimit));
+    for (const exactLimit of [5, 50, 10_000])
+      expect(profile(csv, true, exactLimit)).toEqual(profile(csv, false, exactLimit));
   });
 });

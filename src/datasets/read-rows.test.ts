@@ -17,7 +17,11 @@ async function roundTrip(format: DatasetFormat, body: string | Readable, key: st
 
 describe('readDatasetRows', () => {
   it('types CSV cells per the profiles: numbers, booleans, null for missing, strings otherwise', async () => {
-    const rows = await roundTrip('csv', 'id,score,ok,when,label\n1,2.5,TRUE,2024-01-01,"a, b"\n2,,false,,x\n', 'datasets/p/rows.csv');
+    const rows = await roundTrip(
+      'csv',
+      'id,score,ok,when,label\n1,2.5,TRUE,2024-01-01,"a, b"\n2,,false,,x\n',
+      'datasets/p/rows.csv',
+    );
     expect(rows).toEqual([
       { id: 1, score: 2.5, ok: true, when: '2024-01-01', label: 'a, b' },
       { id: 2, score: null, ok: false, when: null, label: 'x' },
@@ -36,6 +40,13 @@ describe('readDatasetRows', () => {
     const source = createReadStream(new URL('../../test/fixtures/datasets/seattle-weather.csv', import.meta.url));
     const rows = await roundTrip('csv', source, 'datasets/p/weather.csv');
     expect(rows).toHaveLength(1461);
-    expect(rows[0]).toEqual({ date: '2012-01-01', precipitation: 0, temp_max: 12.8, temp_min: 5, wind: 4.7, weather: 'drizzle' });
+    expect(rows[0]).toEqual({
+      date: '2012-01-01',
+      precipitation: 0,
+      temp_max: 12.8,
+      temp_min: 5,
+      wind: 4.7,
+      weather: 'drizzle',
+    });
   });
 });

@@ -16,7 +16,8 @@ export interface ReadDatasetRowsOptions {
 
 type Converter = (value: unknown) => CellValue;
 
-const toNumber: Converter = (value) => (typeof value === 'number' ? value : value === null || value === undefined || value === '' ? null : Number(value));
+const toNumber: Converter = (value) =>
+  typeof value === 'number' ? value : value === null || value === undefined || value === '' ? null : Number(value);
 const toBoolean: Converter = (value) => {
   if (typeof value === 'boolean') return value;
   if (value === null || value === undefined || value === '') return null;
@@ -58,7 +59,10 @@ export async function readDatasetRows(options: ReadDatasetRowsOptions): Promise<
         return;
       }
       if (fields.length !== positions.length) {
-        throw new InvalidDatasetError(`Line ${line} has ${fields.length} columns; the header has ${positions.length}.`, { line });
+        throw new InvalidDatasetError(
+          `Line ${line} has ${fields.length} columns; the header has ${positions.length}.`,
+          { line },
+        );
       }
       const row = emptyRow();
       for (let i = 0; i < fields.length; i++) {

@@ -15,7 +15,10 @@ import type { ArtifactStore, WrittenArtifact } from '../storage/artifact-store.t
  * failed, or the caller's AbortSignal fired. Nothing was stored.
  */
 export class UploadAbortedError extends DomainError {
-  constructor(detail = 'The upload was interrupted before the body was complete; nothing was stored.', cause?: unknown) {
+  constructor(
+    detail = 'The upload was interrupted before the body was complete; nothing was stored.',
+    cause?: unknown,
+  ) {
     super('upload_aborted', detail, { cause });
   }
 }

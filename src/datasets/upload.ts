@@ -48,11 +48,31 @@ export async function uploadDataset(options: UploadDatasetOptions) {
   const id = randomUUID();
   const artifactKey = datasetArtifactKey(projectId, id, format);
   // CSV and NDJSON are profiled as they are stored; either way, a failed store keeps nothing.
-  const ingested = format === 'zip' ? undefined : await ingestDataset({ source, format, store, key: artifactKey, maxBytes, signal, limits: options.profileLimits });
+  const ingested =
+    format === 'zip'
+      ? undefined
+      : await ingestDataset({
+          source,
+          format,
+          store,
+          key: artifactKey,
+          maxBytes,
+          signal,
+          limits: options.profileLimits,
+        });
   const written = ingested ?? (await storeUpload({ source, store, key: artifactKey, maxBytes, signal }));
   try {
     const profile = ingested ?? (await profileImageArchive(await store.read(artifactKey), options.archiveLimits));
-    return await recordDatasetVersion(db, { id, projectId, name, format, artifactKey, ...profile, sha256: written.sha256, sizeBytes: written.sizeBytes });
+    return await recordDatasetVersion(db, {
+      id,
+      projectId,
+      name,
+      format,
+      artifactKey,
+      ...profile,
+      sha256: written.sha256,
+      sizeBytes: written.sizeBytes,
+    });
   } catch (error) {
     await store.delete(artifactKey);
     throw error;

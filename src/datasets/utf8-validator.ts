@@ -21,7 +21,8 @@ export class Utf8Validator {
     } catch {
       // The decoder may hold up to 3 bytes of the previous chunk: an error can start there.
       const carried = this.previous === undefined ? 0 : incompleteTailLength(this.previous);
-      const bytes = carried === 0 ? chunk : Buffer.concat([this.previous!.subarray(this.previous!.length - carried), chunk]);
+      const bytes =
+        carried === 0 ? chunk : Buffer.concat([this.previous!.subarray(this.previous!.length - carried), chunk]);
       const at = firstInvalidByte(bytes) - carried;
       const line = lineAtChunkStart + countLineFeeds(chunk, Math.max(0, at));
       throw invalidUtf8(this.offset + at, line);
@@ -42,7 +43,10 @@ export class Utf8Validator {
 }
 
 function invalidUtf8(byteOffset: number, line: number): InvalidDatasetError {
-  return new InvalidDatasetError(`The body is not valid UTF-8: bad byte sequence at byte offset ${byteOffset} (line ${line}).`, { byteOffset, line });
+  return new InvalidDatasetError(
+    `The body is not valid UTF-8: bad byte sequence at byte offset ${byteOffset} (line ${line}).`,
+    { byteOffset, line },
+  );
 }
 
 function countLineFeeds(bytes: Buffer, end: number): number {

@@ -138,7 +138,9 @@ export class ValueCounter {
 
   /** The `limit` most frequent values, by count then value; counts are lower bounds once approximate. */
   top(limit = 10): ValueCount[] {
-    const pairs: [string, number][] = [...(this.exactCounts() ?? [...(this.heavy ?? [])].map(([value, tally]) => [value, tally.n] as [string, number]))];
+    const pairs: [string, number][] = [
+      ...(this.exactCounts() ?? [...(this.heavy ?? [])].map(([value, tally]) => [value, tally.n] as [string, number])),
+    ];
     return pairs
       .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
       .slice(0, limit)

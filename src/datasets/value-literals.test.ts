@@ -1,16 +1,45 @@
 import { describe, expect, it } from 'vitest';
-import { booleanLiteral, DECIMAL_LITERAL, INTEGER_LITERAL, NOT_NUMERIC, numericKind, numericKindBytes, parseIsoDatetime, UNDECIDED } from './value-literals.ts';
+import {
+  booleanLiteral,
+  DECIMAL_LITERAL,
+  INTEGER_LITERAL,
+  NOT_NUMERIC,
+  numericKind,
+  numericKindBytes,
+  parseIsoDatetime,
+  UNDECIDED,
+} from './value-literals.ts';
 
 describe('numericKind', () => {
   it.each(['0', '7', '-12', '+3', '123456789012345'])('reads %s as an integer literal', (value) => {
     expect(numericKind(value)).toBe(INTEGER_LITERAL);
   });
 
-  it.each(['1.5', '-0.25', '.5', '2e3', '1E-7', '+4.0', '12345678901234567890'])('reads %s as a decimal literal', (value) => {
-    expect(numericKind(value)).toBe(DECIMAL_LITERAL);
-  });
+  it.each(['1.5', '-0.25', '.5', '2e3', '1E-7', '+4.0', '12345678901234567890'])(
+    'reads %s as a decimal literal',
+    (value) => {
+      expect(numericKind(value)).toBe(DECIMAL_LITERAL);
+    },
+  );
 
-  it.each(['', ' 1', '1 ', '1.', '.', '-', 'e5', '1e', '0x1f', 'Infinity', 'NaN', '1,5', '007', '02134', '1e999', '--1'])('refuses %j', (value) => {
+  it.each([
+    '',
+    ' 1',
+    '1 ',
+    '1.',
+    '.',
+    '-',
+    'e5',
+    '1e',
+    '0x1f',
+    'Infinity',
+    'NaN',
+    '1,5',
+    '007',
+    '02134',
+    '1e999',
+    '--1',
+  ])('refuses %j', (value) => {
     expect(numericKind(value)).toBe(NOT_NUMERIC);
   });
 });
@@ -32,7 +61,18 @@ describe('parseIsoDatetime', () => {
     expect(parseIsoDatetime('2024-03-01T12:30:15-0130')).toBe(Date.UTC(2024, 2, 1, 14, 0, 15));
   });
 
-  it.each(['2023-02-29', '2024-13-01', '2024-04-31', '2024-1-01', '20240101', '2024-01-01T25:00', '2024-01-01T10:00Q', '2024-01-01X', 'hello world', '1.5'])('refuses %j', (value) => {
+  it.each([
+    '2023-02-29',
+    '2024-13-01',
+    '2024-04-31',
+    '2024-1-01',
+    '20240101',
+    '2024-01-01T25:00',
+    '2024-01-01T10:00Q',
+    '2024-01-01X',
+    'hello world',
+    '1.5',
+  ])('refuses %j', (value) => {
     expect(parseIsoDatetime(value)).toBeNaN();
   });
 });
@@ -40,7 +80,23 @@ describe('parseIsoDatetime', () => {
 describe('numericKind parsing', () => {
   it('returns exactly what Number() returns, on the fast path and off it', () => {
     const out = { value: Number.NaN };
-    const cells = ['0', '-0', '+7', '12', '-12.5', '0.1', '.3', '123456789012345', '1234567890.12345', '0.000000000000001', '9007199254740993', '1.23456789012345678', '2e3', '-1.5E-7', '99999.99999'];
+    const cells = [
+      '0',
+      '-0',
+      '+7',
+      '12',
+      '-12.5',
+      '0.1',
+      '.3',
+      '123456789012345',
+      '1234567890.12345',
+      '0.000000000000001',
+      '9007199254740993',
+      '1.23456789012345678',
+      '2e3',
+      '-1.5E-7',
+      '99999.99999',
+    ];
     for (const cell of cells) {
       numericKind(cell, out);
       expect(Object.is(out.value, Number(cell)), cell).toBe(true);
@@ -65,11 +121,29 @@ describe('numericKindBytes', () => {
   // Literals Clinger's fast path computes exactly (at most 15 digits, no exponent) are decided
   // here, and so is every cell that cannot be a number whatever follows its first bad byte.
   it.each([
-    ['0', INTEGER_LITERAL], ['7', INTEGER_LITERAL], ['-12', INTEGER_LITERAL], ['+3', INTEGER_LITERAL], ['-0', INTEGER_LITERAL],
+    ['0', INTEGER_LITERAL],
+    ['7', INTEGER_LITERAL],
+    ['-12', INTEGER_LITERAL],
+    ['+3', INTEGER_LITERAL],
+    ['-0', INTEGER_LITERAL],
     ['123456789012345', INTEGER_LITERAL],
-    ['1.5', DECIMAL_LITERAL], ['-0.25', DECIMAL_LITERAL], ['.5', DECIMAL_LITERAL], ['+4.0', DECIMAL_LITERAL], ['1234567890.12345', DECIMAL_LITERAL],
-    ['', NOT_NUMERIC], ['-', NOT_NUMERIC], ['+', NOT_NUMERIC], ['1.', NOT_NUMERIC], ['.', NOT_NUMERIC], ['e5', NOT_NUMERIC],
-    ['007', NOT_NUMERIC], ['02134', NOT_NUMERIC], ['1,5', NOT_NUMERIC], ['x1', NOT_NUMERIC], ['1x', NOT_NUMERIC], ['0x1f', NOT_NUMERIC],
+    ['1.5', DECIMAL_LITERAL],
+    ['-0.25', DECIMAL_LITERAL],
+    ['.5', DECIMAL_LITERAL],
+    ['+4.0', DECIMAL_LITERAL],
+    ['1234567890.12345', DECIMAL_LITERAL],
+    ['', NOT_NUMERIC],
+    ['-', NOT_NUMERIC],
+    ['+', NOT_NUMERIC],
+    ['1.', NOT_NUMERIC],
+    ['.', NOT_NUMERIC],
+    ['e5', NOT_NUMERIC],
+    ['007', NOT_NUMERIC],
+    ['02134', NOT_NUMERIC],
+    ['1,5', NOT_NUMERIC],
+    ['x1', NOT_NUMERIC],
+    ['1x', NOT_NUMERIC],
+    ['0x1f', NOT_NUMERIC],
   ] as const)('decides %j as numericKind does (%i)', (cell, expected) => {
     const text = { value: Number.NaN };
     expect(numericKind(cell, text)).toBe(expected);
@@ -79,7 +153,10 @@ describe('numericKindBytes', () => {
   });
 
   // An exponent, or more digits than a double holds exactly: left to numericKind on the text.
-  it.each(['2e3', '1E-7', '1e999', '1e', '12345678901234567890', '1.2345678901234567', '-1234567890123456'])('leaves %j UNDECIDED', (cell) => {
-    expect(fromBytes(cell).kind).toBe(UNDECIDED);
-  });
+  it.each(['2e3', '1E-7', '1e999', '1e', '12345678901234567890', '1.2345678901234567', '-1234567890123456'])(
+    'leaves %j UNDECIDED',
+    (cell) => {
+      expect(fromBytes(cell).kind).toBe(UNDECIDED);
+    },
+  );
 });

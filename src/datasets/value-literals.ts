@@ -49,7 +49,8 @@ export function numericKind(value: string, out?: NumericOut): NumericKind {
   if (intDigits > 1 && value.charCodeAt(intStart) === DIGIT_0) return NOT_NUMERIC;
   let integer = true;
   let fracDigits = 0;
-  if (code === 46) { // .
+  if (code === 46) {
+    // .
     integer = false;
     const fracStart = ++i;
     code = value.charCodeAt(i);
@@ -63,7 +64,8 @@ export function numericKind(value: string, out?: NumericOut): NumericKind {
     return NOT_NUMERIC;
   }
   let exponent = false;
-  if (code === 101 || code === 69) { // e or E
+  if (code === 101 || code === 69) {
+    // e or E
     integer = false;
     exponent = true;
     code = value.charCodeAt(++i);
@@ -98,7 +100,12 @@ export const UNDECIDED = -1;
  * for the rest it returns UNDECIDED, and the caller falls back to numericKind on the text,
  * so both paths agree on every cell.
  */
-export function numericKindBytes(bytes: Uint8Array, start: number, end: number, out: NumericOut): NumericKind | typeof UNDECIDED {
+export function numericKindBytes(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  out: NumericOut,
+): NumericKind | typeof UNDECIDED {
   let i = start;
   let code = bytes[i]!;
   const negative = code === 45;
@@ -112,7 +119,8 @@ export function numericKindBytes(bytes: Uint8Array, start: number, end: number, 
   const intDigits = i - intStart;
   if (intDigits > 1 && bytes[intStart] === DIGIT_0) return NOT_NUMERIC;
   let fracDigits = 0;
-  if (code === 46) { // .
+  if (code === 46) {
+    // .
     const fracStart = ++i;
     code = i < end ? bytes[i]! : 0;
     while (code >= DIGIT_0 && code <= DIGIT_9) {
@@ -194,7 +202,8 @@ export function parseIsoDatetime(value: string): number {
   let offsetMinutes = 0;
   if (i < length) {
     const sign = value.charCodeAt(i);
-    if (sign === 90 || sign === 122) { // Z or z
+    if (sign === 90 || sign === 122) {
+      // Z or z
       i += 1;
     } else if (sign === 43 || sign === 45) {
       const offsetHours = digitsAt(value, i + 1, 2);

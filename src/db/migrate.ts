@@ -25,7 +25,11 @@ interface Migration {
  * Two processes starting at once apply each migration exactly once (advisory lock), and a
  * migration edited after it was applied is refused.
  */
-export async function migrate(databaseUrl: string, log: Pick<Logger, 'info'>, dir = defaultMigrationsDir): Promise<string[]> {
+export async function migrate(
+  databaseUrl: string,
+  log: Pick<Logger, 'info'>,
+  dir = defaultMigrationsDir,
+): Promise<string[]> {
   await ensureDatabase(databaseUrl);
   const migrations = await readMigrations(dir);
   const client = new pg.Client({ connectionString: databaseUrl });
@@ -54,7 +58,9 @@ export async function migrate(databaseUrl: string, log: Pick<Logger, 'info'>, di
         );
       }
       if (record && !record.finished_at) {
-        throw new MigrationError(`Migration ${migration.name} started earlier but never finished; inspect the database and mark it rolled back.`);
+        throw new MigrationError(
+          `Migration ${migration.name} started earlier but never finished; inspect the database and mark it rolled back.`,
+        );
       }
       if (record) continue;
       await applyOne(client, migration);
@@ -87,7 +93,10 @@ async function applyOne(client: pg.Client, migration: Migration): Promise<void> 
 
 async function readMigrations(dir: string): Promise<Migration[]> {
   const entries = await readdir(dir, { withFileTypes: true });
-  const names = entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
+  const names = entries
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort();
   return Promise.all(
     names.map(async (name) => {
       const sql = await readFile(path.join(dir, name, 'migration.sql'), 'utf8');

@@ -15,7 +15,14 @@ describe('classificationMetrics', () => {
   const metrics = classificationMetrics(['a', 'b', 'c'], [0, 0, 1, 1, 2, 2], probabilities);
 
   it('counts the confusion matrix with rows as true labels in label order', () => {
-    expect(metrics.confusionMatrix).toEqual({ labels: ['a', 'b', 'c'], matrix: [[1, 1, 0], [0, 2, 0], [1, 0, 1]] });
+    expect(metrics.confusionMatrix).toEqual({
+      labels: ['a', 'b', 'c'],
+      matrix: [
+        [1, 1, 0],
+        [0, 2, 0],
+        [1, 0, 1],
+      ],
+    });
     expect(metrics.accuracy).toBeCloseTo(4 / 6, 10);
   });
 
@@ -44,7 +51,11 @@ describe('classificationMetrics', () => {
 
   it('weights by support and counts tied scores as half in binary AUC', () => {
     // P(1) = .1 .4 .35 | .8 .35  -> predictions 0 0 0 | 1 0
-    const binary = classificationMetrics([0, 1], [0, 0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8, 0.35].map((p) => [1 - p, p]));
+    const binary = classificationMetrics(
+      [0, 1],
+      [0, 0, 0, 1, 1],
+      [0.1, 0.4, 0.35, 0.8, 0.35].map((p) => [1 - p, p]),
+    );
     // class 0: P=3/4 R=1 F1=6/7 (support 3); class 1: P=1 R=1/2 F1=2/3 (support 2)
     expect(binary.weighted.precision).toBeCloseTo((3 * 0.75 + 2 * 1) / 5, 10);
     expect(binary.weighted.recall).toBeCloseTo(0.8, 10);
@@ -55,7 +66,14 @@ describe('classificationMetrics', () => {
   });
 
   it('scores a never-predicted class with precision 0 and leaves AUC undefined without negatives', () => {
-    const skewed = classificationMetrics(['x', 'y'], [1, 1], [[0.2, 0.8], [0.3, 0.7]]);
+    const skewed = classificationMetrics(
+      ['x', 'y'],
+      [1, 1],
+      [
+        [0.2, 0.8],
+        [0.3, 0.7],
+      ],
+    );
     expect(skewed.perClass[0]).toMatchObject({ precision: 0, recall: 0, f1: 0, support: 0 });
     expect(skewed.rocAuc).toBeNull();
   });

@@ -41,7 +41,11 @@ const LOG_EPSILON = 1e-15;
  * in `labels` order). The predicted class is the most probable one, the first on ties.
  * Precision of a class never predicted counts as 0, as scikit-learn does by default.
  */
-export function classificationMetrics(labels: Label[], yTrue: number[], probabilities: number[][]): ClassificationMetrics {
+export function classificationMetrics(
+  labels: Label[],
+  yTrue: number[],
+  probabilities: number[][],
+): ClassificationMetrics {
   const k = labels.length;
   const n = yTrue.length;
   if (probabilities.length !== n) throw new Error(`Expected ${n} probability rows, got ${probabilities.length}`);
@@ -65,7 +69,8 @@ export function classificationMetrics(labels: Label[], yTrue: number[], probabil
   for (let c = 0; c < k; c++) correct += (matrix[c] as number[])[c] as number;
   const average = (weight: (m: ClassMetrics) => number): AveragedMetrics => {
     const total = perClass.reduce((sum, m) => sum + weight(m), 0) || 1;
-    const mean = (pick: (m: ClassMetrics) => number) => perClass.reduce((sum, m) => sum + pick(m) * weight(m), 0) / total;
+    const mean = (pick: (m: ClassMetrics) => number) =>
+      perClass.reduce((sum, m) => sum + pick(m) * weight(m), 0) / total;
     return { precision: mean((m) => m.precision), recall: mean((m) => m.recall), f1: mean((m) => m.f1) };
   };
   return {
@@ -82,11 +87,18 @@ export function classificationMetrics(labels: Label[], yTrue: number[], probabil
 }
 
 function aucOf(k: number, yTrue: number[], probabilities: number[][]): number | null {
-  if (k === 2) return rocAuc(probabilities.map((p) => p[1] ?? 0), yTrue.map((truth) => truth === 1));
+  if (k === 2)
+    return rocAuc(
+      probabilities.map((p) => p[1] ?? 0),
+      yTrue.map((truth) => truth === 1),
+    );
   // One-vs-rest, averaged over the classes whose AUC is defined on this split.
   const aucs: number[] = [];
   for (let c = 0; c < k; c++) {
-    const auc = rocAuc(probabilities.map((p) => p[c] ?? 0), yTrue.map((truth) => truth === c));
+    const auc = rocAuc(
+      probabilities.map((p) => p[c] ?? 0),
+      yTrue.map((truth) => truth === c),
+    );
     if (auc !== null) aucs.push(auc);
   }
   return aucs.length === 0 ? null : aucs.reduce((sum, auc) => sum + auc, 0) / aucs.length;

@@ -14,7 +14,13 @@ export type EvaluationMetrics = ClassificationMetrics | RegressionMetrics;
  * Class probabilities per row (classification, columns in label order) or predictions on the
  * original target scale (regression) for an encoded matrix, in one batched call.
  */
-export function predictEncoded(model: tf.LayersModel, x: Float32Array, rows: number, width: number, target: TargetEncoding): number[][] | number[] {
+export function predictEncoded(
+  model: tf.LayersModel,
+  x: Float32Array,
+  rows: number,
+  width: number,
+  target: TargetEncoding,
+): number[][] | number[] {
   const output = tf.tidy(() => (model.predict(tf.tensor2d(x, [rows, width])) as tf.Tensor).dataSync());
   const units = rows === 0 ? 1 : output.length / rows;
   if (target.task === 'regression') return Array.from(output, (value) => decodeRegression(target, value));

@@ -7,7 +7,7 @@ export function rocAuc(scores: number[], positive: boolean[]): number | null {
   const order = scores.map((score, index) => ({ score, index })).sort((a, b) => a.score - b.score);
   // Average ranks (1-based) over runs of tied scores.
   const ranks = new Array<number>(scores.length);
-  for (let start = 0; start < order.length; ) {
+  for (let start = 0; start < order.length;) {
     let end = start;
     while (end + 1 < order.length && order[end + 1]?.score === order[start]?.score) end++;
     const rank = (start + end) / 2 + 1;

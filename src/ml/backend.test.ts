@@ -19,7 +19,9 @@ describe('selectBackend', () => {
   });
 
   it('explains that tensorflow needs a native package', async () => {
-    await expect(selectBackend('tensorflow')).rejects.toThrow(/@tensorflow\/tfjs-node-gpu or @tensorflow\/tfjs-node.*Install one/);
+    await expect(selectBackend('tensorflow')).rejects.toThrow(
+      /@tensorflow\/tfjs-node-gpu or @tensorflow\/tfjs-node.*Install one/,
+    );
     expect(tf.getBackend()).toBe('wasm');
   });
 });

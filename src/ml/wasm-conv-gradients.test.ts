@@ -47,14 +47,30 @@ describe('registerWasmTrainingKernels', () => {
 });
 
 describe('Conv2DBackpropFilter on wasm matches the CPU kernel', () => {
-  const cases: { x: [number, number, number, number]; f: [number, number, number, number]; strides: number | [number, number]; pad: Pad; round?: 'floor' | 'ceil' | 'round' }[] = [
+  const cases: {
+    x: [number, number, number, number];
+    f: [number, number, number, number];
+    strides: number | [number, number];
+    pad: Pad;
+    round?: 'floor' | 'ceil' | 'round';
+  }[] = [
     { x: [3, 8, 8, 2], f: [3, 3, 2, 4], strides: 1, pad: 'valid' },
     { x: [3, 8, 8, 2], f: [3, 3, 2, 4], strides: 1, pad: 'same' },
     { x: [2, 9, 11, 3], f: [3, 3, 3, 5], strides: 2, pad: 'valid' },
     { x: [2, 9, 11, 3], f: [3, 3, 3, 5], strides: 2, pad: 'same' },
     { x: [2, 10, 7, 1], f: [5, 2, 1, 3], strides: [3, 2], pad: 'valid' },
     { x: [2, 10, 7, 1], f: [4, 3, 1, 3], strides: [2, 3], pad: 'same' },
-    { x: [2, 7, 9, 2], f: [3, 3, 2, 2], strides: 1, pad: [[0, 0], [1, 2], [0, 1], [0, 0]] },
+    {
+      x: [2, 7, 9, 2],
+      f: [3, 3, 2, 2],
+      strides: 1,
+      pad: [
+        [0, 0],
+        [1, 2],
+        [0, 1],
+        [0, 0],
+      ],
+    },
     { x: [2, 7, 9, 2], f: [3, 2, 2, 2], strides: 2, pad: 1, round: 'ceil' },
     { x: [1, 12, 12, 2], f: [1, 1, 2, 3], strides: 3, pad: 'valid' },
   ];
@@ -64,7 +80,11 @@ describe('Conv2DBackpropFilter on wasm matches the CPU kernel', () => {
       const fv = randomValues(c.f, 2);
       // Square the output so dy varies per position, making the filter gradient non-trivial.
       const grads = () => {
-        const loss = (x: tf.Tensor, f: tf.Tensor) => tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, c.strides, c.pad, 'NHWC', 1, c.round).square().sum();
+        const loss = (x: tf.Tensor, f: tf.Tensor) =>
+          tf
+            .conv2d(x as tf.Tensor4D, f as tf.Tensor4D, c.strides, c.pad, 'NHWC', 1, c.round)
+            .square()
+            .sum();
         return tf.grads(loss)([tf.tensor4d(xv, c.x), tf.tensor4d(fv, c.f)]);
       };
       const [cpuDx, cpuDf] = await on('cpu', grads);
@@ -76,7 +96,11 @@ describe('Conv2DBackpropFilter on wasm matches the CPU kernel', () => {
 
   it('rejects dilated convolutions in training on every backend (so our layers never dilate)', async () => {
     for (const backend of ['cpu', 'wasm'] as const) {
-      const run = () => [tf.grad((f: tf.Tensor) => tf.conv2d(tf.ones([1, 6, 6, 1]) as tf.Tensor4D, f as tf.Tensor4D, 1, 'same', 'NHWC', 2).sum())(tf.ones([3, 3, 1, 1]))];
+      const run = () => [
+        tf.grad((f: tf.Tensor) =>
+          tf.conv2d(tf.ones([1, 6, 6, 1]) as tf.Tensor4D, f as tf.Tensor4D, 1, 'same', 'NHWC', 2).sum(),
+        )(tf.ones([3, 3, 1, 1])),
+      ];
       await expect(on(backend, run)).rejects.toThrow(/dilation/);
     }
   });
@@ -86,7 +110,14 @@ describe('Conv2DBackpropFilter on wasm matches the CPU kernel', () => {
     const x = tf.ones([2, 8, 8, 3]) as tf.Tensor4D;
     const dy = tf.ones([2, 4, 4, 5]) as tf.Tensor4D;
     // The op is not exported from the tfjs package, so call the kernel through the engine.
-    const run = () => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: 2, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 3, 5] }) as tf.Tensor;
+    const run = () =>
+      tf
+        .engine()
+        .runKernel(
+          'Conv2DBackpropFilter',
+          { x, dy },
+          { strides: 2, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 3, 5] },
+        ) as tf.Tensor;
     const first = run();
     expect(first.shape).toEqual([3, 3, 3, 5]);
     first.dispose();
@@ -105,7 +136,10 @@ describe('pooling and conv input gradients already on wasm match the CPU kernels
     const grads = () =>
       tf.grads((x: tf.Tensor, a: tf.Tensor, b: tf.Tensor) => {
         const h = tf.maxPool(tf.relu(tf.conv2d(x as tf.Tensor4D, a as tf.Tensor4D, 1, 'same')), 2, 2, 'valid');
-        return tf.avgPool(tf.conv2d(h, b as tf.Tensor4D, 1, 'valid'), 2, 2, 'same').square().sum();
+        return tf
+          .avgPool(tf.conv2d(h, b as tf.Tensor4D, 1, 'valid'), 2, 2, 'same')
+          .square()
+          .sum();
       })([tf.tensor4d(xv, [2, 12, 12, 1]), tf.tensor4d(f1, [3, 3, 1, 4]), tf.tensor4d(f2, [3, 3, 4, 3])]);
     const cpu = await on('cpu', grads);
     const wasm = await on('wasm', grads);
@@ -123,7 +157,24 @@ describe('UnsortedSegmentSum on wasm (the embedding gradient)', () => {
 
   it('gives the gather gradient of an embedding lookup', async () => {
     const table = randomValues([6, 3], 7);
-    const run = () => [tf.grad((t: tf.Tensor) => tf.gather(t, tf.tensor2d([[1, 2, 1], [5, 0, 1]], [2, 3], 'int32')).square().sum())(tf.tensor2d(table, [6, 3]))];
+    const run = () => [
+      tf.grad((t: tf.Tensor) =>
+        tf
+          .gather(
+            t,
+            tf.tensor2d(
+              [
+                [1, 2, 1],
+                [5, 0, 1],
+              ],
+              [2, 3],
+              'int32',
+            ),
+          )
+          .square()
+          .sum(),
+      )(tf.tensor2d(table, [6, 3])),
+    ];
     expectClose((await on('wasm', run))[0]!, (await on('cpu', run))[0]!);
   });
 });

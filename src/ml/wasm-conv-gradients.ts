@@ -25,7 +25,11 @@ type ExplicitPad = [[number, number], [number, number], [number, number], [numbe
  * dilation equal to the forward stride, and the forward padding made explicit. The result
  * [Cin,KH',KW',Cout] may be larger than the filter when 'valid' leaves rows unused; slice it.
  */
-function conv2DBackpropFilterWasm(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): tf.TensorInfo {
+function conv2DBackpropFilterWasm(args: {
+  inputs: tf.NamedTensorInfoMap;
+  backend: unknown;
+  attrs?: tf.NamedAttrMap;
+}): tf.TensorInfo {
   const backend = args.backend as WasmBackend;
   const { x, dy } = args.inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
   const attrs = (args.attrs ?? {}) as unknown as tf.Conv2DBackpropFilterAttrs;
@@ -43,13 +47,27 @@ function conv2DBackpropFilterWasm(args: { inputs: tf.NamedTensorInfoMap; backend
     false,
     dataFormat,
   );
-  const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, inHeight, inWidth, outHeight, outWidth } = info;
+  const {
+    filterHeight: kh,
+    filterWidth: kw,
+    strideHeight: sh,
+    strideWidth: sw,
+    inHeight,
+    inWidth,
+    outHeight,
+    outWidth,
+  } = info;
   const { top, left } = info.padInfo;
   // Pad the end so the dilated "filter" (dy) fits at every one of the kh x kw offsets;
   // computeConv2DInfo's bottom/right pad can be smaller than that for 'valid' with leftovers.
   const bottom = Math.max(0, (outHeight - 1) * sh + kh - inHeight - top);
   const right = Math.max(0, (outWidth - 1) * sw + kw - inWidth - left);
-  const pad: ExplicitPad = [[0, 0], [top, bottom], [left, right], [0, 0]];
+  const pad: ExplicitPad = [
+    [0, 0],
+    [top, bottom],
+    [left, right],
+    [0, 0],
+  ];
 
   const temps: tf.TensorInfo[] = [];
   const keep = (t: tf.TensorInfo): tf.TensorInfo => {
@@ -60,10 +78,18 @@ function conv2DBackpropFilterWasm(args: { inputs: tf.NamedTensorInfoMap; backend
     const xT = keep(runWasmKernel('Transpose', backend, { x }, { perm: [3, 1, 2, 0] }));
     const dyT = keep(runWasmKernel('Transpose', backend, { x: dy }, { perm: [1, 2, 0, 3] }));
     const full = keep(
-      runWasmKernel('Conv2D', backend, { x: xT, filter: dyT }, { strides: [1, 1], pad, dataFormat: 'NHWC', dilations: [sh, sw], dimRoundingMode: undefined }),
+      runWasmKernel(
+        'Conv2D',
+        backend,
+        { x: xT, filter: dyT },
+        { strides: [1, 1], pad, dataFormat: 'NHWC', dilations: [sh, sw], dimRoundingMode: undefined },
+      ),
     );
     const [cin, fullH, fullW, cout] = full.shape as [number, number, number, number];
-    const sliced = fullH === kh && fullW === kw ? full : keep(runWasmKernel('Slice', backend, { x: full }, { begin: [0, 0, 0, 0], size: [cin, kh, kw, cout] }));
+    const sliced =
+      fullH === kh && fullW === kw
+        ? full
+        : keep(runWasmKernel('Slice', backend, { x: full }, { begin: [0, 0, 0, 0], size: [cin, kh, kw, cout] }));
     return runWasmKernel('Transpose', backend, { x: sliced }, { perm: [1, 2, 0, 3] });
   } finally {
     for (const t of temps) backend.disposeData(t.dataId);
@@ -77,7 +103,10 @@ const conv2DBackpropFilterWasmConfig: tf.KernelConfig = {
 };
 
 /** The kernels {@link registerWasmTrainingKernels} adds, by name. */
-export const WASM_TRAINING_KERNELS: readonly string[] = [conv2DBackpropFilterWasmConfig.kernelName, unsortedSegmentSumWasmConfig.kernelName];
+export const WASM_TRAINING_KERNELS: readonly string[] = [
+  conv2DBackpropFilterWasmConfig.kernelName,
+  unsortedSegmentSumWasmConfig.kernelName,
+];
 
 /**
  * Registers the training kernels missing from the 'wasm' backend (see the file comment).

@@ -11,7 +11,12 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 export type WasmBackend = BackendWasm;
 
 /** Runs the wasm kernel `name` on TensorInfos; throws if that kernel is not registered. */
-export function runWasmKernel(name: string, backend: WasmBackend, inputs: tf.NamedTensorInfoMap, attrs: Record<string, unknown> = {}): tf.TensorInfo {
+export function runWasmKernel(
+  name: string,
+  backend: WasmBackend,
+  inputs: tf.NamedTensorInfoMap,
+  attrs: Record<string, unknown> = {},
+): tf.TensorInfo {
   const kernel = tf.getKernel(name, 'wasm');
   if (kernel === undefined) throw new Error(`The wasm backend has no '${name}' kernel to compose with.`);
   const out = kernel.kernelFunc({ inputs, backend, attrs: attrs as tf.NamedAttrMap });

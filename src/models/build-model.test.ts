@@ -38,7 +38,9 @@ describe('buildModel', () => {
     expect(resolveModelType('auto', 'classification')).toBe('logistic');
     expect(resolveModelType('auto', 'regression')).toBe('linear');
     expect(resolveModelType('mlp', 'regression')).toBe('mlp');
-    expect(() => resolveModelType('linear', 'classification')).toThrow(expect.objectContaining({ code: 'model_task_mismatch' }));
+    expect(() => resolveModelType('linear', 'classification')).toThrow(
+      expect.objectContaining({ code: 'model_task_mismatch' }),
+    );
     expect(() => resolveModelType('logistic', 'regression')).toThrow(expect.objectContaining({ status: 422 }));
   });
 });

@@ -16,20 +16,26 @@ export type ResolvedModelType = Exclude<ModelType, 'auto'>;
 export function resolveModelType(type: ModelSpec['type'], task: Task): ResolvedModelType {
   if (isDeepModelType(type)) {
     // Deep families train on image, text or sequence inputs (training/pipelines/deep.ts), never on this path.
-    throw new UnprocessableError('architecture_incompatible', `A ${type} model reads images, text or sequences; this dataset is trained as a table.`, [
-      { path: 'model.type', message: `${type} needs image, text or sequence data` },
-    ]);
+    throw new UnprocessableError(
+      'architecture_incompatible',
+      `A ${type} model reads images, text or sequences; this dataset is trained as a table.`,
+      [{ path: 'model.type', message: `${type} needs image, text or sequence data` }],
+    );
   }
   if (type === 'auto') return task === 'classification' ? 'logistic' : 'linear';
   if (type === 'linear' && task === 'classification') {
-    throw new UnprocessableError('model_task_mismatch', 'A linear model does regression; use logistic (or mlp) for classification.', [
-      { path: 'model.type', message: 'linear cannot classify' },
-    ]);
+    throw new UnprocessableError(
+      'model_task_mismatch',
+      'A linear model does regression; use logistic (or mlp) for classification.',
+      [{ path: 'model.type', message: 'linear cannot classify' }],
+    );
   }
   if (type === 'logistic' && task === 'regression') {
-    throw new UnprocessableError('model_task_mismatch', 'A logistic model does classification; use linear (or mlp) for regression.', [
-      { path: 'model.type', message: 'logistic cannot do regression' },
-    ]);
+    throw new UnprocessableError(
+      'model_task_mismatch',
+      'A logistic model does classification; use linear (or mlp) for regression.',
+      [{ path: 'model.type', message: 'logistic cannot do regression' }],
+    );
   }
   return type;
 }
@@ -53,7 +59,12 @@ export function outputUnits(shape: ModelShape): number {
  * Glorot-initialised from `seed` so a run is reproducible. Models are plain sequential
  * stacks, which the training loop relies on to apply seeded dropout itself.
  */
-export function buildModel(type: ResolvedModelType, shape: ModelShape, seed: number, hiddenLayers: HiddenLayerSpec[] = []): tf.Sequential {
+export function buildModel(
+  type: ResolvedModelType,
+  shape: ModelShape,
+  seed: number,
+  hiddenLayers: HiddenLayerSpec[] = [],
+): tf.Sequential {
   const model = tf.sequential({ name: `${type}_${shape.task}` });
   let layerSeed = seed;
   const initializer = () => tf.initializers.glorotUniform({ seed: layerSeed++ });

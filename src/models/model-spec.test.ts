@@ -6,10 +6,23 @@ import { inferTask, resolveTask } from './task.ts';
 describe('modelSpecSchema', () => {
   it('fills defaults and keeps mlp layers', () => {
     expect(modelSpecSchema.parse({ type: 'logistic' })).toEqual({
-      type: 'logistic', epochs: 100, batchSize: 32, learningRate: 0.01, optimizer: 'adam', l2: 0, standardizeTarget: true,
+      type: 'logistic',
+      epochs: 100,
+      batchSize: 32,
+      learningRate: 0.01,
+      optimizer: 'adam',
+      l2: 0,
+      standardizeTarget: true,
     });
-    const mlp = modelSpecSchema.parse({ type: 'mlp', hiddenLayers: [{ units: 8, dropout: 0.2 }], earlyStopping: { patience: 5 } });
-    expect(mlp).toMatchObject({ hiddenLayers: [{ units: 8, activation: 'relu', dropout: 0.2 }], earlyStopping: { patience: 5, minDelta: 0 } });
+    const mlp = modelSpecSchema.parse({
+      type: 'mlp',
+      hiddenLayers: [{ units: 8, dropout: 0.2 }],
+      earlyStopping: { patience: 5 },
+    });
+    expect(mlp).toMatchObject({
+      hiddenLayers: [{ units: 8, activation: 'relu', dropout: 0.2 }],
+      earlyStopping: { patience: 5, minDelta: 0 },
+    });
   });
 
   it('rejects unknown fields, unknown types and out-of-range values', () => {
@@ -24,10 +37,19 @@ describe('modelSpecSchema', () => {
 
   it('validates the deep families with the common training fields and their input preparation', () => {
     expect(modelSpecSchema.parse({ type: 'lstm', epochs: 5, text: { maxLength: 20 } })).toMatchObject({
-      type: 'lstm', epochs: 5, optimizer: 'adam', units: [32], text: { maxLength: 20, maxTokens: 5000, oovBuckets: 1 },
+      type: 'lstm',
+      epochs: 5,
+      optimizer: 'adam',
+      units: [32],
+      text: { maxLength: 20, maxTokens: 5000, oovBuckets: 1 },
     });
-    expect(modelSpecSchema.parse({ type: 'cnn', image: { height: 28, width: 28, channels: 1 } })).toMatchObject({ convBlocks: expect.any(Array), image: { height: 28 } });
-    expect(modelSpecSchema.parse({ type: 'gru', sequence: { lookback: 8 } })).toMatchObject({ sequence: { lookback: 8, horizon: 1, stride: 1 } });
+    expect(modelSpecSchema.parse({ type: 'cnn', image: { height: 28, width: 28, channels: 1 } })).toMatchObject({
+      convBlocks: expect.any(Array),
+      image: { height: 28 },
+    });
+    expect(modelSpecSchema.parse({ type: 'gru', sequence: { lookback: 8 } })).toMatchObject({
+      sequence: { lookback: 8, horizon: 1, stride: 1 },
+    });
     expect(modelSpecSchema.safeParse({ type: 'transformer', numHeads: 17 }).success).toBe(false);
     expect(modelSpecSchema.safeParse({ type: 'lstm', convBlocks: [] }).success).toBe(false);
     expect(modelSpecSchema.safeParse({ type: 'gru', sequence: { lookback: 0 } }).success).toBe(false);
@@ -44,7 +66,13 @@ describe('modelSpecSchema', () => {
 });
 
 describe('inferTask', () => {
-  const target = (type: ColumnProfile['type'], distinct: number): ColumnProfile => ({ name: 'y', type, distinct, missing: 0, distinctApproximate: false });
+  const target = (type: ColumnProfile['type'], distinct: number): ColumnProfile => ({
+    name: 'y',
+    type,
+    distinct,
+    missing: 0,
+    distinctApproximate: false,
+  });
 
   it('reads categorical, boolean and few-valued integer targets as classification', () => {
     expect(inferTask(target('categorical', 3))).toBe('classification');
@@ -56,7 +84,9 @@ describe('inferTask', () => {
 
   it('refuses text targets and regression on categories', () => {
     expect(() => inferTask(target('text', 10))).toThrow(expect.objectContaining({ code: 'unsupported_target' }));
-    expect(() => resolveTask(target('categorical', 3), 'regression')).toThrow(expect.objectContaining({ code: 'target_not_numeric', status: 422 }));
+    expect(() => resolveTask(target('categorical', 3), 'regression')).toThrow(
+      expect.objectContaining({ code: 'target_not_numeric', status: 422 }),
+    );
     expect(resolveTask(target('number', 4), 'classification')).toBe('classification');
   });
 });

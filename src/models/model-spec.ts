@@ -54,7 +54,12 @@ export function createModelSpecSchema(limits: ModelLimits = defaultModelLimits) 
       })
       .strict()
       .optional(),
-    seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1)
+      .optional(),
     /** Regression only: train on the standardised target (outputs are mapped back). */
     standardizeTarget: z.boolean().default(true),
   };
@@ -72,7 +77,11 @@ export function createModelSpecSchema(limits: ModelLimits = defaultModelLimits) 
       .object({
         type: z.literal('mlp'),
         ...common,
-        hiddenLayers: z.array(hiddenLayer).min(1).max(limits.maxHiddenLayers).default([{ units: 32, activation: 'relu', dropout: 0 }]),
+        hiddenLayers: z
+          .array(hiddenLayer)
+          .min(1)
+          .max(limits.maxHiddenLayers)
+          .default([{ units: 32, activation: 'relu', dropout: 0 }]),
         /** Image datasets only: the size pixels are brought to before being flattened. */
         image: deepInputShape.image,
       })

@@ -25,9 +25,11 @@ export function inferTask(target: ColumnProfile): Task {
     case 'number':
       return 'regression';
     default:
-      throw new UnprocessableError('unsupported_target', `The target '${target.name}' is a ${target.type} column; choose a numeric, boolean or categorical target.`, [
-        { path: 'target', message: `${target.type} columns cannot be a target` },
-      ]);
+      throw new UnprocessableError(
+        'unsupported_target',
+        `The target '${target.name}' is a ${target.type} column; choose a numeric, boolean or categorical target.`,
+        [{ path: 'target', message: `${target.type} columns cannot be a target` }],
+      );
   }
 }
 
@@ -36,14 +38,18 @@ export function resolveTask(target: ColumnProfile, requested?: Task): Task {
   const task = requested ?? inferTask(target);
   if (target.type === 'text' || target.type === 'datetime') inferTask(target);
   if (task === 'regression' && target.type !== 'number' && target.type !== 'integer') {
-    throw new UnprocessableError('target_not_numeric', `Regression needs a numeric target; '${target.name}' is ${target.type}.`, [
-      { path: 'task', message: `regression is not possible on a ${target.type} target` },
-    ]);
+    throw new UnprocessableError(
+      'target_not_numeric',
+      `Regression needs a numeric target; '${target.name}' is ${target.type}.`,
+      [{ path: 'task', message: `regression is not possible on a ${target.type} target` }],
+    );
   }
   if (task === 'classification' && target.distinct > MAX_CLASSES) {
-    throw new UnprocessableError('too_many_classes', `The target '${target.name}' has ${target.distinct} distinct values; classification supports at most ${MAX_CLASSES}.`, [
-      { path: 'target', message: `more than ${MAX_CLASSES} classes` },
-    ]);
+    throw new UnprocessableError(
+      'too_many_classes',
+      `The target '${target.name}' has ${target.distinct} distinct values; classification supports at most ${MAX_CLASSES}.`,
+      [{ path: 'target', message: `more than ${MAX_CLASSES} classes` }],
+    );
   }
   return task;
 }

@@ -18,26 +18,34 @@ const plugin: FastifyPluginAsync<MetricsPluginOptions> = async (app, { metrics, 
   // and would grow one series per id, and anyone could create series by probing URLs.
   app.addHook('onResponse', async (request, reply) => {
     metrics.httpRequestDuration.observe(
-      { method: request.method, route: request.routeOptions.url ?? UNMATCHED_ROUTE, status_code: String(reply.statusCode) },
+      {
+        method: request.method,
+        route: request.routeOptions.url ?? UNMATCHED_ROUTE,
+        status_code: String(reply.statusCode),
+      },
       reply.elapsedTime / 1000,
     );
   });
 
   // Public, as Prometheus scrapes it without credentials: expose the port on a private network
   // only (or block /metrics at the edge). It holds counts and latencies, no tenant data.
-  app.get(path, {
-    config: { auth: 'public' },
-    // The body is already Prometheus text; the app's JSON serializer must not touch it.
-    serializerCompiler: () => (data) => String(data),
-    schema: {
-      tags: ['ops'],
-      summary: 'Prometheus metrics (text exposition format); public, meant for a private network',
-      response: { 200: { description: 'Prometheus text format', content: { 'text/plain': { schema: z.string() } } } },
+  app.get(
+    path,
+    {
+      config: { auth: 'public' },
+      // The body is already Prometheus text; the app's JSON serializer must not touch it.
+      serializerCompiler: () => (data) => String(data),
+      schema: {
+        tags: ['ops'],
+        summary: 'Prometheus metrics (text exposition format); public, meant for a private network',
+        response: { 200: { description: 'Prometheus text format', content: { 'text/plain': { schema: z.string() } } } },
+      },
     },
-  }, async (_request, reply) => {
-    const text = await metrics.registry.metrics();
-    return reply.type(metrics.registry.contentType).send(text);
-  });
+    async (_request, reply) => {
+      const text = await metrics.registry.metrics();
+      return reply.type(metrics.registry.contentType).send(text);
+    },
+  );
 };
 
 /**

@@ -56,8 +56,19 @@ describe('createMetrics', () => {
     const metrics = createMetrics({ defaultMetrics: false });
     // Nobody else expected: the two requests of this turn run together once its I/O is done,
     // never on a timer, so the batch count does not depend on how busy the machine is.
-    const batcher = new MicroBatcher<number, number>({ maxBatchSize: 16, maxWaitMs: 1000, maxQueue: 100, run: (xs) => xs, onBatch: metrics.recordBatch, expectMore: () => false });
-    const cache = new ModelCache<string, string>({ load: async (key) => ({ value: key, bytes: 1 }), dispose: () => {}, onEvent: metrics.recordCacheEvent });
+    const batcher = new MicroBatcher<number, number>({
+      maxBatchSize: 16,
+      maxWaitMs: 1000,
+      maxQueue: 100,
+      run: (xs) => xs,
+      onBatch: metrics.recordBatch,
+      expectMore: () => false,
+    });
+    const cache = new ModelCache<string, string>({
+      load: async (key) => ({ value: key, bytes: 1 }),
+      dispose: () => {},
+      onEvent: metrics.recordCacheEvent,
+    });
 
     await Promise.all([batcher.submit([1, 2, 3]), batcher.submit([4])]);
     await cache.use('m', () => {});

@@ -130,7 +130,10 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
  * rather than left at its last values: a scrape must still succeed for every other metric,
  * and a stale number would look like a healthy one.
  */
-async function readCounts(gauge: Gauge<string>, read: CountsReader | undefined): Promise<Record<string, number> | undefined> {
+async function readCounts(
+  gauge: Gauge<string>,
+  read: CountsReader | undefined,
+): Promise<Record<string, number> | undefined> {
   gauge.reset();
   if (read === undefined) return undefined;
   try {

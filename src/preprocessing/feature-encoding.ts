@@ -33,7 +33,8 @@ export function fitFeatureEncoders(features: ColumnProfile[], trainingRows: Data
     for (const value of present) counts.set(value, (counts.get(value) ?? 0) + 1);
     const categories = [...counts.keys()].sort(compareStrings);
     let mostFrequent = categories[0] ?? '';
-    for (const category of categories) if ((counts.get(category) ?? 0) > (counts.get(mostFrequent) ?? 0)) mostFrequent = category;
+    for (const category of categories)
+      if ((counts.get(category) ?? 0) > (counts.get(mostFrequent) ?? 0)) mostFrequent = category;
     return { kind: 'categorical', name: column.name, categories, mostFrequent };
   });
 }
@@ -51,7 +52,8 @@ export function encodeRows(encoders: FeatureEncoder[], rows: DatasetRow[]): Floa
     let offset = index * width;
     for (const encoder of encoders) {
       const cell = row[encoder.name] ?? null;
-      const value = encoder.kind === 'numeric' ? asNumber(cell) : encoder.kind === 'boolean' ? asBoolean(cell) : asCategory(cell);
+      const value =
+        encoder.kind === 'numeric' ? asNumber(cell) : encoder.kind === 'boolean' ? asBoolean(cell) : asCategory(cell);
       offset = writeEncoded(encoder, value, matrix, offset);
     }
   });
@@ -62,7 +64,12 @@ export function encodeRows(encoders: FeatureEncoder[], rows: DatasetRow[]): Floa
  * Writes one already-typed value at `offset` and returns the next offset. The single place
  * where imputation, scaling and one-hot encoding happen, shared by training and prediction.
  */
-export function writeEncoded(encoder: FeatureEncoder, value: EncodableValue, out: Float32Array, offset: number): number {
+export function writeEncoded(
+  encoder: FeatureEncoder,
+  value: EncodableValue,
+  out: Float32Array,
+  offset: number,
+): number {
   if (encoder.kind === 'numeric') {
     const number = typeof value === 'number' ? value : encoder.median;
     out[offset] = (number - encoder.mean) / encoder.std;
@@ -105,7 +112,9 @@ function medianOf(values: number[]): number {
   if (values.length === 0) return 0;
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+  return sorted.length % 2 === 1
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
 /** Code-unit order: stable across locales and machines, unlike localeCompare. */

@@ -3,7 +3,8 @@ import { UnprocessableError, ValidationError } from '../errors.ts';
 import type { FieldIssue } from '../errors.ts';
 
 /** Why a column is not a model input. */
-export type ExclusionReason = 'all_missing' | 'constant' | 'id_like' | 'high_cardinality' | 'text' | 'datetime' | 'not_requested';
+export type ExclusionReason =
+  'all_missing' | 'constant' | 'id_like' | 'high_cardinality' | 'text' | 'datetime' | 'not_requested';
 
 export interface ExcludedColumn {
   name: string;
@@ -29,7 +30,12 @@ const HIGH_CARDINALITY_RATIO = 0.5;
  * constant, id-like or of a type the tabular models do not handle yet. Throws ValidationError
  * naming unknown or unusable requested columns, UnprocessableError when nothing is left.
  */
-export function selectFeatures(columns: ColumnProfile[], target: string, rowCount: number, requested?: string[]): FeatureSelection {
+export function selectFeatures(
+  columns: ColumnProfile[],
+  target: string,
+  rowCount: number,
+  requested?: string[],
+): FeatureSelection {
   const byName = new Map(columns.map((column) => [column.name, column]));
   if (requested !== undefined) return selectRequested(byName, target, requested);
 
@@ -58,10 +64,16 @@ function automaticExclusion(column: ColumnProfile, rowCount: number): Omit<Exclu
   if (column.distinct === 1) return { reason: 'constant', detail: 'a single distinct value carries no information' };
   if (column.type === 'categorical') {
     if (present >= 10 && column.distinct >= ID_LIKE_RATIO * present) {
-      return { reason: 'id_like', detail: `${column.distinct} distinct values in ${present} rows: an identifier, not a feature` };
+      return {
+        reason: 'id_like',
+        detail: `${column.distinct} distinct values in ${present} rows: an identifier, not a feature`,
+      };
     }
     if (column.distinct > MAX_CATEGORIES && column.distinct > HIGH_CARDINALITY_RATIO * present) {
-      return { reason: 'high_cardinality', detail: `${column.distinct} distinct values in ${present} rows are too many categories to one-hot encode` };
+      return {
+        reason: 'high_cardinality',
+        detail: `${column.distinct} distinct values in ${present} rows are too many categories to one-hot encode`,
+      };
     }
   }
   return undefined;
@@ -88,6 +100,10 @@ function selectRequested(byName: Map<string, ColumnProfile>, target: string, req
   const features = requested.map((name) => byName.get(name) as ColumnProfile);
   const excluded = [...byName.values()]
     .filter((column) => column.name !== target && !seen.has(column.name))
-    .map((column): ExcludedColumn => ({ name: column.name, reason: 'not_requested', detail: 'not in the requested features' }));
+    .map((column): ExcludedColumn => ({
+      name: column.name,
+      reason: 'not_requested',
+      detail: 'not in the requested features',
+    }));
   return { features, excluded };
 }

@@ -69,7 +69,9 @@ describe('imageToTensor', () => {
 
   it('resizes bilinearly to the configured size', () => {
     // Left half white, right half black: the 2x2 result keeps a bright left and dark right column.
-    const pixels = Array.from({ length: 16 }, (_, i): [number, number, number, number] => (i % 4 < 2 ? WHITE : [0, 0, 0, 255]));
+    const pixels = Array.from({ length: 16 }, (_, i): [number, number, number, number] =>
+      i % 4 < 2 ? WHITE : [0, 0, 0, 255],
+    );
     const t = imageToTensor(png(4, 4, pixels), { height: 2, width: 2, channels: 1 });
     expect(t.shape).toEqual([2, 2, 1]);
     const [a, b] = Array.from(t.dataSync());
@@ -88,7 +90,10 @@ describe('b64 prediction instances', () => {
   const b = solidJpeg(6, 3, [10, 200, 30]);
 
   it('give exactly the tensors training gets from the same bytes', () => {
-    const fromB64 = b64InstancesToBatch([{ b64: Buffer.from(a).toString('base64') }, { b64: Buffer.from(b).toString('base64url') }], spec);
+    const fromB64 = b64InstancesToBatch(
+      [{ b64: Buffer.from(a).toString('base64') }, { b64: Buffer.from(b).toString('base64url') }],
+      spec,
+    );
     const fromTraining = imagesToBatch([a, b], spec);
     expect(fromB64.shape).toEqual([2, 4, 4, 3]);
     expect(Array.from(fromB64.dataSync())).toEqual(Array.from(fromTraining.dataSync()));
@@ -109,6 +114,8 @@ describe('b64 prediction instances', () => {
     expect(issuePath(() => bytesFromB64Instance({ b64: 'aGk=', extra: 1 }, 'instances.0'))).toBe('instances.0');
     expect(issuePath(() => bytesFromB64Instance({ b64: 'not base64!' }, 'instances.2'))).toBe('instances.2.b64');
     const notAnImage = { b64: Buffer.from('hello').toString('base64') };
-    expect(issuePath(() => b64InstancesToBatch([{ b64: Buffer.from(a).toString('base64') }, notAnImage], spec))).toBe('instances.1.b64');
+    expect(issuePath(() => b64InstancesToBatch([{ b64: Buffer.from(a).toString('base64') }, notAnImage], spec))).toBe(
+      'instances.1.b64',
+    );
   });
 });

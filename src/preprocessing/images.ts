@@ -42,9 +42,18 @@ export function decodeImage(bytes: Uint8Array, maxPixels = DEFAULT_MAX_PIXELS): 
       if (bytes.byteLength < 24) throw new Error('truncated header');
       assertPixels(view.getUint32(16), view.getUint32(20), maxPixels);
       const png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-      return { width: png.width, height: png.height, data: new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.byteLength) };
+      return {
+        width: png.width,
+        height: png.height,
+        data: new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.byteLength),
+      };
     }
-    const decoded = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: maxPixels / 1e6, maxMemoryUsageInMB: Math.ceil((maxPixels * 8) / 2 ** 20) });
+    const decoded = jpeg.decode(bytes, {
+      useTArray: true,
+      formatAsRGBA: true,
+      maxResolutionInMP: maxPixels / 1e6,
+      maxMemoryUsageInMB: Math.ceil((maxPixels * 8) / 2 ** 20),
+    });
     return { width: decoded.width, height: decoded.height, data: decoded.data };
   } catch (error) {
     if (error instanceof ValidationError) throw error;
@@ -54,7 +63,8 @@ export function decodeImage(bytes: Uint8Array, maxPixels = DEFAULT_MAX_PIXELS): 
 }
 
 function assertPixels(width: number, height: number, maxPixels: number): void {
-  if (width * height > maxPixels) throw new ValidationError(`The image is ${width}x${height}; at most ${maxPixels} pixels are accepted.`);
+  if (width * height > maxPixels)
+    throw new ValidationError(`The image is ${width}x${height}; at most ${maxPixels} pixels are accepted.`);
 }
 
 /**
@@ -88,8 +98,17 @@ export function imageToTensor(bytes: Uint8Array, spec: ImageSpec, maxPixels = DE
 }
 
 /** Prepares many images as one `[n, height, width, channels]` batch. */
-export function imagesToBatch(images: readonly Uint8Array[], spec: ImageSpec, maxPixels = DEFAULT_MAX_PIXELS): tf.Tensor4D {
-  return tf.tidy(() => (images.length === 0 ? tf.zeros([0, spec.height, spec.width, spec.channels]) : tf.stack(images.map((bytes) => imageToTensor(bytes, spec, maxPixels)))) as tf.Tensor4D);
+export function imagesToBatch(
+  images: readonly Uint8Array[],
+  spec: ImageSpec,
+  maxPixels = DEFAULT_MAX_PIXELS,
+): tf.Tensor4D {
+  return tf.tidy(
+    () =>
+      (images.length === 0
+        ? tf.zeros([0, spec.height, spec.width, spec.channels])
+        : tf.stack(images.map((bytes) => imageToTensor(bytes, spec, maxPixels)))) as tf.Tensor4D,
+  );
 }
 
 const BASE64 = /^[A-Za-z0-9+/\-_]*={0,2}$/;
@@ -99,9 +118,14 @@ const BASE64 = /^[A-Za-z0-9+/\-_]*={0,2}$/;
  * URL-safe base64). `path` names the instance in the validation error, e.g. `instances.3`.
  */
 export function bytesFromB64Instance(instance: unknown, path: string): Uint8Array {
-  const value = typeof instance === 'object' && instance !== null && !Array.isArray(instance) ? (instance as Record<string, unknown>).b64 : undefined;
+  const value =
+    typeof instance === 'object' && instance !== null && !Array.isArray(instance)
+      ? (instance as Record<string, unknown>).b64
+      : undefined;
   if (typeof value !== 'string' || Object.keys(instance as object).length !== 1) {
-    throw new ValidationError('An image instance must be an object {"b64": "<base64 PNG or JPEG>"}.', [{ path, message: 'expected {"b64": string}' }]);
+    throw new ValidationError('An image instance must be an object {"b64": "<base64 PNG or JPEG>"}.', [
+      { path, message: 'expected {"b64": string}' },
+    ]);
   }
   return base64Bytes(value, `${path}.b64`);
 }
@@ -116,7 +140,11 @@ export function base64Bytes(value: string, path: string): Uint8Array {
 }
 
 /** Prediction-time path: `{"b64": ...}` instances -> one batch, errors naming the instance. */
-export function b64InstancesToBatch(instances: readonly unknown[], spec: ImageSpec, maxPixels = DEFAULT_MAX_PIXELS): tf.Tensor4D {
+export function b64InstancesToBatch(
+  instances: readonly unknown[],
+  spec: ImageSpec,
+  maxPixels = DEFAULT_MAX_PIXELS,
+): tf.Tensor4D {
   const decoded = instances.map((instance, i) => {
     const bytes = bytesFromB64Instance(instance, `instances.${i}`);
     try {
@@ -126,5 +154,10 @@ export function b64InstancesToBatch(instances: readonly unknown[], spec: ImageSp
       throw new ValidationError(`Instance ${i}: ${detail}`, [{ path: `instances.${i}.b64`, message: detail }]);
     }
   });
-  return tf.tidy(() => (decoded.length === 0 ? tf.zeros([0, spec.height, spec.width, spec.channels]) : tf.stack(decoded.map((image) => rgbaToTensor(image, spec)))) as tf.Tensor4D);
+  return tf.tidy(
+    () =>
+      (decoded.length === 0
+        ? tf.zeros([0, spec.height, spec.width, spec.channels])
+        : tf.stack(decoded.map((image) => rgbaToTensor(image, spec)))) as tf.Tensor4D,
+  );
 }

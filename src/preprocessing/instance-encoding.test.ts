@@ -38,7 +38,14 @@ describe('encodeInstances', () => {
   });
 
   it('names every wrong value by instance index and feature', () => {
-    const issues = issuesOf([{ age: '50' }, { age: Number.NaN, city: {}, member: 'yes' }, { height: 180 }, [1, 2], 'text', { age: Infinity }]);
+    const issues = issuesOf([
+      { age: '50' },
+      { age: Number.NaN, city: {}, member: 'yes' },
+      { height: 180 },
+      [1, 2],
+      'text',
+      { age: Infinity },
+    ]);
     expect(issues.map((issue) => issue.path)).toEqual([
       'instances.0.age',
       'instances.1.age',

@@ -48,13 +48,23 @@ export function encodeInstances(state: PreprocessingState, instances: unknown[])
         }
       }
     } else {
-      issues.push({ path: `instances.${index}`, message: 'An instance must be an object keyed by feature name or an array in input-schema order.' });
+      issues.push({
+        path: `instances.${index}`,
+        message: 'An instance must be an object keyed by feature name or an array in input-schema order.',
+      });
       continue;
     }
     let offset = index * state.width;
     for (let position = 0; position < count; position++) {
       const encoder = features[position]!;
-      const checked = checkValue(encoder, values !== undefined ? values[position] : Object.hasOwn(record!, encoder.name) ? record![encoder.name] : undefined);
+      const checked = checkValue(
+        encoder,
+        values !== undefined
+          ? values[position]
+          : Object.hasOwn(record!, encoder.name)
+            ? record![encoder.name]
+            : undefined,
+      );
       if (typeof checked === 'object' && checked !== null) {
         issues.push({ path: `instances.${index}.${encoder.name}`, message: checked.error });
         continue;
@@ -63,7 +73,10 @@ export function encodeInstances(state: PreprocessingState, instances: unknown[])
     }
   }
   if (issues.length > 0) {
-    throw new ValidationError(`${issues.length >= MAX_ISSUES ? 'At least ' : ''}${issues.length} invalid value(s) in the instances.`, issues.slice(0, MAX_ISSUES));
+    throw new ValidationError(
+      `${issues.length >= MAX_ISSUES ? 'At least ' : ''}${issues.length} invalid value(s) in the instances.`,
+      issues.slice(0, MAX_ISSUES),
+    );
   }
   return matrix;
 }
@@ -90,7 +103,8 @@ function checkValue(encoder: FeatureEncoder, value: unknown): EncodableValue | {
 
 function describe(value: unknown): string {
   if (typeof value === 'number') return Number.isFinite(value) ? `the number ${value}` : String(value);
-  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  if (typeof value === 'string')
+    return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
   if (Array.isArray(value)) return 'an array';
   return typeof value === 'object' ? 'an object' : typeof value;
 }

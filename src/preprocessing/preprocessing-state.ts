@@ -31,7 +31,11 @@ const booleanEncoderSchema = z
   .strict();
 
 /** How one input feature becomes one or more matrix columns. */
-export const featureEncoderSchema = z.discriminatedUnion('kind', [numericEncoderSchema, categoricalEncoderSchema, booleanEncoderSchema]);
+export const featureEncoderSchema = z.discriminatedUnion('kind', [
+  numericEncoderSchema,
+  categoricalEncoderSchema,
+  booleanEncoderSchema,
+]);
 export type FeatureEncoder = z.infer<typeof featureEncoderSchema>;
 export type NumericEncoder = z.infer<typeof numericEncoderSchema>;
 export type CategoricalEncoder = z.infer<typeof categoricalEncoderSchema>;
@@ -41,7 +45,13 @@ export type BooleanEncoder = z.infer<typeof booleanEncoderSchema>;
 export const targetEncodingSchema = z.discriminatedUnion('task', [
   z.object({ task: z.literal('classification'), name: z.string(), labels: z.array(labelSchema).min(2) }).strict(),
   z
-    .object({ task: z.literal('regression'), name: z.string(), standardized: z.boolean(), mean: z.number(), std: z.number().positive() })
+    .object({
+      task: z.literal('regression'),
+      name: z.string(),
+      standardized: z.boolean(),
+      mean: z.number(),
+      std: z.number().positive(),
+    })
     .strict(),
 ]);
 export type TargetEncoding = z.infer<typeof targetEncodingSchema>;
@@ -85,8 +95,7 @@ export interface InputFeature {
 
 /** The output contract: the task and, for classification, the labels in model-output order. */
 export type OutputSchema =
-  | { task: 'classification'; target: string; labels: Label[] }
-  | { task: 'regression'; target: string };
+  { task: 'classification'; target: string; labels: Label[] } | { task: 'regression'; target: string };
 
 /** Derives the input schema from fitted encoders. */
 export function inputSchemaOf(state: PreprocessingState): InputSchema {

@@ -71,7 +71,10 @@ export class SequenceWindows {
   private constructor(readonly state: SequenceWindowsState) {}
 
   /** Parses `config` and fits the statistics on training rows (one series, or many sequences). */
-  static fit(config: z.input<typeof sequenceWindowConfigSchema>, training: readonly (readonly SequenceRow[])[]): SequenceWindows {
+  static fit(
+    config: z.input<typeof sequenceWindowConfigSchema>,
+    training: readonly (readonly SequenceRow[])[],
+  ): SequenceWindows {
     const parsed = sequenceWindowConfigSchema.parse(config);
     if (parsed.mode === 'forecast') {
       const missing = (parsed.targets ?? []).filter((t) => !parsed.features.includes(t));
@@ -82,16 +85,23 @@ export class SequenceWindows {
     const matrix = rows.map((row, i) => readRow(row, parsed.features, i));
     const mean = parsed.features.map((_, f) => matrix.reduce((s, r) => s + (r[f] ?? 0), 0) / matrix.length);
     // A constant column gets std 1 so it scales to 0 instead of dividing by zero.
-    const std = parsed.features.map((_, f) => Math.sqrt(matrix.reduce((s, r) => s + ((r[f] ?? 0) - (mean[f] ?? 0)) ** 2, 0) / matrix.length) || 1);
+    const std = parsed.features.map(
+      (_, f) => Math.sqrt(matrix.reduce((s, r) => s + ((r[f] ?? 0) - (mean[f] ?? 0)) ** 2, 0) / matrix.length) || 1,
+    );
     return new SequenceWindows({ kind: 'sequence-windows', version: 1, config: parsed, mean, std });
   }
 
   /** Restores a state saved with `toJSON`; throws `ValidationError` when malformed. */
   static fromJSON(json: unknown): SequenceWindows {
     const parsed = stateSchema.safeParse(json);
-    if (!parsed.success) throw new ValidationError('The sequence windowing state is malformed.', parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+    if (!parsed.success)
+      throw new ValidationError(
+        'The sequence windowing state is malformed.',
+        parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+      );
     const { config, mean, std } = parsed.data;
-    if (mean.length !== config.features.length || std.length !== config.features.length) throw new ValidationError('The sequence statistics do not match the features.');
+    if (mean.length !== config.features.length || std.length !== config.features.length)
+      throw new ValidationError('The sequence statistics do not match the features.');
     return new SequenceWindows(parsed.data);
   }
 
@@ -122,12 +132,20 @@ export class SequenceWindows {
     const targets = this.targetIndexes();
     const starts: number[] = [];
     for (let s = 0; s + c.lookback + c.horizon <= scaled.length; s += c.stride) starts.push(s);
-    if (starts.length === 0) throw new ValidationError(`A series of ${series.length} rows is shorter than lookback + horizon (${c.lookback + c.horizon}).`);
+    if (starts.length === 0)
+      throw new ValidationError(
+        `A series of ${series.length} rows is shorter than lookback + horizon (${c.lookback + c.horizon}).`,
+      );
     const x = new Float32Array(starts.length * c.lookback * c.features.length);
     const y = new Float32Array(starts.length * this.outputSize);
     starts.forEach((s, n) => {
       scaled.slice(s, s + c.lookback).forEach((row, t) => x.set(row, (n * c.lookback + t) * c.features.length));
-      scaled.slice(s + c.lookback, s + c.lookback + c.horizon).forEach((row, h) => y.set(targets.map((f) => row[f] ?? 0), n * this.outputSize + h * targets.length));
+      scaled.slice(s + c.lookback, s + c.lookback + c.horizon).forEach((row, h) =>
+        y.set(
+          targets.map((f) => row[f] ?? 0),
+          n * this.outputSize + h * targets.length,
+        ),
+      );
     });
     return { x, y, count: starts.length, timesteps: c.lookback, features: c.features.length };
   }
@@ -135,7 +153,8 @@ export class SequenceWindows {
   /** Forecast mode, prediction: the last `lookback` rows as one example. */
   latestWindow(series: readonly SequenceRow[]): WindowedExamples {
     const c = this.forecastConfig();
-    if (series.length < c.lookback) throw new ValidationError(`Forecasting needs the last ${c.lookback} rows; got ${series.length}.`);
+    if (series.length < c.lookback)
+      throw new ValidationError(`Forecasting needs the last ${c.lookback} rows; got ${series.length}.`);
     const x = new Float32Array(this.scaleRows(series.slice(series.length - c.lookback)).flat());
     return { x, y: undefined, count: 1, timesteps: c.lookback, features: c.features.length };
   }
@@ -157,7 +176,8 @@ export class SequenceWindows {
     const x = new Float32Array(sequences.length * c.length * width);
     sequences.forEach((sequence, n) => {
       let rows = this.scaleRows(sequence);
-      if (rows.length > c.length) rows = c.truncation === 'pre' ? rows.slice(rows.length - c.length) : rows.slice(0, c.length);
+      if (rows.length > c.length)
+        rows = c.truncation === 'pre' ? rows.slice(rows.length - c.length) : rows.slice(0, c.length);
       const offset = c.padding === 'pre' ? c.length - rows.length : 0;
       rows.forEach((row, t) => x.set(row, (n * c.length + offset + t) * width));
     });
@@ -177,7 +197,9 @@ export class SequenceWindows {
 
   private scaleRows(rows: readonly SequenceRow[]): number[][] {
     const { features } = this.state.config;
-    return rows.map((row, i) => readRow(row, features, i).map((v, f) => (v - (this.state.mean[f] ?? 0)) / (this.state.std[f] ?? 1)));
+    return rows.map((row, i) =>
+      readRow(row, features, i).map((v, f) => (v - (this.state.mean[f] ?? 0)) / (this.state.std[f] ?? 1)),
+    );
   }
 }
 
@@ -185,7 +207,9 @@ function readRow(row: SequenceRow, features: readonly string[], index: number): 
   return features.map((name) => {
     const value = row[name];
     if (typeof value !== 'number' || !Number.isFinite(value)) {
-      throw new ValidationError(`Row ${index}: '${name}' must be a finite number.`, [{ path: `${index}.${name}`, message: 'expected a finite number' }]);
+      throw new ValidationError(`Row ${index}: '${name}' must be a finite number.`, [
+        { path: `${index}.${name}`, message: 'expected a finite number' },
+      ]);
     }
     return value;
   });

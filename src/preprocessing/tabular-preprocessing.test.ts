@@ -4,7 +4,13 @@ import { encodeDataset, fitPreprocessing } from './tabular-preprocessing.ts';
 import { decodeRegression } from './target-encoding.ts';
 import { inputSchemaOf, outputSchemaOf, parsePreprocessingState } from './preprocessing-state.ts';
 
-const profile = (name: string, type: ColumnProfile['type']): ColumnProfile => ({ name, type, missing: 0, distinct: 3, distinctApproximate: false });
+const profile = (name: string, type: ColumnProfile['type']): ColumnProfile => ({
+  name,
+  type,
+  missing: 0,
+  distinct: 3,
+  distinctApproximate: false,
+});
 const columns = [profile('size', 'number'), profile('colour', 'categorical'), profile('organic', 'boolean')];
 const train: DatasetRow[] = [
   { size: 1, colour: 'red', organic: true, price: 10, kind: 'b' },
@@ -26,15 +32,30 @@ describe('fitPreprocessing', () => {
   it('imputes numbers with the training median, then standardises with the imputed mean and std', () => {
     const state = fit('regression');
     // present sizes 1,3,8 -> median 3; imputed 1,3,3,8 -> mean 3.75, variance (7.5625+.5625+.5625+18.0625)/4 = 6.6875
-    expect(state.features[0]).toEqual({ kind: 'numeric', name: 'size', type: 'number', median: 3, mean: 3.75, std: Math.sqrt(6.6875) });
+    expect(state.features[0]).toEqual({
+      kind: 'numeric',
+      name: 'size',
+      type: 'number',
+      median: 3,
+      mean: 3.75,
+      std: Math.sqrt(6.6875),
+    });
   });
 
   it('one-hot encodes categories plus an unknown bucket and imputes the most frequent value', () => {
     const state = fit('regression');
-    expect(state.features[1]).toEqual({ kind: 'categorical', name: 'colour', categories: ['blue', 'red'], mostFrequent: 'red' });
+    expect(state.features[1]).toEqual({
+      kind: 'categorical',
+      name: 'colour',
+      categories: ['blue', 'red'],
+      mostFrequent: 'red',
+    });
     expect(state.features[2]).toEqual({ kind: 'boolean', name: 'organic', mostFrequent: true });
     expect(state.width).toBe(1 + 3 + 1);
-    const encoded = encodeDataset(state, [{ size: 3.75, colour: 'green', organic: null, price: 25 }, { size: null, colour: null, organic: false, price: 25 }]);
+    const encoded = encodeDataset(state, [
+      { size: 3.75, colour: 'green', organic: null, price: 25 },
+      { size: null, colour: null, organic: false, price: 25 },
+    ]);
     const std = Math.sqrt(6.6875);
     expect(Array.from(encoded.x)).toEqual([0, 0, 0, 1, 1, Math.fround(-0.75 / std), 0, 1, 0, 0]);
   });
@@ -60,7 +81,10 @@ describe('fitPreprocessing', () => {
       features: [profile('flat', 'integer')],
       target: profile('price', 'number'),
       task: 'regression',
-      trainingRows: [{ flat: 2, price: 1 }, { flat: 2, price: 2 }],
+      trainingRows: [
+        { flat: 2, price: 1 },
+        { flat: 2, price: 2 },
+      ],
       allTargetValues: [1, 2],
       standardizeTarget: true,
     });
@@ -80,7 +104,14 @@ describe('fitPreprocessing', () => {
 
   it('refuses a classification target with a single class', () => {
     expect(() =>
-      fitPreprocessing({ features: columns, target: profile('kind', 'categorical'), task: 'classification', trainingRows: train, allTargetValues: ['a', 'a'], standardizeTarget: true }),
+      fitPreprocessing({
+        features: columns,
+        target: profile('kind', 'categorical'),
+        task: 'classification',
+        trainingRows: train,
+        allTargetValues: ['a', 'a'],
+        standardizeTarget: true,
+      }),
     ).toThrow(expect.objectContaining({ code: 'single_class_target', status: 422 }));
   });
 });

@@ -23,7 +23,13 @@ export function fitPreprocessing(input: FitPreprocessingInput): PreprocessingSta
     version: 1,
     features,
     width: matrixWidth(features),
-    target: fitTargetEncoding(input.target, input.task, input.allTargetValues, trainingTargets, input.standardizeTarget),
+    target: fitTargetEncoding(
+      input.target,
+      input.task,
+      input.allTargetValues,
+      trainingTargets,
+      input.standardizeTarget,
+    ),
   };
 }
 
@@ -38,5 +44,10 @@ export interface EncodedSplit {
 /** Encodes rows whose target is present with a fitted state: the same transform as prediction. */
 export function encodeDataset(state: PreprocessingState, rows: DatasetRow[]): EncodedSplit {
   const targets = rows.map((row) => row[state.target.name] as string | number | boolean);
-  return { x: encodeRows(state.features, rows), y: encodeTargets(state.target, targets), rows: rows.length, width: state.width };
+  return {
+    x: encodeRows(state.features, rows),
+    y: encodeTargets(state.target, targets),
+    rows: rows.length,
+    width: state.width,
+  };
 }

@@ -42,7 +42,8 @@ export function fitTargetEncoding(
 
 /** Class indices (classification) or scaled values (regression) as the model's training signal. */
 export function encodeTargets(encoding: TargetEncoding, values: (string | number | boolean)[]): Float32Array {
-  if (encoding.task === 'regression') return Float32Array.from(values, (value) => (Number(value) - encoding.mean) / encoding.std);
+  if (encoding.task === 'regression')
+    return Float32Array.from(values, (value) => (Number(value) - encoding.mean) / encoding.std);
   const index = new Map<Label, number>(encoding.labels.map((label, position) => [label, position]));
   return Float32Array.from(values, (value) => {
     const position = index.get(value);

@@ -7,7 +7,18 @@ describe('TextVectorizer', () => {
 
   it('lowercases and splits on anything but letters and digits, in any script', () => {
     const v = TextVectorizer.fit([]);
-    expect(v.tokenize("Ünïcode café—naïve l'été 2024 ﬁne ＦＵＬＬ 東京 Δx")).toEqual(['ünïcode', 'café', 'naïve', 'l', 'été', '2024', 'fine', 'full', '東京', 'δx']);
+    expect(v.tokenize("Ünïcode café—naïve l'été 2024 ﬁne ＦＵＬＬ 東京 Δx")).toEqual([
+      'ünïcode',
+      'café',
+      'naïve',
+      'l',
+      'été',
+      '2024',
+      'fine',
+      'full',
+      '東京',
+      'δx',
+    ]);
     expect(TextVectorizer.fit([], { lowercase: false }).tokenize('Hello World')).toEqual(['Hello', 'World']);
   });
 
@@ -55,7 +66,9 @@ describe('TextVectorizer', () => {
     const good = TextVectorizer.fit(corpus).toJSON();
     expect(() => TextVectorizer.fromJSON({ ...good, vocabulary: ['a', 'a'] })).toThrow(/duplicates/);
     expect(() => TextVectorizer.fromJSON({ ...good, version: 2 })).toThrow(ValidationError);
-    expect(() => TextVectorizer.fromJSON({ ...good, config: { ...good.config, extra: true } })).toThrow(ValidationError);
+    expect(() => TextVectorizer.fromJSON({ ...good, config: { ...good.config, extra: true } })).toThrow(
+      ValidationError,
+    );
     expect(() => TextVectorizer.fit(corpus, { maxTokens: 3, oovBuckets: 2 })).toThrow(/no room/);
     expect(() => TextVectorizer.fit(corpus, { maxLength: 0 })).toThrow();
   });

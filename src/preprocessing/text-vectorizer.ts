@@ -58,9 +58,13 @@ export class TextVectorizer {
   static fit(texts: Iterable<string>, options: z.input<typeof textVectorizerConfigSchema> = {}): TextVectorizer {
     const config = textVectorizerConfigSchema.parse(options);
     const counts = new Map<string, number>();
-    for (const text of texts) for (const token of tokenize(text, config.lowercase)) counts.set(token, (counts.get(token) ?? 0) + 1);
+    for (const text of texts)
+      for (const token of tokenize(text, config.lowercase)) counts.set(token, (counts.get(token) ?? 0) + 1);
     const room = config.maxTokens - 1 - config.oovBuckets;
-    if (room < 1) throw new ValidationError(`maxTokens ${config.maxTokens} leaves no room for a vocabulary after padding and ${config.oovBuckets} OOV buckets.`);
+    if (room < 1)
+      throw new ValidationError(
+        `maxTokens ${config.maxTokens} leaves no room for a vocabulary after padding and ${config.oovBuckets} OOV buckets.`,
+      );
     const vocabulary = [...counts.entries()]
       .filter(([, n]) => n >= config.minCount)
       // Frequency first; ties broken by code point order so a refit gives the same ids.
@@ -73,9 +77,16 @@ export class TextVectorizer {
   /** Restores a vectorizer saved with `toJSON`; throws `ValidationError` on a malformed state. */
   static fromJSON(json: unknown): TextVectorizer {
     const parsed = stateSchema.safeParse(json);
-    if (!parsed.success) throw new ValidationError('The text vectorizer state is malformed.', parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+    if (!parsed.success)
+      throw new ValidationError(
+        'The text vectorizer state is malformed.',
+        parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+      );
     const { config, vocabulary } = parsed.data;
-    if (new Set(vocabulary).size !== vocabulary.length || vocabulary.length > config.maxTokens - 1 - config.oovBuckets) {
+    if (
+      new Set(vocabulary).size !== vocabulary.length ||
+      vocabulary.length > config.maxTokens - 1 - config.oovBuckets
+    ) {
       throw new ValidationError('The text vectorizer vocabulary has duplicates or exceeds maxTokens.');
     }
     return new TextVectorizer(config, vocabulary);
@@ -104,7 +115,8 @@ export class TextVectorizer {
   encode(text: string): number[] {
     const { maxLength, truncation, padding } = this.config;
     let ids = this.tokenize(text).map((t) => this.tokenId(t));
-    if (ids.length > maxLength) ids = truncation === 'post' ? ids.slice(0, maxLength) : ids.slice(ids.length - maxLength);
+    if (ids.length > maxLength)
+      ids = truncation === 'post' ? ids.slice(0, maxLength) : ids.slice(ids.length - maxLength);
     const pad: number[] = new Array<number>(maxLength - ids.length).fill(0);
     return padding === 'post' ? [...ids, ...pad] : [...pad, ...ids];
   }

@@ -35,7 +35,11 @@ export async function enqueueTraining(queue: TrainingQueue, trainingJobId: strin
       removeOnFail: { age: 7 * 24 * 3600 },
     });
   } catch (error) {
-    throw new ServiceUnavailableError('queue_unavailable', `The job queue is unreachable: ${(error as Error).message}`, 2);
+    throw new ServiceUnavailableError(
+      'queue_unavailable',
+      `The job queue is unreachable: ${(error as Error).message}`,
+      2,
+    );
   }
 }
 

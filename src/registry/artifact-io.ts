@@ -87,13 +87,17 @@ export class ArtifactStoreIOHandler implements tf.io.IOHandler {
     const manifestBytes = await this.store.read(`${this.artifactKey}/${MANIFEST}`);
     const manifestDigest = sha256(manifestBytes);
     if (manifestDigest !== this.expectedSha256) {
-      throw new ArtifactIntegrityError(`Model artifact '${this.artifactKey}' has sha256 ${manifestDigest}, expected ${this.expectedSha256}.`);
+      throw new ArtifactIntegrityError(
+        `Model artifact '${this.artifactKey}' has sha256 ${manifestDigest}, expected ${this.expectedSha256}.`,
+      );
     }
     const manifest = JSON.parse(manifestBytes.toString('utf8')) as ModelManifest;
     const weights = await this.store.read(`${this.artifactKey}/${manifest.weights.path}`);
     const weightsDigest = sha256(weights);
     if (weightsDigest !== manifest.weights.sha256 || weights.byteLength !== manifest.weights.bytes) {
-      throw new ArtifactIntegrityError(`The weights of model artifact '${this.artifactKey}' do not match their manifest (sha256 ${weightsDigest}).`);
+      throw new ArtifactIntegrityError(
+        `The weights of model artifact '${this.artifactKey}' do not match their manifest (sha256 ${weightsDigest}).`,
+      );
     }
     return {
       format: manifest.format,
@@ -109,7 +113,12 @@ export class ArtifactStoreIOHandler implements tf.io.IOHandler {
 }
 
 /** Saves `model` under `artifactKey` and returns the key with the manifest's sha256. */
-export async function saveModelArtifact(store: ArtifactStore, model: tf.LayersModel, artifactKey: string, metadata?: Record<string, unknown>): Promise<SavedModelArtifact> {
+export async function saveModelArtifact(
+  store: ArtifactStore,
+  model: tf.LayersModel,
+  artifactKey: string,
+  metadata?: Record<string, unknown>,
+): Promise<SavedModelArtifact> {
   const handler = new ArtifactStoreIOHandler(store, artifactKey, undefined, metadata);
   await model.save(handler);
   if (!handler.saved) throw new Error('The model was not saved');
@@ -117,7 +126,11 @@ export async function saveModelArtifact(store: ArtifactStore, model: tf.LayersMo
 }
 
 /** Loads a model saved by saveModelArtifact; throws ArtifactIntegrityError when any byte changed. */
-export function loadModelArtifact(store: ArtifactStore, artifactKey: string, expectedSha256: string): Promise<tf.LayersModel> {
+export function loadModelArtifact(
+  store: ArtifactStore,
+  artifactKey: string,
+  expectedSha256: string,
+): Promise<tf.LayersModel> {
   return tf.loadLayersModel(new ArtifactStoreIOHandler(store, artifactKey, expectedSha256), { strict: true });
 }
 

@@ -33,16 +33,23 @@ export async function setAlias(db: Database, projectId: string, name: string, al
   return db.$transaction(async (tx) => {
     const model = await findModel(tx, projectId, name);
     await lockModel(tx, model.id);
-    const version = await tx.modelVersion.findUnique({ where: { modelId_version: { modelId: model.id, version: versionNumber } } });
+    const version = await tx.modelVersion.findUnique({
+      where: { modelId_version: { modelId: model.id, version: versionNumber } },
+    });
     if (!version) throw new NotFoundError(`Version of model '${name}'`, String(versionNumber));
-    const current = await tx.modelAlias.findUnique({ where: { modelId_alias: { modelId: model.id, alias } }, include: { version: true } });
+    const current = await tx.modelAlias.findUnique({
+      where: { modelId_alias: { modelId: model.id, alias } },
+      include: { version: true },
+    });
     if (current?.versionId !== version.id) {
       await tx.modelAlias.upsert({
         where: { modelId_alias: { modelId: model.id, alias } },
         create: { modelId: model.id, alias, versionId: version.id },
         update: { versionId: version.id },
       });
-      await tx.aliasEvent.create({ data: { modelId: model.id, alias, fromVersion: current?.version.version ?? null, toVersion: versionNumber } });
+      await tx.aliasEvent.create({
+        data: { modelId: model.id, alias, fromVersion: current?.version.version ?? null, toVersion: versionNumber },
+      });
     }
     return { alias, version: versionNumber, previousVersion: current?.version.version ?? null };
   }, serialisedTransaction);
@@ -52,10 +59,15 @@ export async function deleteAlias(db: Database, projectId: string, name: string,
   return db.$transaction(async (tx) => {
     const model = await findModel(tx, projectId, name);
     await lockModel(tx, model.id);
-    const current = await tx.modelAlias.findUnique({ where: { modelId_alias: { modelId: model.id, alias } }, include: { version: true } });
+    const current = await tx.modelAlias.findUnique({
+      where: { modelId_alias: { modelId: model.id, alias } },
+      include: { version: true },
+    });
     if (!current) throw new NotFoundError(`Alias of model '${name}'`, alias);
     await tx.modelAlias.delete({ where: { id: current.id } });
-    await tx.aliasEvent.create({ data: { modelId: model.id, alias, fromVersion: current.version.version, toVersion: null } });
+    await tx.aliasEvent.create({
+      data: { modelId: model.id, alias, fromVersion: current.version.version, toVersion: null },
+    });
     return { alias, version: null, previousVersion: current.version.version };
   }, serialisedTransaction);
 }
@@ -65,7 +77,8 @@ export async function rollbackAlias(db: Database, projectId: string, name: strin
   const model = await findModel(db, projectId, name);
   const last = await db.aliasEvent.findFirst({ where: { modelId: model.id, alias }, orderBy: { seq: 'desc' } });
   if (!last) throw new NotFoundError(`Alias of model '${name}'`, alias);
-  if (last.fromVersion === null) throw new ConflictError('nothing_to_roll_back', `Alias '${alias}' has no earlier version to return to.`);
+  if (last.fromVersion === null)
+    throw new ConflictError('nothing_to_roll_back', `Alias '${alias}' has no earlier version to return to.`);
   return setAlias(db, projectId, name, alias, last.fromVersion);
 }
 

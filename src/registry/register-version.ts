@@ -15,7 +15,10 @@ export type JobRow = { id: string; projectId: string; modelName: string; dataset
  * (preprocessing, input and output schemas) and how it did on held-out data. Training
  * produces it (`TrainingOutcome` narrows each field); registration stores it as it is.
  */
-export interface TrainedVersion<Preprocessing extends AnyPreprocessing = AnyPreprocessing, ModelType extends string = string> {
+export interface TrainedVersion<
+  Preprocessing extends AnyPreprocessing = AnyPreprocessing,
+  ModelType extends string = string,
+> {
   task: Task;
   modelType: ModelType;
   hyperparameters: object;
@@ -38,11 +41,19 @@ export interface TrainedVersion<Preprocessing extends AnyPreprocessing = AnyPrep
  * numbers come from an atomic increment on the model row: concurrent jobs never collide
  * or skip. Returns null when another attempt of this job already registered.
  */
-export async function registerVersion(db: Database, job: JobRow, result: TrainedVersion, artifact: { artifactKey: string; sha256: string }): Promise<number | null> {
+export async function registerVersion(
+  db: Database,
+  job: JobRow,
+  result: TrainedVersion,
+  artifact: { artifactKey: string; sha256: string },
+): Promise<number | null> {
   for (let tries = 0; ; tries++) {
     try {
       return await db.$transaction(async (tx) => {
-        const current = await tx.trainingJob.findUniqueOrThrow({ where: { id: job.id }, select: { status: true, cancelRequested: true } });
+        const current = await tx.trainingJob.findUniqueOrThrow({
+          where: { id: job.id },
+          select: { status: true, cancelRequested: true },
+        });
         if (current.status !== 'running' && current.status !== 'queued') return null;
         if (current.cancelRequested) {
           // Cancelled after the last batch: honour it, no version.
@@ -56,19 +67,39 @@ export async function registerVersion(db: Database, job: JobRow, result: Trained
         });
         const version = await tx.modelVersion.create({
           data: {
-            modelId: model.id, version: model.latestVersion, trainingJobId: job.id, datasetId: job.datasetId!,
-            modelType: result.modelType, task: result.task, artifactKey: artifact.artifactKey, artifactSha256: artifact.sha256,
+            modelId: model.id,
+            version: model.latestVersion,
+            trainingJobId: job.id,
+            datasetId: job.datasetId!,
+            modelType: result.modelType,
+            task: result.task,
+            artifactKey: artifact.artifactKey,
+            artifactSha256: artifact.sha256,
             hyperparameters: result.hyperparameters as unknown as Prisma.InputJsonValue,
             preprocessing: result.preprocessing as unknown as Prisma.InputJsonValue,
             inputSchema: result.inputSchema as unknown as Prisma.InputJsonValue,
             outputSchema: result.outputSchema as unknown as Prisma.InputJsonValue,
-            metrics: { ...result.metrics, excludedColumns: result.excludedColumns, rowCounts: result.rowCounts, bestEpoch: result.bestEpoch, stoppedEarly: result.stoppedEarly } as unknown as Prisma.InputJsonValue,
-            backend: result.backend, trainingDurationMs: Math.round(result.durationMs),
+            metrics: {
+              ...result.metrics,
+              excludedColumns: result.excludedColumns,
+              rowCounts: result.rowCounts,
+              bestEpoch: result.bestEpoch,
+              stoppedEarly: result.stoppedEarly,
+            } as unknown as Prisma.InputJsonValue,
+            backend: result.backend,
+            trainingDurationMs: Math.round(result.durationMs),
           },
         });
         await tx.trainingJob.update({
           where: { id: job.id },
-          data: { status: 'succeeded', finishedAt: new Date(), backend: result.backend, metrics: result.metrics as unknown as Prisma.InputJsonValue, error: Prisma.DbNull, checkpoint: Prisma.DbNull },
+          data: {
+            status: 'succeeded',
+            finishedAt: new Date(),
+            backend: result.backend,
+            metrics: result.metrics as unknown as Prisma.InputJsonValue,
+            error: Prisma.DbNull,
+            checkpoint: Prisma.DbNull,
+          },
         });
         return version.version;
       }, serialisedTransaction);

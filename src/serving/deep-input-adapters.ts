@@ -25,12 +25,19 @@ function fail(issues: FieldIssue[]): never {
 function single(instance: unknown, feature: string, index: number, issues: FieldIssue[]): unknown {
   if (instance === null || typeof instance !== 'object' || Array.isArray(instance)) return instance;
   const record = instance as Record<string, unknown>;
-  for (const key of Object.keys(record)) if (key !== feature) issues.push({ path: `instances.${index}.${key}`, message: `Unknown feature '${key}'; this model reads '${feature}'.` });
+  for (const key of Object.keys(record))
+    if (key !== feature)
+      issues.push({
+        path: `instances.${index}.${key}`,
+        message: `Unknown feature '${key}'; this model reads '${feature}'.`,
+      });
   return record[feature];
 }
 
 /** Decoding and schemas of a classifier reading one feature (an image or a text). */
-function oneFeatureClassifier(state: ImagePreprocessing | TextPreprocessing): Pick<InputAdapter, 'decode' | 'inputSchema' | 'outputSchema'> {
+function oneFeatureClassifier(
+  state: ImagePreprocessing | TextPreprocessing,
+): Pick<InputAdapter, 'decode' | 'inputSchema' | 'outputSchema'> {
   return {
     decode: (outputs, rows) => decodeOutputs(state.target, outputs, rows),
     inputSchema: { features: [{ name: state.feature, type: 'categorical' }] },
@@ -69,7 +76,14 @@ export function textAdapter(state: TextPreprocessing): InputAdapter {
         let value = single(instance, state.feature, i, issues);
         if (Array.isArray(value) && value.length === 1) value = value[0];
         value = utf8(value);
-        if (typeof value !== 'string') issues.push({ path: typeof instance === 'object' && instance !== null && !Array.isArray(instance) ? `instances.${i}.${state.feature}` : `instances.${i}`, message: `Expected a text (string) for '${state.feature}'.` });
+        if (typeof value !== 'string')
+          issues.push({
+            path:
+              typeof instance === 'object' && instance !== null && !Array.isArray(instance)
+                ? `instances.${i}.${state.feature}`
+                : `instances.${i}`,
+            message: `Expected a text (string) for '${state.feature}'.`,
+          });
         else out.set(vectorizer.encode(value), i * maxLength);
       });
       if (issues.length > 0) fail(issues);
@@ -96,7 +110,10 @@ export function sequenceAdapter(state: SequencePreprocessing): InputAdapter {
         const rows = readSeries(instance, features, `instances.${i}`, issues);
         if (rows === undefined) return;
         if (forecast && rows.length < timesteps) {
-          issues.push({ path: `instances.${i}`, message: `Forecasting reads the last ${timesteps} rows; got ${rows.length}.` });
+          issues.push({
+            path: `instances.${i}`,
+            message: `Forecasting reads the last ${timesteps} rows; got ${rows.length}.`,
+          });
           return;
         }
         out.set((forecast ? windows.latestWindow(rows) : windows.classificationExamples([rows])).x, i * rowSize);
@@ -119,23 +136,37 @@ export function sequenceAdapter(state: SequencePreprocessing): InputAdapter {
 }
 
 /** An instance's rows, checked: every value a finite number; issues name `instances.<i>.<t>.<feature>`. */
-function readSeries(instance: unknown, features: readonly string[], path: string, issues: FieldIssue[]): SequenceRow[] | undefined {
+function readSeries(
+  instance: unknown,
+  features: readonly string[],
+  path: string,
+  issues: FieldIssue[],
+): SequenceRow[] | undefined {
   if (!Array.isArray(instance) || instance.length === 0) {
     issues.push({ path, message: 'A sequence instance is a non-empty array of rows in time order.' });
     return undefined;
   }
   const before = issues.length;
   const rows = instance.map((row: unknown, t) => {
-    const values: unknown[] | undefined = typeof row === 'number' && features.length === 1 ? [row] : Array.isArray(row) ? row : undefined;
+    const values: unknown[] | undefined =
+      typeof row === 'number' && features.length === 1 ? [row] : Array.isArray(row) ? row : undefined;
     const out: Record<string, number> = {};
     if (values === undefined && (row === null || typeof row !== 'object')) {
-      issues.push({ path: `${path}.${t}`, message: `Expected a row of ${features.length} number(s) (${features.join(', ')}).` });
+      issues.push({
+        path: `${path}.${t}`,
+        message: `Expected a row of ${features.length} number(s) (${features.join(', ')}).`,
+      });
       return out;
     }
-    if (values !== undefined && values.length !== features.length) issues.push({ path: `${path}.${t}`, message: `Expected ${features.length} value(s) (${features.join(', ')}), got ${values.length}.` });
+    if (values !== undefined && values.length !== features.length)
+      issues.push({
+        path: `${path}.${t}`,
+        message: `Expected ${features.length} value(s) (${features.join(', ')}), got ${values.length}.`,
+      });
     features.forEach((name, f) => {
       const value = values !== undefined ? values[f] : (row as Record<string, unknown>)[name];
-      if (typeof value !== 'number' || !Number.isFinite(value)) issues.push({ path: `${path}.${t}.${name}`, message: 'Expected a finite number.' });
+      if (typeof value !== 'number' || !Number.isFinite(value))
+        issues.push({ path: `${path}.${t}.${name}`, message: 'Expected a finite number.' });
       else out[name] = value;
     });
     return out;

@@ -45,7 +45,13 @@ describe('denseForward', () => {
   });
 
   it('declines models that are not sequential dense stacks, or whose input width differs', () => {
-    const conv = tf.sequential({ layers: [tf.layers.conv1d({ inputShape: [8, 1], filters: 2, kernelSize: 3 }), tf.layers.flatten(), tf.layers.dense({ units: 1 })] });
+    const conv = tf.sequential({
+      layers: [
+        tf.layers.conv1d({ inputShape: [8, 1], filters: 2, kernelSize: 3 }),
+        tf.layers.flatten(),
+        tf.layers.dense({ units: 1 }),
+      ],
+    });
     expect(denseForward(conv, 8)).toBeUndefined();
     const dense = buildModel('linear', { task: 'regression', inputWidth: 5, classes: 1 }, 3);
     expect(denseForward(dense, 6)).toBeUndefined();

@@ -45,7 +45,8 @@ export function denseForward(model: tf.LayersModel, inputWidth: number): Forward
     const bias = weights[1];
     const stored = kernel.dataSync();
     const weightsByUnit = new Float64Array(inputs * units);
-    for (let i = 0; i < inputs; i++) for (let u = 0; u < units; u++) weightsByUnit[u * inputs + i] = stored[i * units + u]!;
+    for (let i = 0; i < inputs; i++)
+      for (let u = 0; u < units; u++) weightsByUnit[u * inputs + i] = stored[i * units + u]!;
     const biases = bias === undefined ? new Float64Array(units) : Float64Array.from(bias.dataSync());
     layers.push({ weights: weightsByUnit, bias: biases, inputs, units, activation: activation as Activation });
   }
@@ -94,7 +95,8 @@ function activate(activation: Activation, out: Float64Array, base: number, units
       for (let i = base; i < end; i++) if (out[i]! <= 0) out[i] = Math.expm1(out[i]!);
       return;
     case 'selu':
-      for (let i = base; i < end; i++) out[i] = out[i]! > 0 ? SELU_SCALE * out[i]! : SELU_SCALE * SELU_ALPHA * Math.expm1(out[i]!);
+      for (let i = base; i < end; i++)
+        out[i] = out[i]! > 0 ? SELU_SCALE * out[i]! : SELU_SCALE * SELU_ALPHA * Math.expm1(out[i]!);
       return;
     case 'softmax': {
       let max = -Infinity;

@@ -14,9 +14,13 @@ const timing = (rows: number, javascriptMs: number, tensorflowMs: number) => ({ 
 describe('tensorflowFromRows', () => {
   it('is where the times cross between the last size JavaScript won and the first TensorFlow.js won', () => {
     // JavaScript leads by 0.09 ms at 1 row, TensorFlow.js by 0.08 ms at 16: they cross at 1 + 15 * 0.09 / 0.17.
-    expect(tensorflowFromRows([timing(1, 0.01, 0.1), timing(16, 0.2, 0.12), timing(256, 3, 0.5)])).toBe(Math.ceil(1 + (15 * 0.09) / 0.17));
+    expect(tensorflowFromRows([timing(1, 0.01, 0.1), timing(16, 0.2, 0.12), timing(256, 3, 0.5)])).toBe(
+      Math.ceil(1 + (15 * 0.09) / 0.17),
+    );
     // The Iris MLP of BENCHMARKS.md: JavaScript ahead at 256 rows, behind at 1024.
-    expect(tensorflowFromRows([timing(256, 0.149, 0.329), timing(1024, 0.587, 0.462)])).toBe(Math.ceil(256 + (768 * 0.18) / (0.18 + 0.125)));
+    expect(tensorflowFromRows([timing(256, 0.149, 0.329), timing(1024, 0.587, 0.462)])).toBe(
+      Math.ceil(256 + (768 * 0.18) / (0.18 + 0.125)),
+    );
   });
 
   it('is the smallest size timed when TensorFlow.js won them all', () => {
@@ -24,7 +28,12 @@ describe('tensorflowFromRows', () => {
   });
 
   it('ignores an early win that a larger size takes back', () => {
-    const from = tensorflowFromRows([timing(1, 0.2, 0.1), timing(16, 0.1, 0.2), timing(256, 3, 0.5), timing(1024, 12, 1.5)]);
+    const from = tensorflowFromRows([
+      timing(1, 0.2, 0.1),
+      timing(16, 0.1, 0.2),
+      timing(256, 3, 0.5),
+      timing(1024, 12, 1.5),
+    ]);
     expect(from).toBeGreaterThan(16);
     expect(from).toBeLessThanOrEqual(256);
   });
@@ -36,7 +45,10 @@ describe('tensorflowFromRows', () => {
 });
 
 describe('chooseForwardPass', () => {
-  const marked = (mark: number): ForwardPass => (_x, rows) => new Float32Array(rows).fill(mark);
+  const marked =
+    (mark: number): ForwardPass =>
+    (_x, rows) =>
+      new Float32Array(rows).fill(mark);
 
   it('sends batches below the threshold to JavaScript and the rest to TensorFlow.js', () => {
     const pass = chooseForwardPass(marked(1), marked(2), 16);
@@ -47,7 +59,9 @@ describe('chooseForwardPass', () => {
 
   it('answers the same as TensorFlow.js on either side of a measured threshold, for a wide model', () => {
     const width = 40;
-    const model = buildModel('mlp', { task: 'classification', inputWidth: width, classes: 3 }, 5, [{ units: 48, activation: 'relu', dropout: 0 }]);
+    const model = buildModel('mlp', { task: 'classification', inputWidth: width, classes: 3 }, 5, [
+      { units: 48, activation: 'relu', dropout: 0 },
+    ]);
     const tensorflow = tensorflowPass(model, [width]);
     const javascript = denseForward(model, width)!;
     const timings = timeForwardPasses(javascript, tensorflow, width, [1, 64]);

@@ -43,7 +43,12 @@ function fastest(run: () => unknown): number {
  * Times both passes, warmed up, on `width`-wide inputs at growing batch sizes: a few ms for a
  * small model, at most a few hundred for a huge one (each part is held to about 20 ms).
  */
-export function timeForwardPasses(javascript: ForwardPass, tensorflow: ForwardPass, width: number, sizes: readonly number[] = CALIBRATION_ROWS): BatchTiming[] {
+export function timeForwardPasses(
+  javascript: ForwardPass,
+  tensorflow: ForwardPass,
+  width: number,
+  sizes: readonly number[] = CALIBRATION_ROWS,
+): BatchTiming[] {
   // Deterministic, varied inputs: the arithmetic costs the same whatever the values.
   const inputs = (rows: number) => Float32Array.from({ length: rows * width }, (_, i) => ((i * 7919) % 1000) / 1000);
   const warm = inputs(WARM_UP_ROWS);
@@ -84,7 +89,11 @@ export function tensorflowFromRows(timings: readonly BatchTiming[]): number {
 }
 
 /** One pass that sends each batch to whichever pass is faster at its size. */
-export function chooseForwardPass(javascript: ForwardPass, tensorflow: ForwardPass, tensorflowFrom: number): ForwardPass {
+export function chooseForwardPass(
+  javascript: ForwardPass,
+  tensorflow: ForwardPass,
+  tensorflowFrom: number,
+): ForwardPass {
   if (tensorflowFrom === Infinity) return javascript;
   return (x, rows) => (rows >= tensorflowFrom ? tensorflow(x, rows) : javascript(x, rows));
 }

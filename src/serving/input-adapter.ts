@@ -30,14 +30,17 @@ export interface InputAdapter {
 
 /** What a model answers about its target: the labels it chooses from, or a value. */
 export function targetSchema(target: TargetEncoding): OutputSchema {
-  return target.task === 'classification' ? { task: 'classification', target: target.name, labels: [...target.labels] } : { task: 'regression', target: target.name };
+  return target.task === 'classification'
+    ? { task: 'classification', target: target.name, labels: [...target.labels] }
+    : { task: 'regression', target: target.name };
 }
 
 /**
  * A binary value as text. The serving formats decode `{"b64": ...}` values to bytes; adapters
  * whose features are text or categories read those bytes as UTF-8.
  */
-export const utf8 = (value: unknown) => (value instanceof Uint8Array ? Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('utf8') : value);
+export const utf8 = (value: unknown) =>
+  value instanceof Uint8Array ? Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('utf8') : value;
 
 /**
  * Classification: per-row class probabilities (one sigmoid unit means P(second label)) ->
@@ -46,7 +49,8 @@ export const utf8 = (value: unknown) => (value instanceof Uint8Array ? Buffer.fr
  */
 export function decodeOutputs(target: TargetEncoding, outputs: Float32Array, rows: number): Prediction[] {
   const units = rows === 0 ? 1 : outputs.length / rows;
-  if (target.task === 'regression') return Array.from({ length: rows }, (_, row) => ({ value: decodeRegression(target, outputs[row * units] ?? NaN) }));
+  if (target.task === 'regression')
+    return Array.from({ length: rows }, (_, row) => ({ value: decodeRegression(target, outputs[row * units] ?? NaN) }));
   const keys = target.labels.map(String);
   // Plain loops, no array per row: this runs for every row of every bulk request.
   const predictions: Prediction[] = new Array(rows);

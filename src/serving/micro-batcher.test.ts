@@ -67,7 +67,13 @@ describe('MicroBatcher', () => {
   it('gives each of many concurrent callers exactly its own outputs, in order', async () => {
     const model = echoModel();
     const clock = manualClock();
-    const batcher = new MicroBatcher<Row, string>({ maxBatchSize: 8, maxWaitMs: 5, maxQueue: 1000, run: model.run, clock });
+    const batcher = new MicroBatcher<Row, string>({
+      maxBatchSize: 8,
+      maxWaitMs: 5,
+      maxQueue: 1000,
+      run: model.run,
+      clock,
+    });
     const sizes = [1, 3, 2, 7, 1, 5, 4, 8, 2, 6, 1, 3];
 
     const answers = Promise.all(sizes.map((size, caller) => batcher.submit(rows(caller, size))));
@@ -86,7 +92,14 @@ describe('MicroBatcher', () => {
     const model = echoModel();
     const clock = manualClock();
     const batches: BatchStats[] = [];
-    const batcher = new MicroBatcher<Row, string>({ maxBatchSize: 64, maxWaitMs: 5, maxQueue: 1000, run: model.run, onBatch: (s) => batches.push(s), clock });
+    const batcher = new MicroBatcher<Row, string>({
+      maxBatchSize: 64,
+      maxWaitMs: 5,
+      maxQueue: 1000,
+      run: model.run,
+      onBatch: (s) => batches.push(s),
+      clock,
+    });
 
     const answers = Promise.all([0, 1, 2, 3, 4].map((caller) => batcher.submit(rows(caller, 2))));
     await clock.elapse(4);
@@ -101,7 +114,13 @@ describe('MicroBatcher', () => {
   it('runs a request larger than maxBatchSize alone and whole', async () => {
     const model = echoModel();
     const clock = manualClock();
-    const batcher = new MicroBatcher<Row, string>({ maxBatchSize: 4, maxWaitMs: 5, maxQueue: 1000, run: model.run, clock });
+    const batcher = new MicroBatcher<Row, string>({
+      maxBatchSize: 4,
+      maxWaitMs: 5,
+      maxQueue: 1000,
+      run: model.run,
+      clock,
+    });
 
     const answers = Promise.all([batcher.submit(rows(0, 1)), batcher.submit(rows(1, 10)), batcher.submit(rows(2, 2))]);
     await clock.elapse(5); // the last request, 2 rows of 4, waits for company
@@ -111,14 +130,25 @@ describe('MicroBatcher', () => {
     expect(big).toHaveLength(10);
     expect(big?.[9]).toBe('caller 1 row 9');
     expect(after).toEqual(['caller 2 row 0', 'caller 2 row 1']);
-    expect(model.calls.map((call) => call.map((row) => row.caller))).toEqual([[0], [1, 1, 1, 1, 1, 1, 1, 1, 1, 1], [2, 2]]);
+    expect(model.calls.map((call) => call.map((row) => row.caller))).toEqual([
+      [0],
+      [1, 1, 1, 1, 1, 1, 1, 1, 1, 1],
+      [2, 2],
+    ]);
   });
 
   it('runs a lone request at once, without its wait, when no more requests are expected', async () => {
     // The lone request may wait for this turn's I/O (setImmediate), never for its wait.
     const model = echoModel();
     const clock = manualClock();
-    const batcher = new MicroBatcher<Row, string>({ maxBatchSize: 64, maxWaitMs: 1000, maxQueue: 1000, run: model.run, expectMore: () => false, clock });
+    const batcher = new MicroBatcher<Row, string>({
+      maxBatchSize: 64,
+      maxWaitMs: 1000,
+      maxQueue: 1000,
+      run: model.run,
+      expectMore: () => false,
+      clock,
+    });
 
     // Time never moves: the request can only be answered if it did not wait.
     expect(await batcher.submit(rows(0, 2))).toEqual(['caller 0 row 0', 'caller 0 row 1']);
@@ -128,7 +158,14 @@ describe('MicroBatcher', () => {
   it('waits for expected requests, and runs them together once the last one has joined', async () => {
     const model = echoModel();
     let expected = 3;
-    const batcher = new MicroBatcher<Row, string>({ maxBatchSize: 64, maxWaitMs: 1000, maxQueue: 1000, run: model.run, expectMore: () => expected > 0, clock: manualClock() });
+    const batcher = new MicroBatcher<Row, string>({
+      maxBatchSize: 64,
+      maxWaitMs: 1000,
+      maxQueue: 1000,
+      run: model.run,
+      expectMore: () => expected > 0,
+      clock: manualClock(),
+    });
 
     const answers = [0, 1, 2].map((caller) => {
       expected -= 1;
@@ -142,7 +179,14 @@ describe('MicroBatcher', () => {
   it('runs the queue when an expected request gives up instead of joining', async () => {
     const model = echoModel();
     let expected = 2;
-    const batcher = new MicroBatcher<Row, string>({ maxBatchSize: 64, maxWaitMs: 1000, maxQueue: 1000, run: model.run, expectMore: () => expected > 0, clock: manualClock() });
+    const batcher = new MicroBatcher<Row, string>({
+      maxBatchSize: 64,
+      maxWaitMs: 1000,
+      maxQueue: 1000,
+      run: model.run,
+      expectMore: () => expected > 0,
+      clock: manualClock(),
+    });
 
     expected -= 1;
     const answer = batcher.submit(rows(0, 1));
@@ -155,7 +199,14 @@ describe('MicroBatcher', () => {
 
   it('coalesces requests that join in the same event-loop turn when none is expected', async () => {
     const model = echoModel();
-    const batcher = new MicroBatcher<Row, string>({ maxBatchSize: 64, maxWaitMs: 1000, maxQueue: 1000, run: model.run, expectMore: () => false, clock: manualClock() });
+    const batcher = new MicroBatcher<Row, string>({
+      maxBatchSize: 64,
+      maxWaitMs: 1000,
+      maxQueue: 1000,
+      run: model.run,
+      expectMore: () => false,
+      clock: manualClock(),
+    });
 
     // As a busy server does: several requests reach the queue one after another without yielding.
     await Promise.all([0, 1, 2].map((caller) => batcher.submit(rows(caller, 1))));
@@ -169,13 +220,25 @@ describe('MicroBatcher', () => {
 
     await Promise.all([0, 1, 2, 3, 4].map((caller) => batcher.submit(rows(caller, 2))));
 
-    expect(model.calls.map((call) => call.map((row) => row.caller))).toEqual([[0, 0], [1, 1], [2, 2], [3, 3], [4, 4]]);
+    expect(model.calls.map((call) => call.map((row) => row.caller))).toEqual([
+      [0, 0],
+      [1, 1],
+      [2, 2],
+      [3, 3],
+      [4, 4],
+    ]);
   });
 
   it('holds a lone request for company no longer than maxWaitMs, then runs it alone', async () => {
     const model = echoModel();
     const clock = manualClock();
-    const batcher = new MicroBatcher<Row, string>({ maxBatchSize: 64, maxWaitMs: 10, maxQueue: 1000, run: model.run, clock });
+    const batcher = new MicroBatcher<Row, string>({
+      maxBatchSize: 64,
+      maxWaitMs: 10,
+      maxQueue: 1000,
+      run: model.run,
+      clock,
+    });
     let result: string[] | undefined;
     void batcher.submit(rows(0, 1)).then((outputs) => (result = outputs));
 
@@ -190,7 +253,13 @@ describe('MicroBatcher', () => {
   it('runs at once, without waiting, when a full batch is queued', async () => {
     const model = echoModel();
     const clock = manualClock();
-    const batcher = new MicroBatcher<Row, string>({ maxBatchSize: 4, maxWaitMs: 1000, maxQueue: 1000, run: model.run, clock });
+    const batcher = new MicroBatcher<Row, string>({
+      maxBatchSize: 4,
+      maxWaitMs: 1000,
+      maxQueue: 1000,
+      run: model.run,
+      clock,
+    });
 
     const pending = Promise.all([batcher.submit(rows(0, 2)), batcher.submit(rows(1, 2))]);
 
@@ -252,7 +321,14 @@ describe('MicroBatcher', () => {
   it('rejects the whole batch when run returns the wrong number of outputs', async () => {
     const clock = manualClock();
     const batches: BatchStats[] = [];
-    const batcher = new MicroBatcher<number, number>({ maxBatchSize: 8, maxWaitMs: 5, maxQueue: 100, run: async (items) => items.slice(1), onBatch: (s) => batches.push(s), clock });
+    const batcher = new MicroBatcher<number, number>({
+      maxBatchSize: 8,
+      maxWaitMs: 5,
+      maxQueue: 100,
+      run: async (items) => items.slice(1),
+      onBatch: (s) => batches.push(s),
+      clock,
+    });
 
     const settling = Promise.allSettled([batcher.submit([1, 2]), batcher.submit([3])]);
     await clock.elapse(5);
@@ -272,17 +348,28 @@ describe('MicroBatcher', () => {
       run: model.run,
       validate: (items) => {
         const bad = items.findIndex((row) => row.index < 0);
-        if (bad >= 0) throw new ValidationError('Invalid instance.', [{ path: `instances.${bad}`, message: 'negative index' }]);
+        if (bad >= 0)
+          throw new ValidationError('Invalid instance.', [{ path: `instances.${bad}`, message: 'negative index' }]);
       },
       clock,
     });
 
-    const settling = Promise.allSettled([batcher.submit(rows(0, 2)), batcher.submit([{ caller: 1, index: 0 }, { caller: 1, index: -1 }]), batcher.submit(rows(2, 1))]);
+    const settling = Promise.allSettled([
+      batcher.submit(rows(0, 2)),
+      batcher.submit([
+        { caller: 1, index: 0 },
+        { caller: 1, index: -1 },
+      ]),
+      batcher.submit(rows(2, 1)),
+    ]);
     await clock.elapse(5);
     const results = await settling;
 
     expect(results[0]).toEqual({ status: 'fulfilled', value: ['caller 0 row 0', 'caller 0 row 1'] });
-    expect(results[1]).toMatchObject({ status: 'rejected', reason: { code: 'validation_failed', issues: [{ path: 'instances.1' }] } });
+    expect(results[1]).toMatchObject({
+      status: 'rejected',
+      reason: { code: 'validation_failed', issues: [{ path: 'instances.1' }] },
+    });
     expect(results[2]).toEqual({ status: 'fulfilled', value: ['caller 2 row 0'] });
     expect(model.calls.flat().map((row) => row.caller)).not.toContain(1);
   });

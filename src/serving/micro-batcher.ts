@@ -86,7 +86,8 @@ export class MicroBatcher<I, O> {
     this.maxQueue = options.maxQueue;
     this.retryAfterSeconds = options.retryAfterSeconds ?? 1;
     this.clock = options.clock ?? realClock;
-    if (!Number.isInteger(this.maxBatchSize) || this.maxBatchSize < 1) throw new RangeError('maxBatchSize must be an integer >= 1');
+    if (!Number.isInteger(this.maxBatchSize) || this.maxBatchSize < 1)
+      throw new RangeError('maxBatchSize must be an integer >= 1');
     if (!(this.maxWaitMs >= 0)) throw new RangeError('maxWaitMs must be >= 0');
     if (!Number.isInteger(this.maxQueue) || this.maxQueue < 1) throw new RangeError('maxQueue must be an integer >= 1');
   }
@@ -199,7 +200,9 @@ export class MicroBatcher<I, O> {
     try {
       const outputs = await this.options.run(items);
       if (!Array.isArray(outputs) || outputs.length !== items.length) {
-        throw new Error(`The model returned ${Array.isArray(outputs) ? outputs.length : 'no'} outputs for ${items.length} instances.`);
+        throw new Error(
+          `The model returned ${Array.isArray(outputs) ? outputs.length : 'no'} outputs for ${items.length} instances.`,
+        );
       }
       ok = true;
       let offset = 0;
@@ -212,7 +215,14 @@ export class MicroBatcher<I, O> {
       for (const request of batch) request.reject(error);
     } finally {
       this.running = false;
-      this.report({ size: items.length, requests: batch.length, waitMs: requestWaitsMs.reduce((max, ms) => Math.max(max, ms), 0), requestWaitsMs, runMs: this.clock.now() - startedAt, ok });
+      this.report({
+        size: items.length,
+        requests: batch.length,
+        waitMs: requestWaitsMs.reduce((max, ms) => Math.max(max, ms), 0),
+        requestWaitsMs,
+        runMs: this.clock.now() - startedAt,
+        ok,
+      });
       this.schedule();
     }
   }

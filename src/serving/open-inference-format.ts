@@ -11,7 +11,21 @@ import { decodeValue } from './tf-serving-format.ts';
  * order) for classification, `value` [N] for regression.
  */
 
-export const V2_DATATYPES = ['BOOL', 'UINT8', 'UINT16', 'UINT32', 'UINT64', 'INT8', 'INT16', 'INT32', 'INT64', 'FP16', 'FP32', 'FP64', 'BYTES'] as const;
+export const V2_DATATYPES = [
+  'BOOL',
+  'UINT8',
+  'UINT16',
+  'UINT32',
+  'UINT64',
+  'INT8',
+  'INT16',
+  'INT32',
+  'INT64',
+  'FP16',
+  'FP32',
+  'FP64',
+  'BYTES',
+] as const;
 export type V2Datatype = (typeof V2_DATATYPES)[number];
 
 /** One request input tensor. */
@@ -34,7 +48,8 @@ export interface V2Output {
 export const MATRIX_INPUT = 'input';
 
 /** A 400 naming the request field at `path`. */
-export const invalid = (path: string, message: string) => new ValidationError(`${path}: ${message}`, [{ path, message }]);
+export const invalid = (path: string, message: string) =>
+  new ValidationError(`${path}: ${message}`, [{ path, message }]);
 
 /** Elements of a tensor of this shape. */
 export const elementCount = (shape: readonly number[]) => shape.reduce((product, dim) => product * dim, 1);
@@ -43,9 +58,17 @@ export const elementCount = (shape: readonly number[]) => shape.reduce((product,
 export function tensorValues(tensor: V2Tensor, path: string): (number | string | boolean | Uint8Array)[] {
   // flat(Infinity) copies even a flat array, slowly: only nested data is flattened.
   const data = tensor.data;
-  const flat = Array.isArray(data) ? (data.some(Array.isArray) ? (data as unknown[]).flat(Infinity) : (data as unknown[])) : [data];
+  const flat = Array.isArray(data)
+    ? data.some(Array.isArray)
+      ? (data as unknown[]).flat(Infinity)
+      : (data as unknown[])
+    : [data];
   const expected = elementCount(tensor.shape);
-  if (flat.length !== expected) throw invalid(`${path}.data`, `holds ${flat.length} elements; shape [${tensor.shape.join(', ')}] needs ${expected}`);
+  if (flat.length !== expected)
+    throw invalid(
+      `${path}.data`,
+      `holds ${flat.length} elements; shape [${tensor.shape.join(', ')}] needs ${expected}`,
+    );
   return checkElements(tensor.datatype, flat, path);
 }
 
@@ -53,7 +76,11 @@ export function tensorValues(tensor: V2Tensor, path: string): (number | string |
 const elementPath = (path: string, index: number) => `${path}.data.${index}`;
 
 /** Checks every element against the datatype, in one loop per datatype. */
-function checkElements(datatype: V2Datatype, values: unknown[], path: string): (number | string | boolean | Uint8Array)[] {
+function checkElements(
+  datatype: V2Datatype,
+  values: unknown[],
+  path: string,
+): (number | string | boolean | Uint8Array)[] {
   if (datatype === 'BOOL') {
     values.forEach((value, index) => {
       if (typeof value !== 'boolean') throw invalid(elementPath(path, index), 'BOOL data must be true or false');
@@ -64,7 +91,8 @@ function checkElements(datatype: V2Datatype, values: unknown[], path: string): (
     return values.map((value, index) => {
       // An element may also be TF Serving's `{"b64": ...}`: bytes for the model's adapter to read.
       const decoded = decodeValue(value);
-      if (typeof decoded !== 'string' && !(decoded instanceof Uint8Array)) throw invalid(elementPath(path, index), 'BYTES data must be strings or {"b64": "<base64>"}');
+      if (typeof decoded !== 'string' && !(decoded instanceof Uint8Array))
+        throw invalid(elementPath(path, index), 'BYTES data must be strings or {"b64": "<base64>"}');
       return decoded;
     });
   }
@@ -72,8 +100,10 @@ function checkElements(datatype: V2Datatype, values: unknown[], path: string): (
   const unsigned = datatype.startsWith('UINT');
   for (let index = 0; index < values.length; index++) {
     const value = values[index];
-    if (typeof value !== 'number' || !Number.isFinite(value)) throw invalid(elementPath(path, index), `${datatype} data must be finite numbers`);
-    if (integer && !Number.isInteger(value)) throw invalid(elementPath(path, index), `${datatype} data must be integers`);
+    if (typeof value !== 'number' || !Number.isFinite(value))
+      throw invalid(elementPath(path, index), `${datatype} data must be finite numbers`);
+    if (integer && !Number.isInteger(value))
+      throw invalid(elementPath(path, index), `${datatype} data must be integers`);
     if (unsigned && value < 0) throw invalid(elementPath(path, index), `${datatype} data must not be negative`);
   }
   return values as number[];
@@ -86,25 +116,38 @@ export function instancesFromTensors(inputs: V2Tensor[], schema: InputSchema): u
   if (matrix) {
     if (inputs.length > 1) throw invalid('inputs', `'${MATRIX_INPUT}' carries every feature; send it alone`);
     const width = schema.features.length;
-    if (matrix.shape.length !== 2 || matrix.shape[1] !== width) throw invalid('inputs.0.shape', `must be [N, ${width}] (features in input-schema order: ${[...features].join(', ')})`);
+    if (matrix.shape.length !== 2 || matrix.shape[1] !== width)
+      throw invalid(
+        'inputs.0.shape',
+        `must be [N, ${width}] (features in input-schema order: ${[...features].join(', ')})`,
+      );
     const values = tensorValues(matrix, 'inputs.0');
     return Array.from({ length: matrix.shape[0] ?? 0 }, (_, row) => values.slice(row * width, (row + 1) * width));
   }
   let rows: number | undefined;
   const columns = inputs.map((input, index) => {
-    if (!features.has(input.name)) throw invalid(`inputs.${index}.name`, `unknown input '${input.name}'; inputs are ${[...features].join(', ')} (or '${MATRIX_INPUT}' of shape [N, ${features.size}])`);
+    if (!features.has(input.name))
+      throw invalid(
+        `inputs.${index}.name`,
+        `unknown input '${input.name}'; inputs are ${[...features].join(', ')} (or '${MATRIX_INPUT}' of shape [N, ${features.size}])`,
+      );
     const [n, extra, ...rest] = input.shape;
-    if (n === undefined || rest.length > 0 || (extra !== undefined && extra !== 1)) throw invalid(`inputs.${index}.shape`, 'a feature input has shape [N] or [N, 1]');
-    if (rows !== undefined && rows !== n) throw invalid(`inputs.${index}.shape`, `every input must have the same N; got ${rows} and ${n}`);
+    if (n === undefined || rest.length > 0 || (extra !== undefined && extra !== 1))
+      throw invalid(`inputs.${index}.shape`, 'a feature input has shape [N] or [N, 1]');
+    if (rows !== undefined && rows !== n)
+      throw invalid(`inputs.${index}.shape`, `every input must have the same N; got ${rows} and ${n}`);
     rows = n;
     return { name: input.name, values: tensorValues(input, `inputs.${index}`) };
   });
-  return Array.from({ length: rows ?? 0 }, (_, row) => Object.fromEntries(columns.map((column) => [column.name, column.values[row]])));
+  return Array.from({ length: rows ?? 0 }, (_, row) =>
+    Object.fromEntries(columns.map((column) => [column.name, column.values[row]])),
+  );
 }
 
 function labelDatatype(labels: unknown[]): V2Datatype {
   if (labels.every((label) => typeof label === 'boolean')) return 'BOOL';
-  if (labels.every((label) => typeof label === 'number')) return labels.every((label) => Number.isInteger(label)) ? 'INT64' : 'FP64';
+  if (labels.every((label) => typeof label === 'number'))
+    return labels.every((label) => Number.isInteger(label)) ? 'INT64' : 'FP64';
   return 'BYTES';
 }
 
@@ -125,7 +168,10 @@ export function inputSpecs(schema: InputSchema): { name: string; datatype: V2Dat
     shape: [-1, 1],
   }));
   const types = new Set(perFeature.map((f) => f.datatype));
-  const matrix = types.size === 1 && !types.has('BOOL') ? [{ name: MATRIX_INPUT, datatype: [...types][0] as V2Datatype, shape: [-1, perFeature.length] }] : [];
+  const matrix =
+    types.size === 1 && !types.has('BOOL')
+      ? [{ name: MATRIX_INPUT, datatype: [...types][0] as V2Datatype, shape: [-1, perFeature.length] }]
+      : [];
   return [...perFeature, ...matrix];
 }
 
@@ -134,7 +180,8 @@ export function outputTensors(predictions: Prediction[], output: OutputSchema, r
   const specs = outputSpecs(output, predictions.length);
   if (requested) {
     const unknown = requested.find((name) => !specs.some((spec) => spec.name === name));
-    if (unknown !== undefined) throw invalid('outputs', `unknown output '${unknown}'; outputs are ${specs.map((s) => s.name).join(', ')}`);
+    if (unknown !== undefined)
+      throw invalid('outputs', `unknown output '${unknown}'; outputs are ${specs.map((s) => s.name).join(', ')}`);
   }
   const keys = output.task === 'classification' ? output.labels.map(String) : [];
   const data = (name: string): (number | string | boolean)[] => {
@@ -143,9 +190,12 @@ export function outputTensors(predictions: Prediction[], output: OutputSchema, r
     // Row-major [N, K] in one preallocated array: no array per row on the bulk path.
     const values: number[] = new Array(predictions.length * keys.length);
     predictions.forEach((p, row) => {
-      for (let k = 0; k < keys.length; k++) values[row * keys.length + k] = 'probabilities' in p ? (p.probabilities[keys[k]!] ?? 0) : 0;
+      for (let k = 0; k < keys.length; k++)
+        values[row * keys.length + k] = 'probabilities' in p ? (p.probabilities[keys[k]!] ?? 0) : 0;
     });
     return values;
   };
-  return specs.filter((spec) => !requested || requested.includes(spec.name)).map((spec) => ({ ...spec, data: data(spec.name) }));
+  return specs
+    .filter((spec) => !requested || requested.includes(spec.name))
+    .map((spec) => ({ ...spec, data: data(spec.name) }));
 }

@@ -110,7 +110,13 @@ export class PredictionService {
    * Resolves the version and predicts. `instances` may be a function of the resolved version,
    * for formats that need its signature to become instances (columnar and V2 tensors).
    */
-  async predict(projectId: string, name: string, ref: VersionRef, instances: unknown[] | InstancesOf, arrival?: Arrival): Promise<PredictionResult & { resolved: ResolvedVersion }> {
+  async predict(
+    projectId: string,
+    name: string,
+    ref: VersionRef,
+    instances: unknown[] | InstancesOf,
+    arrival?: Arrival,
+  ): Promise<PredictionResult & { resolved: ResolvedVersion }> {
     // Counted from the HTTP server's first sight of the request when the route passes it in.
     const joined = arrival ?? this.arrivals.begin();
     try {
@@ -130,8 +136,14 @@ export class PredictionService {
   /** The instances, once their count is known to be servable: at least one, at most `MAX_PREDICT_INSTANCES`. */
   private counted(instances: unknown[]): unknown[] {
     const max = this.config.MAX_PREDICT_INSTANCES;
-    if (instances.length === 0) throw new ValidationError('`instances` must hold at least one instance.', [{ path: 'instances', message: 'is empty' }]);
-    if (instances.length > max) throw new ValidationError(`At most ${max} instances per request; got ${instances.length}.`, [{ path: 'instances', message: 'too many instances' }]);
+    if (instances.length === 0)
+      throw new ValidationError('`instances` must hold at least one instance.', [
+        { path: 'instances', message: 'is empty' },
+      ]);
+    if (instances.length > max)
+      throw new ValidationError(`At most ${max} instances per request; got ${instances.length}.`, [
+        { path: 'instances', message: 'too many instances' },
+      ]);
     return instances;
   }
 
@@ -140,7 +152,11 @@ export class PredictionService {
    * concurrent requests. `joined` is called once the request is queued (or failed before), for
    * arrival counting.
    */
-  private async predictResolved(resolved: ResolvedVersion, instances: unknown[], joined: () => void): Promise<Prediction[]> {
+  private async predictResolved(
+    resolved: ResolvedVersion,
+    instances: unknown[],
+    joined: () => void,
+  ): Promise<Prediction[]> {
     const started = performance.now();
     const predictions = await this.cache.use(resolved.versionId, (loaded) => {
       let rows: Float32Array[];
@@ -158,7 +174,10 @@ export class PredictionService {
       joined();
       return loaded.batcher.submit(rows);
     });
-    this.metrics?.predictionDuration.observe({ model: resolved.model, version: String(resolved.version) }, (performance.now() - started) / 1000);
+    this.metrics?.predictionDuration.observe(
+      { model: resolved.model, version: String(resolved.version) },
+      (performance.now() - started) / 1000,
+    );
     return predictions;
   }
 
@@ -166,7 +185,10 @@ export class PredictionService {
   async signature(resolved: ResolvedVersion): Promise<ServedSignature> {
     const known = this.signatures.get(resolved.versionId);
     if (known) return known;
-    const row = await this.db.modelVersion.findUniqueOrThrow({ where: { id: resolved.versionId }, select: { preprocessing: true } });
+    const row = await this.db.modelVersion.findUniqueOrThrow({
+      where: { id: resolved.versionId },
+      select: { preprocessing: true },
+    });
     const preprocessing = row.preprocessing as unknown as PreprocessingState;
     const { inputSchema, outputSchema } = adapterFor(preprocessing);
     const signature = { preprocessing, inputSchema, outputSchema };
@@ -182,7 +204,11 @@ export class PredictionService {
 
   /** Every version number of a model, oldest first (all of them are servable on demand). */
   async versionsOf(projectId: string, name: string): Promise<number[]> {
-    const rows = await this.db.modelVersion.findMany({ where: { model: { projectId, name } }, select: { version: true }, orderBy: { version: 'asc' } });
+    const rows = await this.db.modelVersion.findMany({
+      where: { model: { projectId, name } },
+      select: { version: true },
+      orderBy: { version: 'asc' },
+    });
     return rows.map((row) => row.version);
   }
 
@@ -201,10 +227,16 @@ export class PredictionService {
     // Dense tabular models also have a plain-JavaScript pass; which one serves a batch of a
     // given size is measured here, for this model on this machine (see forward-choice.ts).
     const javascript = adapter.inputShape.length === 1 ? denseForward(model, adapter.rowSize) : undefined;
-    const forward = javascript === undefined
-      ? tensorflow
-      : chooseForwardPass(javascript, tensorflow, tensorflowFromRows(timeForwardPasses(javascript, tensorflow, adapter.rowSize)));
-    const run = (rows: Float32Array[]) => adapter.decode(forward(joinRows(rows, adapter.rowSize), rows.length), rows.length);
+    const forward =
+      javascript === undefined
+        ? tensorflow
+        : chooseForwardPass(
+            javascript,
+            tensorflow,
+            tensorflowFromRows(timeForwardPasses(javascript, tensorflow, adapter.rowSize)),
+          );
+    const run = (rows: Float32Array[]) =>
+      adapter.decode(forward(joinRows(rows, adapter.rowSize), rows.length), rows.length);
     const batcher = new MicroBatcher<Float32Array, Prediction>({
       maxBatchSize: this.config.PREDICT_BATCH_MAX_SIZE,
       maxWaitMs: this.config.PREDICT_BATCH_MAX_WAIT_MS,

@@ -13,7 +13,10 @@ import type { Prediction } from './input-adapter.ts';
  * A trained model served in-process the way the prediction service serves one batch: the
  * adapter chosen for its stored preprocessing encodes, TensorFlow.js runs, the adapter decodes.
  */
-function serve(trained: { model: tf.LayersModel; preprocessing: PreprocessingState }): (instances: unknown[]) => Prediction[] {
+function serve(trained: {
+  model: tf.LayersModel;
+  preprocessing: PreprocessingState;
+}): (instances: unknown[]) => Prediction[] {
   const adapter = adapterFor(trained.preprocessing);
   const forward = tensorflowPass(trained.model, adapter.inputShape);
   return (instances) => adapter.decode(forward(adapter.encode(instances), instances.length), instances.length);
@@ -25,7 +28,12 @@ let predictIris: (instances: unknown[]) => Prediction[];
 beforeAll(async () => {
   await selectBackend('auto');
   const { rows, columns } = loadTabularFixture('iris');
-  iris = await trainTabular({ rows, columns, target: 'species', model: { type: 'logistic', epochs: 60, learningRate: 0.05, seed: 1 } });
+  iris = await trainTabular({
+    rows,
+    columns,
+    target: 'species',
+    model: { type: 'logistic', epochs: 60, learningRate: 0.05, seed: 1 },
+  });
   predictIris = serve(iris);
 });
 
@@ -60,22 +68,45 @@ describe('the tabular input adapter on TensorFlow.js', () => {
     const invalid = () => predictIris([{ sepal_length: 'long' }, { petals: 3 }]);
     expect(invalid).toThrow(ValidationError);
     expect(invalid).toThrow(
-      expect.objectContaining({ issues: [expect.objectContaining({ path: 'instances.0.sepal_length' }), expect.objectContaining({ path: 'instances.1.petals' })] }),
+      expect.objectContaining({
+        issues: [
+          expect.objectContaining({ path: 'instances.0.sepal_length' }),
+          expect.objectContaining({ path: 'instances.1.petals' }),
+        ],
+      }),
     );
   });
 
   it('keeps numeric labels numeric and answers regression values on the original scale', async () => {
-    const column = (name: string, type: ColumnProfile['type'], distinct: number): ColumnProfile => ({ name, type, distinct, missing: 0, distinctApproximate: false });
+    const column = (name: string, type: ColumnProfile['type'], distinct: number): ColumnProfile => ({
+      name,
+      type,
+      distinct,
+      missing: 0,
+      distinctApproximate: false,
+    });
     // y = 1 exactly when x > 20; price = 3x + 100.
     const rows: DatasetRow[] = Array.from({ length: 40 }, (_, x) => ({ x, y: x > 20 ? 1 : 0, price: 3 * x + 100 }));
     const columns = [column('x', 'integer', 40), column('y', 'integer', 2), column('price', 'integer', 40)];
-    const binary = await trainTabular({ rows, columns, target: 'y', features: ['x'], model: { type: 'auto', epochs: 150, learningRate: 0.1, seed: 1 } });
+    const binary = await trainTabular({
+      rows,
+      columns,
+      target: 'y',
+      features: ['x'],
+      model: { type: 'auto', epochs: 150, learningRate: 0.1, seed: 1 },
+    });
     const [low, high] = serve(binary)([{ x: 2 }, { x: 38 }]);
     expect(low).toMatchObject({ label: 0 });
     expect(high).toMatchObject({ label: 1 });
     expect(Object.keys((high as { probabilities: object }).probabilities)).toEqual(['0', '1']);
 
-    const regression = await trainTabular({ rows, columns, target: 'price', features: ['x'], model: { type: 'linear', epochs: 150, learningRate: 0.05, seed: 1 } });
+    const regression = await trainTabular({
+      rows,
+      columns,
+      target: 'price',
+      features: ['x'],
+      model: { type: 'linear', epochs: 150, learningRate: 0.05, seed: 1 },
+    });
     const [value] = serve(regression)([[10]]);
     expect((value as { value: number }).value).toBeCloseTo(130, 0);
     binary.model.dispose();

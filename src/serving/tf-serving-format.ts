@@ -21,7 +21,8 @@ const B64_ONLY = (value: object): value is { b64: string } => {
  * Decoding to text here would corrupt images.
  */
 export function decodeValue(value: unknown): unknown {
-  if (value !== null && typeof value === 'object' && !Array.isArray(value) && B64_ONLY(value)) return Buffer.from(value.b64, 'base64');
+  if (value !== null && typeof value === 'object' && !Array.isArray(value) && B64_ONLY(value))
+    return Buffer.from(value.b64, 'base64');
   return value;
 }
 
@@ -56,16 +57,25 @@ export function instancesFromRows(instances: unknown[]): unknown[] {
  */
 export function instancesFromColumns(inputs: unknown): unknown[] {
   if (Array.isArray(inputs)) return instancesFromRows(inputs);
-  if (inputs === null || typeof inputs !== 'object') throw new ValidationError('`inputs` must be an object of named inputs or a list.', [{ path: 'inputs', message: 'expected an object or a list' }]);
+  if (inputs === null || typeof inputs !== 'object')
+    throw new ValidationError('`inputs` must be an object of named inputs or a list.', [
+      { path: 'inputs', message: 'expected an object or a list' },
+    ]);
   const columns = Object.entries(inputs as Record<string, unknown>);
-  if (columns.length === 0) throw new ValidationError('`inputs` names no input.', [{ path: 'inputs', message: 'is empty' }]);
+  if (columns.length === 0)
+    throw new ValidationError('`inputs` names no input.', [{ path: 'inputs', message: 'is empty' }]);
   const issues: FieldIssue[] = [];
   const lengths = new Set<number>();
   for (const [name, values] of columns) {
-    if (!Array.isArray(values)) issues.push({ path: `inputs.${name}`, message: 'expected a list with one value per example' });
+    if (!Array.isArray(values))
+      issues.push({ path: `inputs.${name}`, message: 'expected a list with one value per example' });
     else lengths.add(values.length);
   }
-  if (issues.length === 0 && lengths.size > 1) issues.push({ path: 'inputs', message: `every input must list the same number of examples; got ${[...lengths].join(', ')}` });
+  if (issues.length === 0 && lengths.size > 1)
+    issues.push({
+      path: 'inputs',
+      message: `every input must list the same number of examples; got ${[...lengths].join(', ')}`,
+    });
   if (issues.length > 0) throw new ValidationError('The columnar `inputs` are malformed.', issues);
   const count = [...lengths][0] ?? 0;
   return Array.from({ length: count }, (_, row) => {
@@ -76,15 +86,23 @@ export function instancesFromColumns(inputs: unknown): unknown[] {
 }
 
 /** Classify/regress `examples` merged with the shared `context`; a one-element list is a scalar. */
-export function instancesFromExamples(examples: Record<string, unknown>[], context: Record<string, unknown> = {}): unknown[] {
+export function instancesFromExamples(
+  examples: Record<string, unknown>[],
+  context: Record<string, unknown> = {},
+): unknown[] {
   const issues: FieldIssue[] = [];
   const instances = examples.map((example, index) => {
     const instance: Record<string, unknown> = {};
     for (const [name, raw] of [...Object.entries(context), ...Object.entries(example)]) {
-      if (name in context && name in example) issues.push({ path: `examples.${index}.${name}`, message: 'also given in `context`' });
+      if (name in context && name in example)
+        issues.push({ path: `examples.${index}.${name}`, message: 'also given in `context`' });
       let value = raw;
       if (Array.isArray(raw)) {
-        if (raw.length > 1) issues.push({ path: `examples.${index}.${name}`, message: 'every feature takes one value; got a list of several' });
+        if (raw.length > 1)
+          issues.push({
+            path: `examples.${index}.${name}`,
+            message: 'every feature takes one value; got a list of several',
+          });
         value = raw[0] ?? null;
       }
       instance[name] = decodeValue(value);
@@ -96,7 +114,10 @@ export function instancesFromExamples(examples: Record<string, unknown>[], conte
 }
 
 /** Columnar `outputs`: regression's one output is a plain list, as TF Serving writes a single output. */
-export function columnarOutputs(predictions: Prediction[], output: OutputSchema): { label: Label[]; probabilities: number[][] } | number[] {
+export function columnarOutputs(
+  predictions: Prediction[],
+  output: OutputSchema,
+): { label: Label[]; probabilities: number[][] } | number[] {
   if (output.task === 'regression') return predictions.map((p) => ('value' in p ? p.value : NaN));
   const keys = output.labels.map(String);
   return {
@@ -107,20 +128,32 @@ export function columnarOutputs(predictions: Prediction[], output: OutputSchema)
 
 /** `:classify` result: per example, every `[label, score]` pair in label order. */
 export function classifyResult(predictions: Prediction[], output: OutputSchema): [string, number][][] {
-  if (output.task !== 'classification') throw new ValidationError('This model is a regression model; use :regress or :predict.', [{ path: 'url', message: ':classify needs a classification model' }]);
+  if (output.task !== 'classification')
+    throw new ValidationError('This model is a regression model; use :regress or :predict.', [
+      { path: 'url', message: ':classify needs a classification model' },
+    ]);
   const keys = output.labels.map(String);
-  return predictions.map((p) => keys.map((key): [string, number] => [key, 'probabilities' in p ? (p.probabilities[key] ?? 0) : 0]));
+  return predictions.map((p) =>
+    keys.map((key): [string, number] => [key, 'probabilities' in p ? (p.probabilities[key] ?? 0) : 0]),
+  );
 }
 
 /** `:regress` result: one value per example. */
 export function regressResult(predictions: Prediction[], output: OutputSchema): number[] {
-  if (output.task !== 'regression') throw new ValidationError('This model is a classification model; use :classify or :predict.', [{ path: 'url', message: ':regress needs a regression model' }]);
+  if (output.task !== 'regression')
+    throw new ValidationError('This model is a classification model; use :classify or :predict.', [
+      { path: 'url', message: ':regress needs a regression model' },
+    ]);
   return predictions.map((p) => ('value' in p ? p.value : NaN));
 }
 
 /** One version's entry of `model_version_status`: every registered version is servable. */
 export function versionStatus(version: number) {
-  return { version: String(version), state: 'AVAILABLE' as const, status: { error_code: 'OK' as const, error_message: '' } };
+  return {
+    version: String(version),
+    state: 'AVAILABLE' as const,
+    status: { error_code: 'OK' as const, error_message: '' },
+  };
 }
 
 const DTYPES = { number: 'DT_FLOAT', integer: 'DT_FLOAT', boolean: 'DT_BOOL', categorical: 'DT_STRING' } as const;
@@ -132,15 +165,22 @@ const tensorInfo = (name: string, dtype: string, dims: number[]) => ({
 
 /** `GET .../metadata`: the model spec and its one signature, shaped as TF Serving writes it. */
 export function signatureMetadata(model: string, version: number, signature: ServedSignature) {
-  const inputs = Object.fromEntries(signature.inputSchema.features.map((f) => [f.name, tensorInfo(f.name, DTYPES[f.type], [-1])]));
+  const inputs = Object.fromEntries(
+    signature.inputSchema.features.map((f) => [f.name, tensorInfo(f.name, DTYPES[f.type], [-1])]),
+  );
   const output = signature.outputSchema;
   type TensorInfo = ReturnType<typeof tensorInfo>;
-  const outputs: Record<string, TensorInfo> = output.task === 'regression'
-    ? { value: tensorInfo('value', 'DT_FLOAT', [-1]) }
-    : {
-        label: tensorInfo('label', output.labels.every((l) => typeof l === 'number') ? 'DT_FLOAT' : 'DT_STRING', [-1]),
-        probabilities: tensorInfo('probabilities', 'DT_FLOAT', [-1, output.labels.length]),
-      };
+  const outputs: Record<string, TensorInfo> =
+    output.task === 'regression'
+      ? { value: tensorInfo('value', 'DT_FLOAT', [-1]) }
+      : {
+          label: tensorInfo(
+            'label',
+            output.labels.every((l) => typeof l === 'number') ? 'DT_FLOAT' : 'DT_STRING',
+            [-1],
+          ),
+          probabilities: tensorInfo('probabilities', 'DT_FLOAT', [-1, output.labels.length]),
+        };
   const methodName = output.task === 'regression' ? 'tensorflow/serving/regress' : 'tensorflow/serving/classify';
   return {
     model_spec: { name: model, signature_name: '', version: String(version) },

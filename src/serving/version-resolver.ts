@@ -24,7 +24,12 @@ interface Row {
  * a Prisma query per step (model, alias, version), which were a measurable share of a
  * single-row prediction's latency.
  */
-export async function resolveServedVersion(db: Database, projectId: string, name: string, ref: VersionRef): Promise<ResolvedVersion> {
+export async function resolveServedVersion(
+  db: Database,
+  projectId: string,
+  name: string,
+  ref: VersionRef,
+): Promise<ResolvedVersion> {
   let rows: Row[];
   if ('version' in ref) {
     rows = await db.$queryRaw<Row[]>`

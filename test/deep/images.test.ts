@@ -26,8 +26,14 @@ afterAll(async () => {
 });
 
 const uploadZip = (body: Buffer, name: string) =>
-  env.app.inject({ method: 'POST', url: `/v1/datasets?name=${name}`, headers: { ...tenant.auth, 'content-type': 'application/zip' }, payload: body });
-const post = (url: string, payload: unknown) => env.app.inject({ method: 'POST', url, headers: tenant.auth, payload: payload as object });
+  env.app.inject({
+    method: 'POST',
+    url: `/v1/datasets?name=${name}`,
+    headers: { ...tenant.auth, 'content-type': 'application/zip' },
+    payload: body,
+  });
+const post = (url: string, payload: unknown) =>
+  env.app.inject({ method: 'POST', url, headers: tenant.auth, payload: payload as object });
 
 /** Every file under the store's datasets folder. */
 async function storedDatasetFiles(): Promise<string[]> {
@@ -42,7 +48,10 @@ describe('image datasets: ZIP upload -> cnn job -> version -> predict with {"b64
   it('profiles a ZIP of class folders as an image and a label column, reporting skipped entries', async () => {
     // The fixture's images plus a stray text file.
     const archive = await readImageArchive(digits);
-    const zip = buildZip([...archive.images.map((i) => ({ name: i.name, data: i.bytes, method: 'store' as const })), { name: 'digits/notes.txt', data: Buffer.from('hello') }]);
+    const zip = buildZip([
+      ...archive.images.map((i) => ({ name: i.name, data: i.bytes, method: 'store' as const })),
+      { name: 'digits/notes.txt', data: Buffer.from('hello') },
+    ]);
     const response = await uploadZip(zip, 'digits');
     expect(response.statusCode).toBe(201);
     const dataset = response.json();
@@ -53,7 +62,10 @@ describe('image datasets: ZIP upload -> cnn job -> version -> predict with {"b64
     const fetched = await env.app.inject({ method: 'GET', url: `/v1/datasets/${datasetId}`, headers: tenant.auth });
     expect(fetched.statusCode).toBe(200);
     expect(fetched.json()).toMatchObject({ skipped: dataset.skipped, skippedCount: 1 });
-    expect(dataset.columns.map((c: { name: string; type: string }) => [c.name, c.type])).toEqual([['image', 'image'], ['label', 'categorical']]);
+    expect(dataset.columns.map((c: { name: string; type: string }) => [c.name, c.type])).toEqual([
+      ['image', 'image'],
+      ['label', 'categorical'],
+    ]);
     const label = dataset.columns[1];
     expect(label.distinct).toBe(10);
     expect(label.topValues).toHaveLength(10);
@@ -62,8 +74,20 @@ describe('image datasets: ZIP upload -> cnn job -> version -> predict with {"b64
 
   it('trains a CNN through the worker and predicts the fixture PNGs sent as {"b64"}', async () => {
     const submitted = await post('/v1/training-jobs', {
-      datasetId, target: 'label', modelName: 'digits',
-      model: { type: 'cnn', epochs: 8, learningRate: 0.005, seed: 1, convBlocks: [{ filters: 16, kernelSize: 3, pooling: 'none' }, { filters: 32, kernelSize: 3 }], denseUnits: [64] },
+      datasetId,
+      target: 'label',
+      modelName: 'digits',
+      model: {
+        type: 'cnn',
+        epochs: 8,
+        learningRate: 0.005,
+        seed: 1,
+        convBlocks: [
+          { filters: 16, kernelSize: 3, pooling: 'none' },
+          { filters: 32, kernelSize: 3 },
+        ],
+        denseUnits: [64],
+      },
     });
     expect(submitted.statusCode).toBe(202);
     const job = await waitForJob(env, tenant, submitted.json().id);
@@ -71,22 +95,46 @@ describe('image datasets: ZIP upload -> cnn job -> version -> predict with {"b64
     expect(job.status).toBe('succeeded');
     expect(job.progress.epochs).toHaveLength(8);
     expect(job.metrics.accuracy).toBeGreaterThan(0.9);
-    const version = (await env.app.inject({ method: 'GET', url: '/v1/models/digits/versions/1', headers: tenant.auth })).json();
+    const version = (
+      await env.app.inject({ method: 'GET', url: '/v1/models/digits/versions/1', headers: tenant.auth })
+    ).json();
     // The worker trains on WASM (with the conv-gradient kernels) when no native backend is installed.
-    expect(version).toMatchObject({ modelType: 'cnn', task: 'classification', backend: expect.stringMatching(/^(wasm|tensorflow)/) });
+    expect(version).toMatchObject({
+      modelType: 'cnn',
+      task: 'classification',
+      backend: expect.stringMatching(/^(wasm|tensorflow)/),
+    });
 
     const { images } = await readImageArchive(digits);
     const sample = images.filter((_, i) => i % 30 === 0); // 20 images, 2 per class
-    const predicted = await post('/v1/models/digits/versions/1:predict', { instances: sample.map((i) => ({ b64: Buffer.from(i.bytes).toString('base64') })) });
+    const predicted = await post('/v1/models/digits/versions/1:predict', {
+      instances: sample.map((i) => ({ b64: Buffer.from(i.bytes).toString('base64') })),
+    });
     expect(predicted.statusCode).toBe(200);
     const predictions = predicted.json().predictions as { label: string; probabilities: Record<string, number> }[];
     const correct = predictions.filter((p, i) => p.label === sample[i]!.label).length;
     expect(correct).toBeGreaterThanOrEqual(17);
-    expect(Object.keys(predictions[0]!.probabilities).sort()).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
+    expect(Object.keys(predictions[0]!.probabilities).sort()).toEqual([
+      '0',
+      '1',
+      '2',
+      '3',
+      '4',
+      '5',
+      '6',
+      '7',
+      '8',
+      '9',
+    ]);
   });
 
   it('answers a bad image instance with 400 naming the instance', async () => {
-    const response = await post('/v1/models/digits/versions/1:predict', { instances: [{ b64: Buffer.from(firstImage).toString('base64') }, { b64: Buffer.from('not a png').toString('base64') }] });
+    const response = await post('/v1/models/digits/versions/1:predict', {
+      instances: [
+        { b64: Buffer.from(firstImage).toString('base64') },
+        { b64: Buffer.from('not a png').toString('base64') },
+      ],
+    });
     expect(response.statusCode).toBe(400);
     expect(JSON.stringify(response.json().issues)).toContain('instances.1.b64');
   });
@@ -99,21 +147,41 @@ describe('image datasets: ZIP upload -> cnn job -> version -> predict with {"b64
       expect(response.statusCode).toBe(200);
       return response.json().predictions.map((p) => p.label);
     };
-    const reference = labelsOf(await post('/v1/models/digits/versions/1:predict', { instances: b64.map((value) => ({ b64: value })) }));
+    const reference = labelsOf(
+      await post('/v1/models/digits/versions/1:predict', { instances: b64.map((value) => ({ b64: value })) }),
+    );
     // The model must actually read these images, or agreeing below would prove nothing.
     expect(reference.filter((label, i) => label === sample[i]!.label).length).toBeGreaterThanOrEqual(8);
 
-    expect(labelsOf(await post('/v1/models/digits/versions/1:predict', { instances: b64.map((value) => ({ image: { b64: value } })) }))).toEqual(reference);
-    expect(labelsOf(await post('/v1/models/digits/versions/1:predict', { instances: b64.map((value) => ({ image: value })) }))).toEqual(reference);
-    const columnar = await post('/v1/models/digits/versions/1:predict', { inputs: { image: b64.map((value) => ({ b64: value })) } });
+    expect(
+      labelsOf(
+        await post('/v1/models/digits/versions/1:predict', {
+          instances: b64.map((value) => ({ image: { b64: value } })),
+        }),
+      ),
+    ).toEqual(reference);
+    expect(
+      labelsOf(
+        await post('/v1/models/digits/versions/1:predict', { instances: b64.map((value) => ({ image: value })) }),
+      ),
+    ).toEqual(reference);
+    const columnar = await post('/v1/models/digits/versions/1:predict', {
+      inputs: { image: b64.map((value) => ({ b64: value })) },
+    });
     expect(columnar.statusCode).toBe(200);
     expect(columnar.json().outputs.label).toEqual(reference);
-    const classified = await post('/v1/models/digits/versions/1:classify', { examples: b64.map((value) => ({ image: { b64: value } })) });
+    const classified = await post('/v1/models/digits/versions/1:classify', {
+      examples: b64.map((value) => ({ image: { b64: value } })),
+    });
     expect(classified.statusCode).toBe(200);
-    const best = classified.json().result.map((pairs: [string, number][]) => pairs.reduce((a, b) => (b[1] > a[1] ? b : a))[0]);
+    const best = classified
+      .json()
+      .result.map((pairs: [string, number][]) => pairs.reduce((a, b) => (b[1] > a[1] ? b : a))[0]);
     expect(best).toEqual(reference);
     for (const data of [b64.map((value) => ({ b64: value })), b64]) {
-      const inferred = await post('/v2/models/digits/versions/1/infer', { inputs: [{ name: 'image', shape: [b64.length, 1], datatype: 'BYTES', data }] });
+      const inferred = await post('/v2/models/digits/versions/1/infer', {
+        inputs: [{ name: 'image', shape: [b64.length, 1], datatype: 'BYTES', data }],
+      });
       expect(inferred.statusCode).toBe(200);
       expect(inferred.json().outputs.find((o: { name: string }) => o.name === 'label').data).toEqual(reference);
     }
@@ -122,7 +190,12 @@ describe('image datasets: ZIP upload -> cnn job -> version -> predict with {"b64
   it('names the nested field of a bad or misplaced nested image', async () => {
     const good = Buffer.from(firstImage).toString('base64');
     const response = await post('/v1/models/digits/versions/1:predict', {
-      instances: [{ image: { b64: good } }, { image: { b64: Buffer.from('not a png').toString('base64') } }, { picture: { b64: good } }, { image: 42 }],
+      instances: [
+        { image: { b64: good } },
+        { image: { b64: Buffer.from('not a png').toString('base64') } },
+        { picture: { b64: good } },
+        { image: 42 },
+      ],
     });
     expect(response.statusCode).toBe(400);
     const paths = response.json().issues.map((issue: { path: string }) => issue.path);
@@ -130,7 +203,12 @@ describe('image datasets: ZIP upload -> cnn job -> version -> predict with {"b64
   });
 
   it('refuses an lstm on images before queueing anything', async () => {
-    const response = await post('/v1/training-jobs', { datasetId, target: 'label', modelName: 'x', model: { type: 'lstm' } });
+    const response = await post('/v1/training-jobs', {
+      datasetId,
+      target: 'label',
+      modelName: 'x',
+      model: { type: 'lstm' },
+    });
     expect(response.statusCode).toBe(422);
     expect(response.json().code).toBe('architecture_incompatible');
   });
@@ -140,15 +218,29 @@ describe('image datasets: a CSV with a base64 PNG column', () => {
   it('profiles the column as image, trains a cnn on it and predicts {"<column>": base64}', async () => {
     const { images } = await readImageArchive(digits);
     const chosen = images.filter((_, i) => i % 3 === 0); // 200 images, 20 per class
-    const csv = ['picture,digit', ...chosen.map((i) => `${Buffer.from(i.bytes).toString('base64')},d${i.label}`)].join('\n');
-    const upload = await env.app.inject({ method: 'POST', url: '/v1/datasets?name=digits-csv', headers: { ...tenant.auth, 'content-type': 'text/csv' }, payload: csv });
+    const csv = ['picture,digit', ...chosen.map((i) => `${Buffer.from(i.bytes).toString('base64')},d${i.label}`)].join(
+      '\n',
+    );
+    const upload = await env.app.inject({
+      method: 'POST',
+      url: '/v1/datasets?name=digits-csv',
+      headers: { ...tenant.auth, 'content-type': 'text/csv' },
+      payload: csv,
+    });
     expect(upload.statusCode).toBe(201);
     expect(upload.json().columns.map((c: { type: string }) => c.type)).toEqual(['image', 'categorical']);
     expect(upload.json()).not.toHaveProperty('skipped');
-    const submitted = await post('/v1/training-jobs', { datasetId: upload.json().id, target: 'digit', modelName: 'digits-csv', model: { type: 'auto', epochs: 4, learningRate: 0.005, seed: 1 } });
+    const submitted = await post('/v1/training-jobs', {
+      datasetId: upload.json().id,
+      target: 'digit',
+      modelName: 'digits-csv',
+      model: { type: 'auto', epochs: 4, learningRate: 0.005, seed: 1 },
+    });
     const job = await waitForJob(env, tenant, submitted.json().id);
     expect(job.error).toBeNull();
-    const predicted = await post('/v1/models/digits-csv/versions/1:predict', { instances: [{ picture: Buffer.from(chosen[0]!.bytes).toString('base64') }] });
+    const predicted = await post('/v1/models/digits-csv/versions/1:predict', {
+      instances: [{ picture: Buffer.from(chosen[0]!.bytes).toString('base64') }],
+    });
     expect(predicted.statusCode).toBe(200);
     expect(predicted.json().predictions[0].label).toMatch(/^d\d$/);
   });
@@ -157,9 +249,37 @@ describe('image datasets: a CSV with a base64 PNG column', () => {
 describe('hostile archives are refused with problem+json and leave nothing behind', () => {
   const png = () => firstImage;
   it.each([
-    ['a zip bomb (an entry inflating far past its compressed size)', () => buildZip([{ name: 'a/1.png', data: png() }, { name: 'b/bomb.png', data: new Uint8Array(20 * 2 ** 20) }]), 413],
-    ['zip slip (an entry name climbing out of the folder)', () => buildZip([{ name: 'a/1.png', data: png() }, { name: 'b/1.png', data: png() }, { name: '../../evil/1.png', data: png() }]), 400],
-    ['too many entries', () => buildZip(Array.from({ length: 50_001 }, (_, i) => ({ name: `a/${i}.png`, data: new Uint8Array(0), method: 'store' as const }))), 413],
+    [
+      'a zip bomb (an entry inflating far past its compressed size)',
+      () =>
+        buildZip([
+          { name: 'a/1.png', data: png() },
+          { name: 'b/bomb.png', data: new Uint8Array(20 * 2 ** 20) },
+        ]),
+      413,
+    ],
+    [
+      'zip slip (an entry name climbing out of the folder)',
+      () =>
+        buildZip([
+          { name: 'a/1.png', data: png() },
+          { name: 'b/1.png', data: png() },
+          { name: '../../evil/1.png', data: png() },
+        ]),
+      400,
+    ],
+    [
+      'too many entries',
+      () =>
+        buildZip(
+          Array.from({ length: 50_001 }, (_, i) => ({
+            name: `a/${i}.png`,
+            data: new Uint8Array(0),
+            method: 'store' as const,
+          })),
+        ),
+      413,
+    ],
     ['not a ZIP at all', () => Buffer.from('definitely,not\na,zip\n'), 400],
   ])('%s', async (_what, build, status) => {
     const before = await env.deps.db.dataset.count();
@@ -175,10 +295,18 @@ describe('hostile archives are refused with problem+json and leave nothing behin
     const small = await createTestEnv({ MAX_UPLOAD_BYTES: '1000' });
     try {
       const other = await createTenant(small);
-      const response = await small.app.inject({ method: 'POST', url: '/v1/datasets?name=big', headers: { ...other.auth, 'content-type': 'application/zip' }, payload: digits });
+      const response = await small.app.inject({
+        method: 'POST',
+        url: '/v1/datasets?name=big',
+        headers: { ...other.auth, 'content-type': 'application/zip' },
+        payload: digits,
+      });
       expect(response.statusCode).toBe(413);
       expect(await small.deps.db.dataset.count()).toBe(0);
-      const left = await readdir(path.join(small.config.ARTIFACT_DIR, 'datasets'), { recursive: true, withFileTypes: true }).catch(() => []);
+      const left = await readdir(path.join(small.config.ARTIFACT_DIR, 'datasets'), {
+        recursive: true,
+        withFileTypes: true,
+      }).catch(() => []);
       expect(left.filter((e) => e.isFile())).toEqual([]);
     } finally {
       await small.close();

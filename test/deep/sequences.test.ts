@@ -21,33 +21,71 @@ afterAll(async () => {
   await env?.close();
 });
 
-const post = (url: string, payload: unknown) => env.app.inject({ method: 'POST', url, headers: tenant.auth, payload: payload as object });
+const post = (url: string, payload: unknown) =>
+  env.app.inject({ method: 'POST', url, headers: tenant.auth, payload: payload as object });
 
 describe('numeric series: CSV -> gru forecasting job -> predict with arrays', () => {
   it('forecasts the next two days of temp_max from the last week, better than predicting the mean', async () => {
     const submitted = await post('/v1/training-jobs', {
-      datasetId, target: 'temp_max', task: 'regression', features: ['temp_min', 'precipitation'], modelName: 'weather',
-      model: { type: 'gru', units: [16], epochs: 6, batchSize: 64, learningRate: 0.01, seed: 1, sequence: { lookback: 7, horizon: 2 } },
+      datasetId,
+      target: 'temp_max',
+      task: 'regression',
+      features: ['temp_min', 'precipitation'],
+      modelName: 'weather',
+      model: {
+        type: 'gru',
+        units: [16],
+        epochs: 6,
+        batchSize: 64,
+        learningRate: 0.01,
+        seed: 1,
+        sequence: { lookback: 7, horizon: 2 },
+      },
     });
     expect(submitted.statusCode).toBe(202);
     const job = await waitForJob(env, tenant, submitted.json().id);
     expect(job.error).toBeNull();
     expect(job.status).toBe('succeeded');
-    console.log(`weather gru forecast: r2 ${job.metrics.r2.toFixed(3)}, mae ${job.metrics.mae.toFixed(2)} C (n=${job.metrics.n})`);
+    console.log(
+      `weather gru forecast: r2 ${job.metrics.r2.toFixed(3)}, mae ${job.metrics.mae.toFixed(2)} C (n=${job.metrics.n})`,
+    );
     // R² > 0 is better than always predicting the mean; daily temperatures are far more predictable.
     expect(job.metrics.r2).toBeGreaterThan(0.5);
-    const version = (await env.app.inject({ method: 'GET', url: '/v1/models/weather/versions/1', headers: tenant.auth })).json();
-    expect(version.preprocessing).toMatchObject({ kind: 'sequence', windows: { config: { mode: 'forecast', lookback: 7, horizon: 2, features: ['precipitation', 'temp_max', 'temp_min'] } } });
+    const version = (
+      await env.app.inject({ method: 'GET', url: '/v1/models/weather/versions/1', headers: tenant.auth })
+    ).json();
+    expect(version.preprocessing).toMatchObject({
+      kind: 'sequence',
+      windows: {
+        config: { mode: 'forecast', lookback: 7, horizon: 2, features: ['precipitation', 'temp_max', 'temp_min'] },
+      },
+    });
     // The forecast column is part of its own history, in the dataset's column order.
-    expect(version.inputSchema.features.map((f: { name: string }) => f.name)).toEqual(['precipitation', 'temp_max', 'temp_min']);
+    expect(version.inputSchema.features.map((f: { name: string }) => f.name)).toEqual([
+      'precipitation',
+      'temp_max',
+      'temp_min',
+    ]);
   });
 
   it('predicts from arrays of rows (features in input-schema order) and from objects', async () => {
     // [precipitation, temp_max, temp_min] per day: the first week of January 2012, and a warm week.
-    const week = [[0.0, 12.8, 5.0], [10.9, 10.6, 2.8], [0.8, 11.7, 7.2], [20.3, 12.2, 5.6], [1.3, 8.9, 2.8], [2.5, 4.4, 2.2], [0.0, 7.2, 2.8]];
+    const week = [
+      [0.0, 12.8, 5.0],
+      [10.9, 10.6, 2.8],
+      [0.8, 11.7, 7.2],
+      [20.3, 12.2, 5.6],
+      [1.3, 8.9, 2.8],
+      [2.5, 4.4, 2.2],
+      [0.0, 7.2, 2.8],
+    ];
     const warm = week.map(([p, , min]) => [p, 28, (min ?? 0) + 12]);
     const response = await post('/v1/models/weather/versions/1:predict', {
-      instances: [week, warm, week.map(([precipitation, temp_max, temp_min]) => ({ temp_max, temp_min, precipitation }))],
+      instances: [
+        week,
+        warm,
+        week.map(([precipitation, temp_max, temp_min]) => ({ temp_max, temp_min, precipitation })),
+      ],
     });
     expect(response.statusCode).toBe(200);
     const [cold, hot, same] = response.json().predictions as { value: number; forecast: number[] }[];
@@ -58,7 +96,20 @@ describe('numeric series: CSV -> gru forecasting job -> predict with arrays', ()
   });
 
   it('answers short or non-numeric series with 400 naming the instance, step and field', async () => {
-    const response = await post('/v1/models/weather/versions/1:predict', { instances: [[[1, 2, 3]], [[1, 2, 3], [1, 'x', 3], [1, 2, 3], [1, 2, 3], [1, 2, 3], [1, 2, 3], [1, 2, 3]]] });
+    const response = await post('/v1/models/weather/versions/1:predict', {
+      instances: [
+        [[1, 2, 3]],
+        [
+          [1, 2, 3],
+          [1, 'x', 3],
+          [1, 2, 3],
+          [1, 2, 3],
+          [1, 2, 3],
+          [1, 2, 3],
+          [1, 2, 3],
+        ],
+      ],
+    });
     expect(response.statusCode).toBe(400);
     const issues = JSON.stringify(response.json().issues);
     expect(issues).toContain('"instances.0"');
@@ -66,7 +117,12 @@ describe('numeric series: CSV -> gru forecasting job -> predict with arrays', ()
   });
 
   it('refuses a transformer on numeric data before queueing anything', async () => {
-    const response = await post('/v1/training-jobs', { datasetId, target: 'temp_max', modelName: 'x', model: { type: 'transformer' } });
+    const response = await post('/v1/training-jobs', {
+      datasetId,
+      target: 'temp_max',
+      modelName: 'x',
+      model: { type: 'transformer' },
+    });
     expect(response.statusCode).toBe(422);
     expect(response.json().code).toBe('architecture_incompatible');
   });

@@ -14,7 +14,10 @@ beforeAll(async () => {
   worker = startWorker(env);
   tenant = await createTenant(env);
   const response = await env.app.inject({
-    method: 'POST', url: '/v1/datasets?name=topics', headers: { ...tenant.auth, 'content-type': 'application/x-ndjson' }, payload: await readFile(fixture('text/topics.ndjson')),
+    method: 'POST',
+    url: '/v1/datasets?name=topics',
+    headers: { ...tenant.auth, 'content-type': 'application/x-ndjson' },
+    payload: await readFile(fixture('text/topics.ndjson')),
   });
   expect(response.statusCode).toBe(201);
   datasetId = response.json().id;
@@ -24,7 +27,8 @@ afterAll(async () => {
   await env?.close();
 });
 
-const post = (url: string, payload: unknown) => env.app.inject({ method: 'POST', url, headers: tenant.auth, payload: payload as object });
+const post = (url: string, payload: unknown) =>
+  env.app.inject({ method: 'POST', url, headers: tenant.auth, payload: payload as object });
 
 /** Share of the most frequent class among the test rows (what always answering it scores). */
 function majorityRate(metrics: { perClass: { support: number }[] }): number {
@@ -35,19 +39,39 @@ function majorityRate(metrics: { perClass: { support: number }[] }): number {
 describe('text datasets: NDJSON -> transformer job -> version -> predict with strings', () => {
   it('trains a transformer whose held-out accuracy clearly beats the majority class', async () => {
     const submitted = await post('/v1/training-jobs', {
-      datasetId, target: 'topic', modelName: 'topics',
-      model: { type: 'transformer', embedDim: 16, numHeads: 2, ffDim: 32, epochs: 25, batchSize: 16, learningRate: 0.01, seed: 1, text: { maxTokens: 1000, maxLength: 16 } },
+      datasetId,
+      target: 'topic',
+      modelName: 'topics',
+      model: {
+        type: 'transformer',
+        embedDim: 16,
+        numHeads: 2,
+        ffDim: 32,
+        epochs: 25,
+        batchSize: 16,
+        learningRate: 0.01,
+        seed: 1,
+        text: { maxTokens: 1000, maxLength: 16 },
+      },
     });
     expect(submitted.statusCode).toBe(202);
     const job = await waitForJob(env, tenant, submitted.json().id);
     expect(job.error).toBeNull();
     expect(job.status).toBe('succeeded');
     const majority = majorityRate(job.metrics);
-    console.log(`topics transformer: accuracy ${job.metrics.accuracy.toFixed(3)} vs majority ${majority.toFixed(3)} (n=${job.metrics.n})`);
+    console.log(
+      `topics transformer: accuracy ${job.metrics.accuracy.toFixed(3)} vs majority ${majority.toFixed(3)} (n=${job.metrics.n})`,
+    );
     expect(job.metrics.accuracy).toBeGreaterThan(majority + 0.25);
-    const version = (await env.app.inject({ method: 'GET', url: '/v1/models/topics/versions/1', headers: tenant.auth })).json();
+    const version = (
+      await env.app.inject({ method: 'GET', url: '/v1/models/topics/versions/1', headers: tenant.auth })
+    ).json();
     // The vocabulary was fitted on the training split and saved with the version.
-    expect(version.preprocessing).toMatchObject({ kind: 'text', feature: 'text', vectorizer: { config: { maxTokens: 1000, maxLength: 16 } } });
+    expect(version.preprocessing).toMatchObject({
+      kind: 'text',
+      feature: 'text',
+      vectorizer: { config: { maxTokens: 1000, maxLength: 16 } },
+    });
   });
 
   it('predicts plain strings and {"text": ...} objects, loading the custom attention layers', async () => {
@@ -60,18 +84,26 @@ describe('text datasets: NDJSON -> transformer job -> version -> predict with st
     });
     expect(response.statusCode).toBe(200);
     const labels = response.json().predictions.map((p: { label: string }) => p.label);
-    expect(labels.filter((label: string, i: number) => label === ['sport', 'cooking', 'space'][i]).length).toBeGreaterThanOrEqual(2);
+    expect(
+      labels.filter((label: string, i: number) => label === ['sport', 'cooking', 'space'][i]).length,
+    ).toBeGreaterThanOrEqual(2);
     // TF Serving's binary value under the input name reads as the UTF-8 text it encodes.
     const b64 = (text: string) => ({ text: { b64: Buffer.from(text, 'utf8').toString('base64') } });
     const binary = await post('/v1/models/topics/versions/1:predict', {
-      instances: [b64('The goalkeeper saved a penalty in the final minute of the match.'), b64('Whisk the eggs with sugar and bake the cake in a hot oven.'), b64('The astronauts docked with the space station after the launch.')],
+      instances: [
+        b64('The goalkeeper saved a penalty in the final minute of the match.'),
+        b64('Whisk the eggs with sugar and bake the cake in a hot oven.'),
+        b64('The astronauts docked with the space station after the launch.'),
+      ],
     });
     expect(binary.statusCode).toBe(200);
     expect(binary.json().predictions).toEqual(response.json().predictions);
   });
 
   it('answers a non-string instance with 400 naming the instance and field', async () => {
-    const response = await post('/v1/models/topics/versions/1:predict', { instances: ['fine', { text: 42 }, { words: 'x' }] });
+    const response = await post('/v1/models/topics/versions/1:predict', {
+      instances: ['fine', { text: 42 }, { words: 'x' }],
+    });
     expect(response.statusCode).toBe(400);
     const issues = JSON.stringify(response.json().issues);
     expect(issues).toContain('instances.1.text');
@@ -79,12 +111,21 @@ describe('text datasets: NDJSON -> transformer job -> version -> predict with st
   });
 
   it('auto on a text dataset trains a text model', async () => {
-    const submitted = await post('/v1/training-jobs', { datasetId, target: 'topic', modelName: 'topics-auto', model: { type: 'auto', epochs: 30, batchSize: 16, learningRate: 0.01, seed: 2 } });
+    const submitted = await post('/v1/training-jobs', {
+      datasetId,
+      target: 'topic',
+      modelName: 'topics-auto',
+      model: { type: 'auto', epochs: 30, batchSize: 16, learningRate: 0.01, seed: 2 },
+    });
     const job = await waitForJob(env, tenant, submitted.json().id);
     expect(job.status).toBe('succeeded');
-    const version = (await env.app.inject({ method: 'GET', url: '/v1/models/topics-auto/versions/1', headers: tenant.auth })).json();
+    const version = (
+      await env.app.inject({ method: 'GET', url: '/v1/models/topics-auto/versions/1', headers: tenant.auth })
+    ).json();
     expect(version.modelType).toBe('cnn');
-    console.log(`topics auto (1-D cnn): accuracy ${job.metrics.accuracy.toFixed(3)} vs majority ${majorityRate(job.metrics).toFixed(3)}`);
+    console.log(
+      `topics auto (1-D cnn): accuracy ${job.metrics.accuracy.toFixed(3)} vs majority ${majorityRate(job.metrics).toFixed(3)}`,
+    );
     expect(job.metrics.accuracy).toBeGreaterThan(majorityRate(job.metrics) + 0.25);
   });
 });

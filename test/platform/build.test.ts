@@ -32,7 +32,11 @@ describe('the build every command runs first (scripts/build.mjs)', () => {
 
   it('leaves one complete build when several commands build at once', async () => {
     const outdir = path.join(parent, 'racing');
-    const built = await Promise.all([buildService({ outdir }), buildService({ outdir }), buildService({ outdir, force: true })]);
+    const built = await Promise.all([
+      buildService({ outdir }),
+      buildService({ outdir }),
+      buildService({ outdir, force: true }),
+    ]);
     expect(built).toContain(true);
     await expectComplete(outdir);
     expect(await buildService({ outdir })).toBe(false);

@@ -19,7 +19,9 @@ afterAll(() => env?.close());
 
 async function artifactFiles(): Promise<string[]> {
   const entries = await readdir(env.config.ARTIFACT_DIR, { recursive: true, withFileTypes: true });
-  return entries.filter((entry) => entry.isFile()).map((entry) => path.relative(env.config.ARTIFACT_DIR, path.join(entry.parentPath, entry.name)));
+  return entries
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.relative(env.config.ARTIFACT_DIR, path.join(entry.parentPath, entry.name)));
 }
 
 // Every test here sends bad input: each must leave no Dataset row and no file (not even a temp one).
@@ -40,7 +42,12 @@ function expectProblem(response: LightMyRequestResponse, status: number, code: s
 }
 
 function upload(body: Buffer | string, contentType = 'text/csv', query = '?name=bad') {
-  return env.app.inject({ method: 'POST', url: `/v1/datasets${query}`, headers: { ...tenant.auth, 'content-type': contentType }, payload: body });
+  return env.app.inject({
+    method: 'POST',
+    url: `/v1/datasets${query}`,
+    headers: { ...tenant.auth, 'content-type': contentType },
+    payload: body,
+  });
 }
 
 function multipart(parts: { name: string; value: Buffer | string; filename?: string }[]) {
@@ -48,10 +55,19 @@ function multipart(parts: { name: string; value: Buffer | string; filename?: str
   const chunks: Buffer[] = [];
   for (const part of parts) {
     const filename = part.filename ? `; filename="${part.filename}"` : '';
-    chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${part.name}"${filename}\r\n\r\n`), Buffer.from(part.value), Buffer.from('\r\n'));
+    chunks.push(
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${part.name}"${filename}\r\n\r\n`),
+      Buffer.from(part.value),
+      Buffer.from('\r\n'),
+    );
   }
   chunks.push(Buffer.from(`--${boundary}--\r\n`));
-  return env.app.inject({ method: 'POST', url: '/v1/datasets', headers: { ...tenant.auth, 'content-type': `multipart/form-data; boundary=${boundary}` }, payload: Buffer.concat(chunks) });
+  return env.app.inject({
+    method: 'POST',
+    url: '/v1/datasets',
+    headers: { ...tenant.auth, 'content-type': `multipart/form-data; boundary=${boundary}` },
+    payload: Buffer.concat(chunks),
+  });
 }
 
 /** A valid CSV of `bytes` bytes or a little more. */
@@ -87,18 +103,31 @@ describe('bad dataset bodies answer 400 and store nothing', () => {
 
   it('refuses a header without data rows, and NDJSON without objects', async () => {
     expect(expectProblem(await upload('a,b\n'), 400, 'invalid_dataset').detail).toMatch(/no data rows/);
-    expect(expectProblem(await upload('\n\n', 'application/x-ndjson'), 400, 'invalid_dataset').detail).toMatch(/no rows/);
+    expect(expectProblem(await upload('\n\n', 'application/x-ndjson'), 400, 'invalid_dataset').detail).toMatch(
+      /no rows/,
+    );
     expect(expectProblem(await upload('{"a":1}\n[1]\n', 'application/x-ndjson'), 400, 'invalid_dataset').line).toBe(2);
   });
 
   it('refuses a ZIP body that is not an archive (400) or is past MAX_UPLOAD_BYTES (413)', async () => {
     expectProblem(await upload('definitely,not\na,zip\n', 'application/zip'), 400, 'invalid_dataset');
-    const problem = expectProblem(await upload(Buffer.alloc(MAX_UPLOAD_BYTES + 1), 'application/x-zip-compressed'), 413, 'payload_too_large');
+    const problem = expectProblem(
+      await upload(Buffer.alloc(MAX_UPLOAD_BYTES + 1), 'application/x-zip-compressed'),
+      413,
+      'payload_too_large',
+    );
     expect(problem.limitBytes).toBe(MAX_UPLOAD_BYTES);
   });
 
   it('refuses a multipart body whose file is malformed', async () => {
-    const problem = expectProblem(await multipart([{ name: 'name', value: 'bad' }, { name: 'file', value: 'a,b\n1\n', filename: 'bad.csv' }]), 400, 'invalid_dataset');
+    const problem = expectProblem(
+      await multipart([
+        { name: 'name', value: 'bad' },
+        { name: 'file', value: 'a,b\n1\n', filename: 'bad.csv' },
+      ]),
+      400,
+      'invalid_dataset',
+    );
     expect(problem.line).toBe(2);
   });
 });
@@ -107,7 +136,14 @@ describe('bad requests', () => {
   it('answers 415 to an unsupported content type, raw or as a multipart file', async () => {
     expectProblem(await upload('a\n1\n', 'text/plain'), 415, 'unsupported_media_type');
     expectProblem(await upload('{"a":1}', 'application/json'), 415, 'unsupported_media_type');
-    expectProblem(await multipart([{ name: 'name', value: 'x' }, { name: 'file', value: 'a\n1\n', filename: 'data.xlsx' }]), 415, 'unsupported_media_type');
+    expectProblem(
+      await multipart([
+        { name: 'name', value: 'x' },
+        { name: 'file', value: 'a\n1\n', filename: 'data.xlsx' },
+      ]),
+      415,
+      'unsupported_media_type',
+    );
   });
 
   it('answers 400 when the name is missing or invalid', async () => {
@@ -127,13 +163,20 @@ describe('bad requests', () => {
     const accepted = await upload(body);
     expect(accepted.statusCode, accepted.body).toBe(201);
     // Clean up so the after-each check (nothing stored) holds.
-    const deleted = await env.app.inject({ method: 'DELETE', url: `/v1/datasets/${accepted.json().id}`, headers: tenant.auth });
+    const deleted = await env.app.inject({
+      method: 'DELETE',
+      url: `/v1/datasets/${accepted.json().id}`,
+      headers: tenant.auth,
+    });
     expect(deleted.statusCode).toBe(200);
   });
 
   it('answers 413 past MAX_UPLOAD_BYTES for a multipart file, however the cut falls', async () => {
     for (const size of [MAX_UPLOAD_BYTES + 1, MAX_UPLOAD_BYTES + 7, 3 * MAX_UPLOAD_BYTES]) {
-      const response = await multipart([{ name: 'name', value: 'big' }, { name: 'file', value: csvOfSize(size), filename: 'big.csv' }]);
+      const response = await multipart([
+        { name: 'name', value: 'big' },
+        { name: 'file', value: csvOfSize(size), filename: 'big.csv' },
+      ]);
       expectProblem(response, 413, 'payload_too_large');
     }
   });
@@ -142,7 +185,10 @@ describe('bad requests', () => {
     await env.app.listen({ port: 0, host: '127.0.0.1' });
     const { port } = env.app.server.address() as AddressInfo;
     const request = http.request({
-      host: '127.0.0.1', port, method: 'POST', path: '/v1/datasets?name=big',
+      host: '127.0.0.1',
+      port,
+      method: 'POST',
+      path: '/v1/datasets?name=big',
       headers: { ...tenant.auth, 'content-type': 'text/csv', 'transfer-encoding': 'chunked' },
     });
     request.on('error', () => undefined); // the server closes the connection after answering
@@ -150,7 +196,9 @@ describe('bad requests', () => {
       request.on('response', (response) => {
         let body = '';
         response.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
-        response.on('end', () => resolve({ status: response.statusCode!, type: String(response.headers['content-type']), body }));
+        response.on('end', () =>
+          resolve({ status: response.statusCode!, type: String(response.headers['content-type']), body }),
+        );
       });
     });
     let answered = false;
@@ -167,14 +215,23 @@ describe('bad requests', () => {
     request.destroy();
     expect(response.status).toBe(413);
     expect(response.type).toContain('application/problem+json');
-    expect(JSON.parse(response.body)).toMatchObject({ code: 'payload_too_large', detail: expect.any(String), requestId: expect.any(String) });
+    expect(JSON.parse(response.body)).toMatchObject({
+      code: 'payload_too_large',
+      detail: expect.any(String),
+      requestId: expect.any(String),
+    });
     expect(sent).toBeGreaterThan(MAX_UPLOAD_BYTES);
     // The client never finished: the server answered while it was still sending.
     expect(request.writableEnded).toBe(false);
   });
 
   it('answers 401 without a key', async () => {
-    const response = await env.app.inject({ method: 'POST', url: '/v1/datasets?name=x', headers: { 'content-type': 'text/csv' }, payload: 'a\n1\n' });
+    const response = await env.app.inject({
+      method: 'POST',
+      url: '/v1/datasets?name=x',
+      headers: { 'content-type': 'text/csv' },
+      payload: 'a\n1\n',
+    });
     expectProblem(response, 401, 'unauthorized');
   });
 });

@@ -46,7 +46,10 @@ interface Answer {
 /** A chunked POST to the listening server; the caller writes the body. */
 function startUpload(name: string, contentType = 'text/csv') {
   const request = http.request({
-    host: '127.0.0.1', port, method: 'POST', path: `/v1/datasets?name=${name}`,
+    host: '127.0.0.1',
+    port,
+    method: 'POST',
+    path: `/v1/datasets?name=${name}`,
     headers: { ...tenant.auth, 'content-type': contentType, 'transfer-encoding': 'chunked' },
   });
   const answer = new Promise<Answer>((resolve, reject) => {
@@ -76,7 +79,10 @@ describe('uploads over a real socket', () => {
     request.write('id,amount,label,comment\n');
     for (let i = 0; i < 20; i++) request.write(rows(i * 5_000, 5_000));
     // Only once the server is storing the body is the disconnect truly mid-upload.
-    await eventually(async () => (await artifactFiles()).some((file) => file.endsWith('.partial')), 'the server is storing the upload');
+    await eventually(
+      async () => (await artifactFiles()).some((file) => file.endsWith('.partial')),
+      'the server is storing the upload',
+    );
     request.destroy();
     await eventually(async () => (await artifactFiles()).length === 0, 'the partial upload is removed');
     // Give a late, wrongly successful ingest time to record a row before checking there is none.
@@ -113,7 +119,12 @@ describe('uploads over a real socket', () => {
       expect(response.status, response.body).toBe(201);
       const dataset = JSON.parse(response.body);
       expect(dataset).toMatchObject({ rowCount: row, sizeBytes: sent, sha256: hash.digest('hex') });
-      expect(dataset.columns.map((column: { type: string }) => column.type)).toEqual(['integer', 'number', 'categorical', 'text']);
+      expect(dataset.columns.map((column: { type: string }) => column.type)).toEqual([
+        'integer',
+        'number',
+        'categorical',
+        'text',
+      ]);
       expect(dataset.columns[0]).toMatchObject({ min: 1, max: row, missing: 0 });
     } finally {
       clearInterval(sampler);

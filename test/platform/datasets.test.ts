@@ -23,11 +23,18 @@ const sha256 = (bytes: Buffer | string) => createHash('sha256').update(bytes).di
 
 async function artifactFiles(): Promise<string[]> {
   const entries = await readdir(env.config.ARTIFACT_DIR, { recursive: true, withFileTypes: true });
-  return entries.filter((entry) => entry.isFile()).map((entry) => path.relative(env.config.ARTIFACT_DIR, path.join(entry.parentPath, entry.name)));
+  return entries
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.relative(env.config.ARTIFACT_DIR, path.join(entry.parentPath, entry.name)));
 }
 
 function uploadCsv(name: string, body: Buffer | string, auth = tenant.auth) {
-  return env.app.inject({ method: 'POST', url: `/v1/datasets?name=${encodeURIComponent(name)}`, headers: { ...auth, 'content-type': 'text/csv' }, payload: body });
+  return env.app.inject({
+    method: 'POST',
+    url: `/v1/datasets?name=${encodeURIComponent(name)}`,
+    headers: { ...auth, 'content-type': 'text/csv' },
+    payload: body,
+  });
 }
 
 function multipartBody(parts: { name: string; value: Buffer | string; filename?: string }[]) {
@@ -36,7 +43,11 @@ function multipartBody(parts: { name: string; value: Buffer | string; filename?:
   for (const part of parts) {
     const disposition = `form-data; name="${part.name}"${part.filename ? `; filename="${part.filename}"` : ''}`;
     const type = part.filename ? 'Content-Type: application/octet-stream\r\n' : '';
-    chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: ${disposition}\r\n${type}\r\n`), Buffer.from(part.value), Buffer.from('\r\n'));
+    chunks.push(
+      Buffer.from(`--${boundary}\r\nContent-Disposition: ${disposition}\r\n${type}\r\n`),
+      Buffer.from(part.value),
+      Buffer.from('\r\n'),
+    );
   }
   chunks.push(Buffer.from(`--${boundary}--\r\n`));
   return { payload: Buffer.concat(chunks), contentType: `multipart/form-data; boundary=${boundary}` };
@@ -58,21 +69,43 @@ describe('POST /v1/datasets', () => {
     expect(response.statusCode).toBe(201);
     const dataset = response.json();
     expect(response.headers.location).toBe(`/v1/datasets/${dataset.id}`);
-    expect(dataset).toMatchObject({ name: 'weather', version: 1, format: 'csv', rowCount: 1461, sizeBytes: weather.length, sha256: sha256(weather) });
+    expect(dataset).toMatchObject({
+      name: 'weather',
+      version: 1,
+      format: 'csv',
+      rowCount: 1461,
+      sizeBytes: weather.length,
+      sha256: sha256(weather),
+    });
     const byName = Object.fromEntries(dataset.columns.map((column: { name: string }) => [column.name, column]));
     expect(dataset.columns.map((column: { name: string; type: string }) => `${column.name}:${column.type}`)).toEqual([
-      'date:datetime', 'precipitation:number', 'temp_max:number', 'temp_min:number', 'wind:number', 'weather:categorical',
+      'date:datetime',
+      'precipitation:number',
+      'temp_max:number',
+      'temp_min:number',
+      'wind:number',
+      'weather:categorical',
     ]);
     const expected = numericStats(weather.toString(), 'temp_max');
-    expect(byName.temp_max).toMatchObject({ missing: 0, distinct: expected.distinct, min: expected.min, max: expected.max });
+    expect(byName.temp_max).toMatchObject({
+      missing: 0,
+      distinct: expected.distinct,
+      min: expected.min,
+      max: expected.max,
+    });
     expect(byName.temp_max.mean).toBeCloseTo(expected.mean, 9);
     expect(byName.temp_max.std).toBeCloseTo(expected.std, 9);
     expect(byName.date).toMatchObject({ min: '2012-01-01', max: '2015-12-31', distinct: 1461 });
-    const rainDays = weather.toString().split('\n').filter((line) => line.endsWith(',rain')).length;
+    const rainDays = weather
+      .toString()
+      .split('\n')
+      .filter((line) => line.endsWith(',rain')).length;
     expect(byName.weather.distinct).toBe(5);
     expect(byName.weather.topValues[0]).toEqual({ value: 'rain', count: rainDays });
     // The stored bytes are exactly what was sent.
-    const stored = await readFile(path.join(env.config.ARTIFACT_DIR, datasetArtifactKey(tenant.projectId, dataset.id, 'csv')));
+    const stored = await readFile(
+      path.join(env.config.ARTIFACT_DIR, datasetArtifactKey(tenant.projectId, dataset.id, 'csv')),
+    );
     expect(sha256(stored)).toBe(sha256(weather));
   });
 
@@ -82,16 +115,33 @@ describe('POST /v1/datasets', () => {
     expect(response.statusCode).toBe(201);
     const [id, active, score, comment] = response.json().columns;
     expect(id).toMatchObject({ type: 'integer', min: 1, max: 3, mean: 2, std: 1, distinct: 3, missing: 0 });
-    expect(active).toMatchObject({ type: 'boolean', distinct: 2, topValues: [{ value: 'true', count: 2 }, { value: 'false', count: 1 }] });
+    expect(active).toMatchObject({
+      type: 'boolean',
+      distinct: 2,
+      topValues: [
+        { value: 'true', count: 2 },
+        { value: 'false', count: 1 },
+      ],
+    });
     expect(score).toMatchObject({ type: 'number', missing: 1, min: 3.5, max: 4, mean: 3.75 });
     expect(comment).toMatchObject({ missing: 2, distinct: 1 });
   });
 
   it('accepts an NDJSON body', async () => {
-    const response = await env.app.inject({ method: 'POST', url: '/v1/datasets?name=penguins', headers: { ...tenant.auth, 'content-type': 'application/x-ndjson' }, payload: penguins });
+    const response = await env.app.inject({
+      method: 'POST',
+      url: '/v1/datasets?name=penguins',
+      headers: { ...tenant.auth, 'content-type': 'application/x-ndjson' },
+      payload: penguins,
+    });
     expect(response.statusCode).toBe(201);
     const dataset = response.json();
-    expect(dataset).toMatchObject({ format: 'ndjson', rowCount: 344, sha256: sha256(penguins), sizeBytes: penguins.length });
+    expect(dataset).toMatchObject({
+      format: 'ndjson',
+      rowCount: 344,
+      sha256: sha256(penguins),
+      sizeBytes: penguins.length,
+    });
     const species = dataset.columns.find((column: { name: string }) => column.name === 'Species');
     expect(species).toMatchObject({ type: 'categorical', distinct: 3 });
     const mass = dataset.columns.find((column: { name: string }) => column.name === 'Body Mass (g)');
@@ -99,15 +149,38 @@ describe('POST /v1/datasets', () => {
   });
 
   it('accepts multipart with the name as a form field, and with the name in the query', async () => {
-    const form = multipartBody([{ name: 'name', value: 'weather-form' }, { name: 'file', value: weather, filename: 'weather.csv' }]);
-    const response = await env.app.inject({ method: 'POST', url: '/v1/datasets', headers: { ...tenant.auth, 'content-type': form.contentType }, payload: form.payload });
+    const form = multipartBody([
+      { name: 'name', value: 'weather-form' },
+      { name: 'file', value: weather, filename: 'weather.csv' },
+    ]);
+    const response = await env.app.inject({
+      method: 'POST',
+      url: '/v1/datasets',
+      headers: { ...tenant.auth, 'content-type': form.contentType },
+      payload: form.payload,
+    });
     expect(response.statusCode).toBe(201);
-    expect(response.json()).toMatchObject({ name: 'weather-form', rowCount: 1461, sha256: sha256(weather), sizeBytes: weather.length });
+    expect(response.json()).toMatchObject({
+      name: 'weather-form',
+      rowCount: 1461,
+      sha256: sha256(weather),
+      sizeBytes: weather.length,
+    });
 
     const queryNamed = multipartBody([{ name: 'file', value: penguins, filename: 'penguins.jsonl' }]);
-    const second = await env.app.inject({ method: 'POST', url: '/v1/datasets?name=penguins-form', headers: { ...tenant.auth, 'content-type': queryNamed.contentType }, payload: queryNamed.payload });
+    const second = await env.app.inject({
+      method: 'POST',
+      url: '/v1/datasets?name=penguins-form',
+      headers: { ...tenant.auth, 'content-type': queryNamed.contentType },
+      payload: queryNamed.payload,
+    });
     expect(second.statusCode).toBe(201);
-    expect(second.json()).toMatchObject({ name: 'penguins-form', format: 'ndjson', rowCount: 344, sha256: sha256(penguins) });
+    expect(second.json()).toMatchObject({
+      name: 'penguins-form',
+      format: 'ndjson',
+      rowCount: 344,
+      sha256: sha256(penguins),
+    });
   });
 
   it('makes the same name the next version, and concurrent uploads distinct consecutive versions', async () => {
@@ -116,7 +189,9 @@ describe('POST /v1/datasets', () => {
     expect([first.json().version, second.json().version]).toEqual([1, 2]);
     const racing = await Promise.all(Array.from({ length: 6 }, (_, i) => uploadCsv('versioned', `a\n${i}\n`)));
     expect(racing.map((response) => response.statusCode)).toEqual(Array(6).fill(201));
-    expect(racing.map((response) => response.json().version as number).sort((a, b) => a - b)).toEqual([3, 4, 5, 6, 7, 8]);
+    expect(racing.map((response) => response.json().version as number).sort((a, b) => a - b)).toEqual([
+      3, 4, 5, 6, 7, 8,
+    ]);
     // Another project's versions of the same name are its own.
     const other = await createTenant(env);
     expect((await uploadCsv('versioned', 'a\n1\n', other.auth)).json().version).toBe(1);
@@ -127,7 +202,8 @@ describe('GET and DELETE /v1/datasets', () => {
   it('lists newest first, page by page, and filters by name', async () => {
     const owner = await createTenant(env);
     const ids: string[] = [];
-    for (let i = 0; i < 5; i++) ids.push((await uploadCsv(i < 3 ? 'paged' : 'other', `x\n${i}\n`, owner.auth)).json().id);
+    for (let i = 0; i < 5; i++)
+      ids.push((await uploadCsv(i < 3 ? 'paged' : 'other', `x\n${i}\n`, owner.auth)).json().id);
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
@@ -169,7 +245,11 @@ describe('GET and DELETE /v1/datasets', () => {
       const response = await env.app.inject({ method, url: `/v1/datasets/${created.id}`, headers: stranger.auth });
       expect(response.statusCode).toBe(404);
       expect(response.headers['content-type']).toContain('application/problem+json');
-      expect(response.json()).toMatchObject({ code: 'not_found', detail: expect.any(String), requestId: expect.any(String) });
+      expect(response.json()).toMatchObject({
+        code: 'not_found',
+        detail: expect.any(String),
+        requestId: expect.any(String),
+      });
     }
     const listed = await env.app.inject({ method: 'GET', url: '/v1/datasets', headers: stranger.auth });
     expect(listed.json().items).toEqual([]);
@@ -182,7 +262,11 @@ describe('GET and DELETE /v1/datasets', () => {
     const upload = await uploadCsv('denied', 'a\n1\n', reader.auth);
     expect(upload.statusCode).toBe(403);
     expect(upload.headers['content-type']).toContain('application/problem+json');
-    expect(upload.json()).toMatchObject({ code: 'forbidden', detail: expect.any(String), requestId: expect.any(String) });
+    expect(upload.json()).toMatchObject({
+      code: 'forbidden',
+      detail: expect.any(String),
+      requestId: expect.any(String),
+    });
     expect(await env.deps.db.dataset.count({ where: { projectId: reader.projectId } })).toBe(0);
     expect(await artifactFiles()).toEqual(before);
   });

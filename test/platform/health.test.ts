@@ -25,7 +25,11 @@ describe('operations routes', () => {
     const response = await env.app.inject({ method: 'GET', url: '/readyz' });
     expect(response.statusCode).toBe(200);
     expect(response.json().status).toBe('ready');
-    expect(response.json().checks).toEqual({ database: { ok: true }, redis: { ok: true }, artifactStore: { ok: true } });
+    expect(response.json().checks).toEqual({
+      database: { ok: true },
+      redis: { ok: true },
+      artifactStore: { ok: true },
+    });
   });
 
   it('reports unready, naming the failing dependency, when Redis is unreachable', async () => {
@@ -50,7 +54,11 @@ describe('operations routes', () => {
     const given = await env.app.inject({ method: 'GET', url: '/v1/nowhere', headers: { 'x-request-id': 'abc-123' } });
     expect(given.headers['x-request-id']).toBe('abc-123');
     expect(given.json().requestId).toBe('abc-123');
-    const made = await env.app.inject({ method: 'GET', url: '/v1/nowhere', headers: { 'x-request-id': 'bad id with spaces' } });
+    const made = await env.app.inject({
+      method: 'GET',
+      url: '/v1/nowhere',
+      headers: { 'x-request-id': 'bad id with spaces' },
+    });
     expect(made.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 });

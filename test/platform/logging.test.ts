@@ -34,14 +34,34 @@ afterAll(async () => {
 describe('request logs', () => {
   it('carry the request id and never the admin token or an API key', async () => {
     const admin = { authorization: `Bearer ${deps.adminToken}` };
-    const project = await app.inject({ method: 'POST', url: '/v1/projects', headers: { ...admin, 'x-request-id': 'trace-me-1' }, payload: { name: 'logged' } });
-    const key = (await app.inject({ method: 'POST', url: `/v1/projects/${project.json().id}/api-keys`, headers: admin, payload: { name: 'k' } })).json().key as string;
+    const project = await app.inject({
+      method: 'POST',
+      url: '/v1/projects',
+      headers: { ...admin, 'x-request-id': 'trace-me-1' },
+      payload: { name: 'logged' },
+    });
+    const key = (
+      await app.inject({
+        method: 'POST',
+        url: `/v1/projects/${project.json().id}/api-keys`,
+        headers: admin,
+        payload: { name: 'k' },
+      })
+    ).json().key as string;
     await app.inject({ method: 'GET', url: '/v1/datasets', headers: { authorization: `Bearer ${key}` } });
     await app.inject({ method: 'GET', url: '/v1/datasets', headers: { authorization: `Bearer ${key}x` } }); // a 401, logged at warn
-    await app.inject({ method: 'POST', url: '/v1/projects', headers: { authorization: `Bearer ${deps.adminToken}` }, payload: { name: 'x', token: deps.adminToken } });
+    await app.inject({
+      method: 'POST',
+      url: '/v1/projects',
+      headers: { authorization: `Bearer ${deps.adminToken}` },
+      payload: { name: 'x', token: deps.adminToken },
+    });
 
     // Anything that logs a request's headers or a secret-named field is redacted too.
-    deps.logger.warn({ req: { headers: { authorization: `Bearer ${key}` } }, token: deps.adminToken, apiKey: key }, 'debugging a request');
+    deps.logger.warn(
+      { req: { headers: { authorization: `Bearer ${key}` } }, token: deps.adminToken, apiKey: key },
+      'debugging a request',
+    );
 
     const text = lines.join('\n');
     expect(text).toContain('debugging a request');

@@ -35,7 +35,10 @@ describe('the migration runner', () => {
     const url = freshDatabaseUrl();
     const applied = await migrate(url, quiet);
     expect(applied.length).toBeGreaterThan(0);
-    const records = await query<{ migration_name: string; checksum: string }>(url, 'SELECT migration_name, checksum FROM "_prisma_migrations"');
+    const records = await query<{ migration_name: string; checksum: string }>(
+      url,
+      'SELECT migration_name, checksum FROM "_prisma_migrations"',
+    );
     expect(records.map((r) => r.migration_name)).toEqual(applied);
     expect(records.every((r) => /^[0-9a-f]{64}$/.test(r.checksum))).toBe(true);
     expect(await migrate(url, quiet)).toEqual([]);
@@ -57,7 +60,10 @@ describe('the migration runner', () => {
     try {
       await cp(defaultMigrationsDir, dir, { recursive: true });
       await migrate(url, quiet, dir);
-      const [first] = (await query<{ migration_name: string }>(url, 'SELECT migration_name FROM "_prisma_migrations" ORDER BY migration_name'));
+      const [first] = await query<{ migration_name: string }>(
+        url,
+        'SELECT migration_name FROM "_prisma_migrations" ORDER BY migration_name',
+      );
       await writeFile(path.join(dir, first!.migration_name, 'migration.sql'), '-- edited\nSELECT 1;\n');
       await expect(migrate(url, quiet, dir)).rejects.toThrow(MigrationError);
       await expect(migrate(url, quiet, dir)).rejects.toThrow(/edited after it was applied/);
@@ -72,7 +78,10 @@ describe('the migration runner', () => {
     try {
       await cp(defaultMigrationsDir, dir, { recursive: true });
       await cp(path.join(dir, '20261129000000_init'), path.join(dir, '29990101000000_broken'), { recursive: true });
-      await writeFile(path.join(dir, '29990101000000_broken', 'migration.sql'), 'CREATE TABLE "Half" (id int);\nSELECT * FROM "DoesNotExist";\n');
+      await writeFile(
+        path.join(dir, '29990101000000_broken', 'migration.sql'),
+        'CREATE TABLE "Half" (id int);\nSELECT * FROM "DoesNotExist";\n',
+      );
       await expect(migrate(url, quiet, dir)).rejects.toThrow(/29990101000000_broken failed/);
       const tables = await query(url, `SELECT 1 FROM information_schema.tables WHERE table_name = 'Half'`);
       expect(tables).toHaveLength(0);

@@ -13,15 +13,22 @@ describe('openapi.yaml', () => {
   it('is a valid OpenAPI 3.1 document of the package.json version whose routes list their error responses', async () => {
     const document = parse(await readFile(openApiPath, 'utf8'));
     expect(document.openapi).toBe('3.1.0');
-    expect(document.info.version).toBe(JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')).version);
+    expect(document.info.version).toBe(
+      JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')).version,
+    );
     const result = await validate(structuredClone(document));
     expect('errors' in result ? result.errors : []).toEqual([]);
     expect(result.valid).toBe(true);
-    for (const [path, operations] of Object.entries<Record<string, { responses: Record<string, unknown> }>>(document.paths)) {
+    for (const [path, operations] of Object.entries<Record<string, { responses: Record<string, unknown> }>>(
+      document.paths,
+    )) {
       if (path.startsWith('/docs') || path === '/healthz' || path === '/readyz' || path === '/metrics') continue;
       for (const [method, operation] of Object.entries(operations)) {
         const statuses = Object.keys(operation.responses);
-        expect(statuses.some((s) => Number(s) >= 400), `${method} ${path} lists no error response`).toBe(true);
+        expect(
+          statuses.some((s) => Number(s) >= 400),
+          `${method} ${path} lists no error response`,
+        ).toBe(true);
       }
     }
   });

@@ -12,7 +12,12 @@ afterAll(() => env?.close());
 
 describe('projects and API keys', () => {
   it('creates a project with the admin token and refuses it without', async () => {
-    const created = await env.app.inject({ method: 'POST', url: '/v1/projects', headers: admin, payload: { name: 'shop' } });
+    const created = await env.app.inject({
+      method: 'POST',
+      url: '/v1/projects',
+      headers: admin,
+      payload: { name: 'shop' },
+    });
     expect(created.statusCode).toBe(201);
     expect(created.json()).toMatchObject({ name: 'shop', id: expect.any(String) });
 
@@ -21,12 +26,22 @@ describe('projects and API keys', () => {
     expect(anonymous.headers['content-type']).toContain('application/problem+json');
     expect(anonymous.json()).toMatchObject({ status: 401, code: 'unauthorized', requestId: expect.any(String) });
 
-    const wrong = await env.app.inject({ method: 'POST', url: '/v1/projects', headers: { authorization: 'Bearer not-the-token-at-all' }, payload: { name: 'x' } });
+    const wrong = await env.app.inject({
+      method: 'POST',
+      url: '/v1/projects',
+      headers: { authorization: 'Bearer not-the-token-at-all' },
+      payload: { name: 'x' },
+    });
     expect(wrong.statusCode).toBe(401);
   });
 
   it('rejects unknown fields in JSON bodies with per-field issues', async () => {
-    const response = await env.app.inject({ method: 'POST', url: '/v1/projects', headers: admin, payload: { name: 'a', colour: 'red' } });
+    const response = await env.app.inject({
+      method: 'POST',
+      url: '/v1/projects',
+      headers: admin,
+      payload: { name: 'a', colour: 'red' },
+    });
     expect(response.statusCode).toBe(400);
     expect(response.json()).toMatchObject({ code: 'validation_failed' });
     expect(response.json().issues.length).toBeGreaterThan(0);
@@ -40,7 +55,11 @@ describe('projects and API keys', () => {
     expect(JSON.stringify(rows)).not.toContain(tenant.key);
     expect(tenant.key.startsWith(rows[0]!.prefix)).toBe(true);
 
-    const list = await env.app.inject({ method: 'GET', url: `/v1/projects/${tenant.projectId}/api-keys`, headers: admin });
+    const list = await env.app.inject({
+      method: 'GET',
+      url: `/v1/projects/${tenant.projectId}/api-keys`,
+      headers: admin,
+    });
     expect(list.statusCode).toBe(200);
     expect(list.body).not.toContain(tenant.key);
     expect(list.json().items[0]).toMatchObject({ prefix: rows[0]!.prefix, scopes: ['read', 'write', 'predict'] });
@@ -51,34 +70,66 @@ describe('projects and API keys', () => {
     const ok = await env.app.inject({ method: 'GET', url: '/v1/datasets', headers: tenant.auth });
     expect(ok.statusCode).toBe(200);
 
-    const forbidden = await env.app.inject({ method: 'POST', url: '/v1/datasets?name=x', headers: { ...tenant.auth, 'content-type': 'text/csv' }, payload: 'a\n1\n' });
+    const forbidden = await env.app.inject({
+      method: 'POST',
+      url: '/v1/datasets?name=x',
+      headers: { ...tenant.auth, 'content-type': 'text/csv' },
+      payload: 'a\n1\n',
+    });
     expect(forbidden.statusCode).toBe(403);
     expect(forbidden.json().code).toBe('forbidden');
 
-    const keys = await env.app.inject({ method: 'GET', url: `/v1/projects/${tenant.projectId}/api-keys`, headers: admin });
+    const keys = await env.app.inject({
+      method: 'GET',
+      url: `/v1/projects/${tenant.projectId}/api-keys`,
+      headers: admin,
+    });
     const keyId = keys.json().items[0].id;
-    const revoked = await env.app.inject({ method: 'DELETE', url: `/v1/projects/${tenant.projectId}/api-keys/${keyId}`, headers: admin });
+    const revoked = await env.app.inject({
+      method: 'DELETE',
+      url: `/v1/projects/${tenant.projectId}/api-keys/${keyId}`,
+      headers: admin,
+    });
     expect(revoked.statusCode).toBe(200);
     expect(revoked.json().revokedAt).not.toBeNull();
     const after = await env.app.inject({ method: 'GET', url: '/v1/datasets', headers: tenant.auth });
     expect(after.statusCode).toBe(401);
 
     const expiring = await env.app.inject({
-      method: 'POST', url: `/v1/projects/${tenant.projectId}/api-keys`, headers: admin,
+      method: 'POST',
+      url: `/v1/projects/${tenant.projectId}/api-keys`,
+      headers: admin,
       payload: { name: 'old', scopes: ['read'], expiresAt: new Date(Date.now() - 1000).toISOString() },
     });
-    const expired = await env.app.inject({ method: 'GET', url: '/v1/datasets', headers: { authorization: `Bearer ${expiring.json().key}` } });
+    const expired = await env.app.inject({
+      method: 'GET',
+      url: '/v1/datasets',
+      headers: { authorization: `Bearer ${expiring.json().key}` },
+    });
     expect(expired.statusCode).toBe(401);
   });
 
   it('lets a project admin key manage its own keys but answers 404 for another project', async () => {
     const mine = await createTenant(env, ['admin']);
     const other = await createTenant(env);
-    const own = await env.app.inject({ method: 'GET', url: `/v1/projects/${mine.projectId}/api-keys`, headers: mine.auth });
+    const own = await env.app.inject({
+      method: 'GET',
+      url: `/v1/projects/${mine.projectId}/api-keys`,
+      headers: mine.auth,
+    });
     expect(own.statusCode).toBe(200);
-    const foreign = await env.app.inject({ method: 'GET', url: `/v1/projects/${other.projectId}/api-keys`, headers: mine.auth });
+    const foreign = await env.app.inject({
+      method: 'GET',
+      url: `/v1/projects/${other.projectId}/api-keys`,
+      headers: mine.auth,
+    });
     expect(foreign.statusCode).toBe(404);
-    const createProject = await env.app.inject({ method: 'POST', url: '/v1/projects', headers: mine.auth, payload: { name: 'x' } });
+    const createProject = await env.app.inject({
+      method: 'POST',
+      url: '/v1/projects',
+      headers: mine.auth,
+      payload: { name: 'x' },
+    });
     expect(createProject.statusCode).toBe(403);
   });
 
@@ -95,12 +146,17 @@ describe('projects and API keys', () => {
   });
 
   it('paginates lists with a cursor', async () => {
-    for (let i = 0; i < 3; i++) await env.app.inject({ method: 'POST', url: '/v1/projects', headers: admin, payload: { name: `page-${i}` } });
+    for (let i = 0; i < 3; i++)
+      await env.app.inject({ method: 'POST', url: '/v1/projects', headers: admin, payload: { name: `page-${i}` } });
     const first = await env.app.inject({ method: 'GET', url: '/v1/projects?limit=2', headers: admin });
     expect(first.json().items).toHaveLength(2);
     const cursor = first.json().nextCursor;
     expect(cursor).toEqual(expect.any(String));
-    const second = await env.app.inject({ method: 'GET', url: `/v1/projects?limit=2&cursor=${cursor}`, headers: admin });
+    const second = await env.app.inject({
+      method: 'GET',
+      url: `/v1/projects?limit=2&cursor=${cursor}`,
+      headers: admin,
+    });
     const ids = new Set([...first.json().items, ...second.json().items].map((p: { id: string }) => p.id));
     expect(ids.size).toBe(first.json().items.length + second.json().items.length);
   });

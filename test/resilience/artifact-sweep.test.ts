@@ -17,20 +17,52 @@ it('the sweep removes what finished jobs left behind and leaves running jobs and
   const dataset = await uploadCsv(env, tenant, 'tabular/iris.csv', 'iris');
   const { db, store } = env.deps;
   const job = (status: 'failed' | 'running' | 'succeeded') =>
-    db.trainingJob.create({ data: { projectId: tenant.projectId, datasetId: dataset.id, target: 'species', modelName: 'm', task: 'classification', spec: {}, status } });
+    db.trainingJob.create({
+      data: {
+        projectId: tenant.projectId,
+        datasetId: dataset.id,
+        target: 'species',
+        modelName: 'm',
+        task: 'classification',
+        spec: {},
+        status,
+      },
+    });
   const [failed, running, succeeded] = [await job('failed'), await job('running'), await job('succeeded')];
-  const files = (id: string) => [`models/${tenant.projectId}/${id}/attempt-1/model.json`, `models/${tenant.projectId}/${id}/attempt-2/model.json`, `checkpoints/${tenant.projectId}/${id}/epoch-3-batch-0-a.ckpt`];
+  const files = (id: string) => [
+    `models/${tenant.projectId}/${id}/attempt-1/model.json`,
+    `models/${tenant.projectId}/${id}/attempt-2/model.json`,
+    `checkpoints/${tenant.projectId}/${id}/epoch-3-batch-0-a.ckpt`,
+  ];
   const gone = `models/${tenant.projectId}/00000000-0000-4000-8000-000000000000/attempt-1/model.json`; // its job no longer exists
-  for (const key of [...files(failed.id), ...files(running.id), ...files(succeeded.id), gone]) await store.write(key, Buffer.from('x'));
-  const model = await db.model.create({ data: { projectId: tenant.projectId, name: 'm', task: 'classification', latestVersion: 1 } });
+  for (const key of [...files(failed.id), ...files(running.id), ...files(succeeded.id), gone])
+    await store.write(key, Buffer.from('x'));
+  const model = await db.model.create({
+    data: { projectId: tenant.projectId, name: 'm', task: 'classification', latestVersion: 1 },
+  });
   await db.modelVersion.create({
     data: {
-      modelId: model.id, version: 1, trainingJobId: succeeded.id, datasetId: dataset.id, modelType: 'logistic', task: 'classification', artifactKey: `models/${tenant.projectId}/${succeeded.id}/attempt-2`,
-      artifactSha256: 'x', hyperparameters: {}, preprocessing: {}, inputSchema: {}, outputSchema: {}, metrics: {}, backend: 'cpu', trainingDurationMs: 1,
+      modelId: model.id,
+      version: 1,
+      trainingJobId: succeeded.id,
+      datasetId: dataset.id,
+      modelType: 'logistic',
+      task: 'classification',
+      artifactKey: `models/${tenant.projectId}/${succeeded.id}/attempt-2`,
+      artifactSha256: 'x',
+      hyperparameters: {},
+      preprocessing: {},
+      inputSchema: {},
+      outputSchema: {},
+      metrics: {},
+      backend: 'cpu',
+      trainingDurationMs: 1,
     },
   });
 
   expect(await sweepOrphanedArtifacts(db, store, createLogger('silent'))).toBe(3);
   const left = [...(await store.list('models')), ...(await store.list('checkpoints'))].sort();
-  expect(left).toEqual([...files(running.id), `models/${tenant.projectId}/${succeeded.id}/attempt-2/model.json`].sort());
+  expect(left).toEqual(
+    [...files(running.id), `models/${tenant.projectId}/${succeeded.id}/attempt-2/model.json`].sort(),
+  );
 });

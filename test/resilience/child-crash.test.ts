@@ -22,7 +22,12 @@ afterAll(async () => {
 
 it('kill -9 of the training child: the attempt fails, is retried, and resumes from its checkpoint to one version', async () => {
   const dataset = await uploadCsv(env, tenant, 'tabular/iris.csv', 'iris');
-  const submitted = await env.app.inject({ method: 'POST', url: '/v1/training-jobs', headers: tenant.auth, payload: longJob(dataset.id, 'crash-child') });
+  const submitted = await env.app.inject({
+    method: 'POST',
+    url: '/v1/training-jobs',
+    headers: tenant.auth,
+    payload: longJob(dataset.id, 'crash-child'),
+  });
   expect(submitted.statusCode).toBe(202);
   const id = submitted.json().id as string;
 
@@ -40,7 +45,18 @@ it('kill -9 of the training child: the attempt fails, is retried, and resumes fr
   expect(done.resumedFromEpoch).toBeGreaterThanOrEqual(4);
   expect(resumed).toMatchObject({ attempt: 2, resumedFromEpoch: done.resumedFromEpoch });
   expect(resumed.pid).not.toBe(child);
-  expect(await expectCleanSuccess(env.deps.db, env.deps.store, id, 40)).toEqual({ status: 'succeeded', versions: 1, epochs: true, strayFiles: [], checkpoint: null });
+  expect(await expectCleanSuccess(env.deps.db, env.deps.store, id, 40)).toEqual({
+    status: 'succeeded',
+    versions: 1,
+    epochs: true,
+    strayFiles: [],
+    checkpoint: null,
+  });
   const job = (await env.app.inject({ method: 'GET', url: `/v1/training-jobs/${id}`, headers: tenant.auth })).json();
-  expect(job).toMatchObject({ status: 'succeeded', attempts: 2, resumedFromEpoch: done.resumedFromEpoch, result: { model: 'crash-child', version: 1 } });
+  expect(job).toMatchObject({
+    status: 'succeeded',
+    attempts: 2,
+    resumedFromEpoch: done.resumedFromEpoch,
+    result: { model: 'crash-child', version: 1 },
+  });
 });

@@ -29,10 +29,22 @@ afterAll(async () => {
 describe('graceful shutdown', () => {
   it('SIGTERM on a worker checkpoints the running job and hands it back without using an attempt', async () => {
     const dataset = await uploadCsv(env, tenant, 'tabular/iris.csv', 'iris');
-    const id = (await env.app.inject({ method: 'POST', url: '/v1/training-jobs', headers: tenant.auth, payload: longJob(dataset.id, 'handback') })).json().id as string;
+    const id = (
+      await env.app.inject({
+        method: 'POST',
+        url: '/v1/training-jobs',
+        headers: tenant.auth,
+        payload: longJob(dataset.id, 'handback'),
+      })
+    ).json().id as string;
     const proc = startEntryPoint('src/cli/worker.ts', configEnv(env.config));
     procs.push(proc);
-    await waitFor('two epochs', async () => ((await jobRow(env.deps.db, id)).progress.epochs.length >= 2 ? true : undefined), 90_000, proc.output);
+    await waitFor(
+      'two epochs',
+      async () => ((await jobRow(env.deps.db, id)).progress.epochs.length >= 2 ? true : undefined),
+      90_000,
+      proc.output,
+    );
 
     proc.child.kill('SIGTERM');
     expect(await proc.exited).toBe(0);
@@ -48,7 +60,13 @@ describe('graceful shutdown', () => {
     worker = startTrainingWorker(env.deps);
     const done = await waitForEnd(env.deps.db, id);
     expect(done).toMatchObject({ status: 'succeeded', attempts: 1, resumedFromEpoch: pointer.completedEpochs });
-    expect(await expectCleanSuccess(env.deps.db, env.deps.store, id, 40)).toEqual({ status: 'succeeded', versions: 1, epochs: true, strayFiles: [], checkpoint: null });
+    expect(await expectCleanSuccess(env.deps.db, env.deps.store, id, 40)).toEqual({
+      status: 'succeeded',
+      versions: 1,
+      epochs: true,
+      strayFiles: [],
+      checkpoint: null,
+    });
   });
 
   it('SIGTERM on the API lets an in-flight upload finish and answers new requests 503 until it closes', async () => {
@@ -56,35 +74,60 @@ describe('graceful shutdown', () => {
     const proc = startEntryPoint('src/cli/serve.ts', configEnv(env.config, { PORT: String(port), HOST: '127.0.0.1' }));
     procs.push(proc);
     const base = `http://127.0.0.1:${port}`;
-    await waitFor('the API to listen', () => fetch(`${base}/healthz`).then((r) => r.ok, () => false), 60_000, proc.output);
+    await waitFor(
+      'the API to listen',
+      () =>
+        fetch(`${base}/healthz`).then(
+          (r) => r.ok,
+          () => false,
+        ),
+      60_000,
+      proc.output,
+    );
 
     // An upload whose body arrives in two halves, with the SIGTERM in between.
     const csv = await readFile(fixture('tabular/iris.csv'));
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    const body = Readable.from((async function* () {
-      yield csv.subarray(0, 2000);
-      await gate;
-      yield csv.subarray(2000);
-    })());
+    const body = Readable.from(
+      (async function* () {
+        yield csv.subarray(0, 2000);
+        await gate;
+        yield csv.subarray(2000);
+      })(),
+    );
     const upload = new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const request = http.request(`${base}/v1/datasets?name=slow`, { method: 'POST', headers: { ...tenant.auth, 'content-type': 'text/csv' } }, (response) => {
-        let text = '';
-        response.on('data', (chunk: Buffer) => (text += chunk.toString()));
-        response.on('end', () => resolve({ status: response.statusCode!, body: text }));
-      });
+      const request = http.request(
+        `${base}/v1/datasets?name=slow`,
+        { method: 'POST', headers: { ...tenant.auth, 'content-type': 'text/csv' } },
+        (response) => {
+          let text = '';
+          response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+          response.on('end', () => resolve({ status: response.statusCode!, body: text }));
+        },
+      );
       request.on('error', reject);
       body.pipe(request);
     });
     // Inside the handler: the store is writing the body to its temporary file.
     const uploads = path.join(env.config.ARTIFACT_DIR, 'datasets', tenant.projectId);
-    await waitFor('the upload to be in flight', async () => (await readdir(uploads).catch(() => [])).some((name) => name.endsWith('.partial')), 30_000, proc.output);
+    await waitFor(
+      'the upload to be in flight',
+      async () => (await readdir(uploads).catch(() => [])).some((name) => name.endsWith('.partial')),
+      30_000,
+      proc.output,
+    );
 
     proc.child.kill('SIGTERM');
-    const refused = await waitFor('a 503 for a new request', async () => {
-      const response = await fetch(`${base}/v1/datasets`, { headers: tenant.auth }).catch(() => undefined);
-      return response?.status === 503 ? response : undefined;
-    }, 10_000, proc.output);
+    const refused = await waitFor(
+      'a 503 for a new request',
+      async () => {
+        const response = await fetch(`${base}/v1/datasets`, { headers: tenant.auth }).catch(() => undefined);
+        return response?.status === 503 ? response : undefined;
+      },
+      10_000,
+      proc.output,
+    );
     expect(refused.headers.get('content-type')).toContain('application/problem+json');
     expect(((await refused.json()) as { code: string }).code).toBe('shutting_down');
 

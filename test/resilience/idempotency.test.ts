@@ -15,10 +15,25 @@ beforeAll(async () => {
 afterAll(async () => env?.close());
 
 const submit = (key: string | undefined, payload: object) =>
-  env.app.inject({ method: 'POST', url: '/v1/training-jobs', headers: { ...tenant.auth, ...(key ? { 'idempotency-key': key } : {}) }, payload });
-const body = (modelName = 'idem') => ({ datasetId: dataset.id, target: 'species', modelName, model: { type: 'logistic', epochs: 3 } });
+  env.app.inject({
+    method: 'POST',
+    url: '/v1/training-jobs',
+    headers: { ...tenant.auth, ...(key ? { 'idempotency-key': key } : {}) },
+    payload,
+  });
+const body = (modelName = 'idem') => ({
+  datasetId: dataset.id,
+  target: 'species',
+  modelName,
+  model: { type: 'logistic', epochs: 3 },
+});
 const upload = (key: string, csv: Buffer | string, name = 'idem-upload') =>
-  env.app.inject({ method: 'POST', url: `/v1/datasets?name=${name}`, headers: { ...tenant.auth, 'content-type': 'text/csv', 'idempotency-key': key }, payload: csv });
+  env.app.inject({
+    method: 'POST',
+    url: `/v1/datasets?name=${name}`,
+    headers: { ...tenant.auth, 'content-type': 'text/csv', 'idempotency-key': key },
+    payload: csv,
+  });
 
 describe('Idempotency-Key on POST /v1/training-jobs', () => {
   it('parallel duplicates create one job and all get the first answer', async () => {

@@ -8,13 +8,30 @@ import { waitFor } from './processes.ts';
  * every couple of epochs (the test configs set CHECKPOINT_EVERY_EPOCHS).
  */
 export const longJob = (datasetId: string, modelName: string, epochs = 40) => ({
-  datasetId, target: 'species', modelName,
-  model: { type: 'mlp', epochs, batchSize: 4, learningRate: 0.01, seed: 11, hiddenLayers: [{ units: 24, activation: 'relu' }] },
+  datasetId,
+  target: 'species',
+  modelName,
+  model: {
+    type: 'mlp',
+    epochs,
+    batchSize: 4,
+    learningRate: 0.01,
+    seed: 11,
+    hiddenLayers: [{ units: 24, activation: 'relu' }],
+  },
 });
 
-export interface RunRecord { attempt: number; pid: number; resumedFromEpoch: number | null; outcome?: string }
+export interface RunRecord {
+  attempt: number;
+  pid: number;
+  resumedFromEpoch: number | null;
+  outcome?: string;
+}
 export interface JobRow {
-  status: string; attempts: number; resumedFromEpoch: number | null; checkpoint: unknown;
+  status: string;
+  attempts: number;
+  resumedFromEpoch: number | null;
+  checkpoint: unknown;
   progress: { epochs: Array<{ epoch: number }>; runs?: RunRecord[] };
 }
 
@@ -24,18 +41,26 @@ export async function jobRow(db: Database, id: string): Promise<JobRow> {
 
 /** Waits until the job is running with at least `epochs` finished and a checkpoint taken after them. */
 export async function waitForCheckpoint(db: Database, id: string, epochs: number, timeoutMs = 90_000): Promise<JobRow> {
-  return waitFor(`job ${id} to checkpoint after epoch ${epochs}`, async () => {
-    const row = await jobRow(db, id);
-    const pointer = row.checkpoint as { completedEpochs?: number } | null;
-    return row.status === 'running' && (pointer?.completedEpochs ?? 0) >= epochs ? row : undefined;
-  }, timeoutMs);
+  return waitFor(
+    `job ${id} to checkpoint after epoch ${epochs}`,
+    async () => {
+      const row = await jobRow(db, id);
+      const pointer = row.checkpoint as { completedEpochs?: number } | null;
+      return row.status === 'running' && (pointer?.completedEpochs ?? 0) >= epochs ? row : undefined;
+    },
+    timeoutMs,
+  );
 }
 
 export async function waitForEnd(db: Database, id: string, timeoutMs = 120_000): Promise<JobRow> {
-  return waitFor(`job ${id} to finish`, async () => {
-    const row = await jobRow(db, id);
-    return ['succeeded', 'failed', 'cancelled'].includes(row.status) ? row : undefined;
-  }, timeoutMs);
+  return waitFor(
+    `job ${id} to finish`,
+    async () => {
+      const row = await jobRow(db, id);
+      return ['succeeded', 'failed', 'cancelled'].includes(row.status) ? row : undefined;
+    },
+    timeoutMs,
+  );
 }
 
 /**
@@ -48,13 +73,21 @@ export async function expectCleanSuccess(db: Database, store: ArtifactStore, id:
   const row = await jobRow(db, id);
   const versions = await db.modelVersion.findMany({ where: { trainingJobId: id } });
   const job = await db.trainingJob.findUniqueOrThrow({ where: { id } });
-  const strays = async () => [...(await store.list(`models/${job.projectId}/${id}`)), ...(await store.list(`checkpoints/${job.projectId}/${id}`))]
-    .filter((key) => !key.startsWith(`${versions[0]?.artifactKey}/`));
-  const strayFiles = await waitFor('stray files to be collected', async () => ((await strays()).length === 0 ? [] : undefined), 10_000).catch(strays);
+  const strays = async () =>
+    [
+      ...(await store.list(`models/${job.projectId}/${id}`)),
+      ...(await store.list(`checkpoints/${job.projectId}/${id}`)),
+    ].filter((key) => !key.startsWith(`${versions[0]?.artifactKey}/`));
+  const strayFiles = await waitFor(
+    'stray files to be collected',
+    async () => ((await strays()).length === 0 ? [] : undefined),
+    10_000,
+  ).catch(strays);
   return {
     status: row.status,
     versions: versions.length,
-    epochs: row.progress.epochs.map((e) => e.epoch).join(',') === Array.from({ length: epochs }, (_, i) => i + 1).join(','),
+    epochs:
+      row.progress.epochs.map((e) => e.epoch).join(',') === Array.from({ length: epochs }, (_, i) => i + 1).join(','),
     strayFiles,
     checkpoint: row.checkpoint,
   };

@@ -14,7 +14,10 @@ import { freePort } from './processes.ts';
 class CuttableLink {
   private server?: net.Server;
   private readonly sockets = new Set<net.Socket>();
-  constructor(readonly port: number, private readonly target: { host: string; port: number }) {}
+  constructor(
+    readonly port: number,
+    private readonly target: { host: string; port: number },
+  ) {}
 
   async connect(): Promise<void> {
     this.server = net.createServer((client) => {
@@ -62,7 +65,13 @@ afterAll(async () => {
   await env?.close();
 });
 
-const submit = () => app.inject({ method: 'POST', url: '/v1/training-jobs', headers: tenant.auth, payload: { datasetId: dataset.id, target: 'species', modelName: 'pg', model: { type: 'logistic', epochs: 2 } } });
+const submit = () =>
+  app.inject({
+    method: 'POST',
+    url: '/v1/training-jobs',
+    headers: tenant.auth,
+    payload: { datasetId: dataset.id, target: 'species', modelName: 'pg', model: { type: 'logistic', epochs: 2 } },
+  });
 
 describe('PostgreSQL down', () => {
   it('answers 503 dependency_unavailable fast, writes nothing anywhere, and recovers when it returns', async () => {

@@ -2,7 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTenant, createTestEnv, type TestEnv, type TestTenant } from '../support/test-env.ts';
 import { uploadCsv } from '../support/training.ts';
 import { expectCleanSuccess, longJob, waitForCheckpoint, waitForEnd } from './jobs.ts';
-import { configEnv, freePort, isAlive, startEntryPoint, startNpmScript, stop, waitFor, type Proc } from './processes.ts';
+import {
+  configEnv,
+  freePort,
+  isAlive,
+  startEntryPoint,
+  startNpmScript,
+  stop,
+  waitFor,
+  type Proc,
+} from './processes.ts';
 
 let env: TestEnv;
 let tenant: TestTenant;
@@ -27,7 +36,12 @@ const spawnTracked = (script: string) => tracked(startEntryPoint(script, configE
 
 describe('a process dies mid-training (kill -9) and the job still ends with exactly one version', () => {
   it('the worker process: its training child exits, and a new worker resumes the job from the checkpoint', async () => {
-    const submitted = await env.app.inject({ method: 'POST', url: '/v1/training-jobs', headers: tenant.auth, payload: longJob(dataset.id, 'crash-worker') });
+    const submitted = await env.app.inject({
+      method: 'POST',
+      url: '/v1/training-jobs',
+      headers: tenant.auth,
+      payload: longJob(dataset.id, 'crash-worker'),
+    });
     const id = submitted.json().id as string;
     const first = spawnTracked('src/cli/worker.ts');
     const running = await waitForCheckpoint(env.deps.db, id, 4);
@@ -42,7 +56,13 @@ describe('a process dies mid-training (kill -9) and the job still ends with exac
     const done = await waitForEnd(env.deps.db, id);
     expect(done).toMatchObject({ status: 'succeeded', attempts: 2 });
     expect(done.resumedFromEpoch).toBeGreaterThanOrEqual(4);
-    expect(await expectCleanSuccess(env.deps.db, env.deps.store, id, 40)).toEqual({ status: 'succeeded', versions: 1, epochs: true, strayFiles: [], checkpoint: null });
+    expect(await expectCleanSuccess(env.deps.db, env.deps.store, id, 40)).toEqual({
+      status: 'succeeded',
+      versions: 1,
+      epochs: true,
+      strayFiles: [],
+      checkpoint: null,
+    });
   });
 
   it('the whole service (`npm start`, as built: API and worker in one process tree), restarted afterwards', async () => {
@@ -51,11 +71,25 @@ describe('a process dies mid-training (kill -9) and the job still ends with exac
     const base = `http://127.0.0.1:${port}`;
     // The compiled build that `npm start` runs, so its training child (dist/) is covered too.
     const start = () => tracked(startNpmScript('start', configEnv(env.config, { PORT: port, HOST: '127.0.0.1' })));
-    const ready = (proc: Proc) => waitFor('the service to answer', () => fetch(`${base}/healthz`).then((r) => r.ok, () => false), 60_000, proc.output);
+    const ready = (proc: Proc) =>
+      waitFor(
+        'the service to answer',
+        () =>
+          fetch(`${base}/healthz`).then(
+            (r) => r.ok,
+            () => false,
+          ),
+        60_000,
+        proc.output,
+      );
 
     const service = start();
     await ready(service);
-    const submitted = await fetch(`${base}/v1/training-jobs`, { method: 'POST', headers: { ...tenant.auth, 'content-type': 'application/json' }, body: JSON.stringify(longJob(dataset.id, 'crash-service')) });
+    const submitted = await fetch(`${base}/v1/training-jobs`, {
+      method: 'POST',
+      headers: { ...tenant.auth, 'content-type': 'application/json' },
+      body: JSON.stringify(longJob(dataset.id, 'crash-service')),
+    });
     expect(submitted.status).toBe(202);
     const id = ((await submitted.json()) as { id: string }).id;
     const running = await waitForCheckpoint(env.deps.db, id, 4);
@@ -66,12 +100,24 @@ describe('a process dies mid-training (kill -9) and the job still ends with exac
     await waitFor('the training child to exit with its service', () => !isAlive(child), 10_000);
 
     await ready(start());
-    const done = await waitFor('the job to finish', async () => {
-      const job = (await (await fetch(`${base}/v1/training-jobs/${id}`, { headers: tenant.auth })).json()) as { status: string };
-      return ['succeeded', 'failed', 'cancelled'].includes(job.status) ? job : undefined;
-    }, 120_000);
+    const done = await waitFor(
+      'the job to finish',
+      async () => {
+        const job = (await (await fetch(`${base}/v1/training-jobs/${id}`, { headers: tenant.auth })).json()) as {
+          status: string;
+        };
+        return ['succeeded', 'failed', 'cancelled'].includes(job.status) ? job : undefined;
+      },
+      120_000,
+    );
     expect(done).toMatchObject({ status: 'succeeded', attempts: 2, result: { model: 'crash-service', version: 1 } });
     expect((await waitForEnd(env.deps.db, id)).resumedFromEpoch).toBeGreaterThanOrEqual(4);
-    expect(await expectCleanSuccess(env.deps.db, env.deps.store, id, 40)).toEqual({ status: 'succeeded', versions: 1, epochs: true, strayFiles: [], checkpoint: null });
+    expect(await expectCleanSuccess(env.deps.db, env.deps.store, id, 40)).toEqual({
+      status: 'succeeded',
+      versions: 1,
+      epochs: true,
+      strayFiles: [],
+      checkpoint: null,
+    });
   });
 });

@@ -16,7 +16,9 @@ function track(child: ChildProcess): Proc {
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => void (output = (output + chunk.toString()).slice(-20_000)));
   child.stderr?.on('data', (chunk: Buffer) => void (output = (output + chunk.toString()).slice(-20_000)));
-  const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')));
+  const exited = new Promise<number | string>((resolve) =>
+    child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')),
+  );
   return { child, output: () => output, exited };
 }
 
@@ -43,10 +45,12 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
  * (`start`, `serve`, `worker`), as argument lists for node.
  */
 export function npmScriptCommands(name: string): { build: string[]; run: string[] } {
-  const scripts = (JSON.parse(readFileSync(`${ROOT}/package.json`, 'utf8')) as { scripts: Record<string, string> }).scripts;
+  const scripts = (JSON.parse(readFileSync(`${ROOT}/package.json`, 'utf8')) as { scripts: Record<string, string> })
+    .scripts;
   const commands = (scripts[name] ?? '').split('&&').map((command) => command.trim().split(/\s+/));
   const [build, run] = commands;
-  if (commands.length !== 2 || build?.[0] !== 'node' || run?.[0] !== 'node') throw new Error(`unexpected form of the ${name} script: ${scripts[name]}`);
+  if (commands.length !== 2 || build?.[0] !== 'node' || run?.[0] !== 'node')
+    throw new Error(`unexpected form of the ${name} script: ${scripts[name]}`);
   return { build: build.slice(1), run: run.slice(1) };
 }
 
@@ -63,7 +67,11 @@ export function startNpmScript(name: string, env: NodeJS.ProcessEnv, nodeArgs: s
 
 /** A Redis of the test's own, with no persistence: killing it loses every key, as a crash would. */
 export function startRedis(port: number): Proc {
-  return track(spawn('redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no', '--bind', '127.0.0.1'], { stdio: ['ignore', 'pipe', 'pipe'] }));
+  return track(
+    spawn('redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no', '--bind', '127.0.0.1'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+  );
 }
 
 export async function freePort(): Promise<number> {
@@ -78,12 +86,18 @@ export async function freePort(): Promise<number> {
 }
 
 /** Polls until `check` returns a value other than undefined/false, or fails naming `what`. */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 60_000, describe?: () => string): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = 60_000,
+  describe?: () => string,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
     if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${describe ? `\n${describe()}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${describe ? `\n${describe()}` : ''}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }

@@ -19,7 +19,16 @@ const workers: Worker[] = [];
 /** Our own Redis on a port of its own: the shared one is never touched. */
 async function startOwnRedis() {
   redis = startRedis(port);
-  await waitFor('redis to answer PING', () => execFileAsync('redis-cli', ['-p', String(port), 'ping']).then(({ stdout }) => stdout.includes('PONG'), () => false), 10_000, redis.output);
+  await waitFor(
+    'redis to answer PING',
+    () =>
+      execFileAsync('redis-cli', ['-p', String(port), 'ping']).then(
+        ({ stdout }) => stdout.includes('PONG'),
+        () => false,
+      ),
+    10_000,
+    redis.output,
+  );
 }
 
 beforeAll(async () => {
@@ -31,7 +40,8 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   for (const worker of workers) await worker.close();
-  if (!redis || redis.child.exitCode !== null || redis.child.signalCode !== null) await startOwnRedis().catch(() => undefined);
+  if (!redis || redis.child.exitCode !== null || redis.child.signalCode !== null)
+    await startOwnRedis().catch(() => undefined);
   await env?.close();
   await stop(redis);
 });
@@ -42,9 +52,21 @@ const startWorker = () => {
   workers.push(worker);
   return worker;
 };
-const quick = (modelName: string) => ({ datasetId: dataset.id, target: 'species', modelName, model: { type: 'logistic', epochs: 5, seed: 1 } });
-const submit = (payload: object) => env.app.inject({ method: 'POST', url: '/v1/training-jobs', headers: tenant.auth, payload });
-const predict = () => env.app.inject({ method: 'POST', url: '/v1/models/before:predict', headers: tenant.auth, payload: { instances: [[5.1, 3.5, 1.4, 0.2]] } });
+const quick = (modelName: string) => ({
+  datasetId: dataset.id,
+  target: 'species',
+  modelName,
+  model: { type: 'logistic', epochs: 5, seed: 1 },
+});
+const submit = (payload: object) =>
+  env.app.inject({ method: 'POST', url: '/v1/training-jobs', headers: tenant.auth, payload });
+const predict = () =>
+  env.app.inject({
+    method: 'POST',
+    url: '/v1/models/before:predict',
+    headers: tenant.auth,
+    payload: { instances: [[5.1, 3.5, 1.4, 0.2]] },
+  });
 
 describe('Redis down, then back empty', () => {
   it('keeps serving, refuses queue work fast, and loses no job', async () => {
@@ -56,7 +78,18 @@ describe('Redis down, then back empty', () => {
 
     // Queued but never run when Redis dies; plus a job that has already used every attempt.
     const lost = (await submit(quick('lost'))).json().id as string;
-    const exhausted = await env.deps.db.trainingJob.create({ data: { projectId: tenant.projectId, datasetId: dataset.id, target: 'species', modelName: 'x', task: 'classification', spec: quick('x'), status: 'running', attempts: 3 } });
+    const exhausted = await env.deps.db.trainingJob.create({
+      data: {
+        projectId: tenant.projectId,
+        datasetId: dataset.id,
+        target: 'species',
+        modelName: 'x',
+        task: 'classification',
+        spec: quick('x'),
+        status: 'running',
+        attempts: 3,
+      },
+    });
 
     redis!.child.kill('SIGKILL');
     await redis!.exited;
@@ -79,7 +112,9 @@ describe('Redis down, then back empty', () => {
     expect((await waitForEnd(env.deps.db, lost)).status).toBe('succeeded');
     const failed = await waitForEnd(env.deps.db, exhausted.id);
     expect(failed.status).toBe('failed');
-    expect((await env.deps.db.trainingJob.findUniqueOrThrow({ where: { id: exhausted.id } })).error).toMatchObject({ code: 'attempts_exhausted' });
+    expect((await env.deps.db.trainingJob.findUniqueOrThrow({ where: { id: exhausted.id } })).error).toMatchObject({
+      code: 'attempts_exhausted',
+    });
     expect(await env.deps.db.modelVersion.count({ where: { trainingJobId: lost } })).toBe(1);
 
     // New work flows through the same worker and producer connections again.

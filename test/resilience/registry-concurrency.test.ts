@@ -20,30 +20,77 @@ afterAll(async () => env?.close());
 describe('concurrent registry writes', () => {
   it('several jobs for one model finishing at once get versions 1..n, one each, no gaps', async () => {
     const n = 5;
-    const jobs = await Promise.all(Array.from({ length: n }, async (_, i) => {
-      const response = await env.app.inject({ method: 'POST', url: '/v1/training-jobs', headers: tenant.auth, payload: { datasetId: dataset.id, target: 'species', modelName: 'shared', model: { type: 'logistic', epochs: 2 + (i % 2), seed: i } } });
-      return response.json().id as string;
-    }));
+    const jobs = await Promise.all(
+      Array.from({ length: n }, async (_, i) => {
+        const response = await env.app.inject({
+          method: 'POST',
+          url: '/v1/training-jobs',
+          headers: tenant.auth,
+          payload: {
+            datasetId: dataset.id,
+            target: 'species',
+            modelName: 'shared',
+            model: { type: 'logistic', epochs: 2 + (i % 2), seed: i },
+          },
+        });
+        return response.json().id as string;
+      }),
+    );
     // The runs themselves, all at once in this process: registration races on PostgreSQL alone.
-    const ctx: TrainingContext = { db: env.deps.db, store: env.deps.store, logger: createLogger('silent'), maxDurationCapMs: 60_000, checkpointEveryEpochs: 1, checkpointEveryMs: 60_000 };
-    expect(await Promise.all(jobs.map((id) => runTrainingJob(ctx, id, { maxAttempts: 3 })))).toEqual(Array(n).fill('succeeded'));
+    const ctx: TrainingContext = {
+      db: env.deps.db,
+      store: env.deps.store,
+      logger: createLogger('silent'),
+      maxDurationCapMs: 60_000,
+      checkpointEveryEpochs: 1,
+      checkpointEveryMs: 60_000,
+    };
+    expect(await Promise.all(jobs.map((id) => runTrainingJob(ctx, id, { maxAttempts: 3 })))).toEqual(
+      Array(n).fill('succeeded'),
+    );
     // A second delivery of the same jobs (at-least-once) registers nothing more.
-    expect(await Promise.all(jobs.map((id) => runTrainingJob(ctx, id, { maxAttempts: 3 })))).toEqual(Array(n).fill('skipped'));
-    const versions = await env.deps.db.modelVersion.findMany({ where: { model: { name: 'shared', projectId: tenant.projectId } }, orderBy: { version: 'asc' } });
+    expect(await Promise.all(jobs.map((id) => runTrainingJob(ctx, id, { maxAttempts: 3 })))).toEqual(
+      Array(n).fill('skipped'),
+    );
+    const versions = await env.deps.db.modelVersion.findMany({
+      where: { model: { name: 'shared', projectId: tenant.projectId } },
+      orderBy: { version: 'asc' },
+    });
     expect(versions.map((v) => v.version)).toEqual([1, 2, 3, 4, 5]);
     expect(new Set(versions.map((v) => v.trainingJobId))).toEqual(new Set(jobs));
-    expect((await env.app.inject({ method: 'GET', url: '/v1/models/shared', headers: tenant.auth })).json().latestVersion).toBe(n);
+    expect(
+      (await env.app.inject({ method: 'GET', url: '/v1/models/shared', headers: tenant.auth })).json().latestVersion,
+    ).toBe(n);
   });
 
   it('many alias moves at once leave a history where each move starts where the previous ended', async () => {
-    const targets = Array.from({ length: 30 }, (_, i) => (i * 7) % 5 + 1);
-    const responses = await Promise.all(targets.map((version) => env.app.inject({ method: 'PUT', url: '/v1/models/shared/aliases/production', headers: tenant.auth, payload: { version } })));
+    const targets = Array.from({ length: 30 }, (_, i) => ((i * 7) % 5) + 1);
+    const responses = await Promise.all(
+      targets.map((version) =>
+        env.app.inject({
+          method: 'PUT',
+          url: '/v1/models/shared/aliases/production',
+          headers: tenant.auth,
+          payload: { version },
+        }),
+      ),
+    );
     expect(responses.every((r) => r.statusCode === 200)).toBe(true);
-    const history = ((await env.app.inject({ method: 'GET', url: '/v1/models/shared/aliases/production/history', headers: tenant.auth })).json().items as Array<{ fromVersion: number | null; toVersion: number }>).reverse();
+    const history = (
+      (
+        await env.app.inject({
+          method: 'GET',
+          url: '/v1/models/shared/aliases/production/history',
+          headers: tenant.auth,
+        })
+      ).json().items as Array<{ fromVersion: number | null; toVersion: number }>
+    ).reverse();
     expect(history[0]!.fromVersion).toBeNull();
     for (let i = 1; i < history.length; i++) expect(history[i]!.fromVersion).toBe(history[i - 1]!.toVersion);
     // Every answer's previousVersion is some event's fromVersion: no move saw a state the history skips.
-    const moves = responses.map((r) => r.json() as { version: number; previousVersion: number | null }).filter((m) => m.version !== m.previousVersion);
+    const moves = responses
+      .map((r) => r.json() as { version: number; previousVersion: number | null })
+      .filter((m) => m.version !== m.previousVersion);
     expect(moves).toHaveLength(history.length);
     const summary = (await env.app.inject({ method: 'GET', url: '/v1/models/shared', headers: tenant.auth })).json();
     expect(summary.aliases.production).toBe(history.at(-1)!.toVersion);

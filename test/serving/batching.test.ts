@@ -7,7 +7,10 @@ let setup: ServingSetup;
 // A long wait: a batch then runs when every request on its way has joined it, never on a
 // timer, so whether requests coalesce does not depend on how fast this machine is.
 beforeAll(async () => {
-  setup = await setupServing([{ ...irisModel, versions: 2 }], { PREDICT_BATCH_MAX_WAIT_MS: '1000', PREDICT_BATCH_MAX_SIZE: '64' });
+  setup = await setupServing([{ ...irisModel, versions: 2 }], {
+    PREDICT_BATCH_MAX_WAIT_MS: '1000',
+    PREDICT_BATCH_MAX_SIZE: '64',
+  });
 }, 300_000);
 afterAll(async () => setup?.close());
 
@@ -31,13 +34,16 @@ async function batchMetrics(): Promise<{ batches: number; rows: number }> {
 function expectSamePredictions(actual: Prediction[], expected: Prediction[]) {
   expect(actual.map((p) => p.label)).toEqual(expected.map((p) => p.label));
   actual.forEach((p, i) => {
-    for (const [label, probability] of Object.entries(expected[i]!.probabilities)) expect(p.probabilities[label]).toBeCloseTo(probability, 5);
+    for (const [label, probability] of Object.entries(expected[i]!.probabilities))
+      expect(p.probabilities[label]).toBeCloseTo(probability, 5);
   });
 }
 
 describe('dynamic micro-batching through HTTP', () => {
   it('coalesces concurrent requests and answers each its own rows, in order', async () => {
-    const requests = Array.from({ length: 30 }, (_, r) => Array.from({ length: (r % 4) + 1 }, (_, k) => row(r * 4 + k)));
+    const requests = Array.from({ length: 30 }, (_, r) =>
+      Array.from({ length: (r % 4) + 1 }, (_, k) => row(r * 4 + k)),
+    );
     const alone: Prediction[][] = [];
     for (const instances of requests) alone.push((await predict(instances)).json().predictions);
 
@@ -90,14 +96,21 @@ describe('dynamic micro-batching through HTTP', () => {
     for (const r of [0, 1, 2999]) {
       const alone = (await predict([row(r)])).json().predictions[0] as Prediction;
       expect(bulkPredictions[r]!.label).toBe(alone.label);
-      for (const [label, p] of Object.entries(alone.probabilities)) expect(bulkPredictions[r]!.probabilities[label]).toBeCloseTo(p, 5);
+      for (const [label, p] of Object.entries(alone.probabilities))
+        expect(bulkPredictions[r]!.probabilities[label]).toBeCloseTo(p, 5);
     }
   });
 });
 
 describe('the model cache across an alias move', () => {
   it('answers every request in flight during the move, each from the version it resolved', async () => {
-    const move = (version: number) => setup.env.app.inject({ method: 'PUT', url: '/v1/models/iris/aliases/production', headers: setup.tenant.auth, payload: { version } });
+    const move = (version: number) =>
+      setup.env.app.inject({
+        method: 'PUT',
+        url: '/v1/models/iris/aliases/production',
+        headers: setup.tenant.auth,
+        payload: { version },
+      });
     expect((await move(1)).statusCode).toBe(200);
     const url = '/v1/models/iris/labels/production:predict';
     expect((await predict([setosa], url)).json().model.version).toBe(1);

@@ -10,7 +10,13 @@ afterAll(async () => setup?.close());
 
 describe('GET /metrics', () => {
   it('is public and reports requests, predictions, batches, queue waits, cache events, jobs and queue depth', async () => {
-    const predict = () => setup.env.app.inject({ method: 'POST', url: '/v1/models/iris/versions/1:predict', headers: setup.tenant.auth, payload: { instances: [setosa, virginica] } });
+    const predict = () =>
+      setup.env.app.inject({
+        method: 'POST',
+        url: '/v1/models/iris/versions/1:predict',
+        headers: setup.tenant.auth,
+        payload: { instances: [setosa, virginica] },
+      });
     for (let i = 0; i < 3; i++) expect((await predict()).statusCode).toBe(200);
     await Promise.all(Array.from({ length: 5 }, predict));
 
@@ -18,7 +24,9 @@ describe('GET /metrics', () => {
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
     const text = response.body;
-    expect(text).toMatch(/http_request_duration_seconds_count\{method="POST",route="\/v1\/models\/:name\/versions\/:version\(\^\\\\d\+\)::predict",status_code="200"\} 8/);
+    expect(text).toMatch(
+      /http_request_duration_seconds_count\{method="POST",route="\/v1\/models\/:name\/versions\/:version\(\^\\\\d\+\)::predict",status_code="200"\} 8/,
+    );
     expect(text).toMatch(/prediction_duration_seconds_count\{model="iris",version="1"\} 8/);
     expect(text).toMatch(/^prediction_batch_size_sum 16$/m);
     expect(text).toMatch(/^prediction_queue_wait_seconds_count 8$/m);

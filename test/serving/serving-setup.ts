@@ -23,7 +23,10 @@ export interface ServingSetup {
  * A test environment with real models trained through a real worker. The worker is closed as
  * soon as training is done, so it competes with nothing the tests measure.
  */
-export async function setupServing(specs: ServedModelSpec[], overrides: Record<string, string> = {}): Promise<ServingSetup> {
+export async function setupServing(
+  specs: ServedModelSpec[],
+  overrides: Record<string, string> = {},
+): Promise<ServingSetup> {
   const env = await createTestEnv(overrides);
   let worker: Worker | undefined;
   try {
@@ -31,12 +34,21 @@ export async function setupServing(specs: ServedModelSpec[], overrides: Record<s
     const tenant = await createTenant(env);
     const datasets = new Map<string, string>();
     for (const spec of specs) {
-      const datasetId = datasets.get(spec.file) ?? (await uploadCsv(env, tenant, spec.file, spec.file.replace(/\W/g, '-'))).id;
+      const datasetId =
+        datasets.get(spec.file) ?? (await uploadCsv(env, tenant, spec.file, spec.file.replace(/\W/g, '-'))).id;
       datasets.set(spec.file, datasetId);
       for (let i = 0; i < (spec.versions ?? 1); i++) {
         const submitted = await env.app.inject({
-          method: 'POST', url: '/v1/training-jobs', headers: tenant.auth,
-          payload: { datasetId, target: spec.target, modelName: spec.modelName, features: spec.features, model: spec.model },
+          method: 'POST',
+          url: '/v1/training-jobs',
+          headers: tenant.auth,
+          payload: {
+            datasetId,
+            target: spec.target,
+            modelName: spec.modelName,
+            features: spec.features,
+            model: spec.model,
+          },
         });
         if (submitted.statusCode !== 202) throw new Error(`training submission failed: ${submitted.body}`);
         const job = await waitForJob(env, tenant, submitted.json().id);
@@ -54,7 +66,12 @@ export async function setupServing(specs: ServedModelSpec[], overrides: Record<s
 }
 
 /** Iris, a logistic regression trained briefly: good enough to tell setosa from virginica. */
-export const irisModel: ServedModelSpec = { file: 'tabular/iris.csv', modelName: 'iris', target: 'species', model: { type: 'logistic', epochs: 40, learningRate: 0.1, seed: 7 } };
+export const irisModel: ServedModelSpec = {
+  file: 'tabular/iris.csv',
+  modelName: 'iris',
+  target: 'species',
+  model: { type: 'logistic', epochs: 40, learningRate: 0.1, seed: 7 },
+};
 
 export const setosa = { sepal_length: 5.1, sepal_width: 3.5, petal_length: 1.4, petal_width: 0.2 };
 export const virginica = { sepal_length: 6.7, sepal_width: 3.0, petal_length: 5.2, petal_width: 2.3 };

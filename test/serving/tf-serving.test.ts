@@ -6,15 +6,33 @@ let setup: ServingSetup;
 beforeAll(async () => {
   setup = await setupServing([
     irisModel,
-    { file: 'tabular/penguins.csv', modelName: 'penguins', target: 'species', features: ['island', 'beak_length_mm', 'flipper_length_mm', 'sex'], model: { type: 'logistic', epochs: 30, learningRate: 0.1, seed: 3 } },
-    { file: 'tabular/cars.csv', modelName: 'mpg', target: 'miles_per_gallon', features: ['cylinders', 'horsepower', 'weight_in_lbs'], model: { type: 'linear', epochs: 30, learningRate: 0.05, seed: 5 } },
+    {
+      file: 'tabular/penguins.csv',
+      modelName: 'penguins',
+      target: 'species',
+      features: ['island', 'beak_length_mm', 'flipper_length_mm', 'sex'],
+      model: { type: 'logistic', epochs: 30, learningRate: 0.1, seed: 3 },
+    },
+    {
+      file: 'tabular/cars.csv',
+      modelName: 'mpg',
+      target: 'miles_per_gallon',
+      features: ['cylinders', 'horsepower', 'weight_in_lbs'],
+      model: { type: 'linear', epochs: 30, learningRate: 0.05, seed: 5 },
+    },
   ]);
-  const promoted = await setup.env.app.inject({ method: 'PUT', url: '/v1/models/iris/aliases/production', headers: setup.tenant.auth, payload: { version: 1 } });
+  const promoted = await setup.env.app.inject({
+    method: 'PUT',
+    url: '/v1/models/iris/aliases/production',
+    headers: setup.tenant.auth,
+    payload: { version: 1 },
+  });
   expect(promoted.statusCode).toBe(200);
 }, 300_000);
 afterAll(async () => setup?.close());
 
-const post = (url: string, payload: unknown) => setup.env.app.inject({ method: 'POST', url, headers: setup.tenant.auth, payload: payload as object });
+const post = (url: string, payload: unknown) =>
+  setup.env.app.inject({ method: 'POST', url, headers: setup.tenant.auth, payload: payload as object });
 const get = (url: string) => setup.env.app.inject({ method: 'GET', url, headers: setup.tenant.auth });
 const b64 = (text: string) => ({ b64: Buffer.from(text).toString('base64') });
 
@@ -23,18 +41,26 @@ describe('TF Serving model status and metadata', () => {
     const response = await get('/v1/models/iris');
     expect(response.statusCode).toBe(200);
     expect(response.json()).toMatchObject({
-      name: 'iris', latestVersion: 1, aliases: { production: 1 },
+      name: 'iris',
+      latestVersion: 1,
+      aliases: { production: 1 },
       model_version_status: [{ version: '1', state: 'AVAILABLE', status: { error_code: 'OK', error_message: '' } }],
     });
   });
 
   it('answers the status of the version a label points at', async () => {
     const response = await get('/v1/models/iris/labels/production');
-    expect(response.json()).toEqual({ model_version_status: [{ version: '1', state: 'AVAILABLE', status: { error_code: 'OK', error_message: '' } }] });
+    expect(response.json()).toEqual({
+      model_version_status: [{ version: '1', state: 'AVAILABLE', status: { error_code: 'OK', error_message: '' } }],
+    });
     expect((await get('/v1/models/iris/labels/staging')).statusCode).toBe(404);
   });
 
-  it.each(['/v1/models/iris/metadata', '/v1/models/iris/versions/1/metadata', '/v1/models/iris/labels/production/metadata'])('serves the signature at %s', async (url) => {
+  it.each([
+    '/v1/models/iris/metadata',
+    '/v1/models/iris/versions/1/metadata',
+    '/v1/models/iris/labels/production/metadata',
+  ])('serves the signature at %s', async (url) => {
     const response = await get(url);
     expect(response.statusCode).toBe(200);
     const body = response.json();
@@ -49,7 +75,10 @@ describe('TF Serving model status and metadata', () => {
 
 describe('TF Serving :predict', () => {
   it('takes the row format with named instances and with arrays', async () => {
-    const response = await post('/v1/models/iris:predict', { signature_name: 'serving_default', instances: [setosa, virginica] });
+    const response = await post('/v1/models/iris:predict', {
+      signature_name: 'serving_default',
+      instances: [setosa, virginica],
+    });
     expect(response.statusCode).toBe(200);
     expect(response.json().predictions.map((p: { label: string }) => p.label)).toEqual(['setosa', 'virginica']);
     expect(response.json().model).toEqual({ name: 'iris', version: 1 });
@@ -58,7 +87,12 @@ describe('TF Serving :predict', () => {
   });
 
   it('takes the columnar format and answers outputs by name', async () => {
-    const inputs = Object.fromEntries(Object.keys(setosa).map((key) => [key, [setosa[key as keyof typeof setosa], virginica[key as keyof typeof virginica]]]));
+    const inputs = Object.fromEntries(
+      Object.keys(setosa).map((key) => [
+        key,
+        [setosa[key as keyof typeof setosa], virginica[key as keyof typeof virginica]],
+      ]),
+    );
     const response = await post('/v1/models/iris/labels/production:predict', { inputs });
     expect(response.statusCode).toBe(200);
     const { outputs } = response.json();
@@ -70,15 +104,21 @@ describe('TF Serving :predict', () => {
   });
 
   it('decodes {"b64": ...} values like the text they encode', async () => {
-    const plain = await post('/v1/models/penguins:predict', { instances: [{ island: 'Biscoe', beak_length_mm: 47, flipper_length_mm: 217, sex: 'FEMALE' }] });
-    const binary = await post('/v1/models/penguins:predict', { instances: [{ island: b64('Biscoe'), beak_length_mm: 47, flipper_length_mm: 217, sex: b64('FEMALE') }] });
+    const plain = await post('/v1/models/penguins:predict', {
+      instances: [{ island: 'Biscoe', beak_length_mm: 47, flipper_length_mm: 217, sex: 'FEMALE' }],
+    });
+    const binary = await post('/v1/models/penguins:predict', {
+      instances: [{ island: b64('Biscoe'), beak_length_mm: 47, flipper_length_mm: 217, sex: b64('FEMALE') }],
+    });
     expect(binary.statusCode).toBe(200);
     expect(binary.json().predictions).toEqual(plain.json().predictions);
-    const columnar = await post('/v1/models/penguins:predict', { inputs: { island: [b64('Biscoe')], beak_length_mm: [47], flipper_length_mm: [217], sex: [b64('FEMALE')] } });
+    const columnar = await post('/v1/models/penguins:predict', {
+      inputs: { island: [b64('Biscoe')], beak_length_mm: [47], flipper_length_mm: [217], sex: [b64('FEMALE')] },
+    });
     expect(columnar.json().outputs.label).toEqual([plain.json().predictions[0].label]);
   });
 
-  it('answers bad requests with problem+json carrying TF Serving\'s error string', async () => {
+  it("answers bad requests with problem+json carrying TF Serving's error string", async () => {
     const bad = await post('/v1/models/iris:predict', { instances: [setosa, { ...setosa, petal_width: 'wide' }] });
     expect(bad.statusCode).toBe(400);
     expect(bad.headers['content-type']).toContain('application/problem+json');
@@ -90,7 +130,11 @@ describe('TF Serving :predict', () => {
     const missing = await post('/v1/models/nope:predict', { instances: [setosa] });
     expect(missing.statusCode).toBe(404);
     expect(missing.json()).toMatchObject({ code: 'not_found', error: missing.json().detail });
-    const anonymous = await setup.env.app.inject({ method: 'POST', url: '/v1/models/iris:predict', payload: { instances: [setosa] } });
+    const anonymous = await setup.env.app.inject({
+      method: 'POST',
+      url: '/v1/models/iris:predict',
+      payload: { instances: [setosa] },
+    });
     expect(anonymous.statusCode).toBe(401);
     expect(anonymous.json().error).toEqual(expect.any(String));
   });
@@ -101,7 +145,10 @@ describe('TF Serving :classify and :regress', () => {
     const response = await post('/v1/models/iris:classify', {
       signature_name: 'serving_default',
       context: { sepal_width: 3.2 },
-      examples: [{ sepal_length: 5.1, petal_length: 1.4, petal_width: [0.2] }, { sepal_length: 6.7, petal_length: 5.2, petal_width: 2.3 }],
+      examples: [
+        { sepal_length: 5.1, petal_length: 1.4, petal_width: [0.2] },
+        { sepal_length: 6.7, petal_length: 5.2, petal_width: 2.3 },
+      ],
     });
     expect(response.statusCode).toBe(200);
     const { result } = response.json();
@@ -112,22 +159,32 @@ describe('TF Serving :classify and :regress', () => {
   });
 
   it('regresses examples to values on the target scale', async () => {
-    const response = await post('/v1/models/mpg/versions/1:regress', { examples: [{ cylinders: 4, horsepower: 70, weight_in_lbs: 2000 }, { cylinders: 8, horsepower: 220, weight_in_lbs: 4500 }] });
+    const response = await post('/v1/models/mpg/versions/1:regress', {
+      examples: [
+        { cylinders: 4, horsepower: 70, weight_in_lbs: 2000 },
+        { cylinders: 8, horsepower: 220, weight_in_lbs: 4500 },
+      ],
+    });
     expect(response.statusCode).toBe(200);
     const [light, heavy] = response.json().result;
     expect(light).toBeGreaterThan(heavy);
     expect(light).toBeGreaterThan(20);
-    const predicted = await post('/v1/models/mpg:predict', { inputs: { cylinders: [4], horsepower: [70], weight_in_lbs: [2000] } });
+    const predicted = await post('/v1/models/mpg:predict', {
+      inputs: { cylinders: [4], horsepower: [70], weight_in_lbs: [2000] },
+    });
     expect(predicted.json().outputs[0]).toBeCloseTo(light, 4);
   });
 
-  it('refuses the verb that does not fit the model\'s task', async () => {
+  it("refuses the verb that does not fit the model's task", async () => {
     const regressIris = await post('/v1/models/iris:regress', { examples: [setosa] });
     expect(regressIris.statusCode).toBe(400);
     expect(regressIris.json().error).toContain(':classify');
     const classifyMpg = await post('/v1/models/mpg:classify', { examples: [{ cylinders: 4 }] });
     expect(classifyMpg.statusCode).toBe(400);
-    const contextClash = await post('/v1/models/iris:classify', { context: { sepal_width: 3 }, examples: [{ sepal_width: 3 }] });
+    const contextClash = await post('/v1/models/iris:classify', {
+      context: { sepal_width: 3 },
+      examples: [{ sepal_width: 3 }],
+    });
     expect(contextClash.statusCode).toBe(400);
   });
 });

@@ -19,7 +19,9 @@ export async function createTempArtifactStore(): Promise<TempArtifactStore> {
     store: new LocalArtifactStore(root),
     async files() {
       const entries = await readdir(root, { recursive: true, withFileTypes: true });
-      return entries.filter((entry) => entry.isFile()).map((entry) => path.relative(root, path.join(entry.parentPath, entry.name)));
+      return entries
+        .filter((entry) => entry.isFile())
+        .map((entry) => path.relative(root, path.join(entry.parentPath, entry.name)));
     },
     remove: () => rm(root, { recursive: true, force: true }),
   };

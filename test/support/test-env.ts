@@ -88,10 +88,20 @@ export interface TestTenant {
 /** Creates a project and a key with the given scopes through the HTTP API. */
 export async function createTenant(env: TestEnv, scopes: string[] = ['read', 'write', 'predict']): Promise<TestTenant> {
   const admin = { authorization: `Bearer ${env.adminToken}` };
-  const project = await env.app.inject({ method: 'POST', url: '/v1/projects', headers: admin, payload: { name: `tenant-${randomBytes(3).toString('hex')}` } });
+  const project = await env.app.inject({
+    method: 'POST',
+    url: '/v1/projects',
+    headers: admin,
+    payload: { name: `tenant-${randomBytes(3).toString('hex')}` },
+  });
   if (project.statusCode !== 201) throw new Error(`project creation failed: ${project.body}`);
   const projectId = project.json().id as string;
-  const key = await env.app.inject({ method: 'POST', url: `/v1/projects/${projectId}/api-keys`, headers: admin, payload: { name: 'test', scopes } });
+  const key = await env.app.inject({
+    method: 'POST',
+    url: `/v1/projects/${projectId}/api-keys`,
+    headers: admin,
+    payload: { name: 'test', scopes },
+  });
   if (key.statusCode !== 201) throw new Error(`key creation failed: ${key.body}`);
   return { projectId, key: key.json().key, auth: { authorization: `Bearer ${key.json().key}` } };
 }

@@ -13,7 +13,10 @@ export function startWorker(env: TestEnv, opts: TrainingWorkerOptions = {}): Wor
 /** Uploads a fixture CSV through the HTTP API and returns the dataset. */
 export async function uploadCsv(env: TestEnv, tenant: TestTenant, file: string, name: string) {
   const response = await env.app.inject({
-    method: 'POST', url: `/v1/datasets?name=${name}`, headers: { ...tenant.auth, 'content-type': 'text/csv' }, payload: await readFile(fixture(file)),
+    method: 'POST',
+    url: `/v1/datasets?name=${name}`,
+    headers: { ...tenant.auth, 'content-type': 'text/csv' },
+    payload: await readFile(fixture(file)),
   });
   if (response.statusCode !== 201) throw new Error(`upload failed: ${response.body}`);
   return response.json() as { id: string; columns: { name: string }[]; rowCount: number };
@@ -23,7 +26,9 @@ export async function uploadCsv(env: TestEnv, tenant: TestTenant, file: string, 
 export async function waitForJob(env: TestEnv, tenant: TestTenant, jobId: string, timeoutMs = 100_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const job = (await env.app.inject({ method: 'GET', url: `/v1/training-jobs/${jobId}`, headers: tenant.auth })).json();
+    const job = (
+      await env.app.inject({ method: 'GET', url: `/v1/training-jobs/${jobId}`, headers: tenant.auth })
+    ).json();
     if (!['queued', 'running'].includes(job.status)) return job;
     if (Date.now() > deadline) throw new Error(`job ${jobId} still ${job.status} after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 250));

@@ -16,14 +16,20 @@ describe('cancelling a queued job', () => {
   it('ends it at once, takes it off the queue, and leaves no version', async () => {
     const dataset = await uploadCsv(env, tenant, 'tabular/iris.csv', 'iris');
     const submitted = await env.app.inject({
-      method: 'POST', url: '/v1/training-jobs', headers: tenant.auth,
+      method: 'POST',
+      url: '/v1/training-jobs',
+      headers: tenant.auth,
       payload: { datasetId: dataset.id, target: 'species', modelName: 'iris', model: { type: 'logistic', epochs: 5 } },
     });
     expect(submitted.statusCode).toBe(202);
     const id = submitted.json().id as string;
     expect(await env.deps.trainingQueue.getJob(id)).toBeDefined();
 
-    const cancelled = await env.app.inject({ method: 'POST', url: `/v1/training-jobs/${id}/cancel`, headers: tenant.auth });
+    const cancelled = await env.app.inject({
+      method: 'POST',
+      url: `/v1/training-jobs/${id}/cancel`,
+      headers: tenant.auth,
+    });
     expect(cancelled.statusCode).toBe(200);
     expect(cancelled.json()).toMatchObject({ status: 'cancelled', cancelRequested: true, result: null });
     expect(cancelled.json().finishedAt).not.toBeNull();
@@ -34,11 +40,17 @@ describe('cancelling a queued job', () => {
     const again = await env.app.inject({ method: 'POST', url: `/v1/training-jobs/${id}/cancel`, headers: tenant.auth });
     expect(again.json().status).toBe('cancelled');
     const other = await createTenant(env);
-    expect((await env.app.inject({ method: 'POST', url: `/v1/training-jobs/${id}/cancel`, headers: other.auth })).statusCode).toBe(404);
+    expect(
+      (await env.app.inject({ method: 'POST', url: `/v1/training-jobs/${id}/cancel`, headers: other.auth })).statusCode,
+    ).toBe(404);
   });
 
   it('lists jobs filtered by status', async () => {
-    const listed = await env.app.inject({ method: 'GET', url: '/v1/training-jobs?status=cancelled', headers: tenant.auth });
+    const listed = await env.app.inject({
+      method: 'GET',
+      url: '/v1/training-jobs?status=cancelled',
+      headers: tenant.auth,
+    });
     expect(listed.json().items.map((j: { status: string }) => j.status)).toEqual(['cancelled']);
     const none = await env.app.inject({ method: 'GET', url: '/v1/training-jobs?status=running', headers: tenant.auth });
     expect(none.json().items).toEqual([]);

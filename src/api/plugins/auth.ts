@@ -5,9 +5,7 @@ import { hasScope, hashSecret, looksLikeApiKey, secretHashesEqual, type ApiKeySc
 import type { Database } from '../../db/client.ts';
 import { ForbiddenError, UnauthorizedError } from '../../errors.ts';
 
-export type Principal =
-  | { kind: 'admin' }
-  | { kind: 'key'; projectId: string; keyId: string; scopes: string[] };
+export type Principal = { kind: 'admin' } | { kind: 'key'; projectId: string; keyId: string; scopes: string[] };
 
 /**
  * What a route requires, set as `config: { auth }` on the route:
@@ -73,11 +71,20 @@ export const authPlugin = fp(async function authPlugin(app: FastifyInstance, opt
 
   async function verify(secretHash: string): Promise<VerifiedKey> {
     const generation = keys.generation;
-    const row = await opts.db.apiKey.findUnique({ where: { secretHash }, select: { id: true, projectId: true, scopes: true, revokedAt: true, expiresAt: true } });
+    const row = await opts.db.apiKey.findUnique({
+      where: { secretHash },
+      select: { id: true, projectId: true, scopes: true, revokedAt: true, expiresAt: true },
+    });
     if (!row || row.revokedAt || (row.expiresAt && row.expiresAt.getTime() <= Date.now())) {
       throw new UnauthorizedError(row ? 'The API key has been revoked or has expired.' : 'The API key is not valid.');
     }
-    const key: VerifiedKey = { kind: 'key', projectId: row.projectId, keyId: row.id, scopes: row.scopes, expiresAt: row.expiresAt?.getTime() ?? null };
+    const key: VerifiedKey = {
+      kind: 'key',
+      projectId: row.projectId,
+      keyId: row.id,
+      scopes: row.scopes,
+      expiresAt: row.expiresAt?.getTime() ?? null,
+    };
     keys.set(secretHash, key, generation);
     return key;
   }
@@ -95,7 +102,8 @@ export const authPlugin = fp(async function authPlugin(app: FastifyInstance, opt
     let key = cachedKey(secretHash);
     if (key === undefined) {
       if (secretHashesEqual(secretHash, adminHash)) {
-        if (!admin(needed)) throw new ForbiddenError('The admin token manages projects and keys; use a project API key for this route.');
+        if (!admin(needed))
+          throw new ForbiddenError('The admin token manages projects and keys; use a project API key for this route.');
         request.principal = ADMIN_PRINCIPAL;
         return;
       }

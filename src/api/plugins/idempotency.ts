@@ -32,7 +32,13 @@ const WAIT_LIMIT_MS = 120_000;
 const PENDING_LEASE_MS = 10 * 60_000;
 
 type Row = NonNullable<Awaited<ReturnType<Database['idempotencyKey']['findUnique']>>>;
-interface Claim { projectId: string; route: string; key: string; requestHash: string; role: 'owner' | 'follower' }
+interface Claim {
+  projectId: string;
+  route: string;
+  key: string;
+  requestHash: string;
+  role: 'owner' | 'follower';
+}
 
 const claims = new WeakMap<FastifyRequest, Claim>();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -54,7 +60,10 @@ export const idempotencyPlugin = fp(async function idempotencyPlugin(app: Fastif
   const ttlMs = config.IDEMPOTENCY_TTL_SECONDS * 1000;
 
   /** Inserts the pending row, or returns the row that holds the key (expired and abandoned ones are cleared first). */
-  async function claim(id: { projectId: string; route: string; key: string }, requestHash: string): Promise<Row | undefined> {
+  async function claim(
+    id: { projectId: string; route: string; key: string },
+    requestHash: string,
+  ): Promise<Row | undefined> {
     for (;;) {
       try {
         await db.idempotencyKey.create({ data: { ...id, requestHash, expiresAt: new Date(Date.now() + ttlMs) } });
@@ -77,7 +86,11 @@ export const idempotencyPlugin = fp(async function idempotencyPlugin(app: Fastif
       const row = await db.idempotencyKey.findUnique({ where: { projectId_route_key: id } });
       if (!row || row.expiresAt.getTime() <= Date.now()) return undefined;
       if (row.responseStatus !== null) return row;
-      if (Date.now() > deadline) throw new ConflictError('idempotency_request_in_progress', 'A request with this Idempotency-Key is still in progress; retry later.');
+      if (Date.now() > deadline)
+        throw new ConflictError(
+          'idempotency_request_in_progress',
+          'A request with this Idempotency-Key is still in progress; retry later.',
+        );
       await sleep(POLL_MS);
     }
   }
@@ -88,7 +101,11 @@ export const idempotencyPlugin = fp(async function idempotencyPlugin(app: Fastif
     if (body.id) reply.header('location', `${route.split(' ')[1]}/${body.id}`);
     return JSON.stringify(body);
   };
-  const reused = () => new UnprocessableError('idempotency_key_reused', 'This Idempotency-Key was used with a different request; use a new key for a new request.');
+  const reused = () =>
+    new UnprocessableError(
+      'idempotency_key_reused',
+      'This Idempotency-Key was used with a different request; use a new key for a new request.',
+    );
 
   app.addHook('onRoute', (route) => {
     const mode = route.config?.idempotency;
@@ -99,10 +116,18 @@ export const idempotencyPlugin = fp(async function idempotencyPlugin(app: Fastif
     const preHandler = async (request: FastifyRequest, reply: FastifyReply) => {
       const key = request.headers['idempotency-key'];
       if (key === undefined) return;
-      if (typeof key !== 'string' || !KEY.test(key)) throw new ValidationError('Idempotency-Key must be 1 to 255 visible ASCII characters.', [{ path: 'headers.idempotency-key', message: 'is invalid' }]);
+      if (typeof key !== 'string' || !KEY.test(key))
+        throw new ValidationError('Idempotency-Key must be 1 to 255 visible ASCII characters.', [
+          { path: 'headers.idempotency-key', message: 'is invalid' },
+        ]);
       const id = { projectId: projectOf(request), route: routeName, key };
-      const mediaType = String(request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-      const requestHash = sha256(canonical(mode === 'json' ? { body: request.body, query: request.query } : { query: request.query, mediaType }));
+      const mediaType = String(request.headers['content-type'] ?? '')
+        .split(';')[0]!
+        .trim()
+        .toLowerCase();
+      const requestHash = sha256(
+        canonical(mode === 'json' ? { body: request.body, query: request.query } : { query: request.query, mediaType }),
+      );
       for (;;) {
         const held = await claim(id, requestHash);
         if (!held) return void claims.set(request, { ...id, requestHash, role: 'owner' });
@@ -121,7 +146,14 @@ export const idempotencyPlugin = fp(async function idempotencyPlugin(app: Fastif
       const { role, requestHash, ...id } = held;
       const ok = reply.statusCode >= 200 && reply.statusCode < 300;
       if (role === 'owner') {
-        if (ok) await db.idempotencyKey.updateMany({ where: { ...id, requestHash, responseStatus: null }, data: { responseStatus: reply.statusCode, responseBody: JSON.parse(String(payload)) as Prisma.InputJsonValue } });
+        if (ok)
+          await db.idempotencyKey.updateMany({
+            where: { ...id, requestHash, responseStatus: null },
+            data: {
+              responseStatus: reply.statusCode,
+              responseBody: JSON.parse(String(payload)) as Prisma.InputJsonValue,
+            },
+          });
         else await db.idempotencyKey.deleteMany({ where: { ...id, requestHash, responseStatus: null } });
         return payload;
       }
@@ -133,7 +165,10 @@ export const idempotencyPlugin = fp(async function idempotencyPlugin(app: Fastif
         if (!first) {
           // The first request failed and let the key go: this upload becomes the answer.
           if (!(await claim(id, requestHash))) {
-            await db.idempotencyKey.updateMany({ where: { ...id, requestHash, responseStatus: null }, data: { responseStatus: reply.statusCode, responseBody: own as unknown as Prisma.InputJsonValue } });
+            await db.idempotencyKey.updateMany({
+              where: { ...id, requestHash, responseStatus: null },
+              data: { responseStatus: reply.statusCode, responseBody: own as unknown as Prisma.InputJsonValue },
+            });
             return payload;
           }
           continue;
@@ -162,14 +197,18 @@ function sha256(text: string): string {
 /** JSON with object keys sorted, so the same request always hashes the same. */
 function canonical(value: unknown): string {
   return JSON.stringify(value, (_key, inner: unknown) =>
-    inner && typeof inner === 'object' && !Array.isArray(inner) ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => a.localeCompare(b))) : inner,
+    inner && typeof inner === 'object' && !Array.isArray(inner)
+      ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => a.localeCompare(b)))
+      : inner,
   );
 }
 
 const idempotencyHeader = z
   .string()
   .optional()
-  .describe('Makes the request safe to retry: the same key with the same request returns the first answer; with a different request, 422. 1 to 255 visible ASCII characters; remembered for IDEMPOTENCY_TTL_SECONDS.');
+  .describe(
+    'Makes the request safe to retry: the same key with the same request returns the first answer; with a different request, 422. 1 to 255 visible ASCII characters; remembered for IDEMPOTENCY_TTL_SECONDS.',
+  );
 
 /**
  * Declares the header and the answers it adds (409 while the first request is still in

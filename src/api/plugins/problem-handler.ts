@@ -26,21 +26,31 @@ function isDependencyOutage(error: unknown): boolean {
   const message = String((error as Error).message ?? '');
   return (
     ['ECONNREFUSED', 'ETIMEDOUT', 'ECONNRESET', 'P1001', 'P1002', 'P1017', 'P2024', 'P2028'].includes(code) ||
-    /Can't reach database|Connection terminated|connect ECONNREFUSED|Connection is closed|timeout exceeded when trying to connect/i.test(message)
+    /Can't reach database|Connection terminated|connect ECONNREFUSED|Connection is closed|timeout exceeded when trying to connect/i.test(
+      message,
+    )
   );
 }
 
 export function toProblem(error: unknown, request: FastifyRequest): Problem {
   const base = { instance: request.url, requestId: request.id };
   if (error instanceof DomainError) {
-    return makeProblem(error.code, error.message, { ...base, ...error.extra, ...(error.issues ? { issues: error.issues } : {}) });
+    return makeProblem(error.code, error.message, {
+      ...base,
+      ...error.extra,
+      ...(error.issues ? { issues: error.issues } : {}),
+    });
   }
   if (hasZodFastifySchemaValidationErrors(error)) {
     const issues: FieldIssue[] = error.validation.map((issue) => ({
       path: [error.validationContext ?? 'body', ...String(issue.instancePath).split('/').filter(Boolean)].join('.'),
       message: issue.message ?? 'is invalid',
     }));
-    return makeProblem('validation_failed', `The request ${error.validationContext ?? 'body'} is invalid: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}`, { ...base, issues });
+    return makeProblem(
+      'validation_failed',
+      `The request ${error.validationContext ?? 'body'} is invalid: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}`,
+      { ...base, issues },
+    );
   }
   const fastifyError = error as FastifyError;
   if (fastifyError.code && fastifyClientErrors[fastifyError.code]) {
@@ -48,12 +58,20 @@ export function toProblem(error: unknown, request: FastifyRequest): Problem {
     return makeProblem(code, fastifyError.message, base, fastifyError.statusCode ?? 400);
   }
   if (isDependencyOutage(error)) {
-    return makeProblem('dependency_unavailable', 'A backing service (database or queue) is unreachable; try again shortly.', base);
+    return makeProblem(
+      'dependency_unavailable',
+      'A backing service (database or queue) is unreachable; try again shortly.',
+      base,
+    );
   }
   if (fastifyError.statusCode && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
     return makeProblem('bad_request', fastifyError.message, base, fastifyError.statusCode);
   }
-  return makeProblem('internal_error', `An unexpected error occurred; quote request id ${request.id} when reporting it.`, base);
+  return makeProblem(
+    'internal_error',
+    `An unexpected error occurred; quote request id ${request.id} when reporting it.`,
+    base,
+  );
 }
 
 export async function sendProblem(reply: FastifyReply, problem: Problem): Promise<void> {
@@ -67,12 +85,19 @@ export async function sendProblem(reply: FastifyReply, problem: Problem): Promis
 export const problemHandler = fp(async function problemHandler(app: FastifyInstance) {
   app.setErrorHandler(async (error, request, reply) => {
     const problem = toProblem(error, request);
-    if (error instanceof ServiceUnavailableError && error.retryAfterSeconds) problem.retryAfterSeconds = error.retryAfterSeconds;
+    if (error instanceof ServiceUnavailableError && error.retryAfterSeconds)
+      problem.retryAfterSeconds = error.retryAfterSeconds;
     if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.warn({ code: problem.code, detail: problem.detail }, 'request rejected');
     await sendProblem(reply, problem);
   });
   app.setNotFoundHandler(async (request, reply) => {
-    await sendProblem(reply, makeProblem('route_not_found', `No route ${request.method} ${request.url.split('?')[0]}.`, { instance: request.url, requestId: request.id }));
+    await sendProblem(
+      reply,
+      makeProblem('route_not_found', `No route ${request.method} ${request.url.split('?')[0]}.`, {
+        instance: request.url,
+        requestId: request.id,
+      }),
+    );
   });
 });

@@ -2,7 +2,13 @@ import { PassThrough, type Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { deleteDataset, getDataset } from '../../datasets/dataset-catalog.ts';
-import { datasetFormatFromFilename, TABULAR_MEDIA_TYPES, uploadFormatFromContentType, ZIP_MEDIA_TYPES, type UploadFormat } from '../../datasets/dataset-format.ts';
+import {
+  datasetFormatFromFilename,
+  TABULAR_MEDIA_TYPES,
+  uploadFormatFromContentType,
+  ZIP_MEDIA_TYPES,
+  type UploadFormat,
+} from '../../datasets/dataset-format.ts';
 import { uploadDataset } from '../../datasets/upload.ts';
 import type { Deps } from '../../deps.ts';
 import { ValidationError } from '../../errors.ts';
@@ -20,57 +26,98 @@ export const datasetRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app, 
   // these parsers leave the body unread for the route to consume.
   app.addContentTypeParser([...TABULAR_MEDIA_TYPES, ...ZIP_MEDIA_TYPES], (_request, _payload, done) => done(null));
 
-  app.post('/v1/datasets', {
-    config: { auth: 'write', idempotency: 'dataset-upload' },
-    schema: {
-      tags: ['datasets'],
-      summary: 'Upload a dataset (CSV or NDJSON body, or multipart with a file part); the same name again makes its next version',
-      description: `Send the file as the body with Content-Type ${TABULAR_MEDIA_TYPES.join(', ')}, or as multipart/form-data with a \`file\` part and a \`name\` field. An image dataset is a ZIP body (${ZIP_MEDIA_TYPES.join(', ')}) with one folder of PNG/JPEG files per class; it gets an \`image\` and a \`label\` column, and the answer lists the entries left out (\`skipped\`). The body is streamed; at most MAX_UPLOAD_BYTES.`,
-      consumes: [...TABULAR_MEDIA_TYPES, ...ZIP_MEDIA_TYPES, 'multipart/form-data'],
-      querystring: uploadQuery,
-      response: { 201: datasetSchema, ...errorResponses(400, 413, 415) },
+  app.post(
+    '/v1/datasets',
+    {
+      config: { auth: 'write', idempotency: 'dataset-upload' },
+      schema: {
+        tags: ['datasets'],
+        summary:
+          'Upload a dataset (CSV or NDJSON body, or multipart with a file part); the same name again makes its next version',
+        description: `Send the file as the body with Content-Type ${TABULAR_MEDIA_TYPES.join(', ')}, or as multipart/form-data with a \`file\` part and a \`name\` field. An image dataset is a ZIP body (${ZIP_MEDIA_TYPES.join(', ')}) with one folder of PNG/JPEG files per class; it gets an \`image\` and a \`label\` column, and the answer lists the entries left out (\`skipped\`). The body is streamed; at most MAX_UPLOAD_BYTES.`,
+        consumes: [...TABULAR_MEDIA_TYPES, ...ZIP_MEDIA_TYPES, 'multipart/form-data'],
+        querystring: uploadQuery,
+        response: { 201: datasetSchema, ...errorResponses(400, 413, 415) },
+      },
     },
-  }, async (request, reply) => {
-    const projectId = projectOf(request);
-    const upload: Upload = (name, format, source) => uploadDataset({ db, store, projectId, name, format, source, maxBytes: config.MAX_UPLOAD_BYTES });
-    let record;
-    if (request.isMultipart()) {
-      record = await uploadMultipart(request, request.query.name, config.MAX_UPLOAD_BYTES, upload);
-    } else {
-      const format = uploadFormatFromContentType(request.headers['content-type']);
-      const name = request.query.name;
-      if (!name) throw new ValidationError('A dataset name is required as ?name=.', [{ path: 'querystring.name', message: 'is required' }]);
-      record = await upload(name, format, requestBody(request, reply));
-    }
-    return reply.code(201).header('location', `/v1/datasets/${record.id}`).send(toDataset(record));
-  });
+    async (request, reply) => {
+      const projectId = projectOf(request);
+      const upload: Upload = (name, format, source) =>
+        uploadDataset({ db, store, projectId, name, format, source, maxBytes: config.MAX_UPLOAD_BYTES });
+      let record;
+      if (request.isMultipart()) {
+        record = await uploadMultipart(request, request.query.name, config.MAX_UPLOAD_BYTES, upload);
+      } else {
+        const format = uploadFormatFromContentType(request.headers['content-type']);
+        const name = request.query.name;
+        if (!name)
+          throw new ValidationError('A dataset name is required as ?name=.', [
+            { path: 'querystring.name', message: 'is required' },
+          ]);
+        record = await upload(name, format, requestBody(request, reply));
+      }
+      return reply.code(201).header('location', `/v1/datasets/${record.id}`).send(toDataset(record));
+    },
+  );
 
-  app.get('/v1/datasets', {
-    config: { auth: 'read' },
-    schema: { tags: ['datasets'], summary: 'List datasets, newest first', querystring: pageQuery.extend({ name: datasetName.optional() }), response: { 200: pageOf(datasetSchema), ...errorResponses(400) } },
-  }, async (request) => {
-    const projectId = projectOf(request);
-    const { name, ...page } = request.query;
-    const rows = await db.dataset.findMany({ where: { projectId, ...(name ? { name } : {}) }, ...pageArgs(page) });
-    return toPage(rows, page.limit, toDataset);
-  });
+  app.get(
+    '/v1/datasets',
+    {
+      config: { auth: 'read' },
+      schema: {
+        tags: ['datasets'],
+        summary: 'List datasets, newest first',
+        querystring: pageQuery.extend({ name: datasetName.optional() }),
+        response: { 200: pageOf(datasetSchema), ...errorResponses(400) },
+      },
+    },
+    async (request) => {
+      const projectId = projectOf(request);
+      const { name, ...page } = request.query;
+      const rows = await db.dataset.findMany({ where: { projectId, ...(name ? { name } : {}) }, ...pageArgs(page) });
+      return toPage(rows, page.limit, toDataset);
+    },
+  );
 
-  app.get('/v1/datasets/:id', {
-    config: { auth: 'read' },
-    schema: { tags: ['datasets'], summary: 'Get a dataset with its inferred column schema', params: idParams, response: { 200: datasetSchema, ...errorResponses(404) } },
-  }, async (request) => toDataset(await getDataset(db, projectOf(request), request.params.id)));
+  app.get(
+    '/v1/datasets/:id',
+    {
+      config: { auth: 'read' },
+      schema: {
+        tags: ['datasets'],
+        summary: 'Get a dataset with its inferred column schema',
+        params: idParams,
+        response: { 200: datasetSchema, ...errorResponses(404) },
+      },
+    },
+    async (request) => toDataset(await getDataset(db, projectOf(request), request.params.id)),
+  );
 
-  app.delete('/v1/datasets/:id', {
-    config: { auth: 'write' },
-    schema: { tags: ['datasets'], summary: 'Delete a dataset and its bytes (409 while a model version uses it)', params: idParams, response: { 200: datasetSchema, ...errorResponses(404, 409) } },
-  }, async (request) => toDataset(await deleteDataset(db, store, projectOf(request), request.params.id)));
+  app.delete(
+    '/v1/datasets/:id',
+    {
+      config: { auth: 'write' },
+      schema: {
+        tags: ['datasets'],
+        summary: 'Delete a dataset and its bytes (409 while a model version uses it)',
+        params: idParams,
+        response: { 200: datasetSchema, ...errorResponses(404, 409) },
+      },
+    },
+    async (request) => toDataset(await deleteDataset(db, store, projectOf(request), request.params.id)),
+  );
 };
 
 /**
  * A multipart upload: `name` fields (unless the query named the dataset), then exactly one
  * file part, whose extension says its format.
  */
-async function uploadMultipart(request: FastifyRequest, queryName: string | undefined, maxBytes: number, upload: Upload) {
+async function uploadMultipart(
+  request: FastifyRequest,
+  queryName: string | undefined,
+  maxBytes: number,
+  upload: Upload,
+) {
   let name = queryName;
   let record;
   // The multipart limit is one byte past ours and does not throw, so the upload always
@@ -86,10 +133,14 @@ async function uploadMultipart(request: FastifyRequest, queryName: string | unde
       continue;
     }
     if (record) throw new ValidationError('Send exactly one file part per upload.');
-    if (!name) throw new ValidationError('A dataset name is required: send the `name` field before the file part, or ?name=.', [{ path: 'name', message: 'is required' }]);
+    if (!name)
+      throw new ValidationError('A dataset name is required: send the `name` field before the file part, or ?name=.', [
+        { path: 'name', message: 'is required' },
+      ]);
     record = await upload(name, datasetFormatFromFilename(part.filename), part.file);
   }
-  if (!record) throw new ValidationError('The multipart body has no file part.', [{ path: 'file', message: 'is required' }]);
+  if (!record)
+    throw new ValidationError('The multipart body has no file part.', [{ path: 'file', message: 'is required' }]);
   return record;
 }
 
@@ -118,6 +169,9 @@ function requestBody(request: FastifyRequest, reply: FastifyReply): Readable {
 
 function parseName(value: string): string {
   const parsed = datasetName.safeParse(value);
-  if (!parsed.success) throw new ValidationError(`The dataset name is invalid: ${parsed.error.issues[0]?.message}`, [{ path: 'name', message: parsed.error.issues[0]?.message ?? 'is invalid' }]);
+  if (!parsed.success)
+    throw new ValidationError(`The dataset name is invalid: ${parsed.error.issues[0]?.message}`, [
+      { path: 'name', message: parsed.error.issues[0]?.message ?? 'is invalid' },
+    ]);
   return parsed.data;
 }

@@ -7,69 +7,167 @@ import { projectOf } from '../plugins/auth.ts';
 import { errorResponses, pageOf } from '../schemas/common.ts';
 import { versionStatus } from '../../serving/tf-serving-format.ts';
 import { modelVersionStatus } from '../schemas/tf-serving.ts';
-import { aliasEventSchema, aliasMoveSchema, aliasParams, modelParams, modelSchema, modelVersionSchema, toModel, toModelVersion, versionParams } from '../schemas/models.ts';
+import {
+  aliasEventSchema,
+  aliasMoveSchema,
+  aliasParams,
+  modelParams,
+  modelSchema,
+  modelVersionSchema,
+  toModel,
+  toModelVersion,
+  versionParams,
+} from '../schemas/models.ts';
 
-const modelPage = z.object({ limit: z.coerce.number().int().min(1).max(200).default(50), cursor: z.string().optional() });
-const versionInclude = { aliases: { select: { alias: true } }, dataset: { select: { name: true, version: true } } } as const;
+const modelPage = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().optional(),
+});
+const versionInclude = {
+  aliases: { select: { alias: true } },
+  dataset: { select: { name: true, version: true } },
+} as const;
 const aliasInclude = { aliases: { select: { alias: true, version: { select: { version: true } } } } } as const;
 
 export const modelRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app, { deps: { db } }) => {
-  app.get('/v1/models', {
-    config: { auth: 'read' },
-    schema: { tags: ['registry'], summary: 'List models by name', querystring: modelPage, response: { 200: pageOf(modelSchema), ...errorResponses(400) } },
-  }, async (request) => {
-    const { limit, cursor } = request.query;
-    const rows = await db.model.findMany({ where: { projectId: projectOf(request), ...(cursor ? { name: { gt: cursor } } : {}) }, orderBy: { name: 'asc' }, take: limit + 1, include: aliasInclude });
-    const items = rows.slice(0, limit);
-    return { items: items.map(toModel), nextCursor: rows.length > limit ? items[items.length - 1]!.name : null };
-  });
-
-  app.get('/v1/models/:name/versions', {
-    config: { auth: 'read' },
-    schema: { tags: ['registry'], summary: 'List a model\'s versions, newest first', params: modelParams, response: { 200: z.object({ items: z.array(modelVersionSchema) }), ...errorResponses(404) } },
-  }, async (request) => {
-    const model = await findModel(db, projectOf(request), request.params.name);
-    const versions = await db.modelVersion.findMany({ where: { modelId: model.id }, orderBy: { version: 'desc' }, include: versionInclude });
-    return { items: versions.map((v) => toModelVersion(model.name, v)) };
-  });
-
-  app.get('/v1/models/:name/versions/:version', {
-    config: { auth: 'read' },
-    schema: {
-      tags: ['registry'],
-      summary: 'Get a version: metrics, hyperparameters, lineage, input schema, aliases; also TensorFlow Serving\'s model status',
-      params: versionParams,
-      response: { 200: modelVersionSchema.extend({ model_version_status: modelVersionStatus }), ...errorResponses(400, 404) },
+  app.get(
+    '/v1/models',
+    {
+      config: { auth: 'read' },
+      schema: {
+        tags: ['registry'],
+        summary: 'List models by name',
+        querystring: modelPage,
+        response: { 200: pageOf(modelSchema), ...errorResponses(400) },
+      },
     },
-  }, async (request) => {
-    const model = await findModel(db, projectOf(request), request.params.name);
-    const version = await db.modelVersion.findUnique({ where: { modelId_version: { modelId: model.id, version: request.params.version } }, include: versionInclude });
-    if (!version) throw new NotFoundError(`Version of model '${model.name}'`, String(request.params.version));
-    return { ...toModelVersion(model.name, version), model_version_status: [versionStatus(version.version)] };
-  });
+    async (request) => {
+      const { limit, cursor } = request.query;
+      const rows = await db.model.findMany({
+        where: { projectId: projectOf(request), ...(cursor ? { name: { gt: cursor } } : {}) },
+        orderBy: { name: 'asc' },
+        take: limit + 1,
+        include: aliasInclude,
+      });
+      const items = rows.slice(0, limit);
+      return { items: items.map(toModel), nextCursor: rows.length > limit ? items[items.length - 1]!.name : null };
+    },
+  );
 
-  app.put('/v1/models/:name/aliases/:alias', {
-    config: { auth: 'write' },
-    schema: { tags: ['registry'], summary: 'Point an alias (production, staging, ...) at a version', params: aliasParams, body: z.object({ version: z.number().int().min(1) }).strict(), response: { 200: aliasMoveSchema, ...errorResponses(400, 404) } },
-  }, async (request) => setAlias(db, projectOf(request), request.params.name, request.params.alias, request.body.version));
+  app.get(
+    '/v1/models/:name/versions',
+    {
+      config: { auth: 'read' },
+      schema: {
+        tags: ['registry'],
+        summary: "List a model's versions, newest first",
+        params: modelParams,
+        response: { 200: z.object({ items: z.array(modelVersionSchema) }), ...errorResponses(404) },
+      },
+    },
+    async (request) => {
+      const model = await findModel(db, projectOf(request), request.params.name);
+      const versions = await db.modelVersion.findMany({
+        where: { modelId: model.id },
+        orderBy: { version: 'desc' },
+        include: versionInclude,
+      });
+      return { items: versions.map((v) => toModelVersion(model.name, v)) };
+    },
+  );
 
-  app.delete('/v1/models/:name/aliases/:alias', {
-    config: { auth: 'write' },
-    schema: { tags: ['registry'], summary: 'Remove an alias', params: aliasParams, response: { 200: aliasMoveSchema, ...errorResponses(404) } },
-  }, async (request) => deleteAlias(db, projectOf(request), request.params.name, request.params.alias));
+  app.get(
+    '/v1/models/:name/versions/:version',
+    {
+      config: { auth: 'read' },
+      schema: {
+        tags: ['registry'],
+        summary:
+          "Get a version: metrics, hyperparameters, lineage, input schema, aliases; also TensorFlow Serving's model status",
+        params: versionParams,
+        response: {
+          200: modelVersionSchema.extend({ model_version_status: modelVersionStatus }),
+          ...errorResponses(400, 404),
+        },
+      },
+    },
+    async (request) => {
+      const model = await findModel(db, projectOf(request), request.params.name);
+      const version = await db.modelVersion.findUnique({
+        where: { modelId_version: { modelId: model.id, version: request.params.version } },
+        include: versionInclude,
+      });
+      if (!version) throw new NotFoundError(`Version of model '${model.name}'`, String(request.params.version));
+      return { ...toModelVersion(model.name, version), model_version_status: [versionStatus(version.version)] };
+    },
+  );
 
-  app.post('/v1/models/:name/aliases/:alias/rollback', {
-    config: { auth: 'write' },
-    schema: { tags: ['registry'], summary: 'Move an alias back to the version it pointed at before its latest move', params: aliasParams, response: { 200: aliasMoveSchema, ...errorResponses(404, 409) } },
-  }, async (request) => rollbackAlias(db, projectOf(request), request.params.name, request.params.alias));
+  app.put(
+    '/v1/models/:name/aliases/:alias',
+    {
+      config: { auth: 'write' },
+      schema: {
+        tags: ['registry'],
+        summary: 'Point an alias (production, staging, ...) at a version',
+        params: aliasParams,
+        body: z.object({ version: z.number().int().min(1) }).strict(),
+        response: { 200: aliasMoveSchema, ...errorResponses(400, 404) },
+      },
+    },
+    async (request) =>
+      setAlias(db, projectOf(request), request.params.name, request.params.alias, request.body.version),
+  );
 
-  app.get('/v1/models/:name/aliases/:alias/history', {
-    config: { auth: 'read' },
-    schema: { tags: ['registry'], summary: 'Every move of an alias, newest first', params: aliasParams, response: { 200: z.object({ items: z.array(aliasEventSchema) }), ...errorResponses(404) } },
-  }, async (request) => {
-    const events = await aliasHistory(db, projectOf(request), request.params.name, request.params.alias);
-    return { items: events.map((e) => ({ fromVersion: e.fromVersion, toVersion: e.toVersion, at: e.createdAt.toISOString() })) };
-  });
+  app.delete(
+    '/v1/models/:name/aliases/:alias',
+    {
+      config: { auth: 'write' },
+      schema: {
+        tags: ['registry'],
+        summary: 'Remove an alias',
+        params: aliasParams,
+        response: { 200: aliasMoveSchema, ...errorResponses(404) },
+      },
+    },
+    async (request) => deleteAlias(db, projectOf(request), request.params.name, request.params.alias),
+  );
+
+  app.post(
+    '/v1/models/:name/aliases/:alias/rollback',
+    {
+      config: { auth: 'write' },
+      schema: {
+        tags: ['registry'],
+        summary: 'Move an alias back to the version it pointed at before its latest move',
+        params: aliasParams,
+        response: { 200: aliasMoveSchema, ...errorResponses(404, 409) },
+      },
+    },
+    async (request) => rollbackAlias(db, projectOf(request), request.params.name, request.params.alias),
+  );
+
+  app.get(
+    '/v1/models/:name/aliases/:alias/history',
+    {
+      config: { auth: 'read' },
+      schema: {
+        tags: ['registry'],
+        summary: 'Every move of an alias, newest first',
+        params: aliasParams,
+        response: { 200: z.object({ items: z.array(aliasEventSchema) }), ...errorResponses(404) },
+      },
+    },
+    async (request) => {
+      const events = await aliasHistory(db, projectOf(request), request.params.name, request.params.alias);
+      return {
+        items: events.map((e) => ({
+          fromVersion: e.fromVersion,
+          toVersion: e.toVersion,
+          at: e.createdAt.toISOString(),
+        })),
+      };
+    },
+  );
 };
 
 /** `GET /v1/models/{name}` lives with the serving routes: it also answers TF Serving's model status. */

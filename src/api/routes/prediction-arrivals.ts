@@ -16,16 +16,19 @@ declare module 'fastify' {
  * The prediction routes are exactly the routes of the `predict` scope (`:predict`, `:classify`,
  * `:regress`, V2 `/infer`), so the route's own rule says which requests to count.
  */
-export const predictionArrivals = fp(async (app, opts: { arrivals: () => Arrivals }) => {
-  app.decorateRequest('arrival', null);
-  app.addHook('onRequest', async (request) => {
-    if (request.routeOptions.config?.auth === 'predict') request.arrival = opts.arrivals().begin();
-  });
-  // Whatever became of the request (401, 400, a dropped connection), it stops being expected.
-  const end = async (request: FastifyRequest) => request.arrival?.();
-  app.addHook('onResponse', end);
-  app.addHook('onRequestAbort', end);
-}, { name: 'maas-prediction-arrivals', fastify: '5.x' });
+export const predictionArrivals = fp(
+  async (app, opts: { arrivals: () => Arrivals }) => {
+    app.decorateRequest('arrival', null);
+    app.addHook('onRequest', async (request) => {
+      if (request.routeOptions.config?.auth === 'predict') request.arrival = opts.arrivals().begin();
+    });
+    // Whatever became of the request (401, 400, a dropped connection), it stops being expected.
+    const end = async (request: FastifyRequest) => request.arrival?.();
+    app.addHook('onResponse', end);
+    app.addHook('onRequestAbort', end);
+  },
+  { name: 'maas-prediction-arrivals', fastify: '5.x' },
+);
 
 /** The arrival counted for this request by {@link predictionArrivals}, if any. */
 export function arrivalOf(request: FastifyRequest): Arrival | undefined {

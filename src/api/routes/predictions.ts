@@ -3,10 +3,23 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Deps } from '../../deps.ts';
 import type { Arrival } from '../../serving/arrivals.ts';
 import type { PredictionService } from '../../serving/prediction-service.ts';
-import { classifyResult, columnarOutputs, instancesFromColumns, instancesFromExamples, instancesFromRows, regressResult } from '../../serving/tf-serving-format.ts';
+import {
+  classifyResult,
+  columnarOutputs,
+  instancesFromColumns,
+  instancesFromExamples,
+  instancesFromRows,
+  regressResult,
+} from '../../serving/tf-serving-format.ts';
 import { projectOf } from '../plugins/auth.ts';
 import { aliasName, modelParams } from '../schemas/models.ts';
-import { classifyResponse, examplesBody, predictBody, predictResponse, regressResponse } from '../schemas/tf-serving.ts';
+import {
+  classifyResponse,
+  examplesBody,
+  predictBody,
+  predictResponse,
+  regressResponse,
+} from '../schemas/tf-serving.ts';
 import { modelName } from '../schemas/training-jobs.ts';
 import { arrivalOf } from './prediction-arrivals.ts';
 import { answerServingErrors, plainJson, servingErrorResponses } from './serving-errors.ts';
@@ -20,9 +33,21 @@ const ALIAS_PATTERN = '^[a-z][a-z0-9_-]*';
 
 /** The three ways TF Serving names what serves a request. */
 const targets = [
-  { path: '/v1/models/:name/versions/:version(^\\d+)', params: z.object({ name: modelName, version: z.coerce.number().int().min(1) }), what: 'a given version' },
-  { path: `/v1/models/:name/labels/:alias(${ALIAS_PATTERN})`, params: z.object({ name: modelName, alias: aliasName }), what: 'the version an alias points at' },
-  { path: `/v1/models/:name(${NAME_PATTERN})`, params: modelParams, what: 'the production alias, else the newest version' },
+  {
+    path: '/v1/models/:name/versions/:version(^\\d+)',
+    params: z.object({ name: modelName, version: z.coerce.number().int().min(1) }),
+    what: 'a given version',
+  },
+  {
+    path: `/v1/models/:name/labels/:alias(${ALIAS_PATTERN})`,
+    params: z.object({ name: modelName, alias: aliasName }),
+    what: 'the version an alias points at',
+  },
+  {
+    path: `/v1/models/:name(${NAME_PATTERN})`,
+    params: modelParams,
+    what: 'the production alias, else the newest version',
+  },
 ] as const;
 
 /**
@@ -30,57 +55,118 @@ const targets = [
  * metadata) on its own paths, so its clients work unchanged. Errors carry TF Serving's
  * `error` member besides the problem+json fields.
  */
-export const predictionRoutes: FastifyPluginAsyncZod<{ deps: Deps; predictions: PredictionService }> = async (app, { deps, predictions }) => {
+export const predictionRoutes: FastifyPluginAsyncZod<{ deps: Deps; predictions: PredictionService }> = async (
+  app,
+  { deps, predictions },
+) => {
   answerServingErrors(app);
   const errors = servingErrorResponses(400, 404, 503);
 
   for (const target of targets) {
-    app.post(`${target.path}::predict`, {
-      config: { auth: 'predict' },
-      serializerCompiler: plainJson,
-      schema: {
-        tags: ['predict'], summary: `Predict with ${target.what}`,
-        description: 'Row format (`instances`) answers `predictions`; columnar format (`inputs`) answers `outputs`. Values may be `{"b64": ...}`.',
-        params: target.params, body: predictBody, response: { 200: predictResponse, ...errors },
+    app.post(
+      `${target.path}::predict`,
+      {
+        config: { auth: 'predict' },
+        serializerCompiler: plainJson,
+        schema: {
+          tags: ['predict'],
+          summary: `Predict with ${target.what}`,
+          description:
+            'Row format (`instances`) answers `predictions`; columnar format (`inputs`) answers `outputs`. Values may be `{"b64": ...}`.',
+          params: target.params,
+          body: predictBody,
+          response: { 200: predictResponse, ...errors },
+        },
       },
-    }, async (request) => {
-      const { instances, inputs } = request.body;
-      const rows = instances !== undefined ? instancesFromRows(instances) : instancesFromColumns(inputs);
-      const result = await predictions.predict(projectOf(request), request.params.name, refOf(request.params as VersionParams), rows, arrivalOf(request));
-      if (instances !== undefined) return { predictions: result.predictions, model: result.model };
-      const { outputSchema } = await predictions.signature(result.resolved);
-      return { outputs: columnarOutputs(result.predictions, outputSchema), model: result.model };
-    });
+      async (request) => {
+        const { instances, inputs } = request.body;
+        const rows = instances !== undefined ? instancesFromRows(instances) : instancesFromColumns(inputs);
+        const result = await predictions.predict(
+          projectOf(request),
+          request.params.name,
+          refOf(request.params as VersionParams),
+          rows,
+          arrivalOf(request),
+        );
+        if (instances !== undefined) return { predictions: result.predictions, model: result.model };
+        const { outputSchema } = await predictions.signature(result.resolved);
+        return { outputs: columnarOutputs(result.predictions, outputSchema), model: result.model };
+      },
+    );
 
-    const examples = async (params: VersionParams, projectId: string, body: z.infer<typeof examplesBody>, verb: 'classify' | 'regress', arrival?: Arrival) => {
+    const examples = async (
+      params: VersionParams,
+      projectId: string,
+      body: z.infer<typeof examplesBody>,
+      verb: 'classify' | 'regress',
+      arrival?: Arrival,
+    ) => {
       const instances = instancesFromExamples(body.examples, body.context);
       // The task is checked before predicting, so a wrong verb costs no model call.
-      const result = await predictions.predict(projectId, params.name, refOf(params), async (resolved) => {
-        const { outputSchema } = await predictions.signature(resolved);
-        if (verb === 'classify') classifyResult([], outputSchema);
-        else regressResult([], outputSchema);
-        return instances;
-      }, arrival);
+      const result = await predictions.predict(
+        projectId,
+        params.name,
+        refOf(params),
+        async (resolved) => {
+          const { outputSchema } = await predictions.signature(resolved);
+          if (verb === 'classify') classifyResult([], outputSchema);
+          else regressResult([], outputSchema);
+          return instances;
+        },
+        arrival,
+      );
       return { predictions: result.predictions, ...(await predictions.signature(result.resolved)) };
     };
 
-    app.post(`${target.path}::classify`, {
-      config: { auth: 'predict' },
-      serializerCompiler: plainJson,
-      schema: { tags: ['predict'], summary: `Classify examples with ${target.what}`, params: target.params, body: examplesBody, response: { 200: classifyResponse, ...errors } },
-    }, async (request) => {
-      const { predictions: rows, outputSchema } = await examples(request.params as VersionParams, projectOf(request), request.body, 'classify', arrivalOf(request));
-      return { result: classifyResult(rows, outputSchema) };
-    });
+    app.post(
+      `${target.path}::classify`,
+      {
+        config: { auth: 'predict' },
+        serializerCompiler: plainJson,
+        schema: {
+          tags: ['predict'],
+          summary: `Classify examples with ${target.what}`,
+          params: target.params,
+          body: examplesBody,
+          response: { 200: classifyResponse, ...errors },
+        },
+      },
+      async (request) => {
+        const { predictions: rows, outputSchema } = await examples(
+          request.params as VersionParams,
+          projectOf(request),
+          request.body,
+          'classify',
+          arrivalOf(request),
+        );
+        return { result: classifyResult(rows, outputSchema) };
+      },
+    );
 
-    app.post(`${target.path}::regress`, {
-      config: { auth: 'predict' },
-      serializerCompiler: plainJson,
-      schema: { tags: ['predict'], summary: `Regress examples with ${target.what}`, params: target.params, body: examplesBody, response: { 200: regressResponse, ...errors } },
-    }, async (request) => {
-      const { predictions: rows, outputSchema } = await examples(request.params as VersionParams, projectOf(request), request.body, 'regress', arrivalOf(request));
-      return { result: regressResult(rows, outputSchema) };
-    });
+    app.post(
+      `${target.path}::regress`,
+      {
+        config: { auth: 'predict' },
+        serializerCompiler: plainJson,
+        schema: {
+          tags: ['predict'],
+          summary: `Regress examples with ${target.what}`,
+          params: target.params,
+          body: examplesBody,
+          response: { 200: regressResponse, ...errors },
+        },
+      },
+      async (request) => {
+        const { predictions: rows, outputSchema } = await examples(
+          request.params as VersionParams,
+          projectOf(request),
+          request.body,
+          'regress',
+          arrivalOf(request),
+        );
+        return { result: regressResult(rows, outputSchema) };
+      },
+    );
   }
 
   await app.register(tfServingStatusRoutes, { deps, predictions });

@@ -10,11 +10,17 @@ import { problemSchema } from '../schemas/common.ts';
  */
 export const servingProblemSchema = problemSchema
   .extend({ error: z.string().describe('The detail again, where TF Serving and V2 clients look for it') })
-  .meta({ id: 'ServingProblem', description: 'RFC 9457 problem details with the `error` member of TF Serving and the Open Inference Protocol' });
+  .meta({
+    id: 'ServingProblem',
+    description: 'RFC 9457 problem details with the `error` member of TF Serving and the Open Inference Protocol',
+  });
 
 /** The error responses of a serving route (401 and 403 always, as every authenticated route). */
 export function servingErrorResponses(...statuses: number[]) {
-  return Object.fromEntries([401, 403, ...statuses].map((status) => [status, servingProblemSchema])) as Record<number, typeof servingProblemSchema>;
+  return Object.fromEntries([401, 403, ...statuses].map((status) => [status, servingProblemSchema])) as Record<
+    number,
+    typeof servingProblemSchema
+  >;
 }
 
 /**
@@ -24,7 +30,8 @@ export function servingErrorResponses(...statuses: number[]) {
 export function answerServingErrors(app: FastifyInstance): void {
   app.setErrorHandler(async (error, request, reply) => {
     const problem = toProblem(error, request);
-    if (error instanceof ServiceUnavailableError && error.retryAfterSeconds) problem.retryAfterSeconds = error.retryAfterSeconds;
+    if (error instanceof ServiceUnavailableError && error.retryAfterSeconds)
+      problem.retryAfterSeconds = error.retryAfterSeconds;
     problem.error = problem.detail;
     if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.warn({ code: problem.code, detail: problem.detail }, 'request rejected');

@@ -9,48 +9,90 @@ import { jobListQuery, toTrainingJob, trainingJobRequest, trainingJobSchema } fr
 
 const withVersion = { modelVersion: { select: { version: true } } } as const;
 
-export const trainingJobRoutes: FastifyPluginAsyncZod<{ deps: Deps; trainingQueue: TrainingQueue }> = async (app, { deps: { db, config }, trainingQueue }) => {
-  app.post('/v1/training-jobs', {
-    config: { auth: 'write', idempotency: 'json' },
-    schema: {
-      tags: ['training-jobs'],
-      summary: 'Queue a training job that turns a dataset into an evaluated model version',
-      body: trainingJobRequest(config),
-      response: { 202: trainingJobSchema, ...errorResponses(400, 422, 503) },
+export const trainingJobRoutes: FastifyPluginAsyncZod<{ deps: Deps; trainingQueue: TrainingQueue }> = async (
+  app,
+  { deps: { db, config }, trainingQueue },
+) => {
+  app.post(
+    '/v1/training-jobs',
+    {
+      config: { auth: 'write', idempotency: 'json' },
+      schema: {
+        tags: ['training-jobs'],
+        summary: 'Queue a training job that turns a dataset into an evaluated model version',
+        body: trainingJobRequest(config),
+        response: { 202: trainingJobSchema, ...errorResponses(400, 422, 503) },
+      },
     },
-  }, async (request, reply) => {
-    const job = await submitTrainingJob(db, trainingQueue, projectOf(request), request.body);
-    return reply.code(202).header('location', `/v1/training-jobs/${job.id}`).send(toTrainingJob(job));
-  });
+    async (request, reply) => {
+      const job = await submitTrainingJob(db, trainingQueue, projectOf(request), request.body);
+      return reply.code(202).header('location', `/v1/training-jobs/${job.id}`).send(toTrainingJob(job));
+    },
+  );
 
-  app.get('/v1/training-jobs', {
-    config: { auth: 'read' },
-    schema: { tags: ['training-jobs'], summary: 'List training jobs, newest first', querystring: pageQuery.extend(jobListQuery.shape), response: { 200: pageOf(trainingJobSchema), ...errorResponses(400) } },
-  }, async (request) => {
-    const { status, modelName, datasetId, ...page } = request.query;
-    const rows = await db.trainingJob.findMany({
-      where: { projectId: projectOf(request), ...(status ? { status } : {}), ...(modelName ? { modelName } : {}), ...(datasetId ? { datasetId } : {}) },
-      include: withVersion,
-      ...pageArgs(page),
-    });
-    return toPage(rows, page.limit, toTrainingJob);
-  });
+  app.get(
+    '/v1/training-jobs',
+    {
+      config: { auth: 'read' },
+      schema: {
+        tags: ['training-jobs'],
+        summary: 'List training jobs, newest first',
+        querystring: pageQuery.extend(jobListQuery.shape),
+        response: { 200: pageOf(trainingJobSchema), ...errorResponses(400) },
+      },
+    },
+    async (request) => {
+      const { status, modelName, datasetId, ...page } = request.query;
+      const rows = await db.trainingJob.findMany({
+        where: {
+          projectId: projectOf(request),
+          ...(status ? { status } : {}),
+          ...(modelName ? { modelName } : {}),
+          ...(datasetId ? { datasetId } : {}),
+        },
+        include: withVersion,
+        ...pageArgs(page),
+      });
+      return toPage(rows, page.limit, toTrainingJob);
+    },
+  );
 
-  app.get('/v1/training-jobs/:id', {
-    config: { auth: 'read' },
-    schema: { tags: ['training-jobs'], summary: 'Get a training job: status, per-epoch progress, metrics, the produced version', params: idParams, response: { 200: trainingJobSchema, ...errorResponses(404) } },
-  }, async (request) => {
-    const job = await db.trainingJob.findFirst({ where: { id: request.params.id, projectId: projectOf(request) }, include: withVersion });
-    if (!job) throw new NotFoundError('Training job', request.params.id);
-    return toTrainingJob(job);
-  });
+  app.get(
+    '/v1/training-jobs/:id',
+    {
+      config: { auth: 'read' },
+      schema: {
+        tags: ['training-jobs'],
+        summary: 'Get a training job: status, per-epoch progress, metrics, the produced version',
+        params: idParams,
+        response: { 200: trainingJobSchema, ...errorResponses(404) },
+      },
+    },
+    async (request) => {
+      const job = await db.trainingJob.findFirst({
+        where: { id: request.params.id, projectId: projectOf(request) },
+        include: withVersion,
+      });
+      if (!job) throw new NotFoundError('Training job', request.params.id);
+      return toTrainingJob(job);
+    },
+  );
 
-  app.post('/v1/training-jobs/:id/cancel', {
-    config: { auth: 'write' },
-    schema: { tags: ['training-jobs'], summary: 'Cancel a job: a queued one ends now, a running one at its next batch', params: idParams, response: { 200: trainingJobSchema, ...errorResponses(404, 503) } },
-  }, async (request) => {
-    const job = await cancelTrainingJob(db, trainingQueue, projectOf(request), request.params.id);
-    if (!job) throw new NotFoundError('Training job', request.params.id);
-    return toTrainingJob({ ...job, modelVersion: null });
-  });
+  app.post(
+    '/v1/training-jobs/:id/cancel',
+    {
+      config: { auth: 'write' },
+      schema: {
+        tags: ['training-jobs'],
+        summary: 'Cancel a job: a queued one ends now, a running one at its next batch',
+        params: idParams,
+        response: { 200: trainingJobSchema, ...errorResponses(404, 503) },
+      },
+    },
+    async (request) => {
+      const job = await cancelTrainingJob(db, trainingQueue, projectOf(request), request.params.id);
+      if (!job) throw new NotFoundError('Training job', request.params.id);
+      return toTrainingJob({ ...job, modelVersion: null });
+    },
+  );
 };

@@ -16,7 +16,10 @@ export const problemSchema = z
 
 /** The error responses every authenticated route may give, for the OpenAPI document. */
 export function errorResponses(...statuses: number[]) {
-  return Object.fromEntries([401, 403, ...statuses].map((status) => [status, problemSchema])) as Record<number, typeof problemSchema>;
+  return Object.fromEntries([401, 403, ...statuses].map((status) => [status, problemSchema])) as Record<
+    number,
+    typeof problemSchema
+  >;
 }
 
 export const idParams = z.object({ id: z.uuid() });

@@ -29,8 +29,14 @@ export const datasetSchema = z
     skipped: z
       .array(z.object({ name: z.string(), reason: z.string() }))
       .optional()
-      .describe('ZIP image datasets only: archive entries left out (not an image, not in a class folder, ...), at most 100'),
-    skippedCount: z.number().int().optional().describe('ZIP image datasets only: how many entries were left out in all'),
+      .describe(
+        'ZIP image datasets only: archive entries left out (not an image, not in a class folder, ...), at most 100',
+      ),
+    skippedCount: z
+      .number()
+      .int()
+      .optional()
+      .describe('ZIP image datasets only: how many entries were left out in all'),
   })
   .meta({ id: 'Dataset' });
 
@@ -41,9 +47,22 @@ export const datasetName = z
   .max(200)
   .regex(/^[\w.-][\w .-]*$/, 'letters, digits, spaces, _ . - only');
 
-export const uploadQuery = z.object({ name: datasetName.optional().describe('Dataset name (or a `name` form field in multipart uploads)') });
+export const uploadQuery = z.object({
+  name: datasetName.optional().describe('Dataset name (or a `name` form field in multipart uploads)'),
+});
 
-type DatasetRow = { id: string; name: string; version: number; format: string; rowCount: number; sizeBytes: bigint; sha256: string; columns: unknown; skipped?: unknown; createdAt: Date };
+type DatasetRow = {
+  id: string;
+  name: string;
+  version: number;
+  format: string;
+  rowCount: number;
+  sizeBytes: bigint;
+  sha256: string;
+  columns: unknown;
+  skipped?: unknown;
+  createdAt: Date;
+};
 
 export function toDataset(row: DatasetRow): z.infer<typeof datasetSchema> {
   return {

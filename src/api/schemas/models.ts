@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { modelName } from './training-jobs.ts';
 
-export const aliasName = z.string().regex(/^[a-z][a-z0-9_-]{0,49}$/, 'lower-case letters, digits, _ - (at most 50, starting with a letter)');
+export const aliasName = z
+  .string()
+  .regex(/^[a-z][a-z0-9_-]{0,49}$/, 'lower-case letters, digits, _ - (at most 50, starting with a letter)');
 
 export const modelParams = z.object({ name: modelName });
 export const versionParams = z.object({ name: modelName, version: z.coerce.number().int().min(1) });
@@ -29,8 +31,15 @@ export const modelVersionSchema = z
     hyperparameters: z.record(z.string(), z.unknown()),
     inputSchema: z.unknown().describe('Feature names, types and categories, in the order array instances use'),
     outputSchema: z.unknown().describe('Task and labels'),
-    preprocessing: z.unknown().describe('The fitted transform applied before the model, at training and prediction alike'),
-    lineage: z.object({ datasetId: z.string(), datasetName: z.string().nullable(), datasetVersion: z.number().int().nullable(), trainingJobId: z.string() }),
+    preprocessing: z
+      .unknown()
+      .describe('The fitted transform applied before the model, at training and prediction alike'),
+    lineage: z.object({
+      datasetId: z.string(),
+      datasetName: z.string().nullable(),
+      datasetVersion: z.number().int().nullable(),
+      trainingJobId: z.string(),
+    }),
     artifact: z.object({ key: z.string(), sha256: z.string() }),
     backend: z.string(),
     trainingDurationMs: z.number().int(),
@@ -38,10 +47,23 @@ export const modelVersionSchema = z
   })
   .meta({ id: 'ModelVersion' });
 
-export const aliasMoveSchema = z.object({ alias: z.string(), version: z.number().int().nullable(), previousVersion: z.number().int().nullable() }).meta({ id: 'AliasMove' });
-export const aliasEventSchema = z.object({ fromVersion: z.number().int().nullable(), toVersion: z.number().int().nullable(), at: z.iso.datetime() });
+export const aliasMoveSchema = z
+  .object({ alias: z.string(), version: z.number().int().nullable(), previousVersion: z.number().int().nullable() })
+  .meta({ id: 'AliasMove' });
+export const aliasEventSchema = z.object({
+  fromVersion: z.number().int().nullable(),
+  toVersion: z.number().int().nullable(),
+  at: z.iso.datetime(),
+});
 
-type ModelRow = { name: string; task: string; latestVersion: number; createdAt: Date; updatedAt: Date; aliases: { alias: string; version: { version: number } }[] };
+type ModelRow = {
+  name: string;
+  task: string;
+  latestVersion: number;
+  createdAt: Date;
+  updatedAt: Date;
+  aliases: { alias: string; version: { version: number } }[];
+};
 export function toModel(row: ModelRow): z.infer<typeof modelSchema> {
   return {
     name: row.name,
@@ -54,9 +76,23 @@ export function toModel(row: ModelRow): z.infer<typeof modelSchema> {
 }
 
 type VersionRow = {
-  version: number; task: string; modelType: string; metrics: unknown; hyperparameters: unknown; inputSchema: unknown; outputSchema: unknown; preprocessing: unknown;
-  datasetId: string; trainingJobId: string; artifactKey: string; artifactSha256: string; backend: string; trainingDurationMs: number; createdAt: Date;
-  aliases: { alias: string }[]; dataset: { name: string; version: number } | null;
+  version: number;
+  task: string;
+  modelType: string;
+  metrics: unknown;
+  hyperparameters: unknown;
+  inputSchema: unknown;
+  outputSchema: unknown;
+  preprocessing: unknown;
+  datasetId: string;
+  trainingJobId: string;
+  artifactKey: string;
+  artifactSha256: string;
+  backend: string;
+  trainingDurationMs: number;
+  createdAt: Date;
+  aliases: { alias: string }[];
+  dataset: { name: string; version: number } | null;
 };
 export function toModelVersion(model: string, row: VersionRow): z.infer<typeof modelVersionSchema> {
   return {
@@ -70,7 +106,12 @@ export function toModelVersion(model: string, row: VersionRow): z.infer<typeof m
     inputSchema: row.inputSchema,
     outputSchema: row.outputSchema,
     preprocessing: row.preprocessing,
-    lineage: { datasetId: row.datasetId, datasetName: row.dataset?.name ?? null, datasetVersion: row.dataset?.version ?? null, trainingJobId: row.trainingJobId },
+    lineage: {
+      datasetId: row.datasetId,
+      datasetName: row.dataset?.name ?? null,
+      datasetVersion: row.dataset?.version ?? null,
+      trainingJobId: row.trainingJobId,
+    },
     artifact: { key: row.artifactKey, sha256: row.artifactSha256 },
     backend: row.backend,
     trainingDurationMs: row.trainingDurationMs,

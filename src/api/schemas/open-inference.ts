@@ -11,14 +11,20 @@ export const serverMetadataResponse = z
 
 export const liveResponse = z.object({ live: z.boolean() }).meta({ id: 'V2ServerLive' });
 export const readyResponse = z.object({ ready: z.boolean() }).meta({ id: 'V2ServerReady' });
-export const modelReadyResponse = z.object({ name: z.string(), version: z.string(), ready: z.boolean() }).meta({ id: 'V2ModelReady' });
+export const modelReadyResponse = z
+  .object({ name: z.string(), version: z.string(), ready: z.boolean() })
+  .meta({ id: 'V2ModelReady' });
 
 export const modelMetadataV2 = z
   .object({
     name: z.string(),
     versions: z.array(z.string()),
     platform: z.string(),
-    inputs: z.array(tensorMetadata).describe("One input per feature, shape [-1, 1]; plus 'input' of shape [-1, F] (features in input-schema order) when every feature has one datatype"),
+    inputs: z
+      .array(tensorMetadata)
+      .describe(
+        "One input per feature, shape [-1, 1]; plus 'input' of shape [-1, F] (features in input-schema order) when every feature has one datatype",
+      ),
     outputs: z.array(tensorMetadata),
   })
   .meta({ id: 'V2ModelMetadata' });
@@ -38,7 +44,10 @@ export const inferRequest = z
         }),
       )
       .min(1),
-    outputs: z.array(z.object({ name: z.string(), parameters })).optional().describe('Outputs to return; all when absent'),
+    outputs: z
+      .array(z.object({ name: z.string(), parameters }))
+      .optional()
+      .describe('Outputs to return; all when absent'),
   })
   .meta({ id: 'V2InferenceRequest' });
 

@@ -5,15 +5,23 @@ const scalar = z.union([z.string(), z.number(), z.boolean(), z.null(), z.object(
 
 export const predictBody = z
   .object({
-    signature_name: z.string().optional().describe('Accepted for TensorFlow Serving clients; every model has one signature, serving_default'),
-    instances: z.array(z.unknown()).optional().describe('Row format: objects keyed by feature name, or arrays in input-schema order'),
+    signature_name: z
+      .string()
+      .optional()
+      .describe('Accepted for TensorFlow Serving clients; every model has one signature, serving_default'),
+    instances: z
+      .array(z.unknown())
+      .optional()
+      .describe('Row format: objects keyed by feature name, or arrays in input-schema order'),
     inputs: z
       .union([z.record(z.string(), z.array(z.unknown())), z.array(z.unknown())])
       .optional()
       .describe('Columnar format: each feature name maps to its list of values, one per example'),
   })
   .strict()
-  .refine((body) => (body.instances === undefined) !== (body.inputs === undefined), { message: 'give exactly one of `instances` (row format) or `inputs` (columnar format)' })
+  .refine((body) => (body.instances === undefined) !== (body.inputs === undefined), {
+    message: 'give exactly one of `instances` (row format) or `inputs` (columnar format)',
+  })
   .meta({ id: 'PredictRequest' });
 
 const prediction = z.union([
@@ -28,7 +36,10 @@ export const predictResponse = z
     z
       .object({
         outputs: z.union([
-          z.object({ label: z.array(z.union([z.string(), z.number(), z.boolean()])), probabilities: z.array(z.array(z.number())).describe('Columns in label order') }),
+          z.object({
+            label: z.array(z.union([z.string(), z.number(), z.boolean()])),
+            probabilities: z.array(z.array(z.number())).describe('Columns in label order'),
+          }),
           z.array(z.number()).describe('Regression: one value per example'),
         ]),
         model: servedModel,
@@ -49,13 +60,21 @@ export const examplesBody = z
   .meta({ id: 'ExamplesRequest' });
 
 export const classifyResponse = z
-  .object({ result: z.array(z.array(z.tuple([z.string(), z.number()]))).describe('Per example, [label, score] for every label') })
+  .object({
+    result: z.array(z.array(z.tuple([z.string(), z.number()]))).describe('Per example, [label, score] for every label'),
+  })
   .meta({ id: 'ClassifyResponse' });
 
 export const regressResponse = z.object({ result: z.array(z.number()) }).meta({ id: 'RegressResponse' });
 
 export const modelVersionStatus = z
-  .array(z.object({ version: z.string(), state: z.enum(['START', 'LOADING', 'AVAILABLE', 'UNLOADING', 'END']), status: z.object({ error_code: z.string(), error_message: z.string() }) }))
+  .array(
+    z.object({
+      version: z.string(),
+      state: z.enum(['START', 'LOADING', 'AVAILABLE', 'UNLOADING', 'END']),
+      status: z.object({ error_code: z.string(), error_message: z.string() }),
+    }),
+  )
   .describe("TF Serving's model status: every registered version is AVAILABLE (loaded on first use)");
 
 export const modelStatusResponse = z.object({ model_version_status: modelVersionStatus }).meta({ id: 'ModelStatus' });
@@ -71,7 +90,14 @@ export const modelMetadataResponse = z
     model_spec: z.object({ name: z.string(), signature_name: z.string(), version: z.string() }),
     metadata: z.object({
       signature_def: z.object({
-        signature_def: z.record(z.string(), z.object({ inputs: z.record(z.string(), tensorInfo), outputs: z.record(z.string(), tensorInfo), method_name: z.string() })),
+        signature_def: z.record(
+          z.string(),
+          z.object({
+            inputs: z.record(z.string(), tensorInfo),
+            outputs: z.record(z.string(), tensorInfo),
+            method_name: z.string(),
+          }),
+        ),
         labels: z.array(z.string()).describe('Class labels in the order of the probabilities output'),
       }),
     }),

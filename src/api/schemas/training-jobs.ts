@@ -9,13 +9,22 @@ export const modelName = modelNameSchema;
 export const jobStatuses = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
 
 /** The training request (the one schema, training/pipelines/request.ts), with caps from the configuration. */
-export function trainingJobRequest(config: Pick<Config, 'MAX_EPOCHS' | 'MAX_BATCH_SIZE' | 'MAX_HIDDEN_UNITS' | 'JOB_MAX_DURATION_MS'>) {
+export function trainingJobRequest(
+  config: Pick<Config, 'MAX_EPOCHS' | 'MAX_BATCH_SIZE' | 'MAX_HIDDEN_UNITS' | 'JOB_MAX_DURATION_MS'>,
+) {
   return trainingRequestSchema({
-    maxEpochs: config.MAX_EPOCHS, maxBatchSize: config.MAX_BATCH_SIZE, maxUnits: config.MAX_HIDDEN_UNITS, maxHiddenLayers: 8, maxPatience: 200, maxDurationMs: config.JOB_MAX_DURATION_MS,
+    maxEpochs: config.MAX_EPOCHS,
+    maxBatchSize: config.MAX_BATCH_SIZE,
+    maxUnits: config.MAX_HIDDEN_UNITS,
+    maxHiddenLayers: 8,
+    maxPatience: 200,
+    maxDurationMs: config.JOB_MAX_DURATION_MS,
   }).meta({ id: 'TrainingJobRequest' });
 }
 
-export const epochProgressSchema = z.object({ epoch: z.number().int(), loss: z.number().nullable(), valLoss: z.number().nullable().optional() }).loose();
+export const epochProgressSchema = z
+  .object({ epoch: z.number().int(), loss: z.number().nullable(), valLoss: z.number().nullable().optional() })
+  .loose();
 
 export const trainingJobSchema = z
   .object({
@@ -47,9 +56,24 @@ export const jobListQuery = z.object({
 });
 
 type JobRow = {
-  id: string; status: (typeof jobStatuses)[number]; datasetId: string | null; modelName: string; target: string; task: string; spec: unknown;
-  attempts: number; progress: unknown; metrics: unknown; error: unknown; backend: string | null; cancelRequested: boolean; resumedFromEpoch: number | null;
-  createdAt: Date; startedAt: Date | null; finishedAt: Date | null; modelVersion?: { version: number } | null;
+  id: string;
+  status: (typeof jobStatuses)[number];
+  datasetId: string | null;
+  modelName: string;
+  target: string;
+  task: string;
+  spec: unknown;
+  attempts: number;
+  progress: unknown;
+  metrics: unknown;
+  error: unknown;
+  backend: string | null;
+  cancelRequested: boolean;
+  resumedFromEpoch: number | null;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  modelVersion?: { version: number } | null;
 };
 
 export function toTrainingJob(row: JobRow): z.infer<typeof trainingJobSchema> {

@@ -8,10 +8,16 @@ const VOCAB = 10;
 
 function encoder(causal = false): tf.LayersModel {
   const ids = tf.input({ shape: [TIME] });
-  const embedded = new PositionalEmbedding({ vocabSize: VOCAB, maxLength: TIME, embedDim: 8, seed: 1 }).apply(ids) as tf.SymbolicTensor;
-  const attended = new MultiHeadSelfAttention({ numHeads: 2, keyDim: 4, causal, seed: 2 }).apply(embedded) as tf.SymbolicTensor;
+  const embedded = new PositionalEmbedding({ vocabSize: VOCAB, maxLength: TIME, embedDim: 8, seed: 1 }).apply(
+    ids,
+  ) as tf.SymbolicTensor;
+  const attended = new MultiHeadSelfAttention({ numHeads: 2, keyDim: 4, causal, seed: 2 }).apply(
+    embedded,
+  ) as tf.SymbolicTensor;
   const pooled = tf.layers.globalAveragePooling1d().apply(attended) as tf.SymbolicTensor;
-  const out = tf.layers.dense({ units: 2, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }) }).apply(pooled) as tf.SymbolicTensor;
+  const out = tf.layers
+    .dense({ units: 2, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }) })
+    .apply(pooled) as tf.SymbolicTensor;
   return tf.model({ inputs: ids, outputs: out });
 }
 
@@ -72,10 +78,12 @@ describe('a model with both layers', () => {
     const { x } = toyData(8);
     const before = (model.predict(x) as tf.Tensor).dataSync();
     let saved: tf.io.ModelArtifacts | undefined;
-    await model.save(tf.io.withSaveHandler(async (artifacts) => {
-      saved = artifacts;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }));
+    await model.save(
+      tf.io.withSaveHandler(async (artifacts) => {
+        saved = artifacts;
+        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+      }),
+    );
     expect(JSON.stringify(saved?.modelTopology)).toContain('"num_heads":2');
     const loaded = await tf.loadLayersModel(tf.io.fromMemory(saved!));
     const after = (loaded.predict(x) as tf.Tensor).dataSync();
@@ -86,7 +94,9 @@ describe('a model with both layers', () => {
   it('passes a gradient to every weight and learns a task that needs attention', async () => {
     const model = encoder();
     const { x, y } = toyData(128);
-    const { grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(y, model.apply(x) as tf.Tensor) as tf.Scalar);
+    const { grads } = tf.variableGrads(
+      () => tf.losses.softmaxCrossEntropy(y, model.apply(x) as tf.Tensor) as tf.Scalar,
+    );
     expect(Object.keys(grads).length).toBe(model.trainableWeights.length);
     for (const g of Object.values(grads)) expect(g.abs().max().dataSync()[0]).toBeGreaterThan(0);
 

@@ -46,8 +46,10 @@ export class MultiHeadSelfAttention extends tf.layers.Layer {
 
   constructor(args: MultiHeadSelfAttentionArgs) {
     super(args);
-    if (!Number.isInteger(args.numHeads) || args.numHeads < 1) throw new Error(`numHeads must be a positive integer, got ${args.numHeads}.`);
-    if (!Number.isInteger(args.keyDim) || args.keyDim < 1) throw new Error(`keyDim must be a positive integer, got ${args.keyDim}.`);
+    if (!Number.isInteger(args.numHeads) || args.numHeads < 1)
+      throw new Error(`numHeads must be a positive integer, got ${args.numHeads}.`);
+    if (!Number.isInteger(args.keyDim) || args.keyDim < 1)
+      throw new Error(`keyDim must be a positive integer, got ${args.keyDim}.`);
     this.numHeads = args.numHeads;
     this.keyDim = args.keyDim;
     this.causal = args.causal ?? false;
@@ -61,7 +63,8 @@ export class MultiHeadSelfAttention extends tf.layers.Layer {
       throw new Error(`MultiHeadSelfAttention expects [batch, time, features] input, got [${shape.join(', ')}].`);
     }
     const inner = this.numHeads * this.keyDim;
-    const glorot = (offset: number) => tf.initializers.glorotUniform({ seed: this.seed === undefined ? undefined : this.seed + offset });
+    const glorot = (offset: number) =>
+      tf.initializers.glorotUniform({ seed: this.seed === undefined ? undefined : this.seed + offset });
     const add = (name: string, dims: number[], init: Initializer) => {
       this.weightsByName.set(name, this.addWeight(name, dims, 'float32', init));
     };
@@ -69,7 +72,12 @@ export class MultiHeadSelfAttention extends tf.layers.Layer {
     add('key_kernel', [features, inner], glorot(1));
     add('value_kernel', [features, inner], glorot(2));
     add('output_kernel', [inner, features], glorot(3));
-    for (const [name, size] of [['query_bias', inner], ['key_bias', inner], ['value_bias', inner], ['output_bias', features]] as const) {
+    for (const [name, size] of [
+      ['query_bias', inner],
+      ['key_bias', inner],
+      ['value_bias', inner],
+      ['output_bias', features],
+    ] as const) {
       add(name, [size], tf.initializers.zeros());
     }
     this.built = true;
@@ -85,19 +93,27 @@ export class MultiHeadSelfAttention extends tf.layers.Layer {
     return tf.tidy(() => {
       const x = Array.isArray(inputs) ? inputs[0] : inputs;
       if (x === undefined || x.rank !== 3) {
-        throw new Error(`MultiHeadSelfAttention expects [batch, time, features] input, got [${x?.shape.join(', ') ?? ''}].`);
+        throw new Error(
+          `MultiHeadSelfAttention expects [batch, time, features] input, got [${x?.shape.join(', ') ?? ''}].`,
+        );
       }
       const [, time = 0, features = 0] = x.shape;
       const flat = x.reshape([-1, features]);
       // [batch*time, heads*keyDim] -> [batch, heads, time, keyDim]
       const project = (kind: 'query' | 'key' | 'value') =>
-        tf.add(tf.matMul(flat, this.w(`${kind}_kernel`)), this.w(`${kind}_bias`)).reshape([-1, time, this.numHeads, this.keyDim]).transpose([0, 2, 1, 3]);
+        tf
+          .add(tf.matMul(flat, this.w(`${kind}_kernel`)), this.w(`${kind}_bias`))
+          .reshape([-1, time, this.numHeads, this.keyDim])
+          .transpose([0, 2, 1, 3]);
       const q = project('query');
       const k = project('key');
       const v = project('value');
       let scores = tf.matMul(q, k, false, true).mul(1 / Math.sqrt(this.keyDim));
       if (this.causal) scores = scores.add(causalMask(time));
-      const context = tf.matMul(tf.softmax(scores), v).transpose([0, 2, 1, 3]).reshape([-1, this.numHeads * this.keyDim]);
+      const context = tf
+        .matMul(tf.softmax(scores), v)
+        .transpose([0, 2, 1, 3])
+        .reshape([-1, this.numHeads * this.keyDim]);
       return tf.add(tf.matMul(context, this.w('output_kernel')), this.w('output_bias')).reshape([-1, time, features]);
     });
   }
@@ -144,7 +160,8 @@ export class PositionalEmbedding extends tf.layers.Layer {
   constructor(args: PositionalEmbeddingArgs) {
     super(args);
     for (const key of ['vocabSize', 'maxLength', 'embedDim'] as const) {
-      if (!Number.isInteger(args[key]) || args[key] < 1) throw new Error(`${key} must be a positive integer, got ${args[key]}.`);
+      if (!Number.isInteger(args[key]) || args[key] < 1)
+        throw new Error(`${key} must be a positive integer, got ${args[key]}.`);
     }
     this.vocabSize = args.vocabSize;
     this.maxLength = args.maxLength;
@@ -153,7 +170,12 @@ export class PositionalEmbedding extends tf.layers.Layer {
   }
 
   override build(): void {
-    const uniform = (offset: number) => tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: this.seed === undefined ? undefined : this.seed + offset });
+    const uniform = (offset: number) =>
+      tf.initializers.randomUniform({
+        minval: -0.05,
+        maxval: 0.05,
+        seed: this.seed === undefined ? undefined : this.seed + offset,
+      });
     this.tokenTable = this.addWeight('token_embeddings', [this.vocabSize, this.embedDim], 'float32', uniform(0));
     this.positionTable = this.addWeight('position_embeddings', [this.maxLength, this.embedDim], 'float32', uniform(1));
     this.built = true;
@@ -166,7 +188,8 @@ export class PositionalEmbedding extends tf.layers.Layer {
         throw new Error('PositionalEmbedding called before build or without input.');
       }
       const time = ids.shape[1] ?? 0;
-      if (time > this.maxLength) throw new Error(`PositionalEmbedding: sequence length ${time} exceeds maxLength ${this.maxLength}.`);
+      if (time > this.maxLength)
+        throw new Error(`PositionalEmbedding: sequence length ${time} exceeds maxLength ${this.maxLength}.`);
       // Out-of-range ids would silently read garbage on some backends; clamp them into the table.
       const safeIds = tf.clipByValue(ids.toInt(), 0, this.vocabSize - 1);
       const tokens = tf.gather(this.tokenTable.read(), safeIds);

@@ -16,7 +16,13 @@ let train: { x: tf.Tensor4D; y: tf.Tensor2D };
 let test: { x: tf.Tensor4D; labels: number[] };
 
 function batch(images: LabelledImage[]): { x: tf.Tensor4D; labels: number[] } {
-  return { x: imagesToBatch(images.map((i) => i.bytes), SPEC), labels: images.map((i) => Number(i.label)) };
+  return {
+    x: imagesToBatch(
+      images.map((i) => i.bytes),
+      SPEC,
+    ),
+    labels: images.map((i) => Number(i.label)),
+  };
 }
 
 /** Trains without shuffling (fit's shuffle uses Math.random) so both models see the same batches. */
@@ -29,7 +35,9 @@ async function testAccuracy(model: tf.LayersModel): Promise<number> {
 
 beforeAll(async () => {
   expect(await selectBackend('wasm')).toBe('wasm');
-  const archive = await readImageArchive(readFileSync(new URL('../../../test/fixtures/images/digits.zip', import.meta.url)));
+  const archive = await readImageArchive(
+    readFileSync(new URL('../../../test/fixtures/images/digits.zip', import.meta.url)),
+  );
   // Every third image is held out; the rest are interleaved by a fixed permutation so classes mix.
   const held = archive.images.filter((_, i) => i % 3 === 0);
   const rest = archive.images.filter((_, i) => i % 3 !== 0);
@@ -42,16 +50,28 @@ beforeAll(async () => {
 describe('on 8x8 handwritten digits (400 to train, 200 held out)', () => {
   it('a small CNN beats a dense network on the same pixels, epochs and seed', async () => {
     const cnn = buildDeepModel(
-      deepModelSchema.parse({ type: 'cnn', convBlocks: [{ filters: 32, kernelSize: 3, pooling: 'none' }, { filters: 32, kernelSize: 3 }], denseUnits: [64], denseDropout: 0.25 }),
+      deepModelSchema.parse({
+        type: 'cnn',
+        convBlocks: [
+          { filters: 32, kernelSize: 3, pooling: 'none' },
+          { filters: 32, kernelSize: 3 },
+        ],
+        denseUnits: [64],
+        denseDropout: 0.25,
+      }),
       { kind: 'image', ...SPEC },
       TASK,
       { seed: SEED },
     );
     const input = tf.input({ shape: [8, 8, 1] });
     const flat = tf.layers.flatten().apply(input) as tf.SymbolicTensor;
-    const hidden = tf.layers.dense({ units: 64, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: SEED }) }).apply(flat) as tf.SymbolicTensor;
+    const hidden = tf.layers
+      .dense({ units: 64, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: SEED }) })
+      .apply(flat) as tf.SymbolicTensor;
     const dropped = tf.layers.dropout({ rate: 0.25, seed: SEED + 1 }).apply(hidden) as tf.SymbolicTensor;
-    const out = tf.layers.dense({ units: 10, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: SEED + 2 }) }).apply(dropped) as tf.SymbolicTensor;
+    const out = tf.layers
+      .dense({ units: 10, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: SEED + 2 }) })
+      .apply(dropped) as tf.SymbolicTensor;
     const mlp = tf.model({ inputs: input, outputs: out });
 
     const cnnAccuracy = await testAccuracy(cnn);

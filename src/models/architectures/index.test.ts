@@ -1,7 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { UnprocessableError } from '../../errors.ts';
-import { cnnSchema, deepModelSchema, recurrentSchema, transformerSchema, type DeepInput, type DeepTask } from './schemas.ts';
+import {
+  cnnSchema,
+  deepModelSchema,
+  recurrentSchema,
+  transformerSchema,
+  type DeepInput,
+  type DeepTask,
+} from './schemas.ts';
 import { buildDeepModel, lossFor } from './index.ts';
 import { selectBackend } from '../../ml/backend.ts';
 
@@ -12,17 +19,29 @@ const classes: DeepTask = { kind: 'classification', numClasses: 3 };
 const regression: DeepTask = { kind: 'regression', outputs: 2 };
 
 function batchFor(input: DeepInput, n: number): tf.Tensor {
-  if (input.kind === 'image') return tf.randomUniform([n, input.height, input.width, input.channels], 0, 1, 'float32', 1);
+  if (input.kind === 'image')
+    return tf.randomUniform([n, input.height, input.width, input.channels], 0, 1, 'float32', 1);
   if (input.kind === 'sequence') return tf.randomNormal([n, input.timesteps, input.features], 0, 1, 'float32', 2);
   // Trailing zeros exercise the padding path of the token models.
-  return tf.tensor2d(Array.from({ length: n }, (_, i) => Array.from({ length: input.maxLength }, (_, t) => (t < 4 + (i % 3) ? 2 + ((i * 7 + t) % 18) : 0))));
+  return tf.tensor2d(
+    Array.from({ length: n }, (_, i) =>
+      Array.from({ length: input.maxLength }, (_, t) => (t < 4 + (i % 3) ? 2 + ((i * 7 + t) % 18) : 0)),
+    ),
+  );
 }
 
 /** Compiles, runs one fitting epoch on the active backend and returns the predictions' shape. */
-async function trainOnce(model: tf.LayersModel, input: DeepInput, task: DeepTask): Promise<{ shape: number[]; loss: number }> {
+async function trainOnce(
+  model: tf.LayersModel,
+  input: DeepInput,
+  task: DeepTask,
+): Promise<{ shape: number[]; loss: number }> {
   model.compile({ optimizer: 'adam', loss: lossFor(task) });
   const x = batchFor(input, 6);
-  const y = task.kind === 'classification' ? tf.oneHot(tf.tensor1d([0, 1, 2, 0, 1, 2], 'int32'), task.numClasses).toFloat() : tf.randomNormal([6, task.outputs]);
+  const y =
+    task.kind === 'classification'
+      ? tf.oneHot(tf.tensor1d([0, 1, 2, 0, 1, 2], 'int32'), task.numClasses).toFloat()
+      : tf.randomNormal([6, task.outputs]);
   const history = await model.fit(x, y, { epochs: 1, batchSize: 3, verbose: 0 });
   return { shape: (model.predict(x) as tf.Tensor).shape, loss: history.history.loss?.[0] as number };
 }
@@ -42,7 +61,9 @@ describe('hyperparameter schemas', () => {
 
   it('reject unknown keys at every level and out-of-bound values', () => {
     expect(cnnSchema.safeParse({ type: 'cnn', filter: 3 }).success).toBe(false);
-    expect(cnnSchema.safeParse({ type: 'cnn', convBlocks: [{ filters: 8, kernelSize: 3, dilation: 2 }] }).success).toBe(false);
+    expect(cnnSchema.safeParse({ type: 'cnn', convBlocks: [{ filters: 8, kernelSize: 3, dilation: 2 }] }).success).toBe(
+      false,
+    );
     expect(cnnSchema.safeParse({ type: 'cnn', convBlocks: [{ filters: 0, kernelSize: 3 }] }).success).toBe(false);
     expect(cnnSchema.safeParse({ type: 'cnn', convBlocks: [] }).success).toBe(false);
     expect(recurrentSchema.safeParse({ type: 'lstm', units: [32, 32, 32, 32] }).success).toBe(false);
@@ -54,13 +75,39 @@ describe('hyperparameter schemas', () => {
 
 describe('buildDeepModel', () => {
   const cases: [string, unknown, DeepInput, DeepTask][] = [
-    ['cnn on images', { type: 'cnn', convBlocks: [{ filters: 4, kernelSize: 3, dropout: 0.2 }, { filters: 4, kernelSize: 3, pooling: 'avg', strides: 2 }] }, image, classes],
-    ['cnn on sequences (1-D), global average', { type: 'cnn', convBlocks: [{ filters: 4, kernelSize: 3 }], reduce: 'globalAverage' }, sequence, regression],
+    [
+      'cnn on images',
+      {
+        type: 'cnn',
+        convBlocks: [
+          { filters: 4, kernelSize: 3, dropout: 0.2 },
+          { filters: 4, kernelSize: 3, pooling: 'avg', strides: 2 },
+        ],
+      },
+      image,
+      classes,
+    ],
+    [
+      'cnn on sequences (1-D), global average',
+      { type: 'cnn', convBlocks: [{ filters: 4, kernelSize: 3 }], reduce: 'globalAverage' },
+      sequence,
+      regression,
+    ],
     ['cnn on tokens', { type: 'cnn', convBlocks: [{ filters: 4, kernelSize: 3 }], embeddingDim: 4 }, tokens, classes],
     ['rnn on tokens', { type: 'rnn', units: [5], embeddingDim: 4 }, tokens, classes],
-    ['stacked bidirectional lstm on tokens', { type: 'lstm', units: [4, 3], bidirectional: true, dropout: 0.1, embeddingDim: 4 }, tokens, classes],
+    [
+      'stacked bidirectional lstm on tokens',
+      { type: 'lstm', units: [4, 3], bidirectional: true, dropout: 0.1, embeddingDim: 4 },
+      tokens,
+      classes,
+    ],
     ['gru on numeric sequences', { type: 'gru', units: [4], denseUnits: [3] }, sequence, regression],
-    ['transformer on tokens', { type: 'transformer', embedDim: 8, numHeads: 2, ffDim: 8, numBlocks: 2, causal: true }, tokens, classes],
+    [
+      'transformer on tokens',
+      { type: 'transformer', embedDim: 8, numHeads: 2, ffDim: 8, numBlocks: 2, causal: true },
+      tokens,
+      classes,
+    ],
   ];
   for (const [name, raw, input, task] of cases) {
     it(`${name}: builds and trains a step on wasm`, async () => {
@@ -72,16 +119,22 @@ describe('buildDeepModel', () => {
   }
 
   it('rejects inputs a family cannot read with a 422', () => {
-    const attempt = (raw: unknown, input: DeepInput) => () => buildDeepModel(deepModelSchema.parse(raw), input, classes);
+    const attempt = (raw: unknown, input: DeepInput) => () =>
+      buildDeepModel(deepModelSchema.parse(raw), input, classes);
     expect(attempt({ type: 'lstm' }, image)).toThrow(UnprocessableError);
     expect(attempt({ type: 'transformer' }, sequence)).toThrow(/token sequences/);
     expect(attempt({ type: 'cnn' }, { kind: 'image', height: 0, width: 4, channels: 1 })).toThrow(/height/);
-    expect(() => buildDeepModel(deepModelSchema.parse({ type: 'cnn' }), image, { kind: 'classification', numClasses: 1 })).toThrow(/at least 2 classes/);
+    expect(() =>
+      buildDeepModel(deepModelSchema.parse({ type: 'cnn' }), image, { kind: 'classification', numClasses: 1 }),
+    ).toThrow(/at least 2 classes/);
   });
 
   it('is reproducible from a seed and varies without one', () => {
     const params = deepModelSchema.parse({ type: 'lstm', units: [3], embeddingDim: 4 });
-    const weights = (seed?: number) => buildDeepModel(params, tokens, classes, seed === undefined ? {} : { seed }).getWeights().map((w) => Array.from(w.dataSync()));
+    const weights = (seed?: number) =>
+      buildDeepModel(params, tokens, classes, seed === undefined ? {} : { seed })
+        .getWeights()
+        .map((w) => Array.from(w.dataSync()));
     expect(weights(3)).toEqual(weights(3));
     expect(weights(3)).not.toEqual(weights(4));
   });

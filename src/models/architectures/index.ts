@@ -15,7 +15,12 @@ export { lossFor } from './model-head.ts';
  * and the optimiser of the training request. Throws `UnprocessableError`
  * (`architecture_incompatible`) when the family cannot read `input`.
  */
-export function buildDeepModel(params: DeepModelHyperparameters, input: DeepInput, task: DeepTask, options: BuildOptions = {}): tf.LayersModel {
+export function buildDeepModel(
+  params: DeepModelHyperparameters,
+  input: DeepInput,
+  task: DeepTask,
+  options: BuildOptions = {},
+): tf.LayersModel {
   switch (params.type) {
     case 'cnn':
       return buildCnn(params, input, task, options);

@@ -45,20 +45,36 @@ export class LayerSeeds {
 }
 
 /** Optional dense layers, then the task's output layer (softmax classes or linear values). */
-export function denseHead(x: tf.SymbolicTensor, units: number[], dropout: number, task: DeepTask, seeds: LayerSeeds): tf.SymbolicTensor {
+export function denseHead(
+  x: tf.SymbolicTensor,
+  units: number[],
+  dropout: number,
+  task: DeepTask,
+  seeds: LayerSeeds,
+): tf.SymbolicTensor {
   let h = x;
   for (const n of units) {
-    h = tf.layers.dense({ units: n, activation: 'relu', kernelInitializer: seeds.glorot() }).apply(h) as tf.SymbolicTensor;
+    h = tf.layers
+      .dense({ units: n, activation: 'relu', kernelInitializer: seeds.glorot() })
+      .apply(h) as tf.SymbolicTensor;
     if (dropout > 0) h = tf.layers.dropout({ rate: dropout, seed: seeds.seed() }).apply(h) as tf.SymbolicTensor;
   }
   if (task.kind === 'classification') {
     if (!Number.isInteger(task.numClasses) || task.numClasses < 2) {
-      throw new UnprocessableError('too_few_classes', `Classification needs at least 2 classes, got ${task.numClasses}.`);
+      throw new UnprocessableError(
+        'too_few_classes',
+        `Classification needs at least 2 classes, got ${task.numClasses}.`,
+      );
     }
-    return tf.layers.dense({ units: task.numClasses, activation: 'softmax', kernelInitializer: seeds.glorot(), name: 'head' }).apply(h) as tf.SymbolicTensor;
+    return tf.layers
+      .dense({ units: task.numClasses, activation: 'softmax', kernelInitializer: seeds.glorot(), name: 'head' })
+      .apply(h) as tf.SymbolicTensor;
   }
-  if (!Number.isInteger(task.outputs) || task.outputs < 1) throw new UnprocessableError('invalid_outputs', `Regression needs at least 1 output, got ${task.outputs}.`);
-  return tf.layers.dense({ units: task.outputs, activation: 'linear', kernelInitializer: seeds.glorot(), name: 'head' }).apply(h) as tf.SymbolicTensor;
+  if (!Number.isInteger(task.outputs) || task.outputs < 1)
+    throw new UnprocessableError('invalid_outputs', `Regression needs at least 1 output, got ${task.outputs}.`);
+  return tf.layers
+    .dense({ units: task.outputs, activation: 'linear', kernelInitializer: seeds.glorot(), name: 'head' })
+    .apply(h) as tf.SymbolicTensor;
 }
 
 /** The loss matching {@link denseHead}: labels one-hot for classification. */
@@ -87,8 +103,11 @@ export function incompatible(detail: string): UnprocessableError {
 export function assertInputSizes(input: DeepInput): void {
   const sizes = Object.entries(input).filter(([key]) => key !== 'kind');
   for (const [key, value] of sizes) {
-    if (!Number.isInteger(value) || (value as number) < 1) throw incompatible(`Input ${key} must be a positive integer, got ${String(value)}.`);
+    if (!Number.isInteger(value) || (value as number) < 1)
+      throw incompatible(`Input ${key} must be a positive integer, got ${String(value)}.`);
   }
-  if (input.kind === 'image' && input.channels !== 1 && input.channels !== 3) throw incompatible(`Images have 1 or 3 channels, got ${input.channels}.`);
-  if (input.kind === 'tokens' && input.vocabSize < 2) throw incompatible('A token vocabulary needs at least the padding and out-of-vocabulary ids.');
+  if (input.kind === 'image' && input.channels !== 1 && input.channels !== 3)
+    throw incompatible(`Images have 1 or 3 channels, got ${input.channels}.`);
+  if (input.kind === 'tokens' && input.vocabSize < 2)
+    throw incompatible('A token vocabulary needs at least the padding and out-of-vocabulary ids.');
 }

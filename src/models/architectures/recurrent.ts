@@ -7,24 +7,49 @@ import type { BuildOptions, DeepInput, DeepTask, RecurrentHyperparameters } from
 import { assertInputSizes, denseHead, exampleShape, incompatible, LayerSeeds } from './model-head.ts';
 
 /** Builds an (uncompiled) recurrent model; `params.type` picks the cell. */
-export function buildRecurrent(params: RecurrentHyperparameters, input: DeepInput, task: DeepTask, options: BuildOptions = {}): tf.LayersModel {
+export function buildRecurrent(
+  params: RecurrentHyperparameters,
+  input: DeepInput,
+  task: DeepTask,
+  options: BuildOptions = {},
+): tf.LayersModel {
   assertInputSizes(input);
-  if (input.kind === 'image') throw incompatible(`A ${params.type} reads token or numeric sequences, not images; use a cnn.`);
+  if (input.kind === 'image')
+    throw incompatible(`A ${params.type} reads token or numeric sequences, not images; use a cnn.`);
   const seeds = new LayerSeeds(options);
   const inputs = tf.input({ shape: exampleShape(input) });
   let x: tf.SymbolicTensor = inputs;
   if (input.kind === 'tokens') {
     // maskZero: padding (id 0) is skipped by the recurrent layers instead of being read as input.
     x = tf.layers
-      .embedding({ inputDim: input.vocabSize, outputDim: params.embeddingDim, inputLength: input.maxLength, maskZero: true, embeddingsInitializer: seeds.uniform() })
+      .embedding({
+        inputDim: input.vocabSize,
+        outputDim: params.embeddingDim,
+        inputLength: input.maxLength,
+        maskZero: true,
+        embeddingsInitializer: seeds.uniform(),
+      })
       .apply(x) as tf.SymbolicTensor;
   }
   params.units.forEach((units, i) => {
-    const cellArgs = { units, returnSequences: i < params.units.length - 1, kernelInitializer: seeds.glorot(), recurrentInitializer: seeds.orthogonal() };
-    const layer = params.type === 'lstm' ? tf.layers.lstm(cellArgs) : params.type === 'gru' ? tf.layers.gru(cellArgs) : tf.layers.simpleRNN(cellArgs);
-    const wrapped = params.bidirectional ? tf.layers.bidirectional({ layer: layer as tf.RNN, mergeMode: 'concat' }) : layer;
+    const cellArgs = {
+      units,
+      returnSequences: i < params.units.length - 1,
+      kernelInitializer: seeds.glorot(),
+      recurrentInitializer: seeds.orthogonal(),
+    };
+    const layer =
+      params.type === 'lstm'
+        ? tf.layers.lstm(cellArgs)
+        : params.type === 'gru'
+          ? tf.layers.gru(cellArgs)
+          : tf.layers.simpleRNN(cellArgs);
+    const wrapped = params.bidirectional
+      ? tf.layers.bidirectional({ layer: layer as tf.RNN, mergeMode: 'concat' })
+      : layer;
     x = wrapped.apply(x) as tf.SymbolicTensor;
-    if (params.dropout > 0) x = tf.layers.dropout({ rate: params.dropout, seed: seeds.seed() }).apply(x) as tf.SymbolicTensor;
+    if (params.dropout > 0)
+      x = tf.layers.dropout({ rate: params.dropout, seed: seeds.seed() }).apply(x) as tf.SymbolicTensor;
   });
   const outputs = denseHead(x, params.denseUnits, params.dropout, task, seeds);
   return tf.model({ inputs, outputs, name: params.type });

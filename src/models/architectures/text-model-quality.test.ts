@@ -29,24 +29,49 @@ async function evaluate(raw: unknown, epochs: number): Promise<{ accuracy: numbe
   const model = buildDeepModel(deepModelSchema.parse(raw), input, TASK, { seed: 1 });
   model.compile({ optimizer: tf.train.adam(0.01), loss: lossFor(TASK) });
   const x = tf.tensor2d(vectorizer.encodeBatch(trainRows.map((r) => r.text)));
-  const y = tf.oneHot(trainRows.map((r) => TOPICS.indexOf(r.topic)), TOPICS.length).toFloat();
+  const y = tf
+    .oneHot(
+      trainRows.map((r) => TOPICS.indexOf(r.topic)),
+      TOPICS.length,
+    )
+    .toFloat();
   await model.fit(x, y, { epochs, batchSize: 16, shuffle: false, verbose: 0 });
-  const predicted = tf.tidy(() => (model.predict(tf.tensor2d(vectorizer.encodeBatch(testRows.map((r) => r.text)))) as tf.Tensor).argMax(-1).arraySync() as number[]);
+  const predicted = tf.tidy(
+    () =>
+      (model.predict(tf.tensor2d(vectorizer.encodeBatch(testRows.map((r) => r.text)))) as tf.Tensor)
+        .argMax(-1)
+        .arraySync() as number[],
+  );
   const truth = testRows.map((r) => TOPICS.indexOf(r.topic));
   const counts = TOPICS.map((_, c) => truth.filter((t) => t === c).length);
-  return { accuracy: predicted.reduce((hits, p, i) => hits + (p === truth[i] ? 1 : 0), 0) / truth.length, majority: Math.max(...counts) / truth.length };
+  return {
+    accuracy: predicted.reduce((hits, p, i) => hits + (p === truth[i] ? 1 : 0), 0) / truth.length,
+    majority: Math.max(...counts) / truth.length,
+  };
 }
 
 beforeAll(async () => {
   expect(await selectBackend('wasm')).toBe('wasm');
   // The vocabulary comes from the training texts only: held-out words fall into the OOV bucket.
-  vectorizer = TextVectorizer.fit(trainRows.map((r) => r.text), { maxTokens: 1000, maxLength: 16 });
+  vectorizer = TextVectorizer.fit(
+    trainRows.map((r) => r.text),
+    { maxTokens: 1000, maxLength: 16 },
+  );
   input = { kind: 'tokens', maxLength: 16, vocabSize: vectorizer.vocabSize };
 });
 
 describe('on short texts labelled by topic (90 to train, 45 held out)', () => {
   it('a 1-D CNN over token embeddings clearly beats the majority class', async () => {
-    const { accuracy, majority } = await evaluate({ type: 'cnn', convBlocks: [{ filters: 16, kernelSize: 3 }], reduce: 'globalAverage', embeddingDim: 16, denseUnits: [] }, 30);
+    const { accuracy, majority } = await evaluate(
+      {
+        type: 'cnn',
+        convBlocks: [{ filters: 16, kernelSize: 3 }],
+        reduce: 'globalAverage',
+        embeddingDim: 16,
+        denseUnits: [],
+      },
+      30,
+    );
     expect(majority).toBeCloseTo(1 / 3, 5);
     expect(accuracy).toBeGreaterThan(majority + 0.3);
   });

@@ -9,22 +9,51 @@ import { MultiHeadSelfAttention, PositionalEmbedding } from './attention-layer.t
 import { assertInputSizes, denseHead, incompatible, LayerSeeds } from './model-head.ts';
 
 /** Builds an (uncompiled) transformer encoder over `tokens` input. */
-export function buildTransformer(params: TransformerHyperparameters, input: DeepInput, task: DeepTask, options: BuildOptions = {}): tf.LayersModel {
+export function buildTransformer(
+  params: TransformerHyperparameters,
+  input: DeepInput,
+  task: DeepTask,
+  options: BuildOptions = {},
+): tf.LayersModel {
   assertInputSizes(input);
-  if (input.kind !== 'tokens') throw incompatible(`The transformer reads token sequences (text); for ${input.kind} input use a cnn, rnn, lstm or gru.`);
+  if (input.kind !== 'tokens')
+    throw incompatible(
+      `The transformer reads token sequences (text); for ${input.kind} input use a cnn, rnn, lstm or gru.`,
+    );
   const seeds = new LayerSeeds(options);
   const keyDim = params.keyDim ?? Math.max(1, Math.floor(params.embedDim / params.numHeads));
-  const drop = (t: tf.SymbolicTensor) => (params.dropout > 0 ? (tf.layers.dropout({ rate: params.dropout, seed: seeds.seed() }).apply(t) as tf.SymbolicTensor) : t);
+  const drop = (t: tf.SymbolicTensor) =>
+    params.dropout > 0
+      ? (tf.layers.dropout({ rate: params.dropout, seed: seeds.seed() }).apply(t) as tf.SymbolicTensor)
+      : t;
 
   const inputs = tf.input({ shape: [input.maxLength] });
-  let x = new PositionalEmbedding({ vocabSize: input.vocabSize, maxLength: input.maxLength, embedDim: params.embedDim, seed: seeds.seed() }).apply(inputs) as tf.SymbolicTensor;
+  let x = new PositionalEmbedding({
+    vocabSize: input.vocabSize,
+    maxLength: input.maxLength,
+    embedDim: params.embedDim,
+    seed: seeds.seed(),
+  }).apply(inputs) as tf.SymbolicTensor;
   x = drop(x);
   for (let block = 0; block < params.numBlocks; block++) {
-    const attended = new MultiHeadSelfAttention({ numHeads: params.numHeads, keyDim, causal: params.causal, seed: seeds.seed() }).apply(x) as tf.SymbolicTensor;
-    x = tf.layers.layerNormalization({ epsilon: 1e-6 }).apply(tf.layers.add().apply([x, drop(attended)])) as tf.SymbolicTensor;
-    const hidden = tf.layers.dense({ units: params.ffDim, activation: 'relu', kernelInitializer: seeds.glorot() }).apply(x) as tf.SymbolicTensor;
-    const projected = tf.layers.dense({ units: params.embedDim, kernelInitializer: seeds.glorot() }).apply(hidden) as tf.SymbolicTensor;
-    x = tf.layers.layerNormalization({ epsilon: 1e-6 }).apply(tf.layers.add().apply([x, drop(projected)])) as tf.SymbolicTensor;
+    const attended = new MultiHeadSelfAttention({
+      numHeads: params.numHeads,
+      keyDim,
+      causal: params.causal,
+      seed: seeds.seed(),
+    }).apply(x) as tf.SymbolicTensor;
+    x = tf.layers
+      .layerNormalization({ epsilon: 1e-6 })
+      .apply(tf.layers.add().apply([x, drop(attended)])) as tf.SymbolicTensor;
+    const hidden = tf.layers
+      .dense({ units: params.ffDim, activation: 'relu', kernelInitializer: seeds.glorot() })
+      .apply(x) as tf.SymbolicTensor;
+    const projected = tf.layers
+      .dense({ units: params.embedDim, kernelInitializer: seeds.glorot() })
+      .apply(hidden) as tf.SymbolicTensor;
+    x = tf.layers
+      .layerNormalization({ epsilon: 1e-6 })
+      .apply(tf.layers.add().apply([x, drop(projected)])) as tf.SymbolicTensor;
   }
   x = tf.layers.globalAveragePooling1d().apply(x) as tf.SymbolicTensor;
   const outputs = denseHead(drop(x), params.denseUnits, params.dropout, task, seeds);

@@ -15,7 +15,9 @@ export const checkpointPrefix = (job: JobRef) => `checkpoints/${job.projectId}/$
  * `keepArtifactKey` (the registered version's), and all its checkpoints.
  */
 export async function collectJobGarbage(store: ArtifactStore, job: JobRef, keepArtifactKey?: string): Promise<void> {
-  const attempts = new Set((await store.list(`models/${job.projectId}/${job.id}`)).map((key) => key.split('/').slice(0, 4).join('/')));
+  const attempts = new Set(
+    (await store.list(`models/${job.projectId}/${job.id}`)).map((key) => key.split('/').slice(0, 4).join('/')),
+  );
   for (const prefix of attempts) if (prefix !== keepArtifactKey) await store.deletePrefix(prefix);
   await store.deletePrefix(checkpointPrefix(job));
 }
@@ -36,7 +38,10 @@ export async function sweepOrphanedArtifacts(db: Database, store: ArtifactStore,
   const ids = [...owners.keys()];
   for (let offset = 0; offset < ids.length; offset += 500) {
     const batch = ids.slice(offset, offset + 500);
-    const rows = await db.trainingJob.findMany({ where: { id: { in: batch } }, select: { id: true, status: true, checkpoint: true, modelVersion: { select: { artifactKey: true } } } });
+    const rows = await db.trainingJob.findMany({
+      where: { id: { in: batch } },
+      select: { id: true, status: true, checkpoint: true, modelVersion: { select: { artifactKey: true } } },
+    });
     const byId = new Map(rows.map((row) => [row.id, row]));
     for (const id of batch) {
       const row = byId.get(id);

@@ -29,15 +29,30 @@ type JobRef = { id: string; projectId: string };
  * object. The row is the record: a crash between the steps leaves either the old pointer
  * with its object intact, or the new one (the stray object is swept with the job).
  */
-export async function saveJobCheckpoint(db: Database, store: ArtifactStore, job: JobRef, state: LoopState, info: { seed: number; attempt: number; previous?: CheckpointPointer }): Promise<CheckpointPointer | undefined> {
+export async function saveJobCheckpoint(
+  db: Database,
+  store: ArtifactStore,
+  job: JobRef,
+  state: LoopState,
+  info: { seed: number; attempt: number; previous?: CheckpointPointer },
+): Promise<CheckpointPointer | undefined> {
   const bytes = await encodeLoopState(state, { seed: info.seed });
   const key = `${checkpointPrefix(job)}/epoch-${state.epoch}-batch-${state.batchStart}-${randomUUID().slice(0, 8)}.ckpt`;
   const written = await store.write(key, bytes);
   const pointer: CheckpointPointer = {
-    key, sha256: written.sha256, epoch: state.epoch, batchStart: state.batchStart, completedEpochs: state.history.length,
-    seed: info.seed, attempt: info.attempt, savedAt: new Date().toISOString(),
+    key,
+    sha256: written.sha256,
+    epoch: state.epoch,
+    batchStart: state.batchStart,
+    completedEpochs: state.history.length,
+    seed: info.seed,
+    attempt: info.attempt,
+    savedAt: new Date().toISOString(),
   };
-  const updated = await db.trainingJob.updateMany({ where: { id: job.id, status: 'running' }, data: { checkpoint: pointer as unknown as Prisma.InputJsonValue } });
+  const updated = await db.trainingJob.updateMany({
+    where: { id: job.id, status: 'running' },
+    data: { checkpoint: pointer as unknown as Prisma.InputJsonValue },
+  });
   if (updated.count === 0) {
     // Cancelled or finished meanwhile: nobody will resume from it.
     await store.delete(key);
@@ -51,7 +66,11 @@ export async function saveJobCheckpoint(db: Database, store: ArtifactStore, job:
  * Loads the checkpoint a job row points at; undefined (train from the start) when it is
  * missing or its bytes do not match the recorded digest, which is logged.
  */
-export async function loadJobCheckpoint(store: ArtifactStore, pointer: CheckpointPointer, logger: Logger): Promise<LoopState | undefined> {
+export async function loadJobCheckpoint(
+  store: ArtifactStore,
+  pointer: CheckpointPointer,
+  logger: Logger,
+): Promise<LoopState | undefined> {
   try {
     const bytes = await store.read(pointer.key);
     const digest = createHash('sha256').update(bytes).digest('hex');

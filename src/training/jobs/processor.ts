@@ -27,8 +27,12 @@ function getContext(): Promise<TrainingContext> {
     const backend = await selectBackend(config.TF_BACKEND);
     logger.info({ backend }, 'training process ready');
     return {
-      db: createDatabase(config.DATABASE_URL, 2), store: createArtifactStore(config), logger,
-      maxDurationCapMs: config.JOB_MAX_DURATION_MS, checkpointEveryEpochs: config.CHECKPOINT_EVERY_EPOCHS, checkpointEveryMs: config.CHECKPOINT_EVERY_MS,
+      db: createDatabase(config.DATABASE_URL, 2),
+      store: createArtifactStore(config),
+      logger,
+      maxDurationCapMs: config.JOB_MAX_DURATION_MS,
+      checkpointEveryEpochs: config.CHECKPOINT_EVERY_EPOCHS,
+      checkpointEveryMs: config.CHECKPOINT_EVERY_MS,
     };
   })();
   return context;
@@ -39,7 +43,11 @@ function getContext(): Promise<TrainingContext> {
  * at the next batch and the job goes back to waiting without consuming an attempt
  * (BullMQ's WaitingError), for this or another worker to resume.
  */
-export default async function processTraining(job: SandboxedJob<JobPayload<'train'>>, token?: string, signal?: AbortSignal) {
+export default async function processTraining(
+  job: SandboxedJob<JobPayload<'train'>>,
+  token?: string,
+  signal?: AbortSignal,
+) {
   const { trainingJobId } = jobCatalog.train.payload.parse(job.data);
   try {
     const outcome = await runTrainingJob(await getContext(), trainingJobId, {

@@ -21,7 +21,12 @@ export interface ReconcileResult {
  * submission between its insert and its enqueue, or a job busy reporting epochs, is never
  * mistaken for a lost one.
  */
-export async function reconcileTrainingJobs(db: Database, queue: TrainingQueue, logger: Logger, opts: { maxAttempts: number; graceMs: number }): Promise<ReconcileResult> {
+export async function reconcileTrainingJobs(
+  db: Database,
+  queue: TrainingQueue,
+  logger: Logger,
+  opts: { maxAttempts: number; graceMs: number },
+): Promise<ReconcileResult> {
   const result: ReconcileResult = { requeued: [], failed: [], cancelled: [] };
   const rows = await db.trainingJob.findMany({
     where: { status: { in: ['queued', 'running'] }, updatedAt: { lt: new Date(Date.now() - opts.graceMs) } },
@@ -43,9 +48,15 @@ export async function reconcileTrainingJobs(db: Database, queue: TrainingQueue, 
     if (row.cancelRequested) {
       await end('cancelled');
     } else if (state === 'failed') {
-      await end('failed', { code: 'attempts_exhausted', message: `The queue gave up on the job after ${entry?.attemptsMade ?? row.attempts} attempt(s): ${entry?.failedReason ?? 'no reason recorded'}` });
+      await end('failed', {
+        code: 'attempts_exhausted',
+        message: `The queue gave up on the job after ${entry?.attemptsMade ?? row.attempts} attempt(s): ${entry?.failedReason ?? 'no reason recorded'}`,
+      });
     } else if (row.attempts >= opts.maxAttempts) {
-      await end('failed', { code: 'attempts_exhausted', message: `The job's queue entry was lost after ${row.attempts} of ${opts.maxAttempts} attempt(s); it is not retried again.` });
+      await end('failed', {
+        code: 'attempts_exhausted',
+        message: `The job's queue entry was lost after ${row.attempts} of ${opts.maxAttempts} attempt(s); it is not retried again.`,
+      });
     } else {
       // 'completed' without a finished record (the run was skipped or its last write lost), or missing.
       if (entry) await entry.remove().catch(() => undefined);
@@ -53,6 +64,7 @@ export async function reconcileTrainingJobs(db: Database, queue: TrainingQueue, 
       result.requeued.push(row.id);
     }
   }
-  if (result.requeued.length + result.failed.length + result.cancelled.length) logger.warn(result, 'reconciled training jobs with the queue');
+  if (result.requeued.length + result.failed.length + result.cancelled.length)
+    logger.warn(result, 'reconciled training jobs with the queue');
   return result;
 }

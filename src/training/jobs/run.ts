@@ -47,7 +47,15 @@ const CANCEL_POLL_MS = 500;
 const PROGRESS_EVERY_MS = 250;
 
 /** One run of a job as `progress.runs` shows it. */
-interface RunRecord { attempt: number; host: string; pid: number; startedAt: string; resumedFromEpoch: number | null; endedAt?: string; outcome?: string }
+interface RunRecord {
+  attempt: number;
+  host: string;
+  pid: number;
+  startedAt: string;
+  resumedFromEpoch: number | null;
+  endedAt?: string;
+  outcome?: string;
+}
 
 /**
  * Runs one attempt of a training job, from its PostgreSQL record to a registered model
@@ -55,7 +63,11 @@ interface RunRecord { attempt: number; host: string; pid: number; startedAt: str
  * resumes from its last checkpoint, and the unique `trainingJobId` on model versions lets
  * at most one attempt register. `attempts` counts runs that did not hand the job back.
  */
-export async function runTrainingJob(ctx: TrainingContext, jobId: string, opts: RunOptions): Promise<'succeeded' | 'cancelled' | 'skipped' | 'preempted'> {
+export async function runTrainingJob(
+  ctx: TrainingContext,
+  jobId: string,
+  opts: RunOptions,
+): Promise<'succeeded' | 'cancelled' | 'skipped' | 'preempted'> {
   const { db, logger } = ctx;
   const job = await db.trainingJob.findUnique({ where: { id: jobId }, include: { dataset: true } });
   if (!job || job.status === 'succeeded' || job.status === 'failed' || job.status === 'cancelled') return 'skipped';
@@ -64,11 +76,22 @@ export async function runTrainingJob(ctx: TrainingContext, jobId: string, opts: 
     return 'cancelled';
   }
   if (!job.dataset) {
-    await finish(ctx, job, 'failed', { code: 'dataset_deleted', message: 'The dataset was deleted before training started.' });
+    await finish(ctx, job, 'failed', {
+      code: 'dataset_deleted',
+      message: 'The dataset was deleted before training started.',
+    });
     throw new PermanentTrainingError('dataset deleted');
   }
   const started = Date.now();
-  const { attempts: attempt } = await db.trainingJob.update({ where: { id: jobId }, data: { status: 'running', attempts: { increment: 1 }, startedAt: job.startedAt ?? new Date(), error: Prisma.DbNull } });
+  const { attempts: attempt } = await db.trainingJob.update({
+    where: { id: jobId },
+    data: {
+      status: 'running',
+      attempts: { increment: 1 },
+      startedAt: job.startedAt ?? new Date(),
+      error: Prisma.DbNull,
+    },
+  });
   const isFinalAttempt = Math.max(attempt, opts.queueAttempt ?? 0) >= opts.maxAttempts;
   const maxDurationMs = Math.min(job.maxDurationMs ?? ctx.maxDurationCapMs, ctx.maxDurationCapMs);
   // As submission stored it, or as an older version (or a hand) wrote it: the pipeline validates it again.
@@ -80,10 +103,22 @@ export async function runTrainingJob(ctx: TrainingContext, jobId: string, opts: 
   const seed = (resumeFrom && pointer?.seed) ?? spec.model.seed ?? Math.floor(Math.random() * 2 ** 31);
   const previous = job.progress as { epochs?: EpochReport[]; totalEpochs?: number; runs?: RunRecord[] };
   const history: EpochReport[] = resumeFrom ? [...resumeFrom.history] : [];
-  const run: RunRecord = { attempt, host: hostname(), pid: process.pid, startedAt: new Date().toISOString(), resumedFromEpoch: resumeFrom ? resumeFrom.history.length : null };
+  const run: RunRecord = {
+    attempt,
+    host: hostname(),
+    pid: process.pid,
+    startedAt: new Date().toISOString(),
+    resumedFromEpoch: resumeFrom ? resumeFrom.history.length : null,
+  };
   const runs = [...(previous.runs ?? []), run];
   const writeProgress = (extra: Prisma.TrainingJobUpdateInput = {}) =>
-    db.trainingJob.update({ where: { id: jobId }, data: { progress: { epochs: history, totalEpochs: previous.totalEpochs, runs } as unknown as Prisma.InputJsonValue, ...extra } });
+    db.trainingJob.update({
+      where: { id: jobId },
+      data: {
+        progress: { epochs: history, totalEpochs: previous.totalEpochs, runs } as unknown as Prisma.InputJsonValue,
+        ...extra,
+      },
+    });
   await writeProgress({ resumedFromEpoch: run.resumedFromEpoch });
   let progressWrittenAt = Date.now();
   let unwrittenEpochs = 0;
@@ -93,7 +128,11 @@ export async function runTrainingJob(ctx: TrainingContext, jobId: string, opts: 
     progressWrittenAt = Date.now();
     await writeProgress();
   };
-  if (resumeFrom) logger.info({ jobId, attempt, resumedFromEpoch: run.resumedFromEpoch }, 'resuming training job from its checkpoint');
+  if (resumeFrom)
+    logger.info(
+      { jobId, attempt, resumedFromEpoch: run.resumedFromEpoch },
+      'resuming training job from its checkpoint',
+    );
 
   let timedOut = false;
   let lastPoll = 0;
@@ -103,7 +142,13 @@ export async function runTrainingJob(ctx: TrainingContext, jobId: string, opts: 
     const result = await trainOnDataset(
       ctx.store,
       job.dataset,
-      { target: job.target, task: spec.task, features: spec.features, split: spec.split, model: { ...spec.model, seed } },
+      {
+        target: job.target,
+        task: spec.task,
+        features: spec.features,
+        split: spec.split,
+        model: { ...spec.model, seed },
+      },
       {
         resumeFrom,
         onEpoch: async (report) => {
@@ -124,7 +169,8 @@ export async function runTrainingJob(ctx: TrainingContext, jobId: string, opts: 
           everyEpochs: ctx.checkpointEveryEpochs,
           everyMs: ctx.checkpointEveryMs,
           save: async (state: LoopState) => {
-            pointer = (await saveJobCheckpoint(db, ctx.store, job, state, { seed, attempt, previous: pointer })) ?? pointer;
+            pointer =
+              (await saveJobCheckpoint(db, ctx.store, job, state, { seed, attempt, previous: pointer })) ?? pointer;
           },
         },
       },
@@ -136,14 +182,18 @@ export async function runTrainingJob(ctx: TrainingContext, jobId: string, opts: 
     result.model.dispose();
     const registered = await registerVersion(db, job, result, artifact);
     // Whichever attempt registered, only its files are kept; checkpoints are done with.
-    const version = await db.modelVersion.findUnique({ where: { trainingJobId: jobId }, select: { artifactKey: true } });
+    const version = await db.modelVersion.findUnique({
+      where: { trainingJobId: jobId },
+      select: { artifactKey: true },
+    });
     await collectJobGarbage(ctx.store, job, version?.artifactKey);
     logger.info({ jobId, version: registered, metrics: result.metrics }, 'training job succeeded');
     return 'succeeded';
   } catch (error) {
     if (resumeFrom) disposeLoopState(resumeFrom);
     // The record keeps every epoch run, however the run ends (the hand-back below writes them too).
-    if (!(error instanceof TrainingPreempted)) await flushProgress().catch((err: unknown) => logger.warn({ err, jobId }, 'could not write the last progress'));
+    if (!(error instanceof TrainingPreempted))
+      await flushProgress().catch((err: unknown) => logger.warn({ err, jobId }, 'could not write the last progress'));
     if (error instanceof TrainingPreempted) {
       // Handed back, not failed: this run does not count against the job's attempts.
       Object.assign(run, { endedAt: new Date().toISOString(), outcome: 'handed back' });
@@ -153,7 +203,10 @@ export async function runTrainingJob(ctx: TrainingContext, jobId: string, opts: 
     }
     if (error instanceof TrainingCancelled) {
       if (timedOut) {
-        await finish(ctx, job, 'failed', { code: 'timed_out', message: `The job ran longer than its maximum of ${maxDurationMs} ms.` });
+        await finish(ctx, job, 'failed', {
+          code: 'timed_out',
+          message: `The job ran longer than its maximum of ${maxDurationMs} ms.`,
+        });
         throw new PermanentTrainingError('timed out');
       }
       await finish(ctx, job, 'cancelled');
@@ -168,13 +221,21 @@ export async function runTrainingJob(ctx: TrainingContext, jobId: string, opts: 
       throw new PermanentTrainingError(message);
     }
     // The queue retries it: the job reads as queued again, with the reason kept.
-    await db.trainingJob.update({ where: { id: jobId }, data: { status: 'queued', error: { code: 'attempt_failed', message, attempt } satisfies JobFailure } });
+    await db.trainingJob.update({
+      where: { id: jobId },
+      data: { status: 'queued', error: { code: 'attempt_failed', message, attempt } satisfies JobFailure },
+    });
     throw error;
   }
 }
 
 /** Ends a job that produced no version, and drops whatever files its attempts left. */
-async function finish(ctx: TrainingContext, job: { id: string; projectId: string }, status: 'failed' | 'cancelled', error?: JobFailure) {
+async function finish(
+  ctx: TrainingContext,
+  job: { id: string; projectId: string },
+  status: 'failed' | 'cancelled',
+  error?: JobFailure,
+) {
   await ctx.db.trainingJob.updateMany({
     where: { id: job.id, status: { in: ['queued', 'running'] } },
     data: { status, finishedAt: new Date(), checkpoint: Prisma.DbNull, ...(error ? { error } : {}) },

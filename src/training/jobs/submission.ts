@@ -16,10 +16,17 @@ export type JobSpec = Omit<TrainingSpec, 'target' | 'task'> & { task: Task };
  * the plan (pipelines/plan.ts: the same checks a worker runs before training) must hold on
  * the dataset's column profiles and row count.
  */
-export async function validateTrainingRequest(db: Database, projectId: string, request: TrainingRequest): Promise<TrainingPlan> {
+export async function validateTrainingRequest(
+  db: Database,
+  projectId: string,
+  request: TrainingRequest,
+): Promise<TrainingPlan> {
   const dataset = await db.dataset.findFirst({ where: { id: request.datasetId, projectId } });
   // Another project's dataset reads as unknown: ids never leak across tenants.
-  if (!dataset) throw new UnprocessableError('unknown_dataset', `Dataset '${request.datasetId}' was not found.`, [{ path: 'body.datasetId', message: 'no such dataset' }]);
+  if (!dataset)
+    throw new UnprocessableError('unknown_dataset', `Dataset '${request.datasetId}' was not found.`, [
+      { path: 'body.datasetId', message: 'no such dataset' },
+    ]);
   try {
     return planTraining(request, dataset.columns as unknown as ColumnProfile[], dataset.rowCount);
   } catch (error) {
@@ -31,17 +38,29 @@ export async function validateTrainingRequest(db: Database, projectId: string, r
 function inBody(error: unknown): unknown {
   if (!(error instanceof ValidationError || error instanceof UnprocessableError)) return error;
   const issues = error.issues?.map((issue) => ({ ...issue, path: `body.${issue.path}` }));
-  return error instanceof ValidationError ? new ValidationError(error.message, issues, error.extra) : new UnprocessableError(error.code, error.message, issues);
+  return error instanceof ValidationError
+    ? new ValidationError(error.message, issues, error.extra)
+    : new UnprocessableError(error.code, error.message, issues);
 }
 
 /** Records the job and enqueues it; when the queue refuses, the record is removed again. */
-export async function submitTrainingJob(db: Database, queue: TrainingQueue, projectId: string, request: TrainingRequest) {
+export async function submitTrainingJob(
+  db: Database,
+  queue: TrainingQueue,
+  projectId: string,
+  request: TrainingRequest,
+) {
   const { task } = await validateTrainingRequest(db, projectId, request);
   const { datasetId, target, modelName, maxDurationMs, ...rest } = request;
   const spec: JobSpec = { ...rest, task };
   const job = await db.trainingJob.create({
     data: {
-      projectId, datasetId, target, modelName, task, maxDurationMs: maxDurationMs ?? null,
+      projectId,
+      datasetId,
+      target,
+      modelName,
+      task,
+      maxDurationMs: maxDurationMs ?? null,
       spec: spec as unknown as Prisma.InputJsonValue,
       progress: { epochs: [], totalEpochs: request.model.epochs },
     },
@@ -65,7 +84,10 @@ export async function cancelTrainingJob(db: Database, queue: TrainingQueue, proj
   if (job.status === 'succeeded' || job.status === 'failed' || job.status === 'cancelled') return job;
   await db.trainingJob.update({ where: { id }, data: { cancelRequested: true } });
   if (job.status === 'queued' && (await removeQueuedTraining(queue, id))) {
-    await db.trainingJob.updateMany({ where: { id, status: 'queued' }, data: { status: 'cancelled', finishedAt: new Date() } });
+    await db.trainingJob.updateMany({
+      where: { id, status: 'queued' },
+      data: { status: 'cancelled', finishedAt: new Date() },
+    });
   }
   return db.trainingJob.findUniqueOrThrow({ where: { id } });
 }

@@ -76,14 +76,20 @@ export function startTrainingWorker(resources: TrainingWorkerResources, opts: Tr
   });
   worker.on('failed', (job, error) => {
     logger.warn({ jobId: job?.id, err: error.message }, 'training attempt failed');
-    if (job) void recordFailedAttempt(db, job, error).catch((err: unknown) => logger.error({ err }, 'could not record a failed attempt'));
+    if (job)
+      void recordFailedAttempt(db, job, error).catch((err: unknown) =>
+        logger.error({ err }, 'could not record a failed attempt'),
+      );
   });
   worker.on('error', (error) => logger.error({ err: error }, 'training worker error'));
   worker.on('ready', () => logger.info({ concurrency: config.WORKER_CONCURRENCY }, 'training worker ready'));
 
   const maintain = async () => {
     try {
-      await reconcileTrainingJobs(db, queue, logger, { maxAttempts: jobCatalog.train.attempts, graceMs: opts.reconcileGraceMs ?? 15_000 });
+      await reconcileTrainingJobs(db, queue, logger, {
+        maxAttempts: jobCatalog.train.attempts,
+        graceMs: opts.reconcileGraceMs ?? 15_000,
+      });
       await sweepOrphanedArtifacts(db, store, logger);
       await db.idempotencyKey.deleteMany({ where: { expiresAt: { lt: new Date() } } });
     } catch (error) {
@@ -114,8 +120,24 @@ async function recordFailedAttempt(db: Database, job: Job<JobPayload<'train'>>, 
   const state = await job.getState();
   const where = { id: job.id!, status: { in: ['queued' as const, 'running' as const] } };
   if (state === 'failed') {
-    await db.trainingJob.updateMany({ where, data: { status: 'failed', finishedAt: new Date(), error: { code: 'attempts_exhausted', message: `No attempts left; the last one failed: ${error.message}` } satisfies JobFailure } });
+    await db.trainingJob.updateMany({
+      where,
+      data: {
+        status: 'failed',
+        finishedAt: new Date(),
+        error: {
+          code: 'attempts_exhausted',
+          message: `No attempts left; the last one failed: ${error.message}`,
+        } satisfies JobFailure,
+      },
+    });
   } else {
-    await db.trainingJob.updateMany({ where: { ...where, status: 'running' }, data: { status: 'queued', error: { code: 'attempt_failed', message: error.message, attempt: job.attemptsMade } satisfies JobFailure } });
+    await db.trainingJob.updateMany({
+      where: { ...where, status: 'running' },
+      data: {
+        status: 'queued',
+        error: { code: 'attempt_failed', message: error.message, attempt: job.attemptsMade } satisfies JobFailure,
+      },
+    });
   }
 }

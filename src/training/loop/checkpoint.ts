@@ -36,10 +36,18 @@ export async function encodeLoopState(state: LoopState, meta: Record<string, unk
   const tensors: TensorEntry[] = [];
   let offset = 0;
   for (const { group, name, tensor } of named) {
-    if (tensor.dtype !== 'float32' && tensor.dtype !== 'int32') throw new Error(`Cannot checkpoint a ${tensor.dtype} tensor`);
+    if (tensor.dtype !== 'float32' && tensor.dtype !== 'int32')
+      throw new Error(`Cannot checkpoint a ${tensor.dtype} tensor`);
     const data = (await tensor.data()) as Float32Array | Int32Array;
     const bytes = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-    tensors.push({ group, ...(name ? { name } : {}), dtype: tensor.dtype, shape: tensor.shape, byteOffset: offset, byteLength: bytes.length });
+    tensors.push({
+      group,
+      ...(name ? { name } : {}),
+      dtype: tensor.dtype,
+      shape: tensor.shape,
+      byteOffset: offset,
+      byteLength: bytes.length,
+    });
     chunks.push(bytes);
     offset += bytes.length;
   }
@@ -64,7 +72,8 @@ export function decodeLoopState(buffer: Buffer): { state: LoopState; meta: Recor
     const values = entry.dtype === 'int32' ? new Int32Array(aligned) : new Float32Array(aligned);
     const tensor = tf.tensor(values, entry.shape, entry.dtype);
     if (entry.group === 'model') state.modelWeights.push(tensor);
-    else if (entry.group === 'optimizer') state.optimizerWeights.push({ name: entry.name ?? `slot_${state.optimizerWeights.length}`, tensor });
+    else if (entry.group === 'optimizer')
+      state.optimizerWeights.push({ name: entry.name ?? `slot_${state.optimizerWeights.length}`, tensor });
     else (state.bestWeights ??= []).push(tensor);
   }
   return { state, meta: header.meta };
@@ -72,5 +81,9 @@ export function decodeLoopState(buffer: Buffer): { state: LoopState; meta: Recor
 
 /** Frees the tensors of a decoded state. */
 export function disposeLoopState(state: LoopState): void {
-  tf.dispose([...state.modelWeights, ...state.optimizerWeights.map(({ tensor }) => tensor), ...(state.bestWeights ?? [])]);
+  tf.dispose([
+    ...state.modelWeights,
+    ...state.optimizerWeights.map(({ tensor }) => tensor),
+    ...(state.bestWeights ?? []),
+  ]);
 }

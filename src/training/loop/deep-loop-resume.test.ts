@@ -23,7 +23,7 @@ function tokens(count: number, seed: number): DeepExamples {
   for (let i = 0; i < count; i++) {
     let balance = 0;
     for (let t = 0; t < LENGTH; t++) {
-      const token = 1 + random.nextInt() % (VOCAB - 1);
+      const token = 1 + (random.nextInt() % (VOCAB - 1));
       x[i * LENGTH + t] = token;
       balance += token === 3 ? 1 : token === 5 ? -1 : 0;
     }
@@ -33,9 +33,30 @@ function tokens(count: number, seed: number): DeepExamples {
 }
 
 // Dropout in the dense head and early stopping (so the best weights travel in the checkpoint too).
-const params = cnnSchema.parse({ type: 'cnn', embeddingDim: 8, convBlocks: [{ filters: 8, kernelSize: 3, pooling: 'max' }], denseUnits: [8], denseDropout: 0.3 });
-const model = () => buildDeepModel(params, { kind: 'tokens', maxLength: LENGTH, vocabSize: VOCAB }, { kind: 'classification', numClasses: 2 }, { seed: 4 });
-const options: DeepFitOptions = { loss: 'categoricalCrossentropy', epochs: 6, batchSize: 16, learningRate: 0.01, optimizer: 'adam', l2: 0.001, seed: 7, earlyStopping: { patience: 50, minDelta: 0 } };
+const params = cnnSchema.parse({
+  type: 'cnn',
+  embeddingDim: 8,
+  convBlocks: [{ filters: 8, kernelSize: 3, pooling: 'max' }],
+  denseUnits: [8],
+  denseDropout: 0.3,
+});
+const model = () =>
+  buildDeepModel(
+    params,
+    { kind: 'tokens', maxLength: LENGTH, vocabSize: VOCAB },
+    { kind: 'classification', numClasses: 2 },
+    { seed: 4 },
+  );
+const options: DeepFitOptions = {
+  loss: 'categoricalCrossentropy',
+  epochs: 6,
+  batchSize: 16,
+  learningRate: 0.01,
+  optimizer: 'adam',
+  l2: 0.001,
+  seed: 7,
+  earlyStopping: { patience: 50, minDelta: 0 },
+};
 const train = tokens(100, 1);
 const validation = tokens(30, 2);
 const weightsOf = (m: tf.LayersModel) => m.getWeights().flatMap((w) => Array.from(w.dataSync()));
@@ -43,7 +64,12 @@ const weightsOf = (m: tf.LayersModel) => m.getWeights().flatMap((w) => Array.fro
 async function run(m: tf.LayersModel, hooks: Parameters<typeof fitDeepModel>[4] = {}) {
   try {
     const result = await fitDeepModel(m, train, validation, options, hooks);
-    return { losses: result.history.map((r) => r.loss), valLosses: result.history.map((r) => r.valLoss), weights: weightsOf(m), bestEpoch: result.bestEpoch };
+    return {
+      losses: result.history.map((r) => r.loss),
+      valLosses: result.history.map((r) => r.valLoss),
+      weights: weightsOf(m),
+      bestEpoch: result.bestEpoch,
+    };
   } finally {
     m.dispose();
   }
@@ -77,7 +103,13 @@ describe('deep loop checkpoint and resume (text CNN with dropout, adam, early st
   it('resumes from an epoch-boundary checkpoint to the losses and weights of an uninterrupted run', async () => {
     const saved: Buffer[] = [];
     const epochs: number[] = [];
-    const checkpointed = await run(model(), { checkpoint: { everyEpochs: 2, everyMs: 3_600_000, save: async (state) => void (epochs.push(state.epoch), saved.push(await encodeLoopState(state))) } });
+    const checkpointed = await run(model(), {
+      checkpoint: {
+        everyEpochs: 2,
+        everyMs: 3_600_000,
+        save: async (state) => void (epochs.push(state.epoch), saved.push(await encodeLoopState(state))),
+      },
+    });
     // Checkpointing itself changes nothing; the states say "start epoch 3 / 5".
     expectSameRun(checkpointed, reference);
     expect(epochs).toEqual([3, 5]);
@@ -94,13 +126,22 @@ describe('deep loop checkpoint and resume (text CNN with dropout, adam, early st
     // 100 examples in batches of 16 = 7 batches an epoch: the 17th check is batch 3 of epoch 3.
     const interrupted = fitDeepModel(abandoned, train, validation, options, {
       shouldPreempt: () => ++checks === 17,
-      checkpoint: { everyEpochs: 1000, everyMs: 3_600_000, save: async (state) => void (saved = await encodeLoopState(state)) },
+      checkpoint: {
+        everyEpochs: 1000,
+        everyMs: 3_600_000,
+        save: async (state) => void (saved = await encodeLoopState(state)),
+      },
     });
     await expect(interrupted).rejects.toBeInstanceOf(TrainingPreempted);
     expect(tf.memory().numTensors).toBe(before);
     abandoned.dispose();
     const { state } = decodeLoopState(saved!);
-    expect({ epoch: state.epoch, batchStart: state.batchStart, finished: state.history.length, best: state.bestWeights?.length }).toEqual({ epoch: 3, batchStart: 32, finished: 2, best: state.modelWeights.length });
+    expect({
+      epoch: state.epoch,
+      batchStart: state.batchStart,
+      finished: state.history.length,
+      best: state.bestWeights?.length,
+    }).toEqual({ epoch: 3, batchStart: 32, finished: 2, best: state.modelWeights.length });
     disposeLoopState(state);
     expectSameRun(await resumeFrom(saved!), reference);
   });

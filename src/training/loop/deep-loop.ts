@@ -36,7 +36,13 @@ const EPSILON = 1e-7;
 export const PREDICT_CHUNK = 256;
 
 /** Trains `model` on `train` (see the file comment); returns the history and the epoch kept. */
-export async function fitDeepModel(model: tf.LayersModel, train: DeepExamples, validation: DeepExamples | undefined, options: DeepFitOptions, hooks: TrainingHooks = {}): Promise<FitResult> {
+export async function fitDeepModel(
+  model: tf.LayersModel,
+  train: DeepExamples,
+  validation: DeepExamples | undefined,
+  options: DeepFitOptions,
+  hooks: TrainingHooks = {},
+): Promise<FitResult> {
   const xTrain = tf.tensor(train.x, [train.count, ...train.shape]);
   const yTrain = tf.tensor2d(train.y, [train.count, train.yWidth]);
   return fitWith(model, xTrain, yTrain, options, hooks, (step) => ({
@@ -45,8 +51,12 @@ export async function fitDeepModel(model: tf.LayersModel, train: DeepExamples, v
     // checkpoints written before the shared driver resume onto the same shuffles.
     shuffleSeed: (epoch) => mix(options.seed, epoch),
     // The model's own (seeded) dropout layers run with training: true; no masks by hand.
-    trainBatch: (batch) => step(batch, (xBatch, yBatch) => dataLoss(options.loss, model.apply(xBatch, { training: true }) as tf.Tensor, yBatch)),
-    validationLoss: validation && validation.count > 0 ? () => validationLoss(model, validation, options.loss) : undefined,
+    trainBatch: (batch) =>
+      step(batch, (xBatch, yBatch) =>
+        dataLoss(options.loss, model.apply(xBatch, { training: true }) as tf.Tensor, yBatch),
+      ),
+    validationLoss:
+      validation && validation.count > 0 ? () => validationLoss(model, validation, options.loss) : undefined,
   }));
 }
 
@@ -56,7 +66,14 @@ export function predictExamples(model: tf.LayersModel, x: Float32Array, count: n
   const parts: Float32Array[] = [];
   for (let start = 0; start < count; start += PREDICT_CHUNK) {
     const n = Math.min(PREDICT_CHUNK, count - start);
-    parts.push(tf.tidy(() => (model.predict(tf.tensor(x.subarray(start * size, (start + n) * size), [n, ...shape])) as tf.Tensor).dataSync() as Float32Array));
+    parts.push(
+      tf.tidy(
+        () =>
+          (
+            model.predict(tf.tensor(x.subarray(start * size, (start + n) * size), [n, ...shape])) as tf.Tensor
+          ).dataSync() as Float32Array,
+      ),
+    );
   }
   const out = new Float32Array(parts.reduce((sum, part) => sum + part.length, 0));
   let offset = 0;
@@ -69,10 +86,19 @@ export function predictExamples(model: tf.LayersModel, x: Float32Array, count: n
 
 function validationLoss(model: tf.LayersModel, split: DeepExamples, loss: DeepFitOptions['loss']): number {
   const predicted = predictExamples(model, split.x, split.count, split.shape);
-  return tf.tidy(() => dataLoss(loss, tf.tensor2d(predicted, [split.count, split.yWidth]), tf.tensor2d(split.y, [split.count, split.yWidth])).dataSync()[0] ?? NaN);
+  return tf.tidy(
+    () =>
+      dataLoss(
+        loss,
+        tf.tensor2d(predicted, [split.count, split.yWidth]),
+        tf.tensor2d(split.y, [split.count, split.yWidth]),
+      ).dataSync()[0] ?? NaN,
+  );
 }
 
 function dataLoss(loss: DeepFitOptions['loss'], predicted: tf.Tensor, target: tf.Tensor): tf.Scalar {
   if (loss === 'meanSquaredError') return tf.mean(tf.square(tf.sub(predicted, target))) as tf.Scalar;
-  return tf.neg(tf.mean(tf.sum(tf.mul(target, tf.log(tf.clipByValue(predicted, EPSILON, 1 - EPSILON))), -1))) as tf.Scalar;
+  return tf.neg(
+    tf.mean(tf.sum(tf.mul(target, tf.log(tf.clipByValue(predicted, EPSILON, 1 - EPSILON))), -1)),
+  ) as tf.Scalar;
 }

@@ -99,7 +99,10 @@ export interface EpochTrainer {
 }
 
 /** The hyperparameters every training loop takes, named as the model spec names them, and the seed. */
-export type LoopOptions = Pick<ModelSpec, 'epochs' | 'batchSize' | 'learningRate' | 'optimizer' | 'l2' | 'earlyStopping'> & { seed: number };
+export type LoopOptions = Pick<
+  ModelSpec,
+  'epochs' | 'batchSize' | 'learningRate' | 'optimizer' | 'l2' | 'earlyStopping'
+> & { seed: number };
 
 /** The schedule: how long, how big the batches, and when to stop early. */
 export type EpochOptions = Pick<LoopOptions, 'epochs' | 'batchSize' | 'earlyStopping'>;
@@ -112,13 +115,20 @@ const YIELD_EVERY_MS = 50;
  * whole state every few epochs (and when preempted), and `hooks.resumeFrom` continues from such
  * a state to the same result as a run that was never interrupted.
  */
-export async function runEpochs(trainer: EpochTrainer, options: EpochOptions, hooks: TrainingHooks = {}): Promise<FitResult> {
+export async function runEpochs(
+  trainer: EpochTrainer,
+  options: EpochOptions,
+  hooks: TrainingHooks = {},
+): Promise<FitResult> {
   const { model, optimizer } = trainer;
   const started = Date.now();
   let lastYield = started;
   const resume = hooks.resumeFrom;
   const history: EpochReport[] = resume ? [...resume.history] : [];
-  let best: { loss: number; epoch: number; weights?: tf.Tensor[] } = { loss: resume?.best.loss ?? Infinity, epoch: resume?.best.epoch ?? 0 };
+  let best: { loss: number; epoch: number; weights?: tf.Tensor[] } = {
+    loss: resume?.best.loss ?? Infinity,
+    epoch: resume?.best.epoch ?? 0,
+  };
   const elapsed = () => (resume?.elapsedMs ?? 0) + Date.now() - started;
   let lastCheckpoint = Date.now();
   let stoppedEarly = false;
@@ -132,8 +142,15 @@ export async function runEpochs(trainer: EpochTrainer, options: EpochOptions, ho
       const optimizerWeights = await optimizer.getWeights();
       try {
         await hooks.checkpoint?.save({
-          epoch, batchStart, lossSum, history: [...history], best: { loss: Number.isFinite(best.loss) ? best.loss : null, epoch: best.epoch },
-          modelWeights: model.getWeights(), optimizerWeights, bestWeights: best.weights, elapsedMs: elapsed(),
+          epoch,
+          batchStart,
+          lossSum,
+          history: [...history],
+          best: { loss: Number.isFinite(best.loss) ? best.loss : null, epoch: best.epoch },
+          modelWeights: model.getWeights(),
+          optimizerWeights,
+          bestWeights: best.weights,
+          elapsedMs: elapsed(),
         });
       } finally {
         // getWeights hands out the live slot variables plus a fresh iteration-count scalar.
@@ -143,7 +160,9 @@ export async function runEpochs(trainer: EpochTrainer, options: EpochOptions, ho
     };
     for (let epoch = resume?.epoch ?? 1; epoch <= options.epochs; epoch++) {
       const resuming = resume !== undefined && epoch === resume.epoch;
-      const order = new SeededRandom(trainer.shuffleSeed(epoch)).shuffle(Array.from({ length: trainer.count }, (_, index) => index));
+      const order = new SeededRandom(trainer.shuffleSeed(epoch)).shuffle(
+        Array.from({ length: trainer.count }, (_, index) => index),
+      );
       let lossSum = resuming ? resume.lossSum : 0;
       for (let start = resuming ? resume.batchStart : 0; start < order.length; start += options.batchSize) {
         if (await hooks.shouldStop?.()) throw new TrainingCancelled(epoch);
@@ -157,25 +176,37 @@ export async function runEpochs(trainer: EpochTrainer, options: EpochOptions, ho
           lastYield = Date.now();
         }
       }
-      const report: EpochReport = { epoch, epochs: options.epochs, loss: lossSum / Math.max(1, trainer.count), elapsedMs: elapsed() };
+      const report: EpochReport = {
+        epoch,
+        epochs: options.epochs,
+        loss: lossSum / Math.max(1, trainer.count),
+        elapsedMs: elapsed(),
+      };
       if (trainer.validationLoss) {
         const valLoss = trainer.validationLoss();
         report.valLoss = valLoss;
         if (valLoss < best.loss - (options.earlyStopping?.minDelta ?? 0)) {
           best.weights?.forEach((tensor) => tensor.dispose());
           // getWeights returns the live variables: clone, or the snapshot would keep changing.
-          best = { loss: valLoss, epoch, weights: options.earlyStopping ? model.getWeights().map((tensor) => tensor.clone()) : undefined };
+          best = {
+            loss: valLoss,
+            epoch,
+            weights: options.earlyStopping ? model.getWeights().map((tensor) => tensor.clone()) : undefined,
+          };
         }
         report.bestEpoch = best.epoch;
       }
-      if (!Number.isFinite(report.loss)) throw new Error(`Training diverged at epoch ${epoch} (loss ${report.loss}); lower the learning rate.`);
+      if (!Number.isFinite(report.loss))
+        throw new Error(`Training diverged at epoch ${epoch} (loss ${report.loss}); lower the learning rate.`);
       history.push(report);
       await hooks.onEpoch?.(report);
       if (options.earlyStopping && best.epoch > 0 && epoch - best.epoch >= options.earlyStopping.patience) {
         stoppedEarly = true;
         break;
       }
-      const due = epoch % (hooks.checkpoint?.everyEpochs ?? Infinity) === 0 || Date.now() - lastCheckpoint >= (hooks.checkpoint?.everyMs ?? Infinity);
+      const due =
+        epoch % (hooks.checkpoint?.everyEpochs ?? Infinity) === 0 ||
+        Date.now() - lastCheckpoint >= (hooks.checkpoint?.everyMs ?? Infinity);
       if (hooks.checkpoint && due && epoch < options.epochs) await snapshot(epoch + 1, 0, 0);
     }
     if (options.earlyStopping && best.weights) {
@@ -194,12 +225,21 @@ export async function runEpochs(trainer: EpochTrainer, options: EpochOptions, ho
  * The optimiser, `x`, `y` and `owned` are freed however the run ends.
  */
 export async function fitWith(
-  model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, options: LoopOptions, hooks: TrainingHooks,
-  trainer: (step: BatchStep) => Omit<EpochTrainer, 'model' | 'optimizer'>, owned: tf.TensorContainer = [],
+  model: tf.LayersModel,
+  x: tf.Tensor,
+  y: tf.Tensor,
+  options: LoopOptions,
+  hooks: TrainingHooks,
+  trainer: (step: BatchStep) => Omit<EpochTrainer, 'model' | 'optimizer'>,
+  owned: tf.TensorContainer = [],
 ): Promise<FitResult> {
   const optimizer = createOptimizer(options.optimizer, options.learningRate);
   try {
-    return await runEpochs({ model, optimizer, ...trainer(createBatchStep(model, optimizer, options.l2, x, y)) }, options, hooks);
+    return await runEpochs(
+      { model, optimizer, ...trainer(createBatchStep(model, optimizer, options.l2, x, y)) },
+      options,
+      hooks,
+    );
   } finally {
     tf.dispose([x, y, owned]);
     optimizer.dispose();

@@ -16,7 +16,13 @@ export type BatchStep = (batch: number[], dataLoss: BatchLoss) => number;
  * A step over `x` (`[count, ...]`, any rank) and `y`, updating `model`'s trainable weights with
  * `optimizer`. The variables are read once, as the loops always did, before the first step.
  */
-export function createBatchStep(model: tf.LayersModel, optimizer: tf.Optimizer, l2: number, x: tf.Tensor, y: tf.Tensor): BatchStep {
+export function createBatchStep(
+  model: tf.LayersModel,
+  optimizer: tf.Optimizer,
+  l2: number,
+  x: tf.Tensor,
+  y: tf.Tensor,
+): BatchStep {
   const variables = model.trainableWeights.map((weight) => weight.read() as tf.Variable);
   const kernels = variables.filter((variable) => variable.name.includes('kernel'));
   return (batch, dataLoss) => {

@@ -24,8 +24,21 @@ function synthetic(rows: number, seed: number): EncodedSplit {
   return { x, y, rows, width: 2 };
 }
 
-const options: FitOptions = { task: 'regression', classes: 1, epochs: 12, batchSize: 16, learningRate: 0.01, optimizer: 'adam', l2: 0.001, seed: 5, earlyStopping: { patience: 50, minDelta: 0 } };
-const model = () => buildModel('mlp', { task: 'regression', inputWidth: 2, classes: 1 }, 9, [{ units: 8, activation: 'relu', dropout: 0.2 }]);
+const options: FitOptions = {
+  task: 'regression',
+  classes: 1,
+  epochs: 12,
+  batchSize: 16,
+  learningRate: 0.01,
+  optimizer: 'adam',
+  l2: 0.001,
+  seed: 5,
+  earlyStopping: { patience: 50, minDelta: 0 },
+};
+const model = () =>
+  buildModel('mlp', { task: 'regression', inputWidth: 2, classes: 1 }, 9, [
+    { units: 8, activation: 'relu', dropout: 0.2 },
+  ]);
 const weightsOf = (m: tf.LayersModel) => m.getWeights().flatMap((w) => Array.from(w.dataSync()));
 const train = synthetic(150, 1);
 const validation = synthetic(40, 2);
@@ -43,7 +56,12 @@ async function resumeFrom(encoded: Buffer) {
   const m = model();
   try {
     const result = await fitModel(m, train, validation, options, { resumeFrom: state });
-    return { losses: result.history.map((r) => r.loss), weights: weightsOf(m), bestEpoch: result.bestEpoch, resumedAt: state.epoch };
+    return {
+      losses: result.history.map((r) => r.loss),
+      weights: weightsOf(m),
+      bestEpoch: result.bestEpoch,
+      resumedAt: state.epoch,
+    };
   } finally {
     disposeLoopState(state);
   }
@@ -55,7 +73,11 @@ describe('checkpoint and resume', () => {
     const saved: Buffer[] = [];
     const epochs: number[] = [];
     await fitModel(model(), train, validation, options, {
-      checkpoint: { everyEpochs: 5, everyMs: 3_600_000, save: async (state: LoopState) => void (epochs.push(state.epoch), saved.push(await encodeLoopState(state))) },
+      checkpoint: {
+        everyEpochs: 5,
+        everyMs: 3_600_000,
+        save: async (state: LoopState) => void (epochs.push(state.epoch), saved.push(await encodeLoopState(state))),
+      },
     });
     // After epochs 5 and 10: the states say "start epoch 6 / 11".
     expect(epochs).toEqual([6, 11]);
@@ -76,12 +98,20 @@ describe('checkpoint and resume', () => {
     // 150 rows in batches of 16 = 10 batches per epoch: the 25th check is batch 5 of epoch 3.
     const run = fitModel(abandoned, train, validation, options, {
       shouldPreempt: () => ++checks === 25,
-      checkpoint: { everyEpochs: 1000, everyMs: 3_600_000, save: async (state) => void (saved = await encodeLoopState(state)) },
+      checkpoint: {
+        everyEpochs: 1000,
+        everyMs: 3_600_000,
+        save: async (state) => void (saved = await encodeLoopState(state)),
+      },
     });
     await expect(run).rejects.toBeInstanceOf(TrainingPreempted);
     expect(tf.memory().numTensors).toBe(before);
     const { state } = decodeLoopState(saved!);
-    expect({ epoch: state.epoch, batchStart: state.batchStart, finished: state.history.length }).toEqual({ epoch: 3, batchStart: 64, finished: 2 });
+    expect({ epoch: state.epoch, batchStart: state.batchStart, finished: state.history.length }).toEqual({
+      epoch: 3,
+      batchStart: 64,
+      finished: 2,
+    });
     disposeLoopState(state);
     const resumed = await resumeFrom(saved!);
     resumed.losses.forEach((loss, index) => expect(loss).toBeCloseTo(reference.losses[index]!, 5));

@@ -26,16 +26,43 @@ function synthetic(rows: number, seed: number, flip = false): EncodedSplit {
   return { x, y, rows, width: 2 };
 }
 
-const options: FitOptions = { task: 'regression', classes: 1, epochs: 15, batchSize: 16, learningRate: 0.05, optimizer: 'adam', l2: 0, seed: 11 };
+const options: FitOptions = {
+  task: 'regression',
+  classes: 1,
+  epochs: 15,
+  batchSize: 16,
+  learningRate: 0.05,
+  optimizer: 'adam',
+  l2: 0,
+  seed: 11,
+};
 const regressionModel = () => buildModel('linear', { task: 'regression', inputWidth: 2, classes: 1 }, 5);
 const validationLoss = (model: tf.LayersModel, split: EncodedSplit) =>
-  tf.tidy(() => tf.mean(tf.square(tf.sub(model.predict(tf.tensor2d(split.x, [split.rows, 2])) as tf.Tensor, tf.tensor2d(split.y, [split.rows, 1])))).dataSync()[0] as number);
+  tf.tidy(
+    () =>
+      tf
+        .mean(
+          tf.square(
+            tf.sub(
+              model.predict(tf.tensor2d(split.x, [split.rows, 2])) as tf.Tensor,
+              tf.tensor2d(split.y, [split.rows, 1]),
+            ),
+          ),
+        )
+        .dataSync()[0] as number,
+  );
 
 describe('fitModel', () => {
   it('reports every epoch with a falling loss and learns the coefficients', async () => {
     const reports: number[] = [];
     const model = regressionModel();
-    const result = await fitModel(model, synthetic(200, 1), synthetic(50, 2), { ...options, epochs: 40 }, { onEpoch: (report) => void reports.push(report.epoch) });
+    const result = await fitModel(
+      model,
+      synthetic(200, 1),
+      synthetic(50, 2),
+      { ...options, epochs: 40 },
+      { onEpoch: (report) => void reports.push(report.epoch) },
+    );
     expect(reports).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
     expect(result.history.at(-1)!.loss).toBeLessThan(result.history[0]!.loss / 10);
     expect(result.history.at(-1)!.valLoss).toBeLessThan(0.01);
@@ -47,7 +74,11 @@ describe('fitModel', () => {
   it('stops early on a worsening validation loss and restores the best weights', async () => {
     const model = regressionModel();
     const validation = synthetic(50, 2, true);
-    const result = await fitModel(model, synthetic(200, 1), validation, { ...options, epochs: 50, earlyStopping: { patience: 3, minDelta: 0 } });
+    const result = await fitModel(model, synthetic(200, 1), validation, {
+      ...options,
+      epochs: 50,
+      earlyStopping: { patience: 3, minDelta: 0 },
+    });
     expect(result.stoppedEarly).toBe(true);
     expect(result.history).toHaveLength(result.bestEpoch + 3);
     const best = result.history[result.bestEpoch - 1]!;
@@ -61,7 +92,9 @@ describe('fitModel', () => {
     const model = regressionModel();
     const before = tf.memory().numTensors;
     let checks = 0;
-    await expect(fitModel(model, synthetic(200, 1), synthetic(50, 2), options, { shouldStop: () => ++checks > 20 })).rejects.toBeInstanceOf(TrainingCancelled);
+    await expect(
+      fitModel(model, synthetic(200, 1), synthetic(50, 2), options, { shouldStop: () => ++checks > 20 }),
+    ).rejects.toBeInstanceOf(TrainingCancelled);
     // 200 rows in batches of 16 = 13 batches per epoch: the 21st check is in epoch 2.
     expect(checks).toBe(21);
     expect(tf.memory().numTensors).toBe(before);
@@ -78,9 +111,19 @@ describe('fitModel', () => {
 
   it('reproduces an MLP with dropout exactly from the same seed', async () => {
     const run = async (seed: number) => {
-      const model = buildModel('mlp', { task: 'regression', inputWidth: 2, classes: 1 }, seed, [{ units: 8, activation: 'relu', dropout: 0.3 }]);
-      const result = await fitModel(model, synthetic(100, 1), synthetic(30, 2), { ...options, epochs: 5, optimizer: 'rmsprop', seed });
-      return { losses: result.history.map((r) => r.loss), weights: model.getWeights().flatMap((w) => Array.from(w.dataSync())) };
+      const model = buildModel('mlp', { task: 'regression', inputWidth: 2, classes: 1 }, seed, [
+        { units: 8, activation: 'relu', dropout: 0.3 },
+      ]);
+      const result = await fitModel(model, synthetic(100, 1), synthetic(30, 2), {
+        ...options,
+        epochs: 5,
+        optimizer: 'rmsprop',
+        seed,
+      });
+      return {
+        losses: result.history.map((r) => r.loss),
+        weights: model.getWeights().flatMap((w) => Array.from(w.dataSync())),
+      };
     };
     const first = await run(21);
     expect(await run(21)).toEqual(first);

@@ -20,13 +20,24 @@ export type FitOptions = LoopOptions & { task: Task; classes: number };
  * its whole state every few epochs (and when preempted), and `hooks.resumeFrom` continues
  * from such a state to the same result as a run that was never interrupted.
  */
-export async function fitModel(model: tf.Sequential, train: EncodedSplit, validation: EncodedSplit | undefined, options: FitOptions, hooks: TrainingHooks = {}): Promise<FitResult> {
+export async function fitModel(
+  model: tf.Sequential,
+  train: EncodedSplit,
+  validation: EncodedSplit | undefined,
+  options: FitOptions,
+  hooks: TrainingHooks = {},
+): Promise<FitResult> {
   const xTrain = tf.tensor2d(train.x, [train.rows, train.width]);
   const yTrain = targetTensor(train, options);
-  const xValidation = validation && validation.rows > 0 ? tf.tensor2d(validation.x, [validation.rows, validation.width]) : undefined;
+  const xValidation =
+    validation && validation.rows > 0 ? tf.tensor2d(validation.x, [validation.rows, validation.width]) : undefined;
   const yValidation = validation && xValidation ? targetTensor(validation, options) : undefined;
   return fitWith(
-    model, xTrain, yTrain, options, hooks,
+    model,
+    xTrain,
+    yTrain,
+    options,
+    hooks,
     (step) => ({
       count: train.rows,
       // The trailing 0 keeps batch seeds (start + 1 >= 1) apart from shuffle seeds.
@@ -37,7 +48,10 @@ export async function fitModel(model: tf.Sequential, train: EncodedSplit, valida
         const dropoutSeeds = model.layers.map(() => batchRandom.nextInt());
         return step(batch, (xBatch, yBatch) => dataLoss(options, forward(model, xBatch, dropoutSeeds), yBatch));
       },
-      validationLoss: xValidation && yValidation ? () => tf.tidy(() => dataLoss(options, forward(model, xValidation), yValidation).dataSync()[0] ?? NaN) : undefined,
+      validationLoss:
+        xValidation && yValidation
+          ? () => tf.tidy(() => dataLoss(options, forward(model, xValidation), yValidation).dataSync()[0] ?? NaN)
+          : undefined,
     }),
     [xValidation, yValidation],
   );
@@ -67,7 +81,9 @@ function dataLoss(options: FitOptions, predicted: tf.Tensor, target: tf.Tensor):
   if (options.task === 'regression') return tf.mean(tf.square(tf.sub(predicted, target))) as tf.Scalar;
   const p = tf.clipByValue(predicted, EPSILON, 1 - EPSILON);
   if (options.classes === 2) {
-    return tf.neg(tf.mean(tf.add(tf.mul(target, tf.log(p)), tf.mul(tf.sub(1, target), tf.log(tf.sub(1, p)))))) as tf.Scalar;
+    return tf.neg(
+      tf.mean(tf.add(tf.mul(target, tf.log(p)), tf.mul(tf.sub(1, target), tf.log(tf.sub(1, p))))),
+    ) as tf.Scalar;
   }
   return tf.neg(tf.mean(tf.sum(tf.mul(target, tf.log(p)), 1))) as tf.Scalar;
 }

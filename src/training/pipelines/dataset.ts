@@ -24,14 +24,24 @@ export interface StoredDataset {
 }
 
 /** Reads `dataset` from `store` and trains `spec` on it with `hooks`; the pipeline validates and plans `spec`. */
-export async function trainOnDataset(store: ArtifactStore, dataset: StoredDataset, spec: UnvalidatedSpec, hooks: TrainingHooks = {}): Promise<TrainingResult> {
+export async function trainOnDataset(
+  store: ArtifactStore,
+  dataset: StoredDataset,
+  spec: UnvalidatedSpec,
+  hooks: TrainingHooks = {},
+): Promise<TrainingResult> {
   const columns = dataset.columns as ColumnProfile[];
   if (dataset.format === 'zip') {
     // Read back through the archive defences: the stored bytes are the untrusted upload.
     const archive = await readImageArchive(await store.read(dataset.artifactKey));
     return trainDeep({ ...spec, columns, images: archive.images }, hooks);
   }
-  const rows = await readDatasetRows({ source: store.createReadStream(dataset.artifactKey), format: dataset.format as 'csv' | 'ndjson', columns });
-  if (planDataKind(columns, spec.target, spec.model.type, spec.features) === 'tabular') return trainTabular({ ...spec, rows, columns }, hooks);
+  const rows = await readDatasetRows({
+    source: store.createReadStream(dataset.artifactKey),
+    format: dataset.format as 'csv' | 'ndjson',
+    columns,
+  });
+  if (planDataKind(columns, spec.target, spec.model.type, spec.features) === 'tabular')
+    return trainTabular({ ...spec, rows, columns }, hooks);
   return trainDeep({ ...spec, columns, rows }, hooks);
 }

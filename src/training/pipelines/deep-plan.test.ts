@@ -2,10 +2,21 @@ import { describe, expect, it } from 'vitest';
 import type { ColumnProfile } from '../../datasets/column-profile.ts';
 import { planDataKind } from './deep-plan.ts';
 
-const column = (name: string, type: ColumnProfile['type']): ColumnProfile => ({ name, type, missing: 0, distinct: 10, distinctApproximate: false });
+const column = (name: string, type: ColumnProfile['type']): ColumnProfile => ({
+  name,
+  type,
+  missing: 0,
+  distinct: 10,
+  distinctApproximate: false,
+});
 const images = [column('image', 'image'), column('label', 'categorical')];
 const texts = [column('text', 'text'), column('topic', 'categorical')];
-const series = [column('day', 'datetime'), column('temp', 'number'), column('rain', 'number'), column('weather', 'categorical')];
+const series = [
+  column('day', 'datetime'),
+  column('temp', 'number'),
+  column('rain', 'number'),
+  column('weather', 'categorical'),
+];
 
 describe('planDataKind', () => {
   it('sends image datasets to the image path for cnn, mlp and auto, and refuses the others', () => {

@@ -27,7 +27,12 @@ function refuse(detail: string): UnprocessableError {
  * - `auto` with a text feature and no numeric or boolean one: text; otherwise tabular.
  * Throws UnprocessableError (`architecture_incompatible`) for a type that cannot read the data.
  */
-export function planDataKind(columns: readonly ColumnProfile[], target: string, modelType: string, features?: readonly string[]): DataKind {
+export function planDataKind(
+  columns: readonly ColumnProfile[],
+  target: string,
+  modelType: string,
+  features?: readonly string[],
+): DataKind {
   const candidates = columns.filter((c) => c.name !== target && (features === undefined || features.includes(c.name)));
   const has = (type: string) => candidates.some((c) => c.type === type);
   if (has('image')) {
@@ -36,29 +41,46 @@ export function planDataKind(columns: readonly ColumnProfile[], target: string, 
   }
   if (isDeepModelType(modelType)) {
     if (has('text')) return 'text';
-    if (modelType === 'transformer') throw refuse('The transformer reads text; this dataset has no text column among the features.');
-    if (!candidates.some((c) => NUMERIC.has(c.type))) throw refuse(`A ${modelType} model needs a text column or numeric columns to window as sequences.`);
+    if (modelType === 'transformer')
+      throw refuse('The transformer reads text; this dataset has no text column among the features.');
+    if (!candidates.some((c) => NUMERIC.has(c.type)))
+      throw refuse(`A ${modelType} model needs a text column or numeric columns to window as sequences.`);
     return 'sequence';
   }
-  if (modelType === 'auto' && has('text') && !candidates.some((c) => NUMERIC.has(c.type) || c.type === 'boolean')) return 'text';
+  if (modelType === 'auto' && has('text') && !candidates.some((c) => NUMERIC.has(c.type) || c.type === 'boolean'))
+    return 'text';
   return 'tabular';
 }
 
 /** The first image or text feature column (the one a deep model reads), by kind. */
-export function inputColumn(columns: readonly ColumnProfile[], target: string, kind: 'image' | 'text', features?: readonly string[]): ColumnProfile {
-  const column = columns.find((c) => c.name !== target && c.type === kind && (features === undefined || features.includes(c.name)));
+export function inputColumn(
+  columns: readonly ColumnProfile[],
+  target: string,
+  kind: 'image' | 'text',
+  features?: readonly string[],
+): ColumnProfile {
+  const column = columns.find(
+    (c) => c.name !== target && c.type === kind && (features === undefined || features.includes(c.name)),
+  );
   if (!column) throw refuse(`The dataset has no ${kind} column among the features.`);
   return column;
 }
 
 /** The numeric feature columns windowed by sequence models (the target included when numeric: it is its own history). */
-export function sequenceColumns(columns: readonly ColumnProfile[], target: string, features?: readonly string[]): string[] {
-  const numeric = columns.filter((c) => NUMERIC.has(c.type) && (features === undefined ? true : features.includes(c.name) || c.name === target));
+export function sequenceColumns(
+  columns: readonly ColumnProfile[],
+  target: string,
+  features?: readonly string[],
+): string[] {
+  const numeric = columns.filter(
+    (c) => NUMERIC.has(c.type) && (features === undefined ? true : features.includes(c.name) || c.name === target),
+  );
   return numeric.map((c) => c.name);
 }
 
 /** The request's sequence windows (the defaults when it names none); a regression target is forecast. */
 export function sequenceWindowing(model: ModelSpec, task: Task): Windowing {
-  const { lookback, horizon, stride } = 'sequence' in model && model.sequence ? model.sequence : sequenceInputSchema.parse({});
+  const { lookback, horizon, stride } =
+    'sequence' in model && model.sequence ? model.sequence : sequenceInputSchema.parse({});
   return { lookback, horizon, stride, forecast: task === 'regression' };
 }

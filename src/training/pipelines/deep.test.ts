@@ -11,7 +11,9 @@ let columns: ColumnProfile[];
 
 beforeAll(async () => {
   expect(await selectBackend('wasm')).toBe('wasm');
-  const archive = await readImageArchive(readFileSync(new URL('../../../test/fixtures/images/digits.zip', import.meta.url)));
+  const archive = await readImageArchive(
+    readFileSync(new URL('../../../test/fixtures/images/digits.zip', import.meta.url)),
+  );
   images = archive.images;
   columns = imageColumns(archive);
 });
@@ -19,11 +21,22 @@ beforeAll(async () => {
 describe('trainDeep on the 8x8 digits (600 images, 20% held out)', () => {
   it('a CNN beats an MLP over the flattened pixels with the same split, epochs and seed', async () => {
     const common = { epochs: 8, batchSize: 32, learningRate: 0.005, seed: 1 };
-    const train = (model: Record<string, unknown>) => trainDeep({ columns, images, target: 'label', model: { ...common, ...model } as never });
-    const cnn = await train({ type: 'cnn', convBlocks: [{ filters: 16, kernelSize: 3, pooling: 'none' }, { filters: 32, kernelSize: 3 }], denseUnits: [64], denseDropout: 0.25 });
+    const train = (model: Record<string, unknown>) =>
+      trainDeep({ columns, images, target: 'label', model: { ...common, ...model } as never });
+    const cnn = await train({
+      type: 'cnn',
+      convBlocks: [
+        { filters: 16, kernelSize: 3, pooling: 'none' },
+        { filters: 32, kernelSize: 3 },
+      ],
+      denseUnits: [64],
+      denseDropout: 0.25,
+    });
     const mlp = await train({ type: 'mlp', hiddenLayers: [{ units: 64, dropout: 0.25 }] });
     const accuracy = (r: typeof cnn) => (r.metrics as { accuracy: number }).accuracy;
-    console.log(`digits: cnn ${accuracy(cnn).toFixed(3)} vs mlp ${accuracy(mlp).toFixed(3)} (${cnn.rowCounts.test} test images)`);
+    console.log(
+      `digits: cnn ${accuracy(cnn).toFixed(3)} vs mlp ${accuracy(mlp).toFixed(3)} (${cnn.rowCounts.test} test images)`,
+    );
     expect(cnn.rowCounts).toMatchObject({ total: 600, test: 120 });
     expect(cnn.preprocessing).toMatchObject({ kind: 'image', image: { height: 8, width: 8, channels: 1 } });
     expect(accuracy(cnn)).toBeGreaterThan(accuracy(mlp));

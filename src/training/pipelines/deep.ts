@@ -26,12 +26,16 @@ const preparations = { image: prepareImages, text: prepareText, sequence: prepar
 export type TrainDeepResult = TrainingOutcome<DeepPreprocessing>;
 
 /** Validates and plans the request, prepares the data of its kind, trains and evaluates. */
-export async function trainDeep(input: UnvalidatedSpec & TrainingData, hooks: TrainingHooks = {}): Promise<TrainDeepResult> {
+export async function trainDeep(
+  input: UnvalidatedSpec & TrainingData,
+  hooks: TrainingHooks = {},
+): Promise<TrainDeepResult> {
   const started = Date.now();
   const spec = seededSpec(input);
   const { columns, rows, images } = input;
   const plan = planTraining(spec, columns, images?.length ?? rows?.length ?? 0);
-  if (plan.kind === 'tabular') throw new Error('A tabular request reached deep training; trainOnDataset sends it to trainTabular.');
+  if (plan.kind === 'tabular')
+    throw new Error('A tabular request reached deep training; trainOnDataset sends it to trainTabular.');
   const request: DeepRequest = { ...spec, columns, rows, images, plan };
   const backend = await ensureBackend();
   const prepared = preparations[plan.kind](request);
@@ -41,7 +45,10 @@ export async function trainDeep(input: UnvalidatedSpec & TrainingData, hooks: Tr
       model,
       prepared.train,
       prepared.validation.count > 0 ? prepared.validation : undefined,
-      { ...loopOptions(spec), loss: prepared.deepTask.kind === 'classification' ? 'categoricalCrossentropy' : 'meanSquaredError' },
+      {
+        ...loopOptions(spec),
+        loss: prepared.deepTask.kind === 'classification' ? 'categoricalCrossentropy' : 'meanSquaredError',
+      },
       hooks,
     );
     return {
@@ -59,7 +66,13 @@ export async function trainDeep(input: UnvalidatedSpec & TrainingData, hooks: Tr
       backend,
       durationMs: Date.now() - started,
       excludedColumns: prepared.excludedColumns,
-      rowCounts: { total: prepared.total, droppedMissingTarget: prepared.dropped, train: prepared.train.count, validation: prepared.validation.count, test: prepared.test.count },
+      rowCounts: {
+        total: prepared.total,
+        droppedMissingTarget: prepared.dropped,
+        train: prepared.train.count,
+        validation: prepared.validation.count,
+        test: prepared.test.count,
+      },
     };
   } catch (error) {
     model.dispose();
@@ -75,7 +88,9 @@ export function evaluateDeep(model: tf.LayersModel, prepared: PreparedDeep): Eva
   if (target.task === 'classification') {
     const width = test.yWidth;
     const truth = Array.from({ length: test.count }, (_, i) => test.y.subarray(i * width, (i + 1) * width).indexOf(1));
-    const probabilities = Array.from({ length: test.count }, (_, i) => Array.from(outputs.subarray(i * width, (i + 1) * width)));
+    const probabilities = Array.from({ length: test.count }, (_, i) =>
+      Array.from(outputs.subarray(i * width, (i + 1) * width)),
+    );
     return classificationMetrics(target.labels, truth, probabilities);
   }
   const unscale = prepared.unscale ?? ((values: Float32Array) => Array.from(values));

@@ -10,11 +10,17 @@ import type { DeepExamples } from '../loop/deep-loop.ts';
 
 /** Distinct labels sorted (numbers numerically, others by their string form): the model's class order. */
 export function sortedLabels(values: readonly Label[]): Label[] {
-  return [...new Set(values)].sort((a, b) => (typeof a === 'number' && typeof b === 'number' ? a - b : String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0));
+  return [...new Set(values)].sort((a, b) =>
+    typeof a === 'number' && typeof b === 'number' ? a - b : String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0,
+  );
 }
 
 /** Class index per example, and the stratified (when asked) reproducible split. */
-export function splitByClass(split: SplitSpec & { seed: number }, labels: readonly Label[], values: readonly Label[]): { classes: number[]; parts: SplitIndices } {
+export function splitByClass(
+  split: SplitSpec & { seed: number },
+  labels: readonly Label[],
+  values: readonly Label[],
+): { classes: number[]; parts: SplitIndices } {
   const index = new Map(labels.map((label, i) => [label, i]));
   const classes = values.map((value) => index.get(value) ?? 0);
   const parts = splitRows(values.length, split, split.seed, split.stratify ? classes : undefined);
@@ -22,7 +28,13 @@ export function splitByClass(split: SplitSpec & { seed: number }, labels: readon
 }
 
 /** The examples at `indices`: `x` rows of `shape` copied from `all`, targets one-hot over `numClasses`. */
-export function pickExamples(all: Float32Array, shape: number[], classes: readonly number[], numClasses: number, indices: readonly number[]): DeepExamples {
+export function pickExamples(
+  all: Float32Array,
+  shape: number[],
+  classes: readonly number[],
+  numClasses: number,
+  indices: readonly number[],
+): DeepExamples {
   const size = shape.reduce((a, b) => a * b, 1);
   const x = new Float32Array(indices.length * size);
   const y = new Float32Array(indices.length * numClasses);

@@ -38,11 +38,23 @@ export function prepareImages(request: DeepRequest): PreparedDeep {
   const shape = [image.height, image.width, image.channels];
   const size = image.height * image.width * image.channels;
   const all = new Float32Array(decoded.length * size);
-  decoded.forEach(({ image: rgba }, i) => all.set(tf.tidy(() => rgbaToTensor(rgba, image).dataSync() as Float32Array), i * size));
+  decoded.forEach(({ image: rgba }, i) =>
+    all.set(
+      tf.tidy(() => rgbaToTensor(rgba, image).dataSync() as Float32Array),
+      i * size,
+    ),
+  );
 
   const labels = sortedLabels(decoded.map((d) => d.label));
-  if (labels.length < 2) throw new UnprocessableError('single_class_target', 'Image classification needs at least two classes.', [{ path: 'target', message: 'one class' }]);
-  const { classes, parts } = splitByClass(request.split, labels, decoded.map((d) => d.label));
+  if (labels.length < 2)
+    throw new UnprocessableError('single_class_target', 'Image classification needs at least two classes.', [
+      { path: 'target', message: 'one class' },
+    ]);
+  const { classes, parts } = splitByClass(
+    request.split,
+    labels,
+    decoded.map((d) => d.label),
+  );
   const input: DeepInput = { kind: 'image', ...image };
   const deepTask: DeepTask = { kind: 'classification', numClasses: labels.length };
   const modelType = spec.type === 'mlp' ? 'mlp' : 'cnn';
@@ -51,28 +63,45 @@ export function prepareImages(request: DeepRequest): PreparedDeep {
     modelType,
     input,
     deepTask,
-    build: (seed) => (spec.type === 'mlp' ? flatMlp(spec, input, deepTask, seed) : buildDeepModel(spec.type === 'cnn' ? spec : cnnSchema.parse({ type: 'cnn' }), input, deepTask, { seed })),
-    preprocessing: { kind: 'image', version: 1, feature, image, target: { task: 'classification', name: request.target, labels } },
+    build: (seed) =>
+      spec.type === 'mlp'
+        ? flatMlp(spec, input, deepTask, seed)
+        : buildDeepModel(spec.type === 'cnn' ? spec : cnnSchema.parse({ type: 'cnn' }), input, deepTask, { seed }),
+    preprocessing: {
+      kind: 'image',
+      version: 1,
+      feature,
+      image,
+      target: { task: 'classification', name: request.target, labels },
+    },
     inputSchema: { features: [{ name: feature, type: 'categorical' }] },
     outputSchema: { task: 'classification', target: request.target, labels },
     train: pickExamples(all, shape, classes, labels.length, parts.train),
     validation: pickExamples(all, shape, classes, labels.length, parts.validation),
     test: pickExamples(all, shape, classes, labels.length, parts.test),
-    excludedColumns: request.columns.filter((c) => c.name !== feature && c.name !== request.target).map((c) => ({ name: c.name, reason: 'not_requested', detail: 'image models read only the image column' })),
+    excludedColumns: request.columns
+      .filter((c) => c.name !== feature && c.name !== request.target)
+      .map((c) => ({ name: c.name, reason: 'not_requested', detail: 'image models read only the image column' })),
     total: items.length + dropped,
     dropped: dropped + undecodable,
   };
 }
 
-function collect(request: DeepRequest): { feature: string; items: { bytes: Uint8Array; label: Label }[]; dropped: number } {
-  if (request.images) return { feature: 'image', items: request.images.map((i) => ({ bytes: i.bytes, label: i.label })), dropped: 0 };
+function collect(request: DeepRequest): {
+  feature: string;
+  items: { bytes: Uint8Array; label: Label }[];
+  dropped: number;
+} {
+  if (request.images)
+    return { feature: 'image', items: request.images.map((i) => ({ bytes: i.bytes, label: i.label })), dropped: 0 };
   const column = inputColumn(request.columns, request.target, 'image', request.features);
   const rows = request.rows ?? [];
   const items: { bytes: Uint8Array; label: Label }[] = [];
   for (const row of rows) {
     const value = row[column.name];
     const label = row[request.target];
-    if (typeof value === 'string' && value !== '' && label !== null && label !== undefined) items.push({ bytes: new Uint8Array(Buffer.from(value, 'base64')), label });
+    if (typeof value === 'string' && value !== '' && label !== null && label !== undefined)
+      items.push({ bytes: new Uint8Array(Buffer.from(value, 'base64')), label });
   }
   return { feature: column.name, items, dropped: rows.length - items.length };
 }
@@ -81,7 +110,8 @@ function collect(request: DeepRequest): { feature: string; items: { bytes: Uint8
 function imageSpec(spec: ModelSpec, first: RgbaImage): ImageSpec {
   const requested = 'image' in spec ? spec.image : undefined;
   let gray = true;
-  for (let p = 0; p < first.width * first.height && gray; p++) gray = first.data[p * 4] === first.data[p * 4 + 1] && first.data[p * 4 + 1] === first.data[p * 4 + 2];
+  for (let p = 0; p < first.width * first.height && gray; p++)
+    gray = first.data[p * 4] === first.data[p * 4 + 1] && first.data[p * 4 + 1] === first.data[p * 4 + 2];
   return {
     height: requested?.height ?? Math.min(first.height, MAX_DEFAULT_SIDE),
     width: requested?.width ?? Math.min(first.width, MAX_DEFAULT_SIDE),
@@ -92,11 +122,20 @@ function imageSpec(spec: ModelSpec, first: RgbaImage): ImageSpec {
 /** The tabular MLP's layers over flattened pixels: the baseline a CNN should beat. */
 function flatMlp(spec: ModelSpec, input: DeepInput, task: DeepTask, seed: number): tf.LayersModel {
   const seeds = new LayerSeeds({ seed });
-  const inputs = tf.input({ shape: [(input as { height: number }).height, (input as { width: number }).width, (input as { channels: number }).channels] });
+  const inputs = tf.input({
+    shape: [
+      (input as { height: number }).height,
+      (input as { width: number }).width,
+      (input as { channels: number }).channels,
+    ],
+  });
   let x = tf.layers.flatten().apply(inputs) as tf.SymbolicTensor;
   for (const layer of spec.type === 'mlp' ? spec.hiddenLayers : []) {
-    x = tf.layers.dense({ units: layer.units, activation: layer.activation, kernelInitializer: seeds.glorot() }).apply(x) as tf.SymbolicTensor;
-    if (layer.dropout > 0) x = tf.layers.dropout({ rate: layer.dropout, seed: seeds.seed() }).apply(x) as tf.SymbolicTensor;
+    x = tf.layers
+      .dense({ units: layer.units, activation: layer.activation, kernelInitializer: seeds.glorot() })
+      .apply(x) as tf.SymbolicTensor;
+    if (layer.dropout > 0)
+      x = tf.layers.dropout({ rate: layer.dropout, seed: seeds.seed() }).apply(x) as tf.SymbolicTensor;
   }
   return tf.model({ inputs, outputs: denseHead(x, [], 0, task, seeds), name: 'mlp' });
 }

@@ -40,27 +40,39 @@ export function planTraining(spec: TrainingSpec, columns: ColumnProfile[], rowCo
   const kind = planDataKind(columns, spec.target, spec.model.type, spec.features);
   const task = resolveTask(target, spec.task);
   if (task === 'classification' && target.distinct < 2) {
-    throw new UnprocessableError('single_class_target', `The target '${target.name}' has only one class; classification needs at least two.`, [
-      { path: 'target', message: 'one class' },
-    ]);
+    throw new UnprocessableError(
+      'single_class_target',
+      `The target '${target.name}' has only one class; classification needs at least two.`,
+      [{ path: 'target', message: 'one class' }],
+    );
   }
   const labelled = rowCount - target.missing;
   if (labelled < MIN_TRAINING_ROWS * 2) {
-    throw new UnprocessableError('too_few_rows', `The dataset has ${labelled} row(s) with a target; at least ${MIN_TRAINING_ROWS * 2} are needed to train and test.`, [
-      { path: 'datasetId', message: 'too few rows' },
-    ]);
+    throw new UnprocessableError(
+      'too_few_rows',
+      `The dataset has ${labelled} row(s) with a target; at least ${MIN_TRAINING_ROWS * 2} are needed to train and test.`,
+      [{ path: 'datasetId', message: 'too few rows' }],
+    );
   }
   const split = spec.split ?? defaultSplit;
   requireValidationForEarlyStopping(spec.model, split);
   // Sequences split windows (below); the others split rows, by class when classifying (images always classify).
-  if (kind !== 'sequence') requireSplit(labelled, split, split.stratify && (task === 'classification' || kind === 'image'));
+  if (kind !== 'sequence')
+    requireSplit(labelled, split, split.stratify && (task === 'classification' || kind === 'image'));
   if (kind === 'tabular') {
     const modelType = resolveModelType(spec.model.type, task);
-    return { target, task, kind, tabular: { modelType, selection: selectFeatures(columns, target.name, rowCount, spec.features) } };
+    return {
+      target,
+      task,
+      kind,
+      tabular: { modelType, selection: selectFeatures(columns, target.name, rowCount, spec.features) },
+    };
   }
   // Image models classify whatever the target; text models need a target that classifies.
-  if (kind === 'image' && spec.task === 'regression') throw mismatch('Image models classify; regression on images is not supported.');
-  if (kind === 'text' && task !== 'classification') throw mismatch('Text models classify; choose a categorical or boolean target.');
+  if (kind === 'image' && spec.task === 'regression')
+    throw mismatch('Image models classify; regression on images is not supported.');
+  if (kind === 'text' && task !== 'classification')
+    throw mismatch('Text models classify; choose a categorical or boolean target.');
   if (kind === 'sequence') {
     // A row missing any windowed value is left out, so no more rows than the most complete column's can be windowed.
     const windowed = new Set([...sequenceColumns(columns, target.name, spec.features), target.name]);
@@ -77,9 +89,11 @@ function mismatch(detail: string): UnprocessableError {
 /** Early stopping watches the validation loss, so it cannot run without a validation split. */
 function requireValidationForEarlyStopping(model: ModelSpec, split: SplitSpec): void {
   if (model.earlyStopping && split.validation === 0) {
-    throw new UnprocessableError('early_stopping_without_validation', 'Early stopping watches the validation loss and needs split.validation > 0.', [
-      { path: 'model.earlyStopping', message: 'requires split.validation > 0' },
-    ]);
+    throw new UnprocessableError(
+      'early_stopping_without_validation',
+      'Early stopping watches the validation loss and needs split.validation > 0.',
+      [{ path: 'model.earlyStopping', message: 'requires split.validation > 0' }],
+    );
   }
 }
 
@@ -88,17 +102,25 @@ function requireColumns(spec: TrainingSpec, columns: ColumnProfile[]): ColumnPro
   const byName = new Map(columns.map((column) => [column.name, column]));
   const target = byName.get(spec.target);
   if (!target) {
-    throw new UnprocessableError('unknown_target', `The dataset has no column '${spec.target}'; columns are ${columns.map((c) => c.name).join(', ')}.`, [
-      { path: 'target', message: 'no such column' },
-    ]);
+    throw new UnprocessableError(
+      'unknown_target',
+      `The dataset has no column '${spec.target}'; columns are ${columns.map((c) => c.name).join(', ')}.`,
+      [{ path: 'target', message: 'no such column' }],
+    );
   }
   const unknown = (spec.features ?? []).filter((name) => !byName.has(name));
   if (unknown.length) {
     const issues = unknown.map((name) => ({ path: 'features', message: `no column '${name}'` }));
-    throw new UnprocessableError('unknown_features', `The dataset has no column(s) ${unknown.map((n) => `'${n}'`).join(', ')}.`, issues);
+    throw new UnprocessableError(
+      'unknown_features',
+      `The dataset has no column(s) ${unknown.map((n) => `'${n}'`).join(', ')}.`,
+      issues,
+    );
   }
   if (spec.features?.includes(spec.target)) {
-    throw new UnprocessableError('target_in_features', 'The target cannot also be a feature.', [{ path: 'features', message: `contains the target '${spec.target}'` }]);
+    throw new UnprocessableError('target_in_features', 'The target cannot also be a feature.', [
+      { path: 'features', message: `contains the target '${spec.target}'` },
+    ]);
   }
   return target;
 }

@@ -36,7 +36,13 @@ export function trainingRequestSchema(limits: RequestLimits) {
       features: z.array(z.string().min(1)).min(1).optional(),
       split: splitSpecSchema.optional(),
       model: createModelSpecSchema(limits),
-      maxDurationMs: z.number().int().min(1_000).max(limits.maxDurationMs).optional().describe('The job fails when it runs longer than this'),
+      maxDurationMs: z
+        .number()
+        .int()
+        .min(1_000)
+        .max(limits.maxDurationMs)
+        .optional()
+        .describe('The job fails when it runs longer than this'),
     })
     .strict();
 }
@@ -62,7 +68,9 @@ export interface TrainingData {
 }
 
 // The worker validates against the default caps, as it did before the API had its own.
-const specSchema = trainingRequestSchema({ ...defaultModelLimits, maxDurationMs: Number.MAX_SAFE_INTEGER }).pick(specFields);
+const specSchema = trainingRequestSchema({ ...defaultModelLimits, maxDurationMs: Number.MAX_SAFE_INTEGER }).pick(
+  specFields,
+);
 
 /**
  * Validates `input` with the request's schema (throwing ValidationError with `model.`/`split.`
@@ -73,8 +81,14 @@ export function seededSpec({ target, task, features, split: requestedSplit, mode
   // Only the spec's fields: callers hand it with their data (rows, columns) alongside.
   const parsed = specSchema.safeParse({ target, task, features, split: requestedSplit, model });
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
-    throw new ValidationError(`Invalid training request: ${issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`, issues);
+    const issues = parsed.error.issues.map((issue) => ({
+      path: issue.path.map(String).join('.'),
+      message: issue.message,
+    }));
+    throw new ValidationError(
+      `Invalid training request: ${issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`,
+      issues,
+    );
   }
   const spec = parsed.data;
   const seed = spec.model.seed ?? Math.floor(Math.random() * 2 ** 31);
@@ -101,7 +115,10 @@ export function loopOptions({ model, seed }: SeededSpec): LoopOptions {
  * A trained and evaluated model, whatever its kind: the version registration stores, with the
  * model itself and its epochs; `Preprocessing` and `ModelType` narrow it per kind.
  */
-export type TrainingOutcome<Preprocessing extends AnyPreprocessing, ModelType extends string = string> = TrainedVersion<Preprocessing, ModelType> & {
+export type TrainingOutcome<Preprocessing extends AnyPreprocessing, ModelType extends string = string> = TrainedVersion<
+  Preprocessing,
+  ModelType
+> & {
   model: tf.LayersModel;
   metrics: EvaluationMetrics;
   hyperparameters: ResolvedHyperparameters;

@@ -21,17 +21,25 @@ describe('splitRows', () => {
   });
 
   it('refuses a split that leaves too few rows', () => {
-    expect(() => splitRows(3, { test: 0.2, validation: 0.1 }, 1)).toThrow(expect.objectContaining({ code: 'too_few_rows', status: 422 }));
+    expect(() => splitRows(3, { test: 0.2, validation: 0.1 }, 1)).toThrow(
+      expect.objectContaining({ code: 'too_few_rows', status: 422 }),
+    );
   });
 
   it('refuses ahead, from a row count alone, the splits it would refuse', () => {
     const tiny = { test: 0.01, validation: 0.1 };
     expect(() => splitRows(30, tiny, 1)).toThrow(expect.objectContaining({ code: 'too_few_rows' }));
-    expect(() => requireSplit(30, tiny, false)).toThrow(expect.objectContaining({ code: 'too_few_rows', issues: [expect.objectContaining({ path: 'split' })] }));
+    expect(() => requireSplit(30, tiny, false)).toThrow(
+      expect.objectContaining({ code: 'too_few_rows', issues: [expect.objectContaining({ path: 'split' })] }),
+    );
     expect(() => requireSplit(8, { test: 0.2, validation: 0.1 }, false)).not.toThrow();
     // Stratified, the class sizes are unknown: only a test part empty for every class is certain.
-    expect(() => splitRows(150, { test: 0.003, validation: 0.1 }, 1, strata.concat(strata.slice(0, 50)))).toThrow(expect.objectContaining({ code: 'too_few_rows' }));
-    expect(() => requireSplit(150, { test: 0.003, validation: 0.1 }, true)).toThrow(expect.objectContaining({ code: 'too_few_rows' }));
+    expect(() => splitRows(150, { test: 0.003, validation: 0.1 }, 1, strata.concat(strata.slice(0, 50)))).toThrow(
+      expect.objectContaining({ code: 'too_few_rows' }),
+    );
+    expect(() => requireSplit(150, { test: 0.003, validation: 0.1 }, true)).toThrow(
+      expect.objectContaining({ code: 'too_few_rows' }),
+    );
     expect(() => requireSplit(150, { test: 0.2, validation: 0.1 }, true)).not.toThrow();
   });
 
@@ -50,11 +58,18 @@ describe('splitWindows', () => {
   it('splits windows in time order, gaps between parts, and refuses too few to train', () => {
     expect(splitWindows(40, windowing, split)).toEqual({ windows: 29, train: 4, validation: 4, test: 1, gap: 10 });
     // One row more rounds the validation part up: 3 training windows.
-    expect(() => splitWindows(41, windowing, split)).toThrow(expect.objectContaining({ code: 'too_few_rows', issues: [expect.objectContaining({ path: 'model.sequence.lookback' })] }));
+    expect(() => splitWindows(41, windowing, split)).toThrow(
+      expect.objectContaining({
+        code: 'too_few_rows',
+        issues: [expect.objectContaining({ path: 'model.sequence.lookback' })],
+      }),
+    );
   });
 
   it('given only an upper bound on the rows, refuses only when no count up to it would do', () => {
     expect(() => splitWindows(41, windowing, split, { atMost: true })).not.toThrow();
-    expect(() => splitWindows(39, windowing, split, { atMost: true })).toThrow(expect.objectContaining({ code: 'too_few_rows' }));
+    expect(() => splitWindows(39, windowing, split, { atMost: true })).toThrow(
+      expect.objectContaining({ code: 'too_few_rows' }),
+    );
   });
 });

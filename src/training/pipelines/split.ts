@@ -8,12 +8,20 @@ export const splitSpecSchema = z
     test: z.number().gt(0).max(0.5).default(0.2),
     validation: z.number().min(0).max(0.5).default(0.1),
     /** Defaults to the model's seed, so one seed reproduces the whole run. */
-    seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1)
+      .optional(),
     /** Keep class proportions in every part (classification only). */
     stratify: z.boolean().default(true),
   })
   .strict()
-  .refine((split) => split.test + split.validation <= 0.6, { message: 'test + validation may not exceed 0.6 of the rows', path: ['validation'] });
+  .refine((split) => split.test + split.validation <= 0.6, {
+    message: 'test + validation may not exceed 0.6 of the rows',
+    path: ['validation'],
+  });
 export type SplitSpec = z.output<typeof splitSpecSchema>;
 export type SplitSpecInput = z.input<typeof splitSpecSchema>;
 /** The split of a request that names none. */
@@ -54,7 +62,8 @@ export function splitRows(rowCount: number, spec: Fractions, seed: number, strat
     parts.validation.push(...members.slice(sizes.test, sizes.test + sizes.validation));
     parts.train.push(...members.slice(sizes.test + sizes.validation));
   }
-  if (!usable({ train: parts.train.length, validation: parts.validation.length, test: parts.test.length }, spec)) throw tooFewRows(rowCount, spec);
+  if (!usable({ train: parts.train.length, validation: parts.validation.length, test: parts.test.length }, spec))
+    throw tooFewRows(rowCount, spec);
   // Shuffle across classes too, so training batches are not sorted by class.
   random.shuffle(parts.train);
   return parts;
@@ -69,7 +78,10 @@ export function requireSplit(rowCount: number, spec: Fractions, stratified: bool
   const whole = partSizes(rowCount, spec);
   // Held-out parts only grow with the rows: none at rowCount, none below it either.
   const heldOut = whole.test > 0 && !(spec.validation > 0 && whole.validation === 0);
-  const possible = heldOut && (stratified || Array.from({ length: rowCount }, (_, i) => rowCount - i).some((count) => usable(partSizes(count, spec), spec)));
+  const possible =
+    heldOut &&
+    (stratified ||
+      Array.from({ length: rowCount }, (_, i) => rowCount - i).some((count) => usable(partSizes(count, spec), spec)));
   if (!possible) throw tooFewRows(rowCount, spec);
 }
 
@@ -121,13 +133,25 @@ export interface WindowSplit {
  * later): it throws only when no count of rows up to it would do, as more rows can round into
  * fewer training windows.
  */
-export function splitWindows(rows: number, windowing: Windowing, split: Fractions, { atMost = false } = {}): WindowSplit {
+export function splitWindows(
+  rows: number,
+  windowing: Windowing,
+  split: Fractions,
+  { atMost = false } = {},
+): WindowSplit {
   const gap = (windowing.forecast ? windowing.horizon : 1) - 1;
-  const windows = Math.floor((rows - windowing.lookback - (windowing.forecast ? windowing.horizon : 0)) / windowing.stride) + 1;
+  const windows =
+    Math.floor((rows - windowing.lookback - (windowing.forecast ? windowing.horizon : 0)) / windowing.stride) + 1;
   const partsOf = (count: number): WindowSplit => {
     const test = Math.max(1, Math.round(count * split.test));
     const validation = split.validation > 0 ? Math.max(1, Math.round(count * split.validation)) : 0;
-    return { windows: count, train: count - test - validation - (validation > 0 ? 2 * gap : gap), validation, test, gap };
+    return {
+      windows: count,
+      train: count - test - validation - (validation > 0 ? 2 * gap : gap),
+      validation,
+      test,
+      gap,
+    };
   };
   const parts = partsOf(windows);
   const trains = (count: number) => partsOf(count).train >= MIN_TRAINING_ROWS;

@@ -16,7 +16,8 @@ beforeAll(async () => {
 function baseline(input: TabularRequest): RegressionMetrics {
   const { train, test, preprocessing } = prepareTabular(input);
   const predict = leastSquares(train.x, train.y, train.rows, train.width);
-  const decode = (values: ArrayLike<number>) => Array.from(values, (value) => decodeRegression(preprocessing.target, value));
+  const decode = (values: ArrayLike<number>) =>
+    Array.from(values, (value) => decodeRegression(preprocessing.target, value));
   return regressionMetrics(decode(test.y), decode(predict(test.x, test.rows)));
 }
 
@@ -24,11 +25,18 @@ describe('trainTabular regression on UCI Auto MPG', () => {
   const { rows, columns } = loadTabularFixture('cars');
 
   it('matches closed-form least squares with auto -> linear', async () => {
-    const input: TabularRequest = { rows, columns, target: 'miles_per_gallon', model: { type: 'auto', epochs: 150, learningRate: 0.02, seed: 4 } };
+    const input: TabularRequest = {
+      rows,
+      columns,
+      target: 'miles_per_gallon',
+      model: { type: 'auto', epochs: 150, learningRate: 0.02, seed: 4 },
+    };
     const result = await trainTabular(input);
     const ours = result.metrics as RegressionMetrics;
     const ols = baseline(input);
-    console.info(`cars linear: ours R² ${ours.r2.toFixed(4)} RMSE ${ours.rmse.toFixed(3)}; OLS R² ${ols.r2.toFixed(4)} RMSE ${ols.rmse.toFixed(3)}`);
+    console.info(
+      `cars linear: ours R² ${ours.r2.toFixed(4)} RMSE ${ours.rmse.toFixed(3)}; OLS R² ${ols.r2.toFixed(4)} RMSE ${ols.rmse.toFixed(3)}`,
+    );
     expect(result.modelType).toBe('linear');
     expect(result.task).toBe('regression');
     // The name is nearly unique per car and the model year is a date: both left out with a reason.
@@ -47,12 +55,21 @@ describe('trainTabular regression on UCI Auto MPG', () => {
       rows,
       columns,
       target: 'miles_per_gallon',
-      model: { type: 'mlp', epochs: 150, learningRate: 0.01, hiddenLayers: [{ units: 16 }], earlyStopping: { patience: 20 }, seed: 4 },
+      model: {
+        type: 'mlp',
+        epochs: 150,
+        learningRate: 0.01,
+        hiddenLayers: [{ units: 16 }],
+        earlyStopping: { patience: 20 },
+        seed: 4,
+      },
     };
     const result = await trainTabular(input);
     const ours = result.metrics as RegressionMetrics;
     const ols = baseline(input);
-    console.info(`cars mlp: ours R² ${ours.r2.toFixed(4)} RMSE ${ours.rmse.toFixed(3)} (best epoch ${result.bestEpoch}); OLS R² ${ols.r2.toFixed(4)}`);
+    console.info(
+      `cars mlp: ours R² ${ours.r2.toFixed(4)} RMSE ${ours.rmse.toFixed(3)} (best epoch ${result.bestEpoch}); OLS R² ${ols.r2.toFixed(4)}`,
+    );
     expect(ours.r2).toBeGreaterThanOrEqual(ols.r2 - 0.02);
     expect(result.history.length).toBeGreaterThanOrEqual(result.bestEpoch);
   });

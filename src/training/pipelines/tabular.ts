@@ -51,14 +51,20 @@ export function prepareTabular(input: TabularRequest): PreparedTabular {
   const request = seededSpec(input);
   const { target, task, kind, tabular } = planTraining(request, input.columns, input.rows.length);
   if (!tabular) {
-    throw new UnprocessableError('architecture_incompatible', `A ${request.model.type} model trains on ${kind} data, not on a table.`, [{ path: 'model.type', message: `trains on ${kind} data` }]);
+    throw new UnprocessableError(
+      'architecture_incompatible',
+      `A ${request.model.type} model trains on ${kind} data, not on a table.`,
+      [{ path: 'model.type', message: `trains on ${kind} data` }],
+    );
   }
   const { modelType, selection } = tabular;
   const { split } = request;
 
   const rows = input.rows.filter((row) => isPresent(row[target.name]));
   if (rows.length === 0) {
-    throw new UnprocessableError('target_all_missing', `Every value of the target '${target.name}' is missing.`, [{ path: 'target', message: 'always missing' }]);
+    throw new UnprocessableError('target_all_missing', `Every value of the target '${target.name}' is missing.`, [
+      { path: 'target', message: 'always missing' },
+    ]);
   }
   const targetValues = rows.map((row) => row[target.name] as string | number | boolean);
   const strata = task === 'classification' && split.stratify ? classIndices(targetValues) : undefined;
@@ -96,7 +102,12 @@ export async function trainTabular(input: TabularRequest, hooks: TrainingHooks =
   const { model: spec, seed } = request;
   const classes = preprocessing.target.task === 'classification' ? preprocessing.target.labels.length : 1;
   const backend = await ensureBackend();
-  const model = buildModel(prepared.modelType, { task, inputWidth: preprocessing.width, classes }, seed, spec.type === 'mlp' ? spec.hiddenLayers : []);
+  const model = buildModel(
+    prepared.modelType,
+    { task, inputWidth: preprocessing.width, classes },
+    seed,
+    spec.type === 'mlp' ? spec.hiddenLayers : [],
+  );
   try {
     const fit = await fitModel(
       model,
@@ -120,7 +131,13 @@ export async function trainTabular(input: TabularRequest, hooks: TrainingHooks =
       backend,
       durationMs: Date.now() - started,
       excludedColumns: prepared.selection.excluded,
-      rowCounts: { total: input.rows.length, droppedMissingTarget: prepared.droppedMissingTarget, train: train.rows, validation: validation.rows, test: test.rows },
+      rowCounts: {
+        total: input.rows.length,
+        droppedMissingTarget: prepared.droppedMissingTarget,
+        train: train.rows,
+        validation: validation.rows,
+        test: test.rows,
+      },
     };
   } catch (error) {
     model.dispose();

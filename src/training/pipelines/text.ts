@@ -15,7 +15,14 @@ import { pickExamples, sortedLabels, splitByClass } from './examples.ts';
 import type { DeepRequest, PreparedDeep } from './contract.ts';
 
 /** What `auto` trains on text: a 1-D CNN averaged over positions, fast on CPU and strong on short texts. */
-const AUTO_TEXT_CNN = { type: 'cnn', convBlocks: [{ filters: 32, kernelSize: 3, pooling: 'none' }], reduce: 'globalAverage', embeddingDim: 32, denseUnits: [], denseDropout: 0 };
+const AUTO_TEXT_CNN = {
+  type: 'cnn',
+  convBlocks: [{ filters: 32, kernelSize: 3, pooling: 'none' }],
+  reduce: 'globalAverage',
+  embeddingDim: 32,
+  denseUnits: [],
+  denseDropout: 0,
+};
 
 /** Fits the vocabulary on the training split, encodes every text and describes the model (the plan checked the task). */
 export function prepareText(request: DeepRequest): PreparedDeep {
@@ -25,11 +32,17 @@ export function prepareText(request: DeepRequest): PreparedDeep {
   const texts = rows.map((row) => String(row[column.name] ?? ''));
   const values = rows.map((row) => row[request.target] as Label);
   const labels = sortedLabels(values);
-  if (labels.length < 2) throw new UnprocessableError('single_class_target', 'Text classification needs at least two classes.', [{ path: 'target', message: 'one class' }]);
+  if (labels.length < 2)
+    throw new UnprocessableError('single_class_target', 'Text classification needs at least two classes.', [
+      { path: 'target', message: 'one class' },
+    ]);
   const { classes, parts } = splitByClass(request.split, labels, values);
 
   const options = 'text' in spec && spec.text ? spec.text : textInputSchema.parse({});
-  const vectorizer = TextVectorizer.fit(parts.train.map((i) => texts[i]!), { ...options, truncation: 'post', padding: 'post' });
+  const vectorizer = TextVectorizer.fit(
+    parts.train.map((i) => texts[i]!),
+    { ...options, truncation: 'post', padding: 'post' },
+  );
   const { maxLength } = vectorizer.config;
   const all = new Float32Array(texts.length * maxLength);
   texts.forEach((text, i) => all.set(vectorizer.encode(text), i * maxLength));
@@ -37,8 +50,16 @@ export function prepareText(request: DeepRequest): PreparedDeep {
   const input: DeepInput = { kind: 'tokens', maxLength, vocabSize: vectorizer.vocabSize };
   const deepTask: DeepTask = { kind: 'classification', numClasses: labels.length };
   const params = spec.type === 'auto' ? cnnSchema.parse(AUTO_TEXT_CNN) : spec;
-  if (params.type !== 'cnn' && params.type !== 'rnn' && params.type !== 'lstm' && params.type !== 'gru' && params.type !== 'transformer') {
-    throw new UnprocessableError('architecture_incompatible', `A ${params.type} model cannot read text.`, [{ path: 'model.type', message: 'not a text model' }]);
+  if (
+    params.type !== 'cnn' &&
+    params.type !== 'rnn' &&
+    params.type !== 'lstm' &&
+    params.type !== 'gru' &&
+    params.type !== 'transformer'
+  ) {
+    throw new UnprocessableError('architecture_incompatible', `A ${params.type} model cannot read text.`, [
+      { path: 'model.type', message: 'not a text model' },
+    ]);
   }
   return {
     task: 'classification',
@@ -46,13 +67,21 @@ export function prepareText(request: DeepRequest): PreparedDeep {
     input,
     deepTask,
     build: (seed) => buildDeepModel(params, input, deepTask, { seed }),
-    preprocessing: { kind: 'text', version: 1, feature: column.name, vectorizer: vectorizer.toJSON(), target: { task: 'classification', name: request.target, labels } },
+    preprocessing: {
+      kind: 'text',
+      version: 1,
+      feature: column.name,
+      vectorizer: vectorizer.toJSON(),
+      target: { task: 'classification', name: request.target, labels },
+    },
     inputSchema: { features: [{ name: column.name, type: 'categorical' }] },
     outputSchema: { task: 'classification', target: request.target, labels },
     train: pickExamples(all, shape, classes, labels.length, parts.train),
     validation: pickExamples(all, shape, classes, labels.length, parts.validation),
     test: pickExamples(all, shape, classes, labels.length, parts.test),
-    excludedColumns: request.columns.filter((c) => c.name !== column.name && c.name !== request.target).map((c) => ({ name: c.name, reason: 'not_requested', detail: 'text models read one text column' })),
+    excludedColumns: request.columns
+      .filter((c) => c.name !== column.name && c.name !== request.target)
+      .map((c) => ({ name: c.name, reason: 'not_requested', detail: 'text models read one text column' })),
     total: request.rows?.length ?? 0,
     dropped: (request.rows?.length ?? 0) - rows.length,
   };
