@@ -157,13 +157,15 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
   console.log(`CNN training (${result.model}), batch ${result.wasm.batchSize}:`);
   for (const r of [result.wasm, result.cpu])
     console.log(
-      `  ${r.backend.padEnd(5)} ${r.imagesPerSecond.toFixed(1).padStart(9)} images/s  (${r.batches} batches in ${r.seconds.toFixed(2)} s)`,
+      `  ${r.backend.padEnd(5)} ${r.imagesPerSecond.toFixed(1).padStart(9)} images/s  ` +
+        `(${r.batches} batches in ${r.seconds.toFixed(2)} s)`,
     );
   console.log(`  speed-up wasm/cpu: ${result.speedup.toFixed(1)}x`);
   const text = await benchTextTraining();
   console.log(`Text-model training on ${text.dataset}, ${text.maxLength} tokens, batch ${text.batchSize}:`);
   for (const m of text.models)
     console.log(
-      `  ${m.model.padEnd(11)} ${m.backend.padEnd(5)} ${m.rowsPerSecond.toFixed(1).padStart(9)} rows/s  (${m.batches} batches in ${m.seconds.toFixed(2)} s)`,
+      `  ${m.model.padEnd(11)} ${m.backend.padEnd(5)} ${m.rowsPerSecond.toFixed(1).padStart(9)} rows/s  ` +
+        `(${m.batches} batches in ${m.seconds.toFixed(2)} s)`,
     );
 }

@@ -34,7 +34,9 @@ export async function benchInferencePlacement(
   // Worker threads do not inherit tsx's loader: a tiny bootstrap registers it, then loads the worker.
   const tsxApi = import.meta.resolve('tsx/esm/api');
   const entry = new URL('./placement-worker.ts', import.meta.url).href;
-  const bootstrap = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
+  const bootstrap =
+    `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); ` +
+    `return import(${JSON.stringify(entry)}); });`;
   const worker = new Worker(bootstrap, { eval: true, workerData: { artifacts, preprocessing } });
   try {
     await new Promise<void>((resolve, reject) => {

@@ -35,7 +35,9 @@ export function generatedCsv(sizeBytes: number): Readable {
       let chunk = row === 0 ? 'id,amount,colour,flag,day,comment\n' : '';
       while (chunk.length < CHUNK_BYTES) {
         row++;
-        chunk += `${row},${(row % 99_991) / 8},${COLOURS[row % 5]},${row % 3 === 0},2024-01-${(row % 28) + 10},customer ${row} wrote a unique comment\n`;
+        chunk +=
+          `${row},${(row % 99_991) / 8},${COLOURS[row % 5]},${row % 3 === 0},` +
+          `2024-01-${(row % 28) + 10},customer ${row} wrote a unique comment\n`;
       }
       sent += chunk.length;
       this.push(Buffer.from(chunk, 'latin1'));
@@ -79,6 +81,7 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
   const sizeMb = Number(process.argv[2] ?? 200);
   const result = await benchIngest({ sizeMb });
   console.log(
-    `CSV ingest of ${sizeMb} MB: ${result.mbPerSecond.toFixed(1)} MB/s, peak RSS ${result.peakRssMb.toFixed(0)} MB, ${result.rows} rows`,
+    `CSV ingest of ${sizeMb} MB: ${result.mbPerSecond.toFixed(1)} MB/s, ` +
+      `peak RSS ${result.peakRssMb.toFixed(0)} MB, ${result.rows} rows`,
   );
 }

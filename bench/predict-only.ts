@@ -12,11 +12,17 @@ try {
   const { concurrency, bulk } = summarizePredict(figures);
   for (const c of concurrency) {
     console.log(
-      `c=${c.connections}: ratio ${c.ratio.toFixed(3)} (${c.ratios.map((r) => r.toFixed(3)).join(' ')}); app ${c.appRps.toFixed(0)} rps p50 ${c.appP50.toFixed(2)} p99 ${c.appP99.toFixed(2)}; ceiling ${c.ceilingRps.toFixed(0)} rps p99 ${c.ceilingP99.toFixed(2)}`,
+      `c=${c.connections}: ratio ${c.ratio.toFixed(3)} (${c.ratios.map((r) => r.toFixed(3)).join(' ')}); ` +
+        `app ${c.appRps.toFixed(0)} rps p50 ${c.appP50.toFixed(2)} p99 ${c.appP99.toFixed(2)}; ` +
+        `ceiling ${c.ceilingRps.toFixed(0)} rps p99 ${c.ceilingP99.toFixed(2)}`,
     );
   }
   console.log(
-    `bulk: ratio ${bulk.ratio.toFixed(3)} (${bulk.ratios.map((r) => r.toFixed(3)).join(' ')}); binary V2 ${bulk.binaryRatio.toFixed(3)} (${bulk.binaryRatios.map((r) => r.toFixed(3)).join(' ')}); floor ${bulk.floorRatio.toFixed(3)}; of floor ${bulk.ofFloor.toFixed(3)}; rows/s app ${bulk.appRowsPerSecond.toFixed(0)} floor ${bulk.floorRowsPerSecond.toFixed(0)} bare ${bulk.bareRowsPerSecond.toFixed(0)}`,
+    `bulk: ratio ${bulk.ratio.toFixed(3)} (${bulk.ratios.map((r) => r.toFixed(3)).join(' ')}); ` +
+      `binary V2 ${bulk.binaryRatio.toFixed(3)} (${bulk.binaryRatios.map((r) => r.toFixed(3)).join(' ')}); ` +
+      `floor ${bulk.floorRatio.toFixed(3)}; of floor ${bulk.ofFloor.toFixed(3)}; ` +
+      `rows/s app ${bulk.appRowsPerSecond.toFixed(0)} floor ${bulk.floorRowsPerSecond.toFixed(0)} ` +
+      `bare ${bulk.bareRowsPerSecond.toFixed(0)}`,
   );
 } finally {
   await bench.close();

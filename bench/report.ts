@@ -29,7 +29,9 @@ function machine(r: BenchResults): string {
     `- Memory: ${f(os.totalmem() / 1024 ** 3)} GiB`,
     `- OS: ${os.type()} ${os.release()} (${os.arch()})`,
     `- Node.js ${process.version}; TensorFlow.js backend: ${r.backend}`,
-    `- Load average when the run started (1/5/15 min): ${r.loadAverage.map((n) => f(n, 2)).join(' / ')}. The machine is shared; every ratio below compares two runs made one right after the other in this run, so both sides saw the same machine.`,
+    `- Load average when the run started (1/5/15 min): ${r.loadAverage.map((n) => f(n, 2)).join(' / ')}. ` +
+      'The machine is shared; every ratio below compares two runs made one right after the other in this run, ' +
+      'so both sides saw the same machine.',
   ].join('\n');
 }
 
@@ -47,12 +49,17 @@ function forwardChoiceTable(rows: ForwardChoiceRow[]): string {
   const lines = rows.flatMap((row) =>
     row.timings.map(
       (t) =>
-        `| ${row.model} | ${t.rows} | ${f(t.javascriptMs, 3)} | ${f(t.tensorflowMs, 3)} | ${t.rows >= row.tensorflowFrom ? 'TensorFlow.js' : 'JavaScript'} |`,
+        `| ${row.model} | ${t.rows} | ${f(t.javascriptMs, 3)} | ${f(t.tensorflowMs, 3)} | ` +
+        `${t.rows >= row.tensorflowFrom ? 'TensorFlow.js' : 'JavaScript'} |`,
     ),
   );
   const thresholds = rows.map(
     (row) =>
-      `- ${row.model}: ${row.tensorflowFrom === Infinity ? 'JavaScript at every size' : `TensorFlow.js from ${row.tensorflowFrom} rows (where the two times cross)`}.`,
+      `- ${row.model}: ${
+        row.tensorflowFrom === Infinity
+          ? 'JavaScript at every size'
+          : `TensorFlow.js from ${row.tensorflowFrom} rows (where the two times cross)`
+      }.`,
   );
   return [
     '| model | rows | JavaScript ms | TensorFlow.js ms | serves the batch |',
@@ -66,9 +73,15 @@ function forwardChoiceTable(rows: ForwardChoiceRow[]): string {
 function placementVerdict(rows: PlacementRow[]): string {
   const slower = rows.filter((row) => row.workerRoundTripMs > row.eventLoopMs).map((row) => row.rows);
   if (slower.length === rows.length)
-    return 'On this machine the round trip through a worker thread takes longer than the call in place at every size measured.';
+    return (
+      'On this machine the round trip through a worker thread takes longer than the call in place ' +
+      'at every size measured.'
+    );
   const faster = rows.filter((row) => !slower.includes(row.rows)).map((row) => row.rows);
-  return `On this machine the worker round trip costs more than the call itself for ${slower.join(', ') || 'no'} rows, and less for ${faster.join(', ')} rows; the sizes single-row traffic produces are the former.`;
+  return (
+    `On this machine the worker round trip costs more than the call itself for ${slower.join(', ') || 'no'} rows, ` +
+    `and less for ${faster.join(', ')} rows; the sizes single-row traffic produces are the former.`
+  );
 }
 
 /** Renders BENCHMARKS.md. */
@@ -85,17 +98,35 @@ export function renderReport(r: BenchResults): string {
   const trainRatio = r.training.endToEndMs / r.training.bareFitMs;
   const queueP50 = median(r.training.queueLatencyMs);
   const ingest = 'error' in r.ingest ? undefined : r.ingest;
+  const bulkRows = r.predict.bulk.rows;
   const rows = [
-    `| 1a | \`:predict\` 1 row, concurrency 64: requests/s vs bare Fastify ceiling | ${f(c64.appRps, 0)} / ${f(c64.ceilingRps, 0)}; ratio **${f(c64.ratio, 3)}** (rounds: ${list(c64.ratios, 3)}) | >= 0.5 | ${yes(c64.ratio >= 0.5)} |`,
-    `| 1b | \`:predict\` 1 row, concurrency 64: p99 | **${f(c64.appP99, 2)} ms** (rounds: ${list(c64.p99s, 2)}; ceiling ${f(c64.ceilingP99, 2)} ms) | <= 20 ms | ${yes(c64.appP99 <= 20)} |`,
-    `| 1c | \`:predict\` 1 row, concurrency 1: p50 | **${f(c1.appP50, 2)} ms** (ceiling ${f(c1.ceilingP50, 2)} ms) | <= 1 ms | ${yes(c1.appP50 <= 1)} |`,
-    `| 2 | \`:predict\` ${r.predict.bulk.rows} rows: rows/s vs bare tf \`predict\` in-process | ${f(bulk.appRowsPerSecond, 0)} / ${f(bulk.bareRowsPerSecond, 0)}; ratio **${f(bulk.ratio, 3)}** (rounds: ${list(bulk.ratios, 3)}). The JSON floor reaches ${f(bulk.floorRatio, 3)} | >= 0.7 | ${yes(bulk.ratio >= 0.7)} |`,
-    `| 2b | the same rows through Open Inference Protocol \`/infer\` with binary tensors in and out: rows/s vs bare tf | ${f(bulk.binaryRowsPerSecond, 0)} / ${f(bulk.bareRowsPerSecond, 0)}; ratio **${f(bulk.binaryRatio, 3)}** (rounds: ${list(bulk.binaryRatios, 3)}) | reported | - |`,
-    `| 3 | training job end to end vs bare \`model.fit\` (${r.training.epochs} epochs, ${r.training.trainingRows} rows) | ${f(r.training.endToEndMs / 1000, 2)} s / ${f(r.training.bareFitMs / 1000, 2)} s = **${f(trainRatio, 2)}x** | <= 1.2x | ${yes(trainRatio <= 1.2)} |`,
+    `| 1a | \`:predict\` 1 row, concurrency 64: requests/s vs bare Fastify ceiling | ` +
+      `${f(c64.appRps, 0)} / ${f(c64.ceilingRps, 0)}; ratio **${f(c64.ratio, 3)}** ` +
+      `(rounds: ${list(c64.ratios, 3)}) | >= 0.5 | ${yes(c64.ratio >= 0.5)} |`,
+    `| 1b | \`:predict\` 1 row, concurrency 64: p99 | ` +
+      `**${f(c64.appP99, 2)} ms** (rounds: ${list(c64.p99s, 2)}; ceiling ${f(c64.ceilingP99, 2)} ms) | ` +
+      `<= 20 ms | ${yes(c64.appP99 <= 20)} |`,
+    `| 1c | \`:predict\` 1 row, concurrency 1: p50 | **${f(c1.appP50, 2)} ms** (ceiling ${f(c1.ceilingP50, 2)} ms) | ` +
+      `<= 1 ms | ${yes(c1.appP50 <= 1)} |`,
+    `| 2 | \`:predict\` ${bulkRows} rows: rows/s vs bare tf \`predict\` in-process | ` +
+      `${f(bulk.appRowsPerSecond, 0)} / ${f(bulk.bareRowsPerSecond, 0)}; ratio **${f(bulk.ratio, 3)}** ` +
+      `(rounds: ${list(bulk.ratios, 3)}). The JSON floor reaches ${f(bulk.floorRatio, 3)} | ` +
+      `>= 0.7 | ${yes(bulk.ratio >= 0.7)} |`,
+    '| 2b | the same rows through Open Inference Protocol `/infer` with binary tensors in and out: ' +
+      `rows/s vs bare tf | ${f(bulk.binaryRowsPerSecond, 0)} / ${f(bulk.bareRowsPerSecond, 0)}; ` +
+      `ratio **${f(bulk.binaryRatio, 3)}** (rounds: ${list(bulk.binaryRatios, 3)}) | reported | - |`,
+    '| 3 | training job end to end vs bare `model.fit` ' +
+      `(${r.training.epochs} epochs, ${r.training.trainingRows} rows) | ` +
+      `${f(r.training.endToEndMs / 1000, 2)} s / ${f(r.training.bareFitMs / 1000, 2)} s = **${f(trainRatio, 2)}x** | ` +
+      `<= 1.2x | ${yes(trainRatio <= 1.2)} |`,
     ingest
-      ? `| 4 | CSV ingest of a generated 200 MB file | **${f(ingest.mbPerSecond)} MB/s**, peak RSS **${f(ingest.peakRssMb, 0)} MB** (${ingest.rows} rows) | >= 30 MB/s, < 300 MB | ${yes(ingest.mbPerSecond >= 30 && ingest.peakRssMb < 300)} |`
-      : `| 4 | CSV ingest of a generated 200 MB file | failed: ${'error' in r.ingest ? r.ingest.error : ''} | >= 30 MB/s, < 300 MB | **missed** |`,
-    `| 5 | queue latency, submit -> job running, p50 of ${r.training.queueLatencyMs.length} | **${f(queueP50, 0)} ms** (all: ${list(r.training.queueLatencyMs, 0)}) | reported | - |`,
+      ? '| 4 | CSV ingest of a generated 200 MB file | ' +
+        `**${f(ingest.mbPerSecond)} MB/s**, peak RSS **${f(ingest.peakRssMb, 0)} MB** (${ingest.rows} rows) | ` +
+        `>= 30 MB/s, < 300 MB | ${yes(ingest.mbPerSecond >= 30 && ingest.peakRssMb < 300)} |`
+      : '| 4 | CSV ingest of a generated 200 MB file | ' +
+        `failed: ${'error' in r.ingest ? r.ingest.error : ''} | >= 30 MB/s, < 300 MB | **missed** |`,
+    `| 5 | queue latency, submit -> job running, p50 of ${r.training.queueLatencyMs.length} | ` +
+      `**${f(queueP50, 0)} ms** (all: ${list(r.training.queueLatencyMs, 0)}) | reported | - |`,
   ];
   const missed: string[] = [];
   if (c64.ratio < 0.5)
@@ -103,8 +134,15 @@ export function renderReport(r: BenchResults): string {
   if (c64.appP99 > 20) missed.push(`- 1b: p99 ${f(c64.appP99, 1)} ms, ${f(c64.appP99 - 20, 1)} ms over 20 ms.`);
   if (c1.appP50 > 1) missed.push(`- 1c: p50 ${f(c1.appP50, 2)} ms, ${f(c1.appP50 - 1, 2)} ms over 1 ms.`);
   if (bulk.ratio < 0.7) {
+    const floorShort =
+      bulk.floorRatio < 0.7
+        ? ': with this model on this machine, parsing the request and writing the answer alone ' +
+          'already fall short of 0.7'
+        : '';
     missed.push(
-      `- 2: ${f(bulk.ratio, 3)} of bare predict, ${f((1 - bulk.ratio / 0.7) * 100, 0)}% short of 0.7. A bare Fastify route that only parses the same request and serialises the same answer (the JSON floor) reaches ${f(bulk.floorRatio, 3)}${bulk.floorRatio < 0.7 ? ': with this model on this machine, parsing the request and writing the answer alone already fall short of 0.7' : ''}. The API runs at ${f(bulk.ofFloor, 3)} of that floor.`,
+      `- 2: ${f(bulk.ratio, 3)} of bare predict, ${f((1 - bulk.ratio / 0.7) * 100, 0)}% short of 0.7. ` +
+        'A bare Fastify route that only parses the same request and serialises the same answer (the JSON floor) ' +
+        `reaches ${f(bulk.floorRatio, 3)}${floorShort}. The API runs at ${f(bulk.ofFloor, 3)} of that floor.`,
     );
   }
   if (trainRatio > 1.2)
@@ -117,12 +155,23 @@ export function renderReport(r: BenchResults): string {
 
   const placement = r.placement.map(
     (p) =>
-      `| ${p.rows} | ${f(p.eventLoopMs, 3)} | ${f(p.workerRoundTripMs, 3)} | ${f(p.workerRoundTripMs - p.eventLoopMs, 3)} |`,
+      `| ${p.rows} | ${f(p.eventLoopMs, 3)} | ${f(p.workerRoundTripMs, 3)} | ` +
+      `${f(p.workerRoundTripMs - p.eventLoopMs, 3)} |`,
   );
   const cores = os.cpus().length;
+  const startedAt = r.startedAt.toISOString();
+  const missedSection = missed.length
+    ? `### Missed targets\n\n${missed.join('\n')}\n\nWhy: see "Where the time goes" below.\n`
+    : 'Every target is met in this run.\n';
+  const binaryRowsPerSecond = f(bulk.binaryRowsPerSecond, 0);
+  const binaryRatio = f(bulk.binaryRatio, 3);
+  const forwardTiming =
+    '(after a warm-up, the fastest of up to 5 runs each; tens of milliseconds, held to a few hundred for a huge model)';
+  const bareMsPerBatch = f(1e6 / bulk.bareRowsPerSecond, 2);
+  const floorMsPerRequest = f(1e6 / bulk.floorRowsPerSecond, 2);
   return `# Benchmarks
 
-Written by \`npm run bench\` (\`tsx bench/run.ts\`) on ${r.startedAt.toISOString()}; the run took ${f(r.durationS, 0)} s.
+Written by \`npm run bench\` (\`tsx bench/run.ts\`) on ${startedAt}; the run took ${f(r.durationS, 0)} s.
 It creates a PostgreSQL database, a Redis prefix and an artifact directory of its own, trains real models
 through a real worker, and removes all of it at the end. HTTP load comes from autocannon in the
 benchmark process, on 127.0.0.1 only, against servers in child processes: the API started exactly as
@@ -141,7 +190,7 @@ ${machine(r)}
 | --- | --- | --- | --- | --- |
 ${rows.join('\n')}
 
-${missed.length ? `### Missed targets\n\n${missed.join('\n')}\n\nWhy: see "Where the time goes" below.\n` : 'Every target is met in this run.\n'}
+${missedSection}
 ## \`:predict\` under load (one row per request), side by side with the ceiling
 
 The ceiling is a bare Fastify route that parses the same JSON body and answers a constant: no
@@ -151,16 +200,16 @@ authentication, no database, no model. Medians of the rounds:
 | --- | --- | --- | --- | --- | --- |
 ${concurrency.map((c) => loadRows(c, errorsAt(c.connections))).join('\n')}
 
-## \`:predict\` with ${r.predict.bulk.rows} rows per request, side by side with bare TensorFlow.js and the JSON floor
+## \`:predict\` with ${bulkRows} rows per request, side by side with bare TensorFlow.js and the JSON floor
 
-${r.predict.bulk.connections} connections. The JSON floor is the ceiling's route answering a ${r.predict.bulk.rows}-row request
+${r.predict.bulk.connections} connections. The JSON floor is the ceiling's route answering a ${bulkRows}-row request
 with the API's own answer to it, serialised again for every request: it parses the same ~100 kB
 request and writes the same ~130 kB answer, and does nothing else. Medians of the rounds:
 
 | what | rows/s | vs bare TensorFlow.js |
 | --- | --- | --- |
 | maas \`:predict\` | ${f(bulk.appRowsPerSecond, 0)} | ${f(bulk.ratio, 3)} |
-| maas V2 \`/infer\`, binary tensors in and out (FP32 [${r.predict.bulk.rows}, 4] in) | ${f(bulk.binaryRowsPerSecond, 0)} | ${f(bulk.binaryRatio, 3)} |
+| maas V2 \`/infer\`, binary tensors in and out (FP32 [${bulkRows}, 4] in) | ${binaryRowsPerSecond} | ${binaryRatio} |
 | JSON floor (parse the request, serialise the answer) | ${f(bulk.floorRowsPerSecond, 0)} | ${f(bulk.floorRatio, 3)} |
 | bare TensorFlow.js \`predictOnBatch\`, in-process | ${f(bulk.bareRowsPerSecond, 0)} | 1 |
 
@@ -190,7 +239,7 @@ machines with cores to spare; this table is the measurement to rerun before maki
 Dense tabular models (linear, logistic, MLP) have two forward passes: plain JavaScript over weights
 copied at load (\`src/serving/dense-forward.ts\`; no fixed cost, scalar arithmetic) and TensorFlow.js
 (a fixed cost per call, then vectorised kernels). When the service loads such a model it times both
-at growing batch sizes (after a warm-up, the fastest of up to 5 runs each; tens of milliseconds, held to a few hundred for a huge model) and from then on sends each batch to
+at growing batch sizes ${forwardTiming} and from then on sends each batch to
 the faster one for its size (\`src/serving/forward-choice.ts\`). The same measurement, made here:
 
 ${forwardChoiceTable(r.forwardChoice)}
@@ -233,10 +282,10 @@ which passes the flags to the API's node).
   work (see the load average above): ratios against the ceiling are pessimistic when the load average
   is above the core count, and p99 latencies are the first figures to suffer.
 - **Bulk predictions** (figure 2): the baseline is one \`predictOnBatch\` on a ready Float32 matrix,
-  ${f(1e6 / bulk.bareRowsPerSecond, 2)} ms per ${r.predict.bulk.rows} rows in this run. The API has to parse about 100 kB of JSON, check
-  and encode 4000 values, and write ${r.predict.bulk.rows} answers with per-label probabilities (about 130 kB of JSON). The
+  ${bareMsPerBatch} ms per ${bulkRows} rows in this run. The API has to parse about 100 kB of JSON, check
+  and encode 4000 values, and write ${bulkRows} answers with per-label probabilities (about 130 kB of JSON). The
   JSON floor above does that parsing and writing alone, in a route that does nothing else, and takes
-  ${f(1e6 / bulk.floorRowsPerSecond, 2)} ms per request: with this model, JSON alone costs several times the model call, so no
+  ${floorMsPerRequest} ms per request: with this model, JSON alone costs several times the model call, so no
   JSON service can come near 0.7 here. Measured alone: \`JSON.parse\` of the request about 0.3 ms,
   \`JSON.stringify\` of the answer about 0.55 ms. Writing shorter numbers does not help: rounding
   probabilities to 9 decimals made serialising no faster, and \`toPrecision\` or the shortest float32
@@ -247,7 +296,7 @@ which passes the flags to the API's node).
   in this round: \`tf.tidy\` walks whatever its function returns looking for tensors, element by
   element for a typed array, so both the service and the baseline now read the output tensor outside
   it. The ratio depends on how much arithmetic a row costs against its transport: for this
-  4-feature MLP, the whole ${r.predict.bulk.rows}-row batch takes about as long as one empty HTTP round trip.
+  4-feature MLP, the whole ${bulkRows}-row batch takes about as long as one empty HTTP round trip.
 - **Training end to end** adds the queue hop, the sandboxed child process (started once and reused by
   later jobs), reading the dataset, preprocessing, evaluation, and saving and registering the artifact.
   Per-epoch progress is written at most every 250 ms (and at the end of a run) instead of after every

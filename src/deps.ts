@@ -60,7 +60,10 @@ export interface Deps extends Infrastructure {
 export interface BuildOptions {
   /** A logger of the caller's (a test capturing the logs); otherwise one at `LOG_LEVEL`. */
   logger?: Logger;
-  /** Clients that connect only when first used: the OpenAPI generator builds everything without reaching any service. */
+  /**
+   * Clients that connect only when first used: the OpenAPI generator builds everything
+   * without reaching any service.
+   */
   lazy?: boolean;
   /** Size of Prisma's connection pool (default 10). */
   poolSize?: number;

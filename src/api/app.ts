@@ -70,7 +70,8 @@ export async function buildApp(deps: Deps, opts: BuildAppOptions = {}): Promise<
         title: 'maas — model-as-a-service API',
         version: serviceVersion,
         description:
-          'Upload datasets, train and evaluate models, manage versions and aliases, and serve predictions. Errors are RFC 9457 application/problem+json.',
+          'Upload datasets, train and evaluate models, manage versions and aliases, and serve predictions. ' +
+          'Errors are RFC 9457 application/problem+json.',
       },
       components: {
         securitySchemes: {

@@ -33,7 +33,10 @@ export function problemType(code: ErrorCode): string {
   return `urn:maas:problem:${code}`;
 }
 
-/** A problem answering `code`, with the catalogue's status unless `status` overrides it (fastify's own errors keep theirs). */
+/**
+ * A problem answering `code`, with the catalogue's status unless `status` overrides it
+ * (fastify's own errors keep theirs).
+ */
 export function makeProblem(
   code: ErrorCode,
   detail: string,

@@ -75,9 +75,10 @@ await runCli(async () => {
       rowCount: number;
       columns: { name: string; type: string; missing: number }[];
     }>('POST', '/v1/datasets?name=penguins', key, csv, 'text/csv');
-    say(
-      `2. Uploaded penguins.csv: ${dataset.rowCount} rows; columns ${dataset.columns.map((c) => `${c.name}:${c.type}${c.missing ? ` (${c.missing} missing)` : ''}`).join(', ')}.`,
-    );
+    const columns = dataset.columns
+      .map((c) => `${c.name}:${c.type}${c.missing ? ` (${c.missing} missing)` : ''}`)
+      .join(', ');
+    say(`2. Uploaded penguins.csv: ${dataset.rowCount} rows; columns ${columns}.`);
 
     const job = await call<{ id: string }>('POST', '/v1/training-jobs', key, {
       datasetId: dataset.id,
@@ -106,7 +107,8 @@ await runCli(async () => {
       for (const epoch of status.progress.epochs.slice(shown)) {
         if (epoch.epoch % 5 === 0 || epoch.epoch === 1)
           say(
-            `   epoch ${epoch.epoch}: loss ${epoch.loss.toFixed(4)}${epoch.valLoss === undefined ? '' : `, validation loss ${epoch.valLoss.toFixed(4)}`}`,
+            `   epoch ${epoch.epoch}: loss ${epoch.loss.toFixed(4)}` +
+              (epoch.valLoss === undefined ? '' : `, validation loss ${epoch.valLoss.toFixed(4)}`),
           );
       }
       shown = status.progress.epochs.length;
@@ -116,7 +118,8 @@ await runCli(async () => {
     if (status.status !== 'succeeded') throw new Error(`training ${status.status}: ${JSON.stringify(status.error)}`);
     const metrics = status.metrics as { accuracy: number; macro: { f1: number }; logLoss: number; rocAuc?: number };
     say(
-      `4. Trained version ${status.result!.version}. Held-out test split: accuracy ${metrics.accuracy.toFixed(3)}, macro F1 ${metrics.macro.f1.toFixed(3)}, log loss ${metrics.logLoss.toFixed(3)}.`,
+      `4. Trained version ${status.result!.version}. Held-out test split: accuracy ${metrics.accuracy.toFixed(3)}, ` +
+        `macro F1 ${metrics.macro.f1.toFixed(3)}, log loss ${metrics.logLoss.toFixed(3)}.`,
     );
 
     await call('PUT', '/v1/models/penguin-species/aliases/production', key, { version: status.result!.version });

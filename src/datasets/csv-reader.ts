@@ -181,7 +181,8 @@ export class CsvReader {
       }
       if (b !== COMMA && b !== LF && b !== CR) {
         throw new InvalidDatasetError(
-          `Line ${this.line}: unexpected character after the closing quote of a quoted field (a quote inside a quoted field must be doubled).`,
+          `Line ${this.line}: unexpected character after the closing quote of a quoted field ` +
+            '(a quote inside a quoted field must be doubled).',
           { line: this.line },
         );
       }

@@ -75,7 +75,8 @@ export class DatasetProfileBuilder {
       if (profiler === undefined) {
         if (this.profilers.length >= this.maxColumns) {
           throw new InvalidDatasetError(
-            `Line ${line}: key '${key}' would be column ${this.profilers.length + 1}; at most ${this.maxColumns} columns are supported.`,
+            `Line ${line}: key '${key}' would be column ${this.profilers.length + 1}; ` +
+              `at most ${this.maxColumns} columns are supported.`,
             { line, column: key },
           );
         }
@@ -117,7 +118,8 @@ export class DatasetProfileBuilder {
       const first = seen.get(name);
       if (first !== undefined) {
         throw new InvalidDatasetError(
-          `Line ${line}: the header name '${name}' is used by columns ${first + 1} and ${index + 1}; names must be unique.`,
+          `Line ${line}: the header name '${name}' is used by columns ${first + 1} and ${index + 1}; ` +
+            'names must be unique.',
           { line, column: index + 1 },
         );
       }

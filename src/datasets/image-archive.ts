@@ -185,7 +185,8 @@ async function inflate(
     throw new ArchiveLimitError(
       'maxEntryBytes',
       limits.maxEntryBytes,
-      `The entry '${name}' declares ${entry.uncompressedSize} bytes; at most ${limits.maxEntryBytes} per entry are accepted.`,
+      `The entry '${name}' declares ${entry.uncompressedSize} bytes; ` +
+        `at most ${limits.maxEntryBytes} per entry are accepted.`,
     );
   }
   const chunks: Buffer[] = [];

@@ -27,7 +27,10 @@ function generatedCsv(): Readable {
       let chunk = row === 0 ? 'id,amount,colour,flag,day,comment\n' : '';
       while (chunk.length < 65_536) {
         row++;
-        chunk += `${row},${(row % 99_991) / 7},${COLOURS[row % 5]},${row % 3 === 0},2024-01-${String((row % 28) + 1).padStart(2, '0')},customer ${row} wrote a unique comment\n`;
+        const day = String((row % 28) + 1).padStart(2, '0');
+        chunk +=
+          `${row},${(row % 99_991) / 7},${COLOURS[row % 5]},${row % 3 === 0},` +
+          `2024-01-${day},customer ${row} wrote a unique comment\n`;
       }
       sent += chunk.length;
       this.push(chunk);
@@ -76,7 +79,10 @@ it('ingests a 50 MB CSV in bounded memory', async () => {
   // Holding the file would cost at least its size; a streaming ingest stays far below.
   const growthMb = (bytes: number) => bytes / 1024 / 1024;
   console.info(
-    `ingested ${growthMb(result.sizeBytes).toFixed(1)} MB in ${seconds.toFixed(2)} s: ${(growthMb(result.sizeBytes) / seconds).toFixed(1)} MB/s; peak RSS +${growthMb(peakRss - before.rss).toFixed(1)} MB, peak live heap +${growthMb(peakLiveHeap - before.heapUsed).toFixed(1)} MB`,
+    `ingested ${growthMb(result.sizeBytes).toFixed(1)} MB in ${seconds.toFixed(2)} s: ` +
+      `${(growthMb(result.sizeBytes) / seconds).toFixed(1)} MB/s; ` +
+      `peak RSS +${growthMb(peakRss - before.rss).toFixed(1)} MB, ` +
+      `peak live heap +${growthMb(peakLiveHeap - before.heapUsed).toFixed(1)} MB`,
   );
   expect(samples).toBeGreaterThan(20);
   // RSS also holds the garbage collector's headroom (young generation), a constant.

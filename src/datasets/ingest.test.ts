@@ -87,7 +87,8 @@ describe('ingestDataset', () => {
 
   it('takes NDJSON columns as the union of keys in first-seen order, absent keys missing', async () => {
     const body =
-      '{"id":1,"label":"a"}\n{"id":2,"score":0.5,"label":null}\n\n{"label":"b","id":3,"ok":true}\n{"id":4,"label":"","score":1}';
+      '{"id":1,"label":"a"}\n{"id":2,"score":0.5,"label":null}\n\n' +
+      '{"label":"b","id":3,"ok":true}\n{"id":4,"label":"","score":1}';
     const result = await ingestDataset({
       source: Readable.from([body]),
       format: 'ndjson',

@@ -17,7 +17,9 @@ describe('profiling cells from bytes', () => {
     const odd = ['2e3', '12345678901234567', '-0', '"12"', '1.', 'TRUE', 'é', 'x', '007'];
     let csv = 'id,amount,flag,note,mixed\n';
     for (let i = 0; i < 5000; i++) {
-      csv += `${i % 97 === 0 ? odd[i % odd.length] : i},${i % 101 === 0 ? odd[(i >> 2) % odd.length] : (i % 313) / 8},${i % 3 === 0},${i % 7 === 0 ? '' : `note ${i}`},${odd[i % odd.length]}\n`;
+      const id = i % 97 === 0 ? odd[i % odd.length] : i;
+      const amount = i % 101 === 0 ? odd[(i >> 2) % odd.length] : (i % 313) / 8;
+      csv += `${id},${amount},${i % 3 === 0},${i % 7 === 0 ? '' : `note ${i}`},${odd[i % odd.length]}\n`;
     }
     for (const exactLimit of [5, 50, 10_000])
       expect(profile(csv, true, exactLimit)).toEqual(profile(csv, false, exactLimit));

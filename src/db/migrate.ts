@@ -54,12 +54,14 @@ export async function migrate(
       const record = recorded.get(migration.name);
       if (record?.finished_at && record.checksum !== migration.checksum) {
         throw new MigrationError(
-          `Migration ${migration.name} was edited after it was applied (checksum ${record.checksum} recorded, ${migration.checksum} on disk). Add a new migration instead.`,
+          `Migration ${migration.name} was edited after it was applied ` +
+            `(checksum ${record.checksum} recorded, ${migration.checksum} on disk). Add a new migration instead.`,
         );
       }
       if (record && !record.finished_at) {
         throw new MigrationError(
-          `Migration ${migration.name} started earlier but never finished; inspect the database and mark it rolled back.`,
+          `Migration ${migration.name} started earlier but never finished; ` +
+            'inspect the database and mark it rolled back.',
         );
       }
       if (record) continue;
@@ -81,7 +83,8 @@ async function applyOne(client: pg.Client, migration: Migration): Promise<void> 
   try {
     await client.query(migration.sql);
     await client.query(
-      `INSERT INTO "_prisma_migrations" (id, checksum, migration_name, finished_at, applied_steps_count) VALUES ($1, $2, $3, now(), 1)`,
+      'INSERT INTO "_prisma_migrations" (id, checksum, migration_name, finished_at, applied_steps_count) ' +
+        'VALUES ($1, $2, $3, now(), 1)',
       [randomUUID(), migration.checksum, migration.name],
     );
     await client.query('COMMIT');

@@ -48,7 +48,8 @@ async function activate(preference: BackendPreference): Promise<string> {
     }
     if (preference === 'tensorflow') {
       throw new Error(
-        `TF_BACKEND=tensorflow needs @tensorflow/tfjs-node-gpu or @tensorflow/tfjs-node, and neither loaded (${failures.join('; ')}). ` +
+        'TF_BACKEND=tensorflow needs @tensorflow/tfjs-node-gpu or @tensorflow/tfjs-node, ' +
+          `and neither loaded (${failures.join('; ')}). ` +
           'Install one of them, or set TF_BACKEND to auto, wasm or cpu.',
       );
     }

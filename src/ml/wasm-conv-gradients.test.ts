@@ -75,7 +75,8 @@ describe('Conv2DBackpropFilter on wasm matches the CPU kernel', () => {
     { x: [1, 12, 12, 2], f: [1, 1, 2, 3], strides: 3, pad: 'valid' },
   ];
   for (const c of cases) {
-    it(`x ${c.x.join('x')} filter ${c.f.join('x')} strides ${String(c.strides)} pad ${JSON.stringify(c.pad)}`, async () => {
+    const name = `x ${c.x.join('x')} filter ${c.f.join('x')} strides ${String(c.strides)} pad ${JSON.stringify(c.pad)}`;
+    it(name, async () => {
       const xv = randomValues(c.x, 1);
       const fv = randomValues(c.f, 2);
       // Square the output so dy varies per position, making the filter gradient non-trivial.

@@ -22,7 +22,10 @@ export const defaultModelLimits: ModelLimits = {
 /** Model families for tabular data; `auto` resolves by task (see resolveModelType). */
 export const modelTypes = ['linear', 'logistic', 'mlp', 'auto'] as const;
 export type ModelType = (typeof modelTypes)[number];
-/** Deep families, for image, text and sequence data (see src/models/architectures and src/training/pipelines/deep.ts). */
+/**
+ * Deep families, for image, text and sequence data (see src/models/architectures and
+ * src/training/pipelines/deep.ts).
+ */
 export const deepModelTypes = ['cnn', 'rnn', 'lstm', 'gru', 'transformer'] as const;
 export type DeepModelTypeName = (typeof deepModelTypes)[number];
 /** True for the families trained by the deep path. */

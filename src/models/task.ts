@@ -47,7 +47,8 @@ export function resolveTask(target: ColumnProfile, requested?: Task): Task {
   if (task === 'classification' && target.distinct > MAX_CLASSES) {
     throw new UnprocessableError(
       'too_many_classes',
-      `The target '${target.name}' has ${target.distinct} distinct values; classification supports at most ${MAX_CLASSES}.`,
+      `The target '${target.name}' has ${target.distinct} distinct values; ` +
+        `classification supports at most ${MAX_CLASSES}.`,
       [{ path: 'target', message: `more than ${MAX_CLASSES} classes` }],
     );
   }

@@ -48,9 +48,10 @@ export function selectFeatures(
     else features.push(column);
   }
   if (features.length === 0) {
+    const reasons = excluded.map((e) => `${e.name} (${e.reason})`).join(', ') || 'the dataset has no other column';
     throw new UnprocessableError(
       'no_usable_features',
-      `No column can be used as a feature for target '${target}': ${excluded.map((e) => `${e.name} (${e.reason})`).join(', ') || 'the dataset has no other column'}.`,
+      `No column can be used as a feature for target '${target}': ${reasons}.`,
     );
   }
   return { features, excluded };

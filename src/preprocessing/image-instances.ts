@@ -72,7 +72,10 @@ export function imageInstanceBytes(instance: unknown, index: number, feature: st
   );
 }
 
-/** Every instance decoded and prepared as one `[n, height, width, channels]` batch; all bad instances in one ValidationError. */
+/**
+ * Every instance decoded and prepared as one `[n, height, width, channels]` batch; all bad
+ * instances in one ValidationError.
+ */
 export function imageInstancesToBatch(
   instances: readonly unknown[],
   spec: ImageSpec,

@@ -29,7 +29,9 @@ export function encodeInstances(state: PreprocessingState, instances: unknown[])
       if (instance.length !== count) {
         issues.push({
           path: `instances.${index}`,
-          message: `Expected an array of ${count} values in input-schema order (${features.map((encoder) => encoder.name).join(', ')}), got ${instance.length}.`,
+          message:
+            `Expected an array of ${count} values in input-schema order ` +
+            `(${features.map((encoder) => encoder.name).join(', ')}), got ${instance.length}.`,
         });
         continue;
       }

@@ -27,7 +27,9 @@ export function fitTargetEncoding(
     if (labels.length < 2) {
       throw new UnprocessableError(
         'single_class_target',
-        `The target '${target.name}' has ${labels.length === 1 ? `only one class (${String(labels[0])})` : 'no classes'}; classification needs at least two.`,
+        `The target '${target.name}' has ` +
+          `${labels.length === 1 ? `only one class (${String(labels[0])})` : 'no classes'}; ` +
+          'classification needs at least two.',
         [{ path: 'target', message: 'needs at least two distinct values' }],
       );
     }

@@ -63,7 +63,8 @@ export class TextVectorizer {
     const room = config.maxTokens - 1 - config.oovBuckets;
     if (room < 1)
       throw new ValidationError(
-        `maxTokens ${config.maxTokens} leaves no room for a vocabulary after padding and ${config.oovBuckets} OOV buckets.`,
+        `maxTokens ${config.maxTokens} leaves no room for a vocabulary after padding ` +
+          `and ${config.oovBuckets} OOV buckets.`,
       );
     const vocabulary = [...counts.entries()]
       .filter(([, n]) => n >= config.minCount)

@@ -1,7 +1,10 @@
 import type { Database } from '../db/client.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
 
-/** What names a model's version: a number, an alias, or the default (the `production` alias when set, else the newest version). */
+/**
+ * What names a model's version: a number, an alias, or the default (the `production` alias
+ * when set, else the newest version).
+ */
 export type VersionRef = { version: number } | { alias: string } | { latest: true };
 
 type Tx = Parameters<Parameters<Database['$transaction']>[0]>[0];

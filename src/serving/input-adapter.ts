@@ -16,7 +16,10 @@ export type Prediction = { label: Label; probabilities: Record<string, number> }
  * `rowSize` floats and runs them as one `[rows, ...inputShape]` tensor.
  */
 export interface InputAdapter {
-  /** Validates and encodes instances: `instances.length * rowSize` floats. Throws ValidationError naming `instances.<i>...`. */
+  /**
+   * Validates and encodes instances: `instances.length * rowSize` floats. Throws
+   * ValidationError naming `instances.<i>...`.
+   */
   encode(instances: unknown[]): Float32Array;
   /** Floats per encoded instance. */
   rowSize: number;

@@ -45,7 +45,10 @@ function manualClock(): BatchClock & { elapse(ms: number): Promise<void>; readon
         waits = waits.filter((other) => other !== wait);
       };
     },
-    /** Lets the batcher settle (its promise reactions), moves time on by `ms`, runs the waits due, and lets it settle again. */
+    /**
+     * Lets the batcher settle (its promise reactions), moves time on by `ms`, runs the waits
+     * due, and lets it settle again.
+     */
     async elapse(ms) {
       await settled();
       now += ms;

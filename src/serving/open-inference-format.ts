@@ -129,7 +129,8 @@ export function instancesFromTensors(inputs: V2Tensor[], schema: InputSchema): u
     if (!features.has(input.name))
       throw invalid(
         `inputs.${index}.name`,
-        `unknown input '${input.name}'; inputs are ${[...features].join(', ')} (or '${MATRIX_INPUT}' of shape [N, ${features.size}])`,
+        `unknown input '${input.name}'; inputs are ${[...features].join(', ')} ` +
+          `(or '${MATRIX_INPUT}' of shape [N, ${features.size}])`,
       );
     const [n, extra, ...rest] = input.shape;
     if (n === undefined || rest.length > 0 || (extra !== undefined && extra !== 1))

@@ -27,7 +27,10 @@ interface LoadedVersion {
   /** Encodes and decodes by the preprocessing's kind (tabular, image, text, sequence). */
   adapter: InputAdapter;
   batcher: MicroBatcher<Float32Array, Prediction>;
-  /** Runs a batch of encoded rows on TensorFlow.js or, for dense tabular models where faster at that batch size, in plain JavaScript. */
+  /**
+   * Runs a batch of encoded rows on TensorFlow.js or, for dense tabular models where faster
+   * at that batch size, in plain JavaScript.
+   */
   run: (rows: Float32Array[]) => Prediction[];
 }
 

@@ -23,7 +23,11 @@ afterAll(async () => {
 
 const EPOCHS = 30;
 
-it('kill -9 of a deep (text CNN) training child: the retry resumes from its checkpoint, re-trains the lost epochs identically, and registers one version', async () => {
+const TITLE =
+  'kill -9 of a deep (text CNN) training child: the retry resumes from its checkpoint, ' +
+  're-trains the lost epochs identically, and registers one version';
+
+it(TITLE, async () => {
   const upload = await env.app.inject({
     method: 'POST',
     url: '/v1/datasets?name=topics',

@@ -139,7 +139,10 @@ describe('image datasets: ZIP upload -> cnn job -> version -> predict with {"b64
     expect(JSON.stringify(response.json().issues)).toContain('instances.1.b64');
   });
 
-  it('predicts images nested under the input name ({"image": {"b64"}}) in row, columnar, classify and V2 BYTES requests alike', async () => {
+  const nestedTitle =
+    'predicts images nested under the input name ({"image": {"b64"}}) ' +
+    'in row, columnar, classify and V2 BYTES requests alike';
+  it(nestedTitle, async () => {
     const { images } = await readImageArchive(digits);
     const sample = images.filter((_, i) => i % 60 === 7); // 10 images, one per class
     const b64 = sample.map((i) => Buffer.from(i.bytes).toString('base64'));

@@ -60,7 +60,8 @@ describe('text datasets: NDJSON -> transformer job -> version -> predict with st
     expect(job.status).toBe('succeeded');
     const majority = majorityRate(job.metrics);
     console.log(
-      `topics transformer: accuracy ${job.metrics.accuracy.toFixed(3)} vs majority ${majority.toFixed(3)} (n=${job.metrics.n})`,
+      `topics transformer: accuracy ${job.metrics.accuracy.toFixed(3)} vs majority ${majority.toFixed(3)} ` +
+        `(n=${job.metrics.n})`,
     );
     expect(job.metrics.accuracy).toBeGreaterThan(majority + 0.25);
     const version = (
@@ -124,7 +125,8 @@ describe('text datasets: NDJSON -> transformer job -> version -> predict with st
     ).json();
     expect(version.modelType).toBe('cnn');
     console.log(
-      `topics auto (1-D cnn): accuracy ${job.metrics.accuracy.toFixed(3)} vs majority ${majorityRate(job.metrics).toFixed(3)}`,
+      `topics auto (1-D cnn): accuracy ${job.metrics.accuracy.toFixed(3)} ` +
+        `vs majority ${majorityRate(job.metrics).toFixed(3)}`,
     );
     expect(job.metrics.accuracy).toBeGreaterThan(majorityRate(job.metrics) + 0.25);
   });

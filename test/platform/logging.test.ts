@@ -49,7 +49,8 @@ describe('request logs', () => {
       })
     ).json().key as string;
     await app.inject({ method: 'GET', url: '/v1/datasets', headers: { authorization: `Bearer ${key}` } });
-    await app.inject({ method: 'GET', url: '/v1/datasets', headers: { authorization: `Bearer ${key}x` } }); // a 401, logged at warn
+    // A 401, logged at warn.
+    await app.inject({ method: 'GET', url: '/v1/datasets', headers: { authorization: `Bearer ${key}x` } });
     await app.inject({
       method: 'POST',
       url: '/v1/projects',

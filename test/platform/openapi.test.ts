@@ -10,7 +10,9 @@ describe('openapi.yaml', () => {
     expect(committed).toBe(await generateOpenApi());
   });
 
-  it('is a valid OpenAPI 3.1 document of the package.json version whose routes list their error responses', async () => {
+  const validTitle =
+    'is a valid OpenAPI 3.1 document of the package.json version whose routes list their error responses';
+  it(validTitle, async () => {
     const document = parse(await readFile(openApiPath, 'utf8'));
     expect(document.openapi).toBe('3.1.0');
     expect(document.info.version).toBe(

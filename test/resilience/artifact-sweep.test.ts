@@ -34,7 +34,8 @@ it('the sweep removes what finished jobs left behind and leaves running jobs and
     `models/${tenant.projectId}/${id}/attempt-2/model.json`,
     `checkpoints/${tenant.projectId}/${id}/epoch-3-batch-0-a.ckpt`,
   ];
-  const gone = `models/${tenant.projectId}/00000000-0000-4000-8000-000000000000/attempt-1/model.json`; // its job no longer exists
+  // Its job no longer exists.
+  const gone = `models/${tenant.projectId}/00000000-0000-4000-8000-000000000000/attempt-1/model.json`;
   for (const key of [...files(failed.id), ...files(running.id), ...files(succeeded.id), gone])
     await store.write(key, Buffer.from('x'));
   const model = await db.model.create({

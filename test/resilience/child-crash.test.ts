@@ -20,7 +20,10 @@ afterAll(async () => {
   await env?.close();
 });
 
-it('kill -9 of the training child: the attempt fails, is retried, and resumes from its checkpoint to one version', async () => {
+const TITLE =
+  'kill -9 of the training child: the attempt fails, is retried, and resumes from its checkpoint to one version';
+
+it(TITLE, async () => {
   const dataset = await uploadCsv(env, tenant, 'tabular/iris.csv', 'iris');
   const submitted = await env.app.inject({
     method: 'POST',

@@ -65,7 +65,9 @@ describe('a process dies mid-training (kill -9) and the job still ends with exac
     });
   });
 
-  it('the whole service (`npm start`, as built: API and worker in one process tree), restarted afterwards', async () => {
+  const wholeServiceTitle =
+    'the whole service (`npm start`, as built: API and worker in one process tree), restarted afterwards';
+  it(wholeServiceTitle, async () => {
     for (const proc of procs) await stop(proc);
     const port = String(await freePort());
     const base = `http://127.0.0.1:${port}`;

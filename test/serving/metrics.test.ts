@@ -9,7 +9,9 @@ beforeAll(async () => {
 afterAll(async () => setup?.close());
 
 describe('GET /metrics', () => {
-  it('is public and reports requests, predictions, batches, queue waits, cache events, jobs and queue depth', async () => {
+  const reportsTitle =
+    'is public and reports requests, predictions, batches, queue waits, cache events, jobs and queue depth';
+  it(reportsTitle, async () => {
     const predict = () =>
       setup.env.app.inject({
         method: 'POST',
@@ -25,7 +27,10 @@ describe('GET /metrics', () => {
     expect(response.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
     const text = response.body;
     expect(text).toMatch(
-      /http_request_duration_seconds_count\{method="POST",route="\/v1\/models\/:name\/versions\/:version\(\^\\\\d\+\)::predict",status_code="200"\} 8/,
+      new RegExp(
+        String.raw`http_request_duration_seconds_count\{method="POST",` +
+          String.raw`route="\/v1\/models\/:name\/versions\/:version\(\^\\\\d\+\)::predict",status_code="200"\} 8`,
+      ),
     );
     expect(text).toMatch(/prediction_duration_seconds_count\{model="iris",version="1"\} 8/);
     expect(text).toMatch(/^prediction_batch_size_sum 16$/m);

@@ -242,7 +242,9 @@ function expectSameOutputs(actual: Output[], expected: Output[]) {
 describe('Open Inference Protocol: binary tensor data extension', () => {
   const rows = [setosa, virginica].map((row) => features.map((name) => row[name]));
 
-  it('takes binary inputs (with no content type, or octet-stream) and answers as the JSON request is answered', async () => {
+  const binaryTitle =
+    'takes binary inputs (with no content type, or octet-stream) and answers as the JSON request is answered';
+  it(binaryTitle, async () => {
     const json = await infer('/v2/models/iris/infer', {
       inputs: [{ name: 'input', shape: [2, 4], datatype: 'FP32', data: rows.flat() }],
     });

@@ -207,7 +207,8 @@ const idempotencyHeader = z
   .string()
   .optional()
   .describe(
-    'Makes the request safe to retry: the same key with the same request returns the first answer; with a different request, 422. 1 to 255 visible ASCII characters; remembered for IDEMPOTENCY_TTL_SECONDS.',
+    'Makes the request safe to retry: the same key with the same request returns the first answer; ' +
+      'with a different request, 422. 1 to 255 visible ASCII characters; remembered for IDEMPOTENCY_TTL_SECONDS.',
   );
 
 /**

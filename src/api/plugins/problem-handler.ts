@@ -17,6 +17,18 @@ const fastifyClientErrors: Record<string, ErrorCode> = {
   FST_FILES_LIMIT: 'payload_too_large',
 };
 
+/** The messages of connection-level failures of Postgres or Redis, matched case-insensitively. */
+const OUTAGE_MESSAGE = new RegExp(
+  [
+    "Can't reach database",
+    'Connection terminated',
+    'connect ECONNREFUSED',
+    'Connection is closed',
+    'timeout exceeded when trying to connect',
+  ].join('|'),
+  'i',
+);
+
 /**
  * Connection-level failures of Postgres or Redis, and a database too busy to start a
  * transaction in time (P2028): the service, not the request, is at fault.
@@ -26,9 +38,7 @@ function isDependencyOutage(error: unknown): boolean {
   const message = String((error as Error).message ?? '');
   return (
     ['ECONNREFUSED', 'ETIMEDOUT', 'ECONNRESET', 'P1001', 'P1002', 'P1017', 'P2024', 'P2028'].includes(code) ||
-    /Can't reach database|Connection terminated|connect ECONNREFUSED|Connection is closed|timeout exceeded when trying to connect/i.test(
-      message,
-    )
+    OUTAGE_MESSAGE.test(message)
   );
 }
 
@@ -46,9 +56,10 @@ export function toProblem(error: unknown, request: FastifyRequest): Problem {
       path: [error.validationContext ?? 'body', ...String(issue.instancePath).split('/').filter(Boolean)].join('.'),
       message: issue.message ?? 'is invalid',
     }));
+    const issueList = issues.map((i) => `${i.path} ${i.message}`).join('; ');
     return makeProblem(
       'validation_failed',
-      `The request ${error.validationContext ?? 'body'} is invalid: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}`,
+      `The request ${error.validationContext ?? 'body'} is invalid: ${issueList}`,
       { ...base, issues },
     );
   }

@@ -33,8 +33,15 @@ export const datasetRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app, 
       schema: {
         tags: ['datasets'],
         summary:
-          'Upload a dataset (CSV or NDJSON body, or multipart with a file part); the same name again makes its next version',
-        description: `Send the file as the body with Content-Type ${TABULAR_MEDIA_TYPES.join(', ')}, or as multipart/form-data with a \`file\` part and a \`name\` field. An image dataset is a ZIP body (${ZIP_MEDIA_TYPES.join(', ')}) with one folder of PNG/JPEG files per class; it gets an \`image\` and a \`label\` column, and the answer lists the entries left out (\`skipped\`). The body is streamed; at most MAX_UPLOAD_BYTES.`,
+          'Upload a dataset (CSV or NDJSON body, or multipart with a file part); ' +
+          'the same name again makes its next version',
+        description:
+          `Send the file as the body with Content-Type ${TABULAR_MEDIA_TYPES.join(', ')}, ` +
+          'or as multipart/form-data with a `file` part and a `name` field. ' +
+          `An image dataset is a ZIP body (${ZIP_MEDIA_TYPES.join(', ')}) ` +
+          'with one folder of PNG/JPEG files per class; ' +
+          'it gets an `image` and a `label` column, and the answer lists the entries left out (`skipped`). ' +
+          'The body is streamed; at most MAX_UPLOAD_BYTES.',
         consumes: [...TABULAR_MEDIA_TYPES, ...ZIP_MEDIA_TYPES, 'multipart/form-data'],
         querystring: uploadQuery,
         response: { 201: datasetSchema, ...errorResponses(400, 413, 415) },

@@ -83,7 +83,8 @@ export const modelRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app, { 
       schema: {
         tags: ['registry'],
         summary:
-          "Get a version: metrics, hyperparameters, lineage, input schema, aliases; also TensorFlow Serving's model status",
+          'Get a version: metrics, hyperparameters, lineage, input schema, aliases; ' +
+          "also TensorFlow Serving's model status",
         params: versionParams,
         response: {
           200: modelVersionSchema.extend({ model_version_status: modelVersionStatus }),

@@ -195,7 +195,11 @@ export const openInferenceRoutes: FastifyPluginAsyncZod<{ deps: Deps; prediction
           tags: ['open-inference'],
           summary: `Inference with ${which}`,
           description:
-            "Tensor data in JSON, or binary (the binary tensor data extension): the JSON request of `Inference-Header-Content-Length` bytes, then the data of each input that gives `parameters.binary_data_size`, in order. Outputs asked for with `parameters.binary_data` (or the request's `binary_data_output`) come back the same way, as application/octet-stream.",
+            'Tensor data in JSON, or binary (the binary tensor data extension): ' +
+            'the JSON request of `Inference-Header-Content-Length` bytes, ' +
+            'then the data of each input that gives `parameters.binary_data_size`, in order. ' +
+            "Outputs asked for with `parameters.binary_data` (or the request's `binary_data_output`) " +
+            'come back the same way, as application/octet-stream.',
           params: typedParams,
           body: inferRequest,
           response: { 200: inferResponse, ...servingErrorResponses(400, 404, 503) },

@@ -72,7 +72,8 @@ export const predictionRoutes: FastifyPluginAsyncZod<{ deps: Deps; predictions: 
           tags: ['predict'],
           summary: `Predict with ${target.what}`,
           description:
-            'Row format (`instances`) answers `predictions`; columnar format (`inputs`) answers `outputs`. Values may be `{"b64": ...}`.',
+            'Row format (`instances`) answers `predictions`; columnar format (`inputs`) answers `outputs`. ' +
+            'Values may be `{"b64": ...}`.',
           params: target.params,
           body: predictBody,
           response: { 200: predictResponse, ...errors },

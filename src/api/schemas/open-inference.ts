@@ -23,7 +23,8 @@ export const modelMetadataV2 = z
     inputs: z
       .array(tensorMetadata)
       .describe(
-        "One input per feature, shape [-1, 1]; plus 'input' of shape [-1, F] (features in input-schema order) when every feature has one datatype",
+        "One input per feature, shape [-1, 1]; plus 'input' of shape [-1, F] (features in input-schema order) " +
+          'when every feature has one datatype',
       ),
     outputs: z.array(tensorMetadata),
   })

@@ -37,7 +37,8 @@ export async function saveJobCheckpoint(
   info: { seed: number; attempt: number; previous?: CheckpointPointer },
 ): Promise<CheckpointPointer | undefined> {
   const bytes = await encodeLoopState(state, { seed: info.seed });
-  const key = `${checkpointPrefix(job)}/epoch-${state.epoch}-batch-${state.batchStart}-${randomUUID().slice(0, 8)}.ckpt`;
+  const suffix = randomUUID().slice(0, 8);
+  const key = `${checkpointPrefix(job)}/epoch-${state.epoch}-batch-${state.batchStart}-${suffix}.ckpt`;
   const written = await store.write(key, bytes);
   const pointer: CheckpointPointer = {
     key,

@@ -50,12 +50,16 @@ export async function reconcileTrainingJobs(
     } else if (state === 'failed') {
       await end('failed', {
         code: 'attempts_exhausted',
-        message: `The queue gave up on the job after ${entry?.attemptsMade ?? row.attempts} attempt(s): ${entry?.failedReason ?? 'no reason recorded'}`,
+        message:
+          `The queue gave up on the job after ${entry?.attemptsMade ?? row.attempts} attempt(s): ` +
+          `${entry?.failedReason ?? 'no reason recorded'}`,
       });
     } else if (row.attempts >= opts.maxAttempts) {
       await end('failed', {
         code: 'attempts_exhausted',
-        message: `The job's queue entry was lost after ${row.attempts} of ${opts.maxAttempts} attempt(s); it is not retried again.`,
+        message:
+          `The job's queue entry was lost after ${row.attempts} of ${opts.maxAttempts} attempt(s); ` +
+          'it is not retried again.',
       });
     } else {
       // 'completed' without a finished record (the run was skipped or its last write lost), or missing.

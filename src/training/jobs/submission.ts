@@ -7,7 +7,10 @@ import { enqueueTraining, removeQueuedTraining, type TrainingQueue } from '../..
 import { planTraining, type TrainingPlan } from '../pipelines/plan.ts';
 import type { TrainingRequest, TrainingSpec } from '../pipelines/request.ts';
 
-/** What a job row keeps of its request in `spec` (run.ts reads it back): the fields a run reads but the target, which has its own column, with the task resolved. */
+/**
+ * What a job row keeps of its request in `spec` (run.ts reads it back): the fields a run reads
+ * but the target, which has its own column, with the task resolved.
+ */
 export type JobSpec = Omit<TrainingSpec, 'target' | 'task'> & { task: Task };
 
 /**
@@ -34,7 +37,10 @@ export async function validateTrainingRequest(
   }
 }
 
-/** The plan names request fields (`model.type`); answers name them in the body (`body.model.type`), as schema errors do. */
+/**
+ * The plan names request fields (`model.type`); answers name them in the body
+ * (`body.model.type`), as schema errors do.
+ */
 function inBody(error: unknown): unknown {
   if (!(error instanceof ValidationError || error instanceof UnprocessableError)) return error;
   const issues = error.issues?.map((issue) => ({ ...issue, path: `body.${issue.path}` }));

@@ -92,7 +92,10 @@ export interface EpochTrainer {
   count: number;
   /** Seed of the epoch's shuffle; must depend on the epoch alone so a resumed run visits the same order. */
   shuffleSeed(epoch: number): number;
-  /** One optimiser step on the examples at `batch`, the slice at `start` of the epoch's order; returns the batch's summed objective. */
+  /**
+   * One optimiser step on the examples at `batch`, the slice at `start` of the epoch's order;
+   * returns the batch's summed objective.
+   */
   trainBatch(batch: number[], epoch: number, start: number): number;
   /** Data loss on the validation split, without dropout or penalty; absent without one. */
   validationLoss?(): number;

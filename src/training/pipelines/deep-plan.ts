@@ -66,7 +66,10 @@ export function inputColumn(
   return column;
 }
 
-/** The numeric feature columns windowed by sequence models (the target included when numeric: it is its own history). */
+/**
+ * The numeric feature columns windowed by sequence models (the target included when numeric:
+ * it is its own history).
+ */
 export function sequenceColumns(
   columns: readonly ColumnProfile[],
   target: string,

@@ -50,7 +50,8 @@ export function planTraining(spec: TrainingSpec, columns: ColumnProfile[], rowCo
   if (labelled < MIN_TRAINING_ROWS * 2) {
     throw new UnprocessableError(
       'too_few_rows',
-      `The dataset has ${labelled} row(s) with a target; at least ${MIN_TRAINING_ROWS * 2} are needed to train and test.`,
+      `The dataset has ${labelled} row(s) with a target; ` +
+        `at least ${MIN_TRAINING_ROWS * 2} are needed to train and test.`,
       [{ path: 'datasetId', message: 'too few rows' }],
     );
   }
@@ -97,7 +98,10 @@ function requireValidationForEarlyStopping(model: ModelSpec, split: SplitSpec): 
   }
 }
 
-/** The target's profile, once the target and every requested feature are known columns and the target is not a feature. */
+/**
+ * The target's profile, once the target and every requested feature are known columns and
+ * the target is not a feature.
+ */
 function requireColumns(spec: TrainingSpec, columns: ColumnProfile[]): ColumnProfile {
   const byName = new Map(columns.map((column) => [column.name, column]));
   const target = byName.get(spec.target);

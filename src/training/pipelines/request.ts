@@ -60,7 +60,10 @@ export type UnvalidatedSpec = Pick<z.input<TrainingRequestSchema>, keyof typeof 
 /** A validated spec with its randomness fixed: the seed used, and the split with its own. */
 export type SeededSpec = Omit<TrainingSpec, 'split'> & { split: SplitSpec & { seed: number }; seed: number };
 
-/** The dataset a run trains on: its stored column profiles, and its rows (CSV, NDJSON, in file order) or images (ZIP). */
+/**
+ * The dataset a run trains on: its stored column profiles, and its rows (CSV, NDJSON, in file
+ * order) or images (ZIP).
+ */
 export interface TrainingData {
   columns: ColumnProfile[];
   rows?: DatasetRow[];

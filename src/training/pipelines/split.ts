@@ -159,7 +159,8 @@ export function splitWindows(
   if (!trains(windows) && !(atMost && Array.from({ length: Math.max(0, windows - 1) }, (_, i) => i + 1).some(trains))) {
     throw new UnprocessableError(
       'too_few_rows',
-      `${atMost ? 'At most ' : ''}${rows} complete rows make ${Math.max(0, windows)} windows of lookback ${windowing.lookback}; too few to train, validate and test.`,
+      `${atMost ? 'At most ' : ''}${rows} complete rows make ${Math.max(0, windows)} windows ` +
+        `of lookback ${windowing.lookback}; too few to train, validate and test.`,
       [{ path: 'model.sequence.lookback', message: 'too few windows' }],
     );
   }

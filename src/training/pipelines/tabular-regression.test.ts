@@ -35,7 +35,8 @@ describe('trainTabular regression on UCI Auto MPG', () => {
     const ours = result.metrics as RegressionMetrics;
     const ols = baseline(input);
     console.info(
-      `cars linear: ours R² ${ours.r2.toFixed(4)} RMSE ${ours.rmse.toFixed(3)}; OLS R² ${ols.r2.toFixed(4)} RMSE ${ols.rmse.toFixed(3)}`,
+      `cars linear: ours R² ${ours.r2.toFixed(4)} RMSE ${ours.rmse.toFixed(3)}; ` +
+        `OLS R² ${ols.r2.toFixed(4)} RMSE ${ols.rmse.toFixed(3)}`,
     );
     expect(result.modelType).toBe('linear');
     expect(result.task).toBe('regression');
@@ -68,7 +69,8 @@ describe('trainTabular regression on UCI Auto MPG', () => {
     const ours = result.metrics as RegressionMetrics;
     const ols = baseline(input);
     console.info(
-      `cars mlp: ours R² ${ours.r2.toFixed(4)} RMSE ${ours.rmse.toFixed(3)} (best epoch ${result.bestEpoch}); OLS R² ${ols.r2.toFixed(4)}`,
+      `cars mlp: ours R² ${ours.r2.toFixed(4)} RMSE ${ours.rmse.toFixed(3)} (best epoch ${result.bestEpoch}); ` +
+        `OLS R² ${ols.r2.toFixed(4)}`,
     );
     expect(ours.r2).toBeGreaterThanOrEqual(ols.r2 - 0.02);
     expect(result.history.length).toBeGreaterThanOrEqual(result.bestEpoch);

@@ -33,7 +33,8 @@ describe('trainTabular on real datasets', () => {
     const ours = result.metrics as ClassificationMetrics;
     const baseline = baselineAccuracy(input);
     console.info(
-      `iris: ours accuracy ${ours.accuracy.toFixed(3)} logLoss ${ours.logLoss.toFixed(3)}; baseline accuracy ${baseline.accuracy.toFixed(3)} logLoss ${baseline.logLoss.toFixed(3)}`,
+      `iris: ours accuracy ${ours.accuracy.toFixed(3)} logLoss ${ours.logLoss.toFixed(3)}; ` +
+        `baseline accuracy ${baseline.accuracy.toFixed(3)} logLoss ${baseline.logLoss.toFixed(3)}`,
     );
     expect(result.modelType).toBe('logistic');
     expect(result.task).toBe('classification');
@@ -61,7 +62,8 @@ describe('trainTabular on real datasets', () => {
     const ours = result.metrics as ClassificationMetrics;
     const baseline = baselineAccuracy(input);
     console.info(
-      `penguins: ours accuracy ${ours.accuracy.toFixed(3)} macro F1 ${ours.macro.f1.toFixed(3)}; baseline accuracy ${baseline.accuracy.toFixed(3)} macro F1 ${baseline.macro.f1.toFixed(3)}`,
+      `penguins: ours accuracy ${ours.accuracy.toFixed(3)} macro F1 ${ours.macro.f1.toFixed(3)}; ` +
+        `baseline accuracy ${baseline.accuracy.toFixed(3)} macro F1 ${baseline.macro.f1.toFixed(3)}`,
     );
     expect(result.inputSchema.features.map((f) => f.name)).toEqual([
       'island',
@@ -139,7 +141,10 @@ describe('trainTabular request and data errors', () => {
     ).rejects.toMatchObject({ code: 'too_few_rows', status: 422 });
   });
 
-  it('refuses naming the field: a bad spec (400), an unknown target or feature and early stopping without validation (422)', async () => {
+  const refusalsTitle =
+    'refuses naming the field: a bad spec (400), an unknown target or feature ' +
+    'and early stopping without validation (422)';
+  it(refusalsTitle, async () => {
     const rows = small(30, (i) => (i % 2 ? 'a' : 'b'));
     await expect(trainTabular({ rows, columns, target: 'y', model: { type: 'mlp', epochs: 0 } })).rejects.toMatchObject(
       {

@@ -24,7 +24,10 @@ const AUTO_TEXT_CNN = {
   denseDropout: 0,
 };
 
-/** Fits the vocabulary on the training split, encodes every text and describes the model (the plan checked the task). */
+/**
+ * Fits the vocabulary on the training split, encodes every text and describes the model (the
+ * plan checked the task).
+ */
 export function prepareText(request: DeepRequest): PreparedDeep {
   const spec = request.model;
   const column = inputColumn(request.columns, request.target, 'text', request.features);
