@@ -14,36 +14,30 @@
  *   generator, which asks for lazy clients that never connect.
  *
  * The training children the worker forks are processes of their own: they build their
- * database client and store from the configuration with the factories here
- * (src/training/jobs/processor.ts).
+ * database client and store from the configuration with the same factories
+ * (src/training/jobs/processor.ts), which live below the training code for that reason.
  */
 import { Redis } from 'ioredis';
 import { resolveAdminToken } from './auth/admin-token.ts';
 import type { Config } from './config/env.ts';
-import { createDatabase, type Database } from './db/client.ts';
+import { createDatabase } from './db/client.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { describeBackend, selectBackend } from './ml/backend.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
 import { watchServiceState } from './observability/service-gauges.ts';
-import { createTrainingQueue, type TrainingQueue } from './queue/training-queue.ts';
+import { createTrainingQueue } from './queue/training-queue.ts';
 import { PredictionService } from './serving/prediction-service.ts';
-import type { ArtifactStore } from './storage/artifact-store.ts';
-import { LocalArtifactStore } from './storage/local-artifact-store.ts';
+import { createArtifactStore } from './storage/create-artifact-store.ts';
+import type { TrainingWorkerResources } from './training/jobs/worker.ts';
 
-/** What every process of the service holds: the API, the worker, and both in `npm start`. */
-export interface Infrastructure {
-  config: Config;
-  logger: Logger;
-  db: Database;
-  store: ArtifactStore;
-  /** Producer side of the training queue (its own fail-fast connection). */
-  trainingQueue: TrainingQueue;
-  /**
-   * The connection BullMQ workers need: it retries forever instead of failing fast, so a worker
-   * resumes by itself after a Redis outage. Opened on the first call, so only a process that
-   * runs a worker holds one.
-   */
-  workerConnection(): Redis;
+/**
+ * What every process of the service holds: the API, the worker, and both in `npm start`. It is
+ * what the training worker takes, plus the closing of it all: the worker closes only itself.
+ * `trainingQueue` is the queue's producer side, on its own fail-fast connection;
+ * `workerConnection()` opens its connection on the first call, so only a process that runs a
+ * worker holds one.
+ */
+export interface Infrastructure extends TrainingWorkerResources {
   /** Closes everything built here. Call it once, after whatever uses it (app, worker) has closed. */
   close(): Promise<void>;
 }
@@ -119,11 +113,6 @@ export async function createDeps(config: Config, opts: BuildOptions = {}): Promi
       await Promise.all([infrastructure.close(), closeRedis(redis)]);
     },
   };
-}
-
-/** The artifact store the configuration names: a local directory today. */
-export function createArtifactStore(config: Pick<Config, 'ARTIFACT_DIR'>): ArtifactStore {
-  return new LocalArtifactStore(config.ARTIFACT_DIR);
 }
 
 /**

@@ -22,6 +22,12 @@ const PEOPLE_CSV = [
 
 const temp = useTempArtifactStore('each');
 
+/** Ingests a whole file of test/fixtures/datasets into the test's store, under `key`. */
+function ingestFixture(file: string, format: 'csv' | 'ndjson', key: string) {
+  const source = createReadStream(new URL(file, FIXTURES));
+  return ingestDataset({ source, format, store: temp.store, key, maxBytes: 1 << 20 });
+}
+
 /** A source that sends `chunks` with a pause between them, then fails the way `end` says. */
 function slowSource(chunks: string[], end: 'destroy' | 'error' | 'hang'): Readable {
   let sent = 0;
@@ -107,14 +113,7 @@ describe('ingestDataset', () => {
   });
 
   it('profiles the Seattle weather fixture', async () => {
-    const source = createReadStream(new URL('seattle-weather.csv', FIXTURES));
-    const result = await ingestDataset({
-      source,
-      format: 'csv',
-      store: temp.store,
-      key: 'datasets/p1/weather.csv',
-      maxBytes: 1 << 20,
-    });
+    const result = await ingestFixture('seattle-weather.csv', 'csv', 'datasets/p1/weather.csv');
     expect(result.rowCount).toBe(1461);
     expect(result.columns.map((column) => [column.name, column.type])).toEqual([
       ['date', 'datetime'],
@@ -140,14 +139,7 @@ describe('ingestDataset', () => {
   });
 
   it('profiles the penguins NDJSON fixture, nulls as missing', async () => {
-    const source = createReadStream(new URL('penguins.ndjson', FIXTURES));
-    const result = await ingestDataset({
-      source,
-      format: 'ndjson',
-      store: temp.store,
-      key: 'datasets/p1/penguins.ndjson',
-      maxBytes: 1 << 20,
-    });
+    const result = await ingestFixture('penguins.ndjson', 'ndjson', 'datasets/p1/penguins.ndjson');
     expect(result.rowCount).toBe(344);
     const byName = Object.fromEntries(result.columns.map((column) => [column.name, column]));
     expect(byName['Species']).toMatchObject({ type: 'categorical', distinct: 3, missing: 0 });

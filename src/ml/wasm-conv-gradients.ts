@@ -14,7 +14,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { unsortedSegmentSumWasmConfig } from './wasm-segment-sum.ts';
-import { runWasmKernel, type WasmBackend } from './wasm-kernel-calls.ts';
+import { runWasmKernel, withIntermediates, type KernelArgs, type WasmBackend } from './wasm-kernel-calls.ts';
 
 type ExplicitPad = [[number, number], [number, number], [number, number], [number, number]];
 
@@ -25,11 +25,7 @@ type ExplicitPad = [[number, number], [number, number], [number, number], [numbe
  * dilation equal to the forward stride, and the forward padding made explicit. The result
  * [Cin,KH',KW',Cout] may be larger than the filter when 'valid' leaves rows unused; slice it.
  */
-function conv2DBackpropFilterWasm(args: {
-  inputs: tf.NamedTensorInfoMap;
-  backend: unknown;
-  attrs?: tf.NamedAttrMap;
-}): tf.TensorInfo {
+function conv2DBackpropFilterWasm(args: KernelArgs): tf.TensorInfo {
   const backend = args.backend as WasmBackend;
   const { x, dy } = args.inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
   const attrs = (args.attrs ?? {}) as unknown as tf.Conv2DBackpropFilterAttrs;
@@ -69,12 +65,7 @@ function conv2DBackpropFilterWasm(args: {
     [0, 0],
   ];
 
-  const temps: tf.TensorInfo[] = [];
-  const keep = (t: tf.TensorInfo): tf.TensorInfo => {
-    temps.push(t);
-    return t;
-  };
-  try {
+  return withIntermediates(backend, (keep) => {
     const xT = keep(runWasmKernel('Transpose', backend, { x }, { perm: [3, 1, 2, 0] }));
     const dyT = keep(runWasmKernel('Transpose', backend, { x: dy }, { perm: [1, 2, 0, 3] }));
     const full = keep(
@@ -91,9 +82,7 @@ function conv2DBackpropFilterWasm(args: {
         ? full
         : keep(runWasmKernel('Slice', backend, { x: full }, { begin: [0, 0, 0, 0], size: [cin, kh, kw, cout] }));
     return runWasmKernel('Transpose', backend, { x: sliced }, { perm: [1, 2, 0, 3] });
-  } finally {
-    for (const t of temps) backend.disposeData(t.dataId);
-  }
+  });
 }
 
 const conv2DBackpropFilterWasmConfig: tf.KernelConfig = {

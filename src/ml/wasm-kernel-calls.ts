@@ -23,3 +23,31 @@ export function runWasmKernel(
   if (Array.isArray(out)) throw new Error(`The wasm kernel '${name}' returned several outputs; expected one.`);
   return out;
 }
+
+/** What the engine hands a kernel function: input TensorInfos, the backend, the op's attributes. */
+export interface KernelArgs {
+  inputs: tf.NamedTensorInfoMap;
+  backend: unknown;
+  attrs?: tf.NamedAttrMap;
+}
+
+/**
+ * Runs `compose`, which passes each intermediate it makes through `keep`, and disposes those
+ * intermediates afterwards, whether it returned or threw: kernels compose on TensorInfos, which
+ * no engine scope tracks. What `compose` returns is not kept, so it is the caller's.
+ */
+export function withIntermediates(
+  backend: WasmBackend,
+  compose: (keep: (t: tf.TensorInfo) => tf.TensorInfo) => tf.TensorInfo,
+): tf.TensorInfo {
+  const temps: tf.TensorInfo[] = [];
+  const keep = (t: tf.TensorInfo): tf.TensorInfo => {
+    temps.push(t);
+    return t;
+  };
+  try {
+    return compose(keep);
+  } finally {
+    for (const t of temps) backend.disposeData(t.dataId);
+  }
+}

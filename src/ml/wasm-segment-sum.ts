@@ -5,13 +5,9 @@
  * index, exactly the segment-sum semantics.
  */
 import type * as tf from '@tensorflow/tfjs';
-import { runWasmKernel, type WasmBackend } from './wasm-kernel-calls.ts';
+import { runWasmKernel, withIntermediates, type KernelArgs, type WasmBackend } from './wasm-kernel-calls.ts';
 
-function unsortedSegmentSumWasm(args: {
-  inputs: tf.NamedTensorInfoMap;
-  backend: unknown;
-  attrs?: tf.NamedAttrMap;
-}): tf.TensorInfo {
+function unsortedSegmentSumWasm(args: KernelArgs): tf.TensorInfo {
   const backend = args.backend as WasmBackend;
   const { x, segmentIds } = args.inputs as { x: tf.TensorInfo; segmentIds: tf.TensorInfo };
   const numSegments = Number((args.attrs ?? {}).numSegments);
@@ -28,12 +24,7 @@ function unsortedSegmentSumWasm(args: {
     if (id >= 0 && id < numSegments) kept.push(i);
   });
 
-  const temps: tf.TensorInfo[] = [];
-  const keep = (t: tf.TensorInfo): tf.TensorInfo => {
-    temps.push(t);
-    return t;
-  };
-  try {
+  return withIntermediates(backend, (keep) => {
     let rows = keep(runWasmKernel('Reshape', backend, { x }, { shape: [ids.length, ...inner] }));
     let indexValues = ids;
     if (kept.length < ids.length) {
@@ -46,9 +37,7 @@ function unsortedSegmentSumWasm(args: {
     }
     const indices = keep(backend.makeOutput([indexValues.length, 1], 'int32', undefined, indexValues));
     return runWasmKernel('ScatterNd', backend, { indices, updates: rows }, { shape: [numSegments, ...inner] });
-  } finally {
-    for (const t of temps) backend.disposeData(t.dataId);
-  }
+  });
 }
 
 /** Kernel config registered by `registerWasmTrainingKernels`. */

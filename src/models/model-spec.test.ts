@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ColumnProfile } from '../datasets/column-profile.ts';
+import { columnProfile } from '../../test/support/column-profile.ts';
 import { createModelSpecSchema, defaultModelLimits, modelSpecSchema } from './model-spec.ts';
 import { inferTask, resolveTask } from './task.ts';
 
@@ -66,13 +67,7 @@ describe('modelSpecSchema', () => {
 });
 
 describe('inferTask', () => {
-  const target = (type: ColumnProfile['type'], distinct: number): ColumnProfile => ({
-    name: 'y',
-    type,
-    distinct,
-    missing: 0,
-    distinctApproximate: false,
-  });
+  const target = (type: ColumnProfile['type'], distinct: number) => columnProfile('y', type, distinct);
 
   it('reads categorical, boolean and few-valued integer targets as classification', () => {
     expect(inferTask(target('categorical', 3))).toBe('classification');

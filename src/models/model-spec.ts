@@ -37,6 +37,17 @@ export type OptimizerName = (typeof optimizers)[number];
 export const activations = ['relu', 'tanh', 'sigmoid', 'elu', 'selu', 'linear'] as const;
 
 /**
+ * A training seed: a non-negative 31-bit integer, what SeededRandom and tfjs initialisers take.
+ * Shared with the split specification, whose seed defaults to the model's.
+ */
+export const seedSchema = z
+  .number()
+  .int()
+  .min(0)
+  .max(2 ** 31 - 1)
+  .optional();
+
+/**
  * Builds the zod schema of a model specification with the given caps. Objects are strict:
  * a misspelt hyperparameter fails instead of being silently ignored. Defaults are filled
  * on parse, except `seed`, which training draws (and records) when absent.
@@ -57,12 +68,7 @@ export function createModelSpecSchema(limits: ModelLimits = defaultModelLimits) 
       })
       .strict()
       .optional(),
-    seed: z
-      .number()
-      .int()
-      .min(0)
-      .max(2 ** 31 - 1)
-      .optional(),
+    seed: seedSchema,
     /** Regression only: train on the standardised target (outputs are mapped back). */
     standardizeTarget: z.boolean().default(true),
   };

@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ColumnProfile } from '../datasets/column-profile.ts';
+import { columnProfile as column } from '../../test/support/column-profile.ts';
 import { selectFeatures } from './feature-selection.ts';
 
-const column = (name: string, type: ColumnProfile['type'], distinct: number, missing = 0): ColumnProfile => ({
-  name,
-  type,
-  distinct,
-  missing,
-  distinctApproximate: false,
-});
 const columns = [
   column('customer_id', 'categorical', 100),
   column('age', 'integer', 40),

@@ -11,6 +11,7 @@
  */
 import { z } from 'zod';
 import { ValidationError } from '../errors.ts';
+import { parseSavedState } from './parse-saved-state.ts';
 
 const columns = z.array(z.string().min(1)).min(1).max(256);
 
@@ -93,16 +94,11 @@ export class SequenceWindows {
 
   /** Restores a state saved with `toJSON`; throws `ValidationError` when malformed. */
   static fromJSON(json: unknown): SequenceWindows {
-    const parsed = stateSchema.safeParse(json);
-    if (!parsed.success)
-      throw new ValidationError(
-        'The sequence windowing state is malformed.',
-        parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-      );
-    const { config, mean, std } = parsed.data;
+    const state = parseSavedState(stateSchema, json, 'sequence windowing');
+    const { config, mean, std } = state;
     if (mean.length !== config.features.length || std.length !== config.features.length)
       throw new ValidationError('The sequence statistics do not match the features.');
-    return new SequenceWindows(parsed.data);
+    return new SequenceWindows(state);
   }
 
   toJSON(): SequenceWindowsState {

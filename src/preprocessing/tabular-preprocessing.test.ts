@@ -1,16 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { ColumnProfile, DatasetRow } from '../datasets/column-profile.ts';
+import { columnProfile } from '../../test/support/column-profile.ts';
 import { encodeDataset, fitPreprocessing } from './tabular-preprocessing.ts';
 import { decodeRegression } from './target-encoding.ts';
 import { inputSchemaOf, outputSchemaOf, parsePreprocessingState } from './preprocessing-state.ts';
 
-const profile = (name: string, type: ColumnProfile['type']): ColumnProfile => ({
-  name,
-  type,
-  missing: 0,
-  distinct: 3,
-  distinctApproximate: false,
-});
+const profile = (name: string, type: ColumnProfile['type']) => columnProfile(name, type, 3);
 const columns = [profile('size', 'number'), profile('colour', 'categorical'), profile('organic', 'boolean')];
 const train: DatasetRow[] = [
   { size: 1, colour: 'red', organic: true, price: 10, kind: 'b' },

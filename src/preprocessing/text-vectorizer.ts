@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { ValidationError } from '../errors.ts';
+import { parseSavedState } from './parse-saved-state.ts';
 
 /** Options of a vectorizer, validated. */
 export const textVectorizerConfigSchema = z
@@ -77,13 +78,7 @@ export class TextVectorizer {
 
   /** Restores a vectorizer saved with `toJSON`; throws `ValidationError` on a malformed state. */
   static fromJSON(json: unknown): TextVectorizer {
-    const parsed = stateSchema.safeParse(json);
-    if (!parsed.success)
-      throw new ValidationError(
-        'The text vectorizer state is malformed.',
-        parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-      );
-    const { config, vocabulary } = parsed.data;
+    const { config, vocabulary } = parseSavedState(stateSchema, json, 'text vectorizer');
     if (
       new Set(vocabulary).size !== vocabulary.length ||
       vocabulary.length > config.maxTokens - 1 - config.oovBuckets

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ServiceUnavailableError, ValidationError } from '../errors.ts';
 import type { BatchStats } from '../observability/serving-events.ts';
-import { MicroBatcher, type BatchClock } from './micro-batcher.ts';
+import { MicroBatcher, type BatchClock, type MicroBatcherOptions } from './micro-batcher.ts';
 
 interface Row {
   caller: number;
@@ -66,17 +66,27 @@ function manualClock(): BatchClock & { elapse(ms: number): Promise<void>; readon
 /** Resolves once every pending promise reaction has run: setImmediate follows the microtask queue. */
 const settled = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/**
+ * The set-up most tests share: an echo model behind a batcher on a manual clock, with room for
+ * 1000 queued instances unless a test says otherwise.
+ */
+function echoBatcher(
+  options: Omit<MicroBatcherOptions<Row, string>, 'maxQueue' | 'run' | 'clock'> & { maxQueue?: number },
+) {
+  const model = echoModel();
+  const clock = manualClock();
+  const batcher = new MicroBatcher<Row, string>({ maxQueue: 1000, run: model.run, clock, ...options });
+  return { model, clock, batcher };
+}
+
+/** Which caller each row of each model call came from: the shape of the batches that ran. */
+function callersPerCall(calls: Row[][]): number[][] {
+  return calls.map((call) => call.map((row) => row.caller));
+}
+
 describe('MicroBatcher', () => {
   it('gives each of many concurrent callers exactly its own outputs, in order', async () => {
-    const model = echoModel();
-    const clock = manualClock();
-    const batcher = new MicroBatcher<Row, string>({
-      maxBatchSize: 8,
-      maxWaitMs: 5,
-      maxQueue: 1000,
-      run: model.run,
-      clock,
-    });
+    const { model, clock, batcher } = echoBatcher({ maxBatchSize: 8, maxWaitMs: 5 });
     const sizes = [1, 3, 2, 7, 1, 5, 4, 8, 2, 6, 1, 3];
 
     const answers = Promise.all(sizes.map((size, caller) => batcher.submit(rows(caller, size))));
@@ -92,17 +102,8 @@ describe('MicroBatcher', () => {
   });
 
   it('coalesces concurrent requests into one model call', async () => {
-    const model = echoModel();
-    const clock = manualClock();
     const batches: BatchStats[] = [];
-    const batcher = new MicroBatcher<Row, string>({
-      maxBatchSize: 64,
-      maxWaitMs: 5,
-      maxQueue: 1000,
-      run: model.run,
-      onBatch: (s) => batches.push(s),
-      clock,
-    });
+    const { model, clock, batcher } = echoBatcher({ maxBatchSize: 64, maxWaitMs: 5, onBatch: (s) => batches.push(s) });
 
     const answers = Promise.all([0, 1, 2, 3, 4].map((caller) => batcher.submit(rows(caller, 2))));
     await clock.elapse(4);
@@ -115,15 +116,7 @@ describe('MicroBatcher', () => {
   });
 
   it('runs a request larger than maxBatchSize alone and whole', async () => {
-    const model = echoModel();
-    const clock = manualClock();
-    const batcher = new MicroBatcher<Row, string>({
-      maxBatchSize: 4,
-      maxWaitMs: 5,
-      maxQueue: 1000,
-      run: model.run,
-      clock,
-    });
+    const { model, clock, batcher } = echoBatcher({ maxBatchSize: 4, maxWaitMs: 5 });
 
     const answers = Promise.all([batcher.submit(rows(0, 1)), batcher.submit(rows(1, 10)), batcher.submit(rows(2, 2))]);
     await clock.elapse(5); // the last request, 2 rows of 4, waits for company
@@ -133,25 +126,12 @@ describe('MicroBatcher', () => {
     expect(big).toHaveLength(10);
     expect(big?.[9]).toBe('caller 1 row 9');
     expect(after).toEqual(['caller 2 row 0', 'caller 2 row 1']);
-    expect(model.calls.map((call) => call.map((row) => row.caller))).toEqual([
-      [0],
-      [1, 1, 1, 1, 1, 1, 1, 1, 1, 1],
-      [2, 2],
-    ]);
+    expect(callersPerCall(model.calls)).toEqual([[0], [1, 1, 1, 1, 1, 1, 1, 1, 1, 1], [2, 2]]);
   });
 
   it('runs a lone request at once, without its wait, when no more requests are expected', async () => {
     // The lone request may wait for this turn's I/O (setImmediate), never for its wait.
-    const model = echoModel();
-    const clock = manualClock();
-    const batcher = new MicroBatcher<Row, string>({
-      maxBatchSize: 64,
-      maxWaitMs: 1000,
-      maxQueue: 1000,
-      run: model.run,
-      expectMore: () => false,
-      clock,
-    });
+    const { clock, batcher } = echoBatcher({ maxBatchSize: 64, maxWaitMs: 1000, expectMore: () => false });
 
     // Time never moves: the request can only be answered if it did not wait.
     expect(await batcher.submit(rows(0, 2))).toEqual(['caller 0 row 0', 'caller 0 row 1']);
@@ -159,16 +139,8 @@ describe('MicroBatcher', () => {
   });
 
   it('waits for expected requests, and runs them together once the last one has joined', async () => {
-    const model = echoModel();
     let expected = 3;
-    const batcher = new MicroBatcher<Row, string>({
-      maxBatchSize: 64,
-      maxWaitMs: 1000,
-      maxQueue: 1000,
-      run: model.run,
-      expectMore: () => expected > 0,
-      clock: manualClock(),
-    });
+    const { model, batcher } = echoBatcher({ maxBatchSize: 64, maxWaitMs: 1000, expectMore: () => expected > 0 });
 
     const answers = [0, 1, 2].map((caller) => {
       expected -= 1;
@@ -176,20 +148,12 @@ describe('MicroBatcher', () => {
     });
     await Promise.all(answers);
 
-    expect(model.calls.map((call) => call.map((row) => row.caller))).toEqual([[0, 1, 2]]);
+    expect(callersPerCall(model.calls)).toEqual([[0, 1, 2]]);
   });
 
   it('runs the queue when an expected request gives up instead of joining', async () => {
-    const model = echoModel();
     let expected = 2;
-    const batcher = new MicroBatcher<Row, string>({
-      maxBatchSize: 64,
-      maxWaitMs: 1000,
-      maxQueue: 1000,
-      run: model.run,
-      expectMore: () => expected > 0,
-      clock: manualClock(),
-    });
+    const { model, batcher } = echoBatcher({ maxBatchSize: 64, maxWaitMs: 1000, expectMore: () => expected > 0 });
 
     expected -= 1;
     const answer = batcher.submit(rows(0, 1));
@@ -201,20 +165,12 @@ describe('MicroBatcher', () => {
   });
 
   it('coalesces requests that join in the same event-loop turn when none is expected', async () => {
-    const model = echoModel();
-    const batcher = new MicroBatcher<Row, string>({
-      maxBatchSize: 64,
-      maxWaitMs: 1000,
-      maxQueue: 1000,
-      run: model.run,
-      expectMore: () => false,
-      clock: manualClock(),
-    });
+    const { model, batcher } = echoBatcher({ maxBatchSize: 64, maxWaitMs: 1000, expectMore: () => false });
 
     // As a busy server does: several requests reach the queue one after another without yielding.
     await Promise.all([0, 1, 2].map((caller) => batcher.submit(rows(caller, 1))));
 
-    expect(model.calls.map((call) => call.map((row) => row.caller))).toEqual([[0, 1, 2]]);
+    expect(callersPerCall(model.calls)).toEqual([[0, 1, 2]]);
   });
 
   it('with maxWaitMs 0 runs every request in a model call of its own', async () => {
@@ -223,7 +179,7 @@ describe('MicroBatcher', () => {
 
     await Promise.all([0, 1, 2, 3, 4].map((caller) => batcher.submit(rows(caller, 2))));
 
-    expect(model.calls.map((call) => call.map((row) => row.caller))).toEqual([
+    expect(callersPerCall(model.calls)).toEqual([
       [0, 0],
       [1, 1],
       [2, 2],
@@ -233,15 +189,7 @@ describe('MicroBatcher', () => {
   });
 
   it('holds a lone request for company no longer than maxWaitMs, then runs it alone', async () => {
-    const model = echoModel();
-    const clock = manualClock();
-    const batcher = new MicroBatcher<Row, string>({
-      maxBatchSize: 64,
-      maxWaitMs: 10,
-      maxQueue: 1000,
-      run: model.run,
-      clock,
-    });
+    const { model, clock, batcher } = echoBatcher({ maxBatchSize: 64, maxWaitMs: 10 });
     let result: string[] | undefined;
     void batcher.submit(rows(0, 1)).then((outputs) => (result = outputs));
 
@@ -254,15 +202,7 @@ describe('MicroBatcher', () => {
   });
 
   it('runs at once, without waiting, when a full batch is queued', async () => {
-    const model = echoModel();
-    const clock = manualClock();
-    const batcher = new MicroBatcher<Row, string>({
-      maxBatchSize: 4,
-      maxWaitMs: 1000,
-      maxQueue: 1000,
-      run: model.run,
-      clock,
-    });
+    const { model, clock, batcher } = echoBatcher({ maxBatchSize: 4, maxWaitMs: 1000 });
 
     const pending = Promise.all([batcher.submit(rows(0, 2)), batcher.submit(rows(1, 2))]);
 
@@ -342,19 +282,15 @@ describe('MicroBatcher', () => {
   });
 
   it('fails only the request with an invalid instance, before it joins a batch', async () => {
-    const model = echoModel();
-    const clock = manualClock();
-    const batcher = new MicroBatcher<Row, string>({
+    const { model, clock, batcher } = echoBatcher({
       maxBatchSize: 64,
       maxWaitMs: 5,
       maxQueue: 100,
-      run: model.run,
       validate: (items) => {
         const bad = items.findIndex((row) => row.index < 0);
         if (bad >= 0)
           throw new ValidationError('Invalid instance.', [{ path: `instances.${bad}`, message: 'negative index' }]);
       },
-      clock,
     });
 
     const settling = Promise.allSettled([

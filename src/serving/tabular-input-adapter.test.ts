@@ -1,10 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { ColumnProfile, DatasetRow } from '../datasets/column-profile.ts';
+import type { DatasetRow } from '../datasets/column-profile.ts';
 import { ValidationError } from '../errors.ts';
 import { selectBackend, tf } from '../ml/backend.ts';
 import type { PreprocessingState } from '../preprocessing/preprocessing-state.ts';
-import { trainTabular } from '../training/pipelines/tabular.ts';
+import { trainTabular, type TabularRequest } from '../training/pipelines/tabular.ts';
 import { loadTabularFixture } from '../../test/fixtures/tabular/load-tabular-fixture.ts';
+import { columnProfile as column } from '../../test/support/column-profile.ts';
 import { adapterFor } from './adapter-choice.ts';
 import { tensorflowPass } from './forward-pass.ts';
 import type { Prediction } from './input-adapter.ts';
@@ -78,35 +79,19 @@ describe('the tabular input adapter on TensorFlow.js', () => {
   });
 
   it('keeps numeric labels numeric and answers regression values on the original scale', async () => {
-    const column = (name: string, type: ColumnProfile['type'], distinct: number): ColumnProfile => ({
-      name,
-      type,
-      distinct,
-      missing: 0,
-      distinctApproximate: false,
-    });
     // y = 1 exactly when x > 20; price = 3x + 100.
     const rows: DatasetRow[] = Array.from({ length: 40 }, (_, x) => ({ x, y: x > 20 ? 1 : 0, price: 3 * x + 100 }));
     const columns = [column('x', 'integer', 40), column('y', 'integer', 2), column('price', 'integer', 40)];
-    const binary = await trainTabular({
-      rows,
-      columns,
-      target: 'y',
-      features: ['x'],
-      model: { type: 'auto', epochs: 150, learningRate: 0.1, seed: 1 },
-    });
+    // Each target from x alone: the instances served below give only x.
+    const fromX = (target: string, model: TabularRequest['model']) =>
+      trainTabular({ rows, columns, target, features: ['x'], model });
+    const binary = await fromX('y', { type: 'auto', epochs: 150, learningRate: 0.1, seed: 1 });
     const [low, high] = serve(binary)([{ x: 2 }, { x: 38 }]);
     expect(low).toMatchObject({ label: 0 });
     expect(high).toMatchObject({ label: 1 });
     expect(Object.keys((high as { probabilities: object }).probabilities)).toEqual(['0', '1']);
 
-    const regression = await trainTabular({
-      rows,
-      columns,
-      target: 'price',
-      features: ['x'],
-      model: { type: 'linear', epochs: 150, learningRate: 0.05, seed: 1 },
-    });
+    const regression = await fromX('price', { type: 'linear', epochs: 150, learningRate: 0.05, seed: 1 });
     const [value] = serve(regression)([[10]]);
     expect((value as { value: number }).value).toBeCloseTo(130, 0);
     binary.model.dispose();

@@ -21,6 +21,22 @@ interface LayerArgs {
   batchInputShape?: tf.Shape;
 }
 
+/**
+ * Rejects a size that is not a positive integer when the layer is made, rather than as a
+ * confusing weight-shape error when it is built.
+ */
+function assertPositiveIntegers<K extends string>(args: Readonly<Record<K, number>>, keys: readonly K[]): void {
+  for (const key of keys) {
+    if (!Number.isInteger(args[key]) || args[key] < 1)
+      throw new Error(`${key} must be a positive integer, got ${args[key]}.`);
+  }
+}
+
+/** The shape of the first input: tfjs passes a list of shapes to layers that take several. */
+function firstShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
+  return (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
+}
+
 /** Hyperparameters of {@link MultiHeadSelfAttention}. */
 export interface MultiHeadSelfAttentionArgs extends LayerArgs {
   numHeads: number;
@@ -46,10 +62,7 @@ export class MultiHeadSelfAttention extends tf.layers.Layer {
 
   constructor(args: MultiHeadSelfAttentionArgs) {
     super(args);
-    if (!Number.isInteger(args.numHeads) || args.numHeads < 1)
-      throw new Error(`numHeads must be a positive integer, got ${args.numHeads}.`);
-    if (!Number.isInteger(args.keyDim) || args.keyDim < 1)
-      throw new Error(`keyDim must be a positive integer, got ${args.keyDim}.`);
+    assertPositiveIntegers(args, ['numHeads', 'keyDim']);
     this.numHeads = args.numHeads;
     this.keyDim = args.keyDim;
     this.causal = args.causal ?? false;
@@ -57,7 +70,7 @@ export class MultiHeadSelfAttention extends tf.layers.Layer {
   }
 
   override build(inputShape: tf.Shape | tf.Shape[]): void {
-    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
+    const shape = firstShape(inputShape);
     const features = shape[shape.length - 1];
     if (shape.length !== 3 || typeof features !== 'number') {
       throw new Error(`MultiHeadSelfAttention expects [batch, time, features] input, got [${shape.join(', ')}].`);
@@ -119,7 +132,7 @@ export class MultiHeadSelfAttention extends tf.layers.Layer {
   }
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
-    return (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
+    return firstShape(inputShape);
   }
 
   override getConfig(): tf.serialization.ConfigDict {
@@ -159,10 +172,7 @@ export class PositionalEmbedding extends tf.layers.Layer {
 
   constructor(args: PositionalEmbeddingArgs) {
     super(args);
-    for (const key of ['vocabSize', 'maxLength', 'embedDim'] as const) {
-      if (!Number.isInteger(args[key]) || args[key] < 1)
-        throw new Error(`${key} must be a positive integer, got ${args[key]}.`);
-    }
+    assertPositiveIntegers(args, ['vocabSize', 'maxLength', 'embedDim']);
     this.vocabSize = args.vocabSize;
     this.maxLength = args.maxLength;
     this.embedDim = args.embedDim;
@@ -199,7 +209,7 @@ export class PositionalEmbedding extends tf.layers.Layer {
   }
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
-    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
+    const shape = firstShape(inputShape);
     return [...shape, this.embedDim];
   }
 

@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BuildOptions, CnnHyperparameters, DeepInput, DeepTask } from './schemas.ts';
-import { assertInputSizes, denseHead, exampleShape, LayerSeeds } from './model-head.ts';
+import { assertInputSizes, denseHead, embeddedInput, LayerSeeds } from './model-head.ts';
 
 /** Builds an (uncompiled) CNN for `input` and `task`; see `cnnSchema` for the hyperparameters. */
 export function buildCnn(
@@ -17,18 +17,9 @@ export function buildCnn(
 ): tf.LayersModel {
   assertInputSizes(input);
   const seeds = new LayerSeeds(options);
-  const inputs = tf.input({ shape: exampleShape(input) });
-  let x: tf.SymbolicTensor = inputs;
-  if (input.kind === 'tokens') {
-    x = tf.layers
-      .embedding({
-        inputDim: input.vocabSize,
-        outputDim: params.embeddingDim,
-        inputLength: input.maxLength,
-        embeddingsInitializer: seeds.uniform(),
-      })
-      .apply(x) as tf.SymbolicTensor;
-  }
+  const embedded = embeddedInput(input, params.embeddingDim, seeds);
+  const inputs = embedded.inputs;
+  let x = embedded.x;
   const twoD = input.kind === 'image';
   for (const block of params.convBlocks) {
     const conv = {

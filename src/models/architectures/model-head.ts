@@ -94,6 +94,31 @@ export function exampleShape(input: DeepInput): number[] {
   }
 }
 
+/**
+ * The model's input and, for tokens, the embedding that turns ids into vectors: how every family
+ * reading raw `DeepInput` begins. Recurrent families pass `maskZero` so their cells skip the
+ * padding (id 0) instead of reading it as input.
+ */
+export function embeddedInput(
+  input: DeepInput,
+  embeddingDim: number,
+  seeds: LayerSeeds,
+  maskZero = false,
+): { inputs: tf.SymbolicTensor; x: tf.SymbolicTensor } {
+  const inputs = tf.input({ shape: exampleShape(input) });
+  if (input.kind !== 'tokens') return { inputs, x: inputs };
+  const x = tf.layers
+    .embedding({
+      inputDim: input.vocabSize,
+      outputDim: embeddingDim,
+      inputLength: input.maxLength,
+      maskZero,
+      embeddingsInitializer: seeds.uniform(),
+    })
+    .apply(inputs) as tf.SymbolicTensor;
+  return { inputs, x };
+}
+
 /** Thrown when a family cannot read an input kind, or the input is too small for it. */
 export function incompatible(detail: string): UnprocessableError {
   return new UnprocessableError('architecture_incompatible', detail, [{ path: 'model', message: detail }]);

@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BuildOptions, DeepInput, DeepTask, RecurrentHyperparameters } from './schemas.ts';
-import { assertInputSizes, denseHead, exampleShape, incompatible, LayerSeeds } from './model-head.ts';
+import { assertInputSizes, denseHead, embeddedInput, incompatible, LayerSeeds } from './model-head.ts';
 
 /** Builds an (uncompiled) recurrent model; `params.type` picks the cell. */
 export function buildRecurrent(
@@ -17,20 +17,10 @@ export function buildRecurrent(
   if (input.kind === 'image')
     throw incompatible(`A ${params.type} reads token or numeric sequences, not images; use a cnn.`);
   const seeds = new LayerSeeds(options);
-  const inputs = tf.input({ shape: exampleShape(input) });
-  let x: tf.SymbolicTensor = inputs;
-  if (input.kind === 'tokens') {
-    // maskZero: padding (id 0) is skipped by the recurrent layers instead of being read as input.
-    x = tf.layers
-      .embedding({
-        inputDim: input.vocabSize,
-        outputDim: params.embeddingDim,
-        inputLength: input.maxLength,
-        maskZero: true,
-        embeddingsInitializer: seeds.uniform(),
-      })
-      .apply(x) as tf.SymbolicTensor;
-  }
+  // maskZero: padding (id 0) is skipped by the recurrent layers instead of being read as input.
+  const embedded = embeddedInput(input, params.embeddingDim, seeds, true);
+  const inputs = embedded.inputs;
+  let x = embedded.x;
   params.units.forEach((units, i) => {
     const cellArgs = {
       units,

@@ -2,15 +2,15 @@
  * The sandboxed BullMQ processor: runs in a child process forked by the worker, so a long
  * CPU-bound epoch never blocks the parent's event loop that renews the job's lock. The
  * child is a process of its own: it reads its configuration from the environment the worker
- * passes it and builds its own clients with the composition root's factories.
+ * passes it and builds its own clients with the factories the composition root uses too.
  */
 import { UnrecoverableError, WaitingError, type SandboxedJob } from 'bullmq';
 import { loadConfig } from '../../config/env.ts';
 import { createDatabase } from '../../db/client.ts';
-import { createArtifactStore } from '../../deps.ts';
 import { createLogger } from '../../logger.ts';
 import { selectBackend } from '../../ml/backend.ts';
 import { jobCatalog, type JobPayload } from '../../queue/job-catalog.ts';
+import { createArtifactStore } from '../../storage/create-artifact-store.ts';
 import { PermanentTrainingError, runTrainingJob, type TrainingContext } from './run.ts';
 
 // A child whose worker died (kill -9) must not train on as an orphan: the job is picked up

@@ -39,7 +39,10 @@ export interface TrainingWorkerResources {
   store: ArtifactStore;
   /** For the reconciler's re-enqueues. */
   trainingQueue: TrainingQueue;
-  /** A connection that retries forever (`maxRetriesPerRequest: null`), as BullMQ's Worker requires. */
+  /**
+   * A connection that retries forever (`maxRetriesPerRequest: null`), as BullMQ's Worker
+   * requires: the worker resumes by itself after a Redis outage instead of failing fast.
+   */
   workerConnection(): Redis;
 }
 

@@ -1,8 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend, tf } from '../../ml/backend.ts';
-import { SeededRandom } from '../../ml/seeded-random.ts';
 import { buildModel } from '../../models/build-model.ts';
-import type { EncodedSplit } from '../../preprocessing/tabular-preprocessing.ts';
+import { twoFeatureSplit } from '../../../test/support/synthetic-split.ts';
 import { decodeLoopState, disposeLoopState, encodeLoopState } from './checkpoint.ts';
 import { fitModel, type FitOptions, type LoopState } from './tabular-loop.ts';
 import { TrainingPreempted } from './training-preempted.ts';
@@ -10,19 +9,6 @@ import { TrainingPreempted } from './training-preempted.ts';
 beforeAll(async () => {
   await selectBackend('auto');
 });
-
-function synthetic(rows: number, seed: number): EncodedSplit {
-  const random = new SeededRandom(seed);
-  const x = new Float32Array(rows * 2);
-  const y = new Float32Array(rows);
-  for (let r = 0; r < rows; r++) {
-    const a = random.next() * 2 - 1;
-    const b = random.next() * 2 - 1;
-    x.set([a, b], r * 2);
-    y[r] = a * b + (random.next() - 0.5) * 0.1;
-  }
-  return { x, y, rows, width: 2 };
-}
 
 const options: FitOptions = {
   task: 'regression',
@@ -40,8 +26,9 @@ const model = () =>
     { units: 8, activation: 'relu', dropout: 0.2 },
   ]);
 const weightsOf = (m: tf.LayersModel) => m.getWeights().flatMap((w) => Array.from(w.dataSync()));
-const train = synthetic(150, 1);
-const validation = synthetic(40, 2);
+// y = a·b plus noise.
+const train = twoFeatureSplit(150, 1, (a, b) => a * b);
+const validation = twoFeatureSplit(40, 2, (a, b) => a * b);
 
 /** Trains once without interruption: the reference every resumed run must reproduce. */
 async function uninterrupted() {

@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend, tf } from '../../ml/backend.ts';
-import { SeededRandom } from '../../ml/seeded-random.ts';
 import { buildModel } from '../../models/build-model.ts';
 import type { EncodedSplit } from '../../preprocessing/tabular-preprocessing.ts';
+import { twoFeatureSplit } from '../../../test/support/synthetic-split.ts';
 import { TrainingCancelled } from './training-cancelled.ts';
 import { fitModel } from './tabular-loop.ts';
 import type { FitOptions } from './tabular-loop.ts';
@@ -12,19 +12,8 @@ beforeAll(async () => {
 });
 
 /** y = 2·a − b + noise, a and b standard-ish uniform; `flip` negates y (a validation set that disagrees). */
-function synthetic(rows: number, seed: number, flip = false): EncodedSplit {
-  const random = new SeededRandom(seed);
-  const x = new Float32Array(rows * 2);
-  const y = new Float32Array(rows);
-  for (let r = 0; r < rows; r++) {
-    const a = random.next() * 2 - 1;
-    const b = random.next() * 2 - 1;
-    x[r * 2] = a;
-    x[r * 2 + 1] = b;
-    y[r] = (flip ? -1 : 1) * (2 * a - b) + (random.next() - 0.5) * 0.1;
-  }
-  return { x, y, rows, width: 2 };
-}
+const synthetic = (rows: number, seed: number, flip = false): EncodedSplit =>
+  twoFeatureSplit(rows, seed, (a, b) => (flip ? -1 : 1) * (2 * a - b));
 
 const options: FitOptions = {
   task: 'regression',

@@ -1,14 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { ColumnProfile } from '../../datasets/column-profile.ts';
+import { columnProfile } from '../../../test/support/column-profile.ts';
 import { planDataKind } from './deep-plan.ts';
 
-const column = (name: string, type: ColumnProfile['type']): ColumnProfile => ({
-  name,
-  type,
-  missing: 0,
-  distinct: 10,
-  distinctApproximate: false,
-});
+const column = (name: string, type: ColumnProfile['type']) => columnProfile(name, type, 10);
 const images = [column('image', 'image'), column('label', 'categorical')];
 const texts = [column('text', 'text'), column('topic', 'categorical')];
 const series = [

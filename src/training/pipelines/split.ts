@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { UnprocessableError } from '../../errors.ts';
 import { SeededRandom } from '../../ml/seeded-random.ts';
+import { seedSchema } from '../../models/model-spec.ts';
 
 /** How rows are divided: fractions for validation (early stopping, valLoss) and test (metrics). */
 export const splitSpecSchema = z
@@ -8,12 +9,7 @@ export const splitSpecSchema = z
     test: z.number().gt(0).max(0.5).default(0.2),
     validation: z.number().min(0).max(0.5).default(0.1),
     /** Defaults to the model's seed, so one seed reproduces the whole run. */
-    seed: z
-      .number()
-      .int()
-      .min(0)
-      .max(2 ** 31 - 1)
-      .optional(),
+    seed: seedSchema,
     /** Keep class proportions in every part (classification only). */
     stratify: z.boolean().default(true),
   })

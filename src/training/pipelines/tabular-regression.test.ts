@@ -5,7 +5,8 @@ import { selectBackend } from '../../ml/backend.ts';
 import { decodeRegression } from '../../preprocessing/target-encoding.ts';
 import { leastSquares } from '../../../test/fixtures/tabular/classical-baselines.ts';
 import { loadTabularFixture } from '../../../test/fixtures/tabular/load-tabular-fixture.ts';
-import { prepareTabular, trainTabular } from './tabular.ts';
+import { trainBesideBaseline } from '../../../test/support/tabular-baseline.ts';
+import { prepareTabular } from './tabular.ts';
 import type { TabularRequest } from './tabular.ts';
 
 beforeAll(async () => {
@@ -23,17 +24,16 @@ function baseline(input: TabularRequest): RegressionMetrics {
 
 describe('trainTabular regression on UCI Auto MPG', () => {
   const { rows, columns } = loadTabularFixture('cars');
+  const mpgRequest = (model: TabularRequest['model']): TabularRequest => ({
+    rows,
+    columns,
+    target: 'miles_per_gallon',
+    model,
+  });
 
   it('matches closed-form least squares with auto -> linear', async () => {
-    const input: TabularRequest = {
-      rows,
-      columns,
-      target: 'miles_per_gallon',
-      model: { type: 'auto', epochs: 150, learningRate: 0.02, seed: 4 },
-    };
-    const result = await trainTabular(input);
-    const ours = result.metrics as RegressionMetrics;
-    const ols = baseline(input);
+    const input = mpgRequest({ type: 'auto', epochs: 150, learningRate: 0.02, seed: 4 });
+    const { result, ours, baseline: ols } = await trainBesideBaseline(input, baseline);
     console.info(
       `cars linear: ours R² ${ours.r2.toFixed(4)} RMSE ${ours.rmse.toFixed(3)}; ` +
         `OLS R² ${ols.r2.toFixed(4)} RMSE ${ols.rmse.toFixed(3)}`,
@@ -52,22 +52,15 @@ describe('trainTabular regression on UCI Auto MPG', () => {
   });
 
   it('trains an MLP that is at least as good as least squares', async () => {
-    const input: TabularRequest = {
-      rows,
-      columns,
-      target: 'miles_per_gallon',
-      model: {
-        type: 'mlp',
-        epochs: 150,
-        learningRate: 0.01,
-        hiddenLayers: [{ units: 16 }],
-        earlyStopping: { patience: 20 },
-        seed: 4,
-      },
-    };
-    const result = await trainTabular(input);
-    const ours = result.metrics as RegressionMetrics;
-    const ols = baseline(input);
+    const input = mpgRequest({
+      type: 'mlp',
+      epochs: 150,
+      learningRate: 0.01,
+      hiddenLayers: [{ units: 16 }],
+      earlyStopping: { patience: 20 },
+      seed: 4,
+    });
+    const { result, ours, baseline: ols } = await trainBesideBaseline(input, baseline);
     console.info(
       `cars mlp: ours R² ${ours.r2.toFixed(4)} RMSE ${ours.rmse.toFixed(3)} (best epoch ${result.bestEpoch}); ` +
         `OLS R² ${ols.r2.toFixed(4)}`,

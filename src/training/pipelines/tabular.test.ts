@@ -1,10 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { ColumnProfile, DatasetRow } from '../../datasets/column-profile.ts';
+import type { DatasetRow } from '../../datasets/column-profile.ts';
 import { classificationMetrics } from '../../evaluation/classification-metrics.ts';
 import type { ClassificationMetrics } from '../../evaluation/classification-metrics.ts';
 import { selectBackend } from '../../ml/backend.ts';
 import { logisticNewton } from '../../../test/fixtures/tabular/classical-baselines.ts';
 import { loadTabularFixture } from '../../../test/fixtures/tabular/load-tabular-fixture.ts';
+import { columnProfile as column } from '../../../test/support/column-profile.ts';
+import { trainBesideBaseline } from '../../../test/support/tabular-baseline.ts';
 import { prepareTabular, trainTabular } from './tabular.ts';
 import type { TabularRequest } from './tabular.ts';
 
@@ -20,18 +22,16 @@ function baselineAccuracy(input: TabularRequest): ClassificationMetrics {
   return classificationMetrics(labels, Array.from(test.y), predict(test.x, test.rows));
 }
 
+/** A request to predict the species of a fixture (iris, penguins) from all its other columns. */
+function speciesRequest(fixture: 'iris' | 'penguins', model: TabularRequest['model']): TabularRequest {
+  const { rows, columns } = loadTabularFixture(fixture);
+  return { rows, columns, target: 'species', model };
+}
+
 describe('trainTabular on real datasets', () => {
   it('matches Newton logistic regression on Iris with auto -> logistic', async () => {
-    const { rows, columns } = loadTabularFixture('iris');
-    const input: TabularRequest = {
-      rows,
-      columns,
-      target: 'species',
-      model: { type: 'auto', epochs: 120, learningRate: 0.05, seed: 7 },
-    };
-    const result = await trainTabular(input);
-    const ours = result.metrics as ClassificationMetrics;
-    const baseline = baselineAccuracy(input);
+    const input = speciesRequest('iris', { type: 'auto', epochs: 120, learningRate: 0.05, seed: 7 });
+    const { result, ours, baseline } = await trainBesideBaseline(input, baselineAccuracy);
     console.info(
       `iris: ours accuracy ${ours.accuracy.toFixed(3)} logLoss ${ours.logLoss.toFixed(3)}; ` +
         `baseline accuracy ${baseline.accuracy.toFixed(3)} logLoss ${baseline.logLoss.toFixed(3)}`,
@@ -51,16 +51,8 @@ describe('trainTabular on real datasets', () => {
   });
 
   it('matches Newton logistic regression on Palmer Penguins, with categoricals and missing values', async () => {
-    const { rows, columns } = loadTabularFixture('penguins');
-    const input: TabularRequest = {
-      rows,
-      columns,
-      target: 'species',
-      model: { type: 'logistic', epochs: 60, learningRate: 0.05, seed: 3 },
-    };
-    const result = await trainTabular(input);
-    const ours = result.metrics as ClassificationMetrics;
-    const baseline = baselineAccuracy(input);
+    const input = speciesRequest('penguins', { type: 'logistic', epochs: 60, learningRate: 0.05, seed: 3 });
+    const { result, ours, baseline } = await trainBesideBaseline(input, baselineAccuracy);
     console.info(
       `penguins: ours accuracy ${ours.accuracy.toFixed(3)} macro F1 ${ours.macro.f1.toFixed(3)}; ` +
         `baseline accuracy ${baseline.accuracy.toFixed(3)} macro F1 ${baseline.macro.f1.toFixed(3)}`,
@@ -83,13 +75,12 @@ describe('trainTabular on real datasets', () => {
   });
 
   it('reproduces the same metrics and weights from the same seed', async () => {
-    const { rows, columns } = loadTabularFixture('iris');
-    const input: TabularRequest = {
-      rows,
-      columns,
-      target: 'species',
-      model: { type: 'mlp', epochs: 8, hiddenLayers: [{ units: 6, dropout: 0.2 }], seed: 5 },
-    };
+    const input = speciesRequest('iris', {
+      type: 'mlp',
+      epochs: 8,
+      hiddenLayers: [{ units: 6, dropout: 0.2 }],
+      seed: 5,
+    });
     const first = await trainTabular(input);
     const second = await trainTabular(input);
     const weights = (r: typeof first) => r.model.getWeights().flatMap((w) => Array.from(w.dataSync()));
@@ -108,13 +99,6 @@ describe('trainTabular on real datasets', () => {
 });
 
 describe('trainTabular request and data errors', () => {
-  const column = (name: string, type: ColumnProfile['type'], distinct: number, missing = 0): ColumnProfile => ({
-    name,
-    type,
-    distinct,
-    missing,
-    distinctApproximate: false,
-  });
   const small = (n: number, label: (i: number) => string | null): DatasetRow[] =>
     Array.from({ length: n }, (_, i) => ({ x: i, y: label(i) }));
   const columns = [column('x', 'integer', 30), column('y', 'categorical', 2)];
