@@ -1,43 +1,38 @@
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readImageArchive } from '../../src/datasets/image-archive.ts';
 import { buildZip } from '../support/zip-builder.ts';
-import { createTenant, createTestEnv, type TestEnv, type TestTenant } from '../support/test-env.ts';
-import { fixture, startWorker, waitForJob } from '../support/training.ts';
+import { createTenantEnv, type TestEnv, type TestTenant } from '../support/test-env.ts';
+import {
+  createTrainingEnv,
+  fixture,
+  getVersion,
+  postDataset,
+  trainToSuccess,
+  waitForJob,
+} from '../support/training.ts';
 
 let env: TestEnv;
-let worker: Worker;
 let tenant: TestTenant;
+let close: (() => Promise<void>) | undefined;
 let digits: Buffer;
 let firstImage: Uint8Array;
 
 beforeAll(async () => {
-  env = await createTestEnv();
-  worker = startWorker(env);
-  tenant = await createTenant(env);
+  ({ env, tenant, close } = await createTrainingEnv());
   digits = await readFile(fixture('images/digits.zip'));
   firstImage = (await readImageArchive(digits)).images[0]!.bytes;
 });
-afterAll(async () => {
-  await worker?.close();
-  await env?.close();
-});
+afterAll(() => close?.());
 
-const uploadZip = (body: Buffer, name: string) =>
-  env.app.inject({
-    method: 'POST',
-    url: `/v1/datasets?name=${name}`,
-    headers: { ...tenant.auth, 'content-type': 'application/zip' },
-    payload: body,
-  });
+const uploadZip = (body: Buffer, name: string) => postDataset(env, tenant.auth, name, body, 'application/zip');
 const post = (url: string, payload: unknown) =>
   env.app.inject({ method: 'POST', url, headers: tenant.auth, payload: payload as object });
 
-/** Every file under the store's datasets folder. */
-async function storedDatasetFiles(): Promise<string[]> {
-  const root = path.join(env.config.ARTIFACT_DIR, 'datasets');
+/** Every file under the store's datasets folder (of this file's environment by default). */
+async function storedDatasetFiles(of: TestEnv = env): Promise<string[]> {
+  const root = path.join(of.config.ARTIFACT_DIR, 'datasets');
   const entries = await readdir(root, { recursive: true, withFileTypes: true }).catch(() => []);
   return entries.filter((e) => e.isFile()).map((e) => e.name);
 }
@@ -73,7 +68,7 @@ describe('image datasets: ZIP upload -> cnn job -> version -> predict with {"b64
   });
 
   it('trains a CNN through the worker and predicts the fixture PNGs sent as {"b64"}', async () => {
-    const submitted = await post('/v1/training-jobs', {
+    const job = await trainToSuccess(env, tenant, {
       datasetId,
       target: 'label',
       modelName: 'digits',
@@ -89,15 +84,9 @@ describe('image datasets: ZIP upload -> cnn job -> version -> predict with {"b64
         denseUnits: [64],
       },
     });
-    expect(submitted.statusCode).toBe(202);
-    const job = await waitForJob(env, tenant, submitted.json().id);
-    expect(job.error).toBeNull();
-    expect(job.status).toBe('succeeded');
     expect(job.progress.epochs).toHaveLength(8);
     expect(job.metrics.accuracy).toBeGreaterThan(0.9);
-    const version = (
-      await env.app.inject({ method: 'GET', url: '/v1/models/digits/versions/1', headers: tenant.auth })
-    ).json();
+    const version = await getVersion(env, tenant, 'digits');
     // The worker trains on WASM (with the conv-gradient kernels) when no native backend is installed.
     expect(version).toMatchObject({
       modelType: 'cnn',
@@ -224,12 +213,7 @@ describe('image datasets: a CSV with a base64 PNG column', () => {
     const csv = ['picture,digit', ...chosen.map((i) => `${Buffer.from(i.bytes).toString('base64')},d${i.label}`)].join(
       '\n',
     );
-    const upload = await env.app.inject({
-      method: 'POST',
-      url: '/v1/datasets?name=digits-csv',
-      headers: { ...tenant.auth, 'content-type': 'text/csv' },
-      payload: csv,
-    });
+    const upload = await postDataset(env, tenant.auth, 'digits-csv', csv, 'text/csv');
     expect(upload.statusCode).toBe(201);
     expect(upload.json().columns.map((c: { type: string }) => c.type)).toEqual(['image', 'categorical']);
     expect(upload.json()).not.toHaveProperty('skipped');
@@ -295,22 +279,12 @@ describe('hostile archives are refused with problem+json and leave nothing behin
   });
 
   it('a ZIP past MAX_UPLOAD_BYTES is refused with 413', async () => {
-    const small = await createTestEnv({ MAX_UPLOAD_BYTES: '1000' });
+    const { env: small, tenant: other } = await createTenantEnv({ MAX_UPLOAD_BYTES: '1000' });
     try {
-      const other = await createTenant(small);
-      const response = await small.app.inject({
-        method: 'POST',
-        url: '/v1/datasets?name=big',
-        headers: { ...other.auth, 'content-type': 'application/zip' },
-        payload: digits,
-      });
+      const response = await postDataset(small, other.auth, 'big', digits, 'application/zip');
       expect(response.statusCode).toBe(413);
       expect(await small.deps.db.dataset.count()).toBe(0);
-      const left = await readdir(path.join(small.config.ARTIFACT_DIR, 'datasets'), {
-        recursive: true,
-        withFileTypes: true,
-      }).catch(() => []);
-      expect(left.filter((e) => e.isFile())).toEqual([]);
+      expect(await storedDatasetFiles(small)).toEqual([]);
     } finally {
       await small.close();
     }

@@ -1,32 +1,26 @@
-import type { Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTenant, createTestEnv, type TestEnv, type TestTenant } from '../support/test-env.ts';
-import { startWorker, uploadCsv, waitForJob } from '../support/training.ts';
+import type { TestEnv, TestTenant } from '../support/test-env.ts';
+import { createTrainingEnv, getVersion, trainToSuccess, uploadCsv } from '../support/training.ts';
 
 // Seattle daily weather 2012-2015 (test/fixtures/datasets), rows in date order: the shape of
 // a sequence dataset is a CSV of time-ordered rows, and the target is the column to forecast.
 let env: TestEnv;
-let worker: Worker;
 let tenant: TestTenant;
+let close: (() => Promise<void>) | undefined;
 let datasetId: string;
 
 beforeAll(async () => {
-  env = await createTestEnv();
-  worker = startWorker(env);
-  tenant = await createTenant(env);
+  ({ env, tenant, close } = await createTrainingEnv());
   datasetId = (await uploadCsv(env, tenant, 'datasets/seattle-weather.csv', 'weather')).id;
 });
-afterAll(async () => {
-  await worker?.close();
-  await env?.close();
-});
+afterAll(() => close?.());
 
 const post = (url: string, payload: unknown) =>
   env.app.inject({ method: 'POST', url, headers: tenant.auth, payload: payload as object });
 
 describe('numeric series: CSV -> gru forecasting job -> predict with arrays', () => {
   it('forecasts the next two days of temp_max from the last week, better than predicting the mean', async () => {
-    const submitted = await post('/v1/training-jobs', {
+    const job = await trainToSuccess(env, tenant, {
       datasetId,
       target: 'temp_max',
       task: 'regression',
@@ -42,18 +36,12 @@ describe('numeric series: CSV -> gru forecasting job -> predict with arrays', ()
         sequence: { lookback: 7, horizon: 2 },
       },
     });
-    expect(submitted.statusCode).toBe(202);
-    const job = await waitForJob(env, tenant, submitted.json().id);
-    expect(job.error).toBeNull();
-    expect(job.status).toBe('succeeded');
     console.log(
       `weather gru forecast: r2 ${job.metrics.r2.toFixed(3)}, mae ${job.metrics.mae.toFixed(2)} C (n=${job.metrics.n})`,
     );
     // R² > 0 is better than always predicting the mean; daily temperatures are far more predictable.
     expect(job.metrics.r2).toBeGreaterThan(0.5);
-    const version = (
-      await env.app.inject({ method: 'GET', url: '/v1/models/weather/versions/1', headers: tenant.auth })
-    ).json();
+    const version = await getVersion(env, tenant, 'weather');
     expect(version.preprocessing).toMatchObject({
       kind: 'sequence',
       windows: {

@@ -1,31 +1,17 @@
-import { readFile } from 'node:fs/promises';
-import type { Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTenant, createTestEnv, type TestEnv, type TestTenant } from '../support/test-env.ts';
-import { fixture, startWorker, waitForJob } from '../support/training.ts';
+import type { TestEnv, TestTenant } from '../support/test-env.ts';
+import { createTrainingEnv, getVersion, trainToSuccess, uploadFixture, waitForJob } from '../support/training.ts';
 
 let env: TestEnv;
-let worker: Worker;
 let tenant: TestTenant;
+let close: (() => Promise<void>) | undefined;
 let datasetId: string;
 
 beforeAll(async () => {
-  env = await createTestEnv();
-  worker = startWorker(env);
-  tenant = await createTenant(env);
-  const response = await env.app.inject({
-    method: 'POST',
-    url: '/v1/datasets?name=topics',
-    headers: { ...tenant.auth, 'content-type': 'application/x-ndjson' },
-    payload: await readFile(fixture('text/topics.ndjson')),
-  });
-  expect(response.statusCode).toBe(201);
-  datasetId = response.json().id;
+  ({ env, tenant, close } = await createTrainingEnv());
+  datasetId = (await uploadFixture(env, tenant, 'text/topics.ndjson', 'topics')).id;
 });
-afterAll(async () => {
-  await worker?.close();
-  await env?.close();
-});
+afterAll(() => close?.());
 
 const post = (url: string, payload: unknown) =>
   env.app.inject({ method: 'POST', url, headers: tenant.auth, payload: payload as object });
@@ -38,7 +24,7 @@ function majorityRate(metrics: { perClass: { support: number }[] }): number {
 
 describe('text datasets: NDJSON -> transformer job -> version -> predict with strings', () => {
   it('trains a transformer whose held-out accuracy clearly beats the majority class', async () => {
-    const submitted = await post('/v1/training-jobs', {
+    const job = await trainToSuccess(env, tenant, {
       datasetId,
       target: 'topic',
       modelName: 'topics',
@@ -54,19 +40,13 @@ describe('text datasets: NDJSON -> transformer job -> version -> predict with st
         text: { maxTokens: 1000, maxLength: 16 },
       },
     });
-    expect(submitted.statusCode).toBe(202);
-    const job = await waitForJob(env, tenant, submitted.json().id);
-    expect(job.error).toBeNull();
-    expect(job.status).toBe('succeeded');
     const majority = majorityRate(job.metrics);
     console.log(
       `topics transformer: accuracy ${job.metrics.accuracy.toFixed(3)} vs majority ${majority.toFixed(3)} ` +
         `(n=${job.metrics.n})`,
     );
     expect(job.metrics.accuracy).toBeGreaterThan(majority + 0.25);
-    const version = (
-      await env.app.inject({ method: 'GET', url: '/v1/models/topics/versions/1', headers: tenant.auth })
-    ).json();
+    const version = await getVersion(env, tenant, 'topics');
     // The vocabulary was fitted on the training split and saved with the version.
     expect(version.preprocessing).toMatchObject({
       kind: 'text',
@@ -120,9 +100,7 @@ describe('text datasets: NDJSON -> transformer job -> version -> predict with st
     });
     const job = await waitForJob(env, tenant, submitted.json().id);
     expect(job.status).toBe('succeeded');
-    const version = (
-      await env.app.inject({ method: 'GET', url: '/v1/models/topics-auto/versions/1', headers: tenant.auth })
-    ).json();
+    const version = await getVersion(env, tenant, 'topics-auto');
     expect(version.modelType).toBe('cnn');
     console.log(
       `topics auto (1-D cnn): accuracy ${job.metrics.accuracy.toFixed(3)} ` +

@@ -3,21 +3,22 @@ import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { datasetArtifactKey } from '../../src/datasets/dataset-catalog.ts';
-import { createTenant, createTestEnv, type TestEnv, type TestTenant } from '../support/test-env.ts';
+import { createTenant, createTenantEnv, type TestEnv, type TestTenant } from '../support/test-env.ts';
+import { postDataset } from '../support/training.ts';
 
 const FIXTURES = path.join(import.meta.dirname, '../fixtures/datasets');
 let env: TestEnv;
 let tenant: TestTenant;
+let close: (() => Promise<void>) | undefined;
 let weather: Buffer;
 let penguins: Buffer;
 
 beforeAll(async () => {
-  env = await createTestEnv();
-  tenant = await createTenant(env);
+  ({ env, tenant, close } = await createTenantEnv());
   weather = await readFile(path.join(FIXTURES, 'seattle-weather.csv'));
   penguins = await readFile(path.join(FIXTURES, 'penguins.ndjson'));
 });
-afterAll(() => env?.close());
+afterAll(() => close?.());
 
 const sha256 = (bytes: Buffer | string) => createHash('sha256').update(bytes).digest('hex');
 
@@ -28,16 +29,11 @@ async function artifactFiles(): Promise<string[]> {
     .map((entry) => path.relative(env.config.ARTIFACT_DIR, path.join(entry.parentPath, entry.name)));
 }
 
-function uploadCsv(name: string, body: Buffer | string, auth = tenant.auth) {
-  return env.app.inject({
-    method: 'POST',
-    url: `/v1/datasets?name=${encodeURIComponent(name)}`,
-    headers: { ...auth, 'content-type': 'text/csv' },
-    payload: body,
-  });
-}
+const uploadCsv = (name: string, body: Buffer | string, auth = tenant.auth) =>
+  postDataset(env, auth, name, body, 'text/csv');
 
-function multipartBody(parts: { name: string; value: Buffer | string; filename?: string }[]) {
+/** Posts the parts as a multipart/form-data upload to `url`. */
+function uploadMultipart(url: string, parts: { name: string; value: Buffer | string; filename?: string }[]) {
   const boundary = `----maas${Date.now()}`;
   const chunks: Buffer[] = [];
   for (const part of parts) {
@@ -50,7 +46,12 @@ function multipartBody(parts: { name: string; value: Buffer | string; filename?:
     );
   }
   chunks.push(Buffer.from(`--${boundary}--\r\n`));
-  return { payload: Buffer.concat(chunks), contentType: `multipart/form-data; boundary=${boundary}` };
+  return env.app.inject({
+    method: 'POST',
+    url,
+    headers: { ...tenant.auth, 'content-type': `multipart/form-data; boundary=${boundary}` },
+    payload: Buffer.concat(chunks),
+  });
 }
 
 /** Column stats computed here independently of the profiler, from the fixture's plain CSV. */
@@ -128,12 +129,7 @@ describe('POST /v1/datasets', () => {
   });
 
   it('accepts an NDJSON body', async () => {
-    const response = await env.app.inject({
-      method: 'POST',
-      url: '/v1/datasets?name=penguins',
-      headers: { ...tenant.auth, 'content-type': 'application/x-ndjson' },
-      payload: penguins,
-    });
+    const response = await postDataset(env, tenant.auth, 'penguins', penguins, 'application/x-ndjson');
     expect(response.statusCode).toBe(201);
     const dataset = response.json();
     expect(dataset).toMatchObject({
@@ -149,16 +145,10 @@ describe('POST /v1/datasets', () => {
   });
 
   it('accepts multipart with the name as a form field, and with the name in the query', async () => {
-    const form = multipartBody([
+    const response = await uploadMultipart('/v1/datasets', [
       { name: 'name', value: 'weather-form' },
       { name: 'file', value: weather, filename: 'weather.csv' },
     ]);
-    const response = await env.app.inject({
-      method: 'POST',
-      url: '/v1/datasets',
-      headers: { ...tenant.auth, 'content-type': form.contentType },
-      payload: form.payload,
-    });
     expect(response.statusCode).toBe(201);
     expect(response.json()).toMatchObject({
       name: 'weather-form',
@@ -167,13 +157,9 @@ describe('POST /v1/datasets', () => {
       sizeBytes: weather.length,
     });
 
-    const queryNamed = multipartBody([{ name: 'file', value: penguins, filename: 'penguins.jsonl' }]);
-    const second = await env.app.inject({
-      method: 'POST',
-      url: '/v1/datasets?name=penguins-form',
-      headers: { ...tenant.auth, 'content-type': queryNamed.contentType },
-      payload: queryNamed.payload,
-    });
+    const second = await uploadMultipart('/v1/datasets?name=penguins-form', [
+      { name: 'file', value: penguins, filename: 'penguins.jsonl' },
+    ]);
     expect(second.statusCode).toBe(201);
     expect(second.json()).toMatchObject({
       name: 'penguins-form',

@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTrainingWorker } from '../../src/training/jobs/worker.ts';
 import { createTenant, createTestEnv, type TestEnv, type TestTenant } from '../support/test-env.ts';
 import { fixture, uploadCsv } from '../support/training.ts';
-import { expectCleanSuccess, jobRow, longJob, waitForEnd } from './jobs.ts';
-import { configEnv, freePort, startEntryPoint, stop, waitFor, type Proc } from './processes.ts';
+import { cleanSuccess, expectCleanSuccess, jobRow, longJob, waitForEnd } from './jobs.ts';
+import { configEnv, freePort, startEntryPoint, stop, waitFor, waitForHealthz, type Proc } from './processes.ts';
 
 let env: TestEnv;
 let tenant: TestTenant;
@@ -60,13 +60,7 @@ describe('graceful shutdown', () => {
     worker = startTrainingWorker(env.deps);
     const done = await waitForEnd(env.deps.db, id);
     expect(done).toMatchObject({ status: 'succeeded', attempts: 1, resumedFromEpoch: pointer.completedEpochs });
-    expect(await expectCleanSuccess(env.deps.db, env.deps.store, id, 40)).toEqual({
-      status: 'succeeded',
-      versions: 1,
-      epochs: true,
-      strayFiles: [],
-      checkpoint: null,
-    });
+    expect(await expectCleanSuccess(env.deps.db, env.deps.store, id, 40)).toEqual(cleanSuccess);
   });
 
   it('SIGTERM on the API lets an in-flight upload finish and answers new requests 503 until it closes', async () => {
@@ -74,16 +68,7 @@ describe('graceful shutdown', () => {
     const proc = startEntryPoint('src/cli/serve.ts', configEnv(env.config, { PORT: String(port), HOST: '127.0.0.1' }));
     procs.push(proc);
     const base = `http://127.0.0.1:${port}`;
-    await waitFor(
-      'the API to listen',
-      () =>
-        fetch(`${base}/healthz`).then(
-          (r) => r.ok,
-          () => false,
-        ),
-      60_000,
-      proc.output,
-    );
+    await waitForHealthz(base, proc);
 
     // An upload whose body arrives in two halves, with the SIGTERM in between.
     const csv = await readFile(fixture('tabular/iris.csv'));

@@ -1,6 +1,8 @@
+import { expect } from 'vitest';
 import type { Database } from '../../src/db/client.ts';
 import type { ArtifactStore } from '../../src/storage/artifact-store.ts';
-import { waitFor } from './processes.ts';
+import type { TestEnv, TestTenant } from '../support/test-env.ts';
+import { isAlive, waitFor } from './processes.ts';
 
 /**
  * A job long enough to be killed mid-training on a busy two-core machine and short enough
@@ -91,4 +93,50 @@ export async function expectCleanSuccess(db: Database, store: ArtifactStore, id:
     strayFiles,
     checkpoint: row.checkpoint,
   };
+}
+
+/** What {@link expectCleanSuccess} gives for a job that ended as it should. */
+export const cleanSuccess = {
+  status: 'succeeded',
+  versions: 1,
+  epochs: true,
+  strayFiles: [],
+  checkpoint: null,
+};
+
+/** Kills the training child of the row's first run with SIGKILL (never this process) and waits until it is gone. */
+export async function killTrainingChild(row: JobRow): Promise<number> {
+  const child = row.progress.runs![0]!.pid;
+  expect(child).not.toBe(process.pid);
+  process.kill(child, 'SIGKILL');
+  await waitFor('the child to die', () => !isAlive(child), 5_000);
+  return child;
+}
+
+/**
+ * Waits for a job whose first attempt was killed and expects it to have succeeded on its
+ * second attempt, resumed from a checkpoint at `resumedAtLeast` epochs or later, cleanly
+ * (see {@link expectCleanSuccess}) and with version 1 of `model`, as the API shows it too.
+ */
+export async function expectResumedToOneVersion(
+  env: TestEnv,
+  tenant: TestTenant,
+  id: string,
+  expected: { model: string; epochs: number; resumedAtLeast: number },
+): Promise<JobRow> {
+  const done = await waitForEnd(env.deps.db, id);
+  expect(done.status).toBe('succeeded');
+  expect(done.attempts).toBe(2);
+  // It continued from a checkpoint taken at or after the one seen before the kill, not from epoch 0.
+  expect(done.resumedFromEpoch).toBeGreaterThanOrEqual(expected.resumedAtLeast);
+  expect(done.progress.runs![1]).toMatchObject({ attempt: 2, resumedFromEpoch: done.resumedFromEpoch });
+  expect(await expectCleanSuccess(env.deps.db, env.deps.store, id, expected.epochs)).toEqual(cleanSuccess);
+  const job = (await env.app.inject({ method: 'GET', url: `/v1/training-jobs/${id}`, headers: tenant.auth })).json();
+  expect(job).toMatchObject({
+    status: 'succeeded',
+    attempts: 2,
+    resumedFromEpoch: done.resumedFromEpoch,
+    result: { model: expected.model, version: 1 },
+  });
+  return done;
 }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTenant, createTestEnv, type TestEnv, type TestTenant } from '../support/test-env.ts';
 import { uploadCsv } from '../support/training.ts';
-import { expectCleanSuccess, longJob, waitForCheckpoint, waitForEnd } from './jobs.ts';
+import { cleanSuccess, expectCleanSuccess, longJob, waitForCheckpoint, waitForEnd } from './jobs.ts';
 import {
   configEnv,
   freePort,
@@ -10,6 +10,7 @@ import {
   startNpmScript,
   stop,
   waitFor,
+  waitForHealthz,
   type Proc,
 } from './processes.ts';
 
@@ -56,13 +57,7 @@ describe('a process dies mid-training (kill -9) and the job still ends with exac
     const done = await waitForEnd(env.deps.db, id);
     expect(done).toMatchObject({ status: 'succeeded', attempts: 2 });
     expect(done.resumedFromEpoch).toBeGreaterThanOrEqual(4);
-    expect(await expectCleanSuccess(env.deps.db, env.deps.store, id, 40)).toEqual({
-      status: 'succeeded',
-      versions: 1,
-      epochs: true,
-      strayFiles: [],
-      checkpoint: null,
-    });
+    expect(await expectCleanSuccess(env.deps.db, env.deps.store, id, 40)).toEqual(cleanSuccess);
   });
 
   const wholeServiceTitle =
@@ -73,20 +68,9 @@ describe('a process dies mid-training (kill -9) and the job still ends with exac
     const base = `http://127.0.0.1:${port}`;
     // The compiled build that `npm start` runs, so its training child (dist/) is covered too.
     const start = () => tracked(startNpmScript('start', configEnv(env.config, { PORT: port, HOST: '127.0.0.1' })));
-    const ready = (proc: Proc) =>
-      waitFor(
-        'the service to answer',
-        () =>
-          fetch(`${base}/healthz`).then(
-            (r) => r.ok,
-            () => false,
-          ),
-        60_000,
-        proc.output,
-      );
 
     const service = start();
-    await ready(service);
+    await waitForHealthz(base, service);
     const submitted = await fetch(`${base}/v1/training-jobs`, {
       method: 'POST',
       headers: { ...tenant.auth, 'content-type': 'application/json' },
@@ -101,7 +85,7 @@ describe('a process dies mid-training (kill -9) and the job still ends with exac
     await service.exited;
     await waitFor('the training child to exit with its service', () => !isAlive(child), 10_000);
 
-    await ready(start());
+    await waitForHealthz(base, start());
     const done = await waitFor(
       'the job to finish',
       async () => {
@@ -114,12 +98,6 @@ describe('a process dies mid-training (kill -9) and the job still ends with exac
     );
     expect(done).toMatchObject({ status: 'succeeded', attempts: 2, result: { model: 'crash-service', version: 1 } });
     expect((await waitForEnd(env.deps.db, id)).resumedFromEpoch).toBeGreaterThanOrEqual(4);
-    expect(await expectCleanSuccess(env.deps.db, env.deps.store, id, 40)).toEqual({
-      status: 'succeeded',
-      versions: 1,
-      epochs: true,
-      strayFiles: [],
-      checkpoint: null,
-    });
+    expect(await expectCleanSuccess(env.deps.db, env.deps.store, id, 40)).toEqual(cleanSuccess);
   });
 });

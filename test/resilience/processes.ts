@@ -102,6 +102,20 @@ export async function waitFor<T>(
   }
 }
 
+/** Waits until the service at `base` answers /healthz with a 2xx, failing with `proc`'s output. */
+export async function waitForHealthz(base: string, proc: Proc, timeoutMs = 60_000): Promise<void> {
+  await waitFor(
+    `${base}/healthz to answer`,
+    () =>
+      fetch(`${base}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      ),
+    timeoutMs,
+    proc.output,
+  );
+}
+
 /** True while a process with this pid exists. */
 export function isAlive(pid: number): boolean {
   try {

@@ -1,22 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTenant } from '../support/test-env.ts';
-import { irisModel, setosa, setupServing, virginica, type ServingSetup } from './serving-setup.ts';
+import { irisModel, penguinsModel, setosa, setupServing, virginica, type ServingSetup } from './serving-setup.ts';
 
 let setup: ServingSetup;
 let readOnly: { auth: { authorization: string } };
 
 beforeAll(async () => {
-  setup = await setupServing([
-    irisModel,
-    {
-      file: 'tabular/penguins.csv',
-      modelName: 'penguins',
-      target: 'species',
-      features: ['island', 'sex'],
-      model: { type: 'logistic', epochs: 20, learningRate: 0.1, seed: 3 },
-    },
-  ]);
+  setup = await setupServing([irisModel, penguinsModel(['island', 'sex'], 20)]);
   // A second key of the same project, with the read scope only.
   const key = await setup.env.app.inject({
     method: 'POST',

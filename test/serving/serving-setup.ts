@@ -73,5 +73,14 @@ export const irisModel: ServedModelSpec = {
   model: { type: 'logistic', epochs: 40, learningRate: 0.1, seed: 7 },
 };
 
+/** Penguins, a logistic regression for the species from the given features. */
+export const penguinsModel = (features: string[], epochs: number): ServedModelSpec => ({
+  file: 'tabular/penguins.csv',
+  modelName: 'penguins',
+  target: 'species',
+  features,
+  model: { type: 'logistic', epochs, learningRate: 0.1, seed: 3 },
+});
+
 export const setosa = { sepal_length: 5.1, sepal_width: 3.5, petal_length: 1.4, petal_width: 0.2 };
 export const virginica = { sepal_length: 6.7, sepal_width: 3.0, petal_length: 5.2, petal_width: 2.3 };

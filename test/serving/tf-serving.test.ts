@@ -1,18 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { irisModel, setosa, setupServing, virginica, type ServingSetup } from './serving-setup.ts';
+import { irisModel, penguinsModel, setosa, setupServing, virginica, type ServingSetup } from './serving-setup.ts';
 
 let setup: ServingSetup;
 
 beforeAll(async () => {
   setup = await setupServing([
     irisModel,
-    {
-      file: 'tabular/penguins.csv',
-      modelName: 'penguins',
-      target: 'species',
-      features: ['island', 'beak_length_mm', 'flipper_length_mm', 'sex'],
-      model: { type: 'logistic', epochs: 30, learningRate: 0.1, seed: 3 },
-    },
+    penguinsModel(['island', 'beak_length_mm', 'flipper_length_mm', 'sex'], 30),
     {
       file: 'tabular/cars.csv',
       modelName: 'mpg',

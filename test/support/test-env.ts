@@ -105,3 +105,20 @@ export async function createTenant(env: TestEnv, scopes: string[] = ['read', 'wr
   if (key.statusCode !== 201) throw new Error(`key creation failed: ${key.body}`);
   return { projectId, key: key.json().key, auth: { authorization: `Bearer ${key.json().key}` } };
 }
+
+export interface TenantEnv {
+  env: TestEnv;
+  tenant: TestTenant;
+  close(): Promise<void>;
+}
+
+/** A test environment with one tenant in it; `close()` closes the environment (also closed if the tenant fails). */
+export async function createTenantEnv(overrides: Record<string, string> = {}): Promise<TenantEnv> {
+  const env = await createTestEnv(overrides);
+  try {
+    return { env, tenant: await createTenant(env), close: () => env.close() };
+  } catch (error) {
+    await env.close();
+    throw error;
+  }
+}
