@@ -102,9 +102,9 @@ export async function buildApp(deps: Deps, opts: BuildAppOptions = {}): Promise<
   await app.register(healthRoutes, { deps, isDraining: () => drain.draining });
   await app.register(projectRoutes, { deps });
   await app.register(datasetRoutes, { deps });
-  await app.register(trainingJobRoutes, { deps, trainingQueue: deps.trainingQueue });
+  await app.register(trainingJobRoutes, { deps });
   await app.register(modelRoutes, { deps });
-  await app.register(predictionRoutes, { deps, predictions: deps.predictions });
-  await app.register(openInferenceRoutes, { deps, predictions: deps.predictions });
+  await app.register(predictionRoutes, { deps });
+  await app.register(openInferenceRoutes, { deps });
   return app;
 }

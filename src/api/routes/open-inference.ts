@@ -10,7 +10,6 @@ import {
   wantsBinary,
 } from '../../serving/binary-tensors.ts';
 import { inputSpecs, instancesFromTensors, outputSpecs, outputTensors } from '../../serving/open-inference-format.ts';
-import type { PredictionService } from '../../serving/prediction-service.ts';
 import { serviceVersion } from '../../service-version.ts';
 import { projectOf } from '../plugins/auth.ts';
 import { modelParams, versionParams } from '../schemas/models.ts';
@@ -72,10 +71,8 @@ function readBinaryTensorBodies(app: FastifyInstance): void {
  * model; without a version, the production alias (else the newest version) serves. Health
  * and server metadata are public, model metadata needs `read`, inference `predict`.
  */
-export const openInferenceRoutes: FastifyPluginAsyncZod<{ deps: Deps; predictions: PredictionService }> = async (
-  app,
-  { deps, predictions },
-) => {
+export const openInferenceRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app, { deps }) => {
+  const { predictions } = deps;
   answerServingErrors(app);
   readBinaryTensorBodies(app);
 

@@ -2,7 +2,6 @@ import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Deps } from '../../deps.ts';
 import type { Arrival } from '../../serving/arrivals.ts';
-import type { PredictionService } from '../../serving/prediction-service.ts';
 import {
   classifyResult,
   columnarOutputs,
@@ -55,10 +54,8 @@ const targets = [
  * metadata) on its own paths, so its clients work unchanged. Errors carry TF Serving's
  * `error` member besides the problem+json fields.
  */
-export const predictionRoutes: FastifyPluginAsyncZod<{ deps: Deps; predictions: PredictionService }> = async (
-  app,
-  { deps, predictions },
-) => {
+export const predictionRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app, { deps }) => {
+  const { predictions } = deps;
   answerServingErrors(app);
   const errors = servingErrorResponses(400, 404, 503);
 
@@ -170,5 +167,5 @@ export const predictionRoutes: FastifyPluginAsyncZod<{ deps: Deps; predictions: 
     );
   }
 
-  await app.register(tfServingStatusRoutes, { deps, predictions });
+  await app.register(tfServingStatusRoutes, { deps });
 };

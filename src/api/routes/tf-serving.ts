@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Deps } from '../../deps.ts';
-import type { PredictionService } from '../../serving/prediction-service.ts';
 import { signatureMetadata, versionStatus } from '../../serving/tf-serving-format.ts';
 import { projectOf } from '../plugins/auth.ts';
 import { aliasName, modelParams, modelSchema, versionParams } from '../schemas/models.ts';
@@ -21,9 +20,9 @@ const aliasParams = z.object({ name: modelName, alias: aliasName });
  * registry's model route, so it answers both: the registry fields and `model_version_status`.
  * (`GET /v1/models/{name}/versions/{version}` is the registry's version route and stays so.)
  */
-export const tfServingStatusRoutes: FastifyPluginAsyncZod<{ deps: Deps; predictions: PredictionService }> = async (
+export const tfServingStatusRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (
   app,
-  { deps: { db }, predictions },
+  { deps: { db, predictions } },
 ) => {
   answerServingErrors(app);
 

@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Deps } from '../../deps.ts';
 import { NotFoundError } from '../../errors.ts';
-import type { TrainingQueue } from '../../queue/training-queue.ts';
 import { cancelTrainingJob, submitTrainingJob } from '../../training/jobs/submission.ts';
 import { projectOf } from '../plugins/auth.ts';
 import { errorResponses, idParams, pageArgs, pageOf, pageQuery, toPage } from '../schemas/common.ts';
@@ -9,9 +8,9 @@ import { jobListQuery, toTrainingJob, trainingJobRequest, trainingJobSchema } fr
 
 const withVersion = { modelVersion: { select: { version: true } } } as const;
 
-export const trainingJobRoutes: FastifyPluginAsyncZod<{ deps: Deps; trainingQueue: TrainingQueue }> = async (
+export const trainingJobRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (
   app,
-  { deps: { db, config }, trainingQueue },
+  { deps: { db, config, trainingQueue } },
 ) => {
   app.post(
     '/v1/training-jobs',
