@@ -108,8 +108,11 @@ export function inputSchemaOf(state: PreprocessingState): InputSchema {
   };
 }
 
-/** Derives the output schema from the target encoding. */
-export function outputSchemaOf(state: PreprocessingState): OutputSchema {
+/**
+ * Derives the output schema from the target encoding; every kind of preprocessing state
+ * (tabular, image, text, sequence) holds one.
+ */
+export function outputSchemaOf(state: { target: TargetEncoding }): OutputSchema {
   const target = state.target;
   return target.task === 'classification'
     ? { task: 'classification', target: target.name, labels: [...target.labels] }

@@ -13,7 +13,8 @@ import { imageInstancesToBatch } from '../preprocessing/image-instances.ts';
 import { SequenceWindows, type SequenceRow } from '../preprocessing/sequence-windows.ts';
 import { TextVectorizer } from '../preprocessing/text-vectorizer.ts';
 import { ValidationError, type FieldIssue } from '../errors.ts';
-import { decodeOutputs, targetSchema, utf8, type InputAdapter } from './input-adapter.ts';
+import { outputSchemaOf } from '../preprocessing/preprocessing-state.ts';
+import { decodeOutputs, utf8, type InputAdapter } from './input-adapter.ts';
 
 const MAX_ISSUES = 50;
 
@@ -41,7 +42,7 @@ function oneFeatureClassifier(
   return {
     decode: (outputs, rows) => decodeOutputs(state.target, outputs, rows),
     inputSchema: { features: [{ name: state.feature, type: 'categorical' }] },
-    outputSchema: targetSchema(state.target),
+    outputSchema: outputSchemaOf(state),
   };
 }
 
@@ -131,7 +132,7 @@ export function sequenceAdapter(state: SequencePreprocessing): InputAdapter {
       });
     },
     inputSchema: { features: features.map((name) => ({ name, type: 'number' as const })) },
-    outputSchema: targetSchema(state.target),
+    outputSchema: outputSchemaOf(state),
   };
 }
 

@@ -31,13 +31,6 @@ export interface InputAdapter {
   outputSchema: OutputSchema;
 }
 
-/** What a model answers about its target: the labels it chooses from, or a value. */
-export function targetSchema(target: TargetEncoding): OutputSchema {
-  return target.task === 'classification'
-    ? { task: 'classification', target: target.name, labels: [...target.labels] }
-    : { task: 'regression', target: target.name };
-}
-
 /**
  * A binary value as text. The serving formats decode `{"b64": ...}` values to bytes; adapters
  * whose features are text or categories read those bytes as UTF-8.
