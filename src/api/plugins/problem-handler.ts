@@ -92,16 +92,28 @@ export async function sendProblem(reply: FastifyReply, problem: Problem): Promis
   await reply.serializer((body: unknown) => JSON.stringify(body)).send(problem);
 }
 
+/**
+ * Answers `error` as problem+json and logs it: expected 4xx at warn, 5xx at error with the
+ * cause. `amend` adds what a protocol's clients look for (the serving routes' `error`).
+ */
+export async function answerError(
+  error: unknown,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  amend: (problem: Problem) => void = () => undefined,
+): Promise<void> {
+  const problem = toProblem(error, request);
+  if (error instanceof ServiceUnavailableError && error.retryAfterSeconds)
+    problem.retryAfterSeconds = error.retryAfterSeconds;
+  amend(problem);
+  if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
+  else request.log.warn({ code: problem.code, detail: problem.detail }, 'request rejected');
+  await sendProblem(reply, problem);
+}
+
 /** Turns every error, unknown routes included, into RFC 9457 problem+json. */
 export const problemHandler = fp(async function problemHandler(app: FastifyInstance) {
-  app.setErrorHandler(async (error, request, reply) => {
-    const problem = toProblem(error, request);
-    if (error instanceof ServiceUnavailableError && error.retryAfterSeconds)
-      problem.retryAfterSeconds = error.retryAfterSeconds;
-    if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
-    else request.log.warn({ code: problem.code, detail: problem.detail }, 'request rejected');
-    await sendProblem(reply, problem);
-  });
+  app.setErrorHandler((error, request, reply) => answerError(error, request, reply));
   app.setNotFoundHandler(async (request, reply) => {
     await sendProblem(
       reply,

@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { ServiceUnavailableError } from '../../errors.ts';
-import { sendProblem, toProblem } from '../plugins/problem-handler.ts';
+import { answerError } from '../plugins/problem-handler.ts';
 import { problemSchema } from '../schemas/common.ts';
 
 /**
@@ -28,15 +27,11 @@ export function servingErrorResponses(...statuses: number[]) {
  * Errors of hooks (authentication) in the scope come here too.
  */
 export function answerServingErrors(app: FastifyInstance): void {
-  app.setErrorHandler(async (error, request, reply) => {
-    const problem = toProblem(error, request);
-    if (error instanceof ServiceUnavailableError && error.retryAfterSeconds)
-      problem.retryAfterSeconds = error.retryAfterSeconds;
-    problem.error = problem.detail;
-    if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
-    else request.log.warn({ code: problem.code, detail: problem.detail }, 'request rejected');
-    await sendProblem(reply, problem);
-  });
+  app.setErrorHandler((error, request, reply) =>
+    answerError(error, request, reply, (problem) => {
+      problem.error = problem.detail;
+    }),
+  );
 }
 
 /**
