@@ -16,7 +16,7 @@ import { Drain } from './drain.ts';
 import { transformOpenApiObject } from './openapi-document.ts';
 import { authPlugin } from './plugins/auth.ts';
 import { idempotencyPlugin } from './plugins/idempotency.ts';
-import { problemHandler } from './plugins/problem-handler.ts';
+import { answerError, problemHandler } from './plugins/problem-handler.ts';
 import { datasetRoutes } from './routes/datasets.ts';
 import { healthRoutes } from './routes/health.ts';
 import { modelRoutes } from './routes/models.ts';
@@ -49,6 +49,9 @@ export async function buildApp(deps: Deps, opts: BuildAppOptions = {}): Promise<
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     bodyLimit: 10 * 1024 * 1024,
+    // A malformed URL (bad percent-encoding) is refused by the router before any hook runs;
+    // it still answers problem+json like every other client error.
+    frameworkErrors: (error, request, reply) => answerError(error, request, reply),
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   }).withTypeProvider<ZodTypeProvider>();
