@@ -22,8 +22,11 @@ export interface AuditRecord {
   clientAddress?: string;
 }
 
-/** Appends one event. Rows are never changed afterwards: the database refuses it (see the migration). */
-export async function recordAuditEvent(db: Database, record: AuditRecord): Promise<void> {
+/**
+ * Appends one event. Rows are never changed afterwards: the database refuses it (see the
+ * migration). Takes a transaction too, so a job's state change and its record commit together.
+ */
+export async function recordAuditEvent(db: Pick<Database, 'auditEvent'>, record: AuditRecord): Promise<void> {
   await db.auditEvent.create({
     data: {
       projectId: record.projectId,

@@ -1,3 +1,4 @@
+import { recordAuditEvent } from '../audit/audit-log.ts';
 import type { Redis } from 'ioredis';
 import type { Database } from '../db/client.ts';
 import { NotFoundError } from '../errors.ts';
@@ -138,14 +139,12 @@ export async function eraseProject(resources: ErasureResources, projectId: strin
       data: { finishedAt: new Date() },
     });
     if (closed.count === 0) return; // another pass closed it first
-    await tx.auditEvent.create({
-      data: {
-        projectId,
-        actorType: 'system',
-        action: 'projects.erasure.completed',
-        resourceId: projectId,
-        outcome: 'success',
-      },
+    await recordAuditEvent(tx, {
+      projectId,
+      actor: { type: 'system' },
+      action: 'projects.erasure.completed',
+      resourceId: projectId,
+      outcome: 'success',
     });
   });
   logger.info({ projectId }, 'project erased');

@@ -133,6 +133,13 @@ describe('deleting versions and models', () => {
       [200, 'success', 'iris/1'],
       [409, 'failure', 'iris/1'],
     ]);
+    const registered = (await call('GET', '/v1/audit-events?action=models.versions.register', tenant.auth)).json();
+    expect(
+      registered.items.map((e: { resourceId: string; actor: { type: string } }) => [e.resourceId, e.actor.type]),
+    ).toEqual([
+      ['iris/2', 'system'],
+      ['iris/1', 'system'],
+    ]);
     const aliasMoves = (await call('GET', '/v1/audit-events?action=models.aliases.update', tenant.auth)).json().items;
     expect(aliasMoves[0]).toMatchObject({ resourceId: 'iris/production', outcome: 'success', statusCode: 200 });
   });

@@ -63,35 +63,51 @@ function projectOfRequest(request: FastifyRequest, resourceId: string | undefine
  * a prediction never waits on the audit log. Requests to unknown routes are not recorded.
  */
 export const auditPlugin = fp(async function auditPlugin(app: FastifyInstance, opts: AuditPluginOptions) {
-  app.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
-    if (request.is404 || !request.routeOptions.url) return payload;
-    const status = reply.statusCode;
-    const authFailure = status === 401 || status === 403;
-    const prediction = request.routeOptions.config?.auth === 'predict';
-    const audited = authFailure || (STATE_CHANGING.has(request.method) && !prediction);
-    if (!audited || request.routeOptions.config?.auth === 'public') return payload;
-
-    const action = auditAction(request.method, request.routeOptions.url);
-    const success = status < 400;
-    const resourceId = (success && request.method === 'POST' ? createdId(payload) : undefined) ?? paramsId(request);
-    const record: AuditRecord = {
-      projectId: projectOfRequest(request, resourceId, action),
-      actor: actorOf(request),
-      action,
-      resourceId: resourceId ?? null,
-      method: request.method,
-      path: request.url.split('?')[0],
-      statusCode: status,
-      outcome: success ? 'success' : 'failure',
-      requestId: request.id,
-      clientAddress: request.ip,
-    };
-    const written = recordAuditEvent(opts.db, record).catch((error: unknown) =>
-      opts.logger.error({ err: error, audit: record }, 'could not record an audit event'),
+  // The last of each route's send hooks, so it records the answer as it leaves (a duplicate
+  // upload's idempotency hook may still turn a 201 into a replay or a 422) and never delays
+  // the hooks before it: the answer waits for its record, nothing else does.
+  const record = async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+    const event = auditRecordOf(request, reply, payload);
+    if (!event) return payload;
+    const written = recordAuditEvent(opts.db, event).catch((error: unknown) =>
+      opts.logger.error({ err: error, audit: event }, 'could not record an audit event'),
     );
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([written, new Promise((resolve) => (timer = setTimeout(resolve, RECORD_WAIT_MS)))]);
     clearTimeout(timer);
     return payload;
+  };
+  app.addHook('onRoute', (route) => {
+    route.onSend = [...toArray(route.onSend), record];
   });
 });
+
+/** What to record of a request, or undefined when it is not audited. */
+function auditRecordOf(request: FastifyRequest, reply: FastifyReply, payload: unknown): AuditRecord | undefined {
+  if (request.is404 || !request.routeOptions.url) return undefined;
+  const status = reply.statusCode;
+  const authFailure = status === 401 || status === 403;
+  const prediction = request.routeOptions.config?.auth === 'predict';
+  const audited = authFailure || (STATE_CHANGING.has(request.method) && !prediction);
+  if (!audited || request.routeOptions.config?.auth === 'public') return undefined;
+
+  const action = auditAction(request.method, request.routeOptions.url);
+  const success = status < 400;
+  const resourceId = (success && request.method === 'POST' ? createdId(payload) : undefined) ?? paramsId(request);
+  return {
+    projectId: projectOfRequest(request, resourceId, action),
+    actor: actorOf(request),
+    action,
+    resourceId: resourceId ?? null,
+    method: request.method,
+    path: request.url.split('?')[0],
+    statusCode: status,
+    outcome: success ? 'success' : 'failure',
+    requestId: request.id,
+    clientAddress: request.ip,
+  };
+}
+
+function toArray<T>(value: T | T[] | undefined): T[] {
+  return value === undefined ? [] : Array.isArray(value) ? value : [value];
+}
