@@ -20,6 +20,8 @@ export const ERROR_CODES = {
   dataset_in_use: 409,
   nothing_to_roll_back: 409,
   idempotency_request_in_progress: 409,
+  version_aliased: 409,
+  model_training_in_progress: 409,
   // 413 and 415: a body too large, or of a media type the route does not read.
   payload_too_large: 413,
   archive_limit_exceeded: 413,

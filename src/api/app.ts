@@ -14,13 +14,16 @@ import { metricsPlugin } from '../observability/metrics-plugin.ts';
 import { serviceVersion } from '../service-version.ts';
 import { Drain } from './drain.ts';
 import { transformOpenApiObject } from './openapi-document.ts';
+import { auditPlugin } from './plugins/audit.ts';
 import { authPlugin } from './plugins/auth.ts';
 import { idempotencyPlugin } from './plugins/idempotency.ts';
 import { answerError, problemHandler } from './plugins/problem-handler.ts';
+import { auditEventRoutes } from './routes/audit-events.ts';
 import { datasetRoutes } from './routes/datasets.ts';
 import { healthRoutes } from './routes/health.ts';
 import { modelRoutes } from './routes/models.ts';
 import { predictionRoutes } from './routes/predictions.ts';
+import { projectErasureRoutes } from './routes/project-erasure.ts';
 import { projectRoutes } from './routes/projects.ts';
 import { trainingJobRoutes } from './routes/training-jobs.ts';
 import { openInferenceRoutes } from './routes/open-inference.ts';
@@ -100,10 +103,13 @@ export async function buildApp(deps: Deps, opts: BuildAppOptions = {}): Promise<
   // Before auth: prediction requests count as on their way to a batch from their first hook.
   await app.register(predictionArrivals, { arrivals: () => deps.predictions.arrivals });
   await app.register(authPlugin, { db: deps.db, adminToken: deps.adminToken });
+  await app.register(auditPlugin, { db: deps.db, logger: deps.logger });
   await app.register(idempotencyPlugin, { deps });
 
   await app.register(healthRoutes, { deps, isDraining: () => drain.draining });
   await app.register(projectRoutes, { deps });
+  await app.register(projectErasureRoutes, { deps });
+  await app.register(auditEventRoutes, { deps });
   await app.register(datasetRoutes, { deps });
   await app.register(trainingJobRoutes, { deps });
   await app.register(modelRoutes, { deps });

@@ -48,6 +48,8 @@ export const configSchema = z.object({
   CHECKPOINT_EVERY_EPOCHS: positiveInt.default(5),
   CHECKPOINT_EVERY_MS: positiveInt.default(60_000),
   IDEMPOTENCY_TTL_SECONDS: positiveInt.default(24 * 3600),
+  /** Audit events older than this many days are swept by the worker's maintenance round. */
+  AUDIT_RETENTION_DAYS: positiveInt.default(400),
 });
 
 export type Config = z.infer<typeof configSchema>;

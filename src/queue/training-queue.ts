@@ -52,3 +52,11 @@ export async function removeQueuedTraining(queue: TrainingQueue, trainingJobId: 
   await job.remove().catch(() => undefined);
   return true;
 }
+
+/**
+ * The fail-fast connection the queue was built on (createTrainingQueue always hands it a
+ * client), for maintenance that needs plain Redis commands beside the queue's own.
+ */
+export function queueConnection(queue: TrainingQueue): Redis {
+  return queue.opts.connection as Redis;
+}

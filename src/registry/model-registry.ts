@@ -7,7 +7,7 @@ import { ConflictError, NotFoundError } from '../errors.ts';
  */
 export type VersionRef = { version: number } | { alias: string } | { latest: true };
 
-type Tx = Parameters<Parameters<Database['$transaction']>[0]>[0];
+export type Tx = Parameters<Parameters<Database['$transaction']>[0]>[0];
 
 export async function findModel(db: Database | Tx, projectId: string, name: string) {
   const model = await db.model.findUnique({ where: { projectId_name: { projectId, name } } });
@@ -23,7 +23,7 @@ export async function findModel(db: Database | Tx, projectId: string, name: stri
 export const serialisedTransaction = { maxWait: 15_000, timeout: 15_000 } as const;
 
 /** Takes the model's row lock so alias moves on one model happen one at a time. */
-async function lockModel(tx: Tx, modelId: string): Promise<void> {
+export async function lockModel(tx: Tx, modelId: string): Promise<void> {
   await tx.$executeRaw`SELECT 1 FROM "Model" WHERE id = ${modelId} FOR UPDATE`;
 }
 

@@ -1,3 +1,4 @@
+import { recordAuditEvent } from '../audit/audit-log.ts';
 import { serialisedTransaction } from './model-registry.ts';
 import type { Database } from '../db/client.ts';
 import { Prisma } from '../db/client.ts';
@@ -100,6 +101,14 @@ export async function registerVersion(
             error: Prisma.DbNull,
             checkpoint: Prisma.DbNull,
           },
+        });
+        // A worker's state change has no request to be audited by: it records itself.
+        await recordAuditEvent(tx, {
+          projectId: job.projectId,
+          actor: { type: 'system' },
+          action: 'models.versions.register',
+          resourceId: `${job.modelName}/${version.version}`,
+          outcome: 'success',
         });
         return version.version;
       }, serialisedTransaction);

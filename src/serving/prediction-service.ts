@@ -215,6 +215,21 @@ export class PredictionService {
     return rows.map((row) => row.version);
   }
 
+  /**
+   * Stops serving deleted versions in this process at once: their loaded models, signatures and
+   * numbered resolutions are dropped (requests already running on a model finish on it). Other
+   * replicas resolve aliases and the default in PostgreSQL on every request; a numbered version
+   * they resolved stays theirs for at most NUMBERED_TTL_MS, after which it answers 404 there too.
+   */
+  forgetVersions(versionIds: readonly string[]): void {
+    const gone = new Set(versionIds);
+    for (const id of gone) {
+      this.cache.invalidate(id);
+      this.signatures.delete(id);
+    }
+    for (const [key, entry] of this.numbered) if (gone.has(entry.resolved.versionId)) this.numbered.delete(key);
+  }
+
   /** The model cache's counters, e.g. for tests and diagnostics. */
   cacheStats(): ModelCacheStats {
     return this.cache.stats();

@@ -21,7 +21,7 @@ export interface ArtifactStore {
   delete(key: string): Promise<void>;
   /** Removes every object under `prefix` (a "folder"). */
   deletePrefix(prefix: string): Promise<void>;
-  /** Keys under `prefix`, recursively. */
+  /** Keys under `prefix`, recursively; `''` lists the whole store. */
   list(prefix: string): Promise<string[]>;
   /** Throws when the store cannot be written (readiness probe). */
   check(): Promise<void>;

@@ -32,6 +32,7 @@ describe('LocalArtifactStore.write', () => {
     expect(written.sizeBytes).toBe(8);
     expect(await store.read('p/datasets/a.csv')).toEqual(Buffer.from('x,y\n1,2\n'));
     expect(await store.list('p')).toEqual(['p/datasets/a.csv']);
+    expect(await store.list('')).toContain('p/datasets/a.csv');
   });
 
   it('leaves no file at all when the body fails before the file is open', async () => {

@@ -81,7 +81,9 @@ export class LocalArtifactStore implements ArtifactStore {
   }
 
   async list(prefix: string): Promise<string[]> {
-    const base = this.resolve(prefix.replace(/\/+$/, ''));
+    const folder = prefix.replace(/\/+$/, '');
+    // The empty prefix lists the whole store (an erasure's proof that nothing is left).
+    const base = folder === '' ? this.root : this.resolve(folder);
     try {
       const entries = await readdir(base, { recursive: true, withFileTypes: true });
       return entries

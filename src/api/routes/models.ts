@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Deps } from '../../deps.ts';
 import { NotFoundError } from '../../errors.ts';
+import { deleteModel, deleteModelVersion } from '../../registry/model-erasure.ts';
 import { aliasHistory, deleteAlias, findModel, rollbackAlias, setAlias } from '../../registry/model-registry.ts';
 import { projectOf } from '../plugins/auth.ts';
 import { errorResponses, pageOf } from '../schemas/common.ts';
@@ -11,6 +12,8 @@ import {
   aliasEventSchema,
   aliasMoveSchema,
   aliasParams,
+  erasedVersionsSchema,
+  forceQuery,
   modelParams,
   modelSchema,
   modelVersionSchema,
@@ -29,7 +32,7 @@ const versionInclude = {
 } as const;
 const aliasInclude = { aliases: { select: { alias: true, version: { select: { version: true } } } } } as const;
 
-export const modelRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app, { deps: { db } }) => {
+export const modelRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app, { deps: { db, store, predictions } }) => {
   app.get(
     '/v1/models',
     {
@@ -100,6 +103,51 @@ export const modelRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app, { 
       });
       if (!version) throw new NotFoundError(`Version of model '${model.name}'`, String(request.params.version));
       return { ...toModelVersion(model.name, version), model_version_status: [versionStatus(version.version)] };
+    },
+  );
+
+  app.delete(
+    '/v1/models/:name/versions/:version',
+    {
+      config: { auth: 'write' },
+      schema: {
+        tags: ['registry'],
+        summary: 'Delete a version and its artifact (409 while an alias points at it, unless ?force=true)',
+        description:
+          'With `force=true` the aliases pointing at the version are removed too (recorded in their history). ' +
+          'The version stops serving at once on this replica, within seconds on others.',
+        params: versionParams,
+        querystring: forceQuery,
+        response: { 200: erasedVersionsSchema, ...errorResponses(400, 404, 409) },
+      },
+    },
+    async (request) => {
+      const { name, version } = request.params;
+      const erased = await deleteModelVersion(db, store, projectOf(request), name, version, request.query);
+      predictions.forgetVersions(erased.versionIds);
+      return erased;
+    },
+  );
+
+  app.delete(
+    '/v1/models/:name',
+    {
+      config: { auth: 'write' },
+      schema: {
+        tags: ['registry'],
+        summary: 'Delete a model with all its versions, artifacts and aliases',
+        description:
+          'Refused (409) while a training job for the model is queued or running, and while an alias points at ' +
+          'a version unless `force=true`.',
+        params: modelParams,
+        querystring: forceQuery,
+        response: { 200: erasedVersionsSchema, ...errorResponses(400, 404, 409) },
+      },
+    },
+    async (request) => {
+      const erased = await deleteModel(db, store, projectOf(request), request.params.name, request.query);
+      predictions.forgetVersions(erased.versionIds);
+      return erased;
     },
   );
 

@@ -56,6 +56,9 @@ function assertProjectAccess(principal: Principal | undefined, projectId: string
   if (principal?.kind === 'key' && principal.projectId !== projectId) throw new NotFoundError('Project', projectId);
 }
 
+/** A project not being erased: one marked for erasure is gone for every route. */
+const liveProject = (db: Deps['db'], id: string) => db.project.findFirst({ where: { id, deletingAt: null } });
+
 export const projectRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app, { deps: { db } }) => {
   app.post(
     '/v1/projects',
@@ -86,7 +89,7 @@ export const projectRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app, 
       },
     },
     async (request) => {
-      const rows = await db.project.findMany(pageArgs(request.query));
+      const rows = await db.project.findMany({ where: { deletingAt: null }, ...pageArgs(request.query) });
       return toPage(rows, request.query.limit, (p) => ({ ...p, createdAt: p.createdAt.toISOString() }));
     },
   );
@@ -109,7 +112,7 @@ export const projectRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app, 
     async (request, reply) => {
       const projectId = request.params.id;
       assertProjectAccess(request.principal, projectId);
-      if (!(await db.project.findUnique({ where: { id: projectId } }))) throw new NotFoundError('Project', projectId);
+      if (!(await liveProject(db, projectId))) throw new NotFoundError('Project', projectId);
       const issued = issueApiKey();
       const { name, scopes, expiresAt } = request.body;
       const key = await db.apiKey.create({
@@ -140,8 +143,7 @@ export const projectRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app, 
     },
     async (request) => {
       assertProjectAccess(request.principal, request.params.id);
-      if (!(await db.project.findUnique({ where: { id: request.params.id } })))
-        throw new NotFoundError('Project', request.params.id);
+      if (!(await liveProject(db, request.params.id))) throw new NotFoundError('Project', request.params.id);
       const rows = await db.apiKey.findMany({ where: { projectId: request.params.id }, ...pageArgs(request.query) });
       return toPage(rows, request.query.limit, toApiKey);
     },

@@ -50,6 +50,24 @@ export const modelVersionSchema = z
 export const aliasMoveSchema = z
   .object({ alias: z.string(), version: z.number().int().nullable(), previousVersion: z.number().int().nullable() })
   .meta({ id: 'AliasMove' });
+export const forceQuery = z
+  .object({
+    force: z
+      .enum(['true', 'false'])
+      .default('false')
+      .transform((value) => value === 'true')
+      .describe('Also remove the aliases that point at what is deleted'),
+  })
+  .strict();
+
+export const erasedVersionsSchema = z
+  .object({
+    model: z.string(),
+    versions: z.array(z.number().int()).describe('The version numbers deleted'),
+    removedAliases: z.array(z.string()),
+  })
+  .meta({ id: 'ErasedVersions' });
+
 export const aliasEventSchema = z.object({
   fromVersion: z.number().int().nullable(),
   toVersion: z.number().int().nullable(),

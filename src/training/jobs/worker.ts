@@ -8,6 +8,8 @@ import { projectPath, runningFromSource } from '../../project-paths.ts';
 import { jobCatalog, type JobPayload } from '../../queue/job-catalog.ts';
 import type { TrainingQueue } from '../../queue/training-queue.ts';
 import type { ArtifactStore } from '../../storage/artifact-store.ts';
+import { sweepAuditEvents } from '../../audit/audit-log.ts';
+import { resumeProjectErasures } from '../../erasure/project-erasure.ts';
 import { sweepOrphanedArtifacts } from './artifacts.ts';
 import { reconcileTrainingJobs } from './reconciler.ts';
 
@@ -56,8 +58,9 @@ export interface TrainingWorkerOptions {
 /**
  * Starts a BullMQ worker for training jobs. Each job runs in a sandboxed child process, so
  * CPU-bound training never starves the lock renewal here. At start and then periodically it
- * re-enqueues jobs the queue lost, fails those out of attempts, sweeps orphaned artifacts and
- * drops expired idempotency keys. `close()` preempts running jobs: each checkpoints and goes
+ * re-enqueues jobs the queue lost, fails those out of attempts, sweeps orphaned artifacts,
+ * drops expired idempotency keys and audit events past their retention, and resumes project
+ * erasures left unfinished. `close()` preempts running jobs: each checkpoints and goes
  * back to the queue for another worker.
  */
 export function startTrainingWorker(resources: TrainingWorkerResources, opts: TrainingWorkerOptions = {}): Worker {
@@ -95,6 +98,8 @@ export function startTrainingWorker(resources: TrainingWorkerResources, opts: Tr
       });
       await sweepOrphanedArtifacts(db, store, logger);
       await db.idempotencyKey.deleteMany({ where: { expiresAt: { lt: new Date() } } });
+      await sweepAuditEvents(db, config.AUDIT_RETENTION_DAYS);
+      await resumeProjectErasures({ db, store, trainingQueue: queue, redisPrefix: config.REDIS_PREFIX, logger });
     } catch (error) {
       // Redis or Postgres is down: the next round tries again.
       logger.warn({ err: (error as Error).message }, 'worker maintenance failed');
