@@ -49,6 +49,10 @@ export async function buildApp(deps: Deps, opts: BuildAppOptions = {}): Promise<
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     bodyLimit: 10 * 1024 * 1024,
+    // A feature may be named `__proto__`. JSON.parse keeps such a key as an ordinary own
+    // property; every object keyed by user names is prototype-free (src/user-keys.ts), so the
+    // key cannot reach a prototype, and refusing it would refuse that dataset's predictions.
+    onProtoPoisoning: 'ignore',
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   }).withTypeProvider<ZodTypeProvider>();

@@ -206,7 +206,7 @@ export class SequenceWindows {
 
 function readRow(row: SequenceRow, features: readonly string[], index: number): number[] {
   return features.map((name) => {
-    const value = row[name];
+    const value = Object.hasOwn(row, name) ? row[name] : undefined;
     if (typeof value !== 'number' || !Number.isFinite(value)) {
       throw new ValidationError(`Row ${index}: '${name}' must be a finite number.`, [
         { path: `${index}.${name}`, message: 'expected a finite number' },
