@@ -39,6 +39,8 @@ export const ERROR_CODES = {
   too_few_classes: 422,
   too_few_rows: 422,
   no_usable_features: 422,
+  column_not_scalable: 422,
+  training_diverged: 422,
   no_images: 422,
   invalid_outputs: 422,
   architecture_incompatible: 422,

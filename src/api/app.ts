@@ -55,6 +55,10 @@ export async function buildApp(deps: Deps, opts: BuildAppOptions = {}): Promise<
     // A malformed URL (bad percent-encoding) is refused by the router before any hook runs;
     // it still answers problem+json like every other client error.
     frameworkErrors: (error, request, reply) => answerError(error, request, reply),
+    // A feature may be named `__proto__`. JSON.parse keeps such a key as an ordinary own
+    // property; every object keyed by user names is prototype-free (src/user-keys.ts), so the
+    // key cannot reach a prototype, and refusing it would refuse that dataset's predictions.
+    onProtoPoisoning: 'ignore',
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   }).withTypeProvider<ZodTypeProvider>();

@@ -15,11 +15,12 @@ export interface ColumnProfile {
   /** Distinct non-missing values; approximate above an exact-counting threshold. */
   distinct: number;
   distinctApproximate: boolean;
-  min?: number | string;
-  max?: number | string;
-  mean?: number;
+  /** Numeric statistics are null when they have no finite value (see RunningMoments). */
+  min?: number | string | null;
+  max?: number | string | null;
+  mean?: number | null;
   /** Sample standard deviation (n - 1); 0 for a single value. */
-  std?: number;
+  std?: number | null;
   /** Most frequent values (categorical and boolean columns), most frequent first. */
   topValues?: ValueCount[];
   /** True when `topValues` counts come from a bounded heavy-hitter sketch (lower bounds). */
@@ -29,3 +30,16 @@ export interface ColumnProfile {
 /** A parsed cell: numbers and booleans typed per the column profile; missing cells are null. */
 export type CellValue = number | string | boolean | null;
 export type DatasetRow = Record<string, CellValue>;
+
+/**
+ * `profile` unchanged, once every numeric statistic is checked to be finite or null: a profile
+ * that breaks this would be stored and then fail every answer that lists the dataset, so it
+ * fails the upload instead, before the file is committed or a row written.
+ */
+export function checkedProfile(profile: ColumnProfile): ColumnProfile {
+  for (const value of [profile.min, profile.max, profile.mean, profile.std]) {
+    if (typeof value === 'number' && !Number.isFinite(value))
+      throw new Error(`Column '${profile.name}' has a non-finite statistic; profiles must store it as null.`);
+  }
+  return profile;
+}

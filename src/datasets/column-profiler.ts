@@ -1,5 +1,6 @@
 import type { ColumnProfile, ColumnType } from './column-profile.ts';
 import { isBase64ImageCell } from './image-format.ts';
+import { finiteOrNull, RunningMoments } from './running-moments.ts';
 import { ExactCountBudget, ValueCounter } from './value-counter.ts';
 import {
   booleanLiteral,
@@ -32,7 +33,8 @@ const parsed: NumericOut = { value: 0 };
  * 6. text: anything else. A column with no value at all is text.
  *
  * Statistics: min/max/mean/std (sample standard deviation, n - 1, Welford's streaming
- * update) for integer and number columns; min/max (the original strings of the earliest and
+ * update, scaled so that it stays finite for any finite cells; a statistic that still has no
+ * finite value is null) for integer and number columns; min/max (the original strings of the earliest and
  * latest instants) for datetimes; the top 10 values for categorical and boolean columns.
  * The distinct count is exact up to `exactLimit` values, then a HyperLogLog estimate.
  */
@@ -47,8 +49,7 @@ export class ColumnProfiler {
   /** Every cell so far is a base64 PNG/JPEG (see image-format.ts). */
   private maybeImage = true;
   private maxLength = 0;
-  private mean = 0;
-  private m2 = 0;
+  private readonly moments = new RunningMoments();
   private min = Number.POSITIVE_INFINITY;
   private max = Number.NEGATIVE_INFINITY;
   private minText = '';
@@ -64,10 +65,10 @@ export class ColumnProfiler {
 
   /** Adds one non-missing cell (the caller counts missing cells as rows minus `present`). */
   add(value: string): void {
-    const count = ++this.present;
+    this.present++;
     if (value.length > this.maxLength) this.maxLength = value.length;
     if (this.maybeImage && !isBase64ImageCell(value)) this.maybeImage = false;
-    if (this.maybeNumber && this.addNumber(value, count)) return;
+    if (this.maybeNumber && this.addNumber(value)) return;
     this.inferFrom(value);
     // Only a column that can still become categorical needs value frequencies.
     this.counter.add(value, !(this.maybeNumber || this.maybeDatetime));
@@ -84,10 +85,10 @@ export class ColumnProfiler {
       if (this.counter.isExact) return false;
       const kind = numericKindBytes(bytes, start, end, parsed);
       if (kind === NOT_NUMERIC || kind === UNDECIDED) return false;
-      const count = ++this.present;
+      this.present++;
       if (length > this.maxLength) this.maxLength = length;
       this.maybeImage = false; // a number literal never looks like base64 PNG/JPEG
-      this.addParsed(kind, count);
+      this.addParsed(kind);
       this.counter.addApproximateNumber(parsed.value);
       return true;
     }
@@ -105,21 +106,19 @@ export class ColumnProfiler {
   }
 
   /** Takes a cell of a column that is numeric so far; false when the cell is not a number. */
-  private addNumber(value: string, count: number): boolean {
+  private addNumber(value: string): boolean {
     const kind = numericKind(value, parsed);
     if (kind === NOT_NUMERIC) return false;
-    this.addParsed(kind, count);
+    this.addParsed(kind);
     this.counter.addNumber(parsed.value, value);
     return true;
   }
 
   /** The statistics of a numeric cell whose value numericKind(Bytes) left in `parsed`. */
-  private addParsed(kind: number, count: number): void {
+  private addParsed(kind: number): void {
     if (kind === DECIMAL_LITERAL) this.maybeInteger = false;
     const x = parsed.value;
-    const delta = x - this.mean;
-    this.mean += delta / count;
-    this.m2 += delta * (x - this.mean);
+    this.moments.add(x);
     if (x < this.min) this.min = x;
     if (x > this.max) this.max = x;
     this.maybeBoolean = false;
@@ -167,10 +166,10 @@ export class ColumnProfiler {
       distinctApproximate: !this.counter.isExact,
     };
     if (type === 'integer' || type === 'number') {
-      profile.min = this.min;
-      profile.max = this.max;
-      profile.mean = this.mean;
-      profile.std = this.present > 1 ? Math.sqrt(this.m2 / (this.present - 1)) : 0;
+      profile.min = finiteOrNull(this.min);
+      profile.max = finiteOrNull(this.max);
+      profile.mean = finiteOrNull(this.moments.mean);
+      profile.std = finiteOrNull(this.moments.std());
     } else if (type === 'datetime') {
       profile.min = this.minText;
       profile.max = this.maxText;

@@ -1,5 +1,5 @@
 import { InvalidDatasetError } from '../errors.ts';
-import type { ColumnProfile } from './column-profile.ts';
+import { checkedProfile, type ColumnProfile } from './column-profile.ts';
 import { ColumnProfiler } from './column-profiler.ts';
 import type { DatasetFormat } from './dataset-format.ts';
 import { ExactCountBudget } from './value-counter.ts';
@@ -103,7 +103,7 @@ export class DatasetProfileBuilder {
           : 'The dataset has no rows: no line holds a JSON object.',
       );
     }
-    return this.profilers.map((profiler) => profiler.finish(this.rows));
+    return this.profilers.map((profiler) => checkedProfile(profiler.finish(this.rows)));
   }
 
   private setHeader(fields: string[], line: number): void {

@@ -5,6 +5,7 @@ import { CsvReader } from './csv-reader.ts';
 import type { DatasetFormat } from './dataset-format.ts';
 import { NdjsonReader } from './ndjson-reader.ts';
 import { booleanLiteral } from './value-literals.ts';
+import { keyedByUser } from '../user-keys.ts';
 
 export interface ReadDatasetRowsOptions {
   /** A stored dataset file, as ingestDataset wrote it. */
@@ -42,7 +43,7 @@ export async function readDatasetRows(options: ReadDatasetRowsOptions): Promise<
   const converters = columns.map(converterFor);
   const rows: DatasetRow[] = [];
   const emptyRow = (): DatasetRow => {
-    const row: DatasetRow = {};
+    const row: DatasetRow = keyedByUser();
     for (const column of columns) row[column.name] = null;
     return row;
   };
@@ -77,7 +78,7 @@ export async function readDatasetRows(options: ReadDatasetRowsOptions): Promise<
       const row = emptyRow();
       for (const key in record) {
         const index = indexByName.get(key);
-        if (index !== undefined) row[key] = converters[index]!(record[key]);
+        if (index !== undefined && Object.hasOwn(record, key)) row[key] = converters[index]!(record[key]);
       }
       rows.push(row);
     });

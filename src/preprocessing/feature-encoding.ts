@@ -1,4 +1,6 @@
 import type { CellValue, ColumnProfile, DatasetRow } from '../datasets/column-profile.ts';
+import { midpoint, momentsOf } from '../datasets/running-moments.ts';
+import { UnprocessableError } from '../errors.ts';
 import { encoderWidth } from './preprocessing-state.ts';
 import type { FeatureEncoder } from './preprocessing-state.ts';
 
@@ -17,9 +19,8 @@ export function fitFeatureEncoders(features: ColumnProfile[], trainingRows: Data
       const median = medianOf(present);
       // Pipeline order: impute first, then standardise the imputed column.
       const imputed = cells.map((cell) => asNumber(cell) ?? median);
-      const mean = imputed.reduce((sum, value) => sum + value, 0) / Math.max(1, imputed.length);
-      const variance = imputed.reduce((sum, value) => sum + (value - mean) ** 2, 0) / Math.max(1, imputed.length);
-      const std = Math.sqrt(variance);
+      const { mean, std } = momentsOf(imputed);
+      if (!Number.isFinite(std)) throw unscalableColumn(column.name);
       // A constant column would divide by zero; std 1 maps it to zeros instead.
       return { kind: 'numeric', name: column.name, type: column.type, median, mean, std: std > 1e-12 ? std : 1 };
     }
@@ -72,7 +73,9 @@ export function writeEncoded(
 ): number {
   if (encoder.kind === 'numeric') {
     const number = typeof value === 'number' ? value : encoder.median;
-    out[offset] = (number - encoder.mean) / encoder.std;
+    const scaled = (number - encoder.mean) / encoder.std;
+    // Values of opposite sign near the largest double overflow their difference; dividing first does not.
+    out[offset] = Number.isFinite(scaled) ? scaled : number / encoder.std - encoder.mean / encoder.std;
     return offset + 1;
   }
   if (encoder.kind === 'boolean') {
@@ -114,10 +117,23 @@ function medianOf(values: number[]): number {
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1
     ? (sorted[middle] as number)
-    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+    : midpoint(sorted[middle - 1] as number, sorted[middle] as number);
 }
 
 /** Code-unit order: stable across locales and machines, unlike localeCompare. */
 export function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * A numeric column whose spread passes the largest double (values near both +1.8e308 and
+ * -1.8e308) cannot be standardised; training on it would only produce NaN weights.
+ */
+export function unscalableColumn(name: string): UnprocessableError {
+  return new UnprocessableError(
+    'column_not_scalable',
+    `The numeric column '${name}' spreads beyond the largest representable number and cannot be ` +
+      'standardised; rescale it, or leave it out of the features.',
+    [{ path: name, message: 'has a standard deviation beyond the largest representable number' }],
+  );
 }

@@ -15,6 +15,7 @@ import {
   type ImageSpec,
   type RgbaImage,
 } from './images.ts';
+import { ownValue } from '../user-keys.ts';
 
 const MAX_ISSUES = 50;
 
@@ -60,7 +61,7 @@ export function imageInstanceBytes(instance: unknown, index: number, feature: st
           message: `Unknown feature '${key}'; this model reads '${feature}'.`,
         })),
       );
-    const nested = valueBytes((instance as Record<string, unknown>)[feature], `${path}.${feature}`);
+    const nested = valueBytes(ownValue(instance as Record<string, unknown>, feature), `${path}.${feature}`);
     if (nested) return nested;
     throw new ValidationError(`Expected an image for '${feature}'.`, [
       { path: `${path}.${feature}`, message: 'expected a base64 string or {"b64": string}' },

@@ -11,6 +11,8 @@
  */
 import { z } from 'zod';
 import { ValidationError } from '../errors.ts';
+import { momentsOf } from '../datasets/running-moments.ts';
+import { unscalableColumn } from './feature-encoding.ts';
 import { parseSavedState } from './parse-saved-state.ts';
 
 const columns = z.array(z.string().min(1)).min(1).max(256);
@@ -84,11 +86,14 @@ export class SequenceWindows {
     const rows = training.flat();
     if (rows.length === 0) throw new ValidationError('No training rows to fit the sequence statistics on.');
     const matrix = rows.map((row, i) => readRow(row, parsed.features, i));
-    const mean = parsed.features.map((_, f) => matrix.reduce((s, r) => s + (r[f] ?? 0), 0) / matrix.length);
+    const moments = parsed.features.map((name, f) => {
+      const { mean, std } = momentsOf(matrix.map((r) => r[f] ?? 0));
+      if (!Number.isFinite(std)) throw unscalableColumn(name);
+      return { mean, std };
+    });
+    const mean = moments.map((m) => m.mean);
     // A constant column gets std 1 so it scales to 0 instead of dividing by zero.
-    const std = parsed.features.map(
-      (_, f) => Math.sqrt(matrix.reduce((s, r) => s + ((r[f] ?? 0) - (mean[f] ?? 0)) ** 2, 0) / matrix.length) || 1,
-    );
+    const std = moments.map((m) => m.std || 1);
     return new SequenceWindows({ kind: 'sequence-windows', version: 1, config: parsed, mean, std });
   }
 
@@ -201,7 +206,7 @@ export class SequenceWindows {
 
 function readRow(row: SequenceRow, features: readonly string[], index: number): number[] {
   return features.map((name) => {
-    const value = row[name];
+    const value = Object.hasOwn(row, name) ? row[name] : undefined;
     if (typeof value !== 'number' || !Number.isFinite(value)) {
       throw new ValidationError(`Row ${index}: '${name}' must be a finite number.`, [
         { path: `${index}.${name}`, message: 'expected a finite number' },

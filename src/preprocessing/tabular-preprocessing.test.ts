@@ -110,3 +110,39 @@ describe('fitPreprocessing', () => {
     ).toThrow(expect.objectContaining({ code: 'single_class_target', status: 422 }));
   });
 });
+
+describe('extreme values', () => {
+  const rows: DatasetRow[] = [
+    { size: 1, colour: 'red', organic: true, price: 10 },
+    { size: 1e300, colour: 'blue', organic: false, price: 1e200 },
+    { size: -1e308, colour: 'red', organic: true, price: 30 },
+    { size: 2, colour: 'blue', organic: false, price: 40 },
+  ];
+  const fitOn = (standardizeTarget: boolean) =>
+    fitPreprocessing({
+      features: columns,
+      target: profile('price', 'number'),
+      task: 'regression',
+      trainingRows: rows,
+      allTargetValues: rows.map((row) => row.price as number),
+      standardizeTarget,
+    });
+
+  it('standardises features and a target near the largest double to finite values', () => {
+    const state = fitOn(true);
+    const encoded = encodeDataset(state, rows);
+    for (const value of [...encoded.x, ...encoded.y]) expect(Number.isFinite(value)).toBe(true);
+    // Squared deviations of these overflow a double: plain sums made the std Infinity, every value 0.
+    const size = state.features[0] as { mean: number; std: number };
+    const price = state.target as { mean: number; std: number };
+    for (const value of [size.mean, size.std, price.mean, price.std]) expect(Number.isFinite(value)).toBe(true);
+    expect(new Set(encoded.y).size).toBeGreaterThan(1);
+  });
+
+  it('refuses an unstandardised target past float32 range, naming the column', () => {
+    const state = fitOn(false);
+    expect(() => encodeDataset(state, rows)).toThrow(
+      expect.objectContaining({ code: 'column_not_scalable', message: expect.stringContaining("'price'") }),
+    );
+  });
+});

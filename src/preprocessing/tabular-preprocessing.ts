@@ -1,6 +1,6 @@
 import type { ColumnProfile, DatasetRow } from '../datasets/column-profile.ts';
-import { encodeRows, fitFeatureEncoders, matrixWidth } from './feature-encoding.ts';
-import type { PreprocessingState } from './preprocessing-state.ts';
+import { encodeRows, fitFeatureEncoders, matrixWidth, unscalableColumn } from './feature-encoding.ts';
+import { encoderWidth, type PreprocessingState } from './preprocessing-state.ts';
 import { encodeTargets, fitTargetEncoding } from './target-encoding.ts';
 import type { Task } from '../models/task.ts';
 
@@ -44,10 +44,27 @@ export interface EncodedSplit {
 /** Encodes rows whose target is present with a fitted state: the same transform as prediction. */
 export function encodeDataset(state: PreprocessingState, rows: DatasetRow[]): EncodedSplit {
   const targets = rows.map((row) => row[state.target.name] as string | number | boolean);
-  return {
-    x: encodeRows(state.features, rows),
-    y: encodeTargets(state.target, targets),
-    rows: rows.length,
-    width: state.width,
-  };
+  const x = encodeRows(state.features, rows);
+  const y = encodeTargets(state.target, targets);
+  requireFinite(x, state.width, (column) => columnAt(state, column));
+  requireFinite(y, 1, () => state.target.name);
+  return { x, y, rows: rows.length, width: state.width };
+}
+
+/**
+ * Float32 cannot hold what a column scaled beyond its range: the model would see Infinity and
+ * train to NaN weights, so the first such column is refused by name instead.
+ */
+function requireFinite(values: Float32Array, width: number, nameOf: (column: number) => string): void {
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) throw unscalableColumn(nameOf(i % width));
+}
+
+/** The feature whose encoder writes matrix column `column`. */
+function columnAt(state: PreprocessingState, column: number): string {
+  let start = 0;
+  for (const encoder of state.features) {
+    start += encoderWidth(encoder);
+    if (column < start) return encoder.name;
+  }
+  return state.target.name;
 }

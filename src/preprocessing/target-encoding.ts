@@ -1,5 +1,7 @@
 import type { CellValue, ColumnProfile } from '../datasets/column-profile.ts';
+import { momentsOf } from '../datasets/running-moments.ts';
 import { UnprocessableError } from '../errors.ts';
+import { unscalableColumn } from './feature-encoding.ts';
 import type { Task } from '../models/task.ts';
 import type { Label, TargetEncoding } from './preprocessing-state.ts';
 
@@ -35,9 +37,8 @@ export function fitTargetEncoding(
     }
     return { task, name: target.name, labels };
   }
-  const numbers = trainingValues.map(Number);
-  const mean = numbers.reduce((sum, value) => sum + value, 0) / numbers.length;
-  const std = Math.sqrt(numbers.reduce((sum, value) => sum + (value - mean) ** 2, 0) / numbers.length);
+  const { mean, std } = momentsOf(trainingValues.map(Number));
+  if (!Number.isFinite(std)) throw unscalableColumn(target.name);
   if (!standardize || std < 1e-12) return { task, name: target.name, standardized: false, mean: 0, std: 1 };
   return { task, name: target.name, standardized: true, mean, std };
 }

@@ -15,6 +15,7 @@ import { TextVectorizer } from '../preprocessing/text-vectorizer.ts';
 import { ValidationError, type FieldIssue } from '../errors.ts';
 import { outputSchemaOf } from '../preprocessing/preprocessing-state.ts';
 import { decodeOutputs, utf8, type InputAdapter } from './input-adapter.ts';
+import { keyedByUser, ownValue } from '../user-keys.ts';
 
 const MAX_ISSUES = 50;
 
@@ -32,7 +33,7 @@ function single(instance: unknown, feature: string, index: number, issues: Field
         path: `instances.${index}.${key}`,
         message: `Unknown feature '${key}'; this model reads '${feature}'.`,
       });
-  return record[feature];
+  return ownValue(record, feature);
 }
 
 /** Decoding and schemas of a classifier reading one feature (an image or a text). */
@@ -151,7 +152,7 @@ function readSeries(
   const rows = instance.map((row: unknown, t) => {
     const values: unknown[] | undefined =
       typeof row === 'number' && features.length === 1 ? [row] : Array.isArray(row) ? row : undefined;
-    const out: Record<string, number> = {};
+    const out = keyedByUser<number>();
     if (values === undefined && (row === null || typeof row !== 'object')) {
       issues.push({
         path: `${path}.${t}`,
@@ -165,7 +166,7 @@ function readSeries(
         message: `Expected ${features.length} value(s) (${features.join(', ')}), got ${values.length}.`,
       });
     features.forEach((name, f) => {
-      const value = values !== undefined ? values[f] : (row as Record<string, unknown>)[name];
+      const value = values !== undefined ? values[f] : ownValue(row as Record<string, unknown>, name);
       if (typeof value !== 'number' || !Number.isFinite(value))
         issues.push({ path: `${path}.${t}.${name}`, message: 'Expected a finite number.' });
       else out[name] = value;

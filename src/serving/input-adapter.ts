@@ -7,6 +7,7 @@
 import { argmax } from '../evaluation/classification-metrics.ts';
 import type { InputSchema, Label, OutputSchema, TargetEncoding } from '../preprocessing/preprocessing-state.ts';
 import { decodeRegression } from '../preprocessing/target-encoding.ts';
+import { keyedByUser } from '../user-keys.ts';
 
 /** One prediction: the most probable label with every class's probability, or a value. */
 export type Prediction = { label: Label; probabilities: Record<string, number> } | { value: number };
@@ -58,7 +59,7 @@ export function decodeOutputs(target: TargetEncoding, outputs: Float32Array, row
     } else {
       for (let k = 0; k < units; k++) probabilities[k] = outputs[row * units + k]!;
     }
-    const byLabel: Record<string, number> = {};
+    const byLabel = keyedByUser<number>();
     for (let k = 0; k < keys.length; k++) byLabel[keys[k]!] = probabilities[k] ?? 0;
     predictions[row] = { label: target.labels[argmax(probabilities)] as Label, probabilities: byLabel };
   }

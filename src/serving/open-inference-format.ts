@@ -2,6 +2,7 @@ import { ValidationError } from '../errors.ts';
 import type { InputSchema, OutputSchema } from '../preprocessing/preprocessing-state.ts';
 import type { Prediction } from './input-adapter.ts';
 import { decodeValue } from './tf-serving-format.ts';
+import { keyedEntries, ownValue } from '../user-keys.ts';
 
 /**
  * Open Inference Protocol (KServe V2) tensors to and from our instances. A tabular model
@@ -141,7 +142,7 @@ export function instancesFromTensors(inputs: V2Tensor[], schema: InputSchema): u
     return { name: input.name, values: tensorValues(input, `inputs.${index}`) };
   });
   return Array.from({ length: rows ?? 0 }, (_, row) =>
-    Object.fromEntries(columns.map((column) => [column.name, column.values[row]])),
+    keyedEntries(columns.map((column) => [column.name, column.values[row]])),
   );
 }
 
@@ -192,7 +193,7 @@ export function outputTensors(predictions: Prediction[], output: OutputSchema, r
     const values: number[] = new Array(predictions.length * keys.length);
     predictions.forEach((p, row) => {
       for (let k = 0; k < keys.length; k++)
-        values[row * keys.length + k] = 'probabilities' in p ? (p.probabilities[keys[k]!] ?? 0) : 0;
+        values[row * keys.length + k] = 'probabilities' in p ? (ownValue(p.probabilities, keys[k]!) ?? 0) : 0;
     });
     return values;
   };

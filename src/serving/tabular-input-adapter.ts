@@ -3,6 +3,7 @@ import { encodeInstances } from '../preprocessing/instance-encoding.ts';
 import { inputSchemaOf, outputSchemaOf } from '../preprocessing/preprocessing-state.ts';
 import type { PreprocessingState } from '../preprocessing/preprocessing-state.ts';
 import { decodeOutputs, utf8, type InputAdapter } from './input-adapter.ts';
+import { keyedEntries } from '../user-keys.ts';
 
 /** Tabular rows: the fitted encoders of src/preprocessing, as training used them. */
 export function tabularAdapter(state: PreprocessingState): InputAdapter {
@@ -29,7 +30,5 @@ export function holdsBytes(instance: unknown): boolean {
 export function bytesAsText(instance: unknown): unknown {
   if (!holdsBytes(instance)) return instance;
   if (Array.isArray(instance)) return instance.map(utf8);
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(instance as object)) out[key] = utf8(value);
-  return out;
+  return keyedEntries(Object.entries(instance as object).map(([key, value]) => [key, utf8(value)]));
 }

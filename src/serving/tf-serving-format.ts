@@ -2,6 +2,7 @@ import { ValidationError, type FieldIssue } from '../errors.ts';
 import type { Label, OutputSchema } from '../preprocessing/preprocessing-state.ts';
 import type { Prediction } from './input-adapter.ts';
 import type { ServedSignature } from './prediction-service.ts';
+import { keyedByUser, keyedEntries, ownValue } from '../user-keys.ts';
 
 /**
  * Conversions between TensorFlow Serving's REST formats (api_rest.md) and our instances and
@@ -43,9 +44,7 @@ export function instancesFromRows(instances: unknown[]): unknown[] {
     if (Array.isArray(instance)) return instance.some(isObject) ? instance.map(decodeValue) : instance;
     if (isObject(instance)) {
       if (!holdsObject(instance as Record<string, unknown>)) return instance;
-      const decoded: Record<string, unknown> = {};
-      for (const [key, value] of Object.entries(instance as object)) decoded[key] = decodeValue(value);
-      return decoded;
+      return keyedEntries(Object.entries(instance as object).map(([key, value]) => [key, decodeValue(value)]));
     }
     return instance;
   });
@@ -79,7 +78,7 @@ export function instancesFromColumns(inputs: unknown): unknown[] {
   if (issues.length > 0) throw new ValidationError('The columnar `inputs` are malformed.', issues);
   const count = [...lengths][0] ?? 0;
   return Array.from({ length: count }, (_, row) => {
-    const instance: Record<string, unknown> = {};
+    const instance = keyedByUser<unknown>();
     for (const [name, values] of columns) instance[name] = decodeValue((values as unknown[])[row]);
     return instance;
   });
@@ -88,13 +87,13 @@ export function instancesFromColumns(inputs: unknown): unknown[] {
 /** Classify/regress `examples` merged with the shared `context`; a one-element list is a scalar. */
 export function instancesFromExamples(
   examples: Record<string, unknown>[],
-  context: Record<string, unknown> = {},
+  context: Record<string, unknown> = keyedByUser(),
 ): unknown[] {
   const issues: FieldIssue[] = [];
   const instances = examples.map((example, index) => {
-    const instance: Record<string, unknown> = {};
+    const instance = keyedByUser<unknown>();
     for (const [name, raw] of [...Object.entries(context), ...Object.entries(example)]) {
-      if (name in context && name in example)
+      if (Object.hasOwn(context, name) && Object.hasOwn(example, name))
         issues.push({ path: `examples.${index}.${name}`, message: 'also given in `context`' });
       let value = raw;
       if (Array.isArray(raw)) {
@@ -122,7 +121,9 @@ export function columnarOutputs(
   const keys = output.labels.map(String);
   return {
     label: predictions.map((p) => ('label' in p ? p.label : '')),
-    probabilities: predictions.map((p) => ('probabilities' in p ? keys.map((key) => p.probabilities[key] ?? 0) : [])),
+    probabilities: predictions.map((p) =>
+      'probabilities' in p ? keys.map((key) => ownValue(p.probabilities, key) ?? 0) : [],
+    ),
   };
 }
 
@@ -134,7 +135,7 @@ export function classifyResult(predictions: Prediction[], output: OutputSchema):
     ]);
   const keys = output.labels.map(String);
   return predictions.map((p) =>
-    keys.map((key): [string, number] => [key, 'probabilities' in p ? (p.probabilities[key] ?? 0) : 0]),
+    keys.map((key): [string, number] => [key, 'probabilities' in p ? (ownValue(p.probabilities, key) ?? 0) : 0]),
   );
 }
 

@@ -51,3 +51,26 @@ export function toPage<T extends { id: string }, U>(rows: T[], limit: number, ma
   const items = rows.slice(0, limit);
   return { items: items.map(map), nextCursor: hasMore ? items[items.length - 1]!.id : null };
 }
+
+/**
+ * An object keyed by names users chose (features, labels), each value matching `value`: what
+ * `z.record(z.string(), value)` describes, but passed through as it is, because zod's record
+ * rebuilds the object and drops a `__proto__` key (a feature or label may carry that name).
+ * Values are validated, not transformed, so the object can be handed on unchanged.
+ */
+export function userKeyedRecord<T extends z.ZodType>(value: T) {
+  return z
+    .custom<Record<string, z.output<T>>>(
+      (input) => input !== null && typeof input === 'object' && !Array.isArray(input),
+      { message: 'expected an object' },
+    )
+    .superRefine((input, ctx) => {
+      for (const key of Object.keys(input)) {
+        const checked = value.safeParse(input[key]);
+        if (checked.success) continue;
+        for (const issue of checked.error.issues)
+          ctx.addIssue({ code: 'custom', message: issue.message, path: [key, ...issue.path] });
+      }
+    })
+    .meta({ type: 'object', additionalProperties: z.toJSONSchema(value, { unrepresentable: 'any' }) });
+}

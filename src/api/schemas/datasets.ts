@@ -7,10 +7,10 @@ export const columnProfileSchema = z
     missing: z.number().int(),
     distinct: z.number().int(),
     distinctApproximate: z.boolean(),
-    min: z.union([z.number(), z.string()]).optional(),
-    max: z.union([z.number(), z.string()]).optional(),
-    mean: z.number().optional(),
-    std: z.number().optional(),
+    min: z.union([z.number(), z.string()]).nullable().optional(),
+    max: z.union([z.number(), z.string()]).nullable().optional(),
+    mean: z.number().nullable().optional().describe('null when the mean has no finite value'),
+    std: z.number().nullable().optional().describe('Sample standard deviation; null when it has no finite value'),
     topValues: z.array(z.object({ value: z.string(), count: z.number().int() })).optional(),
   })
   .meta({ id: 'ColumnProfile' });
@@ -73,10 +73,34 @@ export function toDataset(row: DatasetRow): z.infer<typeof datasetSchema> {
     rowCount: row.rowCount,
     sizeBytes: Number(row.sizeBytes),
     sha256: row.sha256,
-    columns: row.columns as z.infer<typeof datasetSchema>['columns'],
+    columns: storedColumns(row.columns),
     createdAt: row.createdAt.toISOString(),
     ...skippedOf(row.skipped),
   };
+}
+
+type ApiColumn = z.infer<typeof columnProfileSchema>;
+const STATISTICS = ['min', 'max', 'mean', 'std'] as const;
+
+/**
+ * The stored column profiles as the API spells them. A statistic that is not a finite number
+ * (or, for min and max, a datetime string) reads as null: rows written before profiles were
+ * overflow-safe hold such values, and one of them must not fail every list of the project.
+ */
+function storedColumns(stored: unknown): ApiColumn[] {
+  if (!Array.isArray(stored)) return [];
+  return stored.map((column: ApiColumn) => {
+    const out = { ...column };
+    for (const key of STATISTICS) {
+      if (!Object.hasOwn(out, key)) continue;
+      const value: unknown = out[key];
+      const readable =
+        (typeof value === 'number' && Number.isFinite(value)) ||
+        (typeof value === 'string' && (key === 'min' || key === 'max'));
+      if (!readable) out[key] = null;
+    }
+    return out;
+  });
 }
 
 /** `Dataset.skipped` ({count, entries}, see dataset-catalog.ts) as the API spells it; nothing for other datasets. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { userKeyedRecord } from './common.ts';
 
 /** TF Serving's binary value (`{"b64": "..."}`): the image of an image feature, UTF-8 text otherwise. */
 const scalar = z.union([z.string(), z.number(), z.boolean(), z.null(), z.object({ b64: z.string() }).strict()]);
@@ -14,7 +15,7 @@ export const predictBody = z
       .optional()
       .describe('Row format: objects keyed by feature name, or arrays in input-schema order'),
     inputs: z
-      .union([z.record(z.string(), z.array(z.unknown())), z.array(z.unknown())])
+      .union([userKeyedRecord(z.array(z.unknown())), z.array(z.unknown())])
       .optional()
       .describe('Columnar format: each feature name maps to its list of values, one per example'),
   })
@@ -25,7 +26,7 @@ export const predictBody = z
   .meta({ id: 'PredictRequest' });
 
 const prediction = z.union([
-  z.object({ label: z.union([z.string(), z.number(), z.boolean()]), probabilities: z.record(z.string(), z.number()) }),
+  z.object({ label: z.union([z.string(), z.number(), z.boolean()]), probabilities: userKeyedRecord(z.number()) }),
   z.object({ value: z.number() }),
 ]);
 const servedModel = z.object({ name: z.string(), version: z.number().int() });
@@ -48,7 +49,7 @@ export const predictResponse = z
   ])
   .meta({ id: 'PredictResponse' });
 
-const example = z.record(z.string(), z.union([scalar, z.array(scalar)]));
+const example = userKeyedRecord(z.union([scalar, z.array(scalar)]));
 
 export const examplesBody = z
   .object({
@@ -93,7 +94,7 @@ export const modelMetadataResponse = z
         signature_def: z.record(
           z.string(),
           z.object({
-            inputs: z.record(z.string(), tensorInfo),
+            inputs: userKeyedRecord(tensorInfo),
             outputs: z.record(z.string(), tensorInfo),
             method_name: z.string(),
           }),

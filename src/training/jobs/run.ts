@@ -10,7 +10,8 @@ import type { JobSpec } from './submission.ts';
 import { loadJobCheckpoint, saveJobCheckpoint, type CheckpointPointer } from './checkpoints.ts';
 import { disposeLoopState } from '../loop/checkpoint.ts';
 import { registerVersion } from '../../registry/register-version.ts';
-import { trainOnDataset } from '../pipelines/dataset.ts';
+import { trainOnDataset, type TrainingResult } from '../pipelines/dataset.ts';
+import { requireFiniteWeights, trainingDiverged } from '../loop/training-diverged.ts';
 import { TrainingCancelled } from '../loop/training-cancelled.ts';
 import type { EpochReport, LoopState } from '../loop/tabular-loop.ts';
 import { TrainingPreempted } from '../loop/training-preempted.ts';
@@ -177,6 +178,12 @@ export async function runTrainingJob(
     );
     if (resumeFrom) disposeLoopState(resumeFrom);
     await flushProgress();
+    try {
+      requireFinite(result.model, history.at(-1));
+    } catch (error) {
+      result.model.dispose();
+      throw error;
+    }
     const prefix = attemptPrefix(job, attempt);
     const artifact = await saveModelArtifact(ctx.store, result.model, prefix);
     result.model.dispose();
@@ -227,6 +234,13 @@ export async function runTrainingJob(
     });
     throw error;
   }
+}
+
+/** Only a model with finite weights and a finite last validation loss may become a version. */
+function requireFinite(model: TrainingResult['model'], last: EpochReport | undefined): void {
+  requireFiniteWeights(model);
+  if (last?.valLoss !== undefined && !Number.isFinite(last.valLoss))
+    throw trainingDiverged(`(validation loss ${last.valLoss} at epoch ${last.epoch})`);
 }
 
 /** Ends a job that produced no version, and drops whatever files its attempts left. */

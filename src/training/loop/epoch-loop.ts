@@ -11,6 +11,7 @@ import type { ModelSpec } from '../../models/model-spec.ts';
 import { createBatchStep, createOptimizer } from './gradient-step.ts';
 import type { BatchStep } from './gradient-step.ts';
 import { TrainingCancelled } from './training-cancelled.ts';
+import { trainingDiverged } from './training-diverged.ts';
 import { TrainingPreempted } from './training-preempted.ts';
 
 /** What one finished epoch reports (epochs count from 1). */
@@ -199,8 +200,7 @@ export async function runEpochs(
         }
         report.bestEpoch = best.epoch;
       }
-      if (!Number.isFinite(report.loss))
-        throw new Error(`Training diverged at epoch ${epoch} (loss ${report.loss}); lower the learning rate.`);
+      if (!Number.isFinite(report.loss)) throw trainingDiverged(`at epoch ${epoch} (loss ${report.loss})`);
       history.push(report);
       await hooks.onEpoch?.(report);
       if (options.earlyStopping && best.epoch > 0 && epoch - best.epoch >= options.earlyStopping.patience) {

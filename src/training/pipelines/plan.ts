@@ -13,6 +13,7 @@ import type { ResolvedModelType } from '../../models/build-model.ts';
 import type { ModelSpec } from '../../models/model-spec.ts';
 import { resolveTask } from '../../models/task.ts';
 import type { Task } from '../../models/task.ts';
+import { unscalableColumn } from '../../preprocessing/feature-encoding.ts';
 import { selectFeatures } from '../../preprocessing/feature-selection.ts';
 import type { FeatureSelection } from '../../preprocessing/feature-selection.ts';
 import { planDataKind, sequenceColumns, sequenceWindowing } from './deep-plan.ts';
@@ -62,12 +63,9 @@ export function planTraining(spec: TrainingSpec, columns: ColumnProfile[], rowCo
     requireSplit(labelled, split, split.stratify && (task === 'classification' || kind === 'image'));
   if (kind === 'tabular') {
     const modelType = resolveModelType(spec.model.type, task);
-    return {
-      target,
-      task,
-      kind,
-      tabular: { modelType, selection: selectFeatures(columns, target.name, rowCount, spec.features) },
-    };
+    const selection = selectFeatures(columns, target.name, rowCount, spec.features);
+    requireScalable(selection.features, task === 'regression' ? target : undefined, spec.model.standardizeTarget);
+    return { target, task, kind, tabular: { modelType, selection } };
   }
   // Image models classify whatever the target; text models need a target that classifies.
   if (kind === 'image' && spec.task === 'regression')
@@ -81,6 +79,33 @@ export function planTraining(spec: TrainingSpec, columns: ColumnProfile[], rowCo
     splitWindows(complete, sequenceWindowing(spec.model, task), split, { atMost: true });
   }
   return { target, task, kind };
+}
+
+/** Float32, what models compute in, holds magnitudes up to about 3.4e38. */
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+/**
+ * Numeric features are standardised and so is a regression target unless the request says
+ * otherwise: a column whose profile has no finite spread (values near both ends of the double
+ * range) cannot be, and an unstandardised target past float32's range becomes Infinity in
+ * the model. Either would train to NaN weights, so it is refused here, naming the column.
+ */
+function requireScalable(features: ColumnProfile[], target: ColumnProfile | undefined, standardizeTarget = true): void {
+  const numeric = (column: ColumnProfile) => column.type === 'number' || column.type === 'integer';
+  for (const column of [...features, ...(target ? [target] : [])]) {
+    if (numeric(column) && (column.std === null || column.mean === null)) throw unscalableColumn(column.name);
+  }
+  if (target && numeric(target) && !standardizeTarget) {
+    const extreme = Math.max(Math.abs(Number(target.min ?? Infinity)), Math.abs(Number(target.max ?? Infinity)));
+    if (!(extreme <= FLOAT32_MAX)) {
+      throw new UnprocessableError(
+        'column_not_scalable',
+        `The target '${target.name}' holds values beyond what a model can output (about 3.4e38) ` +
+          'unless it is standardised; leave model.standardizeTarget on.',
+        [{ path: 'model.standardizeTarget', message: `'${target.name}' needs standardising` }],
+      );
+    }
+  }
 }
 
 function mismatch(detail: string): UnprocessableError {

@@ -17,6 +17,7 @@ import { splitWindows } from './split.ts';
 import { sequenceColumns, sequenceWindowing } from './deep-plan.ts';
 import { sortedLabels } from './examples.ts';
 import type { DeepRequest, PreparedDeep } from './contract.ts';
+import { keyedEntries } from '../../user-keys.ts';
 
 /** Windows the rows, fits the scaling on the training part and describes the model. */
 export function prepareSequences(request: DeepRequest): PreparedDeep {
@@ -31,7 +32,7 @@ export function prepareSequences(request: DeepRequest): PreparedDeep {
     (row) =>
       features.every((f) => typeof row[f] === 'number') && row[target.name] !== null && row[target.name] !== undefined,
   );
-  const series = rows.map((row) => Object.fromEntries(features.map((f) => [f, row[f] as number])) as SequenceRow);
+  const series = rows.map((row) => keyedEntries(features.map((f) => [f, row[f] as number])) as SequenceRow);
   const {
     windows,
     train: trainCount,
