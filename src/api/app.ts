@@ -19,6 +19,7 @@ import { idempotencyPlugin } from './plugins/idempotency.ts';
 import { problemHandler } from './plugins/problem-handler.ts';
 import { datasetRoutes } from './routes/datasets.ts';
 import { healthRoutes } from './routes/health.ts';
+import { masterKeyRoutes } from './routes/master-key.ts';
 import { modelRoutes } from './routes/models.ts';
 import { predictionRoutes } from './routes/predictions.ts';
 import { projectRoutes } from './routes/projects.ts';
@@ -101,6 +102,7 @@ export async function buildApp(deps: Deps, opts: BuildAppOptions = {}): Promise<
 
   await app.register(healthRoutes, { deps, isDraining: () => drain.draining });
   await app.register(projectRoutes, { deps });
+  await app.register(masterKeyRoutes, { deps });
   await app.register(datasetRoutes, { deps });
   await app.register(trainingJobRoutes, { deps });
   await app.register(modelRoutes, { deps });
