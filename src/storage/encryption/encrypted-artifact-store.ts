@@ -1,7 +1,13 @@
 import { pipeline, Readable } from 'node:stream';
 import type { ArtifactStore, WrittenArtifact } from '../artifact-store.ts';
-import { DecryptStream, EncryptStream, decryptBuffer, type DataKeyLookup } from './chunked-cipher.ts';
-import { SERVICE_SCOPE, type DataKeyRing } from './data-keys.ts';
+import { DecryptStream, EncryptStream, decryptBuffer, type DataKey, type DataKeyLookup } from './chunked-cipher.ts';
+import { SERVICE_SCOPE } from './data-keys.ts';
+
+/** Where the layer gets its data keys: the DataKeyRing over the database in the service. */
+export interface DataKeySource {
+  forScope(scope: string): Promise<DataKey>;
+  keyById(id: string): Promise<Buffer>;
+}
 
 /** Keys of a project's artifacts: `datasets/<project>/…`, `models/<project>/…`, `checkpoints/<project>/…`. */
 const PROJECT_KEY =
@@ -26,7 +32,7 @@ export class EncryptedArtifactStore implements ArtifactStore {
 
   constructor(
     readonly inner: ArtifactStore,
-    private readonly keys: DataKeyRing,
+    private readonly keys: DataKeySource,
     private readonly opts: { encrypt: boolean } = { encrypt: true },
   ) {
     this.lookup = (id) => keys.keyById(id);
