@@ -41,6 +41,9 @@ export interface EncryptionBenchResult {
   encryptedLoadMs: number;
   /** Encrypted over plain load time (lower is better). */
   loadRatio: number;
+  /** Median CPU milliseconds of one load. */
+  plainLoadCpuMs: number;
+  encryptedLoadCpuMs: number;
 }
 
 const MB = 1024 * 1024;
@@ -72,12 +75,21 @@ function denseModel(): tf.LayersModel {
   return model;
 }
 
-async function timedLoads(store: ArtifactStore, key: string, sha256: string, times: number): Promise<number[]> {
-  const timings: number[] = [];
+/** Each load's wall-clock and CPU milliseconds. */
+async function timedLoads(
+  store: ArtifactStore,
+  key: string,
+  sha256: string,
+  times: number,
+): Promise<{ wall: number[]; cpu: number[] }> {
+  const timings = { wall: [] as number[], cpu: [] as number[] };
   for (let i = 0; i < times; i++) {
+    const cpu = process.cpuUsage();
     const started = performance.now();
     const model = await loadModelArtifact(store, key, sha256);
-    timings.push(performance.now() - started);
+    timings.wall.push(performance.now() - started);
+    const used = process.cpuUsage(cpu);
+    timings.cpu.push((used.user + used.system) / 1000);
     model.dispose();
   }
   return timings;
@@ -120,13 +132,21 @@ export async function benchEncryption(opts: { sizeMb: number; rounds?: number })
     ];
     const weightsMb = (model.countParams() * 4) / MB;
     model.dispose();
-    const plainLoads: number[] = [];
-    const sealedLoads: number[] = [];
+    const loads = {
+      plain: { wall: [] as number[], cpu: [] as number[] },
+      sealed: { wall: [] as number[], cpu: [] as number[] },
+    };
     for (let round = 0; round < 4; round++) {
-      plainLoads.push(...(await timedLoads(plain, key, savedPlain.sha256, 3)));
-      sealedLoads.push(...(await timedLoads(encrypted, key, savedSealed.sha256, 3)));
+      for (const [side, store, sha256] of [
+        ['plain', plain, savedPlain.sha256],
+        ['sealed', encrypted, savedSealed.sha256],
+      ] as const) {
+        const timings = await timedLoads(store, key, sha256, 3);
+        loads[side].wall.push(...timings.wall);
+        loads[side].cpu.push(...timings.cpu);
+      }
     }
-    const [plainLoadMs, encryptedLoadMs] = [median(plainLoads), median(sealedLoads)];
+    const [plainLoadMs, encryptedLoadMs] = [median(loads.plain.wall), median(loads.sealed.wall)];
     return {
       sizeMb: opts.sizeMb,
       plainMbPerSecond,
@@ -140,6 +160,8 @@ export async function benchEncryption(opts: { sizeMb: number; rounds?: number })
       plainLoadMs,
       encryptedLoadMs,
       loadRatio: encryptedLoadMs / plainLoadMs,
+      plainLoadCpuMs: median(loads.plain.cpu),
+      encryptedLoadCpuMs: median(loads.sealed.cpu),
     };
   } finally {
     await rm(root, { recursive: true, force: true });

@@ -94,8 +94,8 @@ export async function createDeps(config: Config, opts: BuildOptions = {}): Promi
     process.stdout.write(`\nGenerated admin token (kept in ${admin.file}):\n  ${admin.token}\n\n`);
   }
   // Resolved here so that a bad master key stops the start, and a generated one is announced.
-  const master = await resolveMasterKeys(config);
-  if (master.generatedFile) {
+  const master = config.ENCRYPTION_AT_REST ? await resolveMasterKeys(config) : undefined;
+  if (master?.generatedFile) {
     process.stdout.write(
       `Generated the master key encrypting stored data, kept in ${master.generatedFile}: back it up; ` +
         'set MAAS_MASTER_KEY (or MAAS_MASTER_KEY_FILE) in production.\n\n',

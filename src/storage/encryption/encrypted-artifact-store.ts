@@ -42,7 +42,10 @@ export class EncryptedArtifactStore implements ArtifactStore {
   async write(key: string, source: Readable | Uint8Array): Promise<WrittenArtifact> {
     if (!this.opts.encrypt) return this.inner.write(key, source);
     const encrypt = new EncryptStream(this.keys.forScope(scopeOfKey(key)));
-    const input = source instanceof Readable ? source : Readable.from([Buffer.from(source)]);
+    const input =
+      source instanceof Readable
+        ? source
+        : Readable.from([Buffer.from(source.buffer, source.byteOffset, source.byteLength)]);
     // The source's failure reaches the inner store through `encrypt`, which then keeps nothing.
     pipeline(input, encrypt, ignore);
     await this.inner.write(key, encrypt);
