@@ -2,9 +2,10 @@
  * Child process of the benchmark for figures that need a process of their own: peak RSS of
  * CSV ingest (the parent holds models and tensors), and deep training (it switches backends).
  * Prints one JSON line: the result.
- *   tsx bench/isolated.ts ingest 200 | tsx bench/isolated.ts deep
+ *   tsx bench/isolated.ts ingest 200 | tsx bench/isolated.ts encryption 100 | tsx bench/isolated.ts deep
  */
 import { benchDeepTraining, benchTextTraining } from './deep-training.ts';
+import { benchEncryption } from './encryption-bench.ts';
 import { benchIngest } from './ingest.ts';
 
 const [what, arg] = process.argv.slice(2);
@@ -12,6 +13,8 @@ const [what, arg] = process.argv.slice(2);
 let result: unknown;
 if (what === 'ingest') {
   result = await benchIngest({ sizeMb: Number(arg ?? 200) });
+} else if (what === 'encryption') {
+  result = await benchEncryption({ sizeMb: Number(arg ?? 100) });
 } else if (what === 'deep') {
   result = { cnn: await benchDeepTraining(), text: await benchTextTraining() };
 } else {

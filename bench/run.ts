@@ -43,6 +43,8 @@ try {
   const training = await benchTraining(bench);
   log('CSV ingest of 200 MB (child process)');
   const ingest = await isolated('ingest', '200');
+  log('encryption at rest: CSV ingest and model load, encrypted vs not (child process)');
+  const encryption = await isolated('encryption', '100');
   log('deep training (child process)');
   const deep = await isolated('deep');
   const { model: _model, preprocessing: _preprocessing, ...predictFigures } = predict;
@@ -57,6 +59,7 @@ try {
     training,
     ingest: ingest as BenchResults['ingest'],
     deep,
+    encryption: encryption as BenchResults['encryption'],
   };
 } finally {
   await bench.close();

@@ -27,6 +27,7 @@ export const entryPoints = {
   worker: 'src/cli/worker.ts',
   migrate: 'src/cli/migrate.ts',
   demo: 'src/cli/demo.ts',
+  'rotate-master-key': 'src/cli/rotate-master-key.ts',
   'training-processor': 'src/training/jobs/processor.ts',
 };
 

@@ -28,6 +28,7 @@ import { watchServiceState } from './observability/service-gauges.ts';
 import { createTrainingQueue } from './queue/training-queue.ts';
 import { PredictionService } from './serving/prediction-service.ts';
 import { createArtifactStore } from './storage/create-artifact-store.ts';
+import { resolveMasterKeys } from './storage/encryption/master-keys.ts';
 import type { TrainingWorkerResources } from './training/jobs/worker.ts';
 
 /**
@@ -75,7 +76,7 @@ export function createInfrastructure(config: Config, opts: BuildOptions = {}): I
     config,
     logger: opts.logger ?? createLogger(config.LOG_LEVEL),
     db,
-    store: createArtifactStore(config),
+    store: createArtifactStore(config, db),
     trainingQueue,
     workerConnection: () => (blocking ??= createRedis(config.REDIS_URL, { failFast: false, lazy })),
     async close() {
@@ -91,6 +92,14 @@ export async function createDeps(config: Config, opts: BuildOptions = {}): Promi
   if (admin.generated) {
     // Printed once, on the start that created it; it is kept in the data dir for later starts.
     process.stdout.write(`\nGenerated admin token (kept in ${admin.file}):\n  ${admin.token}\n\n`);
+  }
+  // Resolved here so that a bad master key stops the start, and a generated one is announced.
+  const master = config.ENCRYPTION_AT_REST ? await resolveMasterKeys(config) : undefined;
+  if (master?.generatedFile) {
+    process.stdout.write(
+      `Generated the master key encrypting stored data, kept in ${master.generatedFile}: back it up; ` +
+        'set MAAS_MASTER_KEY (or MAAS_MASTER_KEY_FILE) in production.\n\n',
+    );
   }
   const logger = opts.logger ?? createLogger(config.LOG_LEVEL);
   // Predictions run on the best TensorFlow.js backend present (TF_BACKEND), chosen once per process.

@@ -50,6 +50,7 @@ export const ERROR_CODES = {
   // 500: the service is at fault.
   internal_error: 500,
   artifact_integrity_failed: 500,
+  encryption_key_unavailable: 500,
   // 503: the service cannot answer now; retry (with `retry-after`).
   shutting_down: 503,
   overloaded: 503,

@@ -21,6 +21,7 @@ import { answerError, problemHandler } from './plugins/problem-handler.ts';
 import { auditEventRoutes } from './routes/audit-events.ts';
 import { datasetRoutes } from './routes/datasets.ts';
 import { healthRoutes } from './routes/health.ts';
+import { masterKeyRoutes } from './routes/master-key.ts';
 import { modelRoutes } from './routes/models.ts';
 import { predictionRoutes } from './routes/predictions.ts';
 import { projectErasureRoutes } from './routes/project-erasure.ts';
@@ -114,6 +115,7 @@ export async function buildApp(deps: Deps, opts: BuildAppOptions = {}): Promise<
   await app.register(projectRoutes, { deps });
   await app.register(projectErasureRoutes, { deps });
   await app.register(auditEventRoutes, { deps });
+  await app.register(masterKeyRoutes, { deps });
   await app.register(datasetRoutes, { deps });
   await app.register(trainingJobRoutes, { deps });
   await app.register(modelRoutes, { deps });

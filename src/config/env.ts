@@ -2,6 +2,15 @@ import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
+/** A base64 (or base64url) master key of exactly 32 bytes: AES-256. */
+const masterKeyPattern = /^[A-Za-z0-9+/_-]+={0,2}$/;
+const isMasterKey = (text: string) => {
+  const trimmed = text.trim();
+  if (!masterKeyPattern.test(trimmed)) return false;
+  return Buffer.from(trimmed, /[-_]/.test(trimmed) ? 'base64url' : 'base64').length === 32;
+};
+const masterKeyMessage = 'must be 32 random bytes in base64 (e.g. `openssl rand -base64 32`)';
+
 const url = (protocols: string[]) =>
   z.string().refine(
     (value) => {
@@ -50,6 +59,20 @@ export const configSchema = z.object({
   IDEMPOTENCY_TTL_SECONDS: positiveInt.default(24 * 3600),
   /** Audit events older than this many days are swept by the worker's maintenance round. */
   AUDIT_RETENTION_DAYS: positiveInt.default(400),
+  /**
+   * Envelope encryption of every stored dataset, model artifact and checkpoint. Turning it off
+   * only stops encrypting new files: encrypted ones still read (with the master keys below).
+   */
+  ENCRYPTION_AT_REST: z.stringbool().default(true),
+  /** The master key wrapping the projects' data keys; else MAAS_MASTER_KEY_FILE; else generated in ARTIFACT_DIR. */
+  MAAS_MASTER_KEY: z.string().refine(isMasterKey, masterKeyMessage).optional(),
+  /** A file holding the master key in base64 (a mounted secret). */
+  MAAS_MASTER_KEY_FILE: z.string().min(1).optional(),
+  /** Comma-separated former master keys: they only unwrap, during and after a rotation. */
+  MAAS_PREVIOUS_MASTER_KEYS: z
+    .string()
+    .refine((list) => list.split(',').every((key) => key.trim() === '' || isMasterKey(key)), masterKeyMessage)
+    .optional(),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -27,7 +27,8 @@ export class LocalArtifactStore implements ArtifactStore {
 
   async write(key: string, source: Readable | Uint8Array): Promise<WrittenArtifact> {
     const target = this.resolve(key);
-    await mkdir(path.dirname(target), { recursive: true });
+    // Owner-only (0700 folders, 0600 files): other users of the machine read no tenant's data.
+    await mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
     const temporary = `${target}.${randomUUID()}.partial`;
     const hash = createHash('sha256');
     let sizeBytes = 0;
@@ -39,7 +40,7 @@ export class LocalArtifactStore implements ArtifactStore {
       },
     });
     const input = source instanceof Readable ? source : Readable.from([Buffer.from(source)]);
-    const file = createWriteStream(temporary);
+    const file = createWriteStream(temporary, { mode: 0o600 });
     try {
       await pipeline(input, measure, file);
       await rename(temporary, target);
@@ -97,7 +98,7 @@ export class LocalArtifactStore implements ArtifactStore {
   }
 
   async check(): Promise<void> {
-    await mkdir(this.root, { recursive: true });
+    await mkdir(this.root, { recursive: true, mode: 0o700 });
     const probe = path.join(this.root, `.readyz-${randomUUID()}`);
     await writeFile(probe, 'ok');
     await unlink(probe);

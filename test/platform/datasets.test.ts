@@ -103,11 +103,10 @@ describe('POST /v1/datasets', () => {
       .filter((line) => line.endsWith(',rain')).length;
     expect(byName.weather.distinct).toBe(5);
     expect(byName.weather.topValues[0]).toEqual({ value: 'rain', count: rainDays });
-    // The stored bytes are exactly what was sent.
-    const stored = await readFile(
-      path.join(env.config.ARTIFACT_DIR, datasetArtifactKey(tenant.projectId, dataset.id, 'csv')),
-    );
-    expect(sha256(stored)).toBe(sha256(weather));
+    // The stored bytes are exactly what was sent, once decrypted by the store (on disk they are sealed).
+    const key = datasetArtifactKey(tenant.projectId, dataset.id, 'csv');
+    expect(sha256(await env.deps.store.read(key))).toBe(sha256(weather));
+    expect((await readFile(path.join(env.config.ARTIFACT_DIR, key))).includes(weather.subarray(0, 200))).toBe(false);
   });
 
   it('infers integer and boolean columns and counts missing cells', async () => {

@@ -30,6 +30,7 @@ export async function testConfig(overrides: Record<string, string> = {}): Promis
     REDIS_PREFIX: `maas_test_${id}`,
     ARTIFACT_DIR: artifactDir,
     MAAS_ADMIN_TOKEN: `test-admin-${randomBytes(12).toString('hex')}`,
+    MAAS_MASTER_KEY: randomBytes(32).toString('base64'),
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     TF_BACKEND: 'auto',
     ...overrides,

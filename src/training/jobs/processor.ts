@@ -26,9 +26,10 @@ function getContext(): Promise<TrainingContext> {
     const logger = createLogger(config.LOG_LEVEL, 'training');
     const backend = await selectBackend(config.TF_BACKEND);
     logger.info({ backend }, 'training process ready');
+    const db = createDatabase(config.DATABASE_URL, 2);
     return {
-      db: createDatabase(config.DATABASE_URL, 2),
-      store: createArtifactStore(config),
+      db,
+      store: createArtifactStore(config, db),
       logger,
       maxDurationCapMs: config.JOB_MAX_DURATION_MS,
       checkpointEveryEpochs: config.CHECKPOINT_EVERY_EPOCHS,
