@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
+const nonNegativeInt = z.coerce.number().int().min(0);
 const url = (protocols: string[]) =>
   z.string().refine(
     (value) => {
@@ -48,6 +49,19 @@ export const configSchema = z.object({
   CHECKPOINT_EVERY_EPOCHS: positiveInt.default(5),
   CHECKPOINT_EVERY_MS: positiveInt.default(60_000),
   IDEMPOTENCY_TTL_SECONDS: positiveInt.default(24 * 3600),
+  /**
+   * Rate limits, counted in Redis so they hold across replicas, per window of this many seconds.
+   * The defaults are far above what one tenant's normal use (or the test suite) sends; 0 = no limit.
+   */
+  RATE_LIMIT_WINDOW_SECONDS: positiveInt.max(24 * 3600).default(60),
+  /** Requests per window for all API keys of a project together. */
+  RATE_LIMIT_PER_PROJECT: nonNegativeInt.default(600_000),
+  /** Requests per window for one API key; only checked (one more Redis call) when below the project's. */
+  RATE_LIMIT_PER_KEY: nonNegativeInt.default(600_000),
+  /** Failed authentications per window from one client address before it gets 429 without any key lookup. */
+  AUTH_FAILURES_PER_WINDOW: nonNegativeInt.default(100),
+  /** When set, GET /metrics needs `Authorization: Bearer <METRICS_TOKEN>`; otherwise it is public. */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 });
 
 export type Config = z.infer<typeof configSchema>;
