@@ -1,6 +1,7 @@
 import { once } from 'node:events';
+import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import type { Redis } from 'ioredis';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/api/app.ts';
 import { issueApiKey } from '../../src/auth/api-keys.ts';
@@ -94,6 +95,36 @@ describe('rate limits per API key and per project', () => {
     const refused = await list(tenant.auth, replica);
     expect(refused.statusCode).toBe(429);
     expect(refused.json().code).toBe('rate_limited');
+  });
+
+  it('costs one Redis call per limit on a request whose key is cached, and none for authentication', async () => {
+    const tenant = await createTenant(env);
+    expect((await list(tenant.auth)).statusCode).toBe(200); // verifies and caches the key
+    const service = env.deps.redis;
+    const source = `127.0.0.1:${(service as unknown as { stream: Socket }).stream.localPort}`;
+    const monitor = await new Redis(env.config.REDIS_URL).monitor();
+    try {
+      const seen: string[][] = [];
+      monitor.on('monitor', (_time: string, args: string[], from: string) => {
+        if (from === source) seen.push(args);
+      });
+      /** Commands are reported after they ran: a marker sent on the same connection closes the record. */
+      const marker = async (name: string) => {
+        const reached = new Promise<void>((resolve) =>
+          monitor.on('monitor', (_t: string, args: string[]) => args[1] === name && resolve()),
+        );
+        await service.echo(name);
+        await reached;
+      };
+      await marker('before');
+      expect((await list(tenant.auth)).statusCode).toBe(200);
+      await marker('after');
+      const during = seen.slice(seen.findIndex((a) => a[1] === 'before') + 1, -1);
+      // The key's limit (3) is stricter than the project's (6): two limit calls, nothing else.
+      expect(during.map((args) => args[0]!.toLowerCase())).toEqual(['evalsha', 'evalsha']);
+    } finally {
+      monitor.disconnect();
+    }
   });
 
   it('does not limit the public routes', async () => {
