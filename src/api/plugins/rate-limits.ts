@@ -53,7 +53,10 @@ function groupedRedisStore(redis: Redis, nameSpace: string) {
   };
 }
 
-/** The IETF draft's RateLimit headers, from the limit closest to being spent. */
+/**
+ * The IETF draft's RateLimit headers (the names of the plugin's `enableDraftSpec`), written here
+ * because two limits may apply to one request: they report the one closest to being spent.
+ */
 function setHeaders(reply: FastifyReply, counted: Counted): void {
   reply.header('ratelimit-limit', counted.max);
   reply.header('ratelimit-remaining', counted.remaining);
@@ -78,7 +81,6 @@ export const rateLimitsPlugin = fp(
     await app.register(rateLimit, {
       global: false,
       skipOnError: true,
-      enableDraftSpec: true,
       store: groupedRedisStore(opts.redis, `${opts.prefix}:rate-limit:`),
     });
     const limiter = (groupId: string, max: number, keyOf: (request: FastifyRequest) => string): Limiter =>
@@ -106,14 +108,10 @@ export const rateLimitsPlugin = fp(
         );
         if (tightest === undefined) return payload;
         setHeaders(reply, tightest);
-        if (project && !project.isAllowed && project.isExceeded) {
-          reply.header('ratelimit-remaining', 0);
+        if (project && !project.isAllowed && project.isExceeded)
           refuse(project, opts.windowSeconds, "The project's rate limit is spent.");
-        }
-        if (key && !key.isAllowed && key.isExceeded) {
-          reply.header('ratelimit-remaining', 0);
+        if (key && !key.isAllowed && key.isExceeded)
           refuse(key, opts.windowSeconds, "This API key's rate limit is spent.");
-        }
         return payload;
       });
     }
