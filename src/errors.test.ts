@@ -13,6 +13,7 @@ import {
   JOB_ONLY_FAILURE_CODES,
   NotFoundError,
   PayloadTooLargeError,
+  RateLimitedError,
   ServiceUnavailableError,
   UnauthorizedError,
   UnprocessableError,
@@ -39,6 +40,7 @@ describe('the error catalogue', () => {
       [new PayloadTooLargeError(1), 413],
       [new ArchiveLimitError('maxEntries', 1, 'x'), 413],
       [new UnsupportedMediaTypeError('x'), 415],
+      [new RateLimitedError('x', 3, { limit: 1, windowSeconds: 60 }), 429],
       [new ArtifactIntegrityError('x'), 500],
     ];
     for (const [error, status] of answered) {

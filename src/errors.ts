@@ -22,6 +22,7 @@ export const ERROR_CODES = {
   idempotency_request_in_progress: 409,
   version_aliased: 409,
   model_training_in_progress: 409,
+  api_key_inactive: 409,
   // 413 and 415: a body too large, or of a media type the route does not read.
   payload_too_large: 413,
   archive_limit_exceeded: 413,
@@ -47,6 +48,8 @@ export const ERROR_CODES = {
   model_task_mismatch: 422,
   early_stopping_without_validation: 422,
   idempotency_key_reused: 422,
+  // 429: too many requests from this project, key or client address in the current window.
+  rate_limited: 429,
   // 500: the service is at fault.
   internal_error: 500,
   artifact_integrity_failed: 500,
@@ -171,6 +174,17 @@ export class UnauthorizedError extends DomainError {
 export class ForbiddenError extends DomainError {
   constructor(detail: string) {
     super('forbidden', detail);
+  }
+}
+
+/** A rate limit is spent; `retryAfterSeconds` says when its window frees up. */
+export class RateLimitedError extends DomainError {
+  constructor(
+    detail: string,
+    readonly retryAfterSeconds: number,
+    limit: { limit: number; windowSeconds: number },
+  ) {
+    super('rate_limited', detail, { extra: { ...limit, retryAfterSeconds } });
   }
 }
 

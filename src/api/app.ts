@@ -19,6 +19,8 @@ import { authPlugin } from './plugins/auth.ts';
 import { idempotencyPlugin } from './plugins/idempotency.ts';
 import { answerError, problemHandler } from './plugins/problem-handler.ts';
 import { auditEventRoutes } from './routes/audit-events.ts';
+import { problemHandler } from './plugins/problem-handler.ts';
+import { rateLimitsPlugin } from './plugins/rate-limits.ts';
 import { datasetRoutes } from './routes/datasets.ts';
 import { healthRoutes } from './routes/health.ts';
 import { masterKeyRoutes } from './routes/master-key.ts';
@@ -103,10 +105,19 @@ export async function buildApp(deps: Deps, opts: BuildAppOptions = {}): Promise<
     if (route.url.startsWith('/docs')) route.config = { ...(route.config as object), auth: 'public' };
   });
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
-  await app.register(metricsPlugin, { metrics: deps.metrics });
+  await app.register(metricsPlugin, { metrics: deps.metrics, token: deps.config.METRICS_TOKEN });
   await app.register(multipart);
   // Before auth: prediction requests count as on their way to a batch from their first hook.
   await app.register(predictionArrivals, { arrivals: () => deps.predictions.arrivals });
+  // Before auth, which asks it about failed authentications before looking a key up.
+  await app.register(rateLimitsPlugin, {
+    redis: deps.redis,
+    prefix: deps.config.REDIS_PREFIX,
+    windowSeconds: deps.config.RATE_LIMIT_WINDOW_SECONDS,
+    perProject: deps.config.RATE_LIMIT_PER_PROJECT,
+    perKey: deps.config.RATE_LIMIT_PER_KEY,
+    authFailuresPerAddress: deps.config.AUTH_FAILURES_PER_WINDOW,
+  });
   await app.register(authPlugin, { db: deps.db, adminToken: deps.adminToken });
   await app.register(auditPlugin, { db: deps.db, logger: deps.logger });
   await app.register(idempotencyPlugin, { deps });

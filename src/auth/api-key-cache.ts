@@ -37,6 +37,7 @@ export class ApiKeyCache {
   private readonly maxEntries: number;
   private readonly entries = new Map<string, Entry>();
   private invalidations = 0;
+  private databaseLookups = 0;
 
   constructor(options: ApiKeyCacheOptions = {}) {
     this.ttlMs = options.ttlMs ?? 5_000;
@@ -50,6 +51,16 @@ export class ApiKeyCache {
 
   get size(): number {
     return this.entries.size;
+  }
+
+  /** Keys looked up in the database so far (misses that reached PostgreSQL): what a bad key costs. */
+  get lookups(): number {
+    return this.databaseLookups;
+  }
+
+  /** Counts one database lookup of a key this cache did not hold. */
+  countLookup(): void {
+    this.databaseLookups += 1;
   }
 
   /**

@@ -11,6 +11,7 @@ const isMasterKey = (text: string) => {
 };
 const masterKeyMessage = 'must be 32 random bytes in base64 (e.g. `openssl rand -base64 32`)';
 
+const nonNegativeInt = z.coerce.number().int().min(0);
 const url = (protocols: string[]) =>
   z.string().refine(
     (value) => {
@@ -73,6 +74,19 @@ export const configSchema = z.object({
     .string()
     .refine((list) => list.split(',').every((key) => key.trim() === '' || isMasterKey(key)), masterKeyMessage)
     .optional(),
+  /**
+   * Rate limits, counted in Redis so they hold across replicas, per window of this many seconds.
+   * The defaults are far above what one tenant's normal use (or the test suite) sends; 0 = no limit.
+   */
+  RATE_LIMIT_WINDOW_SECONDS: positiveInt.max(24 * 3600).default(60),
+  /** Requests per window for all API keys of a project together. */
+  RATE_LIMIT_PER_PROJECT: nonNegativeInt.default(600_000),
+  /** Requests per window for one API key; only checked (one more Redis call) when below the project's. */
+  RATE_LIMIT_PER_KEY: nonNegativeInt.default(600_000),
+  /** Failed authentications per window from one client address before it gets 429 without any key lookup. */
+  AUTH_FAILURES_PER_WINDOW: nonNegativeInt.default(100),
+  /** When set, GET /metrics needs `Authorization: Bearer <METRICS_TOKEN>`; otherwise it is public. */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -34,7 +34,7 @@ describe('metricsPlugin', () => {
     expect(response.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
     expect(response.body).toContain('# TYPE http_request_duration_seconds histogram');
     expect(response.body).toMatch(
-      /http_request_duration_seconds_count\{method="GET",route="\/v1\/models\/:name",status_code="200"\} 1/,
+      /http_request_duration_seconds_count\{project="",method="GET",route="\/v1\/models\/:name",status_code="200"\} 1/,
     );
     expect(response.body).not.toContain('churn-42');
   });
@@ -47,7 +47,7 @@ describe('metricsPlugin', () => {
     const { body } = await instance.inject({ method: 'GET', url: '/metrics' });
 
     expect(body).toMatch(
-      /http_request_duration_seconds_count\{method="GET",route="__unmatched__",status_code="404"\} 2/,
+      /http_request_duration_seconds_count\{project="",method="GET",route="__unmatched__",status_code="404"\} 2/,
     );
     expect(body).not.toContain('/no/such/path');
   });

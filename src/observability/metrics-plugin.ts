@@ -1,6 +1,8 @@
+import { timingSafeEqual } from 'node:crypto';
 import fp from 'fastify-plugin';
 import { z } from 'zod';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { UnauthorizedError } from '../errors.ts';
 import type { Metrics } from './metrics.ts';
 
 /** Options of {@link metricsPlugin}. */
@@ -8,17 +10,33 @@ export interface MetricsPluginOptions {
   metrics: Metrics;
   /** Where the Prometheus text is served. Default `/metrics`. */
   path?: string;
+  /** When set, scrapes must send `Authorization: Bearer <token>`; otherwise the route is public. */
+  token?: string;
 }
 
 /** Route label of requests that matched no route: one series for all of them. */
 export const UNMATCHED_ROUTE = '__unmatched__';
 
-const plugin: FastifyPluginAsync<MetricsPluginOptions> = async (app, { metrics, path = '/metrics' }) => {
+/** The project of the key that authenticated the request; empty for anything else. */
+function projectLabel(request: FastifyRequest): string {
+  const principal = (request as FastifyRequest & { principal?: { kind: string; projectId?: string } }).principal;
+  return principal?.kind === 'key' ? (principal.projectId ?? '') : '';
+}
+
+/** Constant time in the token's content (its length is no secret). */
+function bearerMatches(header: string | undefined, token: string): boolean {
+  const expected = Buffer.from(`Bearer ${token}`);
+  const given = Buffer.from(header ?? '');
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+const plugin: FastifyPluginAsync<MetricsPluginOptions> = async (app, { metrics, path = '/metrics', token }) => {
   // Labelled by the route pattern (`/v1/models/:name`), never the raw URL: raw URLs carry ids
   // and would grow one series per id, and anyone could create series by probing URLs.
   app.addHook('onResponse', async (request, reply) => {
     metrics.httpRequestDuration.observe(
       {
+        project: projectLabel(request),
         method: request.method,
         route: request.routeOptions.url ?? UNMATCHED_ROUTE,
         status_code: String(reply.statusCode),
@@ -27,8 +45,9 @@ const plugin: FastifyPluginAsync<MetricsPluginOptions> = async (app, { metrics, 
     );
   });
 
-  // Public, as Prometheus scrapes it without credentials: expose the port on a private network
-  // only (or block /metrics at the edge). It holds counts and latencies, no tenant data.
+  // Without a token it is public, as Prometheus scrapes without credentials by default: then
+  // expose the port on a private network only (or block /metrics at the edge). It holds counts
+  // and latencies by project id and model name, which one tenant should not see of another.
   app.get(
     path,
     {
@@ -37,11 +56,13 @@ const plugin: FastifyPluginAsync<MetricsPluginOptions> = async (app, { metrics, 
       serializerCompiler: () => (data) => String(data),
       schema: {
         tags: ['ops'],
-        summary: 'Prometheus metrics (text exposition format); public, meant for a private network',
+        summary: 'Prometheus metrics (text exposition format); needs the METRICS_TOKEN bearer token when one is set',
         response: { 200: { description: 'Prometheus text format', content: { 'text/plain': { schema: z.string() } } } },
       },
     },
-    async (_request, reply) => {
+    async (request, reply) => {
+      if (token !== undefined && !bearerMatches(request.headers.authorization, token))
+        throw new UnauthorizedError('GET /metrics needs "Authorization: Bearer <METRICS_TOKEN>".');
       const text = await metrics.registry.metrics();
       return reply.type(metrics.registry.contentType).send(text);
     },

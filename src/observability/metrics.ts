@@ -16,8 +16,8 @@ export interface MetricsOptions {
 /** The service's Prometheus metrics, all registered on one registry of their own. */
 export interface Metrics {
   readonly registry: Registry;
-  readonly httpRequestDuration: Histogram<'method' | 'route' | 'status_code'>;
-  readonly predictionDuration: Histogram<'model' | 'version'>;
+  readonly httpRequestDuration: Histogram<'project' | 'method' | 'route' | 'status_code'>;
+  readonly predictionDuration: Histogram<'project' | 'model' | 'version'>;
   readonly predictionBatchSize: Histogram;
   readonly predictionQueueWait: Histogram;
   readonly modelCacheEvents: Counter<'event'>;
@@ -35,6 +35,12 @@ export interface Metrics {
  * Builds the metrics on a fresh registry. Not prom-client's global one: tests and several
  * apps in one process each get their own, and never fail with "already registered".
  */
+/*
+ * Series carry the project id so that tenants' traffic stays apart. That keeps the label sets
+ * bounded: projects are created by the operator only, and the other labels are route patterns,
+ * statuses and the project's own model names and versions. Requests no key authenticated
+ * (public routes, the admin token, refused credentials) carry an empty project.
+ */
 export function createMetrics(options: MetricsOptions = {}): Metrics {
   const registry = new Registry();
   if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
@@ -42,15 +48,15 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
 
   const httpRequestDuration = new Histogram({
     name: 'http_request_duration_seconds',
-    help: 'HTTP request duration by method, route pattern and status code.',
-    labelNames: ['method', 'route', 'status_code'] as const,
+    help: 'HTTP request duration by project (empty for the admin token and anonymous requests), method, route pattern and status code.',
+    labelNames: ['project', 'method', 'route', 'status_code'] as const,
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers,
   });
   const predictionDuration = new Histogram({
     name: 'prediction_duration_seconds',
-    help: 'Time to answer one prediction request, queueing included, by model and version.',
-    labelNames: ['model', 'version'] as const,
+    help: 'Time to answer one prediction request, queueing included, by project, model and version.',
+    labelNames: ['project', 'model', 'version'] as const,
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers,
   });

@@ -129,7 +129,7 @@ export class PredictionService {
       const given = Array.isArray(instances) ? this.counted(instances) : undefined;
       const resolved = await this.resolve(projectId, name, ref);
       const rows = given ?? this.counted(await (instances as InstancesOf)(resolved));
-      const predictions = await this.predictResolved(resolved, rows, joined);
+      const predictions = await this.predictResolved(projectId, resolved, rows, joined);
       return { predictions, model: { name: resolved.model, version: resolved.version }, resolved };
     } finally {
       joined();
@@ -156,6 +156,7 @@ export class PredictionService {
    * arrival counting.
    */
   private async predictResolved(
+    projectId: string,
     resolved: ResolvedVersion,
     instances: unknown[],
     joined: () => void,
@@ -178,7 +179,7 @@ export class PredictionService {
       return loaded.batcher.submit(rows);
     });
     this.metrics?.predictionDuration.observe(
-      { model: resolved.model, version: String(resolved.version) },
+      { project: projectId, model: resolved.model, version: String(resolved.version) },
       (performance.now() - started) / 1000,
     );
     return predictions;

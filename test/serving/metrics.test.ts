@@ -26,13 +26,14 @@ describe('GET /metrics', () => {
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
     const text = response.body;
+    const project = setup.tenant.projectId;
     expect(text).toMatch(
       new RegExp(
-        String.raw`http_request_duration_seconds_count\{method="POST",` +
+        String.raw`http_request_duration_seconds_count\{project="${project}",method="POST",` +
           String.raw`route="\/v1\/models\/:name\/versions\/:version\(\^\\\\d\+\)::predict",status_code="200"\} 8`,
       ),
     );
-    expect(text).toMatch(/prediction_duration_seconds_count\{model="iris",version="1"\} 8/);
+    expect(text).toContain(`prediction_duration_seconds_count{project="${project}",model="iris",version="1"} 8`);
     expect(text).toMatch(/^prediction_batch_size_sum 16$/m);
     expect(text).toMatch(/^prediction_queue_wait_seconds_count 8$/m);
     expect(text).toMatch(/model_cache_events_total\{event="load"\} 1/);

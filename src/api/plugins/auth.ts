@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { ApiKeyCache, type VerifiedKey } from '../../auth/api-key-cache.ts';
-import { hasScope, hashSecret, looksLikeApiKey, secretHashesEqual, type ApiKeyScope } from '../../auth/api-keys.ts';
+import { apiKeyShape, hasScope, hashSecret, secretHashesEqual, type ApiKeyScope } from '../../auth/api-keys.ts';
+import { KeyUsage } from '../../auth/key-usage.ts';
 import type { Database } from '../../db/client.ts';
 import { ForbiddenError, UnauthorizedError } from '../../errors.ts';
 
@@ -24,6 +25,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Verified keys of this process; the revoke route drops a key from it before answering. */
     apiKeyCache: ApiKeyCache;
+    /** Keys' `lastUsedAt`, written in the background at most once a minute per key. */
+    keyUsage: KeyUsage;
   }
 }
 
@@ -49,73 +52,119 @@ export interface AuthPluginOptions {
   adminToken: string;
   /** How long a verified key is trusted before PostgreSQL is asked again. Default 5 s. */
   keyCacheTtlMs?: number;
+  /** How stale a key's `lastUsedAt` may be (one write per key per this). Default 60 s. */
+  keyUsageResolutionMs?: number;
 }
 
-const ADMIN_PRINCIPAL: Principal = { kind: 'admin' };
+const ADMIN_PRINCIPAL = { kind: 'admin' } as const;
 const admin = (needed: RouteAuth) => needed === 'admin' || needed === 'admin-or-project-admin';
 
 /**
  * Authenticates every request by its route's `auth` rule. Verified API keys are cached for a
  * few seconds (see ApiKeyCache): a key revoked through this process stops at once, on other
  * replicas within the cache's TTL.
+ *
+ * Whatever the cache cannot answer first passes the failed-authentication throttle of the
+ * caller's address (`app.authFailures`, from the rate-limits plugin registered before this
+ * one); every 401 counts against it. A token shaped like no key, or a current key whose
+ * checksum does not hold, is refused without a database lookup.
  */
-export const authPlugin = fp(async function authPlugin(app: FastifyInstance, opts: AuthPluginOptions) {
-  const adminHash = hashSecret(opts.adminToken);
-  const keys = new ApiKeyCache({ ttlMs: opts.keyCacheTtlMs });
-
-  /** The key for this hash, cached and unexpired: no database round trip. */
-  function cachedKey(secretHash: string): VerifiedKey | undefined {
-    const cached = keys.get(secretHash);
-    return cached !== undefined && (cached.expiresAt === null || cached.expiresAt > Date.now()) ? cached : undefined;
-  }
-
-  async function verify(secretHash: string): Promise<VerifiedKey> {
-    const generation = keys.generation;
-    const row = await opts.db.apiKey.findUnique({
-      where: { secretHash },
-      select: { id: true, projectId: true, scopes: true, revokedAt: true, expiresAt: true },
+export const authPlugin = fp(
+  async function authPlugin(app: FastifyInstance, opts: AuthPluginOptions) {
+    const adminHash = hashSecret(opts.adminToken);
+    const keys = new ApiKeyCache({ ttlMs: opts.keyCacheTtlMs });
+    const usage = new KeyUsage(opts.db, {
+      resolutionMs: opts.keyUsageResolutionMs,
+      onError: (error) => app.log.warn({ err: error }, 'could not record an API key use'),
     });
-    if (!row || row.revokedAt || (row.expiresAt && row.expiresAt.getTime() <= Date.now())) {
-      throw new UnauthorizedError(row ? 'The API key has been revoked or has expired.' : 'The API key is not valid.');
-    }
-    const key: VerifiedKey = {
-      kind: 'key',
-      projectId: row.projectId,
-      keyId: row.id,
-      scopes: row.scopes,
-      expiresAt: row.expiresAt?.getTime() ?? null,
-    };
-    keys.set(secretHash, key, generation);
-    return key;
-  }
 
-  app.addHook('onRequest', async (request) => {
-    const needed = request.routeOptions.config?.auth;
-    if (needed === 'public' || request.is404) return;
-    if (!needed) throw new ForbiddenError('This route declares no access rule.');
-    const token = bearer(request);
-    if (!token) throw new UnauthorizedError();
-    // One hash serves the key lookup (the stored form of a key, and the cache's key) and the
-    // constant-time admin comparison. A cached key is a verified API key, never the admin token
-    // (a different secret), so a hit skips that comparison and reveals nothing about it.
-    const secretHash = hashSecret(token);
-    let key = cachedKey(secretHash);
-    if (key === undefined) {
+    /** The key for this hash, cached and unexpired: no database round trip. */
+    function cachedKey(secretHash: string): VerifiedKey | undefined {
+      const cached = keys.get(secretHash);
+      return cached !== undefined && (cached.expiresAt === null || cached.expiresAt > Date.now()) ? cached : undefined;
+    }
+
+    async function verify(secretHash: string): Promise<VerifiedKey> {
+      const generation = keys.generation;
+      keys.countLookup();
+      const row = await opts.db.apiKey.findUnique({
+        where: { secretHash },
+        select: { id: true, projectId: true, scopes: true, revokedAt: true, expiresAt: true },
+      });
+      if (!row || row.revokedAt || (row.expiresAt && row.expiresAt.getTime() <= Date.now())) {
+        throw new UnauthorizedError(row ? 'The API key has been revoked or has expired.' : 'The API key is not valid.');
+      }
+      const key: VerifiedKey = {
+        kind: 'key',
+        projectId: row.projectId,
+        keyId: row.id,
+        scopes: row.scopes,
+        expiresAt: row.expiresAt?.getTime() ?? null,
+      };
+      keys.set(secretHash, key, generation);
+      return key;
+    }
+
+    /** The slow path: the admin token, or a key read from the database. Throws 401 for anything else. */
+    async function authenticate(
+      token: string | undefined,
+      secretHash: string,
+      needed: RouteAuth,
+    ): Promise<{ kind: 'admin' } | VerifiedKey> {
+      if (!token) throw new UnauthorizedError();
       if (secretHashesEqual(secretHash, adminHash)) {
         if (!admin(needed))
           throw new ForbiddenError('The admin token manages projects and keys; use a project API key for this route.');
-        request.principal = ADMIN_PRINCIPAL;
-        return;
+        return ADMIN_PRINCIPAL;
       }
-      if (!looksLikeApiKey(token)) throw new UnauthorizedError('The token is not valid.');
-      key = await verify(secretHash);
+      if (apiKeyShape(token) === 'malformed') throw new UnauthorizedError('The token is not valid.');
+      return verify(secretHash);
     }
-    request.principal = key;
-    if (needed === 'admin') throw new ForbiddenError('This route needs the operator admin token.');
-    const scope: ApiKeyScope = needed === 'admin-or-project-admin' ? 'admin' : needed;
-    if (!hasScope(key.scopes, scope)) throw new ForbiddenError(`This API key lacks the '${scope}' scope.`);
-  });
 
-  app.decorate('apiKeyCache', keys);
-  app.addHook('onClose', async () => keys.clear());
-});
+    app.addHook('onRequest', async (request, reply) => {
+      const needed = request.routeOptions.config?.auth;
+      if (needed === 'public' || request.is404) return;
+      if (!needed) throw new ForbiddenError('This route declares no access rule.');
+      let token: string | undefined;
+      try {
+        token = bearer(request);
+      } catch (error) {
+        await app.authFailures.recordFailure(request);
+        throw error;
+      }
+      // One hash serves the key lookup (the stored form of a key, and the cache's key) and the
+      // constant-time admin comparison. A cached key is a verified API key, never the admin token
+      // (a different secret), so a hit skips that comparison and reveals nothing about it.
+      const secretHash = token ? hashSecret(token) : '';
+      let key = token ? cachedKey(secretHash) : undefined;
+      if (key === undefined) {
+        await app.authFailures.assertAllowed(request, reply);
+        let principal: { kind: 'admin' } | VerifiedKey;
+        try {
+          principal = await authenticate(token, secretHash, needed);
+        } catch (error) {
+          if (error instanceof UnauthorizedError) await app.authFailures.recordFailure(request);
+          throw error;
+        }
+        if (principal.kind === 'admin') {
+          request.principal = principal;
+          return;
+        }
+        key = principal;
+      }
+      request.principal = key;
+      usage.touch(key.keyId);
+      if (needed === 'admin') throw new ForbiddenError('This route needs the operator admin token.');
+      const scope: ApiKeyScope = needed === 'admin-or-project-admin' ? 'admin' : needed;
+      if (!hasScope(key.scopes, scope)) throw new ForbiddenError(`This API key lacks the '${scope}' scope.`);
+    });
+
+    app.decorate('apiKeyCache', keys);
+    app.decorate('keyUsage', usage);
+    app.addHook('onClose', async () => {
+      keys.clear();
+      await usage.settled();
+    });
+  },
+  { name: 'maas-auth', dependencies: ['maas-rate-limits'] },
+);

@@ -87,7 +87,8 @@ export function toProblem(error: unknown, request: FastifyRequest): Problem {
 
 export async function sendProblem(reply: FastifyReply, problem: Problem): Promise<void> {
   reply.code(problem.status).type('application/problem+json');
-  if (problem.status === 503) reply.header('retry-after', String(problem.retryAfterSeconds ?? 1));
+  if (problem.status === 503 || problem.status === 429)
+    reply.header('retry-after', String(problem.retryAfterSeconds ?? 1));
   // Routes' own zod serializers must not see problem bodies.
   await reply.serializer((body: unknown) => JSON.stringify(body)).send(problem);
 }

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { rotateApiKey } from '../../auth/api-key-rotation.ts';
 import { apiKeyScopes, issueApiKey } from '../../auth/api-keys.ts';
 import type { Deps } from '../../deps.ts';
-import { NotFoundError } from '../../errors.ts';
+import { NotFoundError, ValidationError } from '../../errors.ts';
 import type { Principal } from '../plugins/auth.ts';
 import { errorResponses, idParams, pageArgs, pageOf, pageQuery, toPage } from '../schemas/common.ts';
 
@@ -19,8 +20,29 @@ const apiKeySchema = z
     createdAt: z.iso.datetime(),
     expiresAt: z.iso.datetime().nullable(),
     revokedAt: z.iso.datetime().nullable(),
+    lastUsedAt: z.iso
+      .datetime()
+      .nullable()
+      .describe('When the key last authenticated a request, to within a minute per replica'),
   })
   .meta({ id: 'ApiKey' });
+
+const issuedKeySchema = apiKeySchema.extend({
+  key: z.string().describe('The secret; store it now, it is never shown again'),
+});
+
+const rotateKeyBody = z
+  .object({
+    overlapSeconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(30 * 24 * 3600)
+      .default(3600)
+      .describe('How long the old key keeps working beside the new one (0: it stops now)'),
+    expiresAt: z.iso.datetime().optional().describe('When the new key stops working; never when absent'),
+  })
+  .strict();
 
 const createKeyBody = z
   .object({
@@ -40,6 +62,7 @@ type KeyRow = {
   createdAt: Date;
   expiresAt: Date | null;
   revokedAt: Date | null;
+  lastUsedAt: Date | null;
 };
 const toApiKey = (key: KeyRow) => ({
   id: key.id,
@@ -49,6 +72,7 @@ const toApiKey = (key: KeyRow) => ({
   createdAt: key.createdAt.toISOString(),
   expiresAt: key.expiresAt?.toISOString() ?? null,
   revokedAt: key.revokedAt?.toISOString() ?? null,
+  lastUsedAt: key.lastUsedAt?.toISOString() ?? null,
 });
 
 /** The admin token manages every project; a key with the `admin` scope manages its own project's keys. */
@@ -104,7 +128,7 @@ export const projectRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app, 
         params: idParams,
         body: createKeyBody,
         response: {
-          201: apiKeySchema.extend({ key: z.string().describe('The secret; store it now, it is never shown again') }),
+          201: issuedKeySchema,
           ...errorResponses(400, 404),
         },
       },
@@ -171,6 +195,41 @@ export const projectRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app, 
       // Before the answer leaves, so the revoking client's next request already finds the key gone.
       app.apiKeyCache.invalidateKey(keyId);
       return toApiKey(key);
+    },
+  );
+
+  // A literal `:rotate` after a parameter needs the parameter to be a regex (see predictions.ts).
+  app.post(
+    '/v1/projects/:id/api-keys/:keyId(^[0-9A-Fa-f-]{36})::rotate',
+    {
+      config: { auth: 'admin-or-project-admin' },
+      schema: {
+        tags: ['api-keys'],
+        summary: 'Rotate an API key: a new key with the same name and scopes; the old one works until the overlap ends',
+        params: keyParams,
+        body: rotateKeyBody,
+        response: {
+          201: issuedKeySchema.extend({
+            rotated: apiKeySchema.describe('The old key, expiring at the end of the overlap'),
+          }),
+          ...errorResponses(400, 404, 409),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { id: projectId, keyId } = request.params;
+      assertProjectAccess(request.principal, projectId);
+      const { overlapSeconds, expiresAt } = request.body;
+      const newExpiry = expiresAt === undefined ? undefined : new Date(expiresAt);
+      if (newExpiry && newExpiry.getTime() <= Date.now())
+        throw new ValidationError('`expiresAt` must be in the future.', [
+          { path: 'body.expiresAt', message: 'is in the past' },
+        ]);
+      const { issued, retired } = await rotateApiKey(db, { projectId, keyId, overlapSeconds, expiresAt: newExpiry });
+      // The old key's cached entry carries its old expiry: this process reads the new one at once,
+      // other replicas within the key cache's TTL.
+      app.apiKeyCache.invalidateKey(keyId);
+      return reply.code(201).send({ ...toApiKey(issued), key: issued.key, rotated: toApiKey(retired) });
     },
   );
 };

@@ -1,0 +1,137 @@
+import rateLimit from '@fastify/rate-limit';
+import RedisStore from '@fastify/rate-limit/store/RedisStore.js';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Redis } from 'ioredis';
+import { RateLimitedError } from '../../errors.ts';
+
+export interface RateLimitsOptions {
+  /** The service's fail-fast connection: while Redis is down the limits let requests through. */
+  redis: Redis;
+  /** The deployment's Redis prefix; the counters live under `<prefix>:rate-limit:`. */
+  prefix: string;
+  windowSeconds: number;
+  /** Requests per window for all keys of a project together; 0 for none. */
+  perProject: number;
+  /** Requests per window for one key; 0 for none. Checked only when stricter than `perProject`. */
+  perKey: number;
+  /** Failed authentications per window from one client address; 0 for no throttling. */
+  authFailuresPerAddress: number;
+}
+
+/** Failed authentications per client address, counted in Redis so that every replica sees them. */
+export interface AuthFailureThrottle {
+  /** Throws `rate_limited` when the caller's address has failed too often; asked before any key lookup. */
+  assertAllowed(request: FastifyRequest, reply: FastifyReply): Promise<void>;
+  /** Counts one failed authentication of the caller's address. */
+  recordFailure(request: FastifyRequest): Promise<void>;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    authFailures: AuthFailureThrottle;
+  }
+}
+
+type Limiter = ReturnType<FastifyInstance['createRateLimit']>;
+type Outcome = Awaited<ReturnType<Limiter>>;
+type Counted = Extract<Outcome, { isAllowed: false }>;
+
+/**
+ * The plugin's Redis store keys a limiter made by `createRateLimit(options)` by the route it
+ * was made for, which such a limiter has none of; this names it by its `groupId` instead, so
+ * the counters read `<prefix>:rate-limit:project:<id>`.
+ */
+function groupedRedisStore(redis: Redis, nameSpace: string) {
+  return class GroupedRedisStore extends RedisStore {
+    constructor() {
+      super(false, false, redis, nameSpace);
+    }
+    override child(params: object): RedisStore {
+      return new RedisStore(false, false, redis, `${nameSpace}${(params as { groupId?: string }).groupId}:`);
+    }
+  };
+}
+
+/**
+ * The IETF draft's RateLimit headers (the names of the plugin's `enableDraftSpec`), written here
+ * because two limits may apply to one request: they report the one closest to being spent.
+ */
+function setHeaders(reply: FastifyReply, counted: Counted): void {
+  reply.header('ratelimit-limit', counted.max);
+  reply.header('ratelimit-remaining', counted.remaining);
+  reply.header('ratelimit-reset', counted.ttlInSeconds);
+}
+
+function refuse(counted: Counted, windowSeconds: number, what: string): never {
+  const retryAfter = Math.max(1, counted.ttlInSeconds);
+  throw new RateLimitedError(`${what} Retry in ${retryAfter} s.`, retryAfter, { limit: counted.max, windowSeconds });
+}
+
+/**
+ * Rate limits on @fastify/rate-limit's Redis store (one Lua call per limit, so they hold across
+ * replicas): per project and per API key on every request a key authenticated, and failed
+ * authentications per client address. Public routes and the admin token are not limited.
+ * Register before the auth plugin, which asks `app.authFailures` before any key lookup; the
+ * per-project check runs in `preParsing`, after authentication and before the body is read.
+ */
+export const rateLimitsPlugin = fp(
+  async function rateLimitsPlugin(app: FastifyInstance, opts: RateLimitsOptions) {
+    const windowMs = opts.windowSeconds * 1000;
+    await app.register(rateLimit, {
+      global: false,
+      skipOnError: true,
+      store: groupedRedisStore(opts.redis, `${opts.prefix}:rate-limit:`),
+    });
+    const limiter = (groupId: string, max: number, keyOf: (request: FastifyRequest) => string): Limiter =>
+      // groupId is an option the plugin reads but its types leave out.
+      app.createRateLimit({ max, timeWindow: windowMs, keyGenerator: keyOf, groupId } as Parameters<
+        FastifyInstance['createRateLimit']
+      >[0]);
+
+    const principalKey = (request: FastifyRequest) =>
+      request.principal?.kind === 'key' ? request.principal : undefined;
+    const byProject =
+      opts.perProject > 0 ? limiter('project', opts.perProject, (r) => principalKey(r)!.projectId) : null;
+    // Each limit is a Redis round trip: the key's limit is asked only when the project's does not already cover it.
+    const keyIsStricter = opts.perKey > 0 && (opts.perProject === 0 || opts.perKey < opts.perProject);
+    const byKey = keyIsStricter ? limiter('key', opts.perKey, (r) => principalKey(r)!.keyId) : null;
+
+    if (byProject || byKey) {
+      app.addHook('preParsing', async (request, reply, payload) => {
+        if (!principalKey(request)) return payload;
+        const [project, key] = await Promise.all([byProject?.(request), byKey?.(request)]);
+        const counted = [project, key].filter((o): o is Counted => o !== undefined && !o.isAllowed);
+        const tightest = counted.reduce<Counted | undefined>(
+          (a, b) => (a && a.remaining <= b.remaining ? a : b),
+          undefined,
+        );
+        if (tightest === undefined) return payload;
+        setHeaders(reply, tightest);
+        if (project && !project.isAllowed && project.isExceeded)
+          refuse(project, opts.windowSeconds, "The project's rate limit is spent.");
+        if (key && !key.isAllowed && key.isExceeded)
+          refuse(key, opts.windowSeconds, "This API key's rate limit is spent.");
+        return payload;
+      });
+    }
+
+    const failures =
+      opts.authFailuresPerAddress > 0 ? limiter('auth-failures', opts.authFailuresPerAddress, (r) => r.ip) : null;
+    app.decorate('authFailures', {
+      async assertAllowed(request, reply) {
+        if (!failures) return;
+        const outcome = await failures(request, { increment: false });
+        // A read compares nothing: `max` failures already counted spend the allowance.
+        if (!outcome.isAllowed && outcome.remaining === 0 && outcome.ttl > 0) {
+          setHeaders(reply, outcome);
+          refuse(outcome, opts.windowSeconds, 'Too many failed authentications from this address.');
+        }
+      },
+      async recordFailure(request) {
+        await failures?.(request);
+      },
+    } satisfies AuthFailureThrottle);
+  },
+  { name: 'maas-rate-limits', fastify: '5.x' },
+);
