@@ -19,7 +19,6 @@ import { authPlugin } from './plugins/auth.ts';
 import { idempotencyPlugin } from './plugins/idempotency.ts';
 import { answerError, problemHandler } from './plugins/problem-handler.ts';
 import { auditEventRoutes } from './routes/audit-events.ts';
-import { problemHandler } from './plugins/problem-handler.ts';
 import { rateLimitsPlugin } from './plugins/rate-limits.ts';
 import { datasetRoutes } from './routes/datasets.ts';
 import { healthRoutes } from './routes/health.ts';
