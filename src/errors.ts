@@ -41,6 +41,8 @@ export const ERROR_CODES = {
   invalid_outputs: 422,
   architecture_incompatible: 422,
   model_task_mismatch: 422,
+  // The model's output for an instance is NaN or infinite: a prediction that cannot be given.
+  non_finite_prediction: 422,
   early_stopping_without_validation: 422,
   idempotency_key_reused: 422,
   // 500: the service is at fault.

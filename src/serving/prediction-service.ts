@@ -10,6 +10,7 @@ import type { ArtifactStore } from '../storage/artifact-store.ts';
 import { adapterFor } from './adapter-choice.ts';
 import { Arrivals, type Arrival } from './arrivals.ts';
 import { denseForward } from './dense-forward.ts';
+import { assertFinitePredictions } from './finite-predictions.ts';
 import { chooseForwardPass, tensorflowFromRows, timeForwardPasses } from './forward-choice.ts';
 import { tensorflowPass } from './forward-pass.ts';
 import type { InputAdapter, Prediction } from './input-adapter.ts';
@@ -177,6 +178,7 @@ export class PredictionService {
       joined();
       return loaded.batcher.submit(rows);
     });
+    assertFinitePredictions(predictions);
     this.metrics?.predictionDuration.observe(
       { model: resolved.model, version: String(resolved.version) },
       (performance.now() - started) / 1000,
