@@ -162,11 +162,11 @@ export class PredictionService {
     joined: () => void,
   ): Promise<Prediction[]> {
     const started = performance.now();
-    const predictions = await this.cache.use(resolved.versionId, (loaded) => {
+    const predictions = await this.cache.use(resolved.versionId, async (loaded) => {
       let rows: Float32Array[];
       try {
         // Encoding validates each instance, so a bad one fails its own request before batching.
-        const encoded = loaded.adapter.encode(instances);
+        const encoded = await loaded.adapter.encode(instances);
         const width = loaded.adapter.rowSize;
         rows = Array.from({ length: instances.length }, (_, i) => encoded.subarray(i * width, (i + 1) * width));
       } catch (error) {
@@ -227,7 +227,12 @@ export class PredictionService {
     const version = await this.db.modelVersion.findUniqueOrThrow({ where: { id: versionId } });
     const model = await loadModelArtifact(this.store, version.artifactKey, version.artifactSha256);
     const preprocessing = version.preprocessing as unknown as PreprocessingState;
-    const adapter = adapterFor(preprocessing);
+    const adapter = adapterFor(preprocessing, {
+      imageLimits: {
+        maxPixelsPerImage: this.config.MAX_IMAGE_PIXELS,
+        maxPixelsPerRequest: this.config.MAX_REQUEST_IMAGE_PIXELS,
+      },
+    });
     const tensorflow = tensorflowPass(model, adapter.inputShape);
     // Dense tabular models also have a plain-JavaScript pass; which one serves a batch of a
     // given size is measured here, for this model on this machine (see forward-choice.ts).

@@ -5,7 +5,9 @@ import type { PreprocessingState } from '../preprocessing/preprocessing-state.ts
 import { decodeOutputs, utf8, type InputAdapter } from './input-adapter.ts';
 
 /** Tabular rows: the fitted encoders of src/preprocessing, as training used them. */
-export function tabularAdapter(state: PreprocessingState): InputAdapter {
+export function tabularAdapter(
+  state: PreprocessingState,
+): InputAdapter & { encode(instances: unknown[]): Float32Array } {
   return {
     encode: (instances) => encodeInstances(state, instances.some(holdsBytes) ? instances.map(bytesAsText) : instances),
     rowSize: state.width,

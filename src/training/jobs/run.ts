@@ -22,6 +22,8 @@ export interface TrainingContext {
   maxDurationCapMs: number;
   checkpointEveryEpochs: number;
   checkpointEveryMs: number;
+  /** Pixels one training image may declare (MAX_IMAGE_PIXELS); larger ones are left out undecoded. */
+  maxImagePixels?: number;
 }
 
 export interface RunOptions {
@@ -174,6 +176,7 @@ export async function runTrainingJob(
           },
         },
       },
+      { maxImagePixels: ctx.maxImagePixels },
     );
     if (resumeFrom) disposeLoopState(resumeFrom);
     await flushProgress();

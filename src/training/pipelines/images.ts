@@ -28,7 +28,7 @@ export function prepareImages(request: DeepRequest): PreparedDeep {
   let undecodable = 0;
   for (const item of items) {
     try {
-      decoded.push({ image: decodeImage(item.bytes), label: item.label });
+      decoded.push({ image: decodeImage(item.bytes, request.maxImagePixels), label: item.label });
     } catch {
       undecodable += 1; // a corrupt image is left out, as a missing value would be
     }
