@@ -26,6 +26,9 @@ export const ERROR_CODES = {
   // 413 and 415: a body too large, or of a media type the route does not read.
   payload_too_large: 413,
   archive_limit_exceeded: 413,
+  // An image whose header declares more pixels than one image may have, or a request whose images sum past the cap.
+  image_too_large: 413,
+  request_images_too_large: 413,
   unsupported_media_type: 415,
   // 422: well-formed, but cannot be carried out on this data (refused at submission or in the worker).
   unknown_dataset: 422,
@@ -46,6 +49,8 @@ export const ERROR_CODES = {
   invalid_outputs: 422,
   architecture_incompatible: 422,
   model_task_mismatch: 422,
+  // The model's output for an instance is NaN or infinite: a prediction that cannot be given.
+  non_finite_prediction: 422,
   early_stopping_without_validation: 422,
   idempotency_key_reused: 422,
   // 429: too many requests from this project, key or client address in the current window.

@@ -49,6 +49,15 @@ export const configSchema = z.object({
   MAX_BATCH_SIZE: positiveInt.default(4096),
   MAX_HIDDEN_UNITS: positiveInt.default(1024),
   MAX_PREDICT_INSTANCES: positiveInt.default(10_000),
+  /**
+   * Pixels one image may declare (width x height, read from its header before decoding), in
+   * prediction requests and image datasets alike. Decoding costs about 40 bytes per pixel
+   * before the image is brought to the model's (usually small) input size; 2048x2048 covers
+   * screenshots and downscaled photos.
+   */
+  MAX_IMAGE_PIXELS: positiveInt.default(2048 * 2048),
+  /** Pixels all the images of one prediction request may declare together (decoding time is proportional). */
+  MAX_REQUEST_IMAGE_PIXELS: positiveInt.default(8 * 2048 * 2048),
   MODEL_CACHE_SIZE: positiveInt.default(32),
   PREDICT_BATCH_MAX_SIZE: positiveInt.default(256),
   /** 0 disables micro-batching. */

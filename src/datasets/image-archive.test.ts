@@ -11,11 +11,20 @@ const tinyPng = (shade: number): Uint8Array => {
   image.data.fill(shade);
   return new Uint8Array(PNG.sync.write(image));
 };
-const PNG_MAGIC = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-/** A "PNG" of `size` bytes: real magic, then zeros (compresses ~1000x) or random bytes (not at all). */
+/** A PNG's signature and IHDR chunk header declaring `width`x`height` (the chunk's data and CRC are not included). */
+const pngHeader = (width: number, height: number): Uint8Array => {
+  const header = Buffer.alloc(24);
+  header.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  header.writeUInt32BE(13, 8);
+  header.write('IHDR', 12, 'latin1');
+  header.writeUInt32BE(width, 16);
+  header.writeUInt32BE(height, 20);
+  return header;
+};
+/** A "PNG" of `size` bytes: a real 1x1 header, then zeros (compresses ~1000x) or random bytes (not at all). */
 const fakePng = (size: number, fill: 'zeros' | 'random'): Uint8Array => {
   const bytes = fill === 'zeros' ? new Uint8Array(size) : new Uint8Array(randomBytes(size));
-  bytes.set(PNG_MAGIC);
+  bytes.set(pngHeader(1, 1));
   return bytes;
 };
 
@@ -129,6 +138,40 @@ describe('readImageArchive', () => {
     const zip = buildZip([{ name: 'a/bomb.png', data: fakePng(5_000_000, 'zeros') }]);
     expect(zip.byteLength).toBeLessThan(10_000);
     expect(await limitBreached(zip, {})).toBe('maxCompressionRatio');
+  });
+
+  it('skips an entry whose header declares too many pixels, reading no further than its header', async () => {
+    // The header says 100000x100000 and 4 MB of zeros follow: were the entry inflated whole, it
+    // would breach the compression ratio and refuse the archive; skipped at its header, it does not.
+    const bomb = Buffer.concat([pngHeader(100_000, 100_000), new Uint8Array(4_000_000)]);
+    const zip = buildZip([
+      { name: 'a/ok.png', data: tinyPng(1) },
+      { name: 'b/huge.png', data: bomb },
+      { name: 'b/ok.png', data: tinyPng(2) },
+    ]);
+    expect(zip.byteLength).toBeLessThan(20_000);
+    const archive = await readImageArchive(zip, { maxImagePixels: 1_000_000 });
+    expect(archive.images.map((i) => i.name)).toEqual(['a/ok.png', 'b/ok.png']);
+    expect(archive.skipped).toEqual([
+      { name: 'b/huge.png', reason: 'the image is 100000x100000; at most 1000000 pixels are accepted' },
+    ]);
+    // The cap is the one given: with 3, even the 2x2 images are too large.
+    await expect(readImageArchive(zip, { maxImagePixels: 3 })).rejects.toThrow(/no PNG or JPEG images/);
+  });
+
+  it('skips an oversized JPEG by its frame header, after metadata segments', async () => {
+    const app1 = Buffer.concat([Buffer.from([0xff, 0xe1, 0x01, 0x02]), Buffer.alloc(0x0100)]);
+    const sof0 = Buffer.from([0xff, 0xc0, 0x00, 0x11, 0x08, 0xff, 0xff, 0xff, 0xff, 0x03]);
+    const hostile = Buffer.concat([Buffer.from([0xff, 0xd8]), app1, sof0, Buffer.alloc(1_000_000)]);
+    const archive = await readImageArchive(
+      buildZip([
+        { name: 'a/ok.png', data: tinyPng(1) },
+        { name: 'b/huge.jpg', data: hostile },
+      ]),
+    );
+    expect(archive.skipped).toEqual([
+      { name: 'b/huge.jpg', reason: 'the image is 65535x65535; at most 4194304 pixels are accepted' },
+    ]);
   });
 
   it('rejects uploads that are not ZIP archives or hold no images', async () => {

@@ -7,11 +7,14 @@
  *   drive letters or empty/`.` segments are skipped (reported), never used as paths;
  * - zip bombs: entry count, per-entry and total inflated bytes, and the inflated/compressed
  *   ratio are enforced while inflating, counting real bytes (headers can lie);
- * - anything that is not a PNG or JPEG (by content, not by extension) is skipped and reported.
+ * - anything that is not a PNG or JPEG (by content, not by extension) is skipped and reported;
+ * - decompression bombs inside the images: an entry whose header declares more than
+ *   `maxImagePixels` pixels is skipped and reported as soon as its header has been inflated,
+ *   so neither the rest of it nor its pixels are ever inflated.
  */
 import yauzl from 'yauzl';
 import { DomainError, InvalidDatasetError } from '../errors.ts';
-import { sniffImageFormat, type ImageFormat } from './image-format.ts';
+import { DEFAULT_MAX_IMAGE_PIXELS, readImageHeader, type ImageFormat } from './image-format.ts';
 
 /** Caps on an archive; a breach rejects the whole archive (HTTP 413, `archive_limit_exceeded`). */
 export interface ArchiveLimits {
@@ -20,6 +23,11 @@ export interface ArchiveLimits {
   maxTotalBytes: number;
   /** Inflated bytes per compressed byte, per entry. PNG/JPEG barely compress, so 100 is generous. */
   maxCompressionRatio: number;
+  /**
+   * Pixels one image may declare in its header. Unlike the limits above, an entry past it is
+   * skipped (and reported), not the whole archive: it is read only up to its header.
+   */
+  maxImagePixels: number;
 }
 
 export const DEFAULT_ARCHIVE_LIMITS: ArchiveLimits = {
@@ -27,6 +35,7 @@ export const DEFAULT_ARCHIVE_LIMITS: ArchiveLimits = {
   maxEntryBytes: 16 * 2 ** 20,
   maxTotalBytes: 512 * 2 ** 20,
   maxCompressionRatio: 100,
+  maxImagePixels: DEFAULT_MAX_IMAGE_PIXELS,
 };
 
 /** One image of the archive. `name` is the entry name, for reports only. */
@@ -85,12 +94,10 @@ export async function readImageArchive(zip: Uint8Array, overrides: Partial<Archi
     const images: LabelledImage[] = [];
     let total = 0;
     for (const { entry, name, label } of labelEntries(candidates, skipped)) {
-      const bytes = await inflate(zipfile, entry, name, limits, total, skipped);
-      if (bytes === undefined) continue;
-      total += bytes.byteLength;
-      const format = sniffImageFormat(bytes);
-      if (format === undefined) skipped.push({ name, reason: 'content is not PNG or JPEG' });
-      else images.push({ label, name, format, bytes });
+      const read = await inflate(zipfile, entry, name, limits, total, skipped);
+      if (read === undefined) continue;
+      total += read.bytes.byteLength;
+      images.push({ label, name, format: read.format, bytes: read.bytes });
     }
     if (images.length === 0)
       throw new InvalidDatasetError('The archive holds no PNG or JPEG images inside class folders.', {
@@ -172,7 +179,14 @@ function labelEntries(
   return out;
 }
 
-/** Inflates one entry, counting bytes as they arrive; undefined (and reported) if unreadable. */
+// JPEG frame headers may follow large metadata segments (EXIF, ICC profiles); an entry whose
+// first bytes hold no dimensions is not an image worth reading on.
+const MAX_HEADER_BYTES = 1 << 20;
+
+/**
+ * Inflates one image entry, counting bytes as they arrive and checking its header as soon as
+ * it has arrived; undefined (and reported) if unreadable, not an image, or too many pixels.
+ */
 async function inflate(
   zipfile: yauzl.ZipFile,
   entry: yauzl.Entry,
@@ -180,7 +194,7 @@ async function inflate(
   limits: ArchiveLimits,
   totalSoFar: number,
   skipped: ImageArchive['skipped'],
-): Promise<Uint8Array | undefined> {
+): Promise<{ bytes: Uint8Array; format: ImageFormat } | undefined> {
   if (entry.uncompressedSize > limits.maxEntryBytes) {
     throw new ArchiveLimitError(
       'maxEntryBytes',
@@ -191,6 +205,7 @@ async function inflate(
   }
   const chunks: Buffer[] = [];
   let size = 0;
+  let format: ImageFormat | undefined;
   let stream: NodeJS.ReadableStream & { destroy(): void };
   try {
     stream = await zipfile.openReadStreamPromise(entry);
@@ -221,6 +236,15 @@ async function inflate(
           `The entry '${name}' inflates more than ${limits.maxCompressionRatio} times its compressed size.`,
         );
       }
+      if (format === undefined) {
+        const verdict = judgeHeader(Buffer.concat(chunks, size), false, limits);
+        if (typeof verdict === 'string') {
+          stream.destroy();
+          skipped.push({ name, reason: verdict });
+          return undefined;
+        }
+        format = verdict?.format;
+      }
     }
   } catch (error) {
     stream.destroy();
@@ -229,7 +253,37 @@ async function inflate(
     skipped.push({ name, reason: `could not be read: ${error instanceof Error ? error.message : String(error)}` });
     return undefined;
   }
-  return new Uint8Array(Buffer.concat(chunks, size));
+  const bytes = Buffer.concat(chunks, size);
+  if (format === undefined) {
+    const verdict = judgeHeader(bytes, true, limits);
+    if (typeof verdict === 'string' || verdict === undefined) {
+      skipped.push({ name, reason: verdict ?? 'content is not PNG or JPEG' });
+      return undefined;
+    }
+    format = verdict.format;
+  }
+  return { bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), format };
+}
+
+/**
+ * An entry's header so far: its format when acceptable, the reason to skip it, or undefined
+ * while more bytes are needed (`complete`: there are no more).
+ */
+function judgeHeader(
+  bytes: Uint8Array,
+  complete: boolean,
+  limits: ArchiveLimits,
+): { format: ImageFormat } | string | undefined {
+  const header = readImageHeader(bytes);
+  if (header.kind === 'incomplete') {
+    if (complete)
+      return bytes.length === 0 ? 'content is not PNG or JPEG' : 'the image is truncated before its dimensions';
+    return bytes.length > MAX_HEADER_BYTES ? `no image dimensions in the first ${MAX_HEADER_BYTES} bytes` : undefined;
+  }
+  if (header.kind === 'invalid') return header.reason;
+  if (header.width * header.height > limits.maxImagePixels)
+    return `the image is ${header.width}x${header.height}; at most ${limits.maxImagePixels} pixels are accepted`;
+  return { format: header.format };
 }
 
 function hasControlCharacter(name: string): boolean {

@@ -5,12 +5,14 @@
  * nested values to bytes before the adapter sees them (src/serving/tf-serving-format.ts), so
  * bytes are accepted wherever a base64 string is.
  */
-import { ValidationError, type FieldIssue } from '../errors.ts';
+import { DomainError, ValidationError, type FieldIssue } from '../errors.ts';
 import { tf } from '../ml/backend.ts';
 import {
   base64Bytes,
+  checkImageHeader,
   decodeImage,
   DEFAULT_MAX_PIXELS,
+  ImageTooLargeError,
   rgbaToTensor,
   type ImageSpec,
   type RgbaImage,
@@ -73,40 +75,115 @@ export function imageInstanceBytes(instance: unknown, index: number, feature: st
   );
 }
 
+/** How many pixels prediction may decode: per image, and summed over a request's images. */
+export interface ImageLimits {
+  maxPixelsPerImage: number;
+  maxPixelsPerRequest: number;
+}
+
+export const DEFAULT_IMAGE_LIMITS: ImageLimits = {
+  maxPixelsPerImage: DEFAULT_MAX_PIXELS,
+  maxPixelsPerRequest: 8 * DEFAULT_MAX_PIXELS,
+};
+
+/** A request whose images declare more pixels together than one request may decode; none was decoded. */
+export class RequestImagesTooLargeError extends DomainError {
+  constructor(pixels: number, maxPixels: number, instance: number) {
+    super(
+      'request_images_too_large',
+      `The request's images declare ${pixels} pixels together (past the cap from instance ${instance} on); ` +
+        `at most ${maxPixels} pixels are decoded per request. Send fewer or smaller images per request.`,
+      {
+        issues: [{ path: `instances.${instance}`, message: `the images up to here exceed ${maxPixels} pixels` }],
+        extra: { pixels, maxPixels, instance },
+      },
+    );
+  }
+}
+
+// Decoding runs on the event loop, so it gives the loop back after about this many pixels:
+// other requests (and /healthz) wait for at most one slice, whatever the request's size.
+const PIXELS_PER_SLICE = 1 << 20;
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /**
- * Every instance decoded and prepared as one `[n, height, width, channels]` batch; all bad
- * instances in one ValidationError.
+ * Every instance decoded and prepared as one row-major `[n, height, width, channels]` matrix.
+ * Every header is read first, so an image past `maxPixelsPerImage` (ImageTooLargeError, 413),
+ * images past `maxPixelsPerRequest` together (RequestImagesTooLargeError, 413) and
+ * undecodable instances (one ValidationError, 400) are refused before anything is inflated.
+ * Images are then decoded one at a time, each brought to the spec's size at once, yielding to
+ * the event loop between slices.
  */
-export function imageInstancesToBatch(
+export async function imageInstancesToBatch(
   instances: readonly unknown[],
   spec: ImageSpec,
   feature: string,
-  maxPixels = DEFAULT_MAX_PIXELS,
-): tf.Tensor4D {
+  limits: ImageLimits = DEFAULT_IMAGE_LIMITS,
+): Promise<Float32Array> {
   const issues: FieldIssue[] = [];
-  const images: RgbaImage[] = [];
+  const oversized: { index: number; path: string; width: number; height: number }[] = [];
+  const found: InstanceBytes[] = [];
+  let pixels = 0;
+  let pastRequestCap: number | undefined;
   instances.forEach((instance, index) => {
     if (issues.length >= MAX_ISSUES) return;
-    let found: InstanceBytes | undefined;
+    let bytes: InstanceBytes | undefined;
     try {
-      found = imageInstanceBytes(instance, index, feature);
-      images.push(decodeImage(found.bytes, maxPixels));
+      bytes = imageInstanceBytes(instance, index, feature);
+      const { width, height } = checkImageHeader(bytes.bytes, limits.maxPixelsPerImage);
+      found.push(bytes);
+      pixels += width * height;
+      if (pixels > limits.maxPixelsPerRequest) pastRequestCap ??= index;
     } catch (error) {
-      if (!(error instanceof ValidationError)) throw error;
-      // decodeImage's errors carry no path: they belong where the bytes came from.
-      issues.push(
-        ...(error.issues?.length
-          ? error.issues
-          : [{ path: found?.path ?? `instances.${index}`, message: error.message }]),
-      );
+      if (error instanceof ImageTooLargeError && bytes !== undefined)
+        oversized.push({ index, path: bytes.path, width: error.width, height: error.height });
+      else issues.push(...pathedIssues(error, bytes?.path ?? `instances.${index}`));
     }
   });
+  const first = oversized[0];
+  if (first !== undefined)
+    throw new ImageTooLargeError(first.width, first.height, limits.maxPixelsPerImage, {
+      issues: oversized.slice(0, MAX_ISSUES).map(({ path, width, height }) => ({
+        path,
+        message: `the image is ${width}x${height}; at most ${limits.maxPixelsPerImage} pixels are accepted`,
+      })),
+      extra: { instance: first.index },
+    });
   if (issues.length > 0)
     throw new ValidationError(`${issues.length} invalid image instance(s).`, issues.slice(0, MAX_ISSUES));
-  return tf.tidy(
-    () =>
-      (images.length === 0
-        ? tf.zeros([0, spec.height, spec.width, spec.channels])
-        : tf.stack(images.map((image) => rgbaToTensor(image, spec)))) as tf.Tensor4D,
-  );
+  if (pastRequestCap !== undefined)
+    throw new RequestImagesTooLargeError(pixels, limits.maxPixelsPerRequest, pastRequestCap);
+
+  const rowSize = spec.height * spec.width * spec.channels;
+  const out = new Float32Array(found.length * rowSize);
+  let slice = 0;
+  for (let i = 0; i < found.length; i++) {
+    const { bytes, path } = found[i]!;
+    let image: RgbaImage;
+    try {
+      image = decodeImage(bytes, limits.maxPixelsPerImage);
+    } catch (error) {
+      issues.push(...pathedIssues(error, path));
+      continue;
+    }
+    slice += image.width * image.height;
+    out.set(
+      tf.tidy(() => rgbaToTensor(image, spec).dataSync() as Float32Array),
+      i * rowSize,
+    );
+    if (slice >= PIXELS_PER_SLICE && i < found.length - 1) {
+      slice = 0;
+      await nextTurn();
+    }
+  }
+  if (issues.length > 0)
+    throw new ValidationError(`${issues.length} invalid image instance(s).`, issues.slice(0, MAX_ISSUES));
+  return out;
+}
+
+/** A validation error's issues, or one at `path` when it names none (decoding errors carry no path). */
+function pathedIssues(error: unknown, path: string): FieldIssue[] {
+  if (!(error instanceof ValidationError)) throw error;
+  return error.issues?.length ? error.issues : [{ path, message: error.message }];
 }

@@ -4,7 +4,9 @@ import { PNG } from 'pngjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ValidationError } from '../errors.ts';
 import { sniffImageFormat } from '../datasets/image-format.ts';
-import { b64InstancesToBatch, bytesFromB64Instance, decodeImage, imagesToBatch, imageToTensor } from './images.ts';
+import type { DomainError } from '../errors.ts';
+import { imageInstancesToBatch, RequestImagesTooLargeError } from './image-instances.ts';
+import { bytesFromB64Instance, decodeImage, ImageTooLargeError, imagesToBatch, imageToTensor } from './images.ts';
 import { selectBackend } from '../ml/backend.ts';
 
 /** A PNG from RGBA pixel tuples, row by row. */
@@ -49,8 +51,34 @@ describe('decodeImage', () => {
     const huge = png(2, 2, [WHITE, WHITE, WHITE, WHITE]);
     new DataView(huge.buffer).setUint32(16, 100_000);
     new DataView(huge.buffer).setUint32(20, 100_000);
+    expect(() => decodeImage(huge)).toThrow(ImageTooLargeError);
     expect(() => decodeImage(huge)).toThrow(/100000x100000/);
     expect(() => decodeImage(png(20, 20, Array(400).fill(WHITE)), 399)).toThrow(/at most 399 pixels/);
+  });
+
+  it('judges the declared size before inflating: a header with no data is too large, not corrupt', () => {
+    // 3000x3000 is under the old 4096x4096 default, so only the header check refuses it.
+    const header = png(2, 2, [WHITE, WHITE, WHITE, WHITE]).slice(0, 33);
+    new DataView(header.buffer).setUint32(16, 3000);
+    new DataView(header.buffer).setUint32(20, 3000);
+    expect(() => decodeImage(header)).toThrow(ImageTooLargeError);
+    expect(() => decodeImage(header, 3000 * 3000)).toThrow(/could not be decoded/);
+  });
+
+  it('refuses a JPEG by its frame header, the same way', () => {
+    const j = solidJpeg(8, 8, [9, 9, 9]);
+    const frame = j.findIndex((b, i) => b === 0xff && j[i + 1] === 0xc0);
+    new DataView(j.buffer, j.byteOffset).setUint16(frame + 5, 2049);
+    new DataView(j.buffer, j.byteOffset).setUint16(frame + 7, 2048);
+    const error = (() => {
+      try {
+        decodeImage(j);
+      } catch (caught) {
+        return caught as ImageTooLargeError;
+      }
+    })();
+    expect(error).toBeInstanceOf(ImageTooLargeError);
+    expect(error).toMatchObject({ code: 'image_too_large', status: 413, width: 2048, height: 2049 });
   });
 });
 
@@ -89,18 +117,19 @@ describe('b64 prediction instances', () => {
   const a = png(2, 2, [RED, WHITE, GRAY, CLEAR_WHITE]);
   const b = solidJpeg(6, 3, [10, 200, 30]);
 
-  it('give exactly the tensors training gets from the same bytes', () => {
-    const fromB64 = b64InstancesToBatch(
+  it('give exactly the tensors training gets from the same bytes', async () => {
+    const fromB64 = await imageInstancesToBatch(
       [{ b64: Buffer.from(a).toString('base64') }, { b64: Buffer.from(b).toString('base64url') }],
       spec,
+      'image',
     );
     const fromTraining = imagesToBatch([a, b], spec);
-    expect(fromB64.shape).toEqual([2, 4, 4, 3]);
-    expect(Array.from(fromB64.dataSync())).toEqual(Array.from(fromTraining.dataSync()));
-    tf.dispose([fromB64, fromTraining]);
+    expect(fromTraining.shape).toEqual([2, 4, 4, 3]);
+    expect(Array.from(fromB64)).toEqual(Array.from(fromTraining.dataSync()));
+    tf.dispose(fromTraining);
   });
 
-  it('name the offending instance in validation errors', () => {
+  it('name the offending instance in validation errors', async () => {
     const issuePath = (f: () => unknown): string | undefined => {
       try {
         f();
@@ -114,8 +143,73 @@ describe('b64 prediction instances', () => {
     expect(issuePath(() => bytesFromB64Instance({ b64: 'aGk=', extra: 1 }, 'instances.0'))).toBe('instances.0');
     expect(issuePath(() => bytesFromB64Instance({ b64: 'not base64!' }, 'instances.2'))).toBe('instances.2.b64');
     const notAnImage = { b64: Buffer.from('hello').toString('base64') };
-    expect(issuePath(() => b64InstancesToBatch([{ b64: Buffer.from(a).toString('base64') }, notAnImage], spec))).toBe(
-      'instances.1.b64',
+    const rejected = await imageInstancesToBatch(
+      [{ b64: Buffer.from(a).toString('base64') }, notAnImage],
+      spec,
+      'image',
+    ).catch((error: unknown) => error);
+    expect(rejected).toBeInstanceOf(ValidationError);
+    expect((rejected as ValidationError).issues?.[0]?.path).toBe('instances.1.b64');
+  });
+});
+
+describe('the pixel caps of a prediction request', () => {
+  const spec = { height: 2, width: 2, channels: 1 } as const;
+  const image = (width: number, height: number) =>
+    Buffer.from(png(width, height, Array(width * height).fill(GRAY))).toString('base64');
+  const limits = { maxPixelsPerImage: 100, maxPixelsPerRequest: 250 };
+  const refusal = (instances: unknown[]) =>
+    imageInstancesToBatch(instances, spec, 'image', limits).then(
+      () => undefined,
+      (error: unknown) => error as DomainError,
     );
+
+  it('refuses each image past the per-image cap, before decoding any, naming every such instance', async () => {
+    const error = await refusal([
+      { b64: image(10, 10) },
+      { b64: image(11, 10) },
+      'not base64!',
+      { image: image(20, 6) },
+    ]);
+    expect(error).toBeInstanceOf(ImageTooLargeError);
+    expect(error).toMatchObject({ status: 413, extra: { instance: 1, width: 11, height: 10, maxPixels: 100 } });
+    expect(error?.issues?.map((i) => i.path)).toEqual(['instances.1.b64', 'instances.3.image']);
+  });
+
+  it('refuses images that pass one by one but not together, naming where the sum crosses the cap', async () => {
+    expect(await refusal([{ b64: image(10, 10) }, { b64: image(10, 10) }, { b64: image(5, 10) }])).toBeUndefined();
+    const error = await refusal([{ b64: image(10, 10) }, { b64: image(10, 10) }, { b64: image(6, 10) }]);
+    expect(error).toBeInstanceOf(RequestImagesTooLargeError);
+    expect(error).toMatchObject({
+      code: 'request_images_too_large',
+      status: 413,
+      extra: { pixels: 260, maxPixels: 250, instance: 2 },
+    });
+  });
+
+  it('gives the event loop back between slices of a large request', async () => {
+    // Four images of 600x600 are about 1.4 million pixels: more than one slice.
+    const big = image(600, 600);
+    const instances = Array.from({ length: 4 }, () => ({ b64: big }));
+    // Another piece of work waiting for the loop: it gets a turn only if decoding yields.
+    let turns = 0;
+    let ticking = true;
+    const tick = () => {
+      turns += 1;
+      if (ticking) setImmediate(tick);
+    };
+    setImmediate(tick);
+    let encoded: Float32Array;
+    try {
+      encoded = await imageInstancesToBatch(instances, spec, 'image', {
+        maxPixelsPerImage: 600 * 600,
+        maxPixelsPerRequest: 4 * 600 * 600,
+      });
+    } finally {
+      ticking = false;
+    }
+    expect(encoded.length).toBe(4 * 4);
+    expect(turns).toBeGreaterThan(0);
+    await new Promise((resolve) => setImmediate(resolve));
   });
 });

@@ -7,8 +7,8 @@
 import * as tf from '@tensorflow/tfjs';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
-import { sniffImageFormat } from '../datasets/image-format.ts';
-import { ValidationError } from '../errors.ts';
+import { DEFAULT_MAX_IMAGE_PIXELS, readImageHeader, type ImageFormat } from '../datasets/image-format.ts';
+import { DomainError, ValidationError, type FieldIssue } from '../errors.ts';
 
 /** The size and channels every image is brought to. */
 export interface ImageSpec {
@@ -25,22 +25,54 @@ export interface RgbaImage {
   data: Uint8Array;
 }
 
-/** Decoding refuses images above this many pixels (a few-KB PNG can declare gigapixels). */
-export const DEFAULT_MAX_PIXELS = 4096 * 4096;
+/** Decoding refuses images above this many pixels unless told otherwise (see image-format.ts). */
+export const DEFAULT_MAX_PIXELS = DEFAULT_MAX_IMAGE_PIXELS;
+
+/** An image whose header declares more pixels than accepted; nothing of it was decoded. */
+export class ImageTooLargeError extends DomainError {
+  constructor(
+    readonly width: number,
+    readonly height: number,
+    readonly maxPixels: number,
+    opts: { issues?: FieldIssue[]; extra?: Record<string, unknown> } = {},
+  ) {
+    super('image_too_large', `The image is ${width}x${height}; at most ${maxPixels} pixels are accepted.`, {
+      issues: opts.issues,
+      extra: { width, height, maxPixels, ...opts.extra },
+    });
+  }
+}
 
 /**
- * Decodes PNG or JPEG bytes to RGBA. Throws `ValidationError` for other formats, corrupt
- * data, or more than `maxPixels` pixels (checked from the header, before allocating).
+ * The format and dimensions of PNG or JPEG bytes, from the header alone. Throws
+ * `ValidationError` for anything else or a header cut short, `ImageTooLargeError` above
+ * `maxPixels`.
+ */
+export function checkImageHeader(
+  bytes: Uint8Array,
+  maxPixels = DEFAULT_MAX_PIXELS,
+): { format: ImageFormat; width: number; height: number } {
+  const header = readImageHeader(bytes);
+  if (header.kind === 'incomplete') throw new ValidationError('The image is truncated before its dimensions.');
+  if (header.kind === 'invalid')
+    throw new ValidationError(
+      header.reason === 'content is not PNG or JPEG'
+        ? 'The image is neither PNG nor JPEG.'
+        : `Not a valid image: ${header.reason}.`,
+    );
+  if (header.width * header.height > maxPixels) throw new ImageTooLargeError(header.width, header.height, maxPixels);
+  return header;
+}
+
+/**
+ * Decodes PNG or JPEG bytes to RGBA. Throws `ValidationError` for other formats or corrupt
+ * data, `ImageTooLargeError` for more than `maxPixels` pixels (checked from the header,
+ * before inflating anything).
  */
 export function decodeImage(bytes: Uint8Array, maxPixels = DEFAULT_MAX_PIXELS): RgbaImage {
-  const format = sniffImageFormat(bytes);
-  if (format === undefined) throw new ValidationError('The image is neither PNG nor JPEG.');
+  const { format, width, height } = checkImageHeader(bytes, maxPixels);
   try {
     if (format === 'png') {
-      // IHDR is always the first chunk: width and height are big-endian at bytes 16 and 20.
-      const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-      if (bytes.byteLength < 24) throw new Error('truncated header');
-      assertPixels(view.getUint32(16), view.getUint32(20), maxPixels);
       const png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
       return {
         width: png.width,
@@ -51,20 +83,17 @@ export function decodeImage(bytes: Uint8Array, maxPixels = DEFAULT_MAX_PIXELS): 
     const decoded = jpeg.decode(bytes, {
       useTArray: true,
       formatAsRGBA: true,
+      // The first frame header was checked; these stop a later, larger one.
       maxResolutionInMP: maxPixels / 1e6,
       maxMemoryUsageInMB: Math.ceil((maxPixels * 8) / 2 ** 20),
     });
+    if (decoded.width !== width || decoded.height !== height)
+      throw new Error(`decoded ${decoded.width}x${decoded.height}, the header said ${width}x${height}`);
     return { width: decoded.width, height: decoded.height, data: decoded.data };
   } catch (error) {
-    if (error instanceof ValidationError) throw error;
     const reason = error instanceof Error ? error.message : String(error);
     throw new ValidationError(`The ${format.toUpperCase()} image could not be decoded: ${reason}`);
   }
-}
-
-function assertPixels(width: number, height: number, maxPixels: number): void {
-  if (width * height > maxPixels)
-    throw new ValidationError(`The image is ${width}x${height}; at most ${maxPixels} pixels are accepted.`);
 }
 
 /**
@@ -137,27 +166,4 @@ export function base64Bytes(value: string, path: string): Uint8Array {
     throw new ValidationError('The image is not valid base64.', [{ path, message: 'not base64' }]);
   }
   return new Uint8Array(Buffer.from(compact, compact.includes('-') || compact.includes('_') ? 'base64url' : 'base64'));
-}
-
-/** Prediction-time path: `{"b64": ...}` instances -> one batch, errors naming the instance. */
-export function b64InstancesToBatch(
-  instances: readonly unknown[],
-  spec: ImageSpec,
-  maxPixels = DEFAULT_MAX_PIXELS,
-): tf.Tensor4D {
-  const decoded = instances.map((instance, i) => {
-    const bytes = bytesFromB64Instance(instance, `instances.${i}`);
-    try {
-      return decodeImage(bytes, maxPixels);
-    } catch (error) {
-      const detail = error instanceof Error ? error.message : String(error);
-      throw new ValidationError(`Instance ${i}: ${detail}`, [{ path: `instances.${i}.b64`, message: detail }]);
-    }
-  });
-  return tf.tidy(
-    () =>
-      (decoded.length === 0
-        ? tf.zeros([0, spec.height, spec.width, spec.channels])
-        : tf.stack(decoded.map((image) => rgbaToTensor(image, spec)))) as tf.Tensor4D,
-  );
 }

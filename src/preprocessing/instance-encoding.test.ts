@@ -59,4 +59,12 @@ describe('encodeInstances', () => {
     expect(issues[0]?.message).toMatch(/number/);
     expect(issues[4]?.message).toMatch(/Unknown feature 'height'/);
   });
+
+  it('refuses numbers finite in JavaScript that overflow the float32 the model reads, once scaled', () => {
+    // age is scaled as (age - 40) / 10: 3e39 becomes 3e38, still a float32; 1e40 does not.
+    expect(encodeInstances(state, [{ age: 3e39 }])[0]).toBeCloseTo(3e38, -32);
+    const issues = issuesOf([{ age: 50 }, { age: 1e40 }, [-1e300, 'Lyon', true]]);
+    expect(issues.map((issue) => issue.path)).toEqual(['instances.1.age', 'instances.2.age']);
+    expect(issues[0]?.message).toMatch(/32-bit floats/);
+  });
 });

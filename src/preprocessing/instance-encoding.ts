@@ -11,8 +11,8 @@ const MAX_ISSUES = 50;
  * Validates prediction instances and encodes them with the fitted preprocessing into one
  * row-major Float32 matrix. An instance is an object keyed by feature name or an array in
  * input-schema order; `null` and absent features are imputed as in training. Unknown
- * features, wrong types and non-finite numbers raise one ValidationError whose issues name
- * `instances.<index>.<feature>`.
+ * features, wrong types, non-finite numbers and numbers that overflow float32 once scaled
+ * raise one ValidationError whose issues name `instances.<index>.<feature>`.
  */
 export function encodeInstances(state: PreprocessingState, instances: unknown[]): Float32Array {
   const matrix = new Float32Array(instances.length * state.width);
@@ -72,6 +72,13 @@ export function encodeInstances(state: PreprocessingState, instances: unknown[])
         continue;
       }
       offset = writeEncoded(encoder, checked, matrix, offset);
+      // Finite in JavaScript's float64 is not enough: the model reads float32, where 1e39
+      // (or a value far out once standardised) is Infinity and every output becomes NaN.
+      if (encoder.kind === 'numeric' && !Number.isFinite(matrix[offset - 1]!))
+        issues.push({
+          path: `instances.${index}.${encoder.name}`,
+          message: `The number ${String(checked)} is outside the range the model computes in (32-bit floats, about ±3.4e38 after scaling).`,
+        });
     }
   }
   if (issues.length > 0) {

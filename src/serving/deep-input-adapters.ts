@@ -9,7 +9,7 @@
  *   read the last `lookback` rows; classification pads or cuts to `lookback` as training did.
  */
 import type { ImagePreprocessing, SequencePreprocessing, TextPreprocessing } from '../preprocessing/deep-state.ts';
-import { imageInstancesToBatch } from '../preprocessing/image-instances.ts';
+import { imageInstancesToBatch, type ImageLimits } from '../preprocessing/image-instances.ts';
 import { SequenceWindows, type SequenceRow } from '../preprocessing/sequence-windows.ts';
 import { TextVectorizer } from '../preprocessing/text-vectorizer.ts';
 import { ValidationError, type FieldIssue } from '../errors.ts';
@@ -47,20 +47,14 @@ function oneFeatureClassifier(
   };
 }
 
-export function imageAdapter(state: ImagePreprocessing): InputAdapter {
+/** Images are decoded within `limits` (pixels per image and per request), a slice at a time. */
+export function imageAdapter(state: ImagePreprocessing, limits?: ImageLimits): InputAdapter {
   const { height, width, channels } = state.image;
   const rowSize = height * width * channels;
   return {
     rowSize,
     inputShape: [height, width, channels],
-    encode(instances) {
-      const batch = imageInstancesToBatch(instances, state.image, state.feature);
-      try {
-        return batch.dataSync() as Float32Array;
-      } finally {
-        batch.dispose();
-      }
-    },
+    encode: (instances) => imageInstancesToBatch(instances, state.image, state.feature, limits),
     ...oneFeatureClassifier(state),
   };
 }

@@ -18,10 +18,11 @@ export type Prediction = { label: Label; probabilities: Record<string, number> }
  */
 export interface InputAdapter {
   /**
-   * Validates and encodes instances: `instances.length * rowSize` floats. Throws
-   * ValidationError naming `instances.<i>...`.
+   * Validates and encodes instances: `instances.length * rowSize` floats. Throws (or
+   * rejects with) a DomainError naming `instances.<i>...`. Image adapters decode
+   * asynchronously, a slice at a time, so one request cannot hold the event loop.
    */
-  encode(instances: unknown[]): Float32Array;
+  encode(instances: unknown[]): Float32Array | Promise<Float32Array>;
   /** Floats per encoded instance. */
   rowSize: number;
   /** Shape of one instance as the model reads it (e.g. `[width]`, `[h, w, c]`, `[maxLength]`). */

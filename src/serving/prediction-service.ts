@@ -10,6 +10,7 @@ import type { ArtifactStore } from '../storage/artifact-store.ts';
 import { adapterFor } from './adapter-choice.ts';
 import { Arrivals, type Arrival } from './arrivals.ts';
 import { denseForward } from './dense-forward.ts';
+import { assertFinitePredictions } from './finite-predictions.ts';
 import { chooseForwardPass, tensorflowFromRows, timeForwardPasses } from './forward-choice.ts';
 import { tensorflowPass } from './forward-pass.ts';
 import type { InputAdapter, Prediction } from './input-adapter.ts';
@@ -162,11 +163,11 @@ export class PredictionService {
     joined: () => void,
   ): Promise<Prediction[]> {
     const started = performance.now();
-    const predictions = await this.cache.use(resolved.versionId, (loaded) => {
+    const predictions = await this.cache.use(resolved.versionId, async (loaded) => {
       let rows: Float32Array[];
       try {
         // Encoding validates each instance, so a bad one fails its own request before batching.
-        const encoded = loaded.adapter.encode(instances);
+        const encoded = await loaded.adapter.encode(instances);
         const width = loaded.adapter.rowSize;
         rows = Array.from({ length: instances.length }, (_, i) => encoded.subarray(i * width, (i + 1) * width));
       } catch (error) {
@@ -178,6 +179,7 @@ export class PredictionService {
       joined();
       return loaded.batcher.submit(rows);
     });
+    assertFinitePredictions(predictions);
     this.metrics?.predictionDuration.observe(
       { project: projectId, model: resolved.model, version: String(resolved.version) },
       (performance.now() - started) / 1000,
@@ -241,7 +243,12 @@ export class PredictionService {
     const version = await this.db.modelVersion.findUniqueOrThrow({ where: { id: versionId } });
     const model = await loadModelArtifact(this.store, version.artifactKey, version.artifactSha256);
     const preprocessing = version.preprocessing as unknown as PreprocessingState;
-    const adapter = adapterFor(preprocessing);
+    const adapter = adapterFor(preprocessing, {
+      imageLimits: {
+        maxPixelsPerImage: this.config.MAX_IMAGE_PIXELS,
+        maxPixelsPerRequest: this.config.MAX_REQUEST_IMAGE_PIXELS,
+      },
+    });
     const tensorflow = tensorflowPass(model, adapter.inputShape);
     // Dense tabular models also have a plain-JavaScript pass; which one serves a batch of a
     // given size is measured here, for this model on this machine (see forward-choice.ts).

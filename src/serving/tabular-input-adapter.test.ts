@@ -20,7 +20,11 @@ function serve(trained: {
 }): (instances: unknown[]) => Prediction[] {
   const adapter = adapterFor(trained.preprocessing);
   const forward = tensorflowPass(trained.model, adapter.inputShape);
-  return (instances) => adapter.decode(forward(adapter.encode(instances), instances.length), instances.length);
+  return (instances) => {
+    const encoded = adapter.encode(instances);
+    if (!(encoded instanceof Float32Array)) throw new Error('a tabular adapter encodes synchronously');
+    return adapter.decode(forward(encoded, instances.length), instances.length);
+  };
 }
 
 let iris: Awaited<ReturnType<typeof trainTabular>>;

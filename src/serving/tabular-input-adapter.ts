@@ -6,7 +6,9 @@ import { decodeOutputs, utf8, type InputAdapter } from './input-adapter.ts';
 import { keyedEntries } from '../user-keys.ts';
 
 /** Tabular rows: the fitted encoders of src/preprocessing, as training used them. */
-export function tabularAdapter(state: PreprocessingState): InputAdapter {
+export function tabularAdapter(
+  state: PreprocessingState,
+): InputAdapter & { encode(instances: unknown[]): Float32Array } {
   return {
     encode: (instances) => encodeInstances(state, instances.some(holdsBytes) ? instances.map(bytesAsText) : instances),
     rowSize: state.width,

@@ -50,7 +50,16 @@ export const datasetRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app, 
     async (request, reply) => {
       const projectId = projectOf(request);
       const upload: Upload = (name, format, source) =>
-        uploadDataset({ db, store, projectId, name, format, source, maxBytes: config.MAX_UPLOAD_BYTES });
+        uploadDataset({
+          db,
+          store,
+          projectId,
+          name,
+          format,
+          source,
+          maxBytes: config.MAX_UPLOAD_BYTES,
+          archiveLimits: { maxImagePixels: config.MAX_IMAGE_PIXELS },
+        });
       let record;
       if (request.isMultipart()) {
         record = await uploadMultipart(request, request.query.name, config.MAX_UPLOAD_BYTES, upload);

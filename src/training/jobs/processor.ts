@@ -34,6 +34,7 @@ function getContext(): Promise<TrainingContext> {
       maxDurationCapMs: config.JOB_MAX_DURATION_MS,
       checkpointEveryEpochs: config.CHECKPOINT_EVERY_EPOCHS,
       checkpointEveryMs: config.CHECKPOINT_EVERY_MS,
+      maxImagePixels: config.MAX_IMAGE_PIXELS,
     };
   })();
   return context;

@@ -23,6 +23,8 @@ export interface TrainingContext {
   maxDurationCapMs: number;
   checkpointEveryEpochs: number;
   checkpointEveryMs: number;
+  /** Pixels one training image may declare (MAX_IMAGE_PIXELS); larger ones are left out undecoded. */
+  maxImagePixels?: number;
 }
 
 export interface RunOptions {
@@ -175,6 +177,7 @@ export async function runTrainingJob(
           },
         },
       },
+      { maxImagePixels: ctx.maxImagePixels },
     );
     if (resumeFrom) disposeLoopState(resumeFrom);
     await flushProgress();

@@ -23,18 +23,26 @@ export interface StoredDataset {
   columns: unknown;
 }
 
-/** Reads `dataset` from `store` and trains `spec` on it with `hooks`; the pipeline validates and plans `spec`. */
+/**
+ * Reads `dataset` from `store` and trains `spec` on it with `hooks`; the pipeline validates and
+ * plans `spec`. Images declaring more than `limits.maxImagePixels` pixels are left out undecoded.
+ */
 export async function trainOnDataset(
   store: ArtifactStore,
   dataset: StoredDataset,
   spec: UnvalidatedSpec,
   hooks: TrainingHooks = {},
+  limits: { maxImagePixels?: number } = {},
 ): Promise<TrainingResult> {
   const columns = dataset.columns as ColumnProfile[];
+  const { maxImagePixels } = limits;
   if (dataset.format === 'zip') {
     // Read back through the archive defences: the stored bytes are the untrusted upload.
-    const archive = await readImageArchive(await store.read(dataset.artifactKey));
-    return trainDeep({ ...spec, columns, images: archive.images }, hooks);
+    const archive = await readImageArchive(
+      await store.read(dataset.artifactKey),
+      maxImagePixels === undefined ? {} : { maxImagePixels },
+    );
+    return trainDeep({ ...spec, columns, images: archive.images, maxImagePixels }, hooks);
   }
   const rows = await readDatasetRows({
     source: store.createReadStream(dataset.artifactKey),
@@ -43,5 +51,5 @@ export async function trainOnDataset(
   });
   if (planDataKind(columns, spec.target, spec.model.type, spec.features) === 'tabular')
     return trainTabular({ ...spec, rows, columns }, hooks);
-  return trainDeep({ ...spec, columns, rows }, hooks);
+  return trainDeep({ ...spec, columns, rows, maxImagePixels }, hooks);
 }

@@ -24,37 +24,43 @@ const MAX_DEFAULT_SIDE = 64;
 export function prepareImages(request: DeepRequest): PreparedDeep {
   const spec = request.model;
   const { feature, items, dropped } = collect(request);
-  const decoded: { image: RgbaImage; label: Label }[] = [];
+  // Each image is brought to the model's size as soon as it is decoded, so memory holds one
+  // full-size image at a time, not a whole dataset of them (each may be MAX_IMAGE_PIXELS).
+  const kept: Label[] = [];
+  let image: ImageSpec | undefined;
+  let size = 0;
+  let all = new Float32Array(0);
   let undecodable = 0;
   for (const item of items) {
+    let rgba: RgbaImage;
     try {
-      decoded.push({ image: decodeImage(item.bytes), label: item.label });
+      rgba = decodeImage(item.bytes, request.maxImagePixels);
     } catch {
-      undecodable += 1; // a corrupt image is left out, as a missing value would be
+      undecodable += 1; // a corrupt or oversized image is left out, as a missing value would be
+      continue;
     }
-  }
-  if (decoded.length === 0) throw new UnprocessableError('no_images', 'No image of the dataset could be decoded.');
-  const image = imageSpec(spec, decoded[0]!.image);
-  const shape = [image.height, image.width, image.channels];
-  const size = image.height * image.width * image.channels;
-  const all = new Float32Array(decoded.length * size);
-  decoded.forEach(({ image: rgba }, i) =>
+    if (image === undefined) {
+      image = imageSpec(spec, rgba);
+      size = image.height * image.width * image.channels;
+      all = new Float32Array(items.length * size);
+    }
+    const target = image;
     all.set(
-      tf.tidy(() => rgbaToTensor(rgba, image).dataSync() as Float32Array),
-      i * size,
-    ),
-  );
+      tf.tidy(() => rgbaToTensor(rgba, target).dataSync() as Float32Array),
+      kept.length * size,
+    );
+    kept.push(item.label);
+  }
+  if (image === undefined) throw new UnprocessableError('no_images', 'No image of the dataset could be decoded.');
+  all = all.subarray(0, kept.length * size);
+  const shape = [image.height, image.width, image.channels];
 
-  const labels = sortedLabels(decoded.map((d) => d.label));
+  const labels = sortedLabels(kept);
   if (labels.length < 2)
     throw new UnprocessableError('single_class_target', 'Image classification needs at least two classes.', [
       { path: 'target', message: 'one class' },
     ]);
-  const { classes, parts } = splitByClass(
-    request.split,
-    labels,
-    decoded.map((d) => d.label),
-  );
+  const { classes, parts } = splitByClass(request.split, labels, kept);
   const input: DeepInput = { kind: 'image', ...image };
   const deepTask: DeepTask = { kind: 'classification', numClasses: labels.length };
   const modelType = spec.type === 'mlp' ? 'mlp' : 'cnn';

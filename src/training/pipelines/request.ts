@@ -68,6 +68,8 @@ export interface TrainingData {
   columns: ColumnProfile[];
   rows?: DatasetRow[];
   images?: LabelledImage[];
+  /** Pixels one image may declare; a larger one is left out, as an undecodable one is. */
+  maxImagePixels?: number;
 }
 
 // The worker validates against the default caps, as it did before the API had its own.
