@@ -10,6 +10,7 @@ export const ERROR_CODES = {
   invalid_dataset: 400,
   upload_aborted: 400,
   bad_request: 400,
+  invalid_cursor: 400,
   // 401 and 403: no valid credentials, or credentials without the right.
   unauthorized: 401,
   forbidden: 403,

@@ -4,7 +4,7 @@ import type { Deps } from '../../deps.ts';
 import { NotFoundError } from '../../errors.ts';
 import { aliasHistory, deleteAlias, findModel, rollbackAlias, setAlias } from '../../registry/model-registry.ts';
 import { projectOf } from '../plugins/auth.ts';
-import { errorResponses, pageOf } from '../schemas/common.ts';
+import { checkCursor, errorResponses, pageOf } from '../schemas/common.ts';
 import { versionStatus } from '../../serving/tf-serving-format.ts';
 import { modelVersionStatus } from '../schemas/tf-serving.ts';
 import {
@@ -16,6 +16,7 @@ import {
   modelVersionSchema,
   toModel,
   toModelVersion,
+  versionNumber,
   versionParams,
 } from '../schemas/models.ts';
 
@@ -43,8 +44,10 @@ export const modelRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app, { 
     },
     async (request) => {
       const { limit, cursor } = request.query;
+      const projectId = projectOf(request);
+      await checkCursor(cursor, (name) => db.model.findFirst({ where: { projectId, name }, select: { id: true } }));
       const rows = await db.model.findMany({
-        where: { projectId: projectOf(request), ...(cursor ? { name: { gt: cursor } } : {}) },
+        where: { projectId, ...(cursor ? { name: { gt: cursor } } : {}) },
         orderBy: { name: 'asc' },
         take: limit + 1,
         include: aliasInclude,
@@ -111,7 +114,7 @@ export const modelRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app, { 
         tags: ['registry'],
         summary: 'Point an alias (production, staging, ...) at a version',
         params: aliasParams,
-        body: z.object({ version: z.number().int().min(1) }).strict(),
+        body: z.object({ version: versionNumber }).strict(),
         response: { 200: aliasMoveSchema, ...errorResponses(400, 404) },
       },
     },

@@ -4,7 +4,7 @@ import { apiKeyScopes, issueApiKey } from '../../auth/api-keys.ts';
 import type { Deps } from '../../deps.ts';
 import { NotFoundError } from '../../errors.ts';
 import type { Principal } from '../plugins/auth.ts';
-import { errorResponses, idParams, pageArgs, pageOf, pageQuery, toPage } from '../schemas/common.ts';
+import { checkCursor, errorResponses, idParams, pageArgs, pageOf, pageQuery, toPage } from '../schemas/common.ts';
 
 const projectSchema = z
   .object({ id: z.string(), name: z.string(), createdAt: z.iso.datetime() })
@@ -26,7 +26,12 @@ const createKeyBody = z
   .object({
     name: z.string().trim().min(1).max(100).default('default'),
     scopes: z.array(z.enum(apiKeyScopes)).min(1).default(['read', 'write', 'predict']),
-    expiresAt: z.iso.datetime().optional().describe('When the key stops working (ISO 8601); never when absent'),
+    expiresAt: z.iso
+      .datetime()
+      // A key born expired could never be used: the caller meant another date.
+      .refine((at) => Date.parse(at) > Date.now(), 'must be in the future')
+      .optional()
+      .describe('When the key stops working (ISO 8601, in the future); never when absent'),
   })
   .strict();
 
@@ -86,6 +91,7 @@ export const projectRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app, 
       },
     },
     async (request) => {
+      await checkCursor(request.query.cursor, (id) => db.project.findUnique({ where: { id }, select: { id: true } }));
       const rows = await db.project.findMany(pageArgs(request.query));
       return toPage(rows, request.query.limit, (p) => ({ ...p, createdAt: p.createdAt.toISOString() }));
     },
@@ -142,7 +148,11 @@ export const projectRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app, 
       assertProjectAccess(request.principal, request.params.id);
       if (!(await db.project.findUnique({ where: { id: request.params.id } })))
         throw new NotFoundError('Project', request.params.id);
-      const rows = await db.apiKey.findMany({ where: { projectId: request.params.id }, ...pageArgs(request.query) });
+      const projectId = request.params.id;
+      await checkCursor(request.query.cursor, (id) =>
+        db.apiKey.findFirst({ where: { id, projectId }, select: { id: true } }),
+      );
+      const rows = await db.apiKey.findMany({ where: { projectId }, ...pageArgs(request.query) });
       return toPage(rows, request.query.limit, toApiKey);
     },
   );

@@ -5,8 +5,17 @@ export const aliasName = z
   .string()
   .regex(/^[a-z][a-z0-9_-]{0,49}$/, 'lower-case letters, digits, _ - (at most 50, starting with a letter)');
 
+/**
+ * A version number as a request names it (path or body): versions are PostgreSQL `integer`s,
+ * so a larger number can name no version and is refused here rather than by the database.
+ */
+const MAX_VERSION_NUMBER = 2_147_483_647;
+export const versionNumber = z.number().int().min(1).max(MAX_VERSION_NUMBER);
+/** The same, from a path segment. */
+const versionInPath = z.coerce.number().int().min(1).max(MAX_VERSION_NUMBER);
+
 export const modelParams = z.object({ name: modelName });
-export const versionParams = z.object({ name: modelName, version: z.coerce.number().int().min(1) });
+export const versionParams = z.object({ name: modelName, version: versionInPath });
 export const aliasParams = z.object({ name: modelName, alias: aliasName });
 
 export const modelSchema = z
