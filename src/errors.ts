@@ -42,6 +42,7 @@ export const ERROR_CODES = {
   invalid_outputs: 422,
   architecture_incompatible: 422,
   model_task_mismatch: 422,
+  model_task_conflict: 422,
   early_stopping_without_validation: 422,
   idempotency_key_reused: 422,
   // 500: the service is at fault.

@@ -75,7 +75,8 @@ export const modelRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app, { 
         orderBy: { version: 'desc' },
         include: versionInclude,
       });
-      return { items: versions.map((v) => toModelVersion(model.name, v)) };
+      // Newest first: each version's predecessor is the next item.
+      return { items: versions.map((v, i) => toModelVersion(model.name, v, versions[i + 1] ?? null)) };
     },
   );
 
@@ -102,7 +103,15 @@ export const modelRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app, { 
         include: versionInclude,
       });
       if (!version) throw new NotFoundError(`Version of model '${model.name}'`, String(request.params.version));
-      return { ...toModelVersion(model.name, version), model_version_status: [versionStatus(version.version)] };
+      const previous = await db.modelVersion.findFirst({
+        where: { modelId: model.id, version: { lt: version.version } },
+        orderBy: { version: 'desc' },
+        select: { inputSchema: true },
+      });
+      return {
+        ...toModelVersion(model.name, version, previous),
+        model_version_status: [versionStatus(version.version)],
+      };
     },
   );
 

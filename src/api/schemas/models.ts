@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { inputSchemaDigest } from '../../registry/input-schema-digest.ts';
 import { modelName } from './training-jobs.ts';
 
 export const aliasName = z
@@ -39,6 +40,11 @@ export const modelVersionSchema = z
     metrics: z.record(z.string(), z.unknown()),
     hyperparameters: z.record(z.string(), z.unknown()),
     inputSchema: z.unknown().describe('Feature names, types and categories, in the order array instances use'),
+    inputSchemaHash: z.string().describe('SHA-256 of the input schema: equal hashes read instances alike'),
+    inputSchemaChanged: z
+      .boolean()
+      .nullable()
+      .describe('Whether the input schema differs from the previous version (null for the first version)'),
     outputSchema: z.unknown().describe('Task and labels'),
     preprocessing: z
       .unknown()
@@ -103,7 +109,13 @@ type VersionRow = {
   aliases: { alias: string }[];
   dataset: { name: string; version: number } | null;
 };
-export function toModelVersion(model: string, row: VersionRow): z.infer<typeof modelVersionSchema> {
+/** `previous` is the version before `row` (null for the first): the input schema is compared with its. */
+export function toModelVersion(
+  model: string,
+  row: VersionRow,
+  previous: { inputSchema: unknown } | null,
+): z.infer<typeof modelVersionSchema> {
+  const inputSchemaHash = inputSchemaDigest(row.inputSchema);
   return {
     model,
     version: row.version,
@@ -113,6 +125,8 @@ export function toModelVersion(model: string, row: VersionRow): z.infer<typeof m
     metrics: row.metrics as Record<string, unknown>,
     hyperparameters: row.hyperparameters as Record<string, unknown>,
     inputSchema: row.inputSchema,
+    inputSchemaHash,
+    inputSchemaChanged: previous ? inputSchemaDigest(previous.inputSchema) !== inputSchemaHash : null,
     outputSchema: row.outputSchema,
     preprocessing: row.preprocessing,
     lineage: {

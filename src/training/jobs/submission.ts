@@ -4,6 +4,7 @@ import { Prisma } from '../../db/client.ts';
 import { UnprocessableError, ValidationError } from '../../errors.ts';
 import type { Task } from '../../models/task.ts';
 import { enqueueTraining, removeQueuedTraining, type TrainingQueue } from '../../queue/training-queue.ts';
+import { checkModelTask } from '../../registry/register-version.ts';
 import { planTraining, type TrainingPlan } from '../pipelines/plan.ts';
 import type { TrainingRequest, TrainingSpec } from '../pipelines/request.ts';
 
@@ -28,7 +29,13 @@ export async function validateTrainingRequest(
   // Another project's dataset reads as unknown: ids never leak across tenants.
   if (!dataset) throw unknownDataset(request.datasetId);
   try {
-    return planTraining(request, dataset.columns as unknown as ColumnProfile[], dataset.rowCount);
+    const plan = planTraining(request, dataset.columns as unknown as ColumnProfile[], dataset.rowCount);
+    const model = await db.model.findUnique({
+      where: { projectId_name: { projectId, name: request.modelName } },
+      select: { task: true },
+    });
+    checkModelTask(model, request.modelName, plan.task);
+    return plan;
   } catch (error) {
     throw inBody(error);
   }
