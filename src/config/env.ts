@@ -19,46 +19,49 @@ const url = (protocols: string[]) =>
  * Every setting the service reads from its environment. Parsed once at start-up
  * (`loadConfig`); nothing else reads `process.env`.
  */
-export const configSchema = z
-  .object({
-    DATABASE_URL: url(['postgresql:', 'postgres:']).default('postgresql://postgres@127.0.0.1:5432/maas'),
-    REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
-    /**
-     * Prefix for every Redis key (queues), so several deployments or test runs can share one Redis.
-     * Unset, it is `maas:` and a hash of the database's host, port and name: deployments with
-     * databases of their own never share a queue (a worker would take the other's jobs).
-     */
-    REDIS_PREFIX: z
-      .string()
-      .regex(/^[A-Za-z0-9:_-]+$/, 'letters, digits, : _ - only')
-      .optional(),
-    HOST: z.string().min(1).default('0.0.0.0'),
-    PORT: port.default(8080),
-    ARTIFACT_DIR: z.string().min(1).default('./data'),
-    TF_BACKEND: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto'),
-    WORKER_CONCURRENCY: positiveInt.max(64).default(1),
-    MAAS_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
-    MAX_UPLOAD_BYTES: positiveInt.default(1024 ** 3),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    /** Caps on training requests, so nobody can ask for a million epochs. */
-    MAX_EPOCHS: positiveInt.default(500),
-    MAX_BATCH_SIZE: positiveInt.default(4096),
-    MAX_HIDDEN_UNITS: positiveInt.default(1024),
-    MAX_PREDICT_INSTANCES: positiveInt.default(10_000),
-    MODEL_CACHE_SIZE: positiveInt.default(32),
-    PREDICT_BATCH_MAX_SIZE: positiveInt.default(256),
-    /** 0 disables micro-batching. */
-    PREDICT_BATCH_MAX_WAIT_MS: z.coerce.number().min(0).max(1000).default(2),
-    PREDICT_MAX_QUEUE: positiveInt.default(10_000),
-    JOB_MAX_DURATION_MS: positiveInt.default(6 * 3600_000),
-    CHECKPOINT_EVERY_EPOCHS: positiveInt.default(5),
-    CHECKPOINT_EVERY_MS: positiveInt.default(60_000),
-    IDEMPOTENCY_TTL_SECONDS: positiveInt.default(24 * 3600),
-  })
-  .transform((config) => ({
-    ...config,
-    REDIS_PREFIX: config.REDIS_PREFIX ?? `maas:${databaseIdentity(config.DATABASE_URL)}`,
-  }));
+const settingsSchema = z.object({
+  DATABASE_URL: url(['postgresql:', 'postgres:']).default('postgresql://postgres@127.0.0.1:5432/maas'),
+  REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
+  /**
+   * Prefix for every Redis key (queues), so several deployments or test runs can share one Redis.
+   * Unset, it is `maas:` and a hash of the database's host, port and name (see configSchema).
+   */
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:_-]+$/, 'letters, digits, : _ - only')
+    .optional(),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PORT: port.default(8080),
+  ARTIFACT_DIR: z.string().min(1).default('./data'),
+  TF_BACKEND: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto'),
+  WORKER_CONCURRENCY: positiveInt.max(64).default(1),
+  MAAS_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  MAX_UPLOAD_BYTES: positiveInt.default(1024 ** 3),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Caps on training requests, so nobody can ask for a million epochs. */
+  MAX_EPOCHS: positiveInt.default(500),
+  MAX_BATCH_SIZE: positiveInt.default(4096),
+  MAX_HIDDEN_UNITS: positiveInt.default(1024),
+  MAX_PREDICT_INSTANCES: positiveInt.default(10_000),
+  MODEL_CACHE_SIZE: positiveInt.default(32),
+  PREDICT_BATCH_MAX_SIZE: positiveInt.default(256),
+  /** 0 disables micro-batching. */
+  PREDICT_BATCH_MAX_WAIT_MS: z.coerce.number().min(0).max(1000).default(2),
+  PREDICT_MAX_QUEUE: positiveInt.default(10_000),
+  JOB_MAX_DURATION_MS: positiveInt.default(6 * 3600_000),
+  CHECKPOINT_EVERY_EPOCHS: positiveInt.default(5),
+  CHECKPOINT_EVERY_MS: positiveInt.default(60_000),
+  IDEMPOTENCY_TTL_SECONDS: positiveInt.default(24 * 3600),
+});
+
+/**
+ * The settings with the defaults that depend on others: deployments with databases of their
+ * own never share a queue by default (a worker would take the other's jobs).
+ */
+export const configSchema = settingsSchema.transform((settings) => ({
+  ...settings,
+  REDIS_PREFIX: settings.REDIS_PREFIX ?? `maas:${databaseIdentity(settings.DATABASE_URL)}`,
+}));
 
 export type Config = z.infer<typeof configSchema>;
 
