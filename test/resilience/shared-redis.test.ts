@@ -53,7 +53,7 @@ async function eachFinishesItsOwnJob(overrides: Record<string, string>, thenOwne
   const jobB = await submit(b.deployment);
 
   // B's worker finishes its own job, having met A's first if they share a queue.
-  expect(await waitForJob(b.deployment.env, b.deployment.tenant, jobB, 60_000)).toMatchObject({ status: 'succeeded' });
+  expect(await waitForJob(b.deployment.env, b.deployment.tenant, jobB)).toMatchObject({ status: 'succeeded' });
   const untouched = await a.deployment.env.deps.db.trainingJob.findUniqueOrThrow({ where: { id: jobA } });
   expect(untouched).toMatchObject({ status: 'queued', attempts: 0 });
   const entry = await a.deployment.env.deps.trainingQueue.getJob(jobA);
@@ -61,7 +61,7 @@ async function eachFinishesItsOwnJob(overrides: Record<string, string>, thenOwne
 
   if (!thenOwner) return;
   a.worker = startWorker(a.deployment.env, noRescue);
-  expect(await waitForJob(a.deployment.env, a.deployment.tenant, jobA, 60_000)).toMatchObject({ status: 'succeeded' });
+  expect(await waitForJob(a.deployment.env, a.deployment.tenant, jobA)).toMatchObject({ status: 'succeeded' });
   for (const { deployment } of [a, b])
     expect(await deployment.env.deps.db.modelVersion.count({ where: { model: { name: 'iris' } } })).toBe(1);
 }
@@ -73,10 +73,10 @@ describe('two deployments sharing one Redis', () => {
     const [a, b] = opened.map(({ deployment }) => deployment.env.config.REDIS_PREFIX);
     expect(a).toMatch(/^maas:/);
     expect(a).not.toBe(b);
-  }, 180_000);
+  }, 300_000);
 
   it('leave each other’s jobs alone even on one explicitly shared prefix', async () => {
     // A's job going back to the queue is what lets A's worker run it, as in the test above.
     await eachFinishesItsOwnJob({ REDIS_PREFIX: `maas_test_shared_${randomBytes(6).toString('hex')}` }, false);
-  }, 180_000);
+  }, 300_000);
 });
