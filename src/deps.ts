@@ -19,6 +19,7 @@
  */
 import { Redis } from 'ioredis';
 import { resolveAdminToken } from './auth/admin-token.ts';
+import { databaseIdentity } from './config/database-identity.ts';
 import type { Config } from './config/env.ts';
 import { createDatabase } from './db/client.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -70,6 +71,7 @@ export function createInfrastructure(config: Config, opts: BuildOptions = {}): I
   const trainingQueue = createTrainingQueue(
     createRedis(config.REDIS_URL, { failFast: true, lazy }),
     config.REDIS_PREFIX,
+    databaseIdentity(config.DATABASE_URL),
   );
   let blocking: Redis | undefined;
   return {

@@ -10,6 +10,7 @@ export const ERROR_CODES = {
   invalid_dataset: 400,
   upload_aborted: 400,
   bad_request: 400,
+  invalid_cursor: 400,
   // 401 and 403: no valid credentials, or credentials without the right.
   unauthorized: 401,
   forbidden: 403,
@@ -51,6 +52,7 @@ export const ERROR_CODES = {
   model_task_mismatch: 422,
   // The model's output for an instance is NaN or infinite: a prediction that cannot be given.
   non_finite_prediction: 422,
+  model_task_conflict: 422,
   early_stopping_without_validation: 422,
   idempotency_key_reused: 422,
   // 429: too many requests from this project, key or client address in the current window.

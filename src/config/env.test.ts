@@ -33,6 +33,16 @@ describe('loadConfig', () => {
     expect(message?.split('\n')).toHaveLength(1);
   });
 
+  it('derives the default Redis prefix from the database, so deployments of different databases never share a queue', () => {
+    const a = loadConfig({ DATABASE_URL: 'postgresql://u:p@db.example:5432/shop' });
+    expect(a.REDIS_PREFIX).toMatch(/^maas:[0-9a-f]{12}$/);
+    // The credentials are not part of which database it is.
+    expect(loadConfig({ DATABASE_URL: 'postgresql://other@db.example/shop' }).REDIS_PREFIX).toBe(a.REDIS_PREFIX);
+    for (const other of ['postgresql://u@db.example:5432/bank', 'postgresql://u@db2.example:5432/shop'])
+      expect(loadConfig({ DATABASE_URL: other }).REDIS_PREFIX).not.toBe(a.REDIS_PREFIX);
+    expect(loadConfig({ REDIS_PREFIX: 'mine' }).REDIS_PREFIX).toBe('mine');
+  });
+
   it('treats empty variables as unset', () => {
     expect(loadConfig({ PORT: '' }).PORT).toBe(8080);
   });

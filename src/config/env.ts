@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { databaseIdentity } from './database-identity.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
@@ -28,14 +29,17 @@ const url = (protocols: string[]) =>
  * Every setting the service reads from its environment. Parsed once at start-up
  * (`loadConfig`); nothing else reads `process.env`.
  */
-export const configSchema = z.object({
+const settingsSchema = z.object({
   DATABASE_URL: url(['postgresql:', 'postgres:']).default('postgresql://postgres@127.0.0.1:5432/maas'),
   REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
-  /** Prefix for every Redis key (queues), so several deployments or test runs can share one Redis. */
+  /**
+   * Prefix for every Redis key (queues), so several deployments or test runs can share one Redis.
+   * Unset, it is `maas:` and a hash of the database's host, port and name (see configSchema).
+   */
   REDIS_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9:_-]+$/, 'letters, digits, : _ - only')
-    .default('maas'),
+    .optional(),
   HOST: z.string().min(1).default('0.0.0.0'),
   PORT: port.default(8080),
   ARTIFACT_DIR: z.string().min(1).default('./data'),
@@ -97,6 +101,15 @@ export const configSchema = z.object({
   /** When set, GET /metrics needs `Authorization: Bearer <METRICS_TOKEN>`; otherwise it is public. */
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 });
+
+/**
+ * The settings with the defaults that depend on others: deployments with databases of their
+ * own never share a queue by default (a worker would take the other's jobs).
+ */
+export const configSchema = settingsSchema.transform((settings) => ({
+  ...settings,
+  REDIS_PREFIX: settings.REDIS_PREFIX ?? `maas:${databaseIdentity(settings.DATABASE_URL)}`,
+}));
 
 export type Config = z.infer<typeof configSchema>;
 

@@ -66,32 +66,29 @@ export async function getDataset(db: Database, projectId: string, id: string) {
   return dataset;
 }
 
-/** Deletes metadata and bytes; refused while a model version or an unfinished job uses the dataset. */
+/**
+ * Deletes metadata and bytes; refused while a model version or an unfinished job uses the
+ * dataset. The dataset's row is locked before the uses are counted: a job or version being
+ * recorded against it at that moment holds the foreign key's share lock, so the count waits
+ * for it and sees it, and one recorded after finds the dataset gone (see submission.ts).
+ * Without the lock a job inserted between the count and the delete lost its dataset.
+ */
 export async function deleteDataset(db: Database, store: ArtifactStore, projectId: string, id: string) {
   const dataset = await getDataset(db, projectId, id);
-  const [versions, activeJobs] = await Promise.all([
-    db.modelVersion.count({ where: { datasetId: id } }),
-    db.trainingJob.count({ where: { datasetId: id, status: { in: ['queued', 'running'] } } }),
-  ]);
-  if (versions > 0)
-    throw new ConflictError(
-      'dataset_in_use',
-      `Dataset '${id}' is the lineage of ${versions} model version(s) and cannot be deleted.`,
-    );
-  if (activeJobs > 0)
-    throw new ConflictError('dataset_in_use', `Dataset '${id}' is used by ${activeJobs} unfinished training job(s).`);
-  try {
-    await db.dataset.delete({ where: { id } });
-  } catch (error) {
-    // A version registered between our check and the delete: the foreign key refuses it.
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2003') {
+  await db.$transaction(async (tx) => {
+    await tx.$executeRaw`SELECT 1 FROM "Dataset" WHERE id = ${id} FOR UPDATE`;
+    const versions = await tx.modelVersion.count({ where: { datasetId: id } });
+    const activeJobs = await tx.trainingJob.count({ where: { datasetId: id, status: { in: ['queued', 'running'] } } });
+    if (versions > 0)
       throw new ConflictError(
         'dataset_in_use',
-        `Dataset '${id}' is referenced by a model version and cannot be deleted.`,
+        `Dataset '${id}' is the lineage of ${versions} model version(s) and cannot be deleted.`,
       );
-    }
-    throw error;
-  }
+    if (activeJobs > 0)
+      throw new ConflictError('dataset_in_use', `Dataset '${id}' is used by ${activeJobs} unfinished training job(s).`);
+    // deleteMany: a concurrent deletion of the same dataset already removed it, which is no error.
+    await tx.dataset.deleteMany({ where: { id } });
+  });
   await store.delete(dataset.artifactKey);
   return dataset;
 }

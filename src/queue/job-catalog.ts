@@ -7,7 +7,15 @@ import { z } from 'zod';
 export const jobCatalog = {
   train: {
     queue: 'training',
-    payload: z.object({ trainingJobId: z.uuid() }).strict(),
+    payload: z
+      .object({
+        trainingJobId: z.uuid(),
+        // The databaseIdentity of the deployment whose database holds the job's row: a worker
+        // of another database sharing the queue leaves the job for its owner. Absent on jobs
+        // enqueued before it was recorded.
+        database: z.string().optional(),
+      })
+      .strict(),
     attempts: 3,
     // Transient failures (a worker lost, a dependency blip) retry after 5 s, 10 s, ...
     backoff: { type: 'exponential' as const, delay: 5_000 },

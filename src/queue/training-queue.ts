@@ -7,9 +7,16 @@ const spec = jobCatalog.train;
 
 export type TrainingQueue = Queue<JobPayload<'train'>>;
 
-/** The producer side of the training queue, over a fail-fast connection. */
-export function createTrainingQueue(connection: Redis, prefix: string): TrainingQueue {
+/** The databaseIdentity each queue's jobs are recorded in, stamped on every job it enqueues. */
+const databases = new WeakMap<TrainingQueue, string>();
+
+/**
+ * The producer side of the training queue, over a fail-fast connection; `database` (the
+ * databaseIdentity of the deployment's database) marks its jobs as that database's.
+ */
+export function createTrainingQueue(connection: Redis, prefix: string, database?: string): TrainingQueue {
   const queue = new Queue<JobPayload<'train'>>(spec.queue, { connection, prefix });
+  if (database !== undefined) databases.set(queue, database);
   queue.on('error', () => undefined); // outages surface as 503s from enqueueTraining and readiness
   // BullMQ leaves a connection it was handed open; this queue owns its connection.
   const close = queue.close.bind(queue);
@@ -25,7 +32,7 @@ export function createTrainingQueue(connection: Redis, prefix: string): Training
  * request, the reconciler) never makes a second queue entry.
  */
 export async function enqueueTraining(queue: TrainingQueue, trainingJobId: string): Promise<void> {
-  const payload = spec.payload.parse({ trainingJobId });
+  const payload = spec.payload.parse({ trainingJobId, database: databases.get(queue) });
   try {
     await queue.add('train', payload, {
       jobId: trainingJobId,

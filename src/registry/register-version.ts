@@ -2,10 +2,27 @@ import { recordAuditEvent } from '../audit/audit-log.ts';
 import { serialisedTransaction } from './model-registry.ts';
 import type { Database } from '../db/client.ts';
 import { Prisma } from '../db/client.ts';
+import { UnprocessableError } from '../errors.ts';
 import type { Task } from '../models/task.ts';
 import type { AnyPreprocessing } from '../preprocessing/deep-state.ts';
 import type { ExcludedColumn } from '../preprocessing/feature-selection.ts';
 import type { InputSchema, OutputSchema } from '../preprocessing/preprocessing-state.ts';
+
+/**
+ * A model name holds versions of one task: a regression version of a classification model
+ * would answer its clients in another shape under the same name. Checked at submission
+ * (training/jobs/submission.ts) and again at registration, for jobs that raced the model's
+ * first version.
+ */
+export function checkModelTask(model: { task: string } | null, name: string, task: Task): void {
+  if (model && model.task !== task)
+    throw new UnprocessableError(
+      'model_task_conflict',
+      `Model '${name}' holds ${model.task} versions; this job would train ${task}. ` +
+        'Train it under another model name.',
+      [{ path: 'modelName', message: `is a ${model.task} model` }],
+    );
+}
 
 /** The job fields registration needs. */
 export type JobRow = { id: string; projectId: string; modelName: string; datasetId: string | null; task: string };
@@ -61,6 +78,14 @@ export async function registerVersion(
           await tx.trainingJob.update({ where: { id: job.id }, data: { status: 'cancelled', finishedAt: new Date() } });
           return null;
         }
+        checkModelTask(
+          await tx.model.findUnique({
+            where: { projectId_name: { projectId: job.projectId, name: job.modelName } },
+            select: { task: true },
+          }),
+          job.modelName,
+          result.task,
+        );
         const model = await tx.model.upsert({
           where: { projectId_name: { projectId: job.projectId, name: job.modelName } },
           create: { projectId: job.projectId, name: job.modelName, task: result.task, latestVersion: 1 },

@@ -76,6 +76,21 @@ export function tensorValues(tensor: V2Tensor, path: string): (number | string |
 /** `<path>.data.<index>`, built only for an error: a large tensor has thousands of elements. */
 const elementPath = (path: string, index: number) => `${path}.data.${index}`;
 
+/**
+ * The values each integer datatype holds, as `[min, below)`: a client's INT8 999 is an error,
+ * not a number the model reads as sent. The 64-bit bounds are powers of two, exact as doubles.
+ */
+const INTEGER_RANGES: Partial<Record<V2Datatype, { min: number; below: number; text: string }>> = {
+  INT8: { min: -(2 ** 7), below: 2 ** 7, text: '-128 to 127' },
+  INT16: { min: -(2 ** 15), below: 2 ** 15, text: '-32768 to 32767' },
+  INT32: { min: -(2 ** 31), below: 2 ** 31, text: '-2147483648 to 2147483647' },
+  INT64: { min: -(2 ** 63), below: 2 ** 63, text: '-2^63 to 2^63-1' },
+  UINT8: { min: 0, below: 2 ** 8, text: '0 to 255' },
+  UINT16: { min: 0, below: 2 ** 16, text: '0 to 65535' },
+  UINT32: { min: 0, below: 2 ** 32, text: '0 to 4294967295' },
+  UINT64: { min: 0, below: 2 ** 64, text: '0 to 2^64-1' },
+};
+
 /** Checks every element against the datatype, in one loop per datatype. */
 function checkElements(
   datatype: V2Datatype,
@@ -97,15 +112,14 @@ function checkElements(
       return decoded;
     });
   }
-  const integer = !datatype.startsWith('FP');
-  const unsigned = datatype.startsWith('UINT');
+  const range = INTEGER_RANGES[datatype];
   for (let index = 0; index < values.length; index++) {
     const value = values[index];
     if (typeof value !== 'number' || !Number.isFinite(value))
       throw invalid(elementPath(path, index), `${datatype} data must be finite numbers`);
-    if (integer && !Number.isInteger(value))
-      throw invalid(elementPath(path, index), `${datatype} data must be integers`);
-    if (unsigned && value < 0) throw invalid(elementPath(path, index), `${datatype} data must not be negative`);
+    if (range && !Number.isInteger(value)) throw invalid(elementPath(path, index), `${datatype} data must be integers`);
+    if (range && (value < range.min || value >= range.below))
+      throw invalid(elementPath(path, index), `${datatype} data must lie in ${range.text}`);
   }
   return values as number[];
 }

@@ -63,6 +63,36 @@ describe('concurrent registry writes', () => {
     ).toBe(n);
   });
 
+  it('two jobs of different tasks submitted before their model exists: the second to register fails, naming the conflict', async () => {
+    const submit = async (target: string, type: string) => {
+      const response = await env.app.inject({
+        method: 'POST',
+        url: '/v1/training-jobs',
+        headers: tenant.auth,
+        payload: { datasetId: dataset.id, target, modelName: 'mixed', model: { type, epochs: 1, seed: 1 } },
+      });
+      expect(response.statusCode).toBe(202);
+      return response.json().id as string;
+    };
+    // No model named `mixed` yet: submission cannot tell, so both are accepted.
+    const classification = await submit('species', 'logistic');
+    const regression = await submit('sepal_length', 'linear');
+    const ctx: TrainingContext = {
+      db: env.deps.db,
+      store: env.deps.store,
+      logger: createLogger('silent'),
+      maxDurationCapMs: 60_000,
+      checkpointEveryEpochs: 1,
+      checkpointEveryMs: 60_000,
+    };
+    expect(await runTrainingJob(ctx, classification, { maxAttempts: 3 })).toBe('succeeded');
+    await expect(runTrainingJob(ctx, regression, { maxAttempts: 3 })).rejects.toThrow(/holds classification versions/);
+    const failed = await env.deps.db.trainingJob.findUniqueOrThrow({ where: { id: regression } });
+    expect(failed).toMatchObject({ status: 'failed', error: { code: 'model_task_conflict' } });
+    const versions = await env.deps.db.modelVersion.findMany({ where: { model: { name: 'mixed' } } });
+    expect(versions.map((v) => v.task)).toEqual(['classification']);
+  });
+
   it('many alias moves at once leave a history where each move starts where the previous ended', async () => {
     const targets = Array.from({ length: 30 }, (_, i) => ((i * 7) % 5) + 1);
     const responses = await Promise.all(

@@ -13,7 +13,7 @@ import { uploadDataset } from '../../datasets/upload.ts';
 import type { Deps } from '../../deps.ts';
 import { ValidationError } from '../../errors.ts';
 import { projectOf } from '../plugins/auth.ts';
-import { errorResponses, idParams, pageArgs, pageOf, pageQuery, toPage } from '../schemas/common.ts';
+import { checkCursor, errorResponses, idParams, pageArgs, pageOf, pageQuery, toPage } from '../schemas/common.ts';
 import { datasetName, datasetSchema, toDataset, uploadQuery } from '../schemas/datasets.ts';
 
 /** Uploads one body as dataset `name` (see src/datasets/upload.ts). */
@@ -90,6 +90,7 @@ export const datasetRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app, 
     async (request) => {
       const projectId = projectOf(request);
       const { name, ...page } = request.query;
+      await checkCursor(page.cursor, (id) => db.dataset.findFirst({ where: { id, projectId }, select: { id: true } }));
       const rows = await db.dataset.findMany({ where: { projectId, ...(name ? { name } : {}) }, ...pageArgs(page) });
       return toPage(rows, page.limit, toDataset);
     },
@@ -124,6 +125,8 @@ export const datasetRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app, 
   );
 };
 
+const MULTIPART_BOUNDARY = /;\s*boundary=(?:"[^"]+"|[^\s;"]+)/i;
+
 /**
  * A multipart upload: `name` fields (unless the query named the dataset), then exactly one
  * file part, whose extension says its format.
@@ -143,6 +146,11 @@ async function uploadMultipart(
   // the ingester, which raced it and could answer 400 instead of 413.
   // (parts() honours throwFileSizeLimit at run time; only its type leaves it out.)
   const options = { limits: { fileSize: maxBytes + 1, files: 1, fields: 10 }, throwFileSizeLimit: false };
+  // The multipart parser throws a plain error (a 500) on a Content-Type without a boundary.
+  if (!MULTIPART_BOUNDARY.test(request.headers['content-type'] ?? ''))
+    throw new ValidationError('A multipart/form-data body needs a `boundary` parameter in its Content-Type.', [
+      { path: 'headers.content-type', message: 'has no boundary' },
+    ]);
   for await (const part of request.parts(options)) {
     if (part.type === 'field') {
       if (part.fieldname === 'name' && !name) name = parseName(String(part.value));

@@ -5,7 +5,7 @@ import { NotFoundError } from '../../errors.ts';
 import { deleteModel, deleteModelVersion } from '../../registry/model-erasure.ts';
 import { aliasHistory, deleteAlias, findModel, rollbackAlias, setAlias } from '../../registry/model-registry.ts';
 import { projectOf } from '../plugins/auth.ts';
-import { errorResponses, pageOf } from '../schemas/common.ts';
+import { checkCursor, errorResponses, pageOf } from '../schemas/common.ts';
 import { versionStatus } from '../../serving/tf-serving-format.ts';
 import { modelVersionStatus } from '../schemas/tf-serving.ts';
 import {
@@ -19,6 +19,7 @@ import {
   modelVersionSchema,
   toModel,
   toModelVersion,
+  versionNumber,
   versionParams,
 } from '../schemas/models.ts';
 
@@ -46,8 +47,10 @@ export const modelRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app, { 
     },
     async (request) => {
       const { limit, cursor } = request.query;
+      const projectId = projectOf(request);
+      await checkCursor(cursor, (name) => db.model.findFirst({ where: { projectId, name }, select: { id: true } }));
       const rows = await db.model.findMany({
-        where: { projectId: projectOf(request), ...(cursor ? { name: { gt: cursor } } : {}) },
+        where: { projectId, ...(cursor ? { name: { gt: cursor } } : {}) },
         orderBy: { name: 'asc' },
         take: limit + 1,
         include: aliasInclude,
@@ -75,7 +78,8 @@ export const modelRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app, { 
         orderBy: { version: 'desc' },
         include: versionInclude,
       });
-      return { items: versions.map((v) => toModelVersion(model.name, v)) };
+      // Newest first: each version's predecessor is the next item.
+      return { items: versions.map((v, i) => toModelVersion(model.name, v, versions[i + 1] ?? null)) };
     },
   );
 
@@ -102,7 +106,15 @@ export const modelRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app, { 
         include: versionInclude,
       });
       if (!version) throw new NotFoundError(`Version of model '${model.name}'`, String(request.params.version));
-      return { ...toModelVersion(model.name, version), model_version_status: [versionStatus(version.version)] };
+      const previous = await db.modelVersion.findFirst({
+        where: { modelId: model.id, version: { lt: version.version } },
+        orderBy: { version: 'desc' },
+        select: { inputSchema: true },
+      });
+      return {
+        ...toModelVersion(model.name, version, previous),
+        model_version_status: [versionStatus(version.version)],
+      };
     },
   );
 
@@ -159,7 +171,7 @@ export const modelRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app, { 
         tags: ['registry'],
         summary: 'Point an alias (production, staging, ...) at a version',
         params: aliasParams,
-        body: z.object({ version: z.number().int().min(1) }).strict(),
+        body: z.object({ version: versionNumber }).strict(),
         response: { 200: aliasMoveSchema, ...errorResponses(400, 404) },
       },
     },

@@ -11,7 +11,7 @@ import {
   regressResult,
 } from '../../serving/tf-serving-format.ts';
 import { projectOf } from '../plugins/auth.ts';
-import { aliasName, modelParams } from '../schemas/models.ts';
+import { aliasName, modelParams, versionParams } from '../schemas/models.ts';
 import {
   classifyResponse,
   examplesBody,
@@ -34,7 +34,7 @@ const ALIAS_PATTERN = '^[a-z][a-z0-9_-]*';
 const targets = [
   {
     path: '/v1/models/:name/versions/:version(^\\d+)',
-    params: z.object({ name: modelName, version: z.coerce.number().int().min(1) }),
+    params: versionParams,
     what: 'a given version',
   },
   {

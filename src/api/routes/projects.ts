@@ -5,7 +5,7 @@ import { apiKeyScopes, issueApiKey } from '../../auth/api-keys.ts';
 import type { Deps } from '../../deps.ts';
 import { NotFoundError, ValidationError } from '../../errors.ts';
 import type { Principal } from '../plugins/auth.ts';
-import { errorResponses, idParams, pageArgs, pageOf, pageQuery, toPage } from '../schemas/common.ts';
+import { checkCursor, errorResponses, idParams, pageArgs, pageOf, pageQuery, toPage } from '../schemas/common.ts';
 
 const projectSchema = z
   .object({ id: z.string(), name: z.string(), createdAt: z.iso.datetime() })
@@ -48,7 +48,12 @@ const createKeyBody = z
   .object({
     name: z.string().trim().min(1).max(100).default('default'),
     scopes: z.array(z.enum(apiKeyScopes)).min(1).default(['read', 'write', 'predict']),
-    expiresAt: z.iso.datetime().optional().describe('When the key stops working (ISO 8601); never when absent'),
+    expiresAt: z.iso
+      .datetime()
+      // A key born expired could never be used: the caller meant another date.
+      .refine((at) => Date.parse(at) > Date.now(), 'must be in the future')
+      .optional()
+      .describe('When the key stops working (ISO 8601, in the future); never when absent'),
   })
   .strict();
 
@@ -113,6 +118,9 @@ export const projectRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app, 
       },
     },
     async (request) => {
+      await checkCursor(request.query.cursor, (id) =>
+        db.project.findFirst({ where: { id, deletingAt: null }, select: { id: true } }),
+      );
       const rows = await db.project.findMany({ where: { deletingAt: null }, ...pageArgs(request.query) });
       return toPage(rows, request.query.limit, (p) => ({ ...p, createdAt: p.createdAt.toISOString() }));
     },
@@ -168,7 +176,11 @@ export const projectRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app, 
     async (request) => {
       assertProjectAccess(request.principal, request.params.id);
       if (!(await liveProject(db, request.params.id))) throw new NotFoundError('Project', request.params.id);
-      const rows = await db.apiKey.findMany({ where: { projectId: request.params.id }, ...pageArgs(request.query) });
+      const projectId = request.params.id;
+      await checkCursor(request.query.cursor, (id) =>
+        db.apiKey.findFirst({ where: { id, projectId }, select: { id: true } }),
+      );
+      const rows = await db.apiKey.findMany({ where: { projectId }, ...pageArgs(request.query) });
       return toPage(rows, request.query.limit, toApiKey);
     },
   );

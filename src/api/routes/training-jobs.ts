@@ -3,7 +3,7 @@ import type { Deps } from '../../deps.ts';
 import { NotFoundError } from '../../errors.ts';
 import { cancelTrainingJob, submitTrainingJob } from '../../training/jobs/submission.ts';
 import { projectOf } from '../plugins/auth.ts';
-import { errorResponses, idParams, pageArgs, pageOf, pageQuery, toPage } from '../schemas/common.ts';
+import { checkCursor, errorResponses, idParams, pageArgs, pageOf, pageQuery, toPage } from '../schemas/common.ts';
 import { jobListQuery, toTrainingJob, trainingJobRequest, trainingJobSchema } from '../schemas/training-jobs.ts';
 
 const withVersion = { modelVersion: { select: { version: true } } } as const;
@@ -42,9 +42,13 @@ export const trainingJobRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (
     },
     async (request) => {
       const { status, modelName, datasetId, ...page } = request.query;
+      const projectId = projectOf(request);
+      await checkCursor(page.cursor, (id) =>
+        db.trainingJob.findFirst({ where: { id, projectId }, select: { id: true } }),
+      );
       const rows = await db.trainingJob.findMany({
         where: {
-          projectId: projectOf(request),
+          projectId,
           ...(status ? { status } : {}),
           ...(modelName ? { modelName } : {}),
           ...(datasetId ? { datasetId } : {}),

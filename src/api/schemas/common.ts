@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DomainError } from '../../errors.ts';
 
 export const problemSchema = z
   .object({
@@ -44,6 +45,21 @@ export function pageArgs(query: { limit: number; cursor?: string }) {
     ...(query.cursor ? { cursor: { id: query.cursor }, skip: 1 } : {}),
     orderBy: [{ createdAt: 'desc' as const }, { id: 'desc' as const }],
   };
+}
+
+/**
+ * Refuses a `cursor` that is not one of the list's own rows. Paging starts from the cursor's
+ * row whatever the list's filter, so another tenant's id would move the page: answering
+ * it differently from an unknown id would tell which ids exist elsewhere.
+ */
+export async function checkCursor(
+  cursor: string | undefined,
+  isOwn: (cursor: string) => Promise<unknown>,
+): Promise<void> {
+  if (cursor === undefined || (await isOwn(cursor))) return;
+  throw new DomainError('invalid_cursor', 'The cursor is not one this list gave out; start again without it.', {
+    issues: [{ path: 'querystring.cursor', message: 'is not a cursor of this list' }],
+  });
 }
 
 export function toPage<T extends { id: string }, U>(rows: T[], limit: number, map: (row: T) => U) {

@@ -1,12 +1,22 @@
 import { z } from 'zod';
+import { inputSchemaDigest } from '../../registry/input-schema-digest.ts';
 import { modelName } from './training-jobs.ts';
 
 export const aliasName = z
   .string()
   .regex(/^[a-z][a-z0-9_-]{0,49}$/, 'lower-case letters, digits, _ - (at most 50, starting with a letter)');
 
+/**
+ * A version number as a request names it (path or body): versions are PostgreSQL `integer`s,
+ * so a larger number can name no version and is refused here rather than by the database.
+ */
+const MAX_VERSION_NUMBER = 2_147_483_647;
+export const versionNumber = z.number().int().min(1).max(MAX_VERSION_NUMBER);
+/** The same, from a path segment. */
+const versionInPath = z.coerce.number().int().min(1).max(MAX_VERSION_NUMBER);
+
 export const modelParams = z.object({ name: modelName });
-export const versionParams = z.object({ name: modelName, version: z.coerce.number().int().min(1) });
+export const versionParams = z.object({ name: modelName, version: versionInPath });
 export const aliasParams = z.object({ name: modelName, alias: aliasName });
 
 export const modelSchema = z
@@ -30,6 +40,11 @@ export const modelVersionSchema = z
     metrics: z.record(z.string(), z.unknown()),
     hyperparameters: z.record(z.string(), z.unknown()),
     inputSchema: z.unknown().describe('Feature names, types and categories, in the order array instances use'),
+    inputSchemaHash: z.string().describe('SHA-256 of the input schema: equal hashes read instances alike'),
+    inputSchemaChanged: z
+      .boolean()
+      .nullable()
+      .describe('Whether the input schema differs from the previous version (null for the first version)'),
     outputSchema: z.unknown().describe('Task and labels'),
     preprocessing: z
       .unknown()
@@ -112,7 +127,13 @@ type VersionRow = {
   aliases: { alias: string }[];
   dataset: { name: string; version: number } | null;
 };
-export function toModelVersion(model: string, row: VersionRow): z.infer<typeof modelVersionSchema> {
+/** `previous` is the version before `row` (null for the first): the input schema is compared with its. */
+export function toModelVersion(
+  model: string,
+  row: VersionRow,
+  previous: { inputSchema: unknown } | null,
+): z.infer<typeof modelVersionSchema> {
+  const inputSchemaHash = inputSchemaDigest(row.inputSchema);
   return {
     model,
     version: row.version,
@@ -122,6 +143,8 @@ export function toModelVersion(model: string, row: VersionRow): z.infer<typeof m
     metrics: row.metrics as Record<string, unknown>,
     hyperparameters: row.hyperparameters as Record<string, unknown>,
     inputSchema: row.inputSchema,
+    inputSchemaHash,
+    inputSchemaChanged: previous ? inputSchemaDigest(previous.inputSchema) !== inputSchemaHash : null,
     outputSchema: row.outputSchema,
     preprocessing: row.preprocessing,
     lineage: {

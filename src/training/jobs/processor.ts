@@ -4,7 +4,8 @@
  * child is a process of its own: it reads its configuration from the environment the worker
  * passes it and builds its own clients with the factories the composition root uses too.
  */
-import { UnrecoverableError, WaitingError, type SandboxedJob } from 'bullmq';
+import { DelayedError, UnrecoverableError, WaitingError, type SandboxedJob } from 'bullmq';
+import { databaseIdentity } from '../../config/database-identity.ts';
 import { loadConfig } from '../../config/env.ts';
 import { createDatabase } from '../../db/client.ts';
 import { createLogger } from '../../logger.ts';
@@ -17,10 +18,18 @@ import { PermanentTrainingError, runTrainingJob, type TrainingContext } from './
 // again elsewhere once its lock expires, and two runs would only race for the same version.
 process.once('disconnect', () => process.exit(1));
 
-let context: Promise<TrainingContext> | undefined;
+let context: Promise<TrainingContext & { database: string }> | undefined;
+
+/**
+ * How long a job of another database waits before any worker may take it again: its owner's
+ * workers get their turn meanwhile. An unstamped one is only possibly another's, and may be
+ * an orphan nobody will ever take: it comes round less often.
+ */
+const LEAVE_FOR_OWNER_MS = 1_000;
+const LEAVE_UNSTAMPED_MS = 60_000;
 
 /** One set of clients per child process, reused by every job it runs. */
-function getContext(): Promise<TrainingContext> {
+function getContext(): Promise<TrainingContext & { database: string }> {
   context ??= (async () => {
     const config = loadConfig(process.env);
     const logger = createLogger(config.LOG_LEVEL, 'training');
@@ -28,6 +37,7 @@ function getContext(): Promise<TrainingContext> {
     logger.info({ backend }, 'training process ready');
     const db = createDatabase(config.DATABASE_URL, 2);
     return {
+      database: databaseIdentity(config.DATABASE_URL),
       db,
       store: createArtifactStore(config, db),
       logger,
@@ -50,9 +60,13 @@ export default async function processTraining(
   token?: string,
   signal?: AbortSignal,
 ) {
-  const { trainingJobId } = jobCatalog.train.payload.parse(job.data);
+  const { trainingJobId, database } = jobCatalog.train.payload.parse(job.data);
+  const ctx = await getContext();
+  // Another deployment's job (a Redis and a prefix shared by mistake): completing it here
+  // would end it unrun and leave its owner's row queued. It goes back for its owner.
+  if (database !== undefined && database !== ctx.database) return leaveForOwner(job, token);
   try {
-    const outcome = await runTrainingJob(await getContext(), trainingJobId, {
+    const outcome = await runTrainingJob(ctx, trainingJobId, {
       maxAttempts: job.opts.attempts ?? 1,
       queueAttempt: job.attemptsMade + 1,
       shouldPreempt: () => signal?.aborted ?? false,
@@ -61,10 +75,26 @@ export default async function processTraining(
       await job.moveToWait(token);
       throw new WaitingError();
     }
+    if (outcome === 'missing') {
+      // Stamped with this database: its row was deleted, and the entry has nothing left to do.
+      // Unstamped (enqueued by an older version), it may be another database's: left alone.
+      if (database === ctx.database) return 'skipped';
+      return leaveForOwner(job, token, LEAVE_UNSTAMPED_MS);
+    }
     return outcome;
   } catch (error) {
     // Bad data or hyperparameters fail the same way every time: no retry.
     if (error instanceof PermanentTrainingError) throw new UnrecoverableError(error.message);
     throw error;
   }
+}
+
+/** Puts the job back, untouched and without spending an attempt, for a worker of its own database. */
+async function leaveForOwner(
+  job: SandboxedJob<JobPayload<'train'>>,
+  token?: string,
+  delayMs = LEAVE_FOR_OWNER_MS,
+): Promise<never> {
+  await job.moveToDelayed(Date.now() + delayMs, token);
+  throw new DelayedError();
 }

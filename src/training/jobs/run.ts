@@ -70,10 +70,12 @@ export async function runTrainingJob(
   ctx: TrainingContext,
   jobId: string,
   opts: RunOptions,
-): Promise<'succeeded' | 'cancelled' | 'skipped' | 'preempted'> {
+): Promise<'succeeded' | 'cancelled' | 'skipped' | 'preempted' | 'missing'> {
   const { db, logger } = ctx;
   const job = await db.trainingJob.findUnique({ where: { id: jobId }, include: { dataset: true } });
-  if (!job || job.status === 'succeeded' || job.status === 'failed' || job.status === 'cancelled') return 'skipped';
+  // Not this database's job, or one whose row is gone: the caller decides which (processor.ts).
+  if (!job) return 'missing';
+  if (job.status === 'succeeded' || job.status === 'failed' || job.status === 'cancelled') return 'skipped';
   if (job.cancelRequested) {
     await finish(ctx, job, 'cancelled');
     return 'cancelled';

@@ -1,9 +1,10 @@
 import type { ColumnProfile } from '../../datasets/column-profile.ts';
 import type { Database } from '../../db/client.ts';
-import type { Prisma } from '../../db/client.ts';
+import { Prisma } from '../../db/client.ts';
 import { UnprocessableError, ValidationError } from '../../errors.ts';
 import type { Task } from '../../models/task.ts';
 import { enqueueTraining, removeQueuedTraining, type TrainingQueue } from '../../queue/training-queue.ts';
+import { checkModelTask } from '../../registry/register-version.ts';
 import { planTraining, type TrainingPlan } from '../pipelines/plan.ts';
 import type { TrainingRequest, TrainingSpec } from '../pipelines/request.ts';
 
@@ -26,16 +27,24 @@ export async function validateTrainingRequest(
 ): Promise<TrainingPlan> {
   const dataset = await db.dataset.findFirst({ where: { id: request.datasetId, projectId } });
   // Another project's dataset reads as unknown: ids never leak across tenants.
-  if (!dataset)
-    throw new UnprocessableError('unknown_dataset', `Dataset '${request.datasetId}' was not found.`, [
-      { path: 'body.datasetId', message: 'no such dataset' },
-    ]);
+  if (!dataset) throw unknownDataset(request.datasetId);
   try {
-    return planTraining(request, dataset.columns as unknown as ColumnProfile[], dataset.rowCount);
+    const plan = planTraining(request, dataset.columns as unknown as ColumnProfile[], dataset.rowCount);
+    const model = await db.model.findUnique({
+      where: { projectId_name: { projectId, name: request.modelName } },
+      select: { task: true },
+    });
+    checkModelTask(model, request.modelName, plan.task);
+    return plan;
   } catch (error) {
     throw inBody(error);
   }
 }
+
+const unknownDataset = (id: string) =>
+  new UnprocessableError('unknown_dataset', `Dataset '${id}' was not found.`, [
+    { path: 'body.datasetId', message: 'no such dataset' },
+  ]);
 
 /**
  * The plan names request fields (`model.type`); answers name them in the body
@@ -59,18 +68,26 @@ export async function submitTrainingJob(
   const { task } = await validateTrainingRequest(db, projectId, request);
   const { datasetId, target, modelName, maxDurationMs, ...rest } = request;
   const spec: JobSpec = { ...rest, task };
-  const job = await db.trainingJob.create({
-    data: {
-      projectId,
-      datasetId,
-      target,
-      modelName,
-      task,
-      maxDurationMs: maxDurationMs ?? null,
-      spec: spec as unknown as Prisma.InputJsonValue,
-      progress: { epochs: [], totalEpochs: request.model.epochs },
-    },
-  });
+  const job = await db.trainingJob
+    .create({
+      data: {
+        projectId,
+        datasetId,
+        target,
+        modelName,
+        task,
+        maxDurationMs: maxDurationMs ?? null,
+        spec: spec as unknown as Prisma.InputJsonValue,
+        progress: { epochs: [], totalEpochs: request.model.epochs },
+      },
+    })
+    .catch((error: unknown) => {
+      // The dataset was deleted since it was validated (deleteDataset locks its row, so the
+      // insert waited for the deletion and then found no row to refer to).
+      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2003')
+        throw unknownDataset(datasetId);
+      throw error;
+    });
   try {
     await enqueueTraining(queue, job.id);
   } catch (error) {
