@@ -16,12 +16,14 @@ import { Drain } from './drain.ts';
 import { transformOpenApiObject } from './openapi-document.ts';
 import { authPlugin } from './plugins/auth.ts';
 import { idempotencyPlugin } from './plugins/idempotency.ts';
+import { predictionQuotaPlugin } from './plugins/prediction-quota.ts';
 import { problemHandler } from './plugins/problem-handler.ts';
 import { datasetRoutes } from './routes/datasets.ts';
 import { healthRoutes } from './routes/health.ts';
 import { modelRoutes } from './routes/models.ts';
 import { predictionRoutes } from './routes/predictions.ts';
 import { projectRoutes } from './routes/projects.ts';
+import { quotaRoutes } from './routes/quotas.ts';
 import { trainingJobRoutes } from './routes/training-jobs.ts';
 import { openInferenceRoutes } from './routes/open-inference.ts';
 import { predictionArrivals } from './routes/prediction-arrivals.ts';
@@ -97,10 +99,12 @@ export async function buildApp(deps: Deps, opts: BuildAppOptions = {}): Promise<
   // Before auth: prediction requests count as on their way to a batch from their first hook.
   await app.register(predictionArrivals, { arrivals: () => deps.predictions.arrivals });
   await app.register(authPlugin, { db: deps.db, adminToken: deps.adminToken });
+  await app.register(predictionQuotaPlugin, { quotas: deps.quotas });
   await app.register(idempotencyPlugin, { deps });
 
   await app.register(healthRoutes, { deps, isDraining: () => drain.draining });
   await app.register(projectRoutes, { deps });
+  await app.register(quotaRoutes, { deps });
   await app.register(datasetRoutes, { deps });
   await app.register(trainingJobRoutes, { deps });
   await app.register(modelRoutes, { deps });

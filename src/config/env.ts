@@ -2,6 +2,8 @@ import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
+/** A quota's default for projects the operator set no value for: 0 (or unset) means unlimited. */
+const quota = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0);
 const url = (protocols: string[]) =>
   z.string().refine(
     (value) => {
@@ -48,6 +50,19 @@ export const configSchema = z.object({
   CHECKPOINT_EVERY_EPOCHS: positiveInt.default(5),
   CHECKPOINT_EVERY_MS: positiveInt.default(60_000),
   IDEMPOTENCY_TTL_SECONDS: positiveInt.default(24 * 3600),
+  /**
+   * Per-project quotas: the defaults for every project, which the operator can override per
+   * project (PUT /v1/admin/projects/{id}/quotas). 0 or unset means unlimited.
+   */
+  QUOTA_STORED_BYTES: quota,
+  QUOTA_DATASETS: quota,
+  QUOTA_MODELS: quota,
+  QUOTA_VERSIONS: quota,
+  /** Training jobs of one project running at once; the project's further jobs wait their turn. */
+  QUOTA_CONCURRENT_JOBS: quota,
+  /** Minutes of training per project per UTC day, running jobs included. */
+  QUOTA_TRAINING_MINUTES_PER_DAY: quota,
+  QUOTA_PREDICTIONS_PER_MINUTE: quota,
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -33,18 +33,24 @@ export interface SkippedEntries {
 }
 
 /**
- * Records an ingested dataset as the next version of its name. Two uploads of one name
+ * Checks, in the transaction that records a dataset, that the project may keep it (quotas);
+ * throwing refuses it and nothing is recorded.
+ */
+export type AdmitDataset = (tx: Prisma.TransactionClient, sizeBytes: number) => Promise<void>;
+
+/**
+ * Records an ingested dataset as the next version of its name, once `admit` (if any) lets it in. Two uploads of one name
  * racing each other both succeed: the loser of the unique (project, name, version) key
  * simply takes the following number.
  */
-export async function recordDatasetVersion(db: Database, input: NewDatasetVersion) {
+export async function recordDatasetVersion(db: Database, input: NewDatasetVersion, admit?: AdmitDataset) {
   for (let attempt = 0; ; attempt++) {
-    const latest = await db.dataset.aggregate({
-      where: { projectId: input.projectId, name: input.name },
-      _max: { version: true },
-    });
-    try {
-      return await db.dataset.create({
+    const create = async (tx: Prisma.TransactionClient) => {
+      const latest = await tx.dataset.aggregate({
+        where: { projectId: input.projectId, name: input.name },
+        _max: { version: true },
+      });
+      return tx.dataset.create({
         data: {
           ...input,
           version: (latest._max.version ?? 0) + 1,
@@ -52,6 +58,13 @@ export async function recordDatasetVersion(db: Database, input: NewDatasetVersio
           columns: input.columns as unknown as Prisma.InputJsonValue,
           skipped: input.skipped as unknown as Prisma.InputJsonValue | undefined,
         },
+      });
+    };
+    try {
+      if (!admit) return await create(db);
+      return await db.$transaction(async (tx) => {
+        await admit(tx, input.sizeBytes);
+        return create(tx);
       });
     } catch (error) {
       const unique = error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';

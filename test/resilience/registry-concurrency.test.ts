@@ -41,6 +41,7 @@ describe('concurrent registry writes', () => {
       db: env.deps.db,
       store: env.deps.store,
       logger: createLogger('silent'),
+      quotas: env.config,
       maxDurationCapMs: 60_000,
       checkpointEveryEpochs: 1,
       checkpointEveryMs: 60_000,

@@ -20,7 +20,7 @@ import { datasetName, datasetSchema, toDataset, uploadQuery } from '../schemas/d
 type Upload = (name: string, format: UploadFormat, source: Readable) => ReturnType<typeof uploadDataset>;
 
 export const datasetRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app, { deps }) => {
-  const { db, store, config } = deps;
+  const { db, store, config, quotas } = deps;
 
   // Dataset bodies are streamed to the artifact store as they arrive, never buffered:
   // these parsers leave the body unread for the route to consume.
@@ -49,8 +49,18 @@ export const datasetRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app, 
     },
     async (request, reply) => {
       const projectId = projectOf(request);
+      const limits = await quotas.limits(projectId);
       const upload: Upload = (name, format, source) =>
-        uploadDataset({ db, store, projectId, name, format, source, maxBytes: config.MAX_UPLOAD_BYTES });
+        uploadDataset({
+          db,
+          store,
+          projectId,
+          name,
+          format,
+          source,
+          maxBytes: config.MAX_UPLOAD_BYTES,
+          quotas: limits,
+        });
       let record;
       if (request.isMultipart()) {
         record = await uploadMultipart(request, request.query.name, config.MAX_UPLOAD_BYTES, upload);

@@ -57,7 +57,7 @@ const targets = [
 export const predictionRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app, { deps }) => {
   const { predictions } = deps;
   answerServingErrors(app);
-  const errors = servingErrorResponses(400, 404, 503);
+  const errors = servingErrorResponses(400, 404, 429, 503);
 
   for (const target of targets) {
     app.post(

@@ -10,7 +10,7 @@ const withVersion = { modelVersion: { select: { version: true } } } as const;
 
 export const trainingJobRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (
   app,
-  { deps: { db, config, trainingQueue } },
+  { deps: { db, config, trainingQueue, quotas } },
 ) => {
   app.post(
     '/v1/training-jobs',
@@ -20,11 +20,12 @@ export const trainingJobRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (
         tags: ['training-jobs'],
         summary: 'Queue a training job that turns a dataset into an evaluated model version',
         body: trainingJobRequest(config),
-        response: { 202: trainingJobSchema, ...errorResponses(400, 422, 503) },
+        response: { 202: trainingJobSchema, ...errorResponses(400, 422, 429, 503) },
       },
     },
     async (request, reply) => {
-      const job = await submitTrainingJob(db, trainingQueue, projectOf(request), request.body);
+      const projectId = projectOf(request);
+      const job = await submitTrainingJob(db, trainingQueue, projectId, request.body, await quotas.limits(projectId));
       return reply.code(202).header('location', `/v1/training-jobs/${job.id}`).send(toTrainingJob(job));
     },
   );
