@@ -73,6 +73,41 @@ export async function recordDatasetVersion(db: Database, input: NewDatasetVersio
   }
 }
 
+/** What a dataset list shows of the columns: how many, and the first few names and types. */
+export interface ColumnSummary {
+  columnCount: number;
+  columns: { name: string; type: ColumnProfile['type'] }[];
+}
+
+/**
+ * A page of a project's datasets without their column profiles, which can run to megabytes
+ * each for wide data: PostgreSQL reduces them to names and types (the first `maxColumns`), so
+ * neither the query nor the answer carries the profiles.
+ */
+export async function listDatasetSummaries(
+  db: Database,
+  where: { projectId: string; name?: string },
+  page: Pick<Prisma.DatasetFindManyArgs, 'take' | 'cursor' | 'skip' | 'orderBy'>,
+  maxColumns: number,
+) {
+  const rows = await db.dataset.findMany({ where, omit: { columns: true }, ...page });
+  if (rows.length === 0) return [];
+  const ids = rows.map((row) => row.id);
+  const summaries = await db.$queryRaw<({ id: string } & ColumnSummary)[]>`
+    SELECT d."id", jsonb_array_length(d."columns") AS "columnCount",
+      COALESCE((
+        SELECT jsonb_agg(jsonb_build_object('name', c.value->'name', 'type', c.value->'type') ORDER BY c.ord)
+        FROM jsonb_array_elements(d."columns") WITH ORDINALITY AS c(value, ord)
+        WHERE c.ord <= ${maxColumns}
+      ), '[]'::jsonb) AS "columns"
+    FROM "Dataset" d WHERE d."id" = ANY(${ids}::text[])`;
+  const byId = new Map(summaries.map((summary) => [summary.id, summary]));
+  return rows.map((row) => {
+    const summary = byId.get(row.id);
+    return { ...row, columnCount: Number(summary?.columnCount ?? 0), columns: summary?.columns ?? [] };
+  });
+}
+
 export async function getDataset(db: Database, projectId: string, id: string) {
   const dataset = await db.dataset.findFirst({ where: { id, projectId } });
   if (!dataset) throw new NotFoundError('Dataset', id);

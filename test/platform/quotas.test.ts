@@ -242,3 +242,36 @@ describe('the usage route', () => {
     expect((await usageOf(other)).datasets).toEqual({ limit: null, usage: 0 });
   });
 });
+
+describe('dataset lists', () => {
+  it('carry column names and types (the first 100), not profiles', async () => {
+    const tenant = await createTenant(env);
+    const wide = `${Array.from({ length: 150 }, (_, i) => `c${i}`).join(',')}\n`;
+    const rows = Array.from({ length: 40 }, (_, r) =>
+      Array.from({ length: 150 }, (_, i) => `value-${r}-${i}`).join(','),
+    ).join('\n');
+    const created = await postDataset(env, tenant.auth, 'wide', `${wide}${rows}\n`, 'text/csv');
+    expect(created.statusCode).toBe(201);
+    await uploadCsv(env, tenant, 'tabular/iris.csv', 'iris');
+
+    const listed = await env.app.inject({ method: 'GET', url: '/v1/datasets', headers: tenant.auth });
+    const [iris, wideItem] = listed.json().items;
+    expect(iris.columnCount).toBe(5);
+    expect(iris.columns).toEqual([
+      { name: 'sepal_length', type: 'number' },
+      { name: 'sepal_width', type: 'number' },
+      { name: 'petal_length', type: 'number' },
+      { name: 'petal_width', type: 'number' },
+      { name: 'species', type: 'categorical' },
+    ]);
+    expect(wideItem.columnCount).toBe(150);
+    expect(wideItem.columns).toHaveLength(100);
+    expect(wideItem.columns[99]).toEqual({ name: 'c99', type: created.json().columns[99].type });
+    // The full profile comes from the item route.
+    const item = await env.app.inject({ method: 'GET', url: `/v1/datasets/${wideItem.id}`, headers: tenant.auth });
+    expect(item.json().columns).toHaveLength(150);
+    const full = await env.app.inject({ method: 'GET', url: `/v1/datasets/${iris.id}`, headers: tenant.auth });
+    expect(full.json().columns[4].topValues).toHaveLength(3);
+    expect(iris.columns[4]).not.toHaveProperty('topValues');
+  });
+});

@@ -41,11 +41,12 @@ const finished = async (tenant: TestTenant, ids: string[]) => {
   return jobs;
 };
 
+let tenantA: TestTenant;
 let tenantB: TestTenant;
 
 describe('fair scheduling across projects', () => {
   it("starts another project's job before one project's backlog drains", async () => {
-    const a = await createTenant(env);
+    const a = (tenantA = await createTenant(env));
     tenantB = await createTenant(env);
     const irisA = await uploadCsv(env, a, 'tabular/iris.csv', 'iris');
     const irisB = await uploadCsv(env, tenantB, 'tabular/iris.csv', 'iris');
@@ -112,5 +113,41 @@ describe('the predictions-per-minute quota', () => {
     const usage = await env.app.inject({ method: 'GET', url: '/v1/project/usage', headers: tenantB.auth });
     expect(usage.json().quotas.predictionsPerMinute).toMatchObject({ limit: 3 });
     expect(usage.json().quotas.predictionsPerMinute.usage).toBeGreaterThanOrEqual(5);
+  });
+});
+
+describe('lists carry summaries', () => {
+  it("pages a model's versions without their preprocessing, and jobs without every epoch", async () => {
+    const seen: number[] = [];
+    let cursor: string | null = null;
+    do {
+      const query: string = cursor ? `limit=3&cursor=${cursor}` : 'limit=3';
+      const page = await env.app.inject({
+        method: 'GET',
+        url: `/v1/models/iris/versions?${query}`,
+        headers: tenantA.auth,
+      });
+      expect(page.statusCode).toBe(200);
+      for (const item of page.json().items) {
+        expect(item).not.toHaveProperty('preprocessing');
+        expect(item).not.toHaveProperty('inputSchema');
+        expect(item.metrics).toBeDefined();
+      }
+      seen.push(...page.json().items.map((item: { version: number }) => item.version));
+      cursor = page.json().nextCursor;
+    } while (cursor);
+    expect(seen).toEqual([8, 7, 6, 5, 4, 3, 2, 1]);
+    // The version route keeps all of it.
+    const full = await env.app.inject({ method: 'GET', url: '/v1/models/iris/versions/1', headers: tenantA.auth });
+    expect(full.json().preprocessing).toBeTruthy();
+    expect(full.json().inputSchema).toBeTruthy();
+
+    const jobs = await env.app.inject({ method: 'GET', url: '/v1/training-jobs?limit=2', headers: tenantA.auth });
+    const [listed] = jobs.json().items;
+    expect(listed).not.toHaveProperty('spec');
+    expect(listed.progress).toMatchObject({ epochsCompleted: 1, totalEpochs: 1 });
+    const one = await env.app.inject({ method: 'GET', url: `/v1/training-jobs/${listed.id}`, headers: tenantA.auth });
+    expect(listed.progress.lastEpoch).toEqual(one.json().progress.epochs.at(-1));
+    expect(one.json().spec.model).toMatchObject({ type: 'logistic' });
   });
 });

@@ -4,7 +4,14 @@ import { NotFoundError } from '../../errors.ts';
 import { cancelTrainingJob, submitTrainingJob } from '../../training/jobs/submission.ts';
 import { projectOf } from '../plugins/auth.ts';
 import { errorResponses, idParams, pageArgs, pageOf, pageQuery, toPage } from '../schemas/common.ts';
-import { jobListQuery, toTrainingJob, trainingJobRequest, trainingJobSchema } from '../schemas/training-jobs.ts';
+import {
+  jobListQuery,
+  toTrainingJob,
+  toTrainingJobSummary,
+  trainingJobRequest,
+  trainingJobSchema,
+  trainingJobSummarySchema,
+} from '../schemas/training-jobs.ts';
 
 const withVersion = { modelVersion: { select: { version: true } } } as const;
 
@@ -36,9 +43,10 @@ export const trainingJobRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (
       config: { auth: 'read' },
       schema: {
         tags: ['training-jobs'],
-        summary: 'List training jobs, newest first',
+        summary:
+          'List training jobs, newest first (the latest epoch of each; every epoch from GET /v1/training-jobs/{id})',
         querystring: pageQuery.extend(jobListQuery.shape),
-        response: { 200: pageOf(trainingJobSchema), ...errorResponses(400) },
+        response: { 200: pageOf(trainingJobSummarySchema), ...errorResponses(400) },
       },
     },
     async (request) => {
@@ -53,7 +61,7 @@ export const trainingJobRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (
         include: withVersion,
         ...pageArgs(page),
       });
-      return toPage(rows, page.limit, toTrainingJob);
+      return toPage(rows, page.limit, toTrainingJobSummary);
     },
   );
 

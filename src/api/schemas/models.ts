@@ -47,6 +47,13 @@ export const modelVersionSchema = z
   })
   .meta({ id: 'ModelVersion' });
 
+export const modelVersionSummarySchema = modelVersionSchema
+  .omit({ preprocessing: true, inputSchema: true, outputSchema: true })
+  .meta({
+    id: 'ModelVersionSummary',
+    description: 'A version without its fitted preprocessing and schemas: GET .../versions/{version} has them',
+  });
+
 export const aliasMoveSchema = z
   .object({ alias: z.string(), version: z.number().int().nullable(), previousVersion: z.number().int().nullable() })
   .meta({ id: 'AliasMove' });
@@ -73,6 +80,25 @@ export function toModel(row: ModelRow): z.infer<typeof modelSchema> {
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
+}
+
+type VersionSummaryRow = Omit<VersionRow, 'preprocessing' | 'inputSchema' | 'outputSchema'>;
+export function toModelVersionSummary(
+  model: string,
+  row: VersionSummaryRow,
+): z.infer<typeof modelVersionSummarySchema> {
+  const {
+    preprocessing: _p,
+    inputSchema: _i,
+    outputSchema: _o,
+    ...summary
+  } = toModelVersion(model, {
+    ...row,
+    preprocessing: null,
+    inputSchema: null,
+    outputSchema: null,
+  });
+  return summary;
 }
 
 type VersionRow = {
