@@ -7,8 +7,9 @@
  *   and, on the first call of `workerConnection()`, the blocking Redis connection a BullMQ
  *   worker needs. `npm run worker` builds only this and hands it to `startTrainingWorker`.
  * - `createDeps` builds the API's resources on top of it: the fail-fast Redis connection of the
- *   health checks, the admin token, the TensorFlow.js backend (`TF_BACKEND`), the metrics with
- *   their service gauges, and the prediction service. `buildApp(deps)` receives them in
+ *   health checks (which also counts prediction quotas), the admin token, the TensorFlow.js
+ *   backend (`TF_BACKEND`), the metrics with their service gauges, the prediction service and
+ *   the project quotas. `buildApp(deps)` receives them in
  *   `npm run serve`, `npm start` (whose worker receives the same `deps`), `npm run demo`, the
  *   tests (test/support/test-env.ts), the benchmarks (bench/bench-env.ts) and the OpenAPI
  *   generator, which asks for lazy clients that never connect.
@@ -27,6 +28,7 @@ import { describeBackend, selectBackend } from './ml/backend.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
 import { watchServiceState } from './observability/service-gauges.ts';
 import { createTrainingQueue } from './queue/training-queue.ts';
+import { ProjectQuotas } from './quotas/project-quotas.ts';
 import { PredictionService } from './serving/prediction-service.ts';
 import { createArtifactStore } from './storage/create-artifact-store.ts';
 import { resolveMasterKeys } from './storage/encryption/master-keys.ts';
@@ -51,6 +53,8 @@ export interface Deps extends Infrastructure {
   adminToken: string;
   metrics: Metrics;
   predictions: PredictionService;
+  /** Per-project quotas: limits (with the operator's overrides) and the prediction counter. */
+  quotas: ProjectQuotas;
 }
 
 export interface BuildOptions {
@@ -119,6 +123,7 @@ export async function createDeps(config: Config, opts: BuildOptions = {}): Promi
     adminToken: admin.token,
     metrics,
     predictions,
+    quotas: new ProjectQuotas(infrastructure.db, config, redis, config.REDIS_PREFIX),
     async close() {
       predictions.close();
       await Promise.all([infrastructure.close(), closeRedis(redis)]);

@@ -14,6 +14,7 @@ import {
   NotFoundError,
   PayloadTooLargeError,
   RateLimitedError,
+  QuotaExceededError,
   ServiceUnavailableError,
   UnauthorizedError,
   UnprocessableError,
@@ -73,6 +74,21 @@ describe('the error catalogue', () => {
       expect(problem.status >= 400 && problem.status < 600, code).toBe(true);
       expect(problem.title, `no title for ${problem.status}`).not.toBe('Error');
     }
+  });
+
+  it('answers quota_exceeded with 403 for counts and 429 with resetsAt for quotas over time', () => {
+    const count = toProblem(new QuotaExceededError('datasets', 2, 2, 'x'), request);
+    expect(count).toMatchObject({ status: 403, code: 'quota_exceeded', quota: 'datasets', limit: 2, usage: 2 });
+    expect(count).not.toHaveProperty('resetsAt');
+    const resetsAt = new Date(Date.now() + 30_000);
+    const rate = new QuotaExceededError('predictionsPerMinute', 5, 5, 'x', resetsAt);
+    expect(toProblem(rate, request)).toMatchObject({
+      status: 429,
+      title: 'Too Many Requests',
+      code: 'quota_exceeded',
+      resetsAt: resetsAt.toISOString(),
+    });
+    expect(rate.retryAfterSeconds).toBeGreaterThan(0);
   });
 
   it('keeps job-only failure codes apart from the problem codes', () => {

@@ -14,6 +14,9 @@ export const ERROR_CODES = {
   // 401 and 403: no valid credentials, or credentials without the right.
   unauthorized: 401,
   forbidden: 403,
+  // A project quota (stored bytes, datasets, models, versions) is used up; quotas over time
+  // (training minutes per day, predictions per minute) answer the same code with 429.
+  quota_exceeded: 403,
   // 404: no such resource (of the caller's project), or no such route.
   not_found: 404,
   route_not_found: 404,
@@ -69,7 +72,9 @@ export const ERROR_CODES = {
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
-export type ErrorStatus = (typeof ERROR_CODES)[ErrorCode];
+/** The one status a code answers besides its catalogue's: `quota_exceeded` for a quota over time (see QuotaExceededError). */
+export const QUOTA_RATE_STATUS = 429;
+export type ErrorStatus = (typeof ERROR_CODES)[ErrorCode] | typeof QUOTA_RATE_STATUS;
 /** The codes answered with `status`. */
 export type CodeOf<S extends ErrorStatus> = {
   [C in ErrorCode]: (typeof ERROR_CODES)[C] extends S ? C : never;
@@ -203,5 +208,35 @@ export class ServiceUnavailableError extends DomainError {
     readonly retryAfterSeconds?: number,
   ) {
     super(code, detail);
+  }
+}
+
+/** The quotas a project has (see src/quotas/quota-limits.ts). */
+export type QuotaName =
+  | 'storedBytes'
+  | 'datasets'
+  | 'models'
+  | 'versions'
+  | 'concurrentJobs'
+  | 'trainingMinutesPerDay'
+  | 'predictionsPerMinute';
+
+/**
+ * A project quota is used up. Counts and bytes answer 403 (nothing frees up by waiting);
+ * quotas over time answer 429 with `resetsAt` (and `retry-after`), when the window turns.
+ */
+export class QuotaExceededError extends DomainError {
+  declare readonly code: 'quota_exceeded';
+  declare readonly status: 403 | typeof QUOTA_RATE_STATUS;
+  readonly retryAfterSeconds?: number;
+
+  constructor(quota: QuotaName, limit: number, usage: number, detail: string, resetsAt?: Date) {
+    super('quota_exceeded', detail, {
+      extra: { quota, limit, usage, ...(resetsAt ? { resetsAt: resetsAt.toISOString() } : {}) },
+    });
+    if (resetsAt) {
+      (this as { status: number }).status = QUOTA_RATE_STATUS;
+      this.retryAfterSeconds = Math.max(1, Math.ceil((resetsAt.getTime() - Date.now()) / 1000));
+    }
   }
 }

@@ -18,8 +18,9 @@ import { auditPlugin } from './plugins/audit.ts';
 import { authPlugin } from './plugins/auth.ts';
 import { idempotencyPlugin } from './plugins/idempotency.ts';
 import { answerError, problemHandler } from './plugins/problem-handler.ts';
-import { auditEventRoutes } from './routes/audit-events.ts';
+import { predictionQuotaPlugin } from './plugins/prediction-quota.ts';
 import { rateLimitsPlugin } from './plugins/rate-limits.ts';
+import { auditEventRoutes } from './routes/audit-events.ts';
 import { datasetRoutes } from './routes/datasets.ts';
 import { healthRoutes } from './routes/health.ts';
 import { masterKeyRoutes } from './routes/master-key.ts';
@@ -27,6 +28,7 @@ import { modelRoutes } from './routes/models.ts';
 import { predictionRoutes } from './routes/predictions.ts';
 import { projectErasureRoutes } from './routes/project-erasure.ts';
 import { projectRoutes } from './routes/projects.ts';
+import { quotaRoutes } from './routes/quotas.ts';
 import { trainingJobRoutes } from './routes/training-jobs.ts';
 import { openInferenceRoutes } from './routes/open-inference.ts';
 import { predictionArrivals } from './routes/prediction-arrivals.ts';
@@ -119,6 +121,7 @@ export async function buildApp(deps: Deps, opts: BuildAppOptions = {}): Promise<
   });
   await app.register(authPlugin, { db: deps.db, adminToken: deps.adminToken });
   await app.register(auditPlugin, { db: deps.db, logger: deps.logger });
+  await app.register(predictionQuotaPlugin, { quotas: deps.quotas });
   await app.register(idempotencyPlugin, { deps });
 
   await app.register(healthRoutes, { deps, isDraining: () => drain.draining });
@@ -126,6 +129,7 @@ export async function buildApp(deps: Deps, opts: BuildAppOptions = {}): Promise<
   await app.register(projectErasureRoutes, { deps });
   await app.register(auditEventRoutes, { deps });
   await app.register(masterKeyRoutes, { deps });
+  await app.register(quotaRoutes, { deps });
   await app.register(datasetRoutes, { deps });
   await app.register(trainingJobRoutes, { deps });
   await app.register(modelRoutes, { deps });

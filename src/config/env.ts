@@ -13,6 +13,8 @@ const isMasterKey = (text: string) => {
 const masterKeyMessage = 'must be 32 random bytes in base64 (e.g. `openssl rand -base64 32`)';
 
 const nonNegativeInt = z.coerce.number().int().min(0);
+/** A quota's default for projects the operator set no value for: 0 (or unset) means unlimited. */
+const quota = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0);
 const url = (protocols: string[]) =>
   z.string().refine(
     (value) => {
@@ -100,6 +102,19 @@ const settingsSchema = z.object({
   AUTH_FAILURES_PER_WINDOW: nonNegativeInt.default(100),
   /** When set, GET /metrics needs `Authorization: Bearer <METRICS_TOKEN>`; otherwise it is public. */
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /**
+   * Per-project quotas: the defaults for every project, which the operator can override per
+   * project (PUT /v1/admin/projects/{id}/quotas). 0 or unset means unlimited.
+   */
+  QUOTA_STORED_BYTES: quota,
+  QUOTA_DATASETS: quota,
+  QUOTA_MODELS: quota,
+  QUOTA_VERSIONS: quota,
+  /** Training jobs of one project running at once; the project's further jobs wait their turn. */
+  QUOTA_CONCURRENT_JOBS: quota,
+  /** Minutes of training per project per UTC day, running jobs included. */
+  QUOTA_TRAINING_MINUTES_PER_DAY: quota,
+  QUOTA_PREDICTIONS_PER_MINUTE: quota,
 });
 
 /**

@@ -33,18 +33,24 @@ export interface SkippedEntries {
 }
 
 /**
- * Records an ingested dataset as the next version of its name. Two uploads of one name
+ * Checks, in the transaction that records a dataset, that the project may keep it (quotas);
+ * throwing refuses it and nothing is recorded.
+ */
+export type AdmitDataset = (tx: Prisma.TransactionClient, sizeBytes: number) => Promise<void>;
+
+/**
+ * Records an ingested dataset as the next version of its name, once `admit` (if any) lets it in. Two uploads of one name
  * racing each other both succeed: the loser of the unique (project, name, version) key
  * simply takes the following number.
  */
-export async function recordDatasetVersion(db: Database, input: NewDatasetVersion) {
+export async function recordDatasetVersion(db: Database, input: NewDatasetVersion, admit?: AdmitDataset) {
   for (let attempt = 0; ; attempt++) {
-    const latest = await db.dataset.aggregate({
-      where: { projectId: input.projectId, name: input.name },
-      _max: { version: true },
-    });
-    try {
-      return await db.dataset.create({
+    const create = async (tx: Prisma.TransactionClient) => {
+      const latest = await tx.dataset.aggregate({
+        where: { projectId: input.projectId, name: input.name },
+        _max: { version: true },
+      });
+      return tx.dataset.create({
         data: {
           ...input,
           version: (latest._max.version ?? 0) + 1,
@@ -53,11 +59,53 @@ export async function recordDatasetVersion(db: Database, input: NewDatasetVersio
           skipped: input.skipped as unknown as Prisma.InputJsonValue | undefined,
         },
       });
+    };
+    try {
+      if (!admit) return await create(db);
+      return await db.$transaction(async (tx) => {
+        await admit(tx, input.sizeBytes);
+        return create(tx);
+      });
     } catch (error) {
       const unique = error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
       if (!unique || attempt >= 20) throw error;
     }
   }
+}
+
+/** What a dataset list shows of the columns: how many, and the first few names and types. */
+export interface ColumnSummary {
+  columnCount: number;
+  columns: { name: string; type: ColumnProfile['type'] }[];
+}
+
+/**
+ * A page of a project's datasets without their column profiles, which can run to megabytes
+ * each for wide data: PostgreSQL reduces them to names and types (the first `maxColumns`), so
+ * neither the query nor the answer carries the profiles.
+ */
+export async function listDatasetSummaries(
+  db: Database,
+  where: { projectId: string; name?: string },
+  page: Pick<Prisma.DatasetFindManyArgs, 'take' | 'cursor' | 'skip' | 'orderBy'>,
+  maxColumns: number,
+) {
+  const rows = await db.dataset.findMany({ where, omit: { columns: true }, ...page });
+  if (rows.length === 0) return [];
+  const ids = rows.map((row) => row.id);
+  const summaries = await db.$queryRaw<({ id: string } & ColumnSummary)[]>`
+    SELECT d."id", jsonb_array_length(d."columns") AS "columnCount",
+      COALESCE((
+        SELECT jsonb_agg(jsonb_build_object('name', c.value->'name', 'type', c.value->'type') ORDER BY c.ord)
+        FROM jsonb_array_elements(d."columns") WITH ORDINALITY AS c(value, ord)
+        WHERE c.ord <= ${maxColumns}
+      ), '[]'::jsonb) AS "columns"
+    FROM "Dataset" d WHERE d."id" = ANY(${ids}::text[])`;
+  const byId = new Map(summaries.map((summary) => [summary.id, summary]));
+  return rows.map((row) => {
+    const summary = byId.get(row.id);
+    return { ...row, columnCount: Number(summary?.columnCount ?? 0), columns: summary?.columns ?? [] };
+  });
 }
 
 export async function getDataset(db: Database, projectId: string, id: string) {

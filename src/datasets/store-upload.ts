@@ -42,18 +42,20 @@ export interface StoreUploadOptions {
   /** Aborting stops the upload with UploadAbortedError; nothing is stored. */
   signal?: AbortSignal;
   inspector?: UploadInspector;
+  /** A second bound besides `maxBytes` (what a quota leaves), refused with its own error. */
+  budget?: { bytes: number; exceeded(): Error };
 }
 
 /**
  * Streams `source` into the store under `key`. The object appears only once the whole body
  * is stored and the inspector accepted it; on any failure nothing is left in the store.
  *
- * @throws PayloadTooLargeError (413) past `maxBytes`; UploadAbortedError (400) when the
- *   source fails or closes early or `signal` aborts; the inspector's errors as they are;
- *   store failures as they are.
+ * @throws PayloadTooLargeError (413) past `maxBytes`; the budget's error past its bytes;
+ *   UploadAbortedError (400) when the source fails or closes early or `signal` aborts; the
+ *   inspector's errors as they are; store failures as they are.
  */
 export async function storeUpload(options: StoreUploadOptions): Promise<WrittenArtifact> {
-  const { source, store, key, maxBytes, signal, inspector } = options;
+  const { source, store, key, maxBytes, signal, inspector, budget } = options;
   const storeInput = new PassThrough({ highWaterMark: 1 << 16 });
   // Destroying storeInput is how a failed upload cancels the store write; the store reports
   // that through its promise, and may not be listening yet (it creates its directory first).
@@ -73,6 +75,7 @@ export async function storeUpload(options: StoreUploadOptions): Promise<WrittenA
       try {
         sizeBytes += chunk.length;
         if (sizeBytes > maxBytes) throw new PayloadTooLargeError(maxBytes);
+        if (budget && sizeBytes > budget.bytes) throw budget.exceeded();
         inspector?.write(chunk);
       } catch (error) {
         callback(error as Error);

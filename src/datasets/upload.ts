@@ -7,6 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { Database } from '../db/client.ts';
+import { checkDatasetQuotas, lockProject, storedBytesExceeded } from '../quotas/quota-checks.ts';
+import type { QuotaLimits } from '../quotas/quota-limits.ts';
 import type { ArtifactStore } from '../storage/artifact-store.ts';
 import { datasetArtifactKey, recordDatasetVersion } from './dataset-catalog.ts';
 import type { UploadFormat } from './dataset-format.ts';
@@ -33,6 +35,8 @@ export interface UploadDatasetOptions {
   profileLimits?: ProfileLimits;
   /** ZIP archive limits; the defaults suit production. */
   archiveLimits?: Partial<ArchiveLimits>;
+  /** The project's quotas: the datasets count and stored bytes bound the upload. */
+  quotas?: QuotaLimits;
 }
 
 /**
@@ -41,12 +45,29 @@ export interface UploadDatasetOptions {
  *
  * @throws InvalidDatasetError (400) for a malformed dataset; PayloadTooLargeError (413) past
  *   `maxBytes`; ArchiveLimitError (413) for a ZIP past its limits; UploadAbortedError (400)
- *   when the body stops early. Store and database failures are rethrown as they are.
+ *   when the body stops early; QuotaExceededError (403) when the project may not keep another
+ *   dataset or these bytes. Store and database failures are rethrown as they are.
  */
 export async function uploadDataset(options: UploadDatasetOptions) {
-  const { db, store, projectId, name, format, source, maxBytes, signal } = options;
+  const { db, store, projectId, name, format, source, maxBytes, signal, quotas } = options;
   const id = randomUUID();
   const artifactKey = datasetArtifactKey(projectId, id, format);
+  // Refused before the body is read when nothing fits; otherwise the body may be as long as
+  // the quota leaves, so an oversized upload stops at that byte instead of at its end.
+  let remaining: number | null = null;
+  try {
+    if (quotas) remaining = await checkDatasetQuotas(db, quotas, projectId);
+  } catch (error) {
+    // Unread, the body is dropped as a failed store would drop it (the connection then closes).
+    source.destroy();
+    throw error;
+  }
+  const limit = quotas?.storedBytes ?? null;
+  const left = remaining;
+  const budget =
+    limit !== null && left !== null
+      ? { bytes: left, exceeded: () => storedBytesExceeded(limit, limit - left) }
+      : undefined;
   // CSV and NDJSON are profiled as they are stored; either way, a failed store keeps nothing.
   const ingested =
     format === 'zip'
@@ -57,22 +78,25 @@ export async function uploadDataset(options: UploadDatasetOptions) {
           store,
           key: artifactKey,
           maxBytes,
+          budget,
           signal,
           limits: options.profileLimits,
         });
-  const written = ingested ?? (await storeUpload({ source, store, key: artifactKey, maxBytes, signal }));
+  const written = ingested ?? (await storeUpload({ source, store, key: artifactKey, maxBytes, budget, signal }));
   try {
     const profile = ingested ?? (await profileImageArchive(await store.read(artifactKey), options.archiveLimits));
-    return await recordDatasetVersion(db, {
-      id,
-      projectId,
-      name,
-      format,
-      artifactKey,
-      ...profile,
-      sha256: written.sha256,
-      sizeBytes: written.sizeBytes,
-    });
+    return await recordDatasetVersion(
+      db,
+      { id, projectId, name, format, artifactKey, ...profile, sha256: written.sha256, sizeBytes: written.sizeBytes },
+      // Checked again as the row is written, under the project's lock: uploads racing each
+      // other each fitted the quota alone, and only those that still fit together are kept.
+      quotas && (quotas.datasets !== null || quotas.storedBytes !== null)
+        ? async (tx, sizeBytes) => {
+            await lockProject(tx, projectId);
+            await checkDatasetQuotas(tx, quotas, projectId, sizeBytes);
+          }
+        : undefined,
+    );
   } catch (error) {
     await store.delete(artifactKey);
     throw error;

@@ -27,15 +27,26 @@ export function createTrainingQueue(connection: Redis, prefix: string, database?
   return queue;
 }
 
+/** BullMQ's largest priority; a lower number runs first. */
+export const LOWEST_PRIORITY = 2_097_152;
+
 /**
  * Enqueues a training job under its own id, so enqueueing the same job twice (a retried
- * request, the reconciler) never makes a second queue entry.
+ * request, the reconciler) never makes a second queue entry. `priority` (1 runs first, equal
+ * priorities in arrival order) orders jobs across projects (see training/jobs/scheduling.ts).
  */
-export async function enqueueTraining(queue: TrainingQueue, trainingJobId: string): Promise<void> {
+export async function enqueueTraining(
+  queue: TrainingQueue,
+  trainingJobId: string,
+  opts: { priority?: number } = {},
+): Promise<void> {
   const payload = spec.payload.parse({ trainingJobId, database: databases.get(queue) });
   try {
     await queue.add('train', payload, {
       jobId: trainingJobId,
+      ...(opts.priority === undefined
+        ? {}
+        : { priority: Math.min(Math.max(1, Math.floor(opts.priority)), LOWEST_PRIORITY) }),
       attempts: spec.attempts,
       backoff: spec.backoff,
       removeOnComplete: { age: 24 * 3600, count: 1000 },

@@ -1,7 +1,13 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { DomainError, ServiceUnavailableError, type ErrorCode, type FieldIssue } from '../../errors.ts';
+import {
+  DomainError,
+  QuotaExceededError,
+  ServiceUnavailableError,
+  type ErrorCode,
+  type FieldIssue,
+} from '../../errors.ts';
 import { makeProblem, type Problem } from '../problem.ts';
 
 /** Fastify's own error codes that are the client's fault, with the code we answer (with fastify's status). */
@@ -45,11 +51,12 @@ function isDependencyOutage(error: unknown): boolean {
 export function toProblem(error: unknown, request: FastifyRequest): Problem {
   const base = { instance: request.url, requestId: request.id };
   if (error instanceof DomainError) {
-    return makeProblem(error.code, error.message, {
-      ...base,
-      ...error.extra,
-      ...(error.issues ? { issues: error.issues } : {}),
-    });
+    return makeProblem(
+      error.code,
+      error.message,
+      { ...base, ...error.extra, ...(error.issues ? { issues: error.issues } : {}) },
+      error.status,
+    );
   }
   if (hasZodFastifySchemaValidationErrors(error)) {
     const issues: FieldIssue[] = error.validation.map((issue) => ({
@@ -87,7 +94,8 @@ export function toProblem(error: unknown, request: FastifyRequest): Problem {
 
 export async function sendProblem(reply: FastifyReply, problem: Problem): Promise<void> {
   reply.code(problem.status).type('application/problem+json');
-  if (problem.status === 503 || problem.status === 429)
+  if (problem.status === 503) reply.header('retry-after', String(problem.retryAfterSeconds ?? 1));
+  else if (problem.retryAfterSeconds !== undefined || problem.status === 429)
     reply.header('retry-after', String(problem.retryAfterSeconds ?? 1));
   // Routes' own zod serializers must not see problem bodies.
   await reply.serializer((body: unknown) => JSON.stringify(body)).send(problem);
@@ -104,7 +112,7 @@ export async function answerError(
   amend: (problem: Problem) => void = () => undefined,
 ): Promise<void> {
   const problem = toProblem(error, request);
-  if (error instanceof ServiceUnavailableError && error.retryAfterSeconds)
+  if ((error instanceof ServiceUnavailableError || error instanceof QuotaExceededError) && error.retryAfterSeconds)
     problem.retryAfterSeconds = error.retryAfterSeconds;
   amend(problem);
   if (problem.status >= 500) request.log.error({ err: error }, 'request failed');

@@ -1,7 +1,7 @@
 import { PassThrough, type Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { deleteDataset, getDataset } from '../../datasets/dataset-catalog.ts';
+import { deleteDataset, getDataset, listDatasetSummaries } from '../../datasets/dataset-catalog.ts';
 import {
   datasetFormatFromFilename,
   TABULAR_MEDIA_TYPES,
@@ -14,13 +14,21 @@ import type { Deps } from '../../deps.ts';
 import { ValidationError } from '../../errors.ts';
 import { projectOf } from '../plugins/auth.ts';
 import { checkCursor, errorResponses, idParams, pageArgs, pageOf, pageQuery, toPage } from '../schemas/common.ts';
-import { datasetName, datasetSchema, toDataset, uploadQuery } from '../schemas/datasets.ts';
+import {
+  datasetName,
+  datasetSchema,
+  datasetSummarySchema,
+  LISTED_COLUMNS,
+  toDataset,
+  toDatasetSummary,
+  uploadQuery,
+} from '../schemas/datasets.ts';
 
 /** Uploads one body as dataset `name` (see src/datasets/upload.ts). */
 type Upload = (name: string, format: UploadFormat, source: Readable) => ReturnType<typeof uploadDataset>;
 
 export const datasetRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app, { deps }) => {
-  const { db, store, config } = deps;
+  const { db, store, config, quotas } = deps;
 
   // Dataset bodies are streamed to the artifact store as they arrive, never buffered:
   // these parsers leave the body unread for the route to consume.
@@ -49,6 +57,7 @@ export const datasetRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app, 
     },
     async (request, reply) => {
       const projectId = projectOf(request);
+      const limits = await quotas.limits(projectId);
       const upload: Upload = (name, format, source) =>
         uploadDataset({
           db,
@@ -59,6 +68,7 @@ export const datasetRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app, 
           source,
           maxBytes: config.MAX_UPLOAD_BYTES,
           archiveLimits: { maxImagePixels: config.MAX_IMAGE_PIXELS },
+          quotas: limits,
         });
       let record;
       if (request.isMultipart()) {
@@ -82,17 +92,22 @@ export const datasetRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app, 
       config: { auth: 'read' },
       schema: {
         tags: ['datasets'],
-        summary: 'List datasets, newest first',
+        summary: 'List datasets, newest first (column names and types; profiles from GET /v1/datasets/{id})',
         querystring: pageQuery.extend({ name: datasetName.optional() }),
-        response: { 200: pageOf(datasetSchema), ...errorResponses(400) },
+        response: { 200: pageOf(datasetSummarySchema), ...errorResponses(400) },
       },
     },
     async (request) => {
       const projectId = projectOf(request);
       const { name, ...page } = request.query;
       await checkCursor(page.cursor, (id) => db.dataset.findFirst({ where: { id, projectId }, select: { id: true } }));
-      const rows = await db.dataset.findMany({ where: { projectId, ...(name ? { name } : {}) }, ...pageArgs(page) });
-      return toPage(rows, page.limit, toDataset);
+      const rows = await listDatasetSummaries(
+        db,
+        { projectId, ...(name ? { name } : {}) },
+        pageArgs(page),
+        LISTED_COLUMNS,
+      );
+      return toPage(rows, page.limit, toDatasetSummary);
     },
   );
 

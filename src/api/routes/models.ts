@@ -17,15 +17,27 @@ import {
   modelParams,
   modelSchema,
   modelVersionSchema,
+  modelVersionSummarySchema,
   toModel,
   toModelVersion,
   versionNumber,
+  toModelVersionSummary,
   versionParams,
 } from '../schemas/models.ts';
 
 const modelPage = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().optional(),
+});
+const versionPage = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(2 ** 31 - 1)
+    .optional()
+    .describe('The `nextCursor` of the previous page'),
 });
 const versionInclude = {
   aliases: { select: { alias: true } },
@@ -66,20 +78,35 @@ export const modelRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app, { 
       config: { auth: 'read' },
       schema: {
         tags: ['registry'],
-        summary: "List a model's versions, newest first",
+        summary: "List a model's versions, newest first (without preprocessing and schemas: see the version route)",
         params: modelParams,
-        response: { 200: z.object({ items: z.array(modelVersionSchema) }), ...errorResponses(404) },
+        querystring: versionPage,
+        response: {
+          200: z.object({
+            items: z.array(modelVersionSummarySchema),
+            nextCursor: z.string().nullable().describe('The cursor of the next page (a version number)'),
+          }),
+          ...errorResponses(400, 404),
+        },
       },
     },
     async (request) => {
       const model = await findModel(db, projectOf(request), request.params.name);
+      const { limit, cursor } = request.query;
       const versions = await db.modelVersion.findMany({
-        where: { modelId: model.id },
+        where: { modelId: model.id, ...(cursor ? { version: { lt: cursor } } : {}) },
         orderBy: { version: 'desc' },
+        take: limit + 2,
+        // The input schema is read only to say whether it changed: lists leave it out.
+        omit: { preprocessing: true, outputSchema: true },
         include: versionInclude,
       });
-      // Newest first: each version's predecessor is the next item.
-      return { items: versions.map((v, i) => toModelVersion(model.name, v, versions[i + 1] ?? null)) };
+      // Newest first: each version's predecessor is the next row (one more is read for the last item's).
+      const items = versions.slice(0, limit);
+      return {
+        items: items.map((v, i) => toModelVersionSummary(model.name, v, versions[i + 1] ?? null)),
+        nextCursor: versions.length > limit ? String(items[items.length - 1]!.version) : null,
+      };
     },
   );
 

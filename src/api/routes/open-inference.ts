@@ -199,7 +199,7 @@ export const openInferenceRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async 
             'come back the same way, as application/octet-stream.',
           params: typedParams,
           body: inferRequest,
-          response: { 200: inferResponse, ...servingErrorResponses(400, 404, 413, 422, 503) },
+          response: { 200: inferResponse, ...servingErrorResponses(400, 404, 413, 422, 429, 503) },
         },
       },
       async (request, reply) => {

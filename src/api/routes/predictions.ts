@@ -57,7 +57,7 @@ const targets = [
 export const predictionRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app, { deps }) => {
   const { predictions } = deps;
   answerServingErrors(app);
-  const errors = servingErrorResponses(400, 404, 413, 422, 503);
+  const errors = servingErrorResponses(400, 404, 413, 422, 429, 503);
 
   for (const target of targets) {
     app.post(

@@ -4,13 +4,20 @@ import { NotFoundError } from '../../errors.ts';
 import { cancelTrainingJob, submitTrainingJob } from '../../training/jobs/submission.ts';
 import { projectOf } from '../plugins/auth.ts';
 import { checkCursor, errorResponses, idParams, pageArgs, pageOf, pageQuery, toPage } from '../schemas/common.ts';
-import { jobListQuery, toTrainingJob, trainingJobRequest, trainingJobSchema } from '../schemas/training-jobs.ts';
+import {
+  jobListQuery,
+  toTrainingJob,
+  toTrainingJobSummary,
+  trainingJobRequest,
+  trainingJobSchema,
+  trainingJobSummarySchema,
+} from '../schemas/training-jobs.ts';
 
 const withVersion = { modelVersion: { select: { version: true } } } as const;
 
 export const trainingJobRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (
   app,
-  { deps: { db, config, trainingQueue } },
+  { deps: { db, config, trainingQueue, quotas } },
 ) => {
   app.post(
     '/v1/training-jobs',
@@ -20,11 +27,12 @@ export const trainingJobRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (
         tags: ['training-jobs'],
         summary: 'Queue a training job that turns a dataset into an evaluated model version',
         body: trainingJobRequest(config),
-        response: { 202: trainingJobSchema, ...errorResponses(400, 422, 503) },
+        response: { 202: trainingJobSchema, ...errorResponses(400, 422, 429, 503) },
       },
     },
     async (request, reply) => {
-      const job = await submitTrainingJob(db, trainingQueue, projectOf(request), request.body);
+      const projectId = projectOf(request);
+      const job = await submitTrainingJob(db, trainingQueue, projectId, request.body, await quotas.limits(projectId));
       return reply.code(202).header('location', `/v1/training-jobs/${job.id}`).send(toTrainingJob(job));
     },
   );
@@ -35,9 +43,10 @@ export const trainingJobRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (
       config: { auth: 'read' },
       schema: {
         tags: ['training-jobs'],
-        summary: 'List training jobs, newest first',
+        summary:
+          'List training jobs, newest first (the latest epoch of each; every epoch from GET /v1/training-jobs/{id})',
         querystring: pageQuery.extend(jobListQuery.shape),
-        response: { 200: pageOf(trainingJobSchema), ...errorResponses(400) },
+        response: { 200: pageOf(trainingJobSummarySchema), ...errorResponses(400) },
       },
     },
     async (request) => {
@@ -56,7 +65,7 @@ export const trainingJobRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (
         include: withVersion,
         ...pageArgs(page),
       });
-      return toPage(rows, page.limit, toTrainingJob);
+      return toPage(rows, page.limit, toTrainingJobSummary);
     },
   );
 

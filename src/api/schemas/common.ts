@@ -62,10 +62,30 @@ export async function checkCursor(
   });
 }
 
-export function toPage<T extends { id: string }, U>(rows: T[], limit: number, map: (row: T) => U) {
-  const hasMore = rows.length > limit;
-  const items = rows.slice(0, limit);
-  return { items: items.map(map), nextCursor: hasMore ? items[items.length - 1]!.id : null };
+/**
+ * Most bytes of items one page carries (as JSON). A page ends early rather than grow past it,
+ * its `nextCursor` continuing where it stopped; lists carry summaries, so this bounds pages of
+ * unusually wide items, not ordinary ones.
+ */
+export const PAGE_MAX_BYTES = 1024 * 1024;
+
+export function toPage<T extends { id: string }, U>(
+  rows: T[],
+  limit: number,
+  map: (row: T) => U,
+  maxBytes = PAGE_MAX_BYTES,
+) {
+  const items: U[] = [];
+  let bytes = 0;
+  for (const row of rows.slice(0, limit)) {
+    const item = map(row);
+    bytes += JSON.stringify(item).length;
+    // At least one item per page, so paging always moves on.
+    if (items.length > 0 && bytes > maxBytes) break;
+    items.push(item);
+  }
+  const hasMore = rows.length > items.length;
+  return { items, nextCursor: hasMore ? rows[items.length - 1]!.id : null };
 }
 
 /**

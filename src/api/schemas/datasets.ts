@@ -40,6 +40,21 @@ export const datasetSchema = z
   })
   .meta({ id: 'Dataset' });
 
+/** Most columns a dataset list item names; the item route has them all, with their profiles. */
+export const LISTED_COLUMNS = 100;
+
+export const datasetSummarySchema = datasetSchema
+  .omit({ columns: true, skipped: true })
+  .extend({
+    columnCount: z.number().int(),
+    columns: z
+      .array(columnProfileSchema.pick({ name: true, type: true }))
+      .describe(
+        `The first ${LISTED_COLUMNS} columns' names and types; GET /v1/datasets/{id} has every column's profile`,
+      ),
+  })
+  .meta({ id: 'DatasetSummary' });
+
 export const datasetName = z
   .string()
   .trim()
@@ -101,6 +116,18 @@ function storedColumns(stored: unknown): ApiColumn[] {
     }
     return out;
   });
+}
+
+/** A dataset as lists show it (see listDatasetSummaries): column names and types, not their profiles. */
+export function toDatasetSummary(
+  row: Omit<DatasetRow, 'columns'> & { columnCount: number; columns: { name: string; type: string }[] },
+): z.infer<typeof datasetSummarySchema> {
+  const { skipped: _skipped, ...rest } = toDataset({ ...row, columns: [] });
+  return {
+    ...rest,
+    columnCount: row.columnCount,
+    columns: row.columns as z.infer<typeof datasetSummarySchema>['columns'],
+  };
 }
 
 /** `Dataset.skipped` ({count, entries}, see dataset-catalog.ts) as the API spells it; nothing for other datasets. */

@@ -62,6 +62,13 @@ export const modelVersionSchema = z
   })
   .meta({ id: 'ModelVersion' });
 
+export const modelVersionSummarySchema = modelVersionSchema
+  .omit({ preprocessing: true, inputSchema: true, outputSchema: true })
+  .meta({
+    id: 'ModelVersionSummary',
+    description: 'A version without its fitted preprocessing and schemas: GET .../versions/{version} has them',
+  });
+
 export const aliasMoveSchema = z
   .object({ alias: z.string(), version: z.number().int().nullable(), previousVersion: z.number().int().nullable() })
   .meta({ id: 'AliasMove' });
@@ -106,6 +113,21 @@ export function toModel(row: ModelRow): z.infer<typeof modelSchema> {
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
+}
+
+type VersionSummaryRow = Omit<VersionRow, 'preprocessing' | 'outputSchema'>;
+export function toModelVersionSummary(
+  model: string,
+  row: VersionSummaryRow,
+  previous: { inputSchema: unknown } | null,
+): z.infer<typeof modelVersionSummarySchema> {
+  const {
+    preprocessing: _p,
+    inputSchema: _i,
+    outputSchema: _o,
+    ...summary
+  } = toModelVersion(model, { ...row, preprocessing: null, outputSchema: null }, previous);
+  return summary;
 }
 
 type VersionRow = {

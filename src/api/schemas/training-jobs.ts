@@ -49,6 +49,19 @@ export const trainingJobSchema = z
   })
   .meta({ id: 'TrainingJob' });
 
+export const trainingJobSummarySchema = trainingJobSchema
+  .omit({ spec: true, progress: true })
+  .extend({
+    progress: z
+      .object({
+        epochsCompleted: z.number().int(),
+        totalEpochs: z.number().int().optional(),
+        lastEpoch: epochProgressSchema.nullable(),
+      })
+      .describe('The latest epoch only; GET /v1/training-jobs/{id} has every epoch and the request'),
+  })
+  .meta({ id: 'TrainingJobSummary' });
+
 export const jobListQuery = z.object({
   status: z.enum(jobStatuses).optional(),
   modelName: modelName.optional(),
@@ -96,5 +109,19 @@ export function toTrainingJob(row: JobRow): z.infer<typeof trainingJobSchema> {
     createdAt: row.createdAt.toISOString(),
     startedAt: row.startedAt?.toISOString() ?? null,
     finishedAt: row.finishedAt?.toISOString() ?? null,
+  };
+}
+
+/** A job as lists show it: no request spec, and of its progress only the latest epoch. */
+export function toTrainingJobSummary(row: JobRow): z.infer<typeof trainingJobSummarySchema> {
+  const { spec: _spec, progress, ...rest } = toTrainingJob(row);
+  const epochs = progress.epochs;
+  return {
+    ...rest,
+    progress: {
+      epochsCompleted: epochs.length,
+      ...(progress.totalEpochs === undefined ? {} : { totalEpochs: progress.totalEpochs }),
+      lastEpoch: epochs[epochs.length - 1] ?? null,
+    },
   };
 }

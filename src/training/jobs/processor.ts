@@ -13,6 +13,7 @@ import { selectBackend } from '../../ml/backend.ts';
 import { jobCatalog, type JobPayload } from '../../queue/job-catalog.ts';
 import { createArtifactStore } from '../../storage/create-artifact-store.ts';
 import { PermanentTrainingError, runTrainingJob, type TrainingContext } from './run.ts';
+import { CONCURRENCY_RETRY_MS } from './scheduling.ts';
 
 // A child whose worker died (kill -9) must not train on as an orphan: the job is picked up
 // again elsewhere once its lock expires, and two runs would only race for the same version.
@@ -41,6 +42,7 @@ function getContext(): Promise<TrainingContext & { database: string }> {
       db,
       store: createArtifactStore(config, db),
       logger,
+      quotas: config,
       maxDurationCapMs: config.JOB_MAX_DURATION_MS,
       checkpointEveryEpochs: config.CHECKPOINT_EVERY_EPOCHS,
       checkpointEveryMs: config.CHECKPOINT_EVERY_MS,
@@ -53,7 +55,8 @@ function getContext(): Promise<TrainingContext & { database: string }> {
 /**
  * Runs one attempt. The worker aborts `signal` when it shuts down: the run then checkpoints
  * at the next batch and the job goes back to waiting without consuming an attempt
- * (BullMQ's WaitingError), for this or another worker to resume.
+ * (BullMQ's WaitingError), for this or another worker to resume. A job whose project is at
+ * its concurrent-jobs quota goes back to the queue, delayed, the same way.
  */
 export default async function processTraining(
   job: SandboxedJob<JobPayload<'train'>>,
@@ -80,6 +83,12 @@ export default async function processTraining(
       // Unstamped (enqueued by an older version), it may be another database's: left alone.
       if (database === ctx.database) return 'skipped';
       return leaveForOwner(job, token, LEAVE_UNSTAMPED_MS);
+    }
+    if (outcome === 'deferred') {
+      // Its project runs all the jobs its quota allows: the slot goes to other projects' jobs
+      // meanwhile, and this one comes back with its priority, without using an attempt.
+      await job.moveToDelayed(Date.now() + CONCURRENCY_RETRY_MS, token);
+      throw new DelayedError();
     }
     return outcome;
   } catch (error) {

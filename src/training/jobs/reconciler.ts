@@ -2,6 +2,7 @@ import type { Database } from '../../db/client.ts';
 import type { JobFailure } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
 import { enqueueTraining, type TrainingQueue } from '../../queue/training-queue.ts';
+import { backlogPlace } from './scheduling.ts';
 
 /** Queue states in which a job will still be run (or is running). */
 const LIVE_STATES = new Set(['waiting', 'wait', 'active', 'delayed', 'prioritized', 'waiting-children']);
@@ -30,7 +31,7 @@ export async function reconcileTrainingJobs(
   const result: ReconcileResult = { requeued: [], failed: [], cancelled: [] };
   const rows = await db.trainingJob.findMany({
     where: { status: { in: ['queued', 'running'] }, updatedAt: { lt: new Date(Date.now() - opts.graceMs) } },
-    select: { id: true, attempts: true, cancelRequested: true },
+    select: { id: true, projectId: true, createdAt: true, attempts: true, cancelRequested: true },
     orderBy: { createdAt: 'asc' },
     take: 1000,
   });
@@ -64,7 +65,8 @@ export async function reconcileTrainingJobs(
     } else {
       // 'completed' without a finished record (the run was skipped or its last write lost), or missing.
       if (entry) await entry.remove().catch(() => undefined);
-      await enqueueTraining(queue, row.id);
+      // Back in its project's turn, as at submission, so recovery keeps the order fair.
+      await enqueueTraining(queue, row.id, { priority: await backlogPlace(db, row) });
       result.requeued.push(row.id);
     }
   }

@@ -15,11 +15,15 @@ import { requireFiniteWeights, trainingDiverged } from '../loop/training-diverge
 import { TrainingCancelled } from '../loop/training-cancelled.ts';
 import type { EpochReport, LoopState } from '../loop/tabular-loop.ts';
 import { TrainingPreempted } from '../loop/training-preempted.ts';
+import type { QuotaSettings } from '../../quotas/quota-limits.ts';
+import { claimTrainingJob } from './scheduling.ts';
 
 export interface TrainingContext {
   db: Database;
   store: ArtifactStore;
   logger: Logger;
+  /** The quota defaults: a project's concurrent-jobs quota decides whether a job may start. */
+  quotas: QuotaSettings;
   maxDurationCapMs: number;
   checkpointEveryEpochs: number;
   checkpointEveryMs: number;
@@ -65,12 +69,14 @@ interface RunRecord {
  * version. Safe to run again for the same job: a finished job is left alone, a started one
  * resumes from its last checkpoint, and the unique `trainingJobId` on model versions lets
  * at most one attempt register. `attempts` counts runs that did not hand the job back.
+ * A job whose project already runs as many jobs as its quota allows is not started:
+ * 'deferred' says to hand it back to the queue for a while, unchanged.
  */
 export async function runTrainingJob(
   ctx: TrainingContext,
   jobId: string,
   opts: RunOptions,
-): Promise<'succeeded' | 'cancelled' | 'skipped' | 'preempted' | 'missing'> {
+): Promise<'succeeded' | 'cancelled' | 'skipped' | 'preempted' | 'missing' | 'deferred'> {
   const { db, logger } = ctx;
   const job = await db.trainingJob.findUnique({ where: { id: jobId }, include: { dataset: true } });
   // Not this database's job, or one whose row is gone: the caller decides which (processor.ts).
@@ -87,16 +93,20 @@ export async function runTrainingJob(
     });
     throw new PermanentTrainingError('dataset deleted');
   }
-  const started = Date.now();
-  const { attempts: attempt } = await db.trainingJob.update({
-    where: { id: jobId },
-    data: {
-      status: 'running',
-      attempts: { increment: 1 },
-      startedAt: job.startedAt ?? new Date(),
-      error: Prisma.DbNull,
-    },
+  let attempt = 0;
+  const claimed = await claimTrainingJob(db, ctx.quotas, job, async (tx) => {
+    ({ attempts: attempt } = await tx.trainingJob.update({
+      where: { id: jobId },
+      data: {
+        status: 'running',
+        attempts: { increment: 1 },
+        startedAt: job.startedAt ?? new Date(),
+        error: Prisma.DbNull,
+      },
+    }));
   });
+  if (!claimed) return 'deferred';
+  const started = Date.now();
   const isFinalAttempt = Math.max(attempt, opts.queueAttempt ?? 0) >= opts.maxAttempts;
   const maxDurationMs = Math.min(job.maxDurationMs ?? ctx.maxDurationCapMs, ctx.maxDurationCapMs);
   // As submission stored it, or as an older version (or a hand) wrote it: the pipeline validates it again.

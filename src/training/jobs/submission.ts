@@ -5,8 +5,11 @@ import { UnprocessableError, ValidationError } from '../../errors.ts';
 import type { Task } from '../../models/task.ts';
 import { enqueueTraining, removeQueuedTraining, type TrainingQueue } from '../../queue/training-queue.ts';
 import { checkModelTask } from '../../registry/register-version.ts';
+import { checkTrainingQuotas, lockProject } from '../../quotas/quota-checks.ts';
+import type { QuotaLimits } from '../../quotas/quota-limits.ts';
 import { planTraining, type TrainingPlan } from '../pipelines/plan.ts';
 import type { TrainingRequest, TrainingSpec } from '../pipelines/request.ts';
+import { backlogPlace } from './scheduling.ts';
 
 /**
  * What a job row keeps of its request in `spec` (run.ts reads it back): the fields a run reads
@@ -58,43 +61,66 @@ function inBody(error: unknown): unknown {
     : new UnprocessableError(error.code, error.message, issues);
 }
 
-/** Records the job and enqueues it; when the queue refuses, the record is removed again. */
+/**
+ * Records the job and enqueues it; when the queue refuses, the record is removed again. With
+ * `quotas`, the job must fit the project's models, versions and training-minutes quotas
+ * (checked and recorded under the project's lock, so racing submissions cannot both take the
+ * last one), and its maximum duration is bounded by the training time left today. Its queue
+ * priority is its place in the project's backlog (see scheduling.ts).
+ */
 export async function submitTrainingJob(
   db: Database,
   queue: TrainingQueue,
   projectId: string,
   request: TrainingRequest,
+  quotas?: QuotaLimits,
 ) {
   const { task } = await validateTrainingRequest(db, projectId, request);
   const { datasetId, target, modelName, maxDurationMs, ...rest } = request;
   const spec: JobSpec = { ...rest, task };
-  const job = await db.trainingJob
-    .create({
+  const record = async (tx: Pick<Database, 'trainingJob'>, leftMs: number | null) =>
+    tx.trainingJob.create({
       data: {
         projectId,
         datasetId,
         target,
         modelName,
         task,
-        maxDurationMs: maxDurationMs ?? null,
+        maxDurationMs: boundDuration(maxDurationMs, leftMs),
         spec: spec as unknown as Prisma.InputJsonValue,
         progress: { epochs: [], totalEpochs: request.model.epochs },
       },
-    })
-    .catch((error: unknown) => {
-      // The dataset was deleted since it was validated (deleteDataset locks its row, so the
-      // insert waited for the deletion and then found no row to refer to).
-      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2003')
-        throw unknownDataset(datasetId);
-      throw error;
     });
+  const checked =
+    quotas !== undefined &&
+    (quotas.models !== null || quotas.versions !== null || quotas.trainingMinutesPerDay !== null);
+  const job = await (
+    checked
+      ? db.$transaction(async (tx) => {
+          await lockProject(tx, projectId);
+          return record(tx, await checkTrainingQuotas(tx, quotas, projectId, modelName, new Date()));
+        })
+      : record(db, null)
+  ).catch((error: unknown) => {
+    // The dataset was deleted since it was validated (deleteDataset locks its row, so the
+    // insert waited for the deletion and then found no row to refer to).
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2003')
+      throw unknownDataset(datasetId);
+    throw error;
+  });
   try {
-    await enqueueTraining(queue, job.id);
+    await enqueueTraining(queue, job.id, { priority: await backlogPlace(db, job) });
   } catch (error) {
     await db.trainingJob.delete({ where: { id: job.id } }).catch(() => undefined);
     throw error;
   }
   return job;
+}
+
+/** The job's own maximum, shortened to the training time its project has left today. */
+function boundDuration(requestedMs: number | undefined, leftMs: number | null): number | null {
+  if (leftMs === null) return requestedMs ?? null;
+  return Math.max(1, Math.floor(Math.min(requestedMs ?? Infinity, leftMs)));
 }
 
 /**

@@ -1,0 +1,18 @@
+import fp from 'fastify-plugin';
+import type { ProjectQuotas } from '../../quotas/project-quotas.ts';
+
+/**
+ * Counts every prediction request (the routes of the `predict` scope: TF Serving's verbs on
+ * every path, V2 `/infer`) against its project's per-minute quota, once authenticated and
+ * before its body is read. Registered after the auth plugin, so the project is known.
+ */
+export const predictionQuotaPlugin = fp(
+  async (app, opts: { quotas: ProjectQuotas }) => {
+    app.addHook('onRequest', async (request) => {
+      const principal = request.principal;
+      if (request.routeOptions.config?.auth !== 'predict' || principal?.kind !== 'key') return;
+      await opts.quotas.countPrediction(principal.projectId);
+    });
+  },
+  { name: 'maas-prediction-quota', fastify: '5.x' },
+);
