@@ -42,6 +42,10 @@ export const ERROR_CODES = {
   architecture_incompatible: 422,
   model_task_mismatch: 422,
   early_stopping_without_validation: 422,
+  // Forecasting: a time or series column that cannot serve, and series that cannot be windowed in time.
+  invalid_series_spec: 422,
+  duplicate_timestamps: 422,
+  irregular_series: 422,
   idempotency_key_reused: 422,
   // 500: the service is at fault.
   internal_error: 500,

@@ -7,6 +7,9 @@
 import { classificationMetrics } from '../../evaluation/classification-metrics.ts';
 import type { EvaluationMetrics } from '../../evaluation/evaluate-model.ts';
 import { regressionMetrics } from '../../evaluation/regression-metrics.ts';
+import { forecastMetrics, residualIntervals } from '../../evaluation/forecast-metrics.ts';
+import type { ForecastMetrics } from '../../evaluation/forecast-metrics.ts';
+import type { ForecastIntervals } from '../../preprocessing/deep-state.ts';
 import { ensureBackend } from '../../ml/backend.ts';
 import type { tf } from '../../ml/backend.ts';
 import type { DeepPreprocessing } from '../../preprocessing/deep-state.ts';
@@ -41,22 +44,29 @@ export async function trainDeep(
   const prepared = preparations[plan.kind](request);
   const model = prepared.build(spec.seed);
   try {
-    const fit = await fitDeepModel(
-      model,
-      prepared.train,
-      prepared.validation.count > 0 ? prepared.validation : undefined,
-      {
-        ...loopOptions(spec),
-        loss: prepared.deepTask.kind === 'classification' ? 'categoricalCrossentropy' : 'meanSquaredError',
-      },
-      hooks,
-    );
+    // A model fitted in closed form (least squares, a fixed baseline) has no epochs to run.
+    const fit = prepared.closedForm
+      ? { history: [], bestEpoch: 0, stoppedEarly: false }
+      : await fitDeepModel(
+          model,
+          prepared.train,
+          prepared.validation.count > 0 ? prepared.validation : undefined,
+          {
+            ...loopOptions(spec),
+            loss: prepared.deepTask.kind === 'classification' ? 'categoricalCrossentropy' : 'meanSquaredError',
+          },
+          hooks,
+        );
+    const { metrics, intervals } = evaluateDeepForecast(model, prepared);
     return {
       model,
-      preprocessing: prepared.preprocessing,
+      preprocessing:
+        intervals && prepared.preprocessing.kind === 'sequence'
+          ? { ...prepared.preprocessing, intervals }
+          : prepared.preprocessing,
       inputSchema: prepared.inputSchema,
       outputSchema: prepared.outputSchema,
-      metrics: evaluateDeep(model, prepared),
+      metrics,
       history: fit.history,
       bestEpoch: fit.bestEpoch,
       stoppedEarly: fit.stoppedEarly,
@@ -78,6 +88,25 @@ export async function trainDeep(
     model.dispose();
     throw error;
   }
+}
+
+/**
+ * Held-out metrics, and for forecasts the per-step errors against the naive baselines and the
+ * prediction intervals from the test errors.
+ */
+function evaluateDeepForecast(
+  model: tf.LayersModel,
+  prepared: PreparedDeep,
+): { metrics: EvaluationMetrics | ForecastMetrics; intervals?: ForecastIntervals } {
+  const { test, forecast } = prepared;
+  if (!forecast || !prepared.unscale) return { metrics: evaluateDeep(model, prepared) };
+  const truth = prepared.unscale(test.y);
+  const predicted = prepared.unscale(predictExamples(model, test.x, test.count, test.shape));
+  const horizon = test.yWidth;
+  return {
+    metrics: forecastMetrics({ truth, predicted, horizon, ...forecast }),
+    intervals: residualIntervals(truth, predicted, horizon, forecast.intervalLevel),
+  };
 }
 
 /** Held-out metrics: classification on one-hot targets, regression on every forecast value in the target's units. */
