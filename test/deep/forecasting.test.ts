@@ -114,7 +114,7 @@ describe('forecasting a single series (yearly sunspots, one column)', () => {
       model: {
         type: 'mlp',
         hiddenLayers: [{ units: 16 }],
-        epochs: 60,
+        epochs: 40,
         batchSize: 32,
         learningRate: 0.01,
         seed: 1,
@@ -192,6 +192,26 @@ describe('forecasting a seasonal series by its time column (monthly CO2)', () =>
     expect(metrics.mase).toBeLessThan(metrics.baselines.seasonalNaive.mase);
     const version = await getVersion(env, tenant, 'co2-linear');
     expect(version.inputSchema.features.map((f: { name: string }) => f.name)).toEqual(['co2']);
+  });
+});
+
+describe('auto on a series', () => {
+  it('compares the baselines with neural forecasters on the validation part and keeps the best', async () => {
+    const job = await trainToSuccess(env, tenant, {
+      datasetId: sunspotsId,
+      target: 'sunspots',
+      modelName: 'sunspots-auto',
+      split: { test: 0.2, validation: 0.1 },
+      model: { type: 'auto', epochs: 1, batchSize: 256, seed: 1, sequence: { lookback: LAGS } },
+    });
+    const candidates = job.metrics.candidates as { modelType: string; validationMae: number }[];
+    expect(candidates.map((c) => c.modelType)).toEqual(['seasonalNaive', 'linear', 'mlp', 'gru']);
+    const best = candidates.reduce((a, b) => (b.validationMae < a.validationMae ? b : a));
+    const version = await getVersion(env, tenant, 'sunspots-auto');
+    expect(version.modelType).toBe(best.modelType);
+    // One epoch leaves the neural ones behind the least-squares fit, which beats persistence.
+    expect(best.modelType).toBe('linear');
+    expect(job.metrics.mase).toBeLessThan(job.metrics.baselines.naive.mase);
   });
 });
 

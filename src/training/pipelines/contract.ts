@@ -37,6 +37,8 @@ export interface PreparedDeep {
   unscale?(values: Float32Array): number[];
   /** True when `build` returns the model already fitted (least squares, a fixed baseline): no training loop. */
   closedForm?: boolean;
+  /** `auto` on a series: the forecasters to compare on the validation part; the best is kept. */
+  candidates?: ForecastCandidate[];
   /** Forecasts: the baselines at the test cut-offs (origin-major, like the test targets), for forecastMetrics. */
   forecast?: {
     naive: number[];
@@ -46,3 +48,6 @@ export interface PreparedDeep {
     intervalLevel: number;
   };
 }
+
+/** One family `auto` tries on a series. */
+export type ForecastCandidate = Pick<PreparedDeep, 'modelType' | 'build' | 'closedForm'>;

@@ -13,6 +13,7 @@
  */
 import { buildDeepModel } from '../../models/architectures/index.ts';
 import { buildFixedLinear, buildWindowMlp, seasonalNaiveFit } from '../../models/architectures/forecasters.ts';
+import { recurrentSchema } from '../../models/architectures/schemas.ts';
 import type { DeepInput, DeepTask } from '../../models/architectures/schemas.ts';
 import { sequenceInputSchema } from '../../models/deep-input-spec.ts';
 import { SequenceWindows } from '../../preprocessing/sequence-windows.ts';
@@ -28,7 +29,7 @@ import { splitWindows } from './split.ts';
 import type { WindowSplit } from './split.ts';
 import { sequenceColumns, sequenceOf, sequenceWindowing } from './deep-plan.ts';
 import { sortedLabels } from './examples.ts';
-import type { DeepRequest, PreparedDeep } from './contract.ts';
+import type { DeepRequest, ForecastCandidate, PreparedDeep } from './contract.ts';
 
 /** One series with its windows' split. */
 interface SplitSeries extends OrderedSeries {
@@ -193,7 +194,24 @@ function sequenceModel(
   shape: number[],
   train: DeepExamples,
   { target, horizon, season }: { target: number; horizon: number; season: number },
-): Pick<PreparedDeep, 'modelType' | 'build' | 'closedForm'> {
+): Pick<PreparedDeep, 'modelType' | 'build' | 'closedForm' | 'candidates'> {
+  // An autoregressive linear model: least squares on the training windows, exact and instant.
+  const linear: ForecastCandidate = {
+    modelType: 'linear',
+    closedForm: true,
+    build: () =>
+      buildFixedLinear(
+        shape,
+        ridgeRegression(train.x, train.y, train.count, shape[0]! * shape[1]!, train.yWidth),
+        'linear',
+      ),
+  };
+  const seasonal: ForecastCandidate = {
+    modelType: 'seasonalNaive',
+    closedForm: true,
+    build: () =>
+      buildFixedLinear(shape, seasonalNaiveFit(shape[0]!, shape[1]!, target, horizon, season), 'seasonalNaive'),
+  };
   switch (spec.type) {
     case 'cnn':
     case 'rnn':
@@ -204,18 +222,24 @@ function sequenceModel(
     case 'mlp':
       return { modelType: 'mlp', build: (seed) => buildWindowMlp(spec.hiddenLayers, shape, deepTask, seed) };
     case 'linear':
-    case 'auto':
-      // An autoregressive linear model: least squares on the training windows, exact and instant.
-      return {
-        modelType: 'linear',
-        closedForm: true,
-        build: () =>
-          buildFixedLinear(
-            shape,
-            ridgeRegression(train.x, train.y, train.count, shape[0]! * shape[1]!, train.yWidth),
-            'linear',
-          ),
-      };
+      return linear;
+    case 'auto': {
+      // The fast baselines and two neural forecasters, compared on the validation part (deep.ts).
+      const candidates: ForecastCandidate[] = [linear];
+      if (season <= shape[0]!) candidates.unshift(seasonal);
+      candidates.push(
+        {
+          modelType: 'mlp',
+          build: (seed) => buildWindowMlp([{ units: 32, activation: 'relu', dropout: 0 }], shape, deepTask, seed),
+        },
+        {
+          modelType: 'gru',
+          build: (seed) =>
+            buildDeepModel(recurrentSchema.parse({ type: 'gru', units: [16] }), input, deepTask, { seed }),
+        },
+      );
+      return { ...linear, candidates };
+    }
     case 'seasonalNaive':
       if (season > shape[0]!)
         throw new UnprocessableError(
