@@ -57,6 +57,10 @@ export const ERROR_CODES = {
   non_finite_prediction: 422,
   model_task_conflict: 422,
   early_stopping_without_validation: 422,
+  // Forecasting: a time or series column that cannot serve, and series that cannot be windowed in time.
+  invalid_series_spec: 422,
+  duplicate_timestamps: 422,
+  irregular_series: 422,
   idempotency_key_reused: 422,
   // 429: too many requests from this project, key or client address in the current window.
   rate_limited: 429,

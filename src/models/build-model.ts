@@ -22,6 +22,13 @@ export function resolveModelType(type: ModelSpec['type'], task: Task): ResolvedM
       [{ path: 'model.type', message: `${type} needs image, text or sequence data` }],
     );
   }
+  if (type === 'seasonalNaive') {
+    throw new UnprocessableError(
+      'architecture_incompatible',
+      'A seasonalNaive model forecasts a series; this dataset is trained as a table.',
+      [{ path: 'model.type', message: 'seasonalNaive needs a series' }],
+    );
+  }
   if (type === 'auto') return task === 'classification' ? 'logistic' : 'linear';
   if (type === 'linear' && task === 'classification') {
     throw new UnprocessableError(

@@ -36,6 +36,16 @@ export const sequenceInputSchema = z
     lookback: z.number().int().min(1).max(512).default(16),
     horizon: z.number().int().min(1).max(64).default(1),
     stride: z.number().int().min(1).max(512).default(1),
+    /** A date or numeric column that orders the rows (default: file order); it is not a feature. */
+    timeColumn: z.string().min(1).optional(),
+    /** A column naming the series a row belongs to: one model over all, no window crosses two series. */
+    seriesColumn: z.string().min(1).optional(),
+    /** With a time column, what missing steps become: refused (`none`), the last value carried, or interpolated. */
+    fillGaps: z.enum(['none', 'previous', 'linear']).default('none'),
+    /** The seasonal period in rows (12 for monthly data with a yearly cycle); 1 means none. */
+    season: z.number().int().min(1).max(512).default(1),
+    /** Coverage of the prediction intervals, from the quantiles of the held-out errors. */
+    intervalLevel: z.number().gt(0).lt(1).default(0.9),
   })
   .strict();
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { cnnShape, recurrentShape, transformerShape } from './architectures/schemas.ts';
-import { deepInputShape } from './deep-input-spec.ts';
+import { deepInputShape, sequenceInputSchema } from './deep-input-spec.ts';
 
 /** Caps on what a training request may ask for; operators can raise or lower them. */
 export interface ModelLimits {
@@ -80,7 +80,8 @@ export function createModelSpecSchema(limits: ModelLimits = defaultModelLimits) 
     })
     .strict();
   return z.discriminatedUnion('type', [
-    z.object({ type: z.literal('linear'), ...common }).strict(),
+    // `sequence` makes a linear model an autoregressive forecaster over the target's own past.
+    z.object({ type: z.literal('linear'), ...common, sequence: sequenceInputSchema.optional() }).strict(),
     z.object({ type: z.literal('logistic'), ...common }).strict(),
     z
       .object({
@@ -93,8 +94,12 @@ export function createModelSpecSchema(limits: ModelLimits = defaultModelLimits) 
           .default([{ units: 32, activation: 'relu', dropout: 0 }]),
         /** Image datasets only: the size pixels are brought to before being flattened. */
         image: deepInputShape.image,
+        /** Series only: windows flattened into the layers. */
+        sequence: deepInputShape.sequence,
       })
       .strict(),
+    // The seasonal-naive forecast (each value is the one a season earlier): a baseline to beat, fitted on nothing.
+    z.object({ type: z.literal('seasonalNaive'), ...common, sequence: deepInputShape.sequence }).strict(),
     z.object({ type: z.literal('auto'), ...common, ...deepInputShape }).strict(),
     // Deep families: their architecture fields merged with the common training fields and
     // the input preparation (image size, text vocabulary, sequence windows).

@@ -39,6 +39,17 @@ export interface SequencePreprocessing {
   version: 1;
   windows: SequenceWindowsState;
   target: TargetEncoding;
+  /** Forecasts: how the training rows were ordered, and the seasonal period of the baselines. */
+  series?: { timeColumn?: string; seriesColumn?: string; season: number };
+  /** Forecasts: prediction intervals from the held-out errors. */
+  intervals?: ForecastIntervals;
+}
+
+/** Prediction intervals as offsets from the point forecast, per step: [forecast + lower, forecast + upper]. */
+export interface ForecastIntervals {
+  level: number;
+  lower: number[];
+  upper: number[];
 }
 
 export type DeepPreprocessing = ImagePreprocessing | TextPreprocessing | SequencePreprocessing;

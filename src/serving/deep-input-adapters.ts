@@ -6,7 +6,8 @@
  *   bytes by the serving formats) reads as UTF-8 text;
  * - sequences: an array of rows in time order, each an array of the features in input-schema
  *   order or an object keyed by feature (a plain number per row with one feature). Forecasts
- *   read the last `lookback` rows; classification pads or cuts to `lookback` as training did.
+ *   read the last `lookback` rows and answer the next `horizon` values, with the prediction
+ *   interval of each when the version has them; classification pads or cuts to `lookback`.
  */
 import type { ImagePreprocessing, SequencePreprocessing, TextPreprocessing } from '../preprocessing/deep-state.ts';
 import { imageInstancesToBatch, type ImageLimits } from '../preprocessing/image-instances.ts';
@@ -96,6 +97,7 @@ export function sequenceAdapter(state: SequencePreprocessing): InputAdapter {
   const [timesteps] = windows.inputShape;
   const rowSize = timesteps * features.length;
   const forecast = config.mode === 'forecast';
+  const intervals = state.intervals;
   return {
     rowSize,
     inputShape: [timesteps, features.length],
@@ -123,7 +125,17 @@ export function sequenceAdapter(state: SequencePreprocessing): InputAdapter {
       return Array.from({ length: rows }, (_, row) => {
         const values = windows.unscaleForecast(outputs.subarray(row * horizon, (row + 1) * horizon));
         // `value` is the next step, as for any regression; `forecast` spells out every step.
-        return horizon > 1 ? { value: values[0] ?? NaN, forecast: values } : { value: values[0] ?? NaN };
+        const point = horizon > 1 ? { value: values[0] ?? NaN, forecast: values } : { value: values[0] ?? NaN };
+        if (!intervals) return point;
+        const { level, lower, upper } = intervals;
+        return {
+          ...point,
+          interval: {
+            level,
+            lower: values.map((v, h) => v + (lower[h] ?? 0)),
+            upper: values.map((v, h) => v + (upper[h] ?? 0)),
+          },
+        };
       });
     },
     inputSchema: { features: features.map((name) => ({ name, type: 'number' as const })) },

@@ -104,14 +104,14 @@ describe('numeric series: CSV -> gru forecasting job -> predict with arrays', ()
     expect(issues).toContain('instances.1.1.temp_max');
   });
 
-  it('refuses a transformer on numeric data before queueing anything', async () => {
+  it('refuses a seasonal-naive forecast that would look further back than its window, before queueing anything', async () => {
     const response = await post('/v1/training-jobs', {
       datasetId,
       target: 'temp_max',
       modelName: 'x',
-      model: { type: 'transformer' },
+      model: { type: 'seasonalNaive', sequence: { lookback: 7, season: 365 } },
     });
     expect(response.statusCode).toBe(422);
-    expect(response.json().code).toBe('architecture_incompatible');
+    expect(response.json().code).toBe('invalid_series_spec');
   });
 });

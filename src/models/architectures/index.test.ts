@@ -103,6 +103,12 @@ describe('buildDeepModel', () => {
     ],
     ['gru on numeric sequences', { type: 'gru', units: [4], denseUnits: [3] }, sequence, regression],
     [
+      'transformer on numeric sequences (attention forecaster)',
+      { type: 'transformer', embedDim: 8, numHeads: 2, ffDim: 8 },
+      sequence,
+      regression,
+    ],
+    [
       'transformer on tokens',
       { type: 'transformer', embedDim: 8, numHeads: 2, ffDim: 8, numBlocks: 2, causal: true },
       tokens,
@@ -122,7 +128,7 @@ describe('buildDeepModel', () => {
     const attempt = (raw: unknown, input: DeepInput) => () =>
       buildDeepModel(deepModelSchema.parse(raw), input, classes);
     expect(attempt({ type: 'lstm' }, image)).toThrow(UnprocessableError);
-    expect(attempt({ type: 'transformer' }, sequence)).toThrow(/token sequences/);
+    expect(attempt({ type: 'transformer' }, image)).toThrow(/for images use a cnn/);
     expect(attempt({ type: 'cnn' }, { kind: 'image', height: 0, width: 4, channels: 1 })).toThrow(/height/);
     expect(() =>
       buildDeepModel(deepModelSchema.parse({ type: 'cnn' }), image, { kind: 'classification', numClasses: 1 }),

@@ -1,7 +1,8 @@
 /**
  * Transformer encoder for token sequences: positional embedding, N post-norm encoder blocks
  * (self-attention and feed-forward, each with dropout, a residual and layer normalisation),
- * global average pooling, dense head.
+ * global average pooling, dense head. Numeric windows (forecasting) are projected step by step
+ * instead of embedded, and flattened instead of pooled, so the head knows which step is recent.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BuildOptions, DeepInput, DeepTask, TransformerHyperparameters } from './schemas.ts';
@@ -16,10 +17,8 @@ export function buildTransformer(
   options: BuildOptions = {},
 ): tf.LayersModel {
   assertInputSizes(input);
-  if (input.kind !== 'tokens')
-    throw incompatible(
-      `The transformer reads token sequences (text); for ${input.kind} input use a cnn, rnn, lstm or gru.`,
-    );
+  if (input.kind === 'image')
+    throw incompatible('The transformer reads token or numeric sequences; for images use a cnn.');
   const seeds = new LayerSeeds(options);
   const keyDim = params.keyDim ?? Math.max(1, Math.floor(params.embedDim / params.numHeads));
   const drop = (t: tf.SymbolicTensor) =>
@@ -27,13 +26,19 @@ export function buildTransformer(
       ? (tf.layers.dropout({ rate: params.dropout, seed: seeds.seed() }).apply(t) as tf.SymbolicTensor)
       : t;
 
-  const inputs = tf.input({ shape: [input.maxLength] });
-  let x = new PositionalEmbedding({
-    vocabSize: input.vocabSize,
-    maxLength: input.maxLength,
-    embedDim: params.embedDim,
-    seed: seeds.seed(),
-  }).apply(inputs) as tf.SymbolicTensor;
+  const inputs = tf.input({ shape: input.kind === 'tokens' ? [input.maxLength] : [input.timesteps, input.features] });
+  // Numeric windows are projected per step; their positions reach the head through the flattening below.
+  let x =
+    input.kind === 'tokens'
+      ? (new PositionalEmbedding({
+          vocabSize: input.vocabSize,
+          maxLength: input.maxLength,
+          embedDim: params.embedDim,
+          seed: seeds.seed(),
+        }).apply(inputs) as tf.SymbolicTensor)
+      : (tf.layers
+          .dense({ units: params.embedDim, kernelInitializer: seeds.glorot() })
+          .apply(inputs) as tf.SymbolicTensor);
   x = drop(x);
   for (let block = 0; block < params.numBlocks; block++) {
     const attended = new MultiHeadSelfAttention({
@@ -55,7 +60,9 @@ export function buildTransformer(
       .layerNormalization({ epsilon: 1e-6 })
       .apply(tf.layers.add().apply([x, drop(projected)])) as tf.SymbolicTensor;
   }
-  x = tf.layers.globalAveragePooling1d().apply(x) as tf.SymbolicTensor;
+  x = (
+    input.kind === 'tokens' ? tf.layers.globalAveragePooling1d().apply(x) : tf.layers.flatten().apply(x)
+  ) as tf.SymbolicTensor;
   const outputs = denseHead(drop(x), params.denseUnits, params.dropout, task, seeds);
   return tf.model({ inputs, outputs, name: 'transformer' });
 }

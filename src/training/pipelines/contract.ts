@@ -35,4 +35,19 @@ export interface PreparedDeep {
   dropped: number;
   /** Scaled model outputs back to the target's units (regression only). */
   unscale?(values: Float32Array): number[];
+  /** True when `build` returns the model already fitted (least squares, a fixed baseline): no training loop. */
+  closedForm?: boolean;
+  /** `auto` on a series: the forecasters to compare on the validation part; the best is kept. */
+  candidates?: ForecastCandidate[];
+  /** Forecasts: the baselines at the test cut-offs (origin-major, like the test targets), for forecastMetrics. */
+  forecast?: {
+    naive: number[];
+    seasonalNaive: number[];
+    scale: number;
+    season: number;
+    intervalLevel: number;
+  };
 }
+
+/** One family `auto` tries on a series. */
+export type ForecastCandidate = Pick<PreparedDeep, 'modelType' | 'build' | 'closedForm'>;

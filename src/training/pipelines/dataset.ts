@@ -8,7 +8,7 @@ import { readDatasetRows } from '../../datasets/read-rows.ts';
 import { readImageArchive } from '../../datasets/image-archive.ts';
 import type { ArtifactStore } from '../../storage/artifact-store.ts';
 import { trainDeep, type TrainDeepResult } from './deep.ts';
-import { planDataKind } from './deep-plan.ts';
+import { planDataKind, sequenceOf } from './deep-plan.ts';
 import type { UnvalidatedSpec } from './request.ts';
 import { trainTabular, type TrainTabularResult } from './tabular.ts';
 import type { TrainingHooks } from '../loop/epoch-loop.ts';
@@ -49,7 +49,7 @@ export async function trainOnDataset(
     format: dataset.format as 'csv' | 'ndjson',
     columns,
   });
-  if (planDataKind(columns, spec.target, spec.model.type, spec.features) === 'tabular')
+  if (planDataKind(columns, spec.target, spec.model.type, spec.features, sequenceOf(spec.model)) === 'tabular')
     return trainTabular({ ...spec, rows, columns }, hooks);
   return trainDeep({ ...spec, columns, rows, maxImagePixels }, hooks);
 }

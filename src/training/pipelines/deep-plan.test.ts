@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ColumnProfile } from '../../datasets/column-profile.ts';
 import { columnProfile } from '../../../test/support/column-profile.ts';
-import { planDataKind } from './deep-plan.ts';
+import { planDataKind, sequenceColumns } from './deep-plan.ts';
 
 const column = (name: string, type: ColumnProfile['type']) => columnProfile(name, type, 10);
 const images = [column('image', 'image'), column('label', 'categorical')];
@@ -26,7 +26,28 @@ describe('planDataKind', () => {
     expect(planDataKind(texts, 'topic', 'auto')).toBe('text');
     expect(planDataKind(texts, 'topic', 'transformer')).toBe('text');
     expect(planDataKind(series, 'temp', 'gru')).toBe('sequence');
-    expect(() => planDataKind(series, 'temp', 'transformer')).toThrow(/reads text/);
+    expect(planDataKind(series, 'temp', 'transformer')).toBe('sequence');
+  });
+
+  it('forecasts a numeric target alone from its own past, with any forecasting family', () => {
+    const single = [column('sales', 'number')];
+    for (const type of ['gru', 'lstm', 'transformer', 'mlp', 'linear', 'seasonalNaive', 'auto'])
+      expect(planDataKind(single, 'sales', type)).toBe('sequence');
+    // A date column beside it is no feature: still a single series.
+    expect(planDataKind([column('day', 'datetime'), ...single], 'sales', 'linear')).toBe('sequence');
+    expect(() => planDataKind([column('label', 'categorical')], 'label', 'gru')).toThrow(/numeric target/);
+    expect(() => planDataKind([column('label', 'categorical')], 'label', 'seasonalNaive')).toThrow(
+      /needs a numeric target/,
+    );
+  });
+
+  it('makes linear and mlp forecasters when asked for sequence windows, leaving time and series columns out', () => {
+    const sequence = { timeColumn: 'day', seriesColumn: 'store' };
+    const stores = [...series, column('store', 'integer')];
+    expect(planDataKind(stores, 'temp', 'linear')).toBe('tabular');
+    expect(planDataKind(stores, 'temp', 'linear', undefined, sequence)).toBe('sequence');
+    expect(planDataKind(stores, 'temp', 'mlp', undefined, sequence)).toBe('sequence');
+    expect(sequenceColumns(stores, 'temp', undefined, sequence)).toEqual(['temp', 'rain']);
   });
 
   it('keeps tabular datasets tabular, even with a text column beside numeric ones', () => {

@@ -7,16 +7,20 @@
 import { classificationMetrics } from '../../evaluation/classification-metrics.ts';
 import type { EvaluationMetrics } from '../../evaluation/evaluate-model.ts';
 import { regressionMetrics } from '../../evaluation/regression-metrics.ts';
+import { forecastMetrics, residualIntervals } from '../../evaluation/forecast-metrics.ts';
+import type { ForecastMetrics } from '../../evaluation/forecast-metrics.ts';
+import type { ForecastIntervals } from '../../preprocessing/deep-state.ts';
 import { ensureBackend } from '../../ml/backend.ts';
 import type { tf } from '../../ml/backend.ts';
 import type { DeepPreprocessing } from '../../preprocessing/deep-state.ts';
 import { fitDeepModel, predictExamples } from '../loop/deep-loop.ts';
-import type { TrainingHooks } from '../loop/epoch-loop.ts';
-import type { DeepRequest, PreparedDeep } from './contract.ts';
+import type { DeepFitOptions } from '../loop/deep-loop.ts';
+import type { FitResult, TrainingHooks } from '../loop/epoch-loop.ts';
+import type { DeepRequest, ForecastCandidate, PreparedDeep } from './contract.ts';
 import { prepareImages } from './images.ts';
 import { planTraining } from './plan.ts';
 import { loopOptions, resolvedHyperparameters, seededSpec } from './request.ts';
-import type { TrainingData, TrainingOutcome, UnvalidatedSpec } from './request.ts';
+import type { SeededSpec, TrainingData, TrainingOutcome, UnvalidatedSpec } from './request.ts';
 import { prepareSequences } from './sequences.ts';
 import { prepareText } from './text.ts';
 
@@ -39,29 +43,24 @@ export async function trainDeep(
   const request: DeepRequest = { ...spec, columns, rows, images, plan };
   const backend = await ensureBackend();
   const prepared = preparations[plan.kind](request);
-  const model = prepared.build(spec.seed);
+  const { model, fit, modelType, candidates } = await fitPrepared(prepared, spec, hooks);
   try {
-    const fit = await fitDeepModel(
-      model,
-      prepared.train,
-      prepared.validation.count > 0 ? prepared.validation : undefined,
-      {
-        ...loopOptions(spec),
-        loss: prepared.deepTask.kind === 'classification' ? 'categoricalCrossentropy' : 'meanSquaredError',
-      },
-      hooks,
-    );
+    const { metrics: heldOut, intervals } = evaluateDeepForecast(model, prepared);
+    const metrics = candidates ? { ...heldOut, candidates } : heldOut;
     return {
       model,
-      preprocessing: prepared.preprocessing,
+      preprocessing:
+        intervals && prepared.preprocessing.kind === 'sequence'
+          ? { ...prepared.preprocessing, intervals }
+          : prepared.preprocessing,
       inputSchema: prepared.inputSchema,
       outputSchema: prepared.outputSchema,
-      metrics: evaluateDeep(model, prepared),
+      metrics,
       history: fit.history,
       bestEpoch: fit.bestEpoch,
       stoppedEarly: fit.stoppedEarly,
       hyperparameters: resolvedHyperparameters(spec),
-      modelType: prepared.modelType,
+      modelType,
       task: prepared.task,
       backend,
       durationMs: Date.now() - started,
@@ -78,6 +77,82 @@ export async function trainDeep(
     model.dispose();
     throw error;
   }
+}
+
+/** How a candidate of `auto` fared on the validation part. */
+interface CandidateScore {
+  modelType: string;
+  validationMae: number;
+}
+
+/**
+ * The fitted model: the prepared one, or for `auto` on a series (with a validation part) the
+ * candidate with the lowest validation MAE, the others disposed. Candidates each run from the
+ * first epoch: progress and cancellation reach their loops, checkpoints (of one model) do not.
+ */
+async function fitPrepared(
+  prepared: PreparedDeep,
+  spec: SeededSpec,
+  hooks: TrainingHooks,
+): Promise<{ model: tf.LayersModel; fit: FitResult; modelType: string; candidates?: CandidateScore[] }> {
+  const options: DeepFitOptions = {
+    ...loopOptions(spec),
+    loss: prepared.deepTask.kind === 'classification' ? 'categoricalCrossentropy' : 'meanSquaredError',
+  };
+  const validation = prepared.validation.count > 0 ? prepared.validation : undefined;
+  const fitOne = async (candidate: ForecastCandidate, candidateHooks: TrainingHooks) => {
+    const model = candidate.build(spec.seed);
+    try {
+      // A model fitted in closed form (least squares, a fixed baseline) has no epochs to run.
+      const fit: FitResult = candidate.closedForm
+        ? { history: [], bestEpoch: 0, stoppedEarly: false }
+        : await fitDeepModel(model, prepared.train, validation, options, candidateHooks);
+      return { model, fit, modelType: candidate.modelType };
+    } catch (error) {
+      model.dispose();
+      throw error;
+    }
+  };
+  if (!prepared.candidates || !validation || !prepared.unscale) return fitOne(prepared, hooks);
+  const unscale = prepared.unscale;
+  const scores: CandidateScore[] = [];
+  let best: (Awaited<ReturnType<typeof fitOne>> & { mae: number }) | undefined;
+  try {
+    for (const candidate of prepared.candidates) {
+      const fitted = await fitOne(candidate, { onEpoch: hooks.onEpoch, shouldStop: hooks.shouldStop });
+      const truth = unscale(validation.y);
+      const predicted = unscale(predictExamples(fitted.model, validation.x, validation.count, validation.shape));
+      const mae = truth.reduce((sum, y, i) => sum + Math.abs(y - predicted[i]!), 0) / Math.max(1, truth.length);
+      scores.push({ modelType: candidate.modelType, validationMae: mae });
+      if (best === undefined || mae < best.mae) {
+        best?.model.dispose();
+        best = { ...fitted, mae };
+      } else fitted.model.dispose();
+    }
+  } catch (error) {
+    best?.model.dispose();
+    throw error;
+  }
+  return { model: best!.model, fit: best!.fit, modelType: best!.modelType, candidates: scores };
+}
+
+/**
+ * Held-out metrics, and for forecasts the per-step errors against the naive baselines and the
+ * prediction intervals from the test errors.
+ */
+function evaluateDeepForecast(
+  model: tf.LayersModel,
+  prepared: PreparedDeep,
+): { metrics: EvaluationMetrics | ForecastMetrics; intervals?: ForecastIntervals } {
+  const { test, forecast } = prepared;
+  if (!forecast || !prepared.unscale) return { metrics: evaluateDeep(model, prepared) };
+  const truth = prepared.unscale(test.y);
+  const predicted = prepared.unscale(predictExamples(model, test.x, test.count, test.shape));
+  const horizon = test.yWidth;
+  return {
+    metrics: forecastMetrics({ truth, predicted, horizon, ...forecast }),
+    intervals: residualIntervals(truth, predicted, horizon, forecast.intervalLevel),
+  };
 }
 
 /** Held-out metrics: classification on one-hot targets, regression on every forecast value in the target's units. */

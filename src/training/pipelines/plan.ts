@@ -11,12 +11,13 @@ import { UnprocessableError } from '../../errors.ts';
 import { resolveModelType } from '../../models/build-model.ts';
 import type { ResolvedModelType } from '../../models/build-model.ts';
 import type { ModelSpec } from '../../models/model-spec.ts';
+import type { SequenceInputSpec } from '../../models/deep-input-spec.ts';
 import { resolveTask } from '../../models/task.ts';
 import type { Task } from '../../models/task.ts';
 import { unscalableColumn } from '../../preprocessing/feature-encoding.ts';
 import { selectFeatures } from '../../preprocessing/feature-selection.ts';
 import type { FeatureSelection } from '../../preprocessing/feature-selection.ts';
-import { planDataKind, sequenceColumns, sequenceWindowing } from './deep-plan.ts';
+import { planDataKind, sequenceColumns, sequenceOf, sequenceWindowing } from './deep-plan.ts';
 import type { DataKind } from './deep-plan.ts';
 import type { TrainingSpec } from './request.ts';
 import { MIN_TRAINING_ROWS, defaultSplit, requireSplit, splitWindows } from './split.ts';
@@ -38,7 +39,8 @@ export interface TrainingPlan {
 export function planTraining(spec: TrainingSpec, columns: ColumnProfile[], rowCount: number): TrainingPlan {
   const target = requireColumns(spec, columns);
   // Refuses a model type that cannot read the data (a transformer on numbers, an lstm on images).
-  const kind = planDataKind(columns, spec.target, spec.model.type, spec.features);
+  const sequence = sequenceOf(spec.model);
+  const kind = planDataKind(columns, spec.target, spec.model.type, spec.features, sequence);
   const task = resolveTask(target, spec.task);
   if (task === 'classification' && target.distinct < 2) {
     throw new UnprocessableError(
@@ -74,7 +76,12 @@ export function planTraining(spec: TrainingSpec, columns: ColumnProfile[], rowCo
     throw mismatch('Text models classify; choose a categorical or boolean target.');
   if (kind === 'sequence') {
     // A row missing any windowed value is left out, so no more rows than the most complete column's can be windowed.
-    const windowed = new Set([...sequenceColumns(columns, target.name, spec.features), target.name]);
+    if (sequence) requireSeriesSpec(sequence, spec.model.type, columns, target.name);
+    if (task !== 'regression' && ['linear', 'seasonalNaive', 'auto'].includes(spec.model.type))
+      throw new UnprocessableError('model_task_mismatch', `A ${spec.model.type} forecaster does regression.`, [
+        { path: 'task', message: 'must be regression' },
+      ]);
+    const windowed = new Set([...sequenceColumns(columns, target.name, spec.features, sequence), target.name]);
     const complete = rowCount - Math.max(...columns.filter((c) => windowed.has(c.name)).map((c) => c.missing));
     splitWindows(complete, sequenceWindowing(spec.model, task), split, { atMost: true });
   }
@@ -106,6 +113,39 @@ function requireScalable(features: ColumnProfile[], target: ColumnProfile | unde
       );
     }
   }
+}
+
+/**
+ * The time and series columns exist and can serve (a time column is a date or a number; the
+ * series column is not the target), and a seasonal-naive forecast can see a season back.
+ */
+function requireSeriesSpec(
+  sequence: SequenceInputSpec,
+  modelType: string,
+  columns: ColumnProfile[],
+  target: string,
+): void {
+  const refuse = (path: string, detail: string) =>
+    new UnprocessableError('invalid_series_spec', detail, [{ path: `model.sequence.${path}`, message: detail }]);
+  const byName = new Map(columns.map((column) => [column.name, column]));
+  const { timeColumn, seriesColumn } = sequence;
+  if (timeColumn !== undefined) {
+    const column = byName.get(timeColumn);
+    if (!column || column.name === target)
+      throw refuse('timeColumn', `'${timeColumn}' is not a column of the dataset other than the target.`);
+    if (column.type !== 'datetime' && column.type !== 'number' && column.type !== 'integer')
+      throw refuse('timeColumn', `The time column '${timeColumn}' holds ${column.type} values, not dates or numbers.`);
+  }
+  if (
+    seriesColumn !== undefined &&
+    (!byName.has(seriesColumn) || seriesColumn === target || seriesColumn === timeColumn)
+  )
+    throw refuse('seriesColumn', `'${seriesColumn}' is not a column of the dataset other than the target and time.`);
+  if (modelType === 'seasonalNaive' && sequence.season > sequence.lookback)
+    throw refuse(
+      'season',
+      `A seasonal-naive forecast looks ${sequence.season} rows back; lookback must be at least that.`,
+    );
 }
 
 function mismatch(detail: string): UnprocessableError {
