@@ -1,4 +1,5 @@
 import { InvalidDatasetError } from '../errors.ts';
+import { NUL_REFUSED } from './ndjson-reader.ts';
 
 const COMMA = 44;
 const QUOTE = 34;
@@ -79,6 +80,14 @@ export class CsvReader {
       }
       this.head = undefined;
       if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) buf = buf.subarray(3);
+    }
+    // A NUL byte is U+0000 in UTF-8: binary data sent as CSV, which a profile cannot hold.
+    // One memchr per chunk; the line is counted only when one is found.
+    const nul = buf.indexOf(0);
+    if (nul !== -1) {
+      let line = this.line;
+      for (let at = buf.indexOf(LF); at !== -1 && at < nul; at = buf.indexOf(LF, at + 1)) line++;
+      throw new InvalidDatasetError(`Line ${line}: ${NUL_REFUSED}`, { line });
     }
     this.parse(buf);
   }

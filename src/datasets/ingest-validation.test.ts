@@ -80,6 +80,19 @@ describe('ingestDataset validation (CSV)', () => {
   });
 });
 
+describe('ingestDataset validation (NUL characters)', () => {
+  it('refuses a NUL byte in CSV, saying its line, even in a later chunk', async () => {
+    const error = await rejection('csv', 'a,b\n1,2\n', '3,4\n5,x\u0000y\n');
+    expect(error.message).toMatch(/^Line 4: .*NUL character/);
+    expect((await rejection('csv', 'a\u0000,b\n1,2\n')).message).toMatch(/^Line 1: .*NUL/);
+  });
+
+  it('refuses U+0000 spelt as a JSON escape in an NDJSON key or value, saying line and key', async () => {
+    expect((await rejection('ndjson', '{"a":"b"}\n{"a":"x\\u0000"}\n')).message).toMatch(/^Line 2, key 'a': .*NUL/);
+    expect((await rejection('ndjson', '{"\\u0000":1}\n')).message).toMatch(/^Line 1, key '\\u0000': .*NUL/);
+  });
+});
+
 describe('ingestDataset validation (NDJSON)', () => {
   it('refuses a line that is not a JSON object, saying the line', async () => {
     expect((await rejection('ndjson', '{"a":1}\n[1,2]\n')).message).toBe('Line 2 is an array, not a JSON object.');

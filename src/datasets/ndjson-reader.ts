@@ -2,6 +2,8 @@ import { InvalidDatasetError } from '../errors.ts';
 
 const LF = 10;
 
+export const NUL_REFUSED = 'the NUL character (U+0000) is not supported in datasets.';
+
 /** Receives each line's object (flat: every value is a string, number, boolean or null) and its line. */
 export type NdjsonRecordHandler = (record: Record<string, unknown>, line: number) => void;
 
@@ -74,8 +76,16 @@ export class NdjsonReader {
       throw new InvalidDatasetError(`Line ${line} is ${got}, not a JSON object.`, { line });
     }
     const object = record as Record<string, unknown>;
+    // JSON can spell U+0000 as an escape, which PostgreSQL cannot store in a profile (nor most
+    // tools read back); looked for only on lines that spell it, so other lines cost nothing.
+    const mayHoldNul = text.includes('\\u0000');
     for (const key in object) {
       const value = object[key];
+      if (mayHoldNul && (key.includes('\0') || (typeof value === 'string' && value.includes('\0')))) {
+        throw new InvalidDatasetError(`Line ${line}, key '${key.replaceAll('\0', '\\u0000')}': ${NUL_REFUSED}`, {
+          line,
+        });
+      }
       if (value !== null && typeof value === 'object') {
         const what = Array.isArray(value) ? 'an array' : 'a nested object';
         throw new InvalidDatasetError(

@@ -44,7 +44,7 @@ describe('Idempotency-Key on POST /v1/training-jobs', () => {
     expect(responses.filter((r) => r.headers['idempotent-replayed'] === 'true')).toHaveLength(5);
     expect(responses.every((r) => r.headers.location === `/v1/training-jobs/${[...ids][0]}`)).toBe(true);
     expect(await env.deps.db.trainingJob.count({ where: { modelName: 'idem' } })).toBe(1);
-    expect(await env.deps.trainingQueue.getJobCountByTypes('waiting', 'active', 'delayed')).toBe(1);
+    expect(await env.deps.trainingQueue.getJobCountByTypes('waiting', 'prioritized', 'active', 'delayed')).toBe(1);
   });
 
   it('the same key with a different request is 422 and changes nothing', async () => {

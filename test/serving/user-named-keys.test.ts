@@ -56,8 +56,15 @@ async function rowProbabilities(): Promise<number[][]> {
 describe('names a plain object would answer from its prototype', () => {
   it('profiles the odd column and label names and values as they are', async () => {
     const list = await setup.env.app.inject({ method: 'GET', url: '/v1/datasets', headers: setup.tenant.auth });
-    const dataset = JSON.parse(list.body).items[0];
-    expect(dataset.columns.map((c: { name: string }) => c.name)).toEqual([...FEATURES, 'label']);
+    const summary = JSON.parse(list.body).items[0];
+    expect(summary.columns.map((c: { name: string }) => c.name)).toEqual([...FEATURES, 'label']);
+    // Lists carry summaries; the profiles come from the item route.
+    const item = await setup.env.app.inject({
+      method: 'GET',
+      url: `/v1/datasets/${summary.id}`,
+      headers: setup.tenant.auth,
+    });
+    const dataset = JSON.parse(item.body);
     // Expected counts straight from the fixture text.
     const lines = csv
       .trim()
