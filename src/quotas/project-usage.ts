@@ -10,10 +10,13 @@ export type UsageDb = Pick<Database, 'dataset' | 'model' | 'modelVersion' | 'tra
 const UNFINISHED = ['queued', 'running'] as const;
 const DAY_MS = 24 * 3600_000;
 
-/** Bytes of the project's stored datasets. */
+/** Bytes of the project's stored datasets and model artifacts. */
 export async function storedBytesOf(db: UsageDb, projectId: string): Promise<number> {
-  const sum = await db.dataset.aggregate({ where: { projectId }, _sum: { sizeBytes: true } });
-  return Number(sum._sum.sizeBytes ?? 0n);
+  const [datasets, models] = await Promise.all([
+    db.dataset.aggregate({ where: { projectId }, _sum: { sizeBytes: true } }),
+    db.modelVersion.aggregate({ where: { model: { projectId } }, _sum: { artifactBytes: true } }),
+  ]);
+  return Number(datasets._sum.sizeBytes ?? 0n) + Number(models._sum.artifactBytes ?? 0n);
 }
 
 /** Stored datasets, each version counting as one. */

@@ -94,6 +94,17 @@ export async function checkTrainingQuotas(
         `The project has ${versions} of its ${limits.versions} model versions (unfinished jobs included).`,
       );
   }
+  if (limits.storedBytes !== null) {
+    // A new version adds its artifact: a project already at its stored bytes trains no more.
+    const stored = await storedBytesOf(db, projectId);
+    if (stored >= limits.storedBytes)
+      throw new QuotaExceededError(
+        'storedBytes',
+        limits.storedBytes,
+        stored,
+        `The project stores ${stored} of its ${limits.storedBytes} bytes; delete datasets or versions to train another.`,
+      );
+  }
   if (limits.trainingMinutesPerDay === null) return null;
   const limitMs = limits.trainingMinutesPerDay * 60_000;
   const spentMs = await trainingMsToday(db, projectId, now);

@@ -12,6 +12,8 @@ export interface SavedModelArtifact {
   artifactKey: string;
   /** Hex sha256 of `model.json`, which records the sha256 and length of `weights.bin`. */
   sha256: string;
+  /** Bytes of `model.json` and `weights.bin` together: what the version adds to the project's stored bytes. */
+  bytes: number;
 }
 
 /** A stored model whose bytes no longer match the digest recorded at save time. */
@@ -70,7 +72,11 @@ export class ArtifactStoreIOHandler implements tf.io.IOHandler {
     };
     const manifestBytes = Buffer.from(JSON.stringify(manifest), 'utf8');
     const written = await this.store.write(`${this.artifactKey}/${MANIFEST}`, manifestBytes);
-    this.saved = { artifactKey: this.artifactKey, sha256: written.sha256 };
+    this.saved = {
+      artifactKey: this.artifactKey,
+      sha256: written.sha256,
+      bytes: weights.byteLength + written.sizeBytes,
+    };
     return {
       modelArtifactsInfo: {
         dateSaved: new Date(),

@@ -1,5 +1,6 @@
 import { recordAuditEvent } from '../audit/audit-log.ts';
 import { serialisedTransaction } from './model-registry.ts';
+import type { SavedModelArtifact } from './artifact-io.ts';
 import type { Database } from '../db/client.ts';
 import { Prisma } from '../db/client.ts';
 import { UnprocessableError } from '../errors.ts';
@@ -63,7 +64,7 @@ export async function registerVersion(
   db: Database,
   job: JobRow,
   result: TrainedVersion,
-  artifact: { artifactKey: string; sha256: string },
+  artifact: SavedModelArtifact,
 ): Promise<number | null> {
   for (let tries = 0; ; tries++) {
     try {
@@ -101,6 +102,7 @@ export async function registerVersion(
             task: result.task,
             artifactKey: artifact.artifactKey,
             artifactSha256: artifact.sha256,
+            artifactBytes: BigInt(artifact.bytes),
             hyperparameters: result.hyperparameters as unknown as Prisma.InputJsonValue,
             preprocessing: result.preprocessing as unknown as Prisma.InputJsonValue,
             inputSchema: result.inputSchema as unknown as Prisma.InputJsonValue,

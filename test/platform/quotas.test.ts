@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTenant, createTestEnv, type TestEnv, type TestTenant } from '../support/test-env.ts';
-import { fixture, postDataset, uploadCsv } from '../support/training.ts';
+import { fixture, getVersion, postDataset, startWorker, trainToSuccess, uploadCsv } from '../support/training.ts';
 
 let env: TestEnv;
 let admin: { authorization: string };
@@ -273,5 +273,42 @@ describe('dataset lists', () => {
     const full = await env.app.inject({ method: 'GET', url: `/v1/datasets/${iris.id}`, headers: tenant.auth });
     expect(full.json().columns[4].topValues).toHaveLength(3);
     expect(iris.columns[4]).not.toHaveProperty('topValues');
+  });
+});
+
+describe('stored bytes count model artifacts', () => {
+  // Last in the file: its worker also runs the jobs earlier tests left queued.
+  it('adds each version’s artifact to the usage, and refuses training once the bytes are used up', async () => {
+    const tenant = await createTenant(env);
+    const dataset = await uploadCsv(env, tenant, 'tabular/iris.csv', 'iris');
+    const worker = startWorker(env);
+    try {
+      await trainToSuccess(env, tenant, {
+        datasetId: dataset.id,
+        target: 'species',
+        modelName: 'sized',
+        model: { type: 'logistic', epochs: 1 },
+      });
+    } finally {
+      await worker.close();
+    }
+    const version = await getVersion(env, tenant, 'sized');
+    const weights = await env.deps.store.read(`${version.artifact.key}/weights.bin`);
+    const manifest = await env.deps.store.read(`${version.artifact.key}/model.json`);
+    expect(version.artifact.bytes).toBe(weights.length + manifest.length);
+    const datasetBytes = (
+      await env.app.inject({ method: 'GET', url: `/v1/datasets/${dataset.id}`, headers: tenant.auth })
+    ).json().sizeBytes as number;
+    expect((await usageOf(tenant)).storedBytes!.usage).toBe(datasetBytes + version.artifact.bytes);
+
+    await setQuotas(tenant.projectId, { storedBytes: datasetBytes + version.artifact.bytes });
+    const refused = await submit(tenant, dataset.id, 'sized');
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json()).toMatchObject({
+      code: 'quota_exceeded',
+      quota: 'storedBytes',
+      usage: datasetBytes + version.artifact.bytes,
+    });
+    expect(await env.deps.db.trainingJob.count({ where: { projectId: tenant.projectId } })).toBe(1);
   });
 });

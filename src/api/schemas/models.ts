@@ -55,7 +55,11 @@ export const modelVersionSchema = z
       datasetVersion: z.number().int().nullable(),
       trainingJobId: z.string(),
     }),
-    artifact: z.object({ key: z.string(), sha256: z.string() }),
+    artifact: z.object({
+      key: z.string(),
+      sha256: z.string(),
+      bytes: z.number().int().describe('Stored bytes (manifest and weights), counted in the stored-bytes quota'),
+    }),
     backend: z.string(),
     trainingDurationMs: z.number().int(),
     createdAt: z.iso.datetime(),
@@ -143,6 +147,7 @@ type VersionRow = {
   trainingJobId: string;
   artifactKey: string;
   artifactSha256: string;
+  artifactBytes: bigint;
   backend: string;
   trainingDurationMs: number;
   createdAt: Date;
@@ -175,7 +180,7 @@ export function toModelVersion(
       datasetVersion: row.dataset?.version ?? null,
       trainingJobId: row.trainingJobId,
     },
-    artifact: { key: row.artifactKey, sha256: row.artifactSha256 },
+    artifact: { key: row.artifactKey, sha256: row.artifactSha256, bytes: Number(row.artifactBytes) },
     backend: row.backend,
     trainingDurationMs: row.trainingDurationMs,
     createdAt: row.createdAt.toISOString(),

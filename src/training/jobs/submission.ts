@@ -93,7 +93,10 @@ export async function submitTrainingJob(
     });
   const checked =
     quotas !== undefined &&
-    (quotas.models !== null || quotas.versions !== null || quotas.trainingMinutesPerDay !== null);
+    (quotas.models !== null ||
+      quotas.versions !== null ||
+      quotas.storedBytes !== null ||
+      quotas.trainingMinutesPerDay !== null);
   const job = await (
     checked
       ? db.$transaction(async (tx) => {
