@@ -169,7 +169,8 @@ function stepTime(from: number, to: number, k: number, count: number, monthly: b
   const months =
     (new Date(to).getUTCFullYear() - start.getUTCFullYear()) * 12 + new Date(to).getUTCMonth() - start.getUTCMonth();
   return (
-    Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + (months * k) / count, start.getUTCDate()) + (from % DAY)
+    Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + (months * k) / count, start.getUTCDate()) +
+    (((from % DAY) + DAY) % DAY)
   );
 }
 
