@@ -5,6 +5,7 @@
  * dataset (e.g. `text` on an image dataset).
  */
 import { z } from 'zod';
+import { CALENDAR_TERMS } from '../preprocessing/calendar-features.ts';
 
 /** Images are resized to this; default: the first image's size (at most 64x64), grayscale when it is. */
 export const imageInputSchema = z
@@ -40,6 +41,11 @@ export const sequenceInputSchema = z
     timeColumn: z.string().min(1).optional(),
     /** A column naming the series a row belongs to: one model over all, no window crosses two series. */
     seriesColumn: z.string().min(1).optional(),
+    /**
+     * With a date time column, periodic calendar terms whose sine and cosine become extra
+     * inputs of every window step (not targets); prediction rows then carry their timestamps.
+     */
+    calendarFeatures: z.array(z.enum(CALENDAR_TERMS)).min(1).max(CALENDAR_TERMS.length).optional(),
     /** With a time column, what missing steps become: refused (`none`), the last value carried, or interpolated. */
     fillGaps: z.enum(['none', 'previous', 'linear']).default('none'),
     /** The seasonal period in rows (12 for monthly data with a yearly cycle); 1 means none. */

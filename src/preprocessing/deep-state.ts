@@ -4,6 +4,7 @@
  * `kind` (read as 'tabular'); deep ones carry `kind`: 'image', 'text' or 'sequence'.
  */
 import type { PreprocessingState, TargetEncoding } from './preprocessing-state.ts';
+import type { CalendarState } from './calendar-features.ts';
 import type { ImageSpec } from './images.ts';
 import type { SequenceWindowsState } from './sequence-windows.ts';
 import type { TextVectorizerState } from './text-vectorizer.ts';
@@ -41,6 +42,8 @@ export interface SequencePreprocessing {
   target: TargetEncoding;
   /** Forecasts: how the training rows were ordered, and the seasonal period of the baselines. */
   series?: { timeColumn?: string; seriesColumn?: string; season: number };
+  /** Calendar features: the last inputs of each step, computed from each row's timestamp (calendar-features.ts). */
+  calendar?: CalendarState;
   /** Forecasts: prediction intervals from the held-out errors. */
   intervals?: ForecastIntervals;
 }

@@ -64,4 +64,33 @@ describe('orderSeries', () => {
       filled: 2,
     });
   });
+
+  it('gives filled steps their own times: whole months for monthly dates, even steps otherwise', () => {
+    const daily = [
+      { date: '2024-03-01', sales: 1 },
+      { date: '2024-03-02', sales: 2 },
+      { date: '2024-03-05', sales: 5 },
+    ];
+    const monthly = [
+      { date: '2024-01-15', sales: 1 },
+      { date: '2024-04-15', sales: 4 },
+      { date: '2024-05-15', sales: 5 },
+    ];
+    const iso = (times: number[] | undefined) => times?.map((t) => new Date(t).toISOString().slice(0, 10));
+    const fill = (input: object[]) => orderSeries(input as never, { timeColumn: 'date', fillGaps: 'previous', values });
+    expect(iso(fill(monthly).series[0]!.times)).toEqual([
+      '2024-01-15',
+      '2024-02-15',
+      '2024-03-15',
+      '2024-04-15',
+      '2024-05-15',
+    ]);
+    expect(iso(fill(daily).series[0]!.times)).toEqual([
+      '2024-03-01',
+      '2024-03-02',
+      '2024-03-03',
+      '2024-03-04',
+      '2024-03-05',
+    ]);
+  });
 });

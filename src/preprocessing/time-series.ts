@@ -33,6 +33,8 @@ export interface OrderedSeries {
   rows: SeriesRow[];
   /** Rows inserted for missing steps. */
   filled: number;
+  /** With a time column, each row's time (ms since the epoch for dates), filled steps included. */
+  times?: number[];
 }
 
 /** The series of `rows` (see the file comment); the rows left out for a missing value are counted in `dropped`. */
@@ -122,6 +124,8 @@ function regularise(
     );
   }
   const rows: SeriesRow[] = [group[0]!.row];
+  const filledTimes: number[] = [times[0]!];
+  const monthly = dated && monthIndexes(times) !== undefined;
   for (let i = 1; i < group.length; i++) {
     const before = group[i - 1]!.row;
     const after = group[i]!.row;
@@ -133,10 +137,12 @@ function regularise(
         for (const name of ordering.values)
           filled[name] = (before[name] as number) + ((after[name] as number) - (before[name] as number)) * fraction;
       rows.push(filled);
+      filledTimes.push(stepTime(times[i - 1]!, times[i]!, k, count, monthly));
     }
     rows.push(after);
+    filledTimes.push(times[i]!);
   }
-  return { key, rows, filled: missing };
+  return { key, rows, filled: missing, times: filledTimes };
 }
 
 /**
@@ -155,6 +161,18 @@ export function stepCounts(times: readonly number[], dated: boolean): number[] |
 }
 
 const DAY = 86_400_000;
+
+/** The time `k` of `count` steps from `from` to `to`: whole calendar months apart for monthly dates. */
+function stepTime(from: number, to: number, k: number, count: number, monthly: boolean): number {
+  if (!monthly) return from + ((to - from) * k) / count;
+  const start = new Date(from);
+  const months =
+    (new Date(to).getUTCFullYear() - start.getUTCFullYear()) * 12 + new Date(to).getUTCMonth() - start.getUTCMonth();
+  return (
+    Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + (months * k) / count, start.getUTCDate()) +
+    (((from % DAY) + DAY) % DAY)
+  );
+}
 
 /**
  * Month numbers (year * 12 + month) when every time is a date at the same day of the month and

@@ -8,12 +8,20 @@
  *   order or an object keyed by feature (a plain number per row with one feature). Forecasts
  *   read the last `lookback` rows and answer the next `horizon` values, with the prediction
  *   interval of each when the version has them; classification pads or cuts to `lookback`.
+ *   A version with calendar features reads them off the timestamps, so its rows are objects
+ *   carrying the time column (`{"date": "2024-03-04", "sales": 12}`).
  */
 import type { ImagePreprocessing, SequencePreprocessing, TextPreprocessing } from '../preprocessing/deep-state.ts';
 import { imageInstancesToBatch, type ImageLimits } from '../preprocessing/image-instances.ts';
 import { SequenceWindows, type SequenceRow } from '../preprocessing/sequence-windows.ts';
 import { TextVectorizer } from '../preprocessing/text-vectorizer.ts';
 import { ValidationError, type FieldIssue } from '../errors.ts';
+import {
+  calendarFeatureNames,
+  calendarTime,
+  calendarValues,
+  type CalendarState,
+} from '../preprocessing/calendar-features.ts';
 import { outputSchemaOf } from '../preprocessing/preprocessing-state.ts';
 import { decodeOutputs, utf8, type InputAdapter } from './input-adapter.ts';
 import { keyedByUser, ownValue } from '../user-keys.ts';
@@ -93,19 +101,22 @@ export function textAdapter(state: TextPreprocessing): InputAdapter {
 export function sequenceAdapter(state: SequencePreprocessing): InputAdapter {
   const windows = SequenceWindows.fromJSON(state.windows);
   const config = windows.config;
-  const { features } = config;
+  const calendar = state.calendar;
+  // Calendar features are the last inputs of each step; the instance gives the others and the timestamps.
+  const calendarNames = calendar ? calendarFeatureNames(calendar) : [];
+  const features = config.features.slice(0, config.features.length - calendarNames.length);
   const [timesteps] = windows.inputShape;
-  const rowSize = timesteps * features.length;
+  const rowSize = timesteps * config.features.length;
   const forecast = config.mode === 'forecast';
   const intervals = state.intervals;
   return {
     rowSize,
-    inputShape: [timesteps, features.length],
+    inputShape: [timesteps, config.features.length],
     encode(instances) {
       const issues: FieldIssue[] = [];
       const out = new Float32Array(instances.length * rowSize);
       instances.forEach((instance, i) => {
-        const rows = readSeries(instance, features, `instances.${i}`, issues);
+        const rows = readSeries(instance, features, `instances.${i}`, issues, calendar);
         if (rows === undefined) return;
         if (forecast && rows.length < timesteps) {
           issues.push({
@@ -143,12 +154,16 @@ export function sequenceAdapter(state: SequencePreprocessing): InputAdapter {
   };
 }
 
-/** An instance's rows, checked: every value a finite number; issues name `instances.<i>.<t>.<feature>`. */
+/**
+ * An instance's rows, checked: every value a finite number, and with `calendar` a timestamp
+ * whose calendar features join the row; issues name `instances.<i>.<t>.<feature>`.
+ */
 function readSeries(
   instance: unknown,
   features: readonly string[],
   path: string,
   issues: FieldIssue[],
+  calendar?: CalendarState,
 ): SequenceRow[] | undefined {
   if (!Array.isArray(instance) || instance.length === 0) {
     issues.push({ path, message: 'A sequence instance is a non-empty array of rows in time order.' });
@@ -177,7 +192,36 @@ function readSeries(
         issues.push({ path: `${path}.${t}.${name}`, message: 'Expected a finite number.' });
       else out[name] = value;
     });
+    if (calendar) addCalendar(row, out, calendar, `${path}.${t}`, issues);
     return out;
   });
   return issues.length > before ? undefined : rows;
+}
+
+/** The calendar features of one row from its timestamp, into `out`; an issue when the row has none. */
+function addCalendar(
+  row: unknown,
+  out: Record<string, number>,
+  calendar: CalendarState,
+  path: string,
+  issues: FieldIssue[],
+): void {
+  const { timeColumn, terms } = calendar;
+  if (row === null || typeof row !== 'object' || Array.isArray(row)) {
+    issues.push({
+      path,
+      message: `This model computes calendar features from each row's '${timeColumn}'; give rows as objects carrying it.`,
+    });
+    return;
+  }
+  const time = calendarTime(ownValue(row as Record<string, unknown>, timeColumn));
+  if (Number.isNaN(time)) {
+    issues.push({
+      path: `${path}.${timeColumn}`,
+      message: 'Expected an ISO date or date-time (2024-03-04, 2024-03-04T10:00:00Z).',
+    });
+    return;
+  }
+  const values = calendarValues(terms, time);
+  calendarFeatureNames(calendar).forEach((name, k) => (out[name] = values[k]!));
 }

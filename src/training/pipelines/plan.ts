@@ -16,6 +16,7 @@ import { resolveTask } from '../../models/task.ts';
 import type { Task } from '../../models/task.ts';
 import { unscalableColumn } from '../../preprocessing/feature-encoding.ts';
 import { selectFeatures } from '../../preprocessing/feature-selection.ts';
+import { calendarFeatureNames } from '../../preprocessing/calendar-features.ts';
 import type { FeatureSelection } from '../../preprocessing/feature-selection.ts';
 import { planDataKind, sequenceColumns, sequenceOf, sequenceWindowing } from './deep-plan.ts';
 import type { DataKind } from './deep-plan.ts';
@@ -135,6 +136,22 @@ function requireSeriesSpec(
       throw refuse('timeColumn', `'${timeColumn}' is not a column of the dataset other than the target.`);
     if (column.type !== 'datetime' && column.type !== 'number' && column.type !== 'integer')
       throw refuse('timeColumn', `The time column '${timeColumn}' holds ${column.type} values, not dates or numbers.`);
+  }
+  if (sequence.calendarFeatures !== undefined) {
+    if (timeColumn === undefined)
+      throw refuse(
+        'calendarFeatures',
+        'Calendar features come from the timestamps of a time column; name it in model.sequence.timeColumn.',
+      );
+    if (byName.get(timeColumn)?.type !== 'datetime')
+      throw refuse(
+        'calendarFeatures',
+        `The time column '${timeColumn}' holds numbers, not dates, so it has no day of week or month; leave calendarFeatures out.`,
+      );
+    const names = new Set(calendarFeatureNames({ timeColumn, terms: sequence.calendarFeatures }));
+    const clash = columns.find((column) => names.has(column.name));
+    if (clash)
+      throw refuse('calendarFeatures', `The column '${clash.name}' has the name of a calendar feature; rename it.`);
   }
   if (
     seriesColumn !== undefined &&

@@ -19,6 +19,8 @@ import { sequenceInputSchema } from '../../models/deep-input-spec.ts';
 import { SequenceWindows } from '../../preprocessing/sequence-windows.ts';
 import type { SequenceRow } from '../../preprocessing/sequence-windows.ts';
 import { orderSeries } from '../../preprocessing/time-series.ts';
+import { calendarFeatureNames, calendarValues, canonicalTerms } from '../../preprocessing/calendar-features.ts';
+import type { CalendarState } from '../../preprocessing/calendar-features.ts';
 import type { OrderedSeries } from '../../preprocessing/time-series.ts';
 import { UnprocessableError } from '../../errors.ts';
 import { seasonalScale } from '../../evaluation/forecast-metrics.ts';
@@ -43,16 +45,29 @@ export function prepareSequences(request: DeepRequest): PreparedDeep {
   const { target, task } = plan;
   const sequence = sequenceOf(spec) ?? sequenceInputSchema.parse({});
   // The plan made sure of numeric columns; a numeric target is among them (its own history).
-  const features = sequenceColumns(request.columns, request.target, request.features, sequence);
+  const columns = sequenceColumns(request.columns, request.target, request.features, sequence);
+  // Calendar features follow the data columns in every row: computed from the row's time, scaled like the rest.
+  const calendar: CalendarState | undefined =
+    sequence.calendarFeatures !== undefined && sequence.timeColumn !== undefined
+      ? { timeColumn: sequence.timeColumn, terms: canonicalTerms(sequence.calendarFeatures) }
+      : undefined;
+  const calendarNames = calendar ? calendarFeatureNames(calendar) : [];
+  const features = [...columns, ...calendarNames];
   const windowing = sequenceWindowing(spec, task);
   const { lookback, horizon, stride, forecast } = windowing;
   const { series: ordered, dropped } = orderSeries(request.rows ?? [], {
     timeColumn: sequence.timeColumn,
     seriesColumn: sequence.seriesColumn,
     fillGaps: sequence.fillGaps,
-    values: features,
+    values: columns,
     labels: forecast ? [] : [target.name],
   });
+  if (calendar)
+    for (const s of ordered)
+      s.rows = s.rows.map((row, i) => {
+        const values = calendarValues(calendar.terms, s.times![i]!);
+        return { ...row, ...Object.fromEntries(calendarNames.map((name, k) => [name, values[k]!])) };
+      });
   const series: SplitSeries[] = ordered.map((s) => ({ ...s, parts: splitSeries(s, windowing, request.split) }));
   const trainingRows = (s: SplitSeries) =>
     s.rows.slice(0, (s.parts.train - 1) * stride + lookback + (forecast ? horizon : 0));
@@ -143,8 +158,9 @@ export function prepareSequences(request: DeepRequest): PreparedDeep {
             },
           }
         : {}),
+      ...(calendar ? { calendar } : {}),
     },
-    inputSchema: { features: features.map((name) => ({ name, type: 'number' as const })) },
+    inputSchema: { features: columns.map((name) => ({ name, type: 'number' as const })) },
     outputSchema: forecast
       ? { task: 'regression', target: target.name }
       : { task: 'classification', target: target.name, labels },
@@ -152,13 +168,15 @@ export function prepareSequences(request: DeepRequest): PreparedDeep {
     validation: part('validation'),
     test: part('test'),
     excludedColumns: request.columns
-      .filter((c) => c.name !== target.name && !features.includes(c.name))
+      .filter((c) => c.name !== target.name && !columns.includes(c.name))
       .map((c) => ({
         name: c.name,
         reason: 'not_requested',
         detail:
           c.name === sequence.timeColumn
-            ? 'the time column orders the rows'
+            ? calendar
+              ? 'the time column orders the rows and gives the calendar features'
+              : 'the time column orders the rows'
             : c.name === sequence.seriesColumn
               ? 'the series column groups the rows'
               : 'sequence models read numeric columns',
