@@ -48,7 +48,6 @@ describe('jobs that must stop', () => {
     expect(done).toMatchObject({ status: 'failed', attempts: 1 });
     const job = await env.deps.db.trainingJob.findUniqueOrThrow({ where: { id } });
     expect(job.error).toMatchObject({ code: 'timed_out' });
-    expect(await leftovers(id)).toEqual({ versions: 0, files: [] });
     const queued = await env.deps.trainingQueue.getJob(id);
     await waitFor(
       'the queue to record the failure',
@@ -56,6 +55,9 @@ describe('jobs that must stop', () => {
       10_000,
     );
     expect((await env.deps.trainingQueue.getJob(id))!.attemptsMade).toBe(1);
+    // The record says failed before the attempt has cleared its files; the queue hears of the
+    // failure only once it has, so the files are looked for after that.
+    expect(await leftovers(id)).toEqual({ versions: 0, files: [] });
   });
 
   it('invalid hyperparameters that reach a worker fail at once, without retries', async () => {
@@ -112,6 +114,13 @@ describe('jobs that must stop', () => {
     expect(done.status).toBe('cancelled');
     const epochs = done.progress.epochs.length;
     expect(epochs).toBeLessThan(200);
+    // As above: the attempt ends (and the queue hears of it) once its files are cleared.
+    const queued = await env.deps.trainingQueue.getJob(id);
+    await waitFor(
+      "the queue to record the attempt's end",
+      async () => ((await queued!.getState()) === 'completed' ? true : undefined),
+      10_000,
+    );
     expect(await leftovers(id)).toEqual({ versions: 0, files: [] });
   });
 });
