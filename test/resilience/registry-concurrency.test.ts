@@ -37,15 +37,7 @@ describe('concurrent registry writes', () => {
       }),
     );
     // The runs themselves, all at once in this process: registration races on PostgreSQL alone.
-    const ctx: TrainingContext = {
-      db: env.deps.db,
-      store: env.deps.store,
-      logger: createLogger('silent'),
-      quotas: env.config,
-      maxDurationCapMs: 60_000,
-      checkpointEveryEpochs: 1,
-      checkpointEveryMs: 60_000,
-    };
+    const ctx = inProcessContext(env);
     expect(await Promise.all(jobs.map((id) => runTrainingJob(ctx, id, { maxAttempts: 3 })))).toEqual(
       Array(n).fill('succeeded'),
     );
@@ -78,15 +70,7 @@ describe('concurrent registry writes', () => {
     // No model named `mixed` yet: submission cannot tell, so both are accepted.
     const classification = await submit('species', 'logistic');
     const regression = await submit('sepal_length', 'linear');
-    const ctx: TrainingContext = {
-      db: env.deps.db,
-      store: env.deps.store,
-      logger: createLogger('silent'),
-      quotas: env.config,
-      maxDurationCapMs: 60_000,
-      checkpointEveryEpochs: 1,
-      checkpointEveryMs: 60_000,
-    };
+    const ctx = inProcessContext(env);
     expect(await runTrainingJob(ctx, classification, { maxAttempts: 3 })).toBe('succeeded');
     await expect(runTrainingJob(ctx, regression, { maxAttempts: 3 })).rejects.toThrow(/holds classification versions/);
     const failed = await env.deps.db.trainingJob.findUniqueOrThrow({ where: { id: regression } });
@@ -128,3 +112,16 @@ describe('concurrent registry writes', () => {
     expect(summary.aliases.production).toBe(history.at(-1)!.toVersion);
   });
 });
+
+/** Runs in this process over the test app's own clients: registration races on PostgreSQL alone. */
+function inProcessContext(env: TestEnv): TrainingContext {
+  return {
+    db: env.deps.db,
+    store: env.deps.store,
+    logger: createLogger('silent'),
+    quotas: env.config,
+    maxDurationCapMs: 60_000,
+    checkpointEveryEpochs: 1,
+    checkpointEveryMs: 60_000,
+  };
+}

@@ -10,8 +10,8 @@ import type { HiddenLayerSpec } from '../model-spec.ts';
 import { denseHead, LayerSeeds } from './model-head.ts';
 import type { DeepTask } from './schemas.ts';
 
-/** Dense layers over the flattened window. */
-export function buildWindowMlp(
+/** Dense layers over the flattened input: a series window, or an image's pixels (images.ts). */
+export function buildFlatMlp(
   hiddenLayers: readonly HiddenLayerSpec[],
   shape: readonly number[],
   task: DeepTask,

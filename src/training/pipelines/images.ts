@@ -8,7 +8,7 @@ import { cnnSchema } from '../../models/architectures/schemas.ts';
 import type { DeepInput, DeepTask } from '../../models/architectures/schemas.ts';
 import { decodeImage, rgbaToTensor } from '../../preprocessing/images.ts';
 import type { ImageSpec, RgbaImage } from '../../preprocessing/images.ts';
-import { LayerSeeds, denseHead } from '../../models/architectures/model-head.ts';
+import { buildFlatMlp } from '../../models/architectures/forecasters.ts';
 import { UnprocessableError } from '../../errors.ts';
 import { tf } from '../../ml/backend.ts';
 import type { ModelSpec } from '../../models/model-spec.ts';
@@ -127,21 +127,6 @@ function imageSpec(spec: ModelSpec, first: RgbaImage): ImageSpec {
 
 /** The tabular MLP's layers over flattened pixels: the baseline a CNN should beat. */
 function flatMlp(spec: ModelSpec, input: DeepInput, task: DeepTask, seed: number): tf.LayersModel {
-  const seeds = new LayerSeeds({ seed });
-  const inputs = tf.input({
-    shape: [
-      (input as { height: number }).height,
-      (input as { width: number }).width,
-      (input as { channels: number }).channels,
-    ],
-  });
-  let x = tf.layers.flatten().apply(inputs) as tf.SymbolicTensor;
-  for (const layer of spec.type === 'mlp' ? spec.hiddenLayers : []) {
-    x = tf.layers
-      .dense({ units: layer.units, activation: layer.activation, kernelInitializer: seeds.glorot() })
-      .apply(x) as tf.SymbolicTensor;
-    if (layer.dropout > 0)
-      x = tf.layers.dropout({ rate: layer.dropout, seed: seeds.seed() }).apply(x) as tf.SymbolicTensor;
-  }
-  return tf.model({ inputs, outputs: denseHead(x, [], 0, task, seeds), name: 'mlp' });
+  const { height, width, channels } = input as { height: number; width: number; channels: number };
+  return buildFlatMlp(spec.type === 'mlp' ? spec.hiddenLayers : [], [height, width, channels], task, seed);
 }

@@ -12,7 +12,7 @@
  * seasonal-naive forecasts from the same test cut-offs (see forecast-metrics.ts).
  */
 import { buildDeepModel } from '../../models/architectures/index.ts';
-import { buildFixedLinear, buildWindowMlp, seasonalNaiveFit } from '../../models/architectures/forecasters.ts';
+import { buildFixedLinear, buildFlatMlp, seasonalNaiveFit } from '../../models/architectures/forecasters.ts';
 import { recurrentSchema } from '../../models/architectures/schemas.ts';
 import type { DeepInput, DeepTask } from '../../models/architectures/schemas.ts';
 import { sequenceInputSchema } from '../../models/deep-input-spec.ts';
@@ -239,7 +239,7 @@ function sequenceModel(
     case 'transformer':
       return { modelType: spec.type, build: (seed) => buildDeepModel(spec, input, deepTask, { seed }) };
     case 'mlp':
-      return { modelType: 'mlp', build: (seed) => buildWindowMlp(spec.hiddenLayers, shape, deepTask, seed) };
+      return { modelType: 'mlp', build: (seed) => buildFlatMlp(spec.hiddenLayers, shape, deepTask, seed) };
     case 'linear':
       return linear;
     case 'auto': {
@@ -249,7 +249,7 @@ function sequenceModel(
       candidates.push(
         {
           modelType: 'mlp',
-          build: (seed) => buildWindowMlp([{ units: 32, activation: 'relu', dropout: 0 }], shape, deepTask, seed),
+          build: (seed) => buildFlatMlp([{ units: 32, activation: 'relu', dropout: 0 }], shape, deepTask, seed),
         },
         {
           modelType: 'gru',
