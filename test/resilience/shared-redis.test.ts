@@ -56,6 +56,9 @@ async function eachFinishesItsOwnJob(overrides: Record<string, string>, thenOwne
   expect(await waitForJob(b.deployment.env, b.deployment.tenant, jobB)).toMatchObject({ status: 'succeeded' });
   const untouched = await a.deployment.env.deps.db.trainingJob.findUniqueOrThrow({ where: { id: jobA } });
   expect(untouched).toMatchObject({ status: 'queued', attempts: 0 });
+  // B's worker may hold A's job this very moment, on its way back to the queue: once the
+  // worker has closed, every job it met is back where A's workers can take it.
+  await b.worker.close();
   const entry = await a.deployment.env.deps.trainingQueue.getJob(jobA);
   expect(['waiting', 'delayed', 'prioritized']).toContain(await entry?.getState());
 
