@@ -1,0 +1,3 @@
+#!/usr/bin/env node
+console.error("maas: the client is not built yet");
+process.exit(1);
