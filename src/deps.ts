@@ -24,7 +24,7 @@ import { databaseIdentity } from './config/database-identity.ts';
 import type { Config } from './config/env.ts';
 import { createDatabase } from './db/client.ts';
 import { createLogger, type Logger } from './logger.ts';
-import { describeBackend, selectBackend } from './ml/backend.ts';
+import { logBackend, selectBackend } from './ml/backend.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
 import { watchServiceState } from './observability/service-gauges.ts';
 import { createTrainingQueue } from './queue/training-queue.ts';
@@ -109,8 +109,8 @@ export async function createDeps(config: Config, opts: BuildOptions = {}): Promi
   }
   const logger = opts.logger ?? createLogger(config.LOG_LEVEL);
   // Predictions run on the best TensorFlow.js backend present (TF_BACKEND), chosen once per process.
-  await selectBackend(config.TF_BACKEND);
-  logger.info({ backend: describeBackend() }, 'prediction backend ready');
+  await selectBackend(config.TF_BACKEND, 'serving');
+  logBackend(logger);
   const infrastructure = createInfrastructure(config, { ...opts, logger });
   const redis = createRedis(config.REDIS_URL, { failFast: true, lazy: opts.lazy ?? false });
   const metrics = createMetrics();

@@ -45,7 +45,7 @@ const settingsSchema = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   PORT: port.default(8080),
   ARTIFACT_DIR: z.string().min(1).default('./data'),
-  TF_BACKEND: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto'),
+  TF_BACKEND: z.enum(['auto', 'webgpu', 'tensorflow', 'wasm', 'cpu']).default('auto'),
   WORKER_CONCURRENCY: positiveInt.max(64).default(1),
   MAAS_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   MAX_UPLOAD_BYTES: positiveInt.default(1024 ** 3),

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { registerWasmTrainingKernels } from './wasm-conv-gradients.ts';
+import { adapterLabel, openWebGpu, type GpuAdapterSummary } from './webgpu.ts';
 
 /**
  * The TensorFlow.js namespace (core + layers), re-exported for modules that also need the
@@ -11,39 +12,107 @@ import { registerWasmTrainingKernels } from './wasm-conv-gradients.ts';
 export { tf };
 
 /** `TF_BACKEND`: `auto` takes the fastest backend present. */
-export type BackendPreference = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+export type BackendPreference = 'auto' | 'webgpu' | 'tensorflow' | 'wasm' | 'cpu';
+
+/**
+ * What the process does with TensorFlow.js. Training takes a GPU under `auto`; serving does not:
+ * its models are small enough that a GPU round trip per batch costs more than it saves, so an API
+ * process uses the GPU only when `TF_BACKEND=webgpu` asks for it explicitly.
+ */
+export type BackendRole = 'training' | 'serving';
+
+/** The active backend, for logs: where it came from, the GPU, and why a GPU was not used. */
+export interface BackendDetails {
+  name: string;
+  source: string;
+  adapter?: GpuAdapterSummary;
+  /** Under `auto` on a training process: why WebGPU was passed over. */
+  webgpuUnavailable?: string;
+}
 
 // Native bindings in order of preference. Both register the backend named 'tensorflow'.
 const NATIVE_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] as const;
 
-let selected: { preference: BackendPreference; name: string; source: string } | undefined;
+let selected: (BackendDetails & { preference: BackendPreference; role: BackendRole }) | undefined;
 let queue: Promise<unknown> = Promise.resolve();
 
 /**
- * Activates the backend for `preference` and returns its TensorFlow.js name (`tensorflow`,
- * `wasm` or `cpu`). `auto` tries tfjs-node-gpu, tfjs-node, WASM, then plain JS CPU, each
- * failure falling through quietly; `tensorflow` throws when neither native package loads.
+ * Activates the backend for `preference` and returns its TensorFlow.js name (`webgpu`,
+ * `tensorflow`, `wasm` or `cpu`). `auto` tries WebGPU (training only), tfjs-node-gpu, tfjs-node,
+ * WASM, then plain JS CPU, each failure falling through quietly (`backendDetails` says why WebGPU
+ * was passed over); `webgpu` and `tensorflow` throw when they cannot start.
  * Idempotent: calling again with the same preference returns the active backend.
  */
-export function selectBackend(preference: BackendPreference = 'auto'): Promise<string> {
+export function selectBackend(preference: BackendPreference = 'auto', role: BackendRole = 'training'): Promise<string> {
   // Serialised so two concurrent callers never race on tf.setBackend.
-  const next = queue.then(() => activate(preference));
+  const next = queue.then(() => activate(preference, role));
   queue = next.catch(() => undefined);
   return next;
 }
 
-/** The active backend and the package providing it, e.g. `tensorflow (@tensorflow/tfjs-node-gpu)`. */
+/**
+ * The active backend and what provides it, e.g. `tensorflow (@tensorflow/tfjs-node-gpu)` or
+ * `webgpu (nvidia hopper (NVIDIA H200))`: what a version records as the backend it trained on.
+ */
 export function describeBackend(): string {
-  return selected ? `${selected.name} (${selected.source})` : 'none selected';
+  if (!selected) return 'none selected';
+  return `${selected.name} (${selected.adapter ? adapterLabel(selected.adapter) : selected.source})`;
 }
 
-async function activate(preference: BackendPreference): Promise<string> {
-  if (selected?.preference === preference && tf.getBackend() === selected.name) return selected.name;
+/** The active backend in full, for the line a process logs when it is ready. */
+export function backendDetails(): BackendDetails | undefined {
+  if (!selected) return undefined;
+  const { name, source, adapter, webgpuUnavailable } = selected;
+  return { name, source, ...(adapter && { adapter }), ...(webgpuUnavailable && { webgpuUnavailable }) };
+}
+
+/**
+ * The one line a process logs once its backend is chosen: the GPU it found (vendor, architecture,
+ * limits), or, where `auto` looked for one and found none, why, and what it uses instead.
+ */
+export function logBackend(logger: { info(fields: object, message: string): void }): void {
+  const details = backendDetails();
+  if (!details) return;
+  const backend = describeBackend();
+  if (details.adapter) logger.info({ backend, adapter: details.adapter }, 'TensorFlow.js backend ready on the GPU');
+  else if (details.webgpuUnavailable) {
+    logger.info(
+      { backend, webgpu: details.webgpuUnavailable },
+      `no GPU for WebGPU (${details.webgpuUnavailable}): using ${details.name}`,
+    );
+  } else logger.info({ backend }, 'TensorFlow.js backend ready');
+}
+
+async function activate(preference: BackendPreference, role: BackendRole): Promise<string> {
+  if (selected?.preference === preference && selected.role === role && tf.getBackend() === selected.name) {
+    return selected.name;
+  }
   const failures: string[] = [];
+  let webgpuUnavailable: string | undefined;
+  if (preference === 'webgpu' || (preference === 'auto' && role === 'training')) {
+    const opened = await openWebGpu();
+    if ('adapter' in opened) {
+      const reason = await tryRegistered('webgpu');
+      if (reason === undefined) {
+        return remember({ preference, role, name: 'webgpu', source: 'webgpu (Dawn)', adapter: opened.adapter });
+      }
+      webgpuUnavailable = reason;
+    } else {
+      webgpuUnavailable = opened.unavailable;
+    }
+    if (preference === 'webgpu') {
+      throw new Error(
+        `TF_BACKEND=webgpu could not start: ${webgpuUnavailable}. ` +
+          'It needs the optional webgpu package and a GPU with a Vulkan driver; ' +
+          'set TF_BACKEND to auto to fall back to the other backends.',
+      );
+    }
+  }
+  const fallback = { preference, role, ...(webgpuUnavailable && { webgpuUnavailable }) };
   if (preference === 'auto' || preference === 'tensorflow') {
     for (const name of NATIVE_PACKAGES) {
       const reason = await tryNative(name);
-      if (reason === undefined) return remember(preference, 'tensorflow', name);
+      if (reason === undefined) return remember({ ...fallback, name: 'tensorflow', source: name });
       failures.push(`${name}: ${reason}`);
     }
     if (preference === 'tensorflow') {
@@ -56,17 +125,28 @@ async function activate(preference: BackendPreference): Promise<string> {
   }
   if (preference === 'auto' || preference === 'wasm') {
     const reason = await tryWasm();
-    if (reason === undefined) return remember(preference, 'wasm', '@tensorflow/tfjs-backend-wasm');
+    if (reason === undefined) return remember({ ...fallback, name: 'wasm', source: '@tensorflow/tfjs-backend-wasm' });
     if (preference === 'wasm') throw new Error(`The WASM backend could not start: ${reason}`);
   }
   if (!(await tf.setBackend('cpu'))) throw new Error('The plain JavaScript CPU backend could not start.');
   await tf.ready();
-  return remember(preference, 'cpu', '@tensorflow/tfjs-backend-cpu');
+  return remember({ ...fallback, name: 'cpu', source: '@tensorflow/tfjs-backend-cpu' });
 }
 
-function remember(preference: BackendPreference, name: string, source: string): string {
-  selected = { preference, name, source };
-  return name;
+function remember(choice: NonNullable<typeof selected>): string {
+  selected = choice;
+  return choice.name;
+}
+
+/** Activates a backend already registered (WebGPU registers its own on the device it opened). */
+async function tryRegistered(name: string): Promise<string | undefined> {
+  try {
+    if (!(await tf.setBackend(name))) return `the ${name} backend did not initialise`;
+    await tf.ready();
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message.split('\n')[0] : String(error);
+  }
 }
 
 async function tryNative(packageName: string): Promise<string | undefined> {

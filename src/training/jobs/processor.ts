@@ -9,7 +9,7 @@ import { databaseIdentity } from '../../config/database-identity.ts';
 import { loadConfig } from '../../config/env.ts';
 import { createDatabase } from '../../db/client.ts';
 import { createLogger } from '../../logger.ts';
-import { selectBackend } from '../../ml/backend.ts';
+import { logBackend, selectBackend } from '../../ml/backend.ts';
 import { jobCatalog, type JobPayload } from '../../queue/job-catalog.ts';
 import { createArtifactStore } from '../../storage/create-artifact-store.ts';
 import { PermanentTrainingError, runTrainingJob, type TrainingContext } from './run.ts';
@@ -34,8 +34,8 @@ function getContext(): Promise<TrainingContext & { database: string }> {
   context ??= (async () => {
     const config = loadConfig(process.env);
     const logger = createLogger(config.LOG_LEVEL, 'training');
-    const backend = await selectBackend(config.TF_BACKEND);
-    logger.info({ backend }, 'training process ready');
+    await selectBackend(config.TF_BACKEND, 'training');
+    logBackend(logger);
     const db = createDatabase(config.DATABASE_URL, 2);
     return {
       database: databaseIdentity(config.DATABASE_URL),
