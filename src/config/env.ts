@@ -45,6 +45,20 @@ const settingsSchema = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   PORT: port.default(8080),
   ARTIFACT_DIR: z.string().min(1).default('./data'),
+  /**
+   * Where datasets and models live: unset for ARTIFACT_DIR, or `s3://bucket/prefix` for an
+   * S3-compatible bucket (credentials and region from the usual AWS variables).
+   */
+  ARTIFACT_STORE: z
+    .string()
+    .regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/, 'an s3://bucket[/prefix] URL')
+    .optional(),
+  /** The S3 endpoint for MinIO, R2, Ceph and the like; unset for AWS's own. */
+  S3_ENDPOINT: z.url().optional(),
+  /** Path-style requests (endpoint/bucket/key), which MinIO and most S3-compatible servers need. */
+  S3_FORCE_PATH_STYLE: z.stringbool().default(false),
+  /** The bucket's region; S3-compatible servers mostly ignore it. */
+  AWS_REGION: z.string().min(1).default('us-east-1'),
   TF_BACKEND: z.enum(['auto', 'webgpu', 'tensorflow', 'wasm', 'cpu']).default('auto'),
   WORKER_CONCURRENCY: positiveInt.max(64).default(1),
   MAAS_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
@@ -127,6 +141,9 @@ export const configSchema = settingsSchema.transform((settings) => ({
 }));
 
 export type Config = z.infer<typeof configSchema>;
+
+/** Every variable the service reads (deployment files are checked against it). */
+export const SETTING_NAMES: readonly string[] = Object.keys(settingsSchema.shape);
 
 /** A configuration problem, reported as one line naming the variable. */
 export class ConfigError extends Error {}

@@ -9,7 +9,7 @@ export interface WrittenArtifact {
 /**
  * Where dataset files and model artifacts live. Keys are slash-separated relative names
  * (`datasets/<project>/<id>.csv`); implementations refuse keys that could escape their root.
- * The local directory store is the default; an S3-compatible store can implement the same.
+ * The local directory store is the default; `S3ArtifactStore` keeps them in a bucket.
  */
 export interface ArtifactStore {
   /** Writes atomically: the key becomes visible only once every byte is stored. */
@@ -25,4 +25,13 @@ export interface ArtifactStore {
   list(prefix: string): Promise<string[]>;
   /** Throws when the store cannot be written (readiness probe). */
   check(): Promise<void>;
+}
+
+const SAFE_KEY = /^[A-Za-z0-9_-][A-Za-z0-9._-]*(\/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$/;
+
+/** Refuses a key that could leave a store's root (`..`, absolute paths) or name odd objects. */
+export function assertSafeKey(key: string): void {
+  if (!SAFE_KEY.test(key) || key.split('/').some((part) => part === '..' || part === '.')) {
+    throw new Error(`Refusing unsafe artifact key '${key}'`);
+  }
 }

@@ -5,11 +5,16 @@ import { DataKeyRing } from './encryption/data-keys.ts';
 import { EncryptedArtifactStore } from './encryption/encrypted-artifact-store.ts';
 import { resolveMasterKeys, type MasterKeyConfig, type MasterKeys } from './encryption/master-keys.ts';
 import { LocalArtifactStore } from './local-artifact-store.ts';
+import { S3ArtifactStore } from './s3-artifact-store.ts';
 
-export type ArtifactStoreConfig = Pick<Config, 'ARTIFACT_DIR' | 'ENCRYPTION_AT_REST'> & MasterKeyConfig;
+export type ArtifactStoreConfig = Pick<
+  Config,
+  'ARTIFACT_DIR' | 'ENCRYPTION_AT_REST' | 'ARTIFACT_STORE' | 'S3_ENDPOINT' | 'S3_FORCE_PATH_STYLE' | 'AWS_REGION'
+> &
+  MasterKeyConfig;
 
 /**
- * The artifact store the configuration names: a local directory today, under envelope
+ * The artifact store the configuration names: a local directory or an S3 bucket, under envelope
  * encryption (ENCRYPTION_AT_REST) whose data keys live in `db`. Here rather than in the
  * composition root so that a training child, which builds its own clients, need not import it.
  * The layer stays even with encryption off, so files encrypted earlier still read.
@@ -22,7 +27,17 @@ export function createArtifactStore(config: ArtifactStoreConfig, db: Database): 
     masterKeys.catch(() => (masterKeys = undefined));
     return masterKeys;
   };
-  return new EncryptedArtifactStore(new LocalArtifactStore(config.ARTIFACT_DIR), new DataKeyRing(db, resolve), {
+  return new EncryptedArtifactStore(objectStore(config), new DataKeyRing(db, resolve), {
     encrypt: config.ENCRYPTION_AT_REST,
+  });
+}
+
+/** The store underneath the encryption: the bucket ARTIFACT_STORE names, else ARTIFACT_DIR. */
+export function objectStore(config: ArtifactStoreConfig): ArtifactStore {
+  if (!config.ARTIFACT_STORE) return new LocalArtifactStore(config.ARTIFACT_DIR);
+  return new S3ArtifactStore(config.ARTIFACT_STORE, {
+    region: config.AWS_REGION,
+    forcePathStyle: config.S3_FORCE_PATH_STYLE,
+    ...(config.S3_ENDPOINT && { endpoint: config.S3_ENDPOINT }),
   });
 }

@@ -5,9 +5,7 @@ import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { once } from 'node:events';
-import type { ArtifactStore, WrittenArtifact } from './artifact-store.ts';
-
-const SAFE_KEY = /^[A-Za-z0-9_-][A-Za-z0-9._-]*(\/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$/;
+import { assertSafeKey, type ArtifactStore, type WrittenArtifact } from './artifact-store.ts';
 
 /** An artifact store in a local directory (`ARTIFACT_DIR`). */
 export class LocalArtifactStore implements ArtifactStore {
@@ -19,9 +17,7 @@ export class LocalArtifactStore implements ArtifactStore {
 
   /** Maps a key to a path, refusing anything that could leave the root (`..`, absolute paths). */
   private resolve(key: string): string {
-    if (!SAFE_KEY.test(key) || key.split('/').some((part) => part === '..' || part === '.')) {
-      throw new Error(`Refusing unsafe artifact key '${key}'`);
-    }
+    assertSafeKey(key);
     return path.join(this.root, key);
   }
 
