@@ -63,30 +63,41 @@ export function title(text: string, ...rest: (Node | string)[]) {
   return h('div', { class: 'page-head' }, h('h1', {}, text), ...rest);
 }
 
-/** A "next page" button over the API's cursors: pages append below, so long lists stay cheap. */
+/**
+ * One page of a list at a time, over the API's cursors (Previous / Next): 10,000 versions are
+ * 200 pages the browser never holds at once.
+ */
 export function cursorList<T>(
   path: (cursor: string | null) => string,
   render: (items: T[]) => HTMLElement,
   empty: string,
 ): HTMLElement {
   const holder = h('div', { class: 'cursor-list' });
-  const more = h('button', { type: 'button' }, 'Load more');
-  const load = async (cursor: string | null) => {
-    more.remove();
+  const cursors: (string | null)[] = [null];
+  let at = 0;
+  const load = async () => {
     try {
-      const page = await api<Page<T>>('GET', path(cursor));
-      if (!page.items.length && cursor === null) holder.appendChild(h('p', { class: 'empty' }, empty));
-      else holder.appendChild(render(page.items));
-      if (page.nextCursor) {
-        const next = page.nextCursor;
-        more.onclick = () => void load(next);
-        holder.appendChild(more);
-      }
+      const page = await api<Page<T>>('GET', path(cursors[at] ?? null));
+      const prev = h('button', { type: 'button', disabled: at === 0 }, 'Previous page');
+      const next = h('button', { type: 'button', disabled: !page.nextCursor }, 'Next page');
+      prev.addEventListener('click', () => {
+        at -= 1;
+        void load();
+      });
+      next.addEventListener('click', () => {
+        cursors[at + 1] = page.nextCursor;
+        at += 1;
+        void load();
+      });
+      holder.replaceChildren(
+        !page.items.length && at === 0 ? h('p', { class: 'empty' }, empty) : render(page.items),
+        at > 0 || page.nextCursor ? h('div', { class: 'pager' }, prev, h('span', {}, `Page ${at + 1}`), next) : '',
+      );
     } catch (error) {
-      holder.appendChild(errorBox(error));
+      holder.replaceChildren(errorBox(error));
     }
   };
-  void load(null);
+  void load();
   return holder;
 }
 
@@ -372,7 +383,14 @@ async function jobPage(id: string) {
 }
 
 export function metricsTable(metrics: Record<string, unknown>): HTMLElement {
-  const rows = Object.entries(metrics).filter(([, value]) => typeof value === 'number' || typeof value === 'string');
+  // Scalars, and one level of named scalars (macro and weighted averages): `macro precision`.
+  const rows: [string, unknown][] = [];
+  for (const [name, value] of Object.entries(metrics)) {
+    if (typeof value === 'number' || typeof value === 'string') rows.push([name, value]);
+    else if (value && typeof value === 'object' && !Array.isArray(value) && name !== 'confusionMatrix')
+      for (const [inner, scalar] of Object.entries(value as Record<string, unknown>))
+        if (typeof scalar === 'number') rows.push([`${name} ${inner}`, scalar]);
+  }
   return h(
     'table',
     { class: 'metrics' },

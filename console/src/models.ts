@@ -83,6 +83,8 @@ export async function modelPage(main: HTMLElement, name: string) {
     const list = [...selected].sort((a, b) => a - b);
     compare.setAttribute('href', `#/models/${enc(name)}/compare?versions=${list.join(',')}`);
     compare.setAttribute('aria-disabled', String(list.length < 2));
+    // Out of the tab order until two versions are chosen.
+    compare.tabIndex = list.length < 2 ? -1 : 0;
   };
   const versions = cursorList<Version>(
     (cursor) => `/v1/models/${enc(name)}/versions?limit=50${cursor ? `&cursor=${enc(cursor)}` : ''}`,
@@ -249,6 +251,7 @@ export async function versionPage(main: HTMLElement, name: string, number: numbe
       h('a', { href: `#/playground?model=${enc(name)}&version=${number}` }, 'Open in the playground'),
     ),
     metricsTable(version.metrics),
+    perClassTable(version.metrics.perClass) ?? '',
     evaluationView(version, evaluation.status === 200 ? evaluation.body : null),
     h(
       'details',
@@ -257,6 +260,17 @@ export async function versionPage(main: HTMLElement, name: string, number: numbe
       h('pre', {}, JSON.stringify(version.hyperparameters, null, 2)),
     ),
   );
+}
+
+/** Classification metrics per class (precision, recall, F1, support), when the version has them. */
+function perClassTable(perClass: unknown): HTMLElement | null {
+  if (!Array.isArray(perClass) || !perClass.length) return null;
+  const rows = perClass as Record<string, unknown>[];
+  const keys = Object.keys(rows[0]!).filter((key) => key !== 'label');
+  return pagedTable('Per class', rows, [
+    { label: 'Class', cell: (row) => fmt(row.label) },
+    ...keys.map((key) => ({ label: key, cell: (row: Record<string, unknown>) => fmt(row[key]), numeric: true })),
+  ]);
 }
 
 /** Whatever of the evaluation the version has; an empty state for what it has not. */

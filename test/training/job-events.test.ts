@@ -17,7 +17,7 @@ let replica: FastifyInstance;
 let base: string;
 
 beforeAll(async () => {
-  training = await createTrainingEnv({ EVENT_STREAMS_PER_PROJECT: '2' });
+  training = await createTrainingEnv({ EVENT_STREAMS_PER_PROJECT: '2', EVENT_HEARTBEAT_MS: '500' });
   tenant = training.tenant;
   other = await createTenant(training.env);
   datasetId = (await uploadCsv(training.env, tenant, 'tabular/iris.csv', 'iris')).id;
@@ -101,6 +101,8 @@ describe('GET /v1/training-jobs/{id}/events', () => {
     // Streams are bounded per project (2 here); another tenant's job is unknown; bad ids are refused.
     const second = await stream(jobId);
     expect(second.status).toBe(200);
+    // Heartbeats keep an idle stream alive through proxies (the job runs on until cancelled below).
+    expect(await second.comment()).toBe(': ping');
     const third = await stream(jobId);
     expect(third.status).toBe(429);
     expect(await third.json()).toMatchObject({ code: 'too_many_event_streams' });

@@ -144,6 +144,9 @@ export const trainingJobEventRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = asy
       raw.flushHeaders();
       raw.on('close', cleanUp);
       open.add(cleanUp);
+      // A draining instance ends its streams; clients resume elsewhere with Last-Event-ID.
+      const undrain = app.drain.onStart(cleanUp);
+      raw.once('close', undrain);
       heartbeat = setInterval(() => {
         raw.write(': ping\n\n');
         step(catchUp);
