@@ -17,6 +17,7 @@ COPY prisma.config.ts ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json ./
 COPY src ./src
+COPY console ./console
 COPY examples ./examples
 COPY openapi.yaml ./
 # Test and lint tooling stay out of the runtime image. Then the service is compiled (esbuild is
@@ -49,6 +50,7 @@ COPY --chown=maas:maas prisma ./prisma
 USER maas
 RUN npm ci --no-audit --no-fund && node -e "require('@tensorflow/tfjs-node-gpu')"
 COPY --chown=maas:maas src ./src
+COPY --chown=maas:maas console ./console
 RUN npm prune --omit=dev --no-audit --no-fund && npm run build
 ENV NODE_ENV=production ARTIFACT_DIR=/var/lib/maas TF_BACKEND=tensorflow
 CMD ["npm", "run", "worker"]

@@ -58,14 +58,11 @@ describe.skipIf(!chromium)('the web console in a real browser, against the real 
     expect(await page.locator('#job-status').textContent()).toBe('queued');
     expect(await chart.getAttribute('data-points')).toBeNull();
     env.startWorker();
-    await page.waitForFunction(
-      `Number(document.querySelector('[data-chart="loss"]')?.getAttribute('data-points') ?? 0) > 0`,
-      undefined,
-      { timeout: 90_000 },
-    );
-    await page.waitForFunction(`document.querySelector('#job-status')?.textContent === 'succeeded'`, undefined, {
-      timeout: 90_000,
-    });
+    // Locators, not page functions: the console's CSP forbids evaluating strings in its page.
+    await page.locator('[data-chart="loss"][data-points]').waitFor({ timeout: 90_000 });
+    const first = Number(await chart.getAttribute('data-points'));
+    expect(first).toBeGreaterThan(0);
+    await page.locator('#job-status.succeeded').waitFor({ timeout: 90_000 });
     expect(await chart.getAttribute('data-points')).toBe(String(EPOCHS));
     expect(await page.locator('#epoch-count').textContent()).toBe(String(EPOCHS));
     expect(await chart.locator('canvas').count()).toBeGreaterThan(0);
