@@ -1,7 +1,7 @@
 import { api, apiMaybe, enc } from './api.ts';
 import { confusionHeatmap, curveChart, lineChart } from './charts.ts';
 import { announce, append, bars, clear, errorBox, fmt, h, pagedTable } from './dom.ts';
-import { cursorList, metricsTable, title } from './main.ts';
+import { cursorList, metricsTable, title } from './ui.ts';
 
 interface Model {
   name: string;

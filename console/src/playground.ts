@@ -1,6 +1,6 @@
 import { ApiError, api, enc } from './api.ts';
 import { append, bars, clear, errorBox, fmt, h } from './dom.ts';
-import { title } from './main.ts';
+import { title } from './ui.ts';
 import type { Version } from './models.ts';
 
 interface Explanation {

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitForJob } from '../support/training.ts';
+import { postDataset, waitForJob } from '../support/training.ts';
 import { createConsoleEnv, findChromium, signIn, submitIrisJob, type ConsoleEnv } from '../support/console.ts';
 
 const chromium = findChromium();
@@ -47,6 +47,31 @@ describe.skipIf(!chromium)('the web console in a real browser, against the real 
     await page.getByRole('button', { name: 'species' }).click();
     await page.getByRole('heading', { name: 'Column species' }).waitFor();
     expect(await page.getByRole('list', { name: 'Most frequent values (count)' }).locator('li').count()).toBe(3);
+  });
+
+  it('pages and filters the columns of a 200-column dataset', async () => {
+    const names = Array.from({ length: 200 }, (_, i) => `c${String(i).padStart(3, '0')}`);
+    const rows = Array.from({ length: 20 }, (_, r) => names.map((_, c) => (r * 7 + c) % 13).join(','));
+    const upload = await postDataset(
+      env.env,
+      env.tenant.auth,
+      'wide',
+      [names.join(','), ...rows].join('\n'),
+      'text/csv',
+    );
+    expect(upload.statusCode).toBe(201);
+    await page.goto(`${env.base}/ui/#/datasets/${upload.json().id}`);
+    const table = page.getByRole('table', { name: 'Columns' });
+    await table.waitFor();
+    expect(await table.locator('tbody tr').count()).toBe(25);
+    const info = page.locator('.page-info');
+    expect(await info.textContent()).toBe('Page 1 of 8 (200 rows)');
+    await page.getByRole('button', { name: 'Next' }).click();
+    expect(await info.textContent()).toBe('Page 2 of 8 (200 rows)');
+    expect(await table.locator('tbody tr').first().locator('td').first().textContent()).toBe('c025');
+    await page.getByLabel('Filter columns').fill('c19');
+    expect(await info.textContent()).toBe('Page 1 of 1 (10 rows)');
+    expect(await table.locator('tbody tr').count()).toBe(10);
   });
 
   it("watches a job's loss curve grow from its event stream, to the end", async () => {
