@@ -18,6 +18,7 @@ COPY prisma.config.ts ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json ./
 COPY src ./src
+COPY console ./console
 COPY examples ./examples
 COPY openapi.yaml ./
 # Test and lint tooling stay out of the runtime image; the service is compiled to dist/ (esbuild

@@ -12,7 +12,7 @@
  * running process never sees a half-written dist/.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -34,11 +34,13 @@ export const entryPoints = {
 /** Hash of everything the build reads: our sources (generated client included), the lockfile and this script. */
 async function sourceFingerprint() {
   const hash = createHash('sha256');
-  const files = (await readdir(path.join(root, 'src'), { recursive: true })).sort();
-  for (const file of files) {
-    const full = path.join(root, 'src', file);
-    if (!(await stat(full)).isFile()) continue;
-    hash.update(`${file}\0`).update(await readFile(full));
+  for (const dir of ['src', 'console']) {
+    const files = (await readdir(path.join(root, dir), { recursive: true })).sort();
+    for (const file of files) {
+      const full = path.join(root, dir, file);
+      if (!(await stat(full)).isFile()) continue;
+      hash.update(`${dir}/${file}\0`).update(await readFile(full));
+    }
   }
   for (const file of ['package-lock.json', 'scripts/build.mjs'])
     hash.update(`${file}\0`).update(await readFile(path.join(root, file)));
@@ -76,6 +78,7 @@ export async function buildService({ outdir = 'dist', force = false } = {}) {
       chunkNames: 'chunks/[name]-[hash]',
       logLevel: 'warning',
     });
+    await buildConsole(path.join(staging, 'ui'));
     await writeFile(path.join(staging, FINGERPRINT), fingerprint);
     await rename(target, retired).catch(ignore('ENOENT'));
     // A concurrent build of the same sources may have landed in between: keep it, drop ours.
@@ -85,6 +88,30 @@ export async function buildService({ outdir = 'dist', force = false } = {}) {
     // A failed build leaves the last good one in place and nothing of its own.
     await Promise.all([rm(retired, { recursive: true, force: true }), rm(staging, { recursive: true, force: true })]);
   }
+}
+
+/**
+ * The web console the API serves at /ui (src/api/routes/console.ts): one browser bundle of
+ * console/src, its page and its styles (uPlot's included). No inline script or style, so the
+ * page runs under a strict Content-Security-Policy.
+ */
+async function buildConsole(outdir) {
+  await build({
+    absWorkingDir: root,
+    entryPoints: { app: 'console/src/main.ts' },
+    outdir,
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    minify: true,
+    sourcemap: 'linked',
+    logLevel: 'warning',
+  });
+  await mkdir(outdir, { recursive: true });
+  await copyFile(path.join(root, 'console', 'index.html'), path.join(outdir, 'index.html'));
+  await copyFile(path.join(root, 'console', 'console.css'), path.join(outdir, 'console.css'));
+  await copyFile(path.join(root, 'node_modules', 'uplot', 'dist', 'uPlot.min.css'), path.join(outdir, 'uPlot.min.css'));
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -27,6 +27,7 @@ import { createLogger, type Logger } from './logger.ts';
 import { logBackend, selectBackend } from './ml/backend.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
 import { watchServiceState } from './observability/service-gauges.ts';
+import { JobEventHub, redisJobEventPublisher, type JobEventPublisher } from './queue/job-events.ts';
 import { createTrainingQueue } from './queue/training-queue.ts';
 import { ProjectQuotas } from './quotas/project-quotas.ts';
 import { PredictionService } from './serving/prediction-service.ts';
@@ -55,6 +56,10 @@ export interface Deps extends Infrastructure {
   predictions: PredictionService;
   /** Per-project quotas: limits (with the operator's overrides) and the prediction counter. */
   quotas: ProjectQuotas;
+  /** Live job events: the subscriber side of the event streams, bounded per project and process. */
+  jobEvents: JobEventHub;
+  /** Announces status changes the API makes itself (a queued job cancelled). */
+  jobEventPublisher: JobEventPublisher;
 }
 
 export interface BuildOptions {
@@ -117,6 +122,12 @@ export async function createDeps(config: Config, opts: BuildOptions = {}): Promi
   watchServiceState(metrics, infrastructure);
   const predictions = new PredictionService(infrastructure.db, infrastructure.store, config);
   predictions.useMetrics(metrics);
+  const jobEvents = new JobEventHub({
+    redisUrl: config.REDIS_URL,
+    prefix: config.REDIS_PREFIX,
+    perProject: config.EVENT_STREAMS_PER_PROJECT,
+    perProcess: config.EVENT_STREAMS_PER_PROCESS,
+  });
   return {
     ...infrastructure,
     redis,
@@ -124,9 +135,11 @@ export async function createDeps(config: Config, opts: BuildOptions = {}): Promi
     metrics,
     predictions,
     quotas: new ProjectQuotas(infrastructure.db, config, redis, config.REDIS_PREFIX),
+    jobEvents,
+    jobEventPublisher: redisJobEventPublisher(redis, config.REDIS_PREFIX),
     async close() {
       predictions.close();
-      await Promise.all([infrastructure.close(), closeRedis(redis)]);
+      await Promise.all([infrastructure.close(), closeRedis(redis), jobEvents.close()]);
     },
   };
 }

@@ -64,6 +64,8 @@ export const ERROR_CODES = {
   idempotency_key_reused: 422,
   // 429: too many requests from this project, key or client address in the current window.
   rate_limited: 429,
+  // Open job event streams (GET /v1/training-jobs/{id}/events) are bounded per project and per instance.
+  too_many_event_streams: 429,
   // 500: the service is at fault.
   internal_error: 500,
   artifact_integrity_failed: 500,

@@ -30,6 +30,8 @@ import { projectErasureRoutes } from './routes/project-erasure.ts';
 import { projectRoutes } from './routes/projects.ts';
 import { quotaRoutes } from './routes/quotas.ts';
 import { trainingJobRoutes } from './routes/training-jobs.ts';
+import { trainingJobEventRoutes } from './routes/training-job-events.ts';
+import { consoleRoutes } from './routes/console.ts';
 import { openInferenceRoutes } from './routes/open-inference.ts';
 import { predictionArrivals } from './routes/prediction-arrivals.ts';
 
@@ -132,8 +134,10 @@ export async function buildApp(deps: Deps, opts: BuildAppOptions = {}): Promise<
   await app.register(quotaRoutes, { deps });
   await app.register(datasetRoutes, { deps });
   await app.register(trainingJobRoutes, { deps });
+  await app.register(trainingJobEventRoutes, { deps });
   await app.register(modelRoutes, { deps });
   await app.register(predictionRoutes, { deps });
   await app.register(openInferenceRoutes, { deps });
+  await app.register(consoleRoutes);
   return app;
 }

@@ -10,6 +10,7 @@ export class Drain {
   #draining = false;
   #inFlight = 0;
   #drained: (() => void) | undefined;
+  readonly #onStart = new Set<() => void>();
 
   get draining(): boolean {
     return this.#draining;
@@ -34,9 +35,20 @@ export class Drain {
     });
   }
 
+  /**
+   * Calls `listener` when draining starts: long-lived answers (event streams) end then, and
+   * their clients resume on another instance, instead of holding the drain to its limit.
+   * The result unregisters it.
+   */
+  onStart(listener: () => void): () => void {
+    this.#onStart.add(listener);
+    return () => this.#onStart.delete(listener);
+  }
+
   /** Starts draining; resolves once no request is in flight, or after `limitMs` at the latest. */
   async start(limitMs: number): Promise<void> {
     this.#draining = true;
+    for (const listener of [...this.#onStart]) listener();
     if (this.#inFlight === 0) return;
     await new Promise<void>((resolve) => {
       this.#drained = resolve;

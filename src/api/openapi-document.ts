@@ -31,6 +31,19 @@ export const rawRequestBodies: Record<string, Record<string, unknown>> = {
   },
 };
 
+/** Successful answers that are streams, not JSON, described here for the same reason. */
+export const rawResponses: Record<string, Record<string, { description: string; content: Record<string, unknown> }>> = {
+  'get /v1/training-jobs/{id}/events': {
+    200: {
+      description:
+        'Server-Sent Events: `status` (data: the job as GET /v1/training-jobs/{id} answers it), `epoch` ' +
+        '(data: { epoch, loss, valLoss, metrics, elapsedMs }) and `end` (data: the final job; the stream closes), ' +
+        'each with an `id` for Last-Event-ID; `: ping` comments between them.',
+      content: { 'text/event-stream': { schema: { type: 'string' } } },
+    },
+  },
+};
+
 /**
  * Finishes the generated document: error responses are `application/problem+json`
  * (RFC 9457), each response gets its status text, and raw-body uploads are described.
@@ -44,6 +57,8 @@ export const transformOpenApiObject: typeof jsonSchemaTransformObject = (input) 
     for (const [method, operation] of Object.entries(operations)) {
       const raw = rawRequestBodies[`${method} ${path}`];
       if (raw && !operation.requestBody) operation.requestBody = raw;
+      const streamed = rawResponses[`${method} ${path}`];
+      if (streamed) operation.responses = { ...streamed, ...operation.responses };
       for (const [status, response] of Object.entries(operation.responses ?? {})) {
         if (response.description === 'Default Response')
           response.description = STATUS_CODES[Number(status)] ?? 'Response';

@@ -129,6 +129,11 @@ const settingsSchema = z.object({
   /** Minutes of training per project per UTC day, running jobs included. */
   QUOTA_TRAINING_MINUTES_PER_DAY: quota,
   QUOTA_PREDICTIONS_PER_MINUTE: quota,
+  /** Open job event streams (GET /v1/training-jobs/{id}/events) per project, and in all, on one API process. */
+  EVENT_STREAMS_PER_PROJECT: positiveInt.default(20),
+  EVENT_STREAMS_PER_PROCESS: positiveInt.default(2000),
+  /** How often an event stream sends a `: ping` comment (keeps proxies from closing it) and re-reads the job. */
+  EVENT_HEARTBEAT_MS: positiveInt.min(100).default(15_000),
 });
 
 /**

@@ -17,7 +17,7 @@ const withVersion = { modelVersion: { select: { version: true } } } as const;
 
 export const trainingJobRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (
   app,
-  { deps: { db, config, trainingQueue, quotas } },
+  { deps: { db, config, trainingQueue, quotas, jobEventPublisher } },
 ) => {
   app.post(
     '/v1/training-jobs',
@@ -104,6 +104,8 @@ export const trainingJobRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (
     async (request) => {
       const job = await cancelTrainingJob(db, trainingQueue, projectOf(request), request.params.id);
       if (!job) throw new NotFoundError('Training job', request.params.id);
+      // A queued job ends here and now; a running one is announced by its worker when it stops.
+      if (job.status === 'cancelled') jobEventPublisher.status(job.id, job.status);
       return toTrainingJob({ ...job, modelVersion: null });
     },
   );

@@ -10,7 +10,9 @@ import { loadConfig } from '../../config/env.ts';
 import { createDatabase } from '../../db/client.ts';
 import { createLogger } from '../../logger.ts';
 import { logBackend, selectBackend } from '../../ml/backend.ts';
+import { Redis } from 'ioredis';
 import { jobCatalog, type JobPayload } from '../../queue/job-catalog.ts';
+import { redisJobEventPublisher } from '../../queue/job-events.ts';
 import { createArtifactStore } from '../../storage/create-artifact-store.ts';
 import { PermanentTrainingError, runTrainingJob, type TrainingContext } from './run.ts';
 import { CONCURRENCY_RETRY_MS } from './scheduling.ts';
@@ -37,6 +39,14 @@ function getContext(): Promise<TrainingContext & { database: string }> {
     await selectBackend(config.TF_BACKEND, 'training');
     logBackend(logger);
     const db = createDatabase(config.DATABASE_URL, 2);
+    // Epochs and status changes for the API's live event streams: fire and forget, never
+    // blocking training (no offline queue; a message said while Redis is away is dropped).
+    const publisher = new Redis(config.REDIS_URL, {
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      retryStrategy: (times) => Math.min(times * 200, 2_000),
+    });
+    publisher.on('error', () => undefined);
     return {
       database: databaseIdentity(config.DATABASE_URL),
       db,
@@ -47,6 +57,7 @@ function getContext(): Promise<TrainingContext & { database: string }> {
       checkpointEveryEpochs: config.CHECKPOINT_EVERY_EPOCHS,
       checkpointEveryMs: config.CHECKPOINT_EVERY_MS,
       maxImagePixels: config.MAX_IMAGE_PIXELS,
+      events: redisJobEventPublisher(publisher, config.REDIS_PREFIX),
     };
   })();
   return context;

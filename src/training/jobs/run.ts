@@ -17,6 +17,7 @@ import type { EpochReport, LoopState } from '../loop/tabular-loop.ts';
 import { TrainingPreempted } from '../loop/training-preempted.ts';
 import type { QuotaSettings } from '../../quotas/quota-limits.ts';
 import { claimTrainingJob } from './scheduling.ts';
+import type { JobEventPublisher } from '../../queue/job-events.ts';
 
 export interface TrainingContext {
   db: Database;
@@ -29,6 +30,8 @@ export interface TrainingContext {
   checkpointEveryMs: number;
   /** Pixels one training image may declare (MAX_IMAGE_PIXELS); larger ones are left out undecoded. */
   maxImagePixels?: number;
+  /** Announces status changes and epochs to live event streams (src/queue/job-events.ts). */
+  events?: JobEventPublisher;
 }
 
 export interface RunOptions {
@@ -135,6 +138,8 @@ export async function runTrainingJob(
       },
     });
   await writeProgress({ resumedFromEpoch: run.resumedFromEpoch });
+  // Announced once the record says running with this run's history (a resumed run's is shorter).
+  ctx.events?.status(jobId, 'running');
   let progressWrittenAt = Date.now();
   let unwrittenEpochs = 0;
   const flushProgress = async () => {
@@ -168,6 +173,7 @@ export async function runTrainingJob(
         resumeFrom,
         onEpoch: async (report) => {
           history.push(report);
+          ctx.events?.epoch(jobId, report as unknown as Record<string, unknown>);
           unwrittenEpochs += 1;
           if (Date.now() - progressWrittenAt >= PROGRESS_EVERY_MS) await flushProgress();
         },
@@ -208,6 +214,7 @@ export async function runTrainingJob(
       where: { trainingJobId: jobId },
       select: { artifactKey: true },
     });
+    ctx.events?.status(jobId, 'succeeded');
     await collectJobGarbage(ctx.store, job, version?.artifactKey);
     logger.info({ jobId, version: registered, metrics: result.metrics }, 'training job succeeded');
     return 'succeeded';
@@ -220,6 +227,7 @@ export async function runTrainingJob(
       // Handed back, not failed: this run does not count against the job's attempts.
       Object.assign(run, { endedAt: new Date().toISOString(), outcome: 'handed back' });
       await writeProgress({ status: 'queued', attempts: { decrement: 1 } });
+      ctx.events?.status(jobId, 'queued');
       logger.info({ jobId, epoch: error.epoch }, 'training job checkpointed and handed back');
       return 'preempted';
     }
@@ -247,6 +255,7 @@ export async function runTrainingJob(
       where: { id: jobId },
       data: { status: 'queued', error: { code: 'attempt_failed', message, attempt } satisfies JobFailure },
     });
+    ctx.events?.status(jobId, 'queued');
     throw error;
   }
 }
@@ -269,5 +278,6 @@ async function finish(
     where: { id: job.id, status: { in: ['queued', 'running'] } },
     data: { status, finishedAt: new Date(), checkpoint: Prisma.DbNull, ...(error ? { error } : {}) },
   });
+  ctx.events?.status(job.id, status);
   await collectJobGarbage(ctx.store, job);
 }
