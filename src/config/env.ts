@@ -115,6 +115,17 @@ const settingsSchema = z.object({
   /** Minutes of training per project per UTC day, running jobs included. */
   QUOTA_TRAINING_MINUTES_PER_DAY: quota,
   QUOTA_PREDICTIONS_PER_MINUTE: quota,
+  /**
+   * Bounds on `:explain`, so one request cannot run for minutes: instances per request, Shapley
+   * samples (model evaluations are samples x (columns + 1)), integrated-gradient steps or
+   * SmoothGrad samples (gradient passes), and background rows used of those stored with a version.
+   */
+  EXPLAIN_MAX_INSTANCES: positiveInt.max(1000).default(16),
+  EXPLAIN_DEFAULT_SAMPLES: positiveInt.default(64),
+  EXPLAIN_MAX_SAMPLES: positiveInt.max(100_000).default(512),
+  EXPLAIN_DEFAULT_STEPS: positiveInt.default(64),
+  EXPLAIN_MAX_STEPS: positiveInt.max(10_000).default(256),
+  EXPLAIN_MAX_BACKGROUND: positiveInt.default(100),
 });
 
 /**
