@@ -15,7 +15,11 @@ import {
 import { modelParams, versionNumber, versionParams } from '../schemas/models.ts';
 
 /** `1,2,5` -> [1, 2, 5]: distinct version numbers, 1 to MAX_COMPARED_VERSIONS of them, else 400. */
-function versionList(text: string): number[] {
+function versionList(text: string | undefined): number[] {
+  if (text === undefined)
+    throw new ValidationError('`versions` lists the versions to compare, e.g. `?versions=1,2`.', [
+      { path: 'versions', message: 'is required' },
+    ]);
   const parts = text.split(',').map((part) => part.trim());
   const numbers = parts.map((part) => (/^\d{1,10}$/.test(part) ? Number(part) : NaN));
   const bad = parts.filter((_, i) => !versionNumber.safeParse(numbers[i]).success);
@@ -72,8 +76,9 @@ export const evaluationRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (ap
       },
     },
     async (request) => {
-      const wanted = versionList(request.query.versions);
+      // The model first: another project's model answers 404 whatever the list.
       const model = await findModel(db, projectOf(request), request.params.name);
+      const wanted = versionList(request.query.versions);
       const rows = await db.modelVersion.findMany({
         where: { modelId: model.id, version: { in: wanted } },
         omit: { preprocessing: true, evaluation: true },

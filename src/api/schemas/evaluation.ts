@@ -64,6 +64,7 @@ export const MAX_COMPARED_VERSIONS = 10;
 export const compareQuery = z.object({
   versions: z
     .string()
+    .optional()
     .describe(`Comma-separated version numbers, 1 to ${MAX_COMPARED_VERSIONS} of them, e.g. \`1,2,5\``),
 });
 
