@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Prisma } from '../../src/db/client.ts';
 import { SeededRandom } from '../../src/ml/seeded-random.ts';
 import { createTenant, type TestEnv, type TestTenant } from '../support/test-env.ts';
 import { createTrainingEnv, postDataset, trainToSuccess, uploadCsv } from '../support/training.ts';
@@ -271,6 +272,27 @@ describe('version evaluation and comparison', () => {
     expect(versions[0].dataset.name).toBe('penguins');
     expect(versions[0].inputSchemaHash).toBe(versions[1].inputSchemaHash);
     expect(versions[1].aliases).toEqual(['staging']);
+  });
+
+  it('answers a version stored without an evaluation (trained before it existed) with nulls, not an error', async () => {
+    const model = await env.deps.db.model.findFirstOrThrow({ where: { name: 'cars' } });
+    await env.deps.db.modelVersion.update({
+      where: { modelId_version: { modelId: model.id, version: 1 } },
+      data: { evaluation: Prisma.DbNull },
+    });
+    const response = await get('/v1/models/cars/versions/1/evaluation');
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({
+      task: 'regression',
+      labels: null,
+      confusionMatrix: null,
+      roc: null,
+      precisionRecall: null,
+      calibration: null,
+      history: null,
+      residuals: null,
+      importance: null,
+    });
   });
 
   it('refuses bad version lists (400) and unknown versions (404)', async () => {
