@@ -99,6 +99,12 @@ describe('plottable curves', () => {
   it('reads per-epoch losses, valLoss null without validation', () => {
     expect(epochHistory([{ epoch: 1, loss: 2 }])).toEqual({ epochs: [1], loss: [2], valLoss: null, metrics: {} });
     expect(epochHistory([])).toBeNull();
+    expect(
+      epochHistory([
+        { epoch: 1, loss: 2, valLoss: 3, metrics: { accuracy: 0.5, f1: 0.4 } },
+        { epoch: 2, loss: 1, valLoss: 2, metrics: { accuracy: 0.7 } },
+      ]),
+    ).toEqual({ epochs: [1, 2], loss: [2, 1], valLoss: [3, 2], metrics: { accuracy: [0.5, 0.7] } });
   });
 });
 

@@ -206,14 +206,23 @@ export function regressionEvaluation(
   return { ...emptyEvaluation(task), residuals: residuals(truth, predicted), history };
 }
 
-/** Per-epoch losses as training reported them; null for models fitted without epochs. */
-export function epochHistory(reports: { epoch: number; loss: number; valLoss?: number }[]): EpochHistory | null {
+/**
+ * Per-epoch losses as training reported them, and any per-epoch metrics the reports carry
+ * (`metrics` by name: a metric present in every epoch becomes one curve); null for models
+ * fitted without epochs.
+ */
+export function epochHistory(
+  reports: { epoch: number; loss: number; valLoss?: number; metrics?: Record<string, number> }[],
+): EpochHistory | null {
   if (reports.length === 0) return null;
   const withValidation = reports.every((report) => report.valLoss !== undefined);
+  const names = Object.keys(reports[0]!.metrics ?? {}).filter((name) =>
+    reports.every((report) => typeof report.metrics?.[name] === 'number'),
+  );
   return {
     epochs: reports.map((report) => report.epoch),
     loss: reports.map((report) => report.loss),
     valLoss: withValidation ? reports.map((report) => report.valLoss!) : null,
-    metrics: {},
+    metrics: Object.fromEntries(names.map((name) => [name, reports.map((report) => report.metrics![name]!)])),
   };
 }

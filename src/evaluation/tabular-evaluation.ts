@@ -26,7 +26,7 @@ export function plottableEvaluation(
   model: tf.LayersModel,
   test: EncodedSplit,
   preprocessing: PreprocessingState,
-  epochs: { epoch: number; loss: number; valLoss?: number }[],
+  epochs: Parameters<typeof epochHistory>[0],
   seed: number,
 ): VersionEvaluation {
   const target = preprocessing.target;

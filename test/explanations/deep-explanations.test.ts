@@ -87,7 +87,7 @@ beforeAll(async () => {
     const [, precipitation, tempMax, tempMin] = line.split(',').map(Number);
     weatherRows.push({ precipitation: precipitation!, temp_max: tempMax!, temp_min: tempMin! });
   }
-}, 150_000);
+}, 300_000);
 afterAll(() => close?.());
 
 describe('image explanations', () => {

@@ -78,7 +78,7 @@ beforeAll(async () => {
     modelName: 'cars',
     model: { type: 'linear', epochs: 15, learningRate: 0.05, seed: 2 },
   });
-}, 120_000);
+}, 240_000);
 afterAll(() => close?.());
 
 describe('tabular explanations', () => {
