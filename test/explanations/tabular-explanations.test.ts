@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Prisma } from '../../src/db/client.ts';
 import { SeededRandom } from '../../src/ml/seeded-random.ts';
+import { loadModelArtifact, saveModelArtifact } from '../../src/registry/artifact-io.ts';
 import { createTenant, type TestEnv, type TestTenant } from '../support/test-env.ts';
 import { createTrainingEnv, postDataset, trainToSuccess, uploadCsv } from '../support/training.ts';
 
@@ -309,5 +310,30 @@ describe('version evaluation and comparison', () => {
     const stranger = await createTenant(env);
     expect((await get('/v1/models/penguins/compare?versions=1', stranger.auth)).statusCode).toBe(404);
     expect((await get('/v1/models/penguins/versions/1/evaluation', stranger.auth)).statusCode).toBe(404);
+  });
+});
+
+describe('versions trained before explanations', () => {
+  it('answer Shapley with 409 explanation_unavailable, and integrated gradients still', async () => {
+    // The driver version's model saved again without its background, as versions trained before were.
+    const row = await env.deps.db.modelVersion.findFirstOrThrow({ where: { model: { name: 'driver' }, version: 1 } });
+    const model = await loadModelArtifact(env.deps.store, row.artifactKey, row.artifactSha256);
+    const saved = await saveModelArtifact(env.deps.store, model, `${row.artifactKey}-without-background`);
+    model.dispose();
+    await env.deps.db.modelVersion.update({
+      where: { id: row.id },
+      data: { artifactKey: saved.artifactKey, artifactSha256: saved.sha256 },
+    });
+    env.deps.predictions.forgetVersions([row.id]);
+    const instance = { driver: 0.8, noise: 3, colour: 'red', flag: true };
+    const refused = await post('/v1/models/driver/versions/1:explain', { instances: [instance] });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().code).toBe('explanation_unavailable');
+    const gradients = await post('/v1/models/driver/versions/1:explain', {
+      instances: [instance],
+      explanation: { method: 'integrated-gradients' },
+    });
+    expect(gradients.statusCode).toBe(200);
+    expect(gradients.json().explanations[0].attributions[0].column).toBe('driver');
   });
 });
