@@ -1,5 +1,6 @@
 import os from 'node:os';
 import type { EncryptionBenchResult } from './encryption-bench.ts';
+import { explainSection, type ExplainBenchResult } from './explain-bench.ts';
 import type { ForwardChoiceRow } from './forward-choice-bench.ts';
 import type { PlacementRow } from './inference-placement.ts';
 import type { PredictFigures } from './predict-bench.ts';
@@ -19,6 +20,7 @@ export interface BenchResults {
   ingest: { mbPerSecond: number; peakRssMb: number; rows: number } | { error: string };
   deep: Record<string, unknown> | { error: string };
   encryption: EncryptionBenchResult | { error: string };
+  explain?: ExplainBenchResult | { error: string };
 }
 
 const f = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
@@ -336,7 +338,8 @@ which passes the flags to the API's node).
 ## Other benchmarks run by \`npm run bench\`
 
 ${deepSection(r.deep)}
-`;
+
+${explainSection(r.explain)}`;
 }
 
 type DeepFigures = {

@@ -10,6 +10,7 @@ import { describeBackend, ensureBackend } from '../src/ml/backend.ts';
 import { createBenchEnv } from './bench-env.ts';
 import { runChild } from './child-process.ts';
 import { benchForwardChoice } from './forward-choice-bench.ts';
+import { benchExplain } from './explain-bench.ts';
 import { benchInferencePlacement } from './inference-placement.ts';
 import { benchPredict } from './predict-bench.ts';
 import { renderReport, type BenchResults } from './report.ts';
@@ -39,6 +40,8 @@ try {
   log('forward pass choice: plain JavaScript vs TensorFlow.js by batch size');
   const forwardChoice = benchForwardChoice(predict.model, predict.preprocessing.width);
   predict.model.dispose();
+  log(':explain next to :predict of the same input (tabular row, 28x28 image)');
+  const explain = await benchExplain(bench).catch((error: Error) => ({ error: error.message }));
   log('training: end to end vs bare model.fit, then queue latency');
   const training = await benchTraining(bench);
   log('CSV ingest of 200 MB (child process)');
@@ -60,6 +63,7 @@ try {
     ingest: ingest as BenchResults['ingest'],
     deep,
     encryption: encryption as BenchResults['encryption'],
+    explain,
   };
 } finally {
   await bench.close();

@@ -27,6 +27,8 @@ export const ERROR_CODES = {
   version_aliased: 409,
   model_training_in_progress: 409,
   api_key_inactive: 409,
+  // The version stores nothing to explain against (trained before explanations' background sample was kept).
+  explanation_unavailable: 409,
   // 413 and 415: a body too large, or of a media type the route does not read.
   payload_too_large: 413,
   archive_limit_exceeded: 413,
@@ -62,6 +64,8 @@ export const ERROR_CODES = {
   duplicate_timestamps: 422,
   irregular_series: 422,
   idempotency_key_reused: 422,
+  // An explanation method the version's kind of model cannot use (e.g. Shapley on an image model).
+  explanation_method_unsupported: 422,
   // 429: too many requests from this project, key or client address in the current window.
   rate_limited: 429,
   // Open job event streams (GET /v1/training-jobs/{id}/events) are bounded per project and per instance.

@@ -25,6 +25,8 @@ import { datasetRoutes } from './routes/datasets.ts';
 import { healthRoutes } from './routes/health.ts';
 import { masterKeyRoutes } from './routes/master-key.ts';
 import { modelRoutes } from './routes/models.ts';
+import { evaluationRoutes } from './routes/evaluations.ts';
+import { explanationRoutes } from './routes/explanations.ts';
 import { predictionRoutes } from './routes/predictions.ts';
 import { projectErasureRoutes } from './routes/project-erasure.ts';
 import { projectRoutes } from './routes/projects.ts';
@@ -137,6 +139,8 @@ export async function buildApp(deps: Deps, opts: BuildAppOptions = {}): Promise<
   await app.register(trainingJobEventRoutes, { deps });
   await app.register(modelRoutes, { deps });
   await app.register(predictionRoutes, { deps });
+  await app.register(evaluationRoutes, { deps });
+  await app.register(explanationRoutes, { deps });
   await app.register(openInferenceRoutes, { deps });
   await app.register(consoleRoutes);
   return app;

@@ -134,6 +134,17 @@ const settingsSchema = z.object({
   EVENT_STREAMS_PER_PROCESS: positiveInt.default(2000),
   /** How often an event stream sends a `: ping` comment (keeps proxies from closing it) and re-reads the job. */
   EVENT_HEARTBEAT_MS: positiveInt.min(100).default(15_000),
+  /**
+   * Bounds on `:explain`, so one request cannot run for minutes: instances per request, Shapley
+   * samples (model evaluations are samples x (columns + 1)), integrated-gradient steps or
+   * SmoothGrad samples (gradient passes), and background rows used of those stored with a version.
+   */
+  EXPLAIN_MAX_INSTANCES: positiveInt.max(1000).default(16),
+  EXPLAIN_DEFAULT_SAMPLES: positiveInt.default(64),
+  EXPLAIN_MAX_SAMPLES: positiveInt.max(100_000).default(512),
+  EXPLAIN_DEFAULT_STEPS: positiveInt.default(64),
+  EXPLAIN_MAX_STEPS: positiveInt.max(10_000).default(256),
+  EXPLAIN_MAX_BACKGROUND: positiveInt.default(100),
 });
 
 /**

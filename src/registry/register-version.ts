@@ -4,6 +4,7 @@ import type { SavedModelArtifact } from './artifact-io.ts';
 import type { Database } from '../db/client.ts';
 import { Prisma } from '../db/client.ts';
 import { UnprocessableError } from '../errors.ts';
+import type { VersionEvaluation } from '../evaluation/plots.ts';
 import type { Task } from '../models/task.ts';
 import type { AnyPreprocessing } from '../preprocessing/deep-state.ts';
 import type { ExcludedColumn } from '../preprocessing/feature-selection.ts';
@@ -46,6 +47,8 @@ export interface TrainedVersion<
   outputSchema: OutputSchema;
   /** Metrics on the held-out test split. */
   metrics: object;
+  /** Curves, confusion matrix, epochs, residuals and importance on the test split (evaluation/plots.ts). */
+  evaluation?: VersionEvaluation;
   excludedColumns: ExcludedColumn[];
   rowCounts: { total: number; droppedMissingTarget: number; train: number; validation: number; test: number };
   bestEpoch: number;
@@ -114,6 +117,7 @@ export async function registerVersion(
               bestEpoch: result.bestEpoch,
               stoppedEarly: result.stoppedEarly,
             } as unknown as Prisma.InputJsonValue,
+            ...(result.evaluation ? { evaluation: result.evaluation as unknown as Prisma.InputJsonValue } : {}),
             backend: result.backend,
             trainingDurationMs: Math.round(result.durationMs),
           },

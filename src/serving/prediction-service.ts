@@ -22,7 +22,7 @@ import { resolveServedVersion, type ResolvedVersion } from './version-resolver.t
 export type { ResolvedVersion } from './version-resolver.ts';
 
 /** A model version in memory, with the batcher that coalesces its concurrent requests. */
-interface LoadedVersion {
+export interface LoadedVersion {
   model: tf.LayersModel;
   preprocessing: PreprocessingState;
   /** Encodes and decodes by the preprocessing's kind (tabular, image, text, sequence). */
@@ -201,6 +201,14 @@ export class PredictionService {
     if (this.signatures.size >= MAX_SIGNATURES) this.signatures.clear();
     this.signatures.set(resolved.versionId, signature);
     return signature;
+  }
+
+  /**
+   * Runs `fn` with a version's loaded model (loading it on a miss), held against eviction until
+   * `fn` settles: for work beside plain predictions, such as explanations.
+   */
+  withLoaded<R>(resolved: ResolvedVersion, fn: (loaded: LoadedVersion) => Promise<R> | R): Promise<R> {
+    return this.cache.use(resolved.versionId, fn);
   }
 
   /** Loads and warms a version up (coalesced with other loads); resolves once it can serve. */

@@ -80,7 +80,7 @@ describe('tenant isolation over every route of the OpenAPI document', () => {
   function plausibleBody(path: string, method: string): unknown {
     if (method === 'get' || method === 'delete') return undefined;
     const row = { sepal_length: 5.1, sepal_width: 3.5, petal_length: 1.4, petal_width: 0.2 };
-    if (path.endsWith(':predict')) return { instances: [row] };
+    if (path.endsWith(':predict') || path.endsWith(':explain')) return { instances: [row] };
     if (path.endsWith(':classify') || path.endsWith(':regress')) return { examples: [row] };
     if (path.endsWith('/infer')) {
       return { inputs: [{ name: 'sepal_length', shape: [1], datatype: 'FP32', data: [5.1] }] };

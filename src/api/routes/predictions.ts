@@ -31,7 +31,7 @@ const NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.-]*';
 const ALIAS_PATTERN = '^[a-z][a-z0-9_-]*';
 
 /** The three ways TF Serving names what serves a request. */
-const targets = [
+export const targets = [
   {
     path: '/v1/models/:name/versions/:version(^\\d+)',
     params: versionParams,

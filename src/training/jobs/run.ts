@@ -4,6 +4,7 @@ import { Prisma } from '../../db/client.ts';
 import { DomainError, type JobFailure, type JobFailureCode } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
 import { saveModelArtifact } from '../../registry/artifact-io.ts';
+import { backgroundMetadata } from '../../explanations/background.ts';
 import type { ArtifactStore } from '../../storage/artifact-store.ts';
 import { attemptPrefix, collectJobGarbage } from './artifacts.ts';
 import type { JobSpec } from './submission.ts';
@@ -206,7 +207,12 @@ export async function runTrainingJob(
       throw error;
     }
     const prefix = attemptPrefix(job, attempt);
-    const artifact = await saveModelArtifact(ctx.store, result.model, prefix);
+    const artifact = await saveModelArtifact(
+      ctx.store,
+      result.model,
+      prefix,
+      result.explanationBackground ? backgroundMetadata(result.explanationBackground) : undefined,
+    );
     result.model.dispose();
     const registered = await registerVersion(db, job, result, artifact);
     // Whichever attempt registered, only its files are kept; checkpoints are done with.

@@ -7,6 +7,14 @@
 import { classificationMetrics } from '../../evaluation/classification-metrics.ts';
 import type { EvaluationMetrics } from '../../evaluation/evaluate-model.ts';
 import { regressionMetrics } from '../../evaluation/regression-metrics.ts';
+import {
+  classificationEvaluation,
+  emptyEvaluation,
+  epochHistory,
+  regressionEvaluation,
+  type VersionEvaluation,
+} from '../../evaluation/plots.ts';
+import type { EpochReport } from '../loop/epoch-loop.ts';
 import { forecastMetrics, residualIntervals } from '../../evaluation/forecast-metrics.ts';
 import type { ForecastMetrics } from '../../evaluation/forecast-metrics.ts';
 import type { ForecastIntervals } from '../../preprocessing/deep-state.ts';
@@ -47,6 +55,7 @@ export async function trainDeep(
   try {
     const { metrics: heldOut, intervals } = evaluateDeepForecast(model, prepared);
     const metrics = candidates ? { ...heldOut, candidates } : heldOut;
+    const evaluation = deepEvaluation(model, prepared, fit.history);
     return {
       model,
       preprocessing:
@@ -56,6 +65,7 @@ export async function trainDeep(
       inputSchema: prepared.inputSchema,
       outputSchema: prepared.outputSchema,
       metrics,
+      evaluation,
       history: fit.history,
       bestEpoch: fit.bestEpoch,
       stoppedEarly: fit.stoppedEarly,
@@ -153,6 +163,30 @@ function evaluateDeepForecast(
     metrics: forecastMetrics({ truth, predicted, horizon, ...forecast }),
     intervals: residualIntervals(truth, predicted, horizon, forecast.intervalLevel),
   };
+}
+
+/** Curves and residuals on the test split (evaluation/plots.ts); deep versions have no permutation importance. */
+function deepEvaluation(model: tf.LayersModel, prepared: PreparedDeep, epochs: EpochReport[]): VersionEvaluation {
+  const { test } = prepared;
+  const history = epochHistory(epochs);
+  const target = prepared.preprocessing.target;
+  if (test.count === 0) return { ...emptyEvaluation(prepared.forecast ? 'forecast' : target.task), history };
+  const outputs = predictExamples(model, test.x, test.count, test.shape);
+  if (target.task === 'classification') {
+    const width = test.yWidth;
+    const truth = Array.from({ length: test.count }, (_, i) => test.y.subarray(i * width, (i + 1) * width).indexOf(1));
+    const probabilities = Array.from({ length: test.count }, (_, i) =>
+      Array.from(outputs.subarray(i * width, (i + 1) * width)),
+    );
+    return classificationEvaluation(target.labels, truth, probabilities, history);
+  }
+  const unscale = prepared.unscale ?? ((values: Float32Array) => Array.from(values));
+  return regressionEvaluation(
+    prepared.forecast ? 'forecast' : 'regression',
+    unscale(test.y),
+    unscale(outputs),
+    history,
+  );
 }
 
 /** Held-out metrics: classification on one-hot targets, regression on every forecast value in the target's units. */

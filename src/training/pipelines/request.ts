@@ -10,6 +10,7 @@ import type { ColumnProfile, DatasetRow } from '../../datasets/column-profile.ts
 import type { LabelledImage } from '../../datasets/image-archive.ts';
 import { ValidationError } from '../../errors.ts';
 import type { EvaluationMetrics } from '../../evaluation/evaluate-model.ts';
+import type { ExplanationBackground } from '../../explanations/background.ts';
 import type { tf } from '../../ml/backend.ts';
 import { createModelSpecSchema, defaultModelLimits } from '../../models/model-spec.ts';
 import type { ModelLimits, ModelSpec } from '../../models/model-spec.ts';
@@ -128,4 +129,6 @@ export type TrainingOutcome<Preprocessing extends AnyPreprocessing, ModelType ex
   metrics: EvaluationMetrics;
   hyperparameters: ResolvedHyperparameters;
   history: EpochReport[];
+  /** Encoded training rows that tabular explanations are measured against, stored in the artifact. */
+  explanationBackground?: ExplanationBackground;
 };

@@ -1,6 +1,8 @@
 import type { DatasetRow } from '../../datasets/column-profile.ts';
 import { UnprocessableError } from '../../errors.ts';
 import { evaluateModel } from '../../evaluation/evaluate-model.ts';
+import { plottableEvaluation } from '../../evaluation/tabular-evaluation.ts';
+import { sampleBackground } from '../../explanations/background.ts';
 import { ensureBackend } from '../../ml/backend.ts';
 import { buildModel } from '../../models/build-model.ts';
 import type { ResolvedModelType } from '../../models/build-model.ts';
@@ -122,6 +124,8 @@ export async function trainTabular(input: TabularRequest, hooks: TrainingHooks =
       inputSchema: inputSchemaOf(preprocessing),
       outputSchema: outputSchemaOf(preprocessing),
       metrics: evaluateModel(model, test, preprocessing.target),
+      evaluation: plottableEvaluation(model, test, preprocessing, fit.history, seed),
+      explanationBackground: sampleBackground(train.x, train.rows, train.width, seed),
       history: fit.history,
       bestEpoch: fit.bestEpoch,
       stoppedEarly: fit.stoppedEarly,

@@ -1,0 +1,66 @@
+import type { tf } from '../ml/backend.ts';
+import { columnSlots } from '../explanations/column-slots.ts';
+import type { EncodedSplit } from '../preprocessing/tabular-preprocessing.ts';
+import type { PreprocessingState } from '../preprocessing/preprocessing-state.ts';
+import { decodeRegression } from '../preprocessing/target-encoding.ts';
+import { argmax } from './classification-metrics.ts';
+import { predictEncoded } from './evaluate-model.ts';
+import { permutationImportance } from './permutation-importance.ts';
+import {
+  classificationEvaluation,
+  emptyEvaluation,
+  epochHistory,
+  regressionEvaluation,
+  type VersionEvaluation,
+} from './plots.ts';
+
+/** Shuffles per column in permutation importance: enough for a usable spread, cheap on a test split. */
+export const IMPORTANCE_REPEATS = 5;
+
+/**
+ * The plottable evaluation of a tabular model on its test split, with permutation importance
+ * in the dataset's columns: accuracy lost (classification) or RMSE gained (regression, on the
+ * target's scale) when a column is shuffled.
+ */
+export function plottableEvaluation(
+  model: tf.LayersModel,
+  test: EncodedSplit,
+  preprocessing: PreprocessingState,
+  epochs: Parameters<typeof epochHistory>[0],
+  seed: number,
+): VersionEvaluation {
+  const target = preprocessing.target;
+  const history = epochHistory(epochs);
+  const predict = (x: Float32Array) => predictEncoded(model, x, test.rows, test.width, target);
+  const truth = Array.from(test.y);
+  if (test.rows === 0) return { ...emptyEvaluation(target.task), history };
+  const base =
+    target.task === 'classification'
+      ? classificationEvaluation(target.labels, truth, predict(test.x) as number[][], history)
+      : regressionEvaluation(
+          'regression',
+          truth.map((value) => decodeRegression(target, value)),
+          predict(test.x) as number[],
+          history,
+        );
+  const score =
+    target.task === 'classification'
+      ? (x: Float32Array) => (predict(x) as number[][]).filter((p, row) => argmax(p) === truth[row]).length / test.rows
+      : (x: Float32Array) => {
+          const predicted = predict(x) as number[];
+          const mse =
+            truth.reduce((sum, y, row) => sum + (decodeRegression(target, y) - predicted[row]!) ** 2, 0) / test.rows;
+          return -Math.sqrt(mse);
+        };
+  const importance = permutationImportance({
+    x: test.x,
+    rows: test.rows,
+    width: test.width,
+    columns: columnSlots(preprocessing),
+    score,
+    metric: target.task === 'classification' ? 'accuracy' : 'rmse',
+    repeats: IMPORTANCE_REPEATS,
+    seed,
+  });
+  return { ...base, importance };
+}
