@@ -2,6 +2,8 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { registerWasmTrainingKernels } from './wasm-conv-gradients.ts';
+import { registerTileGradient } from './tile-gradient.ts';
+import { registerWasmBatchMatMul } from './wasm-matmul.ts';
 
 /**
  * The TensorFlow.js namespace (core + layers), re-exported for modules that also need the
@@ -38,6 +40,8 @@ export function describeBackend(): string {
 }
 
 async function activate(preference: BackendPreference): Promise<string> {
+  // Gradients are shared by every backend; ours replaces one that is quadratic in its copies.
+  registerTileGradient();
   if (selected?.preference === preference && tf.getBackend() === selected.name) return selected.name;
   const failures: string[] = [];
   if (preference === 'auto' || preference === 'tensorflow') {
@@ -90,6 +94,8 @@ async function tryWasm(): Promise<string | undefined> {
     // The WASM backend lacks the gradients of conv2d and of embedding lookups; without them
     // CNN and text models would fail to train (or fall back to the ~40x slower CPU backend).
     registerWasmTrainingKernels();
+    // Products with a transposed operand (every matMul gradient) take the backend's slow loop.
+    registerWasmBatchMatMul();
     if (!wasmPathsSet) {
       // In Node the .wasm binaries are read from disk; tfjs would otherwise look beside the page
       // URL. The paths only count before the backend first initialises, so they are set once.
