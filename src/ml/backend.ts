@@ -3,6 +3,8 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { registerWasmTrainingKernels } from './wasm-conv-gradients.ts';
 import { adapterLabel, openWebGpu, type GpuAdapterSummary } from './webgpu.ts';
+import { registerTileGradient } from './tile-gradient.ts';
+import { registerWasmBatchMatMul } from './wasm-matmul.ts';
 
 /**
  * The TensorFlow.js namespace (core + layers), re-exported for modules that also need the
@@ -84,6 +86,8 @@ export function logBackend(logger: { info(fields: object, message: string): void
 }
 
 async function activate(preference: BackendPreference, role: BackendRole): Promise<string> {
+  // Gradients are shared by every backend; ours replaces one that is quadratic in its copies.
+  registerTileGradient();
   if (selected?.preference === preference && selected.role === role && tf.getBackend() === selected.name) {
     return selected.name;
   }
@@ -170,6 +174,8 @@ async function tryWasm(): Promise<string | undefined> {
     // The WASM backend lacks the gradients of conv2d and of embedding lookups; without them
     // CNN and text models would fail to train (or fall back to the ~40x slower CPU backend).
     registerWasmTrainingKernels();
+    // Products with a transposed operand (every matMul gradient) take the backend's slow loop.
+    registerWasmBatchMatMul();
     if (!wasmPathsSet) {
       // In Node the .wasm binaries are read from disk; tfjs would otherwise look beside the page
       // URL. The paths only count before the backend first initialises, so they are set once.

@@ -66,6 +66,8 @@ export class PredictionService {
   private readonly cache: ModelCache<string, LoadedVersion>;
   private readonly signatures = new Map<string, ServedSignature>();
   private readonly numbered = new Map<string, { resolved: ResolvedVersion; until: number }>();
+  /** Numbered versions being resolved now, by the same key. */
+  private readonly resolving = new Map<string, Promise<ResolvedVersion>>();
   private metrics: Metrics | undefined;
   /** Requests on their way to a batcher: the company worth waiting for. */
   readonly arrivals = new Arrivals();
@@ -104,10 +106,18 @@ export class PredictionService {
     const now = performance.now();
     const known = this.numbered.get(key);
     if (known && known.until > now) return known.resolved;
-    const resolved = await resolveServedVersion(this.db, projectId, name, ref);
-    if (this.numbered.size >= MAX_NUMBERED) this.numbered.clear();
-    this.numbered.set(key, { resolved, until: now + NUMBERED_TTL_MS });
-    return resolved;
+    // Under load many requests find an entry expired at once; they share the first one's query.
+    const running = this.resolving.get(key);
+    if (running !== undefined) return running;
+    const query = resolveServedVersion(this.db, projectId, name, ref)
+      .then((resolved) => {
+        if (this.numbered.size >= MAX_NUMBERED) this.numbered.clear();
+        this.numbered.set(key, { resolved, until: now + NUMBERED_TTL_MS });
+        return resolved;
+      })
+      .finally(() => this.resolving.delete(key));
+    this.resolving.set(key, query);
+    return query;
   }
 
   /**

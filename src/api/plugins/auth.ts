@@ -84,7 +84,19 @@ export const authPlugin = fp(
       return cached !== undefined && (cached.expiresAt === null || cached.expiresAt > Date.now()) ? cached : undefined;
     }
 
-    async function verify(secretHash: string): Promise<VerifiedKey> {
+    // Lookups under way by secret hash: when a key's entry expires under load, every request
+    // that finds it missing waits on the one query the first of them started.
+    const verifying = new Map<string, Promise<VerifiedKey>>();
+
+    function verify(secretHash: string): Promise<VerifiedKey> {
+      const running = verifying.get(secretHash);
+      if (running !== undefined) return running;
+      const lookup = lookUpKey(secretHash).finally(() => verifying.delete(secretHash));
+      verifying.set(secretHash, lookup);
+      return lookup;
+    }
+
+    async function lookUpKey(secretHash: string): Promise<VerifiedKey> {
       const generation = keys.generation;
       keys.countLookup();
       const row = await opts.db.apiKey.findUnique({

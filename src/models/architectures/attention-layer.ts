@@ -112,16 +112,18 @@ export class MultiHeadSelfAttention extends tf.layers.Layer {
       }
       const [, time = 0, features = 0] = x.shape;
       const flat = x.reshape([-1, features]);
-      // [batch*time, heads*keyDim] -> [batch, heads, time, keyDim]
-      const project = (kind: 'query' | 'key' | 'value') =>
+      // [batch*time, heads*keyDim] -> [batch, heads, time, keyDim] (keys: [batch, heads, keyDim, time])
+      const project = (kind: 'query' | 'key' | 'value', perm: number[]) =>
         tf
           .add(tf.matMul(flat, this.w(`${kind}_kernel`)), this.w(`${kind}_bias`))
           .reshape([-1, time, this.numHeads, this.keyDim])
-          .transpose([0, 2, 1, 3]);
-      const q = project('query');
-      const k = project('key');
-      const v = project('value');
-      let scores = tf.matMul(q, k, false, true).mul(1 / Math.sqrt(this.keyDim));
+          .transpose(perm);
+      const q = project('query', [0, 2, 1, 3]);
+      // Keys are laid out transposed here rather than through matMul's transposeB, which the
+      // wasm backend computes in a slow loop (src/ml/wasm-matmul.ts).
+      const kT = project('key', [0, 2, 3, 1]);
+      const v = project('value', [0, 2, 1, 3]);
+      let scores = tf.matMul(q, kT).mul(1 / Math.sqrt(this.keyDim));
       if (this.causal) scores = scores.add(causalMask(time));
       const context = tf
         .matMul(tf.softmax(scores), v)

@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BuildOptions, DeepInput, DeepTask, TransformerHyperparameters } from './schemas.ts';
 import { MultiHeadSelfAttention, PositionalEmbedding } from './attention-layer.ts';
+import { LayerNormalization } from './layer-normalization.ts';
 import { assertInputSizes, denseHead, incompatible, LayerSeeds } from './model-head.ts';
 
 /** Builds an (uncompiled) transformer encoder over `tokens` input. */
@@ -47,18 +48,18 @@ export function buildTransformer(
       causal: params.causal,
       seed: seeds.seed(),
     }).apply(x) as tf.SymbolicTensor;
-    x = tf.layers
-      .layerNormalization({ epsilon: 1e-6 })
-      .apply(tf.layers.add().apply([x, drop(attended)])) as tf.SymbolicTensor;
+    x = new LayerNormalization({ epsilon: 1e-6 }).apply(
+      tf.layers.add().apply([x, drop(attended)]),
+    ) as tf.SymbolicTensor;
     const hidden = tf.layers
       .dense({ units: params.ffDim, activation: 'relu', kernelInitializer: seeds.glorot() })
       .apply(x) as tf.SymbolicTensor;
     const projected = tf.layers
       .dense({ units: params.embedDim, kernelInitializer: seeds.glorot() })
       .apply(hidden) as tf.SymbolicTensor;
-    x = tf.layers
-      .layerNormalization({ epsilon: 1e-6 })
-      .apply(tf.layers.add().apply([x, drop(projected)])) as tf.SymbolicTensor;
+    x = new LayerNormalization({ epsilon: 1e-6 }).apply(
+      tf.layers.add().apply([x, drop(projected)]),
+    ) as tf.SymbolicTensor;
   }
   x = (
     input.kind === 'tokens' ? tf.layers.globalAveragePooling1d().apply(x) : tf.layers.flatten().apply(x)

@@ -5,6 +5,7 @@
  */
 import { tf } from '../../ml/backend.ts';
 import type { OptimizerName } from '../../models/model-spec.ts';
+import { HostAdamOptimizer } from './host-adam.ts';
 
 /** Data loss of a batch's predictions; runs inside the optimiser's gradient tape. */
 export type BatchLoss = (xBatch: tf.Tensor, yBatch: tf.Tensor) => tf.Scalar;
@@ -50,7 +51,11 @@ export function createBatchStep(
   };
 }
 
-/** The named optimiser at `learningRate` (momentum 0.9; tfjs defaults otherwise). */
+/**
+ * The named optimiser at `learningRate` (momentum 0.9; tfjs defaults otherwise). Where tensors
+ * live in host memory (wasm, cpu), Adam updates in JavaScript (host-adam.ts): same numbers,
+ * no kernels; a GPU backend keeps tfjs's, which would otherwise copy every weight each step.
+ */
 export function createOptimizer(name: OptimizerName, learningRate: number): tf.Optimizer {
   switch (name) {
     case 'sgd':
@@ -60,7 +65,9 @@ export function createOptimizer(name: OptimizerName, learningRate: number): tf.O
     case 'rmsprop':
       return tf.train.rmsprop(learningRate);
     case 'adam':
-      return tf.train.adam(learningRate);
+      return ['wasm', 'cpu'].includes(tf.getBackend())
+        ? new HostAdamOptimizer(learningRate)
+        : tf.train.adam(learningRate);
   }
 }
 

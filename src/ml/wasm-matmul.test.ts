@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { selectBackend, tf } from './backend.ts';
+
+function values(shape: number[], seed: number): Float32Array {
+  let s = seed >>> 0;
+  return Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 31 - 1;
+  });
+}
+
+async function product(
+  backend: 'wasm' | 'cpu',
+  a: number[],
+  b: number[],
+  transposeA: boolean,
+  transposeB: boolean,
+): Promise<{ shape: number[]; data: Float32Array }> {
+  await selectBackend(backend);
+  const out = tf.tidy(() => tf.matMul(tf.tensor(values(a, 1), a), tf.tensor(values(b, 2), b), transposeA, transposeB));
+  const result = { shape: out.shape, data: Float32Array.from(out.dataSync()) };
+  out.dispose();
+  return result;
+}
+
+describe('BatchMatMul on wasm with transposed operands', () => {
+  const cases: { a: number[]; b: number[]; transposeA: boolean; transposeB: boolean }[] = [
+    { a: [5, 7], b: [4, 7], transposeA: false, transposeB: true },
+    { a: [7, 5], b: [7, 4], transposeA: true, transposeB: false },
+    { a: [7, 5], b: [4, 7], transposeA: true, transposeB: true },
+    { a: [6, 3, 8, 4], b: [6, 3, 8, 4], transposeA: false, transposeB: true },
+    { a: [6, 8, 3], b: [6, 8, 5], transposeA: true, transposeB: false },
+    // broadcast batch: one b for every a
+    { a: [3, 4, 6], b: [5, 6], transposeA: false, transposeB: true },
+    { a: [5, 4], b: [3, 5, 6], transposeA: true, transposeB: false },
+  ];
+  for (const { a, b, transposeA, transposeB } of cases) {
+    it(`matches the CPU backend for [${a}] x [${b}], transposeA ${transposeA}, transposeB ${transposeB}`, async () => {
+      const cpu = await product('cpu', a, b, transposeA, transposeB);
+      const wasm = await product('wasm', a, b, transposeA, transposeB);
+      expect(wasm.shape).toEqual(cpu.shape);
+      cpu.data.forEach((expected, i) => expect(wasm.data[i]).toBeCloseTo(expected, 4));
+    });
+  }
+
+  it('is the kernel the wasm backend runs', async () => {
+    await selectBackend('wasm');
+    expect(tf.getKernel('BatchMatMul', 'wasm')).toMatchObject({ explicitTransposes: true });
+  });
+
+  it('leaves no intermediate tensors behind', async () => {
+    await selectBackend('wasm');
+    const a = tf.tensor(values([4, 6, 3], 3), [4, 6, 3]);
+    const b = tf.tensor(values([4, 5, 3], 4), [4, 5, 3]);
+    const before = tf.memory().numBytes;
+    const out = tf.matMul(a, b, false, true);
+    expect(tf.memory().numBytes - before).toBe(out.size * 4);
+    tf.dispose([a, b, out]);
+  });
+});

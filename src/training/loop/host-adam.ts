@@ -1,0 +1,153 @@
+/**
+ * Adam with its update computed in JavaScript over Float32Arrays. TensorFlow.js's Adam runs
+ * about 15 kernels per variable per step (two moments, their bias corrections, the square
+ * root, the update, three assigns); a small dense model's step dispatched 139 kernels of which
+ * most were the optimiser's, each paying the engine's fixed per-op cost for a few thousand
+ * numbers. Here a step reads each gradient and weight once, updates the moments held in JS,
+ * and writes the weight back: three transfers per variable, no kernels.
+ *
+ * The arithmetic is TensorFlow.js's, operation for operation in float32 (every intermediate
+ * rounded with Math.fround: products, sums, quotients and square roots of float32 values
+ * computed in double and rounded once are the correctly rounded float32 results), so the
+ * weights match `tf.train.adam` within float32 rounding (the tests check it). The moments
+ * are written into the optimiser's own variables whenever its weights are read, and read
+ * back when they are set, so checkpoints and resume see exactly what `tf.train.adam` keeps.
+ */
+import { tf } from '../../ml/backend.ts';
+
+const f = Math.fround;
+
+/** An optimiser weight as tfjs's getWeights hands it out. */
+type NamedTensor = { name: string; tensor: tf.Tensor };
+
+/** The fields of tfjs's Adam this one shares (private in its typings). */
+interface AdamState {
+  accBeta1: tf.Variable;
+  accBeta2: tf.Variable;
+  accumulatedFirstMoment: Array<{ originalName: string; variable: tf.Variable } | undefined>;
+  accumulatedSecondMoment: Array<{ originalName: string; variable: tf.Variable } | undefined>;
+}
+
+/** One Adam step over a variable, in place: tfjs's ops in its order, each rounded to float32. */
+function adamUpdate(
+  value: Float32Array,
+  g: Float32Array,
+  m: Float32Array,
+  v: Float32Array,
+  b1: number,
+  b2: number,
+  c1: number,
+  c2: number,
+  oneMinusAcc1: number,
+  oneMinusAcc2: number,
+  epsilon: number,
+  negativeRate: number,
+): void {
+  const n = value.length;
+  for (let k = 0; k < n; k++) {
+    const gk = g[k] as number;
+    const mk = f(f((m[k] as number) * b1) + f(gk * c1));
+    const vk = f(f((v[k] as number) * b2) + f(f(gk * gk) * c2));
+    m[k] = mk;
+    v[k] = vk;
+    const corrected = f(f(mk / oneMinusAcc1) / f(f(Math.sqrt(f(vk / oneMinusAcc2))) + epsilon));
+    value[k] = f(f(corrected * negativeRate) + (value[k] as number));
+  }
+}
+
+export class HostAdamOptimizer extends tf.AdamOptimizer {
+  private readonly m: Float32Array[] = [];
+  private readonly v: Float32Array[] = [];
+  /** tfjs's accBeta1/2 (beta^t) as float32 numbers; read from its variables after setWeights. */
+  private hostAccBeta1 = f(this.beta1);
+  private hostAccBeta2 = f(this.beta2);
+  /** True when `m`/`v` hold steps the moment variables do not have yet. */
+  private unsynced = false;
+
+  constructor(learningRate: number, beta1 = 0.9, beta2 = 0.999) {
+    super(learningRate, beta1, beta2);
+  }
+
+  private get shared(): AdamState {
+    return this as unknown as AdamState;
+  }
+
+  override applyGradients(variableGradients: tf.NamedTensorMap | NamedTensor[]): void {
+    const entries = Array.isArray(variableGradients)
+      ? variableGradients.map(({ name, tensor }) => [name, tensor] as const)
+      : Object.entries(variableGradients);
+    const b1 = f(this.beta1);
+    const b2 = f(this.beta2);
+    const c1 = f(1 - this.beta1);
+    const c2 = f(1 - this.beta2);
+    const oneMinusAcc1 = f(1 - this.hostAccBeta1);
+    const oneMinusAcc2 = f(1 - this.hostAccBeta2);
+    const epsilon = f(this.epsilon);
+    const negativeRate = f(-this.learningRate);
+    const state = this.shared;
+    entries.forEach(([name, gradient], i) => {
+      const variable = tf.engine().registeredVariables[name];
+      if (variable === undefined) throw new Error(`Adam: no variable named '${name}'.`);
+      if (state.accumulatedFirstMoment[i] === undefined) {
+        // The same slot variables tfjs's Adam makes, so getWeights/setWeights keep their format.
+        state.accumulatedFirstMoment[i] = {
+          originalName: `${name}/m`,
+          variable: tf.tidy(() => tf.zerosLike(variable).variable(false)),
+        };
+        state.accumulatedSecondMoment[i] = {
+          originalName: `${name}/v`,
+          variable: tf.tidy(() => tf.zerosLike(variable).variable(false)),
+        };
+        this.m[i] = new Float32Array(variable.size);
+        this.v[i] = new Float32Array(variable.size);
+      }
+      if (gradient === undefined || gradient === null) return;
+      const g = gradient.dataSync() as Float32Array;
+      const value = Float32Array.from(variable.dataSync() as Float32Array);
+      adamUpdate(value, g, this.m[i]!, this.v[i]!, b1, b2, c1, c2, oneMinusAcc1, oneMinusAcc2, epsilon, negativeRate);
+      variable.assign(tf.tensor(value, variable.shape, 'float32'));
+    });
+    this.hostAccBeta1 = f(this.hostAccBeta1 * f(this.beta1));
+    this.hostAccBeta2 = f(this.hostAccBeta2 * f(this.beta2));
+    this.unsynced = true;
+    this.incrementIterations();
+  }
+
+  /** Writes the JS moments and bias-correction products into tfjs's variables. */
+  private sync(): void {
+    if (!this.unsynced) return;
+    const state = this.shared;
+    tf.tidy(() => {
+      state.accumulatedFirstMoment.forEach((slot, i) =>
+        slot?.variable.assign(tf.tensor(this.m[i]!, slot.variable.shape)),
+      );
+      state.accumulatedSecondMoment.forEach((slot, i) =>
+        slot?.variable.assign(tf.tensor(this.v[i]!, slot.variable.shape)),
+      );
+      state.accBeta1.assign(tf.scalar(this.hostAccBeta1));
+      state.accBeta2.assign(tf.scalar(this.hostAccBeta2));
+    });
+    this.unsynced = false;
+  }
+
+  override async getWeights(): Promise<NamedTensor[]> {
+    this.sync();
+    return super.getWeights();
+  }
+
+  override async setWeights(weightValues: NamedTensor[]): Promise<void> {
+    await super.setWeights(weightValues);
+    const state = this.shared;
+    this.m.length = 0;
+    this.v.length = 0;
+    state.accumulatedFirstMoment.forEach((slot, i) => {
+      this.m[i] = Float32Array.from(slot!.variable.dataSync() as Float32Array);
+    });
+    state.accumulatedSecondMoment.forEach((slot, i) => {
+      this.v[i] = Float32Array.from(slot!.variable.dataSync() as Float32Array);
+    });
+    this.hostAccBeta1 = state.accBeta1.dataSync()[0] ?? this.hostAccBeta1;
+    this.hostAccBeta2 = state.accBeta2.dataSync()[0] ?? this.hostAccBeta2;
+    this.unsynced = false;
+  }
+}
