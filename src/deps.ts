@@ -125,7 +125,7 @@ export async function createDeps(config: Config, opts: BuildOptions = {}): Promi
     predictions,
     quotas: new ProjectQuotas(infrastructure.db, config, redis, config.REDIS_PREFIX),
     async close() {
-      predictions.close();
+      await predictions.close();
       await Promise.all([infrastructure.close(), closeRedis(redis)]);
     },
   };

@@ -115,6 +115,14 @@ const settingsSchema = z.object({
   /** Minutes of training per project per UTC day, running jobs included. */
   QUOTA_TRAINING_MINUTES_PER_DAY: quota,
   QUOTA_PREDICTIONS_PER_MINUTE: quota,
+  /** Seeds the random assignment of unkeyed requests to a split alias's versions (tests); unset: unseeded. */
+  TRAFFIC_SPLIT_SEED: z.coerce.number().int().min(0).optional(),
+  /** Shadow requests waiting to run; past this they are dropped (counted), never delaying answers. */
+  SHADOW_QUEUE_MAX: positiveInt.default(1_000),
+  /** How often logged predictions and live traffic are written, in batches, to the store and database. */
+  PREDICTION_LOG_FLUSH_MS: positiveInt.default(1_000),
+  /** Logged instances held between flushes; past this they are dropped (counted). */
+  PREDICTION_LOG_MAX_BUFFER: positiveInt.default(100_000),
 });
 
 /**
