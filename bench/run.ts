@@ -12,6 +12,7 @@ import { runChild } from './child-process.ts';
 import { benchForwardChoice } from './forward-choice-bench.ts';
 import { benchInferencePlacement } from './inference-placement.ts';
 import { benchPredict } from './predict-bench.ts';
+import { benchPredictionLogging } from './prediction-logging.ts';
 import { renderReport, type BenchResults } from './report.ts';
 import { benchTraining } from './training-bench.ts';
 
@@ -39,6 +40,8 @@ try {
   log('forward pass choice: plain JavaScript vs TensorFlow.js by batch size');
   const forwardChoice = benchForwardChoice(predict.model, predict.preprocessing.width);
   predict.model.dispose();
+  log('prediction logging: :predict with every request logged vs logging off');
+  const predictionLogging = await benchPredictionLogging(bench).catch((error: Error) => ({ error: error.message }));
   log('training: end to end vs bare model.fit, then queue latency');
   const training = await benchTraining(bench);
   log('CSV ingest of 200 MB (child process)');
@@ -59,6 +62,7 @@ try {
     training,
     ingest: ingest as BenchResults['ingest'],
     deep,
+    predictionLogging,
     encryption: encryption as BenchResults['encryption'],
   };
 } finally {
