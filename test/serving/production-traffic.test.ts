@@ -8,8 +8,8 @@ import { penguinsModel, setupServing, type ServingSetup } from './serving-setup.
  * a dataset made from logged traffic, and drift monitoring against a known shift.
  */
 const FEATURES = ['island', 'beak_length_mm', 'beak_depth_mm', 'flipper_length_mm', 'body_mass_g'];
-const CANARY_REQUESTS = 3_000;
-const STICKY_KEYS = 200;
+const CANARY_REQUESTS = 2_000;
+const STICKY_KEYS = 100;
 
 let setup: ServingSetup;
 const { rows } = loadTabularFixture('penguins');
@@ -36,7 +36,7 @@ const call = (method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown, he
   setup.env.app.inject({ method, url, headers: { ...setup.tenant.auth, ...headers }, payload: payload as object });
 
 /** Sends requests `count` at a time concurrently; answers in order. */
-async function sendAll<T>(total: number, send: (i: number) => Promise<T>, count = 50): Promise<T[]> {
+async function sendAll<T>(total: number, send: (i: number) => Promise<T>, count = 100): Promise<T[]> {
   const answers: T[] = [];
   for (let start = 0; start < total; start += count) {
     const chunk = Array.from({ length: Math.min(count, total - start) }, (_, k) => send(start + k));
@@ -247,7 +247,7 @@ describe('drift monitoring', () => {
     expect(calm.samples).toBeGreaterThanOrEqual(100);
     expect(calm.alerts).toEqual([]);
     // The same real rows with beak depth scaled by 1.3 (a known shift of one feature).
-    await sendAll(600, (i) =>
+    await sendAll(400, (i) =>
       call('POST', '/v1/models/penguins/versions/2:predict', {
         instances: [instanceOf(i * 7, (row) => (row.beak_depth_mm = (row.beak_depth_mm as number) * 1.3))],
       }),
