@@ -4,6 +4,7 @@ import { explainSection, type ExplainBenchResult } from './explain-bench.ts';
 import type { ForwardChoiceRow } from './forward-choice-bench.ts';
 import type { PlacementRow } from './inference-placement.ts';
 import type { PredictFigures } from './predict-bench.ts';
+import type { PredictionLoggingFigures } from './prediction-logging.ts';
 import { median, summarizePredict, type ConcurrencySummary } from './predict-summary.ts';
 import type { TrainingFigures } from './training-bench.ts';
 
@@ -21,6 +22,21 @@ export interface BenchResults {
   deep: Record<string, unknown> | { error: string };
   encryption: EncryptionBenchResult | { error: string };
   explain?: ExplainBenchResult | { error: string };
+  /** Prediction logging at 100% vs off (bench/prediction-logging.ts). */
+  predictionLogging?: PredictionLoggingFigures | { error: string };
+}
+
+/** 2c: `:predict` with every request logged against logging off, same process, interleaved rounds. */
+function predictionLoggingRows(p: BenchResults['predictionLogging']): string[] {
+  if (p === undefined) return [];
+  if ('error' in p)
+    return [`| 2c | \`:predict\` with prediction logging at 100% vs off | failed: ${p.error} | >= 0.9 | **missed** |`];
+  const ratios = p.rounds.map((r) => r.on / r.off);
+  return [
+    `| 2c | \`:predict\` 1 row on an alias, ${p.concurrency} at a time in-process: requests/s with prediction ` +
+      `logging at 100% vs off | ${f(median(p.rounds.map((r) => r.on)), 0)} / ${f(median(p.rounds.map((r) => r.off)), 0)}; ` +
+      `ratio **${f(p.ratio, 3)}** (rounds: ${ratios.map((r) => f(r, 3)).join(', ')}) | >= 0.9 | ${yes(p.ratio >= 0.9)} |`,
+  ];
 }
 
 const f = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
@@ -132,6 +148,7 @@ export function renderReport(r: BenchResults): string {
     '| 2b | the same rows through Open Inference Protocol `/infer` with binary tensors in and out: ' +
       `rows/s vs bare tf | ${f(bulk.binaryRowsPerSecond, 0)} / ${f(bulk.bareRowsPerSecond, 0)}; ` +
       `ratio **${f(bulk.binaryRatio, 3)}** (rounds: ${list(bulk.binaryRatios, 3)}) | reported | - |`,
+    ...predictionLoggingRows(r.predictionLogging),
     '| 3 | training job end to end vs bare `model.fit` ' +
       `(${r.training.epochs} epochs, ${r.training.trainingRows} rows) | ` +
       `${f(r.training.endToEndMs / 1000, 2)} s / ${f(r.training.bareFitMs / 1000, 2)} s = **${f(trainRatio, 2)}x** | ` +

@@ -13,6 +13,7 @@ import { benchForwardChoice } from './forward-choice-bench.ts';
 import { benchExplain } from './explain-bench.ts';
 import { benchInferencePlacement } from './inference-placement.ts';
 import { benchPredict } from './predict-bench.ts';
+import { benchPredictionLogging } from './prediction-logging.ts';
 import { renderReport, type BenchResults } from './report.ts';
 import { benchTraining } from './training-bench.ts';
 
@@ -42,6 +43,8 @@ try {
   predict.model.dispose();
   log(':explain next to :predict of the same input (tabular row, 28x28 image)');
   const explain = await benchExplain(bench).catch((error: Error) => ({ error: error.message }));
+  log('prediction logging: :predict with every request logged vs logging off');
+  const predictionLogging = await benchPredictionLogging(bench).catch((error: Error) => ({ error: error.message }));
   log('training: end to end vs bare model.fit, then queue latency');
   const training = await benchTraining(bench);
   log('CSV ingest of 200 MB (child process)');
@@ -62,6 +65,7 @@ try {
     training,
     ingest: ingest as BenchResults['ingest'],
     deep,
+    predictionLogging,
     encryption: encryption as BenchResults['encryption'],
     explain,
   };

@@ -138,7 +138,7 @@ export async function createDeps(config: Config, opts: BuildOptions = {}): Promi
     jobEvents,
     jobEventPublisher: redisJobEventPublisher(redis, config.REDIS_PREFIX),
     async close() {
-      predictions.close();
+      await predictions.close();
       await Promise.all([infrastructure.close(), closeRedis(redis), jobEvents.close()]);
     },
   };

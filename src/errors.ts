@@ -29,6 +29,8 @@ export const ERROR_CODES = {
   api_key_inactive: 409,
   // The version stores nothing to explain against (trained before explanations' background sample was kept).
   explanation_unavailable: 409,
+  // Monitoring or feedback on a model whose predictions are not logged.
+  prediction_logging_off: 409,
   // 413 and 415: a body too large, or of a media type the route does not read.
   payload_too_large: 413,
   archive_limit_exceeded: 413,
@@ -58,6 +60,10 @@ export const ERROR_CODES = {
   // The model's output for an instance is NaN or infinite: a prediction that cannot be given.
   non_finite_prediction: 422,
   model_task_conflict: 422,
+  // The versions behind one alias (split and shadow) must share the task and input schema.
+  alias_versions_incompatible: 422,
+  // Drift monitoring reads tabular features; this version takes no such input.
+  monitoring_unsupported: 422,
   early_stopping_without_validation: 422,
   // Forecasting: a time or series column that cannot serve, and series that cannot be windowed in time.
   invalid_series_spec: 422,

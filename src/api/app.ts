@@ -27,6 +27,7 @@ import { masterKeyRoutes } from './routes/master-key.ts';
 import { modelRoutes } from './routes/models.ts';
 import { evaluationRoutes } from './routes/evaluations.ts';
 import { explanationRoutes } from './routes/explanations.ts';
+import { modelMonitoringRoutes } from './routes/model-monitoring.ts';
 import { predictionRoutes } from './routes/predictions.ts';
 import { projectErasureRoutes } from './routes/project-erasure.ts';
 import { projectRoutes } from './routes/projects.ts';
@@ -138,6 +139,7 @@ export async function buildApp(deps: Deps, opts: BuildAppOptions = {}): Promise<
   await app.register(trainingJobRoutes, { deps });
   await app.register(trainingJobEventRoutes, { deps });
   await app.register(modelRoutes, { deps });
+  await app.register(modelMonitoringRoutes, { deps });
   await app.register(predictionRoutes, { deps });
   await app.register(evaluationRoutes, { deps });
   await app.register(explanationRoutes, { deps });

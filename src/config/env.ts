@@ -145,6 +145,14 @@ const settingsSchema = z.object({
   EXPLAIN_DEFAULT_STEPS: positiveInt.default(64),
   EXPLAIN_MAX_STEPS: positiveInt.max(10_000).default(256),
   EXPLAIN_MAX_BACKGROUND: positiveInt.default(100),
+  /** Seeds the random assignment of unkeyed requests to a split alias's versions (tests); unset: unseeded. */
+  TRAFFIC_SPLIT_SEED: z.coerce.number().int().min(0).optional(),
+  /** Shadow requests waiting to run; past this they are dropped (counted), never delaying answers. */
+  SHADOW_QUEUE_MAX: positiveInt.default(1_000),
+  /** How often logged predictions and live traffic are written, in batches, to the store and database. */
+  PREDICTION_LOG_FLUSH_MS: positiveInt.default(1_000),
+  /** Logged instances held between flushes; past this they are dropped (counted). */
+  PREDICTION_LOG_MAX_BUFFER: positiveInt.default(100_000),
 });
 
 /**

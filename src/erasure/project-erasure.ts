@@ -15,6 +15,7 @@ export const projectStorePrefixes = (projectId: string) => [
   `datasets/${projectId}`,
   `models/${projectId}`,
   `checkpoints/${projectId}`,
+  `prediction-logs/${projectId}`,
 ];
 
 export interface ProjectErasureStatus {

@@ -1,4 +1,6 @@
 import type { Database } from '../db/client.ts';
+import { Prisma } from '../db/client.ts';
+import type { AliasRouting } from './alias-routing.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
 import type { ArtifactStore } from '../storage/artifact-store.ts';
 import { findModel, lockModel, serialisedTransaction, type Tx } from './model-registry.ts';
@@ -26,6 +28,18 @@ async function removeVersions(
   rows: VersionRow[],
   force: boolean,
 ): Promise<string[]> {
+  // An alias whose split or shadow routes to a deleted version counts as pointing at it.
+  const gone = new Map(rows.map((row) => [row.id, row]));
+  const routed = await tx.modelAlias.findMany({
+    where: { modelId: model.id, NOT: { routing: { equals: Prisma.DbNull } } },
+    select: { id: true, alias: true, versionId: true, routing: true },
+  });
+  for (const alias of routed) {
+    const routing = alias.routing as AliasRouting | null;
+    const ids = [...(routing?.split ?? []).map((s) => s.versionId), routing?.shadow?.versionId];
+    const hit = ids.map((id) => (id === undefined ? undefined : gone.get(id))).find((row) => row !== undefined);
+    if (hit && !hit.aliases.some((a) => a.id === alias.id) && !gone.has(alias.versionId)) hit.aliases.push(alias);
+  }
   const aliased = rows.filter((row) => row.aliases.length > 0);
   if (aliased.length && !force) {
     const names = aliased.flatMap((row) => row.aliases.map((a) => `'${a.alias}' -> ${row.version}`)).join(', ');

@@ -1,5 +1,6 @@
 import type { Database } from '../db/client.ts';
-import { ConflictError, NotFoundError } from '../errors.ts';
+import { Prisma } from '../db/client.ts';
+import { NotFoundError } from '../errors.ts';
 
 /**
  * What names a model's version: a number, an alias, or the default (the `production` alias
@@ -16,7 +17,7 @@ export async function findModel(db: Database | Tx, projectId: string, name: stri
 }
 
 /**
- * Alias moves on one model queue on its row lock while holding a pooled connection; under a
+ * Alias moves (src/registry/alias-routing.ts) on one model queue on its row lock while holding a pooled connection; under a
  * burst of moves (and a loaded machine) Prisma's default 2 s wait for a transaction would turn
  * that queue into errors, so these short transactions may wait longer.
  */
@@ -25,37 +26,6 @@ export const serialisedTransaction = { maxWait: 15_000, timeout: 15_000 } as con
 /** Takes the model's row lock so alias moves on one model happen one at a time. */
 export async function lockModel(tx: Tx, modelId: string): Promise<void> {
   await tx.$executeRaw`SELECT 1 FROM "Model" WHERE id = ${modelId} FOR UPDATE`;
-}
-
-/**
- * Points an alias at a version and records the move. Moves on one model are serialised
- * by the model's row lock, so concurrent moves leave a history in which every event's
- * `fromVersion` is the previous event's `toVersion`.
- */
-export async function setAlias(db: Database, projectId: string, name: string, alias: string, versionNumber: number) {
-  return db.$transaction(async (tx) => {
-    const model = await findModel(tx, projectId, name);
-    await lockModel(tx, model.id);
-    const version = await tx.modelVersion.findUnique({
-      where: { modelId_version: { modelId: model.id, version: versionNumber } },
-    });
-    if (!version) throw new NotFoundError(`Version of model '${name}'`, String(versionNumber));
-    const current = await tx.modelAlias.findUnique({
-      where: { modelId_alias: { modelId: model.id, alias } },
-      include: { version: true },
-    });
-    if (current?.versionId !== version.id) {
-      await tx.modelAlias.upsert({
-        where: { modelId_alias: { modelId: model.id, alias } },
-        create: { modelId: model.id, alias, versionId: version.id },
-        update: { versionId: version.id },
-      });
-      await tx.aliasEvent.create({
-        data: { modelId: model.id, alias, fromVersion: current?.version.version ?? null, toVersion: versionNumber },
-      });
-    }
-    return { alias, version: versionNumber, previousVersion: current?.version.version ?? null };
-  }, serialisedTransaction);
 }
 
 export async function deleteAlias(db: Database, projectId: string, name: string, alias: string) {
@@ -69,20 +39,16 @@ export async function deleteAlias(db: Database, projectId: string, name: string,
     if (!current) throw new NotFoundError(`Alias of model '${name}'`, alias);
     await tx.modelAlias.delete({ where: { id: current.id } });
     await tx.aliasEvent.create({
-      data: { modelId: model.id, alias, fromVersion: current.version.version, toVersion: null },
+      data: {
+        modelId: model.id,
+        alias,
+        fromVersion: current.version.version,
+        toVersion: null,
+        fromRouting: current.routing ?? Prisma.DbNull,
+      },
     });
-    return { alias, version: null, previousVersion: current.version.version };
+    return { alias, version: null, previousVersion: current.version.version, split: null, shadow: null };
   }, serialisedTransaction);
-}
-
-/** Moves the alias back to where it pointed before its latest move. */
-export async function rollbackAlias(db: Database, projectId: string, name: string, alias: string) {
-  const model = await findModel(db, projectId, name);
-  const last = await db.aliasEvent.findFirst({ where: { modelId: model.id, alias }, orderBy: { seq: 'desc' } });
-  if (!last) throw new NotFoundError(`Alias of model '${name}'`, alias);
-  if (last.fromVersion === null)
-    throw new ConflictError('nothing_to_roll_back', `Alias '${alias}' has no earlier version to return to.`);
-  return setAlias(db, projectId, name, alias, last.fromVersion);
 }
 
 export async function aliasHistory(db: Database, projectId: string, name: string, alias: string) {

@@ -4,6 +4,10 @@ import { ValidationError } from '../errors.ts';
 import type { tf } from '../ml/backend.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { InputSchema, OutputSchema, PreprocessingState } from '../preprocessing/preprocessing-state.ts';
+import { randomUUID } from 'node:crypto';
+import { ShadowTraffic } from '../monitoring/shadow-traffic.ts';
+import { TrafficRecorder } from '../monitoring/traffic-recorder.ts';
+import { SeededRandom } from '../ml/seeded-random.ts';
 import { loadModelArtifact } from '../registry/artifact-io.ts';
 import type { VersionRef } from '../registry/model-registry.ts';
 import type { ArtifactStore } from '../storage/artifact-store.ts';
@@ -17,6 +21,7 @@ import type { InputAdapter, Prediction } from './input-adapter.ts';
 import { MicroBatcher } from './micro-batcher.ts';
 import { ModelCache } from './model-cache.ts';
 import type { ModelCacheStats } from './model-cache.ts';
+import { chooseSplitVersion } from './traffic-split.ts';
 import { resolveServedVersion, type ResolvedVersion } from './version-resolver.ts';
 
 export type { ResolvedVersion } from './version-resolver.ts';
@@ -48,7 +53,17 @@ export type InstancesOf = (resolved: ResolvedVersion) => Promise<unknown[]> | un
 export interface PredictionResult {
   predictions: Prediction[];
   model: { name: string; version: number };
+  /** One id per instance when the request was sampled for the prediction log (feedback names them). */
+  predictionIds?: string[];
 }
+
+export interface PredictOptions {
+  /** Sticky assignment on a split alias: the same key is always served by the same version. */
+  routingKey?: string;
+}
+
+/** Shadow requests run at once, at most; enough for them to share batches. */
+const SHADOW_CONCURRENCY = 8;
 
 // Signatures are a few hundred bytes each; the bound only stops unbounded growth.
 const MAX_SIGNATURES = 1_000;
@@ -71,6 +86,12 @@ export class PredictionService {
   private metrics: Metrics | undefined;
   /** Requests on their way to a batcher: the company worth waiting for. */
   readonly arrivals = new Arrivals();
+  /** Routed and logged traffic, written in batches off the prediction path. */
+  readonly traffic: TrafficRecorder;
+  /** Copies of requests for shadow versions, run after their answers. */
+  readonly shadows: ShadowTraffic;
+  /** Draws the version of a split for requests without a routing key (seeded by TRAFFIC_SPLIT_SEED). */
+  private readonly splitRandom: () => number;
 
   constructor(
     private readonly db: Database,
@@ -79,6 +100,13 @@ export class PredictionService {
     metrics?: Metrics,
   ) {
     this.metrics = metrics;
+    this.traffic = new TrafficRecorder(db, store, {
+      flushMs: config.PREDICTION_LOG_FLUSH_MS,
+      maxBuffer: config.PREDICTION_LOG_MAX_BUFFER,
+    });
+    this.shadows = new ShadowTraffic({ maxQueue: config.SHADOW_QUEUE_MAX, concurrency: SHADOW_CONCURRENCY });
+    const seeded = config.TRAFFIC_SPLIT_SEED === undefined ? undefined : new SeededRandom(config.TRAFFIC_SPLIT_SEED);
+    this.splitRandom = seeded ? () => seeded.next() : Math.random;
     this.cache = new ModelCache<string, LoadedVersion>({
       maxEntries: config.MODEL_CACHE_SIZE,
       load: (versionId) => this.load(versionId),
@@ -130,6 +158,7 @@ export class PredictionService {
     ref: VersionRef,
     instances: unknown[] | InstancesOf,
     arrival?: Arrival,
+    opts: PredictOptions = {},
   ): Promise<PredictionResult & { resolved: ResolvedVersion }> {
     // Counted from the HTTP server's first sight of the request when the route passes it in.
     const joined = arrival ?? this.arrivals.begin();
@@ -138,12 +167,88 @@ export class PredictionService {
       // resolution (a request that can never be served costs no query), instances made from
       // the version's signature as soon as they exist.
       const given = Array.isArray(instances) ? this.counted(instances) : undefined;
-      const resolved = await this.resolve(projectId, name, ref);
+      const named = await this.resolve(projectId, name, ref);
+      const split = named.routing?.split;
+      const resolved = split
+        ? { ...named, ...pick(chooseSplitVersion(split, opts.routingKey, this.splitRandom)) }
+        : named;
       const rows = given ?? this.counted(await (instances as InstancesOf)(resolved));
-      const predictions = await this.predictResolved(projectId, resolved, rows, joined);
-      return { predictions, model: { name: resolved.model, version: resolved.version }, resolved };
+      // A plain alias or version of an unlogged model records nothing: the path stays as it was.
+      if (resolved.routing === null && resolved.logSampleRate === 0) {
+        const predictions = await this.predictResolved(projectId, resolved, rows, joined);
+        return { predictions, model: { name: resolved.model, version: resolved.version }, resolved };
+      }
+      return { ...(await this.predictRecorded(projectId, resolved, rows, joined)), resolved };
     } finally {
       joined();
+    }
+  }
+
+  /**
+   * Predicts like {@link predictResolved} and hands what happened to the traffic recorder (and,
+   * when sampled, to the prediction log); then queues the request's copy for the alias's shadow.
+   */
+  private async predictRecorded(
+    projectId: string,
+    resolved: ResolvedVersion,
+    rows: unknown[],
+    joined: () => void,
+  ): Promise<PredictionResult> {
+    const rate = resolved.logSampleRate;
+    const logged = rate > 0 && (rate >= 1 || Math.random() < rate);
+    const started = performance.now();
+    let predictions: Prediction[] | null = null;
+    let predictionIds: string[] | null = null;
+    try {
+      predictions = await this.predictResolved(projectId, resolved, rows, joined);
+      predictionIds = logged ? rows.map(() => randomUUID()) : null;
+      const model = { name: resolved.model, version: resolved.version };
+      return predictionIds ? { predictions, model, predictionIds } : { predictions, model };
+    } finally {
+      this.traffic.record({
+        projectId,
+        modelId: resolved.modelId,
+        versionId: resolved.versionId,
+        version: resolved.version,
+        shadow: false,
+        latencyMs: performance.now() - started,
+        error: predictions === null,
+        instances: rows,
+        predictions,
+        predictionIds,
+      });
+      const shadow = resolved.routing?.shadow;
+      if (shadow && predictions)
+        this.shadows.offer(() => this.predictShadow(projectId, resolved, shadow, rows, logged));
+    }
+  }
+
+  /** Runs a shadow's copy of a request; its answer is recorded (and logged when the request was), never returned. */
+  private async predictShadow(
+    projectId: string,
+    served: ResolvedVersion,
+    shadow: { versionId: string; version: number },
+    rows: unknown[],
+    logged: boolean,
+  ): Promise<void> {
+    const resolved = { ...served, ...shadow, routing: null };
+    const started = performance.now();
+    let predictions: Prediction[] | null = null;
+    try {
+      predictions = await this.predictResolved(projectId, resolved, rows, () => undefined);
+    } finally {
+      this.traffic.record({
+        projectId,
+        modelId: resolved.modelId,
+        versionId: resolved.versionId,
+        version: resolved.version,
+        shadow: true,
+        latencyMs: performance.now() - started,
+        error: predictions === null,
+        instances: rows,
+        predictions,
+        predictionIds: logged && predictions ? rows.map(() => randomUUID()) : null,
+      });
     }
   }
 
@@ -292,9 +397,17 @@ export class PredictionService {
     return { value: { model, preprocessing, adapter, batcher, run }, bytes: model.countParams() * 4 };
   }
 
-  close(): void {
+  /** Waits for queued shadow requests, writes the recorded traffic, then unloads every model. */
+  async close(): Promise<void> {
+    await this.shadows.idle();
+    await this.traffic.close();
     this.cache.clear();
   }
+}
+
+/** The version fields of a split's chosen version. */
+function pick(version: { versionId: string; version: number }): { versionId: string; version: number } {
+  return { versionId: version.versionId, version: version.version };
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Database } from '../db/client.ts';
 import { NotFoundError } from '../errors.ts';
+import type { AliasRouting } from '../registry/alias-routing.ts';
 import type { VersionRef } from '../registry/model-registry.ts';
 
 /** The exact version a request is served by. */
@@ -8,10 +9,18 @@ export interface ResolvedVersion {
   versionId: string;
   model: string;
   version: number;
+  modelId: string;
+  /** Share of the model's predictions logged (0: none). */
+  logSampleRate: number;
+  /** The alias's split and shadow, when the request named a routed alias (or the routed default). */
+  routing: AliasRouting | null;
 }
 
 interface Row {
   model: string;
+  modelId: string;
+  logSampleRate: number;
+  routing: AliasRouting | null;
   versionId: string | null;
   version: number | null;
   aliasVersionId: string | null;
@@ -33,14 +42,16 @@ export async function resolveServedVersion(
   let rows: Row[];
   if ('version' in ref) {
     rows = await db.$queryRaw<Row[]>`
-      SELECT m.name AS model, v.id AS "versionId", v.version, NULL AS "aliasVersionId"
+      SELECT m.name AS model, m.id AS "modelId", m."logSampleRate", NULL::jsonb AS routing,
+        v.id AS "versionId", v.version, NULL AS "aliasVersionId"
       FROM "Model" m LEFT JOIN "ModelVersion" v ON v."modelId" = m.id AND v.version = ${ref.version}
       WHERE m."projectId" = ${projectId} AND m.name = ${name}`;
   } else {
     const alias = 'alias' in ref ? ref.alias : 'production';
     // The alias's version when set; for the bare model path, the newest version otherwise.
     rows = await db.$queryRaw<Row[]>`
-      SELECT m.name AS model, COALESCE(av.id, nv.id) AS "versionId", COALESCE(av.version, nv.version) AS version, av.id AS "aliasVersionId"
+      SELECT m.name AS model, m.id AS "modelId", m."logSampleRate", a.routing,
+        COALESCE(av.id, nv.id) AS "versionId", COALESCE(av.version, nv.version) AS version, av.id AS "aliasVersionId"
       FROM "Model" m
       LEFT JOIN "ModelAlias" a ON a."modelId" = m.id AND a.alias = ${alias}
       LEFT JOIN "ModelVersion" av ON av.id = a."versionId"
@@ -56,5 +67,12 @@ export async function resolveServedVersion(
     if ('alias' in ref) throw new NotFoundError(`Alias of model '${name}'`, ref.alias);
     throw new NotFoundError(`Version of model '${name}'`, 'latest');
   }
-  return { versionId: row.versionId, model: row.model, version: Number(row.version) };
+  return {
+    versionId: row.versionId,
+    model: row.model,
+    version: Number(row.version),
+    modelId: row.modelId,
+    logSampleRate: Number(row.logSampleRate),
+    routing: row.routing,
+  };
 }

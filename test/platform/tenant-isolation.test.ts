@@ -86,6 +86,9 @@ describe('tenant isolation over every route of the OpenAPI document', () => {
       return { inputs: [{ name: 'sepal_length', shape: [1], datatype: 'FP32', data: [5.1] }] };
     }
     if (path.includes('/aliases/')) return { version: 1 };
+    if (path.endsWith('/logging')) return { sampleRate: 1 };
+    if (path.endsWith('/feedback')) return { items: [{ predictionId: 'p-1', label: 'setosa' }] };
+    if (path.endsWith('/prediction-logs/dataset')) return { name: 'retraining' };
     return {};
   }
 

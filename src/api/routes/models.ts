@@ -3,7 +3,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Deps } from '../../deps.ts';
 import { NotFoundError } from '../../errors.ts';
 import { deleteModel, deleteModelVersion } from '../../registry/model-erasure.ts';
-import { aliasHistory, deleteAlias, findModel, rollbackAlias, setAlias } from '../../registry/model-registry.ts';
+import { describeAlias, moveAlias, rollbackAlias, type AliasRouting } from '../../registry/alias-routing.ts';
+import { aliasHistory, deleteAlias, findModel } from '../../registry/model-registry.ts';
 import { projectOf } from '../plugins/auth.ts';
 import { checkCursor, errorResponses, pageOf } from '../schemas/common.ts';
 import { versionStatus } from '../../serving/tf-serving-format.ts';
@@ -11,6 +12,8 @@ import { modelVersionStatus } from '../schemas/tf-serving.ts';
 import {
   aliasEventSchema,
   aliasMoveSchema,
+  aliasTargetBody,
+  routingOf,
   aliasParams,
   erasedVersionsSchema,
   forceQuery,
@@ -20,7 +23,6 @@ import {
   modelVersionSummarySchema,
   toModel,
   toModelVersion,
-  versionNumber,
   toModelVersionSummary,
   versionParams,
 } from '../schemas/models.ts';
@@ -196,14 +198,34 @@ export const modelRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app, { 
       config: { auth: 'write' },
       schema: {
         tags: ['registry'],
-        summary: 'Point an alias (production, staging, ...) at a version',
+        summary: 'Point an alias (production, staging, ...) at a version, or split its traffic across versions',
+        description:
+          '`{"version": 3}` points the alias at one version; `{"versions": [{"version": 3, "weight": 90}, ' +
+          '{"version": 4, "weight": 10}]}` splits its traffic by weight (requests with the same ' +
+          '`X-Maas-Routing-Key` header always reach the same version; others are assigned at random). ' +
+          '`shadow` names a version that receives a copy of every request after the answer is sent; its answers ' +
+          'are recorded, never returned. Every version named must share the task and input schema (422 otherwise). ' +
+          'The move is atomic, recorded in the history, and served by every replica from the next request on.',
         params: aliasParams,
-        body: z.object({ version: versionNumber }).strict(),
+        body: aliasTargetBody,
+        response: { 200: aliasMoveSchema, ...errorResponses(400, 404, 422) },
+      },
+    },
+    async (request) => moveAlias(db, projectOf(request), request.params.name, request.params.alias, request.body),
+  );
+
+  app.get(
+    '/v1/models/:name/aliases/:alias',
+    {
+      config: { auth: 'read' },
+      schema: {
+        tags: ['registry'],
+        summary: "An alias's version, traffic split and shadow",
+        params: aliasParams,
         response: { 200: aliasMoveSchema, ...errorResponses(400, 404) },
       },
     },
-    async (request) =>
-      setAlias(db, projectOf(request), request.params.name, request.params.alias, request.body.version),
+    async (request) => describeAlias(db, projectOf(request), request.params.name, request.params.alias),
   );
 
   app.delete(
@@ -228,7 +250,7 @@ export const modelRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app, { 
         tags: ['registry'],
         summary: 'Move an alias back to the version it pointed at before its latest move',
         params: aliasParams,
-        response: { 200: aliasMoveSchema, ...errorResponses(404, 409) },
+        response: { 200: aliasMoveSchema, ...errorResponses(404, 409, 422) },
       },
     },
     async (request) => rollbackAlias(db, projectOf(request), request.params.name, request.params.alias),
@@ -251,6 +273,8 @@ export const modelRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app, { 
         items: events.map((e) => ({
           fromVersion: e.fromVersion,
           toVersion: e.toVersion,
+          fromRouting: routingOf(e.fromRouting as AliasRouting | null),
+          toRouting: routingOf(e.toRouting as AliasRouting | null),
           at: e.createdAt.toISOString(),
         })),
       };

@@ -23,6 +23,7 @@ import {
   serverMetadataResponse,
 } from '../schemas/open-inference.ts';
 import { arrivalOf } from './prediction-arrivals.ts';
+import { routingOf } from './routing-key.ts';
 import { answerServingErrors, plainJson, servingErrorResponses, servingProblemSchema } from './serving-errors.ts';
 import { refOf, type VersionParams } from './version-ref.ts';
 
@@ -196,7 +197,9 @@ export const openInferenceRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async 
             'the JSON request of `Inference-Header-Content-Length` bytes, ' +
             'then the data of each input that gives `parameters.binary_data_size`, in order. ' +
             "Outputs asked for with `parameters.binary_data` (or the request's `binary_data_output`) " +
-            'come back the same way, as application/octet-stream.',
+            'come back the same way, as application/octet-stream. On a split default alias, the ' +
+            '`X-Maas-Routing-Key` header keeps a caller on one version; logged requests answer ' +
+            '`parameters.prediction_ids` (comma-separated, one per instance).',
           params: typedParams,
           body: inferRequest,
           response: { 200: inferResponse, ...servingErrorResponses(400, 404, 413, 422, 429, 503) },
@@ -213,6 +216,7 @@ export const openInferenceRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async 
             return instancesFromTensors(body.inputs, inputSchema);
           },
           arrivalOf(request),
+          routingOf(request),
         );
         const { outputSchema } = await predictions.signature(result.resolved);
         const outputs = outputTensors(
@@ -224,6 +228,8 @@ export const openInferenceRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async 
           model_name: result.model.name,
           model_version: String(result.model.version),
           ...(body.id === undefined ? {} : { id: body.id }),
+          // Logged requests: the instances' prediction ids, comma-separated (parameters hold scalars).
+          ...(result.predictionIds ? { parameters: { prediction_ids: result.predictionIds.join(',') } } : {}),
           outputs,
         };
         const binary = (name: string) => wantsBinary(name, body.parameters, body.outputs);

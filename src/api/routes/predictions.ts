@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Deps } from '../../deps.ts';
 import type { Arrival } from '../../serving/arrivals.ts';
+import type { PredictOptions } from '../../serving/prediction-service.ts';
 import {
   classifyResult,
   columnarOutputs,
@@ -21,6 +22,7 @@ import {
 } from '../schemas/tf-serving.ts';
 import { modelName } from '../schemas/training-jobs.ts';
 import { arrivalOf } from './prediction-arrivals.ts';
+import { routingOf } from './routing-key.ts';
 import { answerServingErrors, plainJson, servingErrorResponses } from './serving-errors.ts';
 import { tfServingStatusRoutes } from './tf-serving.ts';
 import { refOf, type VersionParams } from './version-ref.ts';
@@ -70,7 +72,8 @@ export const predictionRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (ap
           summary: `Predict with ${target.what}`,
           description:
             'Row format (`instances`) answers `predictions`; columnar format (`inputs`) answers `outputs`. ' +
-            'Values may be `{"b64": ...}`.',
+            'Values may be `{"b64": ...}`. On a split alias, `X-Maas-Routing-Key` keeps a caller on one version; ' +
+            '`model.version` says which served. `predictionIds` (one per instance) come with logged requests.',
           params: target.params,
           body: predictBody,
           response: { 200: predictResponse, ...errors },
@@ -85,10 +88,12 @@ export const predictionRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (ap
           refOf(request.params as VersionParams),
           rows,
           arrivalOf(request),
+          routingOf(request),
         );
-        if (instances !== undefined) return { predictions: result.predictions, model: result.model };
+        const ids = result.predictionIds ? { predictionIds: result.predictionIds } : {};
+        if (instances !== undefined) return { predictions: result.predictions, model: result.model, ...ids };
         const { outputSchema } = await predictions.signature(result.resolved);
-        return { outputs: columnarOutputs(result.predictions, outputSchema), model: result.model };
+        return { outputs: columnarOutputs(result.predictions, outputSchema), model: result.model, ...ids };
       },
     );
 
@@ -98,6 +103,7 @@ export const predictionRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (ap
       body: z.infer<typeof examplesBody>,
       verb: 'classify' | 'regress',
       arrival?: Arrival,
+      routing?: PredictOptions,
     ) => {
       const instances = instancesFromExamples(body.examples, body.context);
       // The task is checked before predicting, so a wrong verb costs no model call.
@@ -112,6 +118,7 @@ export const predictionRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (ap
           return instances;
         },
         arrival,
+        routing,
       );
       return { predictions: result.predictions, ...(await predictions.signature(result.resolved)) };
     };
@@ -136,6 +143,7 @@ export const predictionRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (ap
           request.body,
           'classify',
           arrivalOf(request),
+          routingOf(request),
         );
         return { result: classifyResult(rows, outputSchema) };
       },
@@ -161,6 +169,7 @@ export const predictionRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (ap
           request.body,
           'regress',
           arrivalOf(request),
+          routingOf(request),
         );
         return { result: regressResult(rows, outputSchema) };
       },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_SPLIT_VERSIONS, publicSplit, type AliasRouting } from '../../registry/alias-routing.ts';
 import { inputSchemaDigest } from '../../registry/input-schema-digest.ts';
 import { modelName } from './training-jobs.ts';
 
@@ -73,9 +74,48 @@ export const modelVersionSummarySchema = modelVersionSchema
     description: 'A version without its fitted preprocessing and schemas: GET .../versions/{version} has them',
   });
 
+const splitSchema = z
+  .array(z.object({ version: z.number().int(), weight: z.number().int() }))
+  .nullable()
+  .describe('The traffic split by weight, or null when the alias serves its `version` alone');
+const shadowSchema = z
+  .number()
+  .int()
+  .nullable()
+  .describe('The version receiving a copy of every request (answers recorded, never returned), or null');
+
 export const aliasMoveSchema = z
-  .object({ alias: z.string(), version: z.number().int().nullable(), previousVersion: z.number().int().nullable() })
+  .object({
+    alias: z.string(),
+    version: z.number().int().nullable().describe('The version served alone, or the heaviest of a split'),
+    previousVersion: z.number().int().nullable(),
+    split: splitSchema,
+    shadow: shadowSchema,
+  })
   .meta({ id: 'AliasMove' });
+
+const shadowField = versionNumber.nullable().optional().describe('A shadow version, or null/absent for none');
+export const aliasTargetBody = z
+  .union([
+    z.object({ version: versionNumber, shadow: shadowField }).strict(),
+    z
+      .object({
+        versions: z
+          .array(z.object({ version: versionNumber, weight: z.number().int().min(0).max(1_000_000) }).strict())
+          .min(1)
+          .max(MAX_SPLIT_VERSIONS),
+        shadow: shadowField,
+      })
+      .strict(),
+  ])
+  .meta({ id: 'AliasTarget' });
+
+const routingSchema = z.object({ split: splitSchema, shadow: shadowSchema }).nullable();
+
+/** A stored routing as the history shows it. */
+export function routingOf(routing: AliasRouting | null): z.infer<typeof routingSchema> {
+  return routing ? { split: publicSplit(routing), shadow: routing.shadow?.version ?? null } : null;
+}
 export const forceQuery = z
   .object({
     force: z
@@ -97,6 +137,8 @@ export const erasedVersionsSchema = z
 export const aliasEventSchema = z.object({
   fromVersion: z.number().int().nullable(),
   toVersion: z.number().int().nullable(),
+  fromRouting: routingSchema.describe('The split and shadow before the move (null: a single version)'),
+  toRouting: routingSchema.describe('The split and shadow after the move'),
   at: z.iso.datetime(),
 });
 

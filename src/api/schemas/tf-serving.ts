@@ -30,10 +30,16 @@ const prediction = z.union([
   z.object({ value: z.number() }),
 ]);
 const servedModel = z.object({ name: z.string(), version: z.number().int() });
+const predictionIds = z
+  .array(z.string())
+  .optional()
+  .describe('Logged requests only: one id per instance, for POST /v1/models/{name}/feedback');
 
 export const predictResponse = z
   .union([
-    z.object({ predictions: z.array(prediction), model: servedModel }).describe('Answer to the row format'),
+    z
+      .object({ predictions: z.array(prediction), model: servedModel, predictionIds })
+      .describe('Answer to the row format'),
     z
       .object({
         outputs: z.union([
@@ -44,6 +50,7 @@ export const predictResponse = z
           z.array(z.number()).describe('Regression: one value per example'),
         ]),
         model: servedModel,
+        predictionIds,
       })
       .describe('Answer to the columnar format'),
   ])

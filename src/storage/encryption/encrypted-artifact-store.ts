@@ -9,9 +9,9 @@ export interface DataKeySource {
   keyById(id: string): Promise<Buffer>;
 }
 
-/** Keys of a project's artifacts: `datasets/<project>/…`, `models/<project>/…`, `checkpoints/<project>/…`. */
+/** Keys of a project's artifacts: `datasets/<project>/…`, `models/<project>/…`, `checkpoints/<project>/…`, `prediction-logs/<project>/…`. */
 const PROJECT_KEY =
-  /^(?:datasets|models|checkpoints)\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\//;
+  /^(?:datasets|models|checkpoints|prediction-logs)\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\//;
 
 /** The data key scope of a store key: its project, or the service's for keys under no project. */
 export function scopeOfKey(key: string): string {
