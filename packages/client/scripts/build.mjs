@@ -9,7 +9,8 @@
  * `--types` only regenerates it (`npm run openapi` does, after writing openapi.yaml).
  */
 import { execFile } from 'node:child_process';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,18 +41,54 @@ export async function writeTypes() {
   return true;
 }
 
-export async function buildClient({ outdir = path.join(packageDir, 'dist') } = {}) {
+/**
+ * Regenerates the types, bundles into a staging directory and swaps it in, so concurrent
+ * builds (test files run in parallel) never leave a half-written dist/. `declarations: false`
+ * skips tsc (tests that only run the bundle).
+ */
+export async function buildClient({ outdir = path.join(packageDir, 'dist'), declarations = true } = {}) {
   await writeTypes();
-  await rm(outdir, { recursive: true, force: true });
-  const common = { absWorkingDir: packageDir, bundle: true, format: 'esm', sourcemap: true, logLevel: 'warning' };
-  await build({ ...common, entryPoints: { index: 'src/index.ts' }, outdir, platform: 'neutral', target: 'es2022' });
-  await build({ ...common, entryPoints: { cli: 'src/cli/main.ts' }, outdir, platform: 'node', target: 'node20' });
-  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-  await promisify(execFile)(process.execPath, [tsc, '-p', path.join(packageDir, 'tsconfig.json'), '--outDir', outdir], {
-    cwd: packageDir,
-  }).catch((error) => {
-    throw new Error(`tsc failed on packages/client:\n${error.stdout}${error.stderr}`);
-  });
+  const own = `${process.pid}-${randomBytes(4).toString('hex')}`;
+  const staging = `${outdir}.building-${own}`;
+  const retired = `${outdir}.old-${own}`;
+  try {
+    const common = { absWorkingDir: packageDir, bundle: true, format: 'esm', sourcemap: true, logLevel: 'warning' };
+    await build({
+      ...common,
+      entryPoints: { index: 'src/index.ts' },
+      outdir: staging,
+      platform: 'neutral',
+      target: 'es2022',
+    });
+    await build({
+      ...common,
+      entryPoints: { cli: 'src/cli/main.ts' },
+      outdir: staging,
+      platform: 'node',
+      target: 'node20',
+    });
+    if (declarations) {
+      const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+      await promisify(execFile)(
+        process.execPath,
+        [tsc, '-p', path.join(packageDir, 'tsconfig.json'), '--outDir', staging],
+        {
+          cwd: packageDir,
+        },
+      ).catch((error) => {
+        throw new Error(`tsc failed on packages/client:\n${error.stdout}${error.stderr}`);
+      });
+    }
+    await rename(outdir, retired).catch((error) => {
+      if (error.code !== 'ENOENT') throw error;
+    });
+    // A concurrent build may have landed in between: keep it.
+    await rename(staging, outdir).catch((error) => {
+      if (error.code !== 'ENOTEMPTY' && error.code !== 'EEXIST') throw error;
+    });
+  } finally {
+    await Promise.all([rm(retired, { recursive: true, force: true }), rm(staging, { recursive: true, force: true })]);
+  }
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
