@@ -84,7 +84,8 @@ describe("the README's walk-throughs, pasted in order against a live service", (
         .slice(-3)
         .every((line) => /,(Adelie|Chinstrap|Gentoo),/.test(line)),
     ).toBe(true);
-  });
+    // Two trainings of the walk-through's 40 epochs and `npm run build`, on a busy machine.
+  }, 400_000);
 
   it('runs the SDK block as an ES module', async () => {
     const [code] = blocks(readme, 'The TypeScript SDK', 'js');
