@@ -2,7 +2,17 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'src/generated/', 'data/', 'coverage/', 'dist/'] },
+  {
+    ignores: [
+      'node_modules/',
+      'src/generated/',
+      'data/',
+      'coverage/',
+      'dist/',
+      'packages/*/dist/',
+      'packages/client/src/openapi.ts',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

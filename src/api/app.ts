@@ -13,7 +13,7 @@ import type { Deps } from '../deps.ts';
 import { metricsPlugin } from '../observability/metrics-plugin.ts';
 import { serviceVersion } from '../service-version.ts';
 import { Drain } from './drain.ts';
-import { transformOpenApiObject } from './openapi-document.ts';
+import { documentRoute, servers, transformOpenApiObject } from './openapi-document.ts';
 import { auditPlugin } from './plugins/audit.ts';
 import { authPlugin } from './plugins/auth.ts';
 import { idempotencyPlugin } from './plugins/idempotency.ts';
@@ -102,6 +102,7 @@ export async function buildApp(deps: Deps, opts: BuildAppOptions = {}): Promise<
         },
       },
       security: [{ bearer: [] }],
+      servers,
     },
     transform: jsonSchemaTransform,
     transformObject: transformOpenApiObject,
@@ -109,6 +110,7 @@ export async function buildApp(deps: Deps, opts: BuildAppOptions = {}): Promise<
   app.addHook('onRoute', (route) => {
     // The documentation pages are public.
     if (route.url.startsWith('/docs')) route.config = { ...(route.config as object), auth: 'public' };
+    documentRoute(route);
   });
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
   await app.register(metricsPlugin, { metrics: deps.metrics, token: deps.config.METRICS_TOKEN });

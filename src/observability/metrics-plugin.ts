@@ -56,8 +56,17 @@ const plugin: FastifyPluginAsync<MetricsPluginOptions> = async (app, { metrics, 
       serializerCompiler: () => (data) => String(data),
       schema: {
         tags: ['ops'],
+        operationId: 'getMetrics',
         summary: 'Prometheus metrics (text exposition format); needs the METRICS_TOKEN bearer token when one is set',
-        response: { 200: { description: 'Prometheus text format', content: { 'text/plain': { schema: z.string() } } } },
+        response: {
+          200: { description: 'Prometheus text format', content: { 'text/plain': { schema: z.string() } } },
+          401: {
+            description: 'METRICS_TOKEN is set and the request does not carry it (problem+json)',
+            content: {
+              'application/problem+json': { schema: z.object({ code: z.string(), detail: z.string() }).loose() },
+            },
+          },
+        },
       },
     },
     async (request, reply) => {

@@ -1,3 +1,5 @@
 #!/usr/bin/env node
-console.error("maas: the client is not built yet");
-process.exit(1);
+// The `maas` command: the bundle `npm run build` writes (packages/client/scripts/build.mjs).
+import { main } from '../dist/cli.js';
+
+process.exitCode = await main(process.argv.slice(2));

@@ -72,6 +72,7 @@ export const quotaRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app, { 
       config: { auth: 'admin' },
       schema: {
         tags: ['quotas'],
+        operationId: 'getAdminProjectQuotas',
         summary: "A project's quotas: the operator's overrides and the limits in force (admin token)",
         params: idParams,
         response: { 200: projectQuotasSchema, ...errorResponses(404) },

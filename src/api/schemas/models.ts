@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MAX_SPLIT_VERSIONS, publicSplit, type AliasRouting } from '../../registry/alias-routing.ts';
 import { inputSchemaDigest } from '../../registry/input-schema-digest.ts';
+import { evaluationMetricsSchema } from './metrics.ts';
 import { modelName } from './training-jobs.ts';
 
 export const aliasName = z
@@ -38,8 +39,10 @@ export const modelVersionSchema = z
     task: z.string(),
     modelType: z.string(),
     aliases: z.array(z.string()),
-    metrics: z.record(z.string(), z.unknown()),
-    hyperparameters: z.record(z.string(), z.unknown()),
+    metrics: evaluationMetricsSchema,
+    hyperparameters: z
+      .record(z.string(), z.unknown())
+      .describe('The model spec the version was trained with (type, layers, epochs, ...)'),
     inputSchema: z.unknown().describe('Feature names, types and categories, in the order array instances use'),
     inputSchemaHash: z.string().describe('SHA-256 of the input schema: equal hashes read instances alike'),
     inputSchemaChanged: z

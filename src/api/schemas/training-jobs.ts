@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Config } from '../../config/env.ts';
 import { modelNameSchema } from '../../registry/model-name.ts';
 import { trainingRequestSchema } from '../../training/pipelines/request.ts';
+import { evaluationMetricsSchema } from './metrics.ts';
 
 /** Model names appear in URL paths (`/v1/models/{name}:predict`), so no colons or slashes. */
 export const modelName = modelNameSchema;
@@ -37,7 +38,7 @@ export const trainingJobSchema = z
     spec: z.record(z.string(), z.unknown()).describe('The validated request: model, hyperparameters, features, split'),
     attempts: z.number().int(),
     progress: z.object({ epochs: z.array(epochProgressSchema), totalEpochs: z.number().int().optional() }).loose(),
-    metrics: z.record(z.string(), z.unknown()).nullable(),
+    metrics: evaluationMetricsSchema.nullable(),
     result: z.object({ model: z.string(), version: z.number().int() }).nullable(),
     error: z.object({ code: z.string(), message: z.string() }).loose().nullable(),
     backend: z.string().nullable(),
