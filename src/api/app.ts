@@ -30,6 +30,7 @@ import { projectErasureRoutes } from './routes/project-erasure.ts';
 import { projectRoutes } from './routes/projects.ts';
 import { quotaRoutes } from './routes/quotas.ts';
 import { trainingJobRoutes } from './routes/training-jobs.ts';
+import { tuningJobRoutes } from './routes/tuning-jobs.ts';
 import { openInferenceRoutes } from './routes/open-inference.ts';
 import { predictionArrivals } from './routes/prediction-arrivals.ts';
 
@@ -135,5 +136,6 @@ export async function buildApp(deps: Deps, opts: BuildAppOptions = {}): Promise<
   await app.register(modelRoutes, { deps });
   await app.register(predictionRoutes, { deps });
   await app.register(openInferenceRoutes, { deps });
+  await app.register(tuningJobRoutes, { deps });
   return app;
 }

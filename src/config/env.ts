@@ -115,6 +115,10 @@ const settingsSchema = z.object({
   /** Minutes of training per project per UTC day, running jobs included. */
   QUOTA_TRAINING_MINUTES_PER_DAY: quota,
   QUOTA_PREDICTIONS_PER_MINUTE: quota,
+  /** Caps on tuning jobs (src/tuning): trials per job, trials running at once, and minutes per job. */
+  TUNING_MAX_TRIALS: positiveInt.max(1000).default(100),
+  TUNING_MAX_PARALLEL_TRIALS: positiveInt.max(64).default(8),
+  TUNING_MAX_MINUTES: positiveInt.default(360),
 });
 
 /**

@@ -122,6 +122,7 @@ export async function trainTabular(input: TabularRequest, hooks: TrainingHooks =
       inputSchema: inputSchemaOf(preprocessing),
       outputSchema: outputSchemaOf(preprocessing),
       metrics: evaluateModel(model, test, preprocessing.target),
+      validationMetrics: validation.rows > 0 ? evaluateModel(model, validation, preprocessing.target) : undefined,
       history: fit.history,
       bestEpoch: fit.bestEpoch,
       stoppedEarly: fit.stoppedEarly,
