@@ -5,6 +5,7 @@ import type { PlacementRow } from './inference-placement.ts';
 import type { PredictFigures } from './predict-bench.ts';
 import { median, summarizePredict, type ConcurrencySummary } from './predict-summary.ts';
 import type { TrainingFigures } from './training-bench.ts';
+import { tuningSection, type TuningFigures } from './tuning-bench.ts';
 
 /** Everything one `npm run bench` measured. */
 export interface BenchResults {
@@ -19,6 +20,7 @@ export interface BenchResults {
   ingest: { mbPerSecond: number; peakRssMb: number; rows: number } | { error: string };
   deep: Record<string, unknown> | { error: string };
   encryption: EncryptionBenchResult | { error: string };
+  tuning?: TuningFigures | { error: string };
 }
 
 const f = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
@@ -336,7 +338,7 @@ which passes the flags to the API's node).
 ## Other benchmarks run by \`npm run bench\`
 
 ${deepSection(r.deep)}
-`;
+${tuningSection(r.tuning)}`;
 }
 
 type DeepFigures = {
