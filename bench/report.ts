@@ -7,6 +7,7 @@ import type { PredictFigures } from './predict-bench.ts';
 import type { PredictionLoggingFigures } from './prediction-logging.ts';
 import { median, summarizePredict, type ConcurrencySummary } from './predict-summary.ts';
 import type { TrainingFigures } from './training-bench.ts';
+import { tuningSection, type TuningFigures } from './tuning-bench.ts';
 
 /** Everything one `npm run bench` measured. */
 export interface BenchResults {
@@ -24,6 +25,7 @@ export interface BenchResults {
   explain?: ExplainBenchResult | { error: string };
   /** Prediction logging at 100% vs off (bench/prediction-logging.ts). */
   predictionLogging?: PredictionLoggingFigures | { error: string };
+  tuning?: TuningFigures | { error: string };
 }
 
 /** 2c: `:predict` with every request logged against logging off, same process, interleaved rounds. */
@@ -356,7 +358,9 @@ which passes the flags to the API's node).
 
 ${deepSection(r.deep)}
 
-${explainSection(r.explain)}`;
+${explainSection(r.explain)}
+
+${tuningSection(r.tuning)}`;
 }
 
 type DeepFigures = {

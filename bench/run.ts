@@ -16,6 +16,7 @@ import { benchPredict } from './predict-bench.ts';
 import { benchPredictionLogging } from './prediction-logging.ts';
 import { renderReport, type BenchResults } from './report.ts';
 import { benchTraining } from './training-bench.ts';
+import { benchTuning, type TuningFigures } from './tuning-bench.ts';
 
 const REPORT = fileURLToPath(new URL('../BENCHMARKS.md', import.meta.url));
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
@@ -47,6 +48,10 @@ try {
   const predictionLogging = await benchPredictionLogging(bench).catch((error: Error) => ({ error: error.message }));
   log('training: end to end vs bare model.fit, then queue latency');
   const training = await benchTraining(bench);
+  log('tuning: 16 trials on 2 workers vs one at a time, and ASHA vs random search');
+  const tuning: TuningFigures | { error: string } = await benchTuning(bench).catch((error: unknown) => ({
+    error: (error as Error).message,
+  }));
   log('CSV ingest of 200 MB (child process)');
   const ingest = await isolated('ingest', '200');
   log('encryption at rest: CSV ingest and model load, encrypted vs not (child process)');
@@ -68,6 +73,7 @@ try {
     predictionLogging,
     encryption: encryption as BenchResults['encryption'],
     explain,
+    tuning,
   };
 } finally {
   await bench.close();

@@ -114,6 +114,8 @@ export const JOB_ONLY_FAILURE_CODES = [
   'dataset_deleted',
   'timed_out',
   'training_failed',
+  // A tuning trial stopped at a rung because it trailed the others (src/tuning/asha.ts).
+  'trial_stopped',
 ] as const;
 /** What a training job row's `error.code` may hold. */
 export type JobFailureCode = DomainErrorCode | (typeof JOB_ONLY_FAILURE_CODES)[number];

@@ -35,6 +35,7 @@ import { quotaRoutes } from './routes/quotas.ts';
 import { trainingJobRoutes } from './routes/training-jobs.ts';
 import { trainingJobEventRoutes } from './routes/training-job-events.ts';
 import { consoleRoutes } from './routes/console.ts';
+import { tuningJobRoutes } from './routes/tuning-jobs.ts';
 import { openInferenceRoutes } from './routes/open-inference.ts';
 import { predictionArrivals } from './routes/prediction-arrivals.ts';
 
@@ -147,5 +148,6 @@ export async function buildApp(deps: Deps, opts: BuildAppOptions = {}): Promise<
   await app.register(explanationRoutes, { deps });
   await app.register(openInferenceRoutes, { deps });
   await app.register(consoleRoutes);
+  await app.register(tuningJobRoutes, { deps });
   return app;
 }

@@ -153,6 +153,10 @@ const settingsSchema = z.object({
   PREDICTION_LOG_FLUSH_MS: positiveInt.default(1_000),
   /** Logged instances held between flushes; past this they are dropped (counted). */
   PREDICTION_LOG_MAX_BUFFER: positiveInt.default(100_000),
+  /** Caps on tuning jobs (src/tuning): trials per job, trials running at once, and minutes per job. */
+  TUNING_MAX_TRIALS: positiveInt.max(1000).default(100),
+  TUNING_MAX_PARALLEL_TRIALS: positiveInt.max(64).default(8),
+  TUNING_MAX_MINUTES: positiveInt.default(360),
 });
 
 /**

@@ -60,13 +60,21 @@ export function createModelSpecSchema(limits: ModelLimits = defaultModelLimits) 
     optimizer: z.enum(optimizers).default('adam'),
     /** L2 penalty on kernels (not biases), added to the loss. */
     l2: z.number().min(0).max(10).default(0),
-    /** Stop when validation loss has not improved for `patience` epochs; best weights are restored. */
+    /**
+     * Stop when validation loss has not improved for `patience` epochs; best weights are restored.
+     * On by default whenever there is a validation split (patience scaled to the epochs, see
+     * defaultEarlyStopping); `false` opts out.
+     */
     earlyStopping: z
-      .object({
-        patience: z.number().int().min(1).max(limits.maxPatience),
-        minDelta: z.number().min(0).default(0),
-      })
-      .strict()
+      .union([
+        z.literal(false),
+        z
+          .object({
+            patience: z.number().int().min(1).max(limits.maxPatience),
+            minDelta: z.number().min(0).default(0),
+          })
+          .strict(),
+      ])
       .optional(),
     seed: seedSchema,
     /** Regression only: train on the standardised target (outputs are mapped back). */

@@ -20,6 +20,17 @@ export const jobCatalog = {
     // Transient failures (a worker lost, a dependency blip) retry after 5 s, 10 s, ...
     backoff: { type: 'exponential' as const, delay: 5_000 },
   },
+  /**
+   * One step of a tuning job's coordinator (src/tuning/coordinator.ts): idempotent, so a step
+   * enqueued twice, retried or lost and re-enqueued by the maintenance round does no harm.
+   * On the training queue, so any worker of the pool runs it, before waiting trials.
+   */
+  tune: {
+    queue: 'training',
+    payload: z.object({ tuningJobId: z.uuid(), database: z.string().optional() }).strict(),
+    attempts: 5,
+    backoff: { type: 'exponential' as const, delay: 1_000 },
+  },
 } as const;
 
 export type JobName = keyof typeof jobCatalog;

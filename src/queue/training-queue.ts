@@ -5,7 +5,8 @@ import { jobCatalog, type JobPayload } from './job-catalog.ts';
 
 const spec = jobCatalog.train;
 
-export type TrainingQueue = Queue<JobPayload<'train'>>;
+/** Training jobs (`train`) and tuning coordinator steps (`tune`) share the queue and its workers. */
+export type TrainingQueue = Queue<JobPayload<'train'> | JobPayload<'tune'>>;
 
 /** The databaseIdentity each queue's jobs are recorded in, stamped on every job it enqueues. */
 const databases = new WeakMap<TrainingQueue, string>();
@@ -15,7 +16,7 @@ const databases = new WeakMap<TrainingQueue, string>();
  * databaseIdentity of the deployment's database) marks its jobs as that database's.
  */
 export function createTrainingQueue(connection: Redis, prefix: string, database?: string): TrainingQueue {
-  const queue = new Queue<JobPayload<'train'>>(spec.queue, { connection, prefix });
+  const queue: TrainingQueue = new Queue(spec.queue, { connection, prefix });
   if (database !== undefined) databases.set(queue, database);
   queue.on('error', () => undefined); // outages surface as 503s from enqueueTraining and readiness
   // BullMQ leaves a connection it was handed open; this queue owns its connection.
@@ -51,6 +52,31 @@ export async function enqueueTraining(
       backoff: spec.backoff,
       removeOnComplete: { age: 24 * 3600, count: 1000 },
       removeOnFail: { age: 7 * 24 * 3600 },
+    });
+  } catch (error) {
+    throw new ServiceUnavailableError(
+      'queue_unavailable',
+      `The job queue is unreachable: ${(error as Error).message}`,
+      2,
+    );
+  }
+}
+
+/**
+ * Enqueues one step of a tuning job's coordinator, first in line (priority 1). `step` names it
+ * (a trial's end, a maintenance round): the same name twice makes one queue entry.
+ */
+export async function enqueueTuningStep(queue: TrainingQueue, tuningJobId: string, step: string): Promise<void> {
+  const tune = jobCatalog.tune;
+  const payload = tune.payload.parse({ tuningJobId, database: databases.get(queue) });
+  try {
+    await queue.add('tune', payload, {
+      jobId: `tune_${tuningJobId}_${step}`,
+      priority: 1,
+      attempts: tune.attempts,
+      backoff: tune.backoff,
+      removeOnComplete: true,
+      removeOnFail: { age: 24 * 3600 },
     });
   } catch (error) {
     throw new ServiceUnavailableError(

@@ -5,7 +5,7 @@
 import type { Database } from '../db/client.ts';
 
 /** What the counting queries need: the client itself or a transaction's. */
-export type UsageDb = Pick<Database, 'dataset' | 'model' | 'modelVersion' | 'trainingJob' | '$queryRaw'>;
+export type UsageDb = Pick<Database, 'dataset' | 'model' | 'modelVersion' | 'trainingJob' | 'tuningJob' | '$queryRaw'>;
 
 const UNFINISHED = ['queued', 'running'] as const;
 const DAY_MS = 24 * 3600_000;
@@ -46,11 +46,13 @@ export async function modelNamesOf(
 
 /** Model versions, registered or still to come from unfinished jobs (each job makes at most one). */
 export async function versionCountOf(db: UsageDb, projectId: string): Promise<number> {
-  const [registered, coming] = await Promise.all([
+  const [registered, coming, searches] = await Promise.all([
     db.modelVersion.count({ where: { model: { projectId } } }),
-    db.trainingJob.count({ where: { projectId, status: { in: [...UNFINISHED] } } }),
+    // A tuning job's trials make one version between them: the search counts, its trials do not.
+    db.trainingJob.count({ where: { projectId, status: { in: [...UNFINISHED] }, tuningTrial: null } }),
+    db.tuningJob.count({ where: { projectId, status: { in: [...UNFINISHED] } } }),
   ]);
-  return registered + coming;
+  return registered + coming + searches;
 }
 
 export function runningJobsOf(db: UsageDb, projectId: string): Promise<number> {

@@ -57,6 +57,14 @@ export interface TrainedVersion<
   durationMs: number;
 }
 
+export interface RegisterOptions {
+  /**
+   * The version is a tuning job's best trial: its training job already succeeded, and the
+   * version records the search and the trial's number.
+   */
+  tuning?: { jobId: string; trial: number };
+}
+
 /**
  * Registers the version and ends the job in one transaction, so a job is never
  * "succeeded" without its version nor a version left without its job's success. Version
@@ -68,6 +76,7 @@ export async function registerVersion(
   job: JobRow,
   result: TrainedVersion,
   artifact: SavedModelArtifact,
+  opts: RegisterOptions = {},
 ): Promise<number | null> {
   for (let tries = 0; ; tries++) {
     try {
@@ -76,8 +85,10 @@ export async function registerVersion(
           where: { id: job.id },
           select: { status: true, cancelRequested: true },
         });
-        if (current.status !== 'running' && current.status !== 'queued') return null;
-        if (current.cancelRequested) {
+        // A search's best trial registers after its job succeeded (src/tuning/coordinator.ts).
+        const expected = opts.tuning ? ['succeeded'] : ['running', 'queued'];
+        if (!expected.includes(current.status)) return null;
+        if (current.cancelRequested && !opts.tuning) {
           // Cancelled after the last batch: honour it, no version.
           await tx.trainingJob.update({ where: { id: job.id }, data: { status: 'cancelled', finishedAt: new Date() } });
           return null;
@@ -120,19 +131,21 @@ export async function registerVersion(
             ...(result.evaluation ? { evaluation: result.evaluation as unknown as Prisma.InputJsonValue } : {}),
             backend: result.backend,
             trainingDurationMs: Math.round(result.durationMs),
+            ...(opts.tuning ? { tuningJobId: opts.tuning.jobId, tuningTrial: opts.tuning.trial } : {}),
           },
         });
-        await tx.trainingJob.update({
-          where: { id: job.id },
-          data: {
-            status: 'succeeded',
-            finishedAt: new Date(),
-            backend: result.backend,
-            metrics: result.metrics as unknown as Prisma.InputJsonValue,
-            error: Prisma.DbNull,
-            checkpoint: Prisma.DbNull,
-          },
-        });
+        if (!opts.tuning)
+          await tx.trainingJob.update({
+            where: { id: job.id },
+            data: {
+              status: 'succeeded',
+              finishedAt: new Date(),
+              backend: result.backend,
+              metrics: result.metrics as unknown as Prisma.InputJsonValue,
+              error: Prisma.DbNull,
+              checkpoint: Prisma.DbNull,
+            },
+          });
         // A worker's state change has no request to be audited by: it records itself.
         await recordAuditEvent(tx, {
           projectId: job.projectId,

@@ -57,6 +57,22 @@ describe('tenant isolation over every route of the OpenAPI document', () => {
     } finally {
       await worker.close();
     }
+    // A search of the owner's, left queued (no worker runs it): its id is walked like the others.
+    const tuning = await env.app.inject({
+      method: 'POST',
+      url: '/v1/tuning-jobs',
+      headers: owner.auth,
+      payload: {
+        datasetId: ownerIds.dataset,
+        target: 'species',
+        modelName: ownerModel,
+        model: { type: 'logistic', epochs: 2 },
+        searchSpace: { learningRate: { type: 'float', min: 0.01, max: 0.1 } },
+        maxTrials: 1,
+      },
+    });
+    expect(tuning.statusCode).toBe(202);
+    ownerIds.tuning = tuning.json().id;
   }, 120_000);
 
   afterAll(async () => {
@@ -71,6 +87,7 @@ describe('tenant isolation over every route of the OpenAPI document', () => {
     if (param === 'keyId') return ownerIds.key!;
     if (param === 'id' && path.startsWith('/v1/datasets/')) return ownerIds.dataset!;
     if (param === 'id' && path.startsWith('/v1/training-jobs/')) return ownerIds.job!;
+    if (param === 'id' && path.startsWith('/v1/tuning-jobs/')) return ownerIds.tuning!;
     if (param === 'id' && path.startsWith('/v1/projects/')) return owner.projectId;
     if (param === 'id' && path.includes('/projects/')) return owner.projectId;
     throw new Error(`No owner value for {${param}} in ${path}: teach the isolation walk what it names`);

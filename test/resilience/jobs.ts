@@ -7,7 +7,8 @@ import { isAlive, waitFor } from './processes.ts';
 /**
  * A job long enough to be killed mid-training on a busy two-core machine and short enough
  * to finish soon after: an MLP on Iris with tiny batches (27 batches an epoch), checkpointed
- * every couple of epochs (the test configs set CHECKPOINT_EVERY_EPOCHS).
+ * every couple of epochs (the test configs set CHECKPOINT_EVERY_EPOCHS). Early stopping is off,
+ * so the job runs all its epochs whatever its validation loss does.
  */
 export const longJob = (datasetId: string, modelName: string, epochs = 40) => ({
   datasetId,
@@ -20,6 +21,7 @@ export const longJob = (datasetId: string, modelName: string, epochs = 40) => ({
     learningRate: 0.01,
     seed: 11,
     hiddenLayers: [{ units: 24, activation: 'relu' }],
+    earlyStopping: false,
   },
 });
 

@@ -1298,6 +1298,70 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/tuning-jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List tuning jobs, newest first (trials from GET /v1/tuning-jobs/{id})
+         * @description Needs an API key with the `read` scope (or `admin`).
+         */
+        get: operations["listTuningJobs"];
+        put?: never;
+        /**
+         * Start a hyperparameter search: trials are training jobs; the best one registers a version
+         * @description Needs an API key with the `write` scope (or `admin`).
+         */
+        post: operations["createTuningJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tuning-jobs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a tuning job: its trials with their parameters, rung results and states, and the version
+         * @description Needs an API key with the `read` scope (or `admin`).
+         */
+        get: operations["getTuningJob"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tuning-jobs/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a search and all its trials (a running trial stops at its next batch); no version
+         * @description Needs an API key with the `write` scope (or `admin`).
+         */
+        post: operations["cancelTuningJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1693,6 +1757,10 @@ export interface components {
                 datasetName: string | null;
                 datasetVersion: number | null;
                 trainingJobId: string;
+                /** @description The tuning job whose best trial this version is (null: none) */
+                tuningJobId: string | null;
+                /** @description That trial’s number */
+                tuningTrial: number | null;
             };
             artifact: {
                 key: string;
@@ -2210,6 +2278,87 @@ export interface components {
                     resetsAt?: string;
                 };
             };
+        };
+        TuningTrial: {
+            number: number;
+            /**
+             * @description stopped: it trailed the other trials at a rung (successive halving)
+             * @enum {string}
+             */
+            state: "running" | "completed" | "stopped" | "failed" | "cancelled";
+            /** @description The point of the search space it tried */
+            params: {
+                [key: string]: unknown;
+            };
+            trainingJobId: string | null;
+            /** @description Its best validation loss at each rung reached, and the verdict */
+            rungs: {
+                epoch: number;
+                value: number;
+                /** @enum {string} */
+                decision: "continue" | "stop";
+            }[];
+            /** @description The objective on the validation split, once completed */
+            objective: number | null;
+            epochsCompleted: number;
+        };
+        TuningJob: {
+            id: string;
+            /** @enum {string} */
+            status: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+            datasetId: string | null;
+            modelName: string;
+            target: string;
+            task: string;
+            /** @description The validated request: base model, search space, objective, algorithm, limits, the seed used */
+            spec: {
+                [key: string]: unknown;
+            };
+            cancelRequested: boolean;
+            error: ({
+                code: string;
+                message: string;
+            } & {
+                [key: string]: unknown;
+            }) | null;
+            bestTrial: number | null;
+            /** @description The version the best trial registered */
+            result: {
+                model: string;
+                version: number;
+            } | null;
+            trials: components["schemas"]["TuningTrial"][];
+            /** Format: date-time */
+            createdAt: string;
+            startedAt: string | null;
+            finishedAt: string | null;
+        };
+        TuningJobSummary: {
+            id: string;
+            /** @enum {string} */
+            status: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+            datasetId: string | null;
+            modelName: string;
+            target: string;
+            task: string;
+            cancelRequested: boolean;
+            error: ({
+                code: string;
+                message: string;
+            } & {
+                [key: string]: unknown;
+            }) | null;
+            bestTrial: number | null;
+            /** @description The version the best trial registered */
+            result: {
+                model: string;
+                version: number;
+            } | null;
+            /** Format: date-time */
+            createdAt: string;
+            startedAt: string | null;
+            finishedAt: string | null;
+            trialCount: number;
         };
         V2ServerMetadata: {
             name: string;
@@ -3525,7 +3674,7 @@ export interface operations {
                         optimizer?: "sgd" | "momentum" | "adam" | "rmsprop";
                         /** @default 0 */
                         l2?: number;
-                        earlyStopping?: {
+                        earlyStopping?: false | {
                             patience: number;
                             /** @default 0 */
                             minDelta?: number;
@@ -3569,7 +3718,7 @@ export interface operations {
                         optimizer?: "sgd" | "momentum" | "adam" | "rmsprop";
                         /** @default 0 */
                         l2?: number;
-                        earlyStopping?: {
+                        earlyStopping?: false | {
                             patience: number;
                             /** @default 0 */
                             minDelta?: number;
@@ -3593,7 +3742,7 @@ export interface operations {
                         optimizer?: "sgd" | "momentum" | "adam" | "rmsprop";
                         /** @default 0 */
                         l2?: number;
-                        earlyStopping?: {
+                        earlyStopping?: false | {
                             patience: number;
                             /** @default 0 */
                             minDelta?: number;
@@ -3661,7 +3810,7 @@ export interface operations {
                         optimizer?: "sgd" | "momentum" | "adam" | "rmsprop";
                         /** @default 0 */
                         l2?: number;
-                        earlyStopping?: {
+                        earlyStopping?: false | {
                             patience: number;
                             /** @default 0 */
                             minDelta?: number;
@@ -3705,7 +3854,7 @@ export interface operations {
                         optimizer?: "sgd" | "momentum" | "adam" | "rmsprop";
                         /** @default 0 */
                         l2?: number;
-                        earlyStopping?: {
+                        earlyStopping?: false | {
                             patience: number;
                             /** @default 0 */
                             minDelta?: number;
@@ -3764,7 +3913,7 @@ export interface operations {
                         optimizer?: "sgd" | "momentum" | "adam" | "rmsprop";
                         /** @default 0 */
                         l2?: number;
-                        earlyStopping?: {
+                        earlyStopping?: false | {
                             patience: number;
                             /** @default 0 */
                             minDelta?: number;
@@ -3876,7 +4025,7 @@ export interface operations {
                         optimizer?: "sgd" | "momentum" | "adam" | "rmsprop";
                         /** @default 0 */
                         l2?: number;
-                        earlyStopping?: {
+                        earlyStopping?: false | {
                             patience: number;
                             /** @default 0 */
                             minDelta?: number;
@@ -3951,7 +4100,7 @@ export interface operations {
                         optimizer?: "sgd" | "momentum" | "adam" | "rmsprop";
                         /** @default 0 */
                         l2?: number;
-                        earlyStopping?: {
+                        earlyStopping?: false | {
                             patience: number;
                             /** @default 0 */
                             minDelta?: number;
@@ -4443,6 +4592,10 @@ export interface operations {
                             datasetName: string | null;
                             datasetVersion: number | null;
                             trainingJobId: string;
+                            /** @description The tuning job whose best trial this version is (null: none) */
+                            tuningJobId: string | null;
+                            /** @description That trial’s number */
+                            tuningTrial: number | null;
                         };
                         artifact: {
                             key: string;
@@ -8040,6 +8193,357 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ServingProblem"];
+                };
+            };
+        };
+    };
+    listTuningJobs: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                status?: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["TuningJobSummary"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createTuningJob: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the same key with the same request returns the first answer; with a different request, 422. 1 to 255 visible ASCII characters; remembered for IDEMPOTENCY_TTL_SECONDS. */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    datasetId: string;
+                    target: string;
+                    modelName: string;
+                    /** @enum {string} */
+                    task?: "classification" | "regression";
+                    features?: string[];
+                    split?: {
+                        /** @default 0.2 */
+                        test?: number;
+                        /** @default 0.1 */
+                        validation?: number;
+                        seed?: number;
+                        /** @default true */
+                        stratify?: boolean;
+                    };
+                    /**
+                     * @description The base model spec, as a training request has it; searched fields are set per trial
+                     * @default {}
+                     */
+                    model?: {
+                        [key: string]: unknown;
+                    };
+                    /** @description Parameters by dotted path into the model spec (e.g. learningRate, hiddenLayers.0.units): {type: choice, values} | {type: int|float, min, max, scale: linear|log} */
+                    searchSpace: {
+                        [key: string]: {
+                            /** @constant */
+                            type: "choice";
+                            values: (string | number | boolean)[];
+                        } | {
+                            /** @constant */
+                            type: "int";
+                            min: number;
+                            max: number;
+                            /**
+                             * @default linear
+                             * @enum {string}
+                             */
+                            scale?: "linear" | "log";
+                        } | {
+                            /** @constant */
+                            type: "float";
+                            min: number;
+                            max: number;
+                            /**
+                             * @default linear
+                             * @enum {string}
+                             */
+                            scale?: "linear" | "log";
+                        };
+                    };
+                    /**
+                     * @default {
+                     *       "metric": "valLoss"
+                     *     }
+                     */
+                    objective?: {
+                        /**
+                         * @default valLoss
+                         * @enum {string}
+                         */
+                        metric?: "valLoss" | "accuracy" | "logLoss" | "rocAuc" | "macroF1" | "weightedF1" | "rmse" | "mae" | "mse" | "r2";
+                        /**
+                         * @description Defaults to the metric’s own
+                         * @enum {string}
+                         */
+                        direction?: "minimize" | "maximize";
+                    };
+                    /**
+                     * @default tpe
+                     * @enum {string}
+                     */
+                    algorithm?: "random" | "tpe";
+                    /**
+                     * @description Successive halving: trials trailing at a rung stop; false runs every trial to its end
+                     * @default {
+                     *       "type": "asha",
+                     *       "reductionFactor": 3
+                     *     }
+                     */
+                    trialStopping?: false | {
+                        /**
+                         * @default asha
+                         * @constant
+                         */
+                        type?: "asha";
+                        minEpochs?: number;
+                        /** @default 3 */
+                        reductionFactor?: number;
+                    };
+                    /** @default 16 */
+                    maxTrials?: number;
+                    /** @default 2 */
+                    parallelTrials?: number;
+                    /** @default 360 */
+                    maxMinutes?: number;
+                    seed?: number;
+                    /** @description Moved to the registered version when the search ends */
+                    alias?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TuningJob"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getTuningJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TuningJob"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    cancelTuningJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TuningJob"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };

@@ -58,6 +58,8 @@ export const modelVersionSchema = z
       datasetName: z.string().nullable(),
       datasetVersion: z.number().int().nullable(),
       trainingJobId: z.string(),
+      tuningJobId: z.string().nullable().describe('The tuning job whose best trial this version is (null: none)'),
+      tuningTrial: z.number().int().nullable().describe('That trial’s number'),
     }),
     artifact: z.object({
       key: z.string(),
@@ -190,6 +192,8 @@ type VersionRow = {
   preprocessing: unknown;
   datasetId: string;
   trainingJobId: string;
+  tuningJobId?: string | null;
+  tuningTrial?: number | null;
   artifactKey: string;
   artifactSha256: string;
   artifactBytes: bigint;
@@ -224,6 +228,8 @@ export function toModelVersion(
       datasetName: row.dataset?.name ?? null,
       datasetVersion: row.dataset?.version ?? null,
       trainingJobId: row.trainingJobId,
+      tuningJobId: row.tuningJobId ?? null,
+      tuningTrial: row.tuningTrial ?? null,
     },
     artifact: { key: row.artifactKey, sha256: row.artifactSha256, bytes: Number(row.artifactBytes) },
     backend: row.backend,

@@ -26,7 +26,7 @@ export async function collectJobGarbage(store: ArtifactStore, job: JobRef, keepA
  * The periodic sweep for artifacts whose job ended without cleaning up after itself (its
  * process died between saving and registering, or before deleting a checkpoint): finished
  * jobs keep only their version's files; files of jobs that no longer exist go. Jobs still
- * queued or running are left alone, whatever they hold.
+ * queued or running are left alone, whatever they hold, and so are trials of a search still running.
  */
 export async function sweepOrphanedArtifacts(db: Database, store: ArtifactStore, logger: Logger): Promise<number> {
   const owners = new Map<string, JobRef>();
@@ -40,12 +40,21 @@ export async function sweepOrphanedArtifacts(db: Database, store: ArtifactStore,
     const batch = ids.slice(offset, offset + 500);
     const rows = await db.trainingJob.findMany({
       where: { id: { in: batch } },
-      select: { id: true, status: true, checkpoint: true, modelVersion: { select: { artifactKey: true } } },
+      select: {
+        id: true,
+        status: true,
+        checkpoint: true,
+        modelVersion: { select: { artifactKey: true } },
+        tuningTrial: { select: { tuningJob: { select: { status: true } } } },
+      },
     });
     const byId = new Map(rows.map((row) => [row.id, row]));
     for (const id of batch) {
       const row = byId.get(id);
       if (row && (row.status === 'queued' || row.status === 'running')) continue;
+      // A finished trial of a search still going keeps its model until the search picks its best.
+      const search = row?.tuningTrial?.tuningJob.status;
+      if (search === 'queued' || search === 'running') continue;
       await collectJobGarbage(store, owners.get(id)!, row?.modelVersion?.artifactKey);
       swept++;
     }

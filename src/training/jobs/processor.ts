@@ -5,15 +5,17 @@
  * passes it and builds its own clients with the factories the composition root uses too.
  */
 import { DelayedError, UnrecoverableError, WaitingError, type SandboxedJob } from 'bullmq';
+import { Redis } from 'ioredis';
 import { databaseIdentity } from '../../config/database-identity.ts';
 import { loadConfig } from '../../config/env.ts';
 import { createDatabase } from '../../db/client.ts';
 import { createLogger } from '../../logger.ts';
 import { logBackend, selectBackend } from '../../ml/backend.ts';
-import { Redis } from 'ioredis';
 import { jobCatalog, type JobPayload } from '../../queue/job-catalog.ts';
 import { redisJobEventPublisher } from '../../queue/job-events.ts';
 import { createArtifactStore } from '../../storage/create-artifact-store.ts';
+import { createTrainingQueue, enqueueTuningStep, type TrainingQueue } from '../../queue/training-queue.ts';
+import { advanceTuningJob } from '../../tuning/coordinator.ts';
 import { PermanentTrainingError, runTrainingJob, type TrainingContext } from './run.ts';
 import { CONCURRENCY_RETRY_MS } from './scheduling.ts';
 
@@ -21,7 +23,8 @@ import { CONCURRENCY_RETRY_MS } from './scheduling.ts';
 // again elsewhere once its lock expires, and two runs would only race for the same version.
 process.once('disconnect', () => process.exit(1));
 
-let context: Promise<TrainingContext & { database: string }> | undefined;
+type ChildContext = TrainingContext & { database: string; queue(): TrainingQueue };
+let context: Promise<ChildContext> | undefined;
 
 /**
  * How long a job of another database waits before any worker may take it again: its owner's
@@ -32,7 +35,7 @@ const LEAVE_FOR_OWNER_MS = 1_000;
 const LEAVE_UNSTAMPED_MS = 60_000;
 
 /** One set of clients per child process, reused by every job it runs. */
-function getContext(): Promise<TrainingContext & { database: string }> {
+function getContext(): Promise<ChildContext> {
   context ??= (async () => {
     const config = loadConfig(process.env);
     const logger = createLogger(config.LOG_LEVEL, 'training');
@@ -47,7 +50,18 @@ function getContext(): Promise<TrainingContext & { database: string }> {
       retryStrategy: (times) => Math.min(times * 200, 2_000),
     });
     publisher.on('error', () => undefined);
+    let queue: TrainingQueue | undefined;
     return {
+      // Tuning steps enqueue trials, and trials a step when they end: a fail-fast producer, made on first use.
+      queue: () =>
+        (queue ??= createTrainingQueue(
+          new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false }).on(
+            'error',
+            () => undefined,
+          ),
+          config.REDIS_PREFIX,
+          databaseIdentity(config.DATABASE_URL),
+        )),
       database: databaseIdentity(config.DATABASE_URL),
       db,
       store: createArtifactStore(config, db),
@@ -70,15 +84,34 @@ function getContext(): Promise<TrainingContext & { database: string }> {
  * its concurrent-jobs quota goes back to the queue, delayed, the same way.
  */
 export default async function processTraining(
-  job: SandboxedJob<JobPayload<'train'>>,
+  job: SandboxedJob<JobPayload<'train'> | JobPayload<'tune'>>,
   token?: string,
   signal?: AbortSignal,
 ) {
+  if (job.name === 'tune') return processTuningStep(job, token);
   const { trainingJobId, database } = jobCatalog.train.payload.parse(job.data);
   const ctx = await getContext();
   // Another deployment's job (a Redis and a prefix shared by mistake): completing it here
   // would end it unrun and leave its owner's row queued. It goes back for its owner.
   if (database !== undefined && database !== ctx.database) return leaveForOwner(job, token);
+  try {
+    return await runAttempt(job, ctx, trainingJobId, database, token, signal);
+  } finally {
+    // A trial's end (any end) is the coordinator's cue to start the next trials.
+    await signalTrialEnd(ctx, trainingJobId).catch((error: unknown) =>
+      ctx.logger.warn({ err: error, trainingJobId }, 'could not enqueue a tuning step'),
+    );
+  }
+}
+
+async function runAttempt(
+  job: SandboxedJob<JobPayload<'train'> | JobPayload<'tune'>>,
+  ctx: ChildContext,
+  trainingJobId: string,
+  database: string | undefined,
+  token?: string,
+  signal?: AbortSignal,
+) {
   try {
     const outcome = await runTrainingJob(ctx, trainingJobId, {
       maxAttempts: job.opts.attempts ?? 1,
@@ -109,9 +142,28 @@ export default async function processTraining(
   }
 }
 
+/** Enqueues a coordinator step when the job is a tuning trial that has ended. */
+async function signalTrialEnd(ctx: ChildContext, trainingJobId: string): Promise<void> {
+  const trial = await ctx.db.tuningTrial.findUnique({
+    where: { trainingJobId },
+    select: { tuningJobId: true, trainingJob: { select: { status: true, attempts: true } } },
+  });
+  const status = trial?.trainingJob?.status;
+  if (!trial || status === 'queued' || status === 'running') return;
+  await enqueueTuningStep(ctx.queue(), trial.tuningJobId, `end_${trainingJobId}`);
+}
+
+/** One step of a tuning job's coordinator (src/tuning/coordinator.ts). */
+async function processTuningStep(job: SandboxedJob<JobPayload<'train'> | JobPayload<'tune'>>, token?: string) {
+  const { tuningJobId, database } = jobCatalog.tune.payload.parse(job.data);
+  const ctx = await getContext();
+  if (database !== undefined && database !== ctx.database) return leaveForOwner(job, token);
+  return (await advanceTuningJob({ ...ctx, queue: ctx.queue() }, tuningJobId)) ?? 'missing';
+}
+
 /** Puts the job back, untouched and without spending an attempt, for a worker of its own database. */
 async function leaveForOwner(
-  job: SandboxedJob<JobPayload<'train'>>,
+  job: SandboxedJob<JobPayload<'train'> | JobPayload<'tune'>>,
   token?: string,
   delayMs = LEAVE_FOR_OWNER_MS,
 ): Promise<never> {

@@ -19,6 +19,7 @@ import { TrainingPreempted } from '../loop/training-preempted.ts';
 import type { QuotaSettings } from '../../quotas/quota-limits.ts';
 import { claimTrainingJob } from './scheduling.ts';
 import type { JobEventPublisher } from '../../queue/job-events.ts';
+import { completeTrial, rungCheck, stopTrial, trialInclude } from '../../tuning/trials.ts';
 
 export interface TrainingContext {
   db: Database;
@@ -82,7 +83,7 @@ export async function runTrainingJob(
   opts: RunOptions,
 ): Promise<'succeeded' | 'cancelled' | 'skipped' | 'preempted' | 'missing' | 'deferred'> {
   const { db, logger } = ctx;
-  const job = await db.trainingJob.findUnique({ where: { id: jobId }, include: { dataset: true } });
+  const job = await db.trainingJob.findUnique({ where: { id: jobId }, include: { dataset: true, ...trialInclude } });
   // Not this database's job, or one whose row is gone: the caller decides which (processor.ts).
   if (!job) return 'missing';
   if (job.status === 'succeeded' || job.status === 'failed' || job.status === 'cancelled') return 'skipped';
@@ -157,6 +158,10 @@ export async function runTrainingJob(
 
   let timedOut = false;
   let lastPoll = 0;
+  // A tuning trial reports its validation loss at each rung and stops when it trails (src/tuning).
+  const trial = job.tuningTrial;
+  const atRung = trial ? rungCheck(db, trial, spec.model.epochs) : undefined;
+  let stoppedAtRung: number | undefined;
   const spentBefore = resumeFrom?.elapsedMs ?? 0;
   try {
     // Tabular or deep (images, text, sequences), by the dataset's columns and the model type.
@@ -177,8 +182,10 @@ export async function runTrainingJob(
           ctx.events?.epoch(jobId, report as unknown as Record<string, unknown>);
           unwrittenEpochs += 1;
           if (Date.now() - progressWrittenAt >= PROGRESS_EVERY_MS) await flushProgress();
+          if (atRung && (await atRung(report, history)) === 'stop') stoppedAtRung = report.epoch;
         },
         shouldStop: async () => {
+          if (stoppedAtRung !== undefined) return true;
           // Training time across runs, so retries cannot stretch a job past its maximum.
           if (spentBefore + Date.now() - started > maxDurationMs) return (timedOut = true);
           if (Date.now() - lastPoll < CANCEL_POLL_MS) return false;
@@ -214,6 +221,13 @@ export async function runTrainingJob(
       result.explanationBackground ? backgroundMetadata(result.explanationBackground) : undefined,
     );
     result.model.dispose();
+    if (trial) {
+      // A trial keeps its model aside; the search registers its best trial's when it ends.
+      const kept = await completeTrial(db, job, trial, result, artifact);
+      await collectJobGarbage(ctx.store, job, kept ? artifact.artifactKey : undefined);
+      logger.info({ jobId, trial: trial.number, metrics: result.metrics }, 'tuning trial completed');
+      return kept ? 'succeeded' : 'cancelled';
+    }
     const registered = await registerVersion(db, job, result, artifact);
     // Whichever attempt registered, only its files are kept; checkpoints are done with.
     const version = await db.modelVersion.findUnique({
@@ -238,6 +252,12 @@ export async function runTrainingJob(
       return 'preempted';
     }
     if (error instanceof TrainingCancelled) {
+      if (trial && stoppedAtRung !== undefined) {
+        await stopTrial(db, job, trial, stoppedAtRung);
+        await collectJobGarbage(ctx.store, job);
+        logger.info({ jobId, trial: trial.number, epoch: stoppedAtRung }, 'tuning trial stopped at a rung');
+        return 'cancelled';
+      }
       if (timedOut) {
         await finish(ctx, job, 'failed', {
           code: 'timed_out',

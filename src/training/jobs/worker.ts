@@ -12,6 +12,7 @@ import { sweepAuditEvents } from '../../audit/audit-log.ts';
 import { resumeProjectErasures } from '../../erasure/project-erasure.ts';
 import { sweepOrphanedArtifacts } from './artifacts.ts';
 import { reconcileTrainingJobs } from './reconciler.ts';
+import { reconcileTuningJobs } from '../../tuning/coordinator.ts';
 
 /**
  * The processor each training child runs: from the sources it is loaded through tsx; in the
@@ -96,6 +97,8 @@ export function startTrainingWorker(resources: TrainingWorkerResources, opts: Tr
         maxAttempts: jobCatalog.train.attempts,
         graceMs: opts.reconcileGraceMs ?? 15_000,
       });
+      // A step for every search still going: one lost with a crashed worker is made up for here.
+      await reconcileTuningJobs(db, queue);
       await sweepOrphanedArtifacts(db, store, logger);
       await db.idempotencyKey.deleteMany({ where: { expiresAt: { lt: new Date() } } });
       await sweepAuditEvents(db, config.AUDIT_RETENTION_DAYS);

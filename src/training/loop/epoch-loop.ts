@@ -103,10 +103,11 @@ export interface EpochTrainer {
 }
 
 /** The hyperparameters every training loop takes, named as the model spec names them, and the seed. */
-export type LoopOptions = Pick<
-  ModelSpec,
-  'epochs' | 'batchSize' | 'learningRate' | 'optimizer' | 'l2' | 'earlyStopping'
-> & { seed: number };
+export type LoopOptions = Pick<ModelSpec, 'epochs' | 'batchSize' | 'learningRate' | 'optimizer' | 'l2'> & {
+  /** Resolved by the pipelines (on by default with a validation split); absent: run every epoch. */
+  earlyStopping?: Exclude<ModelSpec['earlyStopping'], false>;
+  seed: number;
+};
 
 /** The schedule: how long, how big the batches, and when to stop early. */
 export type EpochOptions = Pick<LoopOptions, 'epochs' | 'batchSize' | 'earlyStopping'>;

@@ -66,6 +66,11 @@ export async function trainDeep(
       outputSchema: prepared.outputSchema,
       metrics,
       evaluation,
+      // Forecasts rank by validation loss (their metrics need the baselines at each cut-off).
+      validationMetrics:
+        prepared.validation.count > 0 && !prepared.forecast
+          ? evaluateDeep(model, { ...prepared, test: prepared.validation })
+          : undefined,
       history: fit.history,
       bestEpoch: fit.bestEpoch,
       stoppedEarly: fit.stoppedEarly,

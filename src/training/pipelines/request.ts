@@ -99,7 +99,20 @@ export function seededSpec({ target, task, features, split: requestedSplit, mode
   const spec = parsed.data;
   const seed = spec.model.seed ?? Math.floor(Math.random() * 2 ** 31);
   const split = spec.split ?? defaultSplit;
-  return { ...spec, seed, split: { ...split, seed: split.seed ?? seed } };
+  // The epoch count is an upper bound: with a validation split, training stops once it stops improving.
+  const earlyStopping =
+    spec.model.earlyStopping === undefined && split.validation > 0
+      ? defaultEarlyStopping(spec.model.epochs)
+      : spec.model.earlyStopping;
+  return { ...spec, model: { ...spec.model, earlyStopping }, seed, split: { ...split, seed: split.seed ?? seed } };
+}
+
+/**
+ * Early stopping when the request names none: patience a tenth of the epochs, between 3 and 20
+ * (10 for the default 100), no minimum improvement.
+ */
+export function defaultEarlyStopping(epochs: number): { patience: number; minDelta: number } {
+  return { patience: Math.min(20, Math.max(3, Math.round(epochs / 10))), minDelta: 0 };
 }
 
 /** The resolved hyperparameters: every default filled, the drawn seed and the split recorded. */
@@ -114,7 +127,7 @@ export function resolvedHyperparameters(spec: SeededSpec): ResolvedHyperparamete
 /** What the training loop takes of the spec. */
 export function loopOptions({ model, seed }: SeededSpec): LoopOptions {
   const { epochs, batchSize, learningRate, optimizer, l2, earlyStopping } = model;
-  return { epochs, batchSize, learningRate, optimizer, l2, earlyStopping, seed };
+  return { epochs, batchSize, learningRate, optimizer, l2, earlyStopping: earlyStopping || undefined, seed };
 }
 
 /**
@@ -127,6 +140,8 @@ export type TrainingOutcome<Preprocessing extends AnyPreprocessing, ModelType ex
 > & {
   model: tf.LayersModel;
   metrics: EvaluationMetrics;
+  /** The same metrics on the validation split (absent without one): what a tuning job ranks trials by. */
+  validationMetrics?: EvaluationMetrics;
   hyperparameters: ResolvedHyperparameters;
   history: EpochReport[];
   /** Encoded training rows that tabular explanations are measured against, stored in the artifact. */

@@ -126,6 +126,7 @@ export async function trainTabular(input: TabularRequest, hooks: TrainingHooks =
       metrics: evaluateModel(model, test, preprocessing.target),
       evaluation: plottableEvaluation(model, test, preprocessing, fit.history, seed),
       explanationBackground: sampleBackground(train.x, train.rows, train.width, seed),
+      validationMetrics: validation.rows > 0 ? evaluateModel(model, validation, preprocessing.target) : undefined,
       history: fit.history,
       bestEpoch: fit.bestEpoch,
       stoppedEarly: fit.stoppedEarly,
