@@ -22,6 +22,7 @@ export const ERROR_CODES = {
   route_not_found: 404,
   // 409: the resource's state forbids the change now.
   dataset_in_use: 409,
+  batch_output_not_ready: 409,
   nothing_to_roll_back: 409,
   idempotency_request_in_progress: 409,
   version_aliased: 409,
@@ -62,6 +63,11 @@ export const ERROR_CODES = {
   duplicate_timestamps: 422,
   irregular_series: 422,
   idempotency_key_reused: 422,
+  // Batch predictions and webhooks: a model batch scoring cannot serve, columns the input lacks,
+  // and a webhook URL that points at an address the service may not call.
+  batch_unsupported_model: 422,
+  unknown_passthrough_columns: 422,
+  webhook_url_refused: 422,
   // 429: too many requests from this project, key or client address in the current window.
   rate_limited: 429,
   // 500: the service is at fault.
@@ -102,6 +108,8 @@ export const JOB_ONLY_FAILURE_CODES = [
   'dataset_deleted',
   'timed_out',
   'training_failed',
+  'input_unreadable',
+  'batch_failed',
 ] as const;
 /** What a training job row's `error.code` may hold. */
 export type JobFailureCode = DomainErrorCode | (typeof JOB_ONLY_FAILURE_CODES)[number];

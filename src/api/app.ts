@@ -32,6 +32,8 @@ import { quotaRoutes } from './routes/quotas.ts';
 import { trainingJobRoutes } from './routes/training-jobs.ts';
 import { openInferenceRoutes } from './routes/open-inference.ts';
 import { predictionArrivals } from './routes/prediction-arrivals.ts';
+import { batchPredictionRoutes } from './routes/batch-predictions.ts';
+import { webhookRoutes } from './routes/webhooks.ts';
 
 export interface BuildAppOptions {
   /** Fastify's own logger; pass false in tests that want quiet output. */
@@ -135,5 +137,7 @@ export async function buildApp(deps: Deps, opts: BuildAppOptions = {}): Promise<
   await app.register(modelRoutes, { deps });
   await app.register(predictionRoutes, { deps });
   await app.register(openInferenceRoutes, { deps });
+  await app.register(batchPredictionRoutes, { deps });
+  await app.register(webhookRoutes, { deps });
   return app;
 }

@@ -15,6 +15,7 @@ export const projectStorePrefixes = (projectId: string) => [
   `datasets/${projectId}`,
   `models/${projectId}`,
   `checkpoints/${projectId}`,
+  `batch-predictions/${projectId}`,
 ];
 
 export interface ProjectErasureStatus {

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Deps } from '../../deps.ts';
 import { NotFoundError } from '../../errors.ts';
 import { deleteModel, deleteModelVersion } from '../../registry/model-erasure.ts';
+import { enqueueWebhookEvent } from '../../webhooks/events.ts';
 import { aliasHistory, deleteAlias, findModel, rollbackAlias, setAlias } from '../../registry/model-registry.ts';
 import { projectOf } from '../plugins/auth.ts';
 import { checkCursor, errorResponses, pageOf } from '../schemas/common.ts';
@@ -45,7 +46,23 @@ const versionInclude = {
 } as const;
 const aliasInclude = { aliases: { select: { alias: true, version: { select: { version: true } } } } } as const;
 
-export const modelRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app, { deps: { db, store, predictions } }) => {
+export const modelRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app, { deps }) => {
+  const { db, store, predictions } = deps;
+  /** Answers an alias move as it is, once subscribed webhooks have it recorded (alias.moved). */
+  const announceAliasMove = async <T extends { alias: string; version: number | null; previousVersion: number | null }>(
+    projectId: string,
+    model: string,
+    move: T,
+  ): Promise<T> => {
+    if (move.version !== move.previousVersion)
+      await enqueueWebhookEvent(deps, projectId, 'alias.moved', {
+        model,
+        alias: move.alias,
+        version: move.version,
+        previousVersion: move.previousVersion,
+      });
+    return move;
+  };
   app.get(
     '/v1/models',
     {
@@ -203,7 +220,11 @@ export const modelRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app, { 
       },
     },
     async (request) =>
-      setAlias(db, projectOf(request), request.params.name, request.params.alias, request.body.version),
+      announceAliasMove(
+        projectOf(request),
+        request.params.name,
+        await setAlias(db, projectOf(request), request.params.name, request.params.alias, request.body.version),
+      ),
   );
 
   app.delete(
@@ -217,7 +238,12 @@ export const modelRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app, { 
         response: { 200: aliasMoveSchema, ...errorResponses(404) },
       },
     },
-    async (request) => deleteAlias(db, projectOf(request), request.params.name, request.params.alias),
+    async (request) =>
+      announceAliasMove(
+        projectOf(request),
+        request.params.name,
+        await deleteAlias(db, projectOf(request), request.params.name, request.params.alias),
+      ),
   );
 
   app.post(
@@ -231,7 +257,12 @@ export const modelRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app, { 
         response: { 200: aliasMoveSchema, ...errorResponses(404, 409) },
       },
     },
-    async (request) => rollbackAlias(db, projectOf(request), request.params.name, request.params.alias),
+    async (request) =>
+      announceAliasMove(
+        projectOf(request),
+        request.params.name,
+        await rollbackAlias(db, projectOf(request), request.params.name, request.params.alias),
+      ),
   );
 
   app.get(

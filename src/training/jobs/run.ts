@@ -17,6 +17,7 @@ import type { EpochReport, LoopState } from '../loop/tabular-loop.ts';
 import { TrainingPreempted } from '../loop/training-preempted.ts';
 import type { QuotaSettings } from '../../quotas/quota-limits.ts';
 import { claimTrainingJob } from './scheduling.ts';
+import { announceTrainingJobEnd } from '../../webhooks/job-events.ts';
 
 export interface TrainingContext {
   db: Database;
@@ -210,6 +211,7 @@ export async function runTrainingJob(
     });
     await collectJobGarbage(ctx.store, job, version?.artifactKey);
     logger.info({ jobId, version: registered, metrics: result.metrics }, 'training job succeeded');
+    await announceTrainingJobEnd(ctx, jobId);
     return 'succeeded';
   } catch (error) {
     if (resumeFrom) disposeLoopState(resumeFrom);
@@ -265,9 +267,10 @@ async function finish(
   status: 'failed' | 'cancelled',
   error?: JobFailure,
 ) {
-  await ctx.db.trainingJob.updateMany({
+  const ended = await ctx.db.trainingJob.updateMany({
     where: { id: job.id, status: { in: ['queued', 'running'] } },
     data: { status, finishedAt: new Date(), checkpoint: Prisma.DbNull, ...(error ? { error } : {}) },
   });
   await collectJobGarbage(ctx.store, job);
+  if (ended.count) await announceTrainingJobEnd(ctx, job.id);
 }

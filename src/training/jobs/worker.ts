@@ -12,6 +12,7 @@ import { sweepAuditEvents } from '../../audit/audit-log.ts';
 import { resumeProjectErasures } from '../../erasure/project-erasure.ts';
 import { sweepOrphanedArtifacts } from './artifacts.ts';
 import { reconcileTrainingJobs } from './reconciler.ts';
+import { announceTrainingJobEnd } from '../../webhooks/job-events.ts';
 
 /**
  * The processor each training child runs: from the sources it is loaded through tsx; in the
@@ -128,7 +129,7 @@ async function recordFailedAttempt(db: Database, job: Job<JobPayload<'train'>>, 
   const state = await job.getState();
   const where = { id: job.id!, status: { in: ['queued' as const, 'running' as const] } };
   if (state === 'failed') {
-    await db.trainingJob.updateMany({
+    const ended = await db.trainingJob.updateMany({
       where,
       data: {
         status: 'failed',
@@ -139,6 +140,7 @@ async function recordFailedAttempt(db: Database, job: Job<JobPayload<'train'>>, 
         } satisfies JobFailure,
       },
     });
+    if (ended.count) await announceTrainingJobEnd({ db }, job.id!);
   } else {
     await db.trainingJob.updateMany({
       where: { ...where, status: 'running' },
