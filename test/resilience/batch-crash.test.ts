@@ -90,8 +90,11 @@ describe('a worker dies mid-batch (kill -9)', () => {
       );
       expect((await env.deps.db.batchPrediction.findUniqueOrThrow({ where: { id } })).partsDone).toBe(1);
 
-      procs.push(startEntryPoint('src/cli/worker.ts', configEnv(env.config)));
-      const done = await waitForBatch(env, tenant, id, 120_000);
+      const second = startEntryPoint('src/cli/worker.ts', configEnv(env.config));
+      procs.push(second);
+      const done = await waitForBatch(env, tenant, id, 180_000).catch((error: Error) => {
+        throw new Error(`${error.message}\n${second.output().slice(-4000)}`);
+      });
       expect(done).toMatchObject({
         status: 'succeeded',
         attempts: 2,
