@@ -7,6 +7,7 @@
 import { benchDeepTraining, benchTextTraining } from './deep-training.ts';
 import { benchEncryption } from './encryption-bench.ts';
 import { benchIngest } from './ingest.ts';
+import { batchBareLoop, batchJobRun } from './batch-isolated.ts';
 
 const [what, arg] = process.argv.slice(2);
 
@@ -17,6 +18,10 @@ if (what === 'ingest') {
   result = await benchEncryption({ sizeMb: Number(arg ?? 100) });
 } else if (what === 'deep') {
   result = { cnn: await benchDeepTraining(), text: await benchTextTraining() };
+} else if (what === 'batch-job') {
+  result = await batchJobRun(arg!);
+} else if (what === 'batch-loop') {
+  result = await batchBareLoop(arg!, process.argv[4]!);
 } else {
   throw new Error(`unknown isolated benchmark '${what}'`);
 }

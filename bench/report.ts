@@ -1,4 +1,5 @@
 import os from 'node:os';
+import type { BatchBenchFigures } from './batch-bench.ts';
 import type { EncryptionBenchResult } from './encryption-bench.ts';
 import { explainSection, type ExplainBenchResult } from './explain-bench.ts';
 import type { ForwardChoiceRow } from './forward-choice-bench.ts';
@@ -26,6 +27,8 @@ export interface BenchResults {
   /** Prediction logging at 100% vs off (bench/prediction-logging.ts). */
   predictionLogging?: PredictionLoggingFigures | { error: string };
   tuning?: TuningFigures | { error: string };
+  /** Batch predictions against a bare loop (absent from reports of runs before it existed). */
+  batch?: BatchBenchFigures | { error: string };
 }
 
 /** 2c: `:predict` with every request logged against logging off, same process, interleaved rounds. */
@@ -164,6 +167,7 @@ export function renderReport(r: BenchResults): string {
     ...encryptionRows(r.encryption),
     `| 5 | queue latency, submit -> job running, p50 of ${r.training.queueLatencyMs.length} | ` +
       `**${f(queueP50, 0)} ms** (all: ${list(r.training.queueLatencyMs, 0)}) | reported | - |`,
+    ...(r.batch ? [batchRow(r.batch)] : []),
   ];
   const missed: string[] = [];
   if (c64.ratio < 0.5)
@@ -396,4 +400,18 @@ Text-model training on ${text.dataset}, ${text.maxLength} tokens, batch ${text.b
 | model | backend | rows/s |
 | --- | --- | --- |
 ${rows}`;
+}
+
+/** 5a: the batch job against a bare loop over the same CSV and model. */
+export function batchRow(b: BatchBenchFigures | { error: string }): string {
+  const title = '| 5a | batch prediction job vs bare in-process loop';
+  if ('error' in b) return `${title} | failed: ${b.error} | >= 0.7, < 300 MB | **missed** |`;
+  const rounds = b.rounds.map((r) => r.jobRowsPerSecond / r.loopRowsPerSecond);
+  const job = median(b.rounds.map((r) => r.jobRowsPerSecond));
+  const loop = median(b.rounds.map((r) => r.loopRowsPerSecond));
+  return (
+    `${title}, ${b.rows} rows x 13 features | ${f(job, 0)} / ${f(loop, 0)} rows/s; ratio **${f(b.ratio, 3)}** ` +
+    `(rounds: ${list(rounds, 3)}); peak RSS job **${f(b.jobPeakRssMb, 0)} MB**, loop ${f(b.loopPeakRssMb, 0)} MB | ` +
+    `>= 0.7, < 300 MB | ${yes(b.ratio >= 0.7 && b.jobPeakRssMb < 300)} |`
+  );
 }

@@ -9,12 +9,13 @@ import { fileURLToPath } from 'node:url';
 import { describeBackend, ensureBackend } from '../src/ml/backend.ts';
 import { createBenchEnv } from './bench-env.ts';
 import { runChild } from './child-process.ts';
+import { benchBatch } from './batch-bench.ts';
 import { benchForwardChoice } from './forward-choice-bench.ts';
 import { benchExplain } from './explain-bench.ts';
 import { benchInferencePlacement } from './inference-placement.ts';
 import { benchPredict } from './predict-bench.ts';
 import { benchPredictionLogging } from './prediction-logging.ts';
-import { renderReport, type BenchResults } from './report.ts';
+import { batchRow, renderReport, type BenchResults } from './report.ts';
 import { benchTraining } from './training-bench.ts';
 import { benchTuning, type TuningFigures } from './tuning-bench.ts';
 
@@ -27,6 +28,30 @@ async function isolated(what: string, arg?: string): Promise<Record<string, unkn
   } catch (error) {
     return { error: (error as Error).message };
   }
+}
+
+/** Rows of the batch benchmark (5a): 1,000,000 by default; fewer on a loaded machine. */
+const batchRows = Number(process.env.BENCH_BATCH_ROWS ?? 1_000_000);
+async function batchFigures(bench: Awaited<ReturnType<typeof createBenchEnv>>) {
+  try {
+    return await benchBatch(bench, batchRows);
+  } catch (error) {
+    return { error: (error as Error).message };
+  }
+}
+
+// `npm run bench -- batch`: only the batch benchmark, printed (BENCHMARKS.md is left as it is).
+if (process.argv[2] === 'batch') {
+  await ensureBackend();
+  const only = await createBenchEnv();
+  try {
+    log(`batch predictions: ${batchRows} rows, the job vs a bare loop (child processes)`);
+    const batch = await batchFigures(only);
+    process.stdout.write(`${JSON.stringify(batch)}\n${batchRow(batch)}\n`);
+  } finally {
+    await only.close();
+  }
+  process.exit(0);
 }
 
 const startedAt = new Date();
@@ -58,6 +83,8 @@ try {
   const encryption = await isolated('encryption', '100');
   log('deep training (child process)');
   const deep = await isolated('deep');
+  log(`batch predictions: ${batchRows} rows, the job vs a bare loop (child processes)`);
+  const batch = await batchFigures(bench);
   const { model: _model, preprocessing: _preprocessing, ...predictFigures } = predict;
   results = {
     startedAt,
@@ -74,6 +101,7 @@ try {
     encryption: encryption as BenchResults['encryption'],
     explain,
     tuning,
+    batch,
   };
 } finally {
   await bench.close();

@@ -29,6 +29,7 @@ export const entryPoints = {
   demo: 'src/cli/demo.ts',
   'rotate-master-key': 'src/cli/rotate-master-key.ts',
   'training-processor': 'src/training/jobs/processor.ts',
+  'batch-processor': 'src/batch/batch-processor.ts',
 };
 
 /** Hash of everything the build reads: our sources (generated client included), the lockfile and this script. */

@@ -29,6 +29,7 @@ import { createMetrics, type Metrics } from './observability/metrics.ts';
 import { watchServiceState } from './observability/service-gauges.ts';
 import { JobEventHub, redisJobEventPublisher, type JobEventPublisher } from './queue/job-events.ts';
 import { createTrainingQueue } from './queue/training-queue.ts';
+import { createBatchQueue, createWebhookQueue, type BatchQueue, type WebhookQueue } from './queue/background-queues.ts';
 import { ProjectQuotas } from './quotas/project-quotas.ts';
 import { PredictionService } from './serving/prediction-service.ts';
 import { createArtifactStore } from './storage/create-artifact-store.ts';
@@ -43,6 +44,10 @@ import type { TrainingWorkerResources } from './training/jobs/worker.ts';
  * worker holds one.
  */
 export interface Infrastructure extends TrainingWorkerResources {
+  /** The batch prediction queue's producer side (src/batch), on its own fail-fast connection. */
+  batchQueue: BatchQueue;
+  /** The webhook delivery queue's producer side (src/webhooks), on its own fail-fast connection. */
+  webhookQueue: WebhookQueue;
   /** Closes everything built here. Call it once, after whatever uses it (app, worker) has closed. */
   close(): Promise<void>;
 }
@@ -82,6 +87,17 @@ export function createInfrastructure(config: Config, opts: BuildOptions = {}): I
     config.REDIS_PREFIX,
     databaseIdentity(config.DATABASE_URL),
   );
+  const database = databaseIdentity(config.DATABASE_URL);
+  const batchQueue = createBatchQueue(
+    createRedis(config.REDIS_URL, { failFast: true, lazy }),
+    config.REDIS_PREFIX,
+    database,
+  );
+  const webhookQueue = createWebhookQueue(
+    createRedis(config.REDIS_URL, { failFast: true, lazy }),
+    config.REDIS_PREFIX,
+    database,
+  );
   let blocking: Redis | undefined;
   return {
     config,
@@ -89,9 +105,13 @@ export function createInfrastructure(config: Config, opts: BuildOptions = {}): I
     db,
     store: createArtifactStore(config, db),
     trainingQueue,
+    batchQueue,
+    webhookQueue,
     workerConnection: () => (blocking ??= createRedis(config.REDIS_URL, { failFast: false, lazy })),
     async close() {
       await trainingQueue.close().catch(() => undefined);
+      await batchQueue.close().catch(() => undefined);
+      await webhookQueue.close().catch(() => undefined);
       blocking?.disconnect();
       await db.$disconnect().catch(() => undefined);
     },

@@ -22,6 +22,7 @@ export const ERROR_CODES = {
   route_not_found: 404,
   // 409: the resource's state forbids the change now.
   dataset_in_use: 409,
+  batch_output_not_ready: 409,
   nothing_to_roll_back: 409,
   idempotency_request_in_progress: 409,
   version_aliased: 409,
@@ -72,6 +73,11 @@ export const ERROR_CODES = {
   idempotency_key_reused: 422,
   // An explanation method the version's kind of model cannot use (e.g. Shapley on an image model).
   explanation_method_unsupported: 422,
+  // Batch predictions and webhooks: a model batch scoring cannot serve, columns the input lacks,
+  // and a webhook URL that points at an address the service may not call.
+  batch_unsupported_model: 422,
+  unknown_passthrough_columns: 422,
+  webhook_url_refused: 422,
   // 429: too many requests from this project, key or client address in the current window.
   rate_limited: 429,
   // Open job event streams (GET /v1/training-jobs/{id}/events) are bounded per project and per instance.
@@ -116,6 +122,8 @@ export const JOB_ONLY_FAILURE_CODES = [
   'training_failed',
   // A tuning trial stopped at a rung because it trailed the others (src/tuning/asha.ts).
   'trial_stopped',
+  'input_unreadable',
+  'batch_failed',
 ] as const;
 /** What a training job row's `error.code` may hold. */
 export type JobFailureCode = DomainErrorCode | (typeof JOB_ONLY_FAILURE_CODES)[number];

@@ -38,6 +38,8 @@ import { consoleRoutes } from './routes/console.ts';
 import { tuningJobRoutes } from './routes/tuning-jobs.ts';
 import { openInferenceRoutes } from './routes/open-inference.ts';
 import { predictionArrivals } from './routes/prediction-arrivals.ts';
+import { batchPredictionRoutes } from './routes/batch-predictions.ts';
+import { webhookRoutes } from './routes/webhooks.ts';
 
 export interface BuildAppOptions {
   /** Fastify's own logger; pass false in tests that want quiet output. */
@@ -149,5 +151,7 @@ export async function buildApp(deps: Deps, opts: BuildAppOptions = {}): Promise<
   await app.register(openInferenceRoutes, { deps });
   await app.register(consoleRoutes);
   await app.register(tuningJobRoutes, { deps });
+  await app.register(batchPredictionRoutes, { deps });
+  await app.register(webhookRoutes, { deps });
   return app;
 }

@@ -157,6 +157,27 @@ const settingsSchema = z.object({
   TUNING_MAX_TRIALS: positiveInt.max(1000).default(100),
   TUNING_MAX_PARALLEL_TRIALS: positiveInt.max(64).default(8),
   TUNING_MAX_MINUTES: positiveInt.default(360),
+  /**
+   * Batch predictions: input rows per output part. A part is the unit of progress: a crashed
+   * run resumes at the first part not yet recorded, and memory is bounded by one part's rows.
+   */
+  BATCH_PART_ROWS: positiveInt.max(1_000_000).default(20_000),
+  /** Batch prediction jobs one worker process runs at once (each in a child process of its own). */
+  BATCH_CONCURRENCY: positiveInt.max(64).default(1),
+  /** How long one webhook delivery attempt may take, connection included, before it counts as failed. */
+  WEBHOOK_TIMEOUT_MS: positiveInt.max(60_000).default(5_000),
+  /** The first retry's delay; each later retry waits twice as long as the one before. */
+  WEBHOOK_RETRY_BASE_MS: positiveInt.default(10_000),
+  /** How long after the event a delivery is retried at most; then it is given up as failed. */
+  WEBHOOK_RETRY_WINDOW_MS: positiveInt.default(24 * 3600_000),
+  /** Webhook deliveries sent at once by one worker process. */
+  WEBHOOK_CONCURRENCY: positiveInt.max(256).default(16),
+  /**
+   * Addresses (IPs or CIDR ranges, comma-separated) webhooks may reach although they are
+   * loopback, link-local or private; by default none: a webhook URL cannot reach the
+   * service's own network (SSRF). E.g. `127.0.0.1` for a local test receiver.
+   */
+  WEBHOOK_ALLOWED_ADDRESSES: z.string().default(''),
 });
 
 /**

@@ -16,6 +16,7 @@ export const projectStorePrefixes = (projectId: string) => [
   `models/${projectId}`,
   `checkpoints/${projectId}`,
   `prediction-logs/${projectId}`,
+  `batch-predictions/${projectId}`,
 ];
 
 export interface ProjectErasureStatus {

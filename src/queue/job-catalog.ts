@@ -31,6 +31,21 @@ export const jobCatalog = {
     attempts: 5,
     backoff: { type: 'exponential' as const, delay: 1_000 },
   },
+  batchPredict: {
+    queue: 'batch-predictions',
+    payload: z.object({ batchPredictionId: z.uuid(), database: z.string().optional() }).strict(),
+    attempts: 3,
+    // A retried run resumes at its first unrecorded part, so a retry costs at most one part.
+    backoff: { type: 'exponential' as const, delay: 5_000 },
+  },
+  webhookDelivery: {
+    queue: 'webhook-deliveries',
+    payload: z.object({ deliveryId: z.uuid(), database: z.string().optional() }).strict(),
+    // Retries are scheduled by the delivery itself (src/webhooks/deliver.ts): exponential
+    // backoff within WEBHOOK_RETRY_WINDOW_MS, so the count here is only an upper bound.
+    attempts: 1,
+    backoff: { type: 'exponential' as const, delay: 10_000 },
+  },
 } as const;
 
 export type JobName = keyof typeof jobCatalog;

@@ -5,18 +5,27 @@
 import type { Database } from '../db/client.ts';
 
 /** What the counting queries need: the client itself or a transaction's. */
-export type UsageDb = Pick<Database, 'dataset' | 'model' | 'modelVersion' | 'trainingJob' | 'tuningJob' | '$queryRaw'>;
+export type UsageDb = Pick<
+  Database,
+  'dataset' | 'model' | 'modelVersion' | 'trainingJob' | 'tuningJob' | 'batchPrediction' | '$queryRaw'
+>;
 
 const UNFINISHED = ['queued', 'running'] as const;
 const DAY_MS = 24 * 3600_000;
 
-/** Bytes of the project's stored datasets and model artifacts. */
+/** Bytes of the project's stored datasets, model artifacts, and batch prediction inputs and outputs. */
 export async function storedBytesOf(db: UsageDb, projectId: string): Promise<number> {
-  const [datasets, models] = await Promise.all([
+  const [datasets, models, batches] = await Promise.all([
     db.dataset.aggregate({ where: { projectId }, _sum: { sizeBytes: true } }),
     db.modelVersion.aggregate({ where: { model: { projectId } }, _sum: { artifactBytes: true } }),
+    db.batchPrediction.aggregate({ where: { projectId }, _sum: { inputBytes: true, outputBytes: true } }),
   ]);
-  return Number(datasets._sum.sizeBytes ?? 0n) + Number(models._sum.artifactBytes ?? 0n);
+  return (
+    Number(datasets._sum.sizeBytes ?? 0n) +
+    Number(models._sum.artifactBytes ?? 0n) +
+    Number(batches._sum.inputBytes ?? 0n) +
+    Number(batches._sum.outputBytes ?? 0n)
+  );
 }
 
 /** Stored datasets, each version counting as one. */

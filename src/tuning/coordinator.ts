@@ -20,6 +20,7 @@ import { trainingMsToday } from '../quotas/project-usage.ts';
 import { quotaLimitsOf, type QuotaSettings } from '../quotas/quota-limits.ts';
 import { enqueueTraining, enqueueTuningStep, type TrainingQueue } from '../queue/training-queue.ts';
 import { moveAlias } from '../registry/alias-routing.ts';
+import { enqueueWebhookEvent } from '../webhooks/events.ts';
 import { registerVersion } from '../registry/register-version.ts';
 import type { ArtifactStore } from '../storage/artifact-store.ts';
 import { collectJobGarbage } from '../training/jobs/artifacts.ts';
@@ -180,10 +181,19 @@ async function finishTuningJob(ctx: CoordinatorContext, tuningJobId: string): Pr
     status: 'succeeded' | 'failed' | 'cancelled',
     data: Prisma.TuningJobUpdateManyMutationInput = {},
   ) => {
-    await db.tuningJob.updateMany({
+    const ended = await db.tuningJob.updateMany({
       where: { id: job.id, status: { in: [...LIVE] } },
       data: { status, finishedAt: new Date(), ...data },
     });
+    // Once per search: only the step whose update ended it announces it.
+    if (ended.count > 0) {
+      await enqueueWebhookEvent({ db, logger: ctx.logger }, job.projectId, 'tuning.finished', {
+        tuningJobId: job.id,
+        model: job.modelName,
+        status,
+        bestTrial: data.bestTrial ?? null,
+      });
+    }
     // Trials' models are no longer needed: the registered one lives on under its version.
     for (const trial of job.trials) {
       if (trial.trainingJobId === null) continue;
@@ -236,7 +246,15 @@ async function finishTuningJob(ctx: CoordinatorContext, tuningJobId: string): Pr
     const error: TuningFailure = { code: 'registration_failed', message: 'The best trial could not be registered.' };
     return end('failed', { error });
   }
-  if (spec.alias) await moveAlias(db, job.projectId, job.modelName, spec.alias, { version: registered.version });
+  if (spec.alias) {
+    const move = await moveAlias(db, job.projectId, job.modelName, spec.alias, { version: registered.version });
+    await enqueueWebhookEvent({ db, logger: ctx.logger }, job.projectId, 'alias.moved', {
+      model: job.modelName,
+      alias: move.alias,
+      version: move.version,
+      previousVersion: move.previousVersion,
+    });
+  }
   return end('succeeded', { bestTrial: best.number });
 }
 

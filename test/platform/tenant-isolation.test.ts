@@ -54,6 +54,23 @@ describe('tenant isolation over every route of the OpenAPI document', () => {
         headers: { authorization: `Bearer ${env.adminToken}` },
       });
       ownerIds.key = keys.json().items[0].id;
+      // No batch worker runs: the batch prediction stays queued, which is all the walk needs.
+      const batch = await env.app.inject({
+        method: 'POST',
+        url: '/v1/batch-predictions',
+        headers: owner.auth,
+        payload: { model: ownerModel, datasetId: dataset.id },
+      });
+      expect(batch.statusCode).toBe(202);
+      ownerIds.batch = batch.json().id;
+      const webhook = await env.app.inject({
+        method: 'POST',
+        url: '/v1/webhooks',
+        headers: owner.auth,
+        payload: { url: 'https://example.com/hooks', events: ['job.failed'] },
+      });
+      expect(webhook.statusCode).toBe(201);
+      ownerIds.webhook = webhook.json().id;
     } finally {
       await worker.close();
     }
@@ -88,6 +105,8 @@ describe('tenant isolation over every route of the OpenAPI document', () => {
     if (param === 'id' && path.startsWith('/v1/datasets/')) return ownerIds.dataset!;
     if (param === 'id' && path.startsWith('/v1/training-jobs/')) return ownerIds.job!;
     if (param === 'id' && path.startsWith('/v1/tuning-jobs/')) return ownerIds.tuning!;
+    if (param === 'id' && path.startsWith('/v1/batch-predictions/')) return ownerIds.batch!;
+    if (param === 'id' && path.startsWith('/v1/webhooks/')) return ownerIds.webhook!;
     if (param === 'id' && path.startsWith('/v1/projects/')) return owner.projectId;
     if (param === 'id' && path.includes('/projects/')) return owner.projectId;
     throw new Error(`No owner value for {${param}} in ${path}: teach the isolation walk what it names`);
@@ -163,6 +182,8 @@ describe('tenant isolation over every route of the OpenAPI document', () => {
     // Nothing of the owner's changed: the dataset, the job, the version and the alias are all there.
     const get = (url: string) => env.app.inject({ method: 'GET', url, headers: owner.auth });
     expect((await get(`/v1/datasets/${ownerIds.dataset}`)).statusCode).toBe(200);
+    expect((await get(`/v1/batch-predictions/${ownerIds.batch}`)).json().cancelRequested).toBe(false);
+    expect((await get(`/v1/webhooks/${ownerIds.webhook}`)).statusCode).toBe(200);
     expect((await get(`/v1/training-jobs/${ownerIds.job}`)).json().status).toBe('succeeded');
     expect((await get(`/v1/models/${ownerModel}/versions/1`)).statusCode).toBe(200);
     expect((await get(`/v1/models/${ownerModel}/labels/production/metadata`)).json().model_spec.version).toBe('1');

@@ -5,6 +5,7 @@ import { NotFoundError } from '../../errors.ts';
 import { deleteModel, deleteModelVersion } from '../../registry/model-erasure.ts';
 import { describeAlias, moveAlias, rollbackAlias, type AliasRouting } from '../../registry/alias-routing.ts';
 import { aliasHistory, deleteAlias, findModel } from '../../registry/model-registry.ts';
+import { enqueueWebhookEvent } from '../../webhooks/events.ts';
 import { projectOf } from '../plugins/auth.ts';
 import { checkCursor, errorResponses, pageOf } from '../schemas/common.ts';
 import { versionStatus } from '../../serving/tf-serving-format.ts';
@@ -47,7 +48,23 @@ const versionInclude = {
 } as const;
 const aliasInclude = { aliases: { select: { alias: true, version: { select: { version: true } } } } } as const;
 
-export const modelRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app, { deps: { db, store, predictions } }) => {
+export const modelRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app, { deps }) => {
+  const { db, store, predictions } = deps;
+  /** Answers an alias move as it is, once subscribed webhooks have it recorded (alias.moved). */
+  const announceAliasMove = async <T extends { alias: string; version: number | null; previousVersion: number | null }>(
+    projectId: string,
+    model: string,
+    move: T,
+  ): Promise<T> => {
+    if (move.version !== move.previousVersion)
+      await enqueueWebhookEvent(deps, projectId, 'alias.moved', {
+        model,
+        alias: move.alias,
+        version: move.version,
+        previousVersion: move.previousVersion,
+      });
+    return move;
+  };
   app.get(
     '/v1/models',
     {
@@ -211,7 +228,12 @@ export const modelRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app, { 
         response: { 200: aliasMoveSchema, ...errorResponses(400, 404, 422) },
       },
     },
-    async (request) => moveAlias(db, projectOf(request), request.params.name, request.params.alias, request.body),
+    async (request) =>
+      announceAliasMove(
+        projectOf(request),
+        request.params.name,
+        await moveAlias(db, projectOf(request), request.params.name, request.params.alias, request.body),
+      ),
   );
 
   app.get(
@@ -239,7 +261,12 @@ export const modelRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app, { 
         response: { 200: aliasMoveSchema, ...errorResponses(404) },
       },
     },
-    async (request) => deleteAlias(db, projectOf(request), request.params.name, request.params.alias),
+    async (request) =>
+      announceAliasMove(
+        projectOf(request),
+        request.params.name,
+        await deleteAlias(db, projectOf(request), request.params.name, request.params.alias),
+      ),
   );
 
   app.post(
@@ -253,7 +280,12 @@ export const modelRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app, { 
         response: { 200: aliasMoveSchema, ...errorResponses(404, 409, 422) },
       },
     },
-    async (request) => rollbackAlias(db, projectOf(request), request.params.name, request.params.alias),
+    async (request) =>
+      announceAliasMove(
+        projectOf(request),
+        request.params.name,
+        await rollbackAlias(db, projectOf(request), request.params.name, request.params.alias),
+      ),
   );
 
   app.get(

@@ -3,6 +3,7 @@ import type { JobFailure } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
 import { enqueueTraining, type TrainingQueue } from '../../queue/training-queue.ts';
 import { backlogPlace } from './scheduling.ts';
+import { announceTrainingJobEnd } from '../../webhooks/job-events.ts';
 
 /** Queue states in which a job will still be run (or is running). */
 const LIVE_STATES = new Set(['waiting', 'wait', 'active', 'delayed', 'prioritized', 'waiting-children']);
@@ -44,7 +45,10 @@ export async function reconcileTrainingJobs(
         where: { id: row.id, status: { in: ['queued', 'running'] } },
         data: { status, finishedAt: new Date(), ...(error ? { error } : {}) },
       });
-      if (ended.count) (status === 'failed' ? result.failed : result.cancelled).push(row.id);
+      if (ended.count) {
+        (status === 'failed' ? result.failed : result.cancelled).push(row.id);
+        await announceTrainingJobEnd({ db, logger }, row.id);
+      }
     };
     if (row.cancelRequested) {
       await end('cancelled');

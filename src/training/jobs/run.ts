@@ -20,6 +20,7 @@ import type { QuotaSettings } from '../../quotas/quota-limits.ts';
 import { claimTrainingJob } from './scheduling.ts';
 import type { JobEventPublisher } from '../../queue/job-events.ts';
 import { completeTrial, rungCheck, stopTrial, trialInclude } from '../../tuning/trials.ts';
+import { announceTrainingJobEnd } from '../../webhooks/job-events.ts';
 
 export interface TrainingContext {
   db: Database;
@@ -237,6 +238,7 @@ export async function runTrainingJob(
     ctx.events?.status(jobId, 'succeeded');
     await collectJobGarbage(ctx.store, job, version?.artifactKey);
     logger.info({ jobId, version: registered, metrics: result.metrics }, 'training job succeeded');
+    await announceTrainingJobEnd(ctx, jobId);
     return 'succeeded';
   } catch (error) {
     if (resumeFrom) disposeLoopState(resumeFrom);
@@ -300,10 +302,11 @@ async function finish(
   status: 'failed' | 'cancelled',
   error?: JobFailure,
 ) {
-  await ctx.db.trainingJob.updateMany({
+  const ended = await ctx.db.trainingJob.updateMany({
     where: { id: job.id, status: { in: ['queued', 'running'] } },
     data: { status, finishedAt: new Date(), checkpoint: Prisma.DbNull, ...(error ? { error } : {}) },
   });
   ctx.events?.status(job.id, status);
   await collectJobGarbage(ctx.store, job);
+  if (ended.count) await announceTrainingJobEnd(ctx, job.id);
 }

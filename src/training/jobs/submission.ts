@@ -10,6 +10,7 @@ import type { QuotaLimits } from '../../quotas/quota-limits.ts';
 import { planTraining, type TrainingPlan } from '../pipelines/plan.ts';
 import type { TrainingRequest, TrainingSpec } from '../pipelines/request.ts';
 import { backlogPlace } from './scheduling.ts';
+import { announceTrainingJobEnd } from '../../webhooks/job-events.ts';
 
 /**
  * What a job row keeps of its request in `spec` (run.ts reads it back): the fields a run reads
@@ -136,10 +137,11 @@ export async function cancelTrainingJob(db: Database, queue: TrainingQueue, proj
   if (job.status === 'succeeded' || job.status === 'failed' || job.status === 'cancelled') return job;
   await db.trainingJob.update({ where: { id }, data: { cancelRequested: true } });
   if (job.status === 'queued' && (await removeQueuedTraining(queue, id))) {
-    await db.trainingJob.updateMany({
+    const ended = await db.trainingJob.updateMany({
       where: { id, status: 'queued' },
       data: { status: 'cancelled', finishedAt: new Date() },
     });
+    if (ended.count) await announceTrainingJobEnd({ db }, id);
   }
   return db.trainingJob.findUniqueOrThrow({ where: { id } });
 }

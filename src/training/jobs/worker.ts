@@ -13,6 +13,7 @@ import { resumeProjectErasures } from '../../erasure/project-erasure.ts';
 import { sweepOrphanedArtifacts } from './artifacts.ts';
 import { reconcileTrainingJobs } from './reconciler.ts';
 import { reconcileTuningJobs } from '../../tuning/coordinator.ts';
+import { announceTrainingJobEnd } from '../../webhooks/job-events.ts';
 
 /**
  * The processor each training child runs: from the sources it is loaded through tsx; in the
@@ -131,7 +132,7 @@ async function recordFailedAttempt(db: Database, job: Job<JobPayload<'train'>>, 
   const state = await job.getState();
   const where = { id: job.id!, status: { in: ['queued' as const, 'running' as const] } };
   if (state === 'failed') {
-    await db.trainingJob.updateMany({
+    const ended = await db.trainingJob.updateMany({
       where,
       data: {
         status: 'failed',
@@ -142,6 +143,7 @@ async function recordFailedAttempt(db: Database, job: Job<JobPayload<'train'>>, 
         } satisfies JobFailure,
       },
     });
+    if (ended.count) await announceTrainingJobEnd({ db }, job.id!);
   } else {
     await db.trainingJob.updateMany({
       where: { ...where, status: 'running' },

@@ -1,0 +1,83 @@
+/**
+ * How a batch's output and error files are written: CSV (a header in the first part only, so
+ * the parts concatenate into one file) or NDJSON. A predicted row carries its passthrough
+ * columns and then its prediction: in CSV `prediction` and, for classifiers, one
+ * `probability_<label>` column per label; in NDJSON `prediction` exactly as `:predict`
+ * answers it. A row that could not be scored is in the error file instead, with its number
+ * and the reason; together the two files hold every input row exactly once.
+ */
+import type { OutputSchema } from '../preprocessing/preprocessing-state.ts';
+import type { Prediction } from '../serving/input-adapter.ts';
+import type { ScoredRow } from './batch-scorer.ts';
+
+export type OutputFormat = 'csv' | 'ndjson';
+
+/** The CSV error file's header: error parts hold rows only, as a part may have none. */
+export const ERRORS_CSV_HEADER = 'row,reason\n';
+
+/** Names a passthrough column may not have: the prediction's own columns. */
+export function clashesWithPrediction(column: string): boolean {
+  return column === 'prediction' || column.startsWith('probability_');
+}
+
+function csvField(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  const text = typeof value === 'string' ? value : String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+export interface PartWriter {
+  /** The output part's text for scored rows (header included for the first part). */
+  output(rows: ScoredRow[], first: boolean): string;
+  /** The error part's text for the rows that failed (the CSV header `row,reason` is the reader's: ERRORS_CSV_HEADER). */
+  errors(rows: ScoredRow[]): string;
+}
+
+export function partWriter(format: OutputFormat, passthrough: string[], schema: OutputSchema): PartWriter {
+  const labels = schema.task === 'classification' ? schema.labels.map(String) : [];
+  if (format === 'ndjson') {
+    return {
+      output: (rows) => {
+        let text = '';
+        for (const { row, prediction } of rows) {
+          if (prediction === undefined) continue;
+          const line: Record<string, unknown> = {};
+          for (const column of passthrough) line[column] = row.values?.[column] ?? null;
+          line.prediction = prediction;
+          text += `${JSON.stringify(line)}\n`;
+        }
+        return text;
+      },
+      errors: (rows) => {
+        let text = '';
+        for (const { row, error } of rows)
+          if (error !== undefined) text += `${JSON.stringify({ row: row.row, reason: error })}\n`;
+        return text;
+      },
+    };
+  }
+  const header = [...passthrough, 'prediction', ...labels.map((label) => `probability_${label}`)]
+    .map(csvField)
+    .join(',');
+  const predictionFields = (prediction: Prediction): string => {
+    if ('value' in prediction) return csvField(prediction.value);
+    return [csvField(prediction.label), ...labels.map((label) => csvField(prediction.probabilities[label]))].join(',');
+  };
+  return {
+    output: (rows, first) => {
+      let text = first ? `${header}\n` : '';
+      for (const { row, prediction } of rows) {
+        if (prediction === undefined) continue;
+        let line = '';
+        for (const column of passthrough) line += `${csvField(row.values?.[column])},`;
+        text += `${line}${predictionFields(prediction)}\n`;
+      }
+      return text;
+    },
+    errors: (rows) => {
+      let text = '';
+      for (const { row, error } of rows) if (error !== undefined) text += `${row.row},${csvField(error)}\n`;
+      return text;
+    },
+  };
+}

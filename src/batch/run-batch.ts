@@ -1,0 +1,221 @@
+/**
+ * Runs one attempt of a batch prediction, from its PostgreSQL record to its output in the
+ * store. The input is read as a stream and scored a part (BATCH_PART_ROWS rows) at a time;
+ * each part's output and errors are written to the store (atomically, encrypted at rest like
+ * every stored file) before the record says the part is done. A run that dies anywhere
+ * therefore leaves at most one part written but unrecorded, which the next run writes again,
+ * identically, from the same input rows: the output holds every input row exactly once.
+ */
+import { hostname } from 'node:os';
+import type { Database } from '../db/client.ts';
+import { Prisma } from '../db/client.ts';
+import { DomainError, InvalidDatasetError, type JobFailure, type JobFailureCode } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import type { WebhookQueue } from '../queue/background-queues.ts';
+import type { ArtifactStore } from '../storage/artifact-store.ts';
+import { enqueueWebhookEvent } from '../webhooks/events.ts';
+import { errorPartKey, outputPartKey, batchPrefix } from './batch-files.ts';
+import { readInputRows, type InputFormat } from './batch-input.ts';
+import { partWriter, type OutputFormat } from './batch-output.ts';
+import { BATCH_KINDS, batchKindOf, loadBatchScorer, type ScoredRow } from './batch-scorer.ts';
+
+export interface BatchContext {
+  db: Database;
+  store: ArtifactStore;
+  logger: Logger;
+  /** Where batch.finished events go at once; without it, the webhook sweep picks them up. */
+  webhookQueue?: WebhookQueue;
+  imageLimits: { maxPixelsPerImage: number; maxPixelsPerRequest: number };
+}
+
+export interface BatchRunOptions {
+  maxAttempts: number;
+  queueAttempt?: number;
+  /** True once this run should stop after its current part and hand the job back. */
+  shouldPreempt?: () => boolean;
+}
+
+/** A failure that retrying cannot fix (the input is unreadable, the version is gone). */
+export class PermanentBatchError extends Error {
+  constructor(
+    readonly code: JobFailureCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Rows per forward pass: large enough for throughput, small enough to bound a pass's memory. */
+const SCORE_ROWS = 1024;
+
+export type BatchOutcome = 'succeeded' | 'cancelled' | 'skipped' | 'missing' | 'preempted';
+
+export async function runBatchPrediction(ctx: BatchContext, id: string, opts: BatchRunOptions): Promise<BatchOutcome> {
+  const { db, store, logger } = ctx;
+  const job = await db.batchPrediction.findUnique({ where: { id } });
+  if (!job) return 'missing';
+  if (job.status === 'succeeded' || job.status === 'failed' || job.status === 'cancelled') return 'skipped';
+  if (job.cancelRequested) {
+    await finishBatch(ctx, job, 'cancelled');
+    return 'cancelled';
+  }
+  const { attempts: attempt } = await db.batchPrediction.update({
+    where: { id },
+    data: {
+      status: 'running',
+      attempts: { increment: 1 },
+      startedAt: job.startedAt ?? new Date(),
+      error: Prisma.DbNull,
+    },
+  });
+  const isFinalAttempt = Math.max(attempt, opts.queueAttempt ?? 0) >= opts.maxAttempts;
+  let partsDone = job.partsDone;
+  let scorer: Awaited<ReturnType<typeof loadBatchScorer>> | undefined;
+  try {
+    const version = await db.modelVersion.findUnique({ where: { id: job.modelVersionId } });
+    if (!version)
+      throw new PermanentBatchError('batch_failed', `Version ${job.version} of model '${job.modelName}' was deleted.`);
+    if (!BATCH_KINDS.has(batchKindOf(version.preprocessing)))
+      throw new PermanentBatchError('batch_unsupported_model', 'Batch predictions score tabular and text models only.');
+    scorer = await loadBatchScorer(store, version, ctx.imageLimits);
+    const writer = partWriter(job.outputFormat as OutputFormat, job.passthrough, scorer.outputSchema);
+    logger.info(
+      { batchPredictionId: id, attempt, resumeAtPart: partsDone, host: hostname(), pid: process.pid },
+      partsDone > 0 ? 'resuming batch prediction' : 'starting batch prediction',
+    );
+    let source;
+    try {
+      source = store.createReadStream(job.inputKey);
+    } catch (error) {
+      throw new PermanentBatchError('input_unreadable', `The input cannot be read: ${(error as Error).message}`);
+    }
+    let clock = performance.now();
+    const rows = readInputRows(source, job.inputFormat as InputFormat, {
+      skipRows: partsDone * job.partRows,
+      batchRows: job.partRows,
+      onHeader: (columns) => {
+        const missing = job.passthrough.filter((column) => !columns.includes(column));
+        if (missing.length)
+          throw new PermanentBatchError(
+            'unknown_passthrough_columns',
+            `The input has no column ${missing.map((c) => `'${c}'`).join(', ')} to pass through.`,
+          );
+      },
+    });
+    // Each batch the reader yields is one part (batchRows = partRows).
+    for await (const part of rows) {
+      const index = partsDone;
+      const scored: ScoredRow[] = [];
+      for (let offset = 0; offset < part.length; offset += SCORE_ROWS)
+        scored.push(...scorer.score(part.slice(offset, offset + SCORE_ROWS)));
+      const output = writer.output(scored, index === 0);
+      const errors = writer.errors(scored);
+      const errorCount = scored.filter((entry) => entry.error !== undefined).length;
+      let bytes = (await store.write(outputPartKey(job, index), Buffer.from(output))).sizeBytes;
+      if (errors) bytes += (await store.write(errorPartKey(job, index), Buffer.from(errors))).sizeBytes;
+      const now = performance.now();
+      // Conditional on the part count: of two runs of the same job, only one records a part.
+      const recorded = await db.batchPrediction.updateMany({
+        where: { id, partsDone: index, status: 'running' },
+        data: {
+          partsDone: index + 1,
+          rowsDone: { increment: part.length },
+          errorCount: { increment: errorCount },
+          outputBytes: { increment: bytes },
+          runMs: { increment: Math.round(now - clock) },
+        },
+      });
+      clock = now;
+      if (recorded.count === 0) return 'skipped';
+      partsDone = index + 1;
+      const state = await db.batchPrediction.findUnique({ where: { id }, select: { cancelRequested: true } });
+      if (!state || state.cancelRequested) {
+        await rows.return(undefined);
+        await finishBatch(ctx, job, 'cancelled');
+        return 'cancelled';
+      }
+      if (opts.shouldPreempt?.()) {
+        await rows.return(undefined);
+        await db.batchPrediction.update({ where: { id }, data: { status: 'queued', attempts: { decrement: 1 } } });
+        logger.info({ batchPredictionId: id, partsDone }, 'batch prediction handed back');
+        return 'preempted';
+      }
+    }
+    if (partsDone === 0) {
+      // No input rows: the output is the header alone.
+      const written = await store.write(outputPartKey(job, 0), Buffer.from(writer.output([], true)));
+      await db.batchPrediction.update({
+        where: { id },
+        data: { partsDone: 1, outputBytes: { increment: written.sizeBytes } },
+      });
+    }
+    await finishBatch(ctx, job, 'succeeded');
+    return 'succeeded';
+  } catch (error) {
+    const readFailure = error instanceof InvalidDatasetError || (error as NodeJS.ErrnoException).code === 'ENOENT';
+    const permanent = error instanceof PermanentBatchError || error instanceof DomainError || readFailure;
+    const message = (error as Error).message;
+    if (permanent || isFinalAttempt) {
+      const code: JobFailureCode =
+        error instanceof PermanentBatchError
+          ? error.code
+          : readFailure
+            ? 'input_unreadable'
+            : error instanceof DomainError
+              ? error.code
+              : 'batch_failed';
+      await finishBatch(ctx, job, 'failed', { code, message, attempts: attempt });
+      throw new PermanentBatchError(code, message);
+    }
+    await db.batchPrediction.update({
+      where: { id },
+      data: { status: 'queued', error: { code: 'attempt_failed', message, attempt } satisfies JobFailure },
+    });
+    throw error;
+  } finally {
+    scorer?.dispose();
+  }
+}
+
+/**
+ * Ends a job and announces it (batch.finished). A job that produced no complete output
+ * (failed, cancelled) keeps no files; an uploaded input is deleted whatever the outcome, as it
+ * served this job only.
+ */
+export async function finishBatch(
+  ctx: Pick<BatchContext, 'db' | 'store' | 'logger' | 'webhookQueue'>,
+  job: { id: string; projectId: string; inputUploaded: boolean; inputKey: string },
+  status: 'succeeded' | 'failed' | 'cancelled',
+  error?: JobFailure,
+): Promise<void> {
+  const ended = await ctx.db.batchPrediction.updateMany({
+    where: { id: job.id, status: { in: ['queued', 'running'] } },
+    data: {
+      status,
+      finishedAt: new Date(),
+      ...(error ? { error } : {}),
+      ...(status === 'succeeded' ? {} : { outputBytes: 0 }),
+      ...(job.inputUploaded ? { inputBytes: 0 } : {}),
+    },
+  });
+  if (status === 'succeeded') {
+    if (job.inputUploaded) await ctx.store.delete(job.inputKey);
+  } else {
+    await ctx.store.deletePrefix(batchPrefix(job));
+  }
+  if (ended.count === 0) return;
+  const row = await ctx.db.batchPrediction.findUnique({ where: { id: job.id } });
+  if (row)
+    await enqueueWebhookEvent(ctx, job.projectId, 'batch.finished', {
+      batchPrediction: {
+        id: row.id,
+        status: row.status,
+        model: { name: row.modelName, version: row.version },
+        rowsDone: row.rowsDone,
+        errorCount: row.errorCount,
+        error: row.error,
+        finishedAt: row.finishedAt?.toISOString() ?? null,
+      },
+    });
+  ctx.logger.info({ batchPredictionId: job.id, status }, 'batch prediction ended');
+}
