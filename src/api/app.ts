@@ -25,6 +25,7 @@ import { datasetRoutes } from './routes/datasets.ts';
 import { healthRoutes } from './routes/health.ts';
 import { masterKeyRoutes } from './routes/master-key.ts';
 import { modelRoutes } from './routes/models.ts';
+import { modelExchangeRoutes } from './routes/model-exchange.ts';
 import { predictionRoutes } from './routes/predictions.ts';
 import { projectErasureRoutes } from './routes/project-erasure.ts';
 import { projectRoutes } from './routes/projects.ts';
@@ -133,6 +134,7 @@ export async function buildApp(deps: Deps, opts: BuildAppOptions = {}): Promise<
   await app.register(datasetRoutes, { deps });
   await app.register(trainingJobRoutes, { deps });
   await app.register(modelRoutes, { deps });
+  await app.register(modelExchangeRoutes, { deps });
   await app.register(predictionRoutes, { deps });
   await app.register(openInferenceRoutes, { deps });
   return app;

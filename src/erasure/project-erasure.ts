@@ -15,6 +15,8 @@ export const projectStorePrefixes = (projectId: string) => [
   `datasets/${projectId}`,
   `models/${projectId}`,
   `checkpoints/${projectId}`,
+  // Imported model versions (registry/model-import.ts).
+  `imports/${projectId}`,
 ];
 
 export interface ProjectErasureStatus {
