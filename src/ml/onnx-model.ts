@@ -11,7 +11,7 @@ import { InvalidModelArtifactError, UnprocessableError } from '../errors.ts';
 type Ort = typeof OrtModule;
 let runtime: Promise<Ort> | undefined;
 const ort = (): Promise<Ort> =>
-  (runtime ??= import('onnxruntime-node').then((module) => (module as { default?: Ort }).default ?? module));
+  (runtime ??= import('onnxruntime-node').then((module) => (module as unknown as { default?: Ort }).default ?? module));
 
 /** A loaded ONNX model that reads one float tensor `[N, width]` and writes `[N, units]`. */
 export interface OnnxModel {
