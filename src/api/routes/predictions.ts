@@ -70,7 +70,10 @@ export const predictionRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (ap
           summary: `Predict with ${target.what}`,
           description:
             'Row format (`instances`) answers `predictions`; columnar format (`inputs`) answers `outputs`. ' +
-            'Values may be `{"b64": ...}`.',
+            'Values may be `{"b64": ...}`. An instance may be a whole record of the training dataset: its ' +
+            'columns the model does not read (an id, the target) are ignored; names never in the dataset are ' +
+            'refused. `passthrough` keys are echoed beside each prediction; a prediction lists the features it ' +
+            'imputed in `imputed`.',
           params: target.params,
           body: predictBody,
           response: { 200: predictResponse, ...errors },
@@ -85,6 +88,7 @@ export const predictionRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (ap
           refOf(request.params as VersionParams),
           rows,
           arrivalOf(request),
+          { passthrough: request.body.passthrough },
         );
         if (instances !== undefined) return { predictions: result.predictions, model: result.model };
         const { outputSchema } = await predictions.signature(result.resolved);
