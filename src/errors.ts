@@ -11,6 +11,8 @@ export const ERROR_CODES = {
   upload_aborted: 400,
   bad_request: 400,
   invalid_cursor: 400,
+  // An imported model's files are malformed or inconsistent (model.json vs its weight shards, an unreadable ONNX file).
+  invalid_model_artifact: 400,
   // 401 and 403: no valid credentials, or credentials without the right.
   unauthorized: 401,
   forbidden: 403,
@@ -65,6 +67,8 @@ export const ERROR_CODES = {
   alias_versions_incompatible: 422,
   // Drift monitoring reads tabular features; this version takes no such input.
   monitoring_unsupported: 422,
+  // An imported model's graph does not read or write what its declared input schema and labels say.
+  model_signature_mismatch: 422,
   early_stopping_without_validation: 422,
   // Forecasting: a time or series column that cannot serve, and series that cannot be windowed in time.
   invalid_series_spec: 422,
@@ -175,6 +179,13 @@ export class UnprocessableError extends DomainError {
 export class InvalidDatasetError extends DomainError {
   constructor(detail: string, extra?: Record<string, unknown>) {
     super('invalid_dataset', detail, { extra });
+  }
+}
+
+/** An imported model's files are malformed or do not fit together (model.json and its shards, an ONNX file). */
+export class InvalidModelArtifactError extends DomainError {
+  constructor(detail: string, issues?: FieldIssue[]) {
+    super('invalid_model_artifact', detail, { issues });
   }
 }
 

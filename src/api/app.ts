@@ -28,6 +28,7 @@ import { modelRoutes } from './routes/models.ts';
 import { evaluationRoutes } from './routes/evaluations.ts';
 import { explanationRoutes } from './routes/explanations.ts';
 import { modelMonitoringRoutes } from './routes/model-monitoring.ts';
+import { modelExchangeRoutes } from './routes/model-exchange.ts';
 import { predictionRoutes } from './routes/predictions.ts';
 import { projectErasureRoutes } from './routes/project-erasure.ts';
 import { projectRoutes } from './routes/projects.ts';
@@ -145,6 +146,7 @@ export async function buildApp(deps: Deps, opts: BuildAppOptions = {}): Promise<
   await app.register(trainingJobEventRoutes, { deps });
   await app.register(modelRoutes, { deps });
   await app.register(modelMonitoringRoutes, { deps });
+  await app.register(modelExchangeRoutes, { deps });
   await app.register(predictionRoutes, { deps });
   await app.register(evaluationRoutes, { deps });
   await app.register(explanationRoutes, { deps });

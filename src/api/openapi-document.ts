@@ -84,6 +84,25 @@ export const rawRequestBodies: Record<string, Record<string, unknown>> = {
       },
     },
   },
+  'post /v1/model-imports': {
+    required: true,
+    content: {
+      'multipart/form-data': {
+        schema: {
+          type: 'object',
+          properties: {
+            spec: { type: 'string', description: 'The ModelImportSpec as JSON; send it before the files' },
+            files: {
+              type: 'array',
+              items: { type: 'string', format: 'binary' },
+              description: '`model.json` and every weight shard it names (by file name), or one `model.onnx`',
+            },
+          },
+          required: ['spec'],
+        },
+      },
+    },
+  },
 };
 
 /** Successful answers that are streams, not JSON, described here for the same reason. */

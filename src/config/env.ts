@@ -63,6 +63,10 @@ const settingsSchema = z.object({
   WORKER_CONCURRENCY: positiveInt.max(64).default(1),
   MAAS_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   MAX_UPLOAD_BYTES: positiveInt.default(1024 ** 3),
+  /** Bytes of all files of one model import together (model.json and shards, or model.onnx). */
+  MAX_MODEL_UPLOAD_BYTES: positiveInt.default(100 * 1024 ** 2),
+  /** Bytes a compressed (gzip, deflate) V2 inference body may inflate to. */
+  MAX_INFLATED_BODY_BYTES: positiveInt.default(64 * 1024 ** 2),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Caps on training requests, so nobody can ask for a million epochs. */
   MAX_EPOCHS: positiveInt.default(500),

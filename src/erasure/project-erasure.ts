@@ -17,6 +17,8 @@ export const projectStorePrefixes = (projectId: string) => [
   `checkpoints/${projectId}`,
   `prediction-logs/${projectId}`,
   `batch-predictions/${projectId}`,
+  // Imported model versions (registry/model-import.ts).
+  `imports/${projectId}`,
 ];
 
 export interface ProjectErasureStatus {

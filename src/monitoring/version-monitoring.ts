@@ -63,6 +63,11 @@ export async function enableMonitoring(
       'monitoring_unsupported',
       `Version ${version} of '${name}' does not take tabular features; drift monitoring compares tabular inputs.`,
     );
+  if (row.datasetId === null)
+    throw new UnprocessableError(
+      'monitoring_unsupported',
+      `Version ${version} of '${name}' was imported: it has no training dataset to compare traffic with.`,
+    );
   const dataset = await db.dataset.findUniqueOrThrow({ where: { id: row.datasetId } });
   const rows = await readDatasetRows({
     source: store.createReadStream(dataset.artifactKey),

@@ -7,14 +7,35 @@ import type { FeatureEncoder, PreprocessingState } from './preprocessing-state.t
 // Enough to show a client every kind of mistake without building a huge error body.
 const MAX_ISSUES = 50;
 
+/** What a caller may add to {@link encodeInstances}. */
+export interface EncodeOptions {
+  /**
+   * Keys accepted in an instance and left out of the model's input: the training dataset's
+   * columns the model did not use (an id, a constant, the target) and a request's passthrough
+   * keys. Any other key that is no feature is still refused.
+   */
+  ignore?: ReadonlySet<string>;
+  /**
+   * Filled with the features each instance left out (or gave as null), which were imputed:
+   * `imputed[i]` is undefined for an instance that gave every feature.
+   */
+  imputed?: (string[] | undefined)[];
+}
+
 /**
  * Validates prediction instances and encodes them with the fitted preprocessing into one
  * row-major Float32 matrix. An instance is an object keyed by feature name or an array in
- * input-schema order; `null` and absent features are imputed as in training. Unknown
- * features, wrong types, non-finite numbers and numbers that overflow float32 once scaled
- * raise one ValidationError whose issues name `instances.<index>.<feature>`.
+ * input-schema order; `null` and absent features are imputed as in training (and listed in
+ * `options.imputed`). Unknown features (keys neither a feature nor in `options.ignore`),
+ * wrong types, non-finite numbers and numbers that overflow float32 once scaled raise one
+ * ValidationError whose issues name `instances.<index>.<feature>`.
  */
-export function encodeInstances(state: PreprocessingState, instances: unknown[]): Float32Array {
+export function encodeInstances(
+  state: PreprocessingState,
+  instances: unknown[],
+  options: EncodeOptions = {},
+): Float32Array {
+  const { ignore, imputed } = options;
   const matrix = new Float32Array(instances.length * state.width);
   const issues: FieldIssue[] = [];
   const features = state.features;
@@ -46,7 +67,11 @@ export function encodeInstances(state: PreprocessingState, instances: unknown[])
       if (keys !== known) {
         names ??= new Set(features.map((encoder) => encoder.name));
         for (const key of Object.keys(record)) {
-          if (!names.has(key)) issues.push({ path: `instances.${index}.${key}`, message: `Unknown feature '${key}'.` });
+          if (!names.has(key) && !ignore?.has(key))
+            issues.push({
+              path: `instances.${index}.${key}`,
+              message: `Unknown feature '${key}': not a column of the model's training data (name it in \`passthrough\` to have it echoed back).`,
+            });
         }
       }
     } else {
@@ -71,6 +96,7 @@ export function encodeInstances(state: PreprocessingState, instances: unknown[])
         issues.push({ path: `instances.${index}.${encoder.name}`, message: checked.error });
         continue;
       }
+      if (checked === null && imputed !== undefined) (imputed[index] ??= []).push(encoder.name);
       offset = writeEncoded(encoder, checked, matrix, offset);
       // Finite in JavaScript's float64 is not enough: the model reads float32, where 1e39
       // (or a value far out once standardised) is Infinity and every output becomes NaN.

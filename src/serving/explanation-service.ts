@@ -29,6 +29,9 @@ import { ownValue } from '../user-keys.ts';
 import { utf8, type Prediction } from './input-adapter.ts';
 import type { LoadedVersion, PredictionService } from './prediction-service.ts';
 
+/** A loaded version with a TensorFlow.js model: every trained version, and imported TensorFlow.js ones. */
+type ExplainableVersion = LoadedVersion & { model: NonNullable<LoadedVersion['model']> };
+
 export const EXPLANATION_METHODS = ['shapley', 'integrated-gradients', 'smoothgrad'] as const;
 export type ExplanationMethod = (typeof EXPLANATION_METHODS)[number];
 
@@ -104,7 +107,14 @@ export class ExplanationService {
   ): Promise<ExplanationResult> {
     const { samples, steps, seed } = this.checked(instances, options);
     const resolved = await this.predictions.resolve(projectId, name, ref);
-    return this.predictions.withLoaded(resolved, async (loaded) => {
+    return this.predictions.withLoaded(resolved, async (version) => {
+      if (version.model === undefined)
+        throw new ConflictError(
+          'explanation_unavailable',
+          'This version was imported as an ONNX model: explanations need a TensorFlow.js graph and a ' +
+            'background sample from training, which it does not have.',
+        );
+      const loaded = version as ExplainableVersion;
       const kind = preprocessingKind(loaded.preprocessing);
       const method = options.method ?? METHODS[kind][0]!;
       if (!METHODS[kind].includes(method))
@@ -127,7 +137,7 @@ export class ExplanationService {
 
   private async explainOne(kind: Kind, context: InstanceContext): Promise<Explanation> {
     const { loaded, row } = context;
-    const prediction = loaded.run([row])[0]!;
+    const prediction = (await loaded.run([row]))[0]!;
     const read = explainedReader(prediction);
     const explained = explainedOf(prediction, read);
     if (kind === 'tabular') return this.tabular(context, prediction, explained, read);
@@ -260,20 +270,25 @@ export class ExplanationService {
   }
 
   /** The explained output of each encoded row, through the version's own forward pass and decoding. */
-  private evaluate(loaded: LoadedVersion, x: Float32Array, rows: number, read: (p: Prediction) => number): number[] {
+  private async evaluate(
+    loaded: LoadedVersion,
+    x: Float32Array,
+    rows: number,
+    read: (p: Prediction) => number,
+  ): Promise<number[]> {
     const width = loaded.adapter.rowSize;
     const out: number[] = [];
     for (let start = 0; start < rows; start += EVALUATE_CHUNK) {
       const count = Math.min(EVALUATE_CHUNK, rows - start);
       const chunk = Array.from({ length: count }, (_, r) => x.subarray((start + r) * width, (start + r + 1) * width));
-      for (const p of loaded.run(chunk)) out.push(read(p));
+      for (const p of await loaded.run(chunk)) out.push(read(p));
     }
     return out;
   }
 }
 
 interface InstanceContext {
-  loaded: LoadedVersion;
+  loaded: ExplainableVersion;
   row: Float32Array;
   instance: unknown;
   samples: number;
@@ -302,7 +317,7 @@ function explainedOf(prediction: Prediction, read: (p: Prediction) => number): E
  * all-zero output and one with that unit at 1 gives shift and shift + scale. The unit is the
  * predicted label's (one sigmoid unit serves both labels of a binary model) or the first value.
  */
-function explainedUnit(loaded: LoadedVersion, read: (p: Prediction) => number): ExplainedUnit {
+function explainedUnit(loaded: ExplainableVersion, read: (p: Prediction) => number): ExplainedUnit {
   const units = loaded.model.outputs[0]!.shape.at(-1) ?? 1;
   const target = (loaded.preprocessing as PreprocessingState).target;
   let unit = 0;

@@ -5,12 +5,20 @@
  * formats) imports it from here, so none of them imports another to reach it.
  */
 import { argmax } from '../evaluation/classification-metrics.ts';
+import type { EncodeOptions } from '../preprocessing/instance-encoding.ts';
 import type { InputSchema, Label, OutputSchema, TargetEncoding } from '../preprocessing/preprocessing-state.ts';
 import { decodeRegression } from '../preprocessing/target-encoding.ts';
 import { keyedByUser } from '../user-keys.ts';
 
-/** One prediction: the most probable label with every class's probability, or a value. */
-export type Prediction = { label: Label; probabilities: Record<string, number> } | { value: number };
+/**
+ * One prediction: the most probable label with every class's probability (keyed by label, and
+ * as `scores`, a list in the label order of the output schema: TF Serving's `[-1, K]` tensor),
+ * or a value. `imputed` lists the features the instance did not give (present only then);
+ * `passthrough` echoes the request's passthrough keys.
+ */
+export type Prediction = (
+  { label: Label; probabilities: Record<string, number>; scores?: number[] } | { value: number }
+) & { imputed?: string[]; passthrough?: Record<string, unknown> };
 
 /**
  * Encoding and decoding for one model version. The prediction service batches encoded rows of
@@ -22,7 +30,7 @@ export interface InputAdapter {
    * rejects with) a DomainError naming `instances.<i>...`. Image adapters decode
    * asynchronously, a slice at a time, so one request cannot hold the event loop.
    */
-  encode(instances: unknown[]): Float32Array | Promise<Float32Array>;
+  encode(instances: unknown[], options?: EncodeOptions): Float32Array | Promise<Float32Array>;
   /** Floats per encoded instance. */
   rowSize: number;
   /** Shape of one instance as the model reads it (e.g. `[width]`, `[h, w, c]`, `[maxLength]`). */
@@ -52,8 +60,8 @@ export function decodeOutputs(target: TargetEncoding, outputs: Float32Array, row
   const keys = target.labels.map(String);
   // Plain loops, no array per row: this runs for every row of every bulk request.
   const predictions: Prediction[] = new Array(rows);
-  const probabilities: number[] = new Array(units === 1 ? 2 : units);
   for (let row = 0; row < rows; row++) {
+    const probabilities: number[] = new Array(units === 1 ? 2 : units);
     if (units === 1) {
       probabilities[0] = 1 - (outputs[row] ?? 0);
       probabilities[1] = outputs[row] ?? 0;
@@ -62,7 +70,11 @@ export function decodeOutputs(target: TargetEncoding, outputs: Float32Array, row
     }
     const byLabel = keyedByUser<number>();
     for (let k = 0; k < keys.length; k++) byLabel[keys[k]!] = probabilities[k] ?? 0;
-    predictions[row] = { label: target.labels[argmax(probabilities)] as Label, probabilities: byLabel };
+    predictions[row] = {
+      label: target.labels[argmax(probabilities)] as Label,
+      probabilities: byLabel,
+      scores: probabilities,
+    };
   }
   return predictions;
 }

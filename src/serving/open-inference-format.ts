@@ -47,6 +47,8 @@ export interface V2Output {
 
 /** The name of the single-matrix input. */
 export const MATRIX_INPUT = 'input';
+/** KServe's usual name for a model's one tensor: accepted as the matrix input too. */
+export const MATRIX_INPUT_ALIASES = [MATRIX_INPUT, 'input-0'] as const;
 
 /** A 400 naming the request field at `path`. */
 export const invalid = (path: string, message: string) =>
@@ -127,20 +129,35 @@ function checkElements(
 /** Turns the request's input tensors into instances for the model's input schema. */
 export function instancesFromTensors(inputs: V2Tensor[], schema: InputSchema): unknown[] {
   const features = new Set(schema.features.map((f) => f.name));
-  const matrix = inputs.find((input) => input.name === MATRIX_INPUT && !features.has(MATRIX_INPUT));
+  const isMatrix = (input: V2Tensor) =>
+    (MATRIX_INPUT_ALIASES as readonly string[]).includes(input.name) && !features.has(input.name);
+  const matrices = inputs.filter(isMatrix);
+  if (matrices.length > 1)
+    throw invalid('inputs', `give one of ${MATRIX_INPUT_ALIASES.map((n) => `'${n}'`).join(' or ')}, not both`);
+  const matrix = matrices[0];
   if (matrix) {
-    if (inputs.length > 1) throw invalid('inputs', `'${MATRIX_INPUT}' carries every feature; send it alone`);
+    const index = inputs.indexOf(matrix);
     const width = schema.features.length;
     if (matrix.shape.length !== 2 || matrix.shape[1] !== width)
       throw invalid(
-        'inputs.0.shape',
+        `inputs.${index}.shape`,
         `must be [N, ${width}] (features in input-schema order: ${[...features].join(', ')})`,
       );
-    const values = tensorValues(matrix, 'inputs.0');
-    return Array.from({ length: matrix.shape[0] ?? 0 }, (_, row) => values.slice(row * width, (row + 1) * width));
+    const values = tensorValues(matrix, `inputs.${index}`);
+    const rows = Array.from({ length: matrix.shape[0] ?? 0 }, (_, row) => values.slice(row * width, (row + 1) * width));
+    // A client that sends every input the metadata lists sends both forms: they must say the same.
+    if (inputs.length > 1) agree(rows, perFeature(inputs, index, features), schema, matrix.name);
+    return rows;
   }
+  return perFeature(inputs, -1, features);
+}
+
+/** Instances from one input per feature (skipping the matrix input at `skip`). */
+function perFeature(inputs: V2Tensor[], skip: number, features: Set<string>): Record<string, unknown>[] {
   let rows: number | undefined;
-  const columns = inputs.map((input, index) => {
+  const columns: { name: string; values: unknown[] }[] = [];
+  inputs.forEach((input, index) => {
+    if (index === skip) return;
     if (!features.has(input.name))
       throw invalid(
         `inputs.${index}.name`,
@@ -153,11 +170,31 @@ export function instancesFromTensors(inputs: V2Tensor[], schema: InputSchema): u
     if (rows !== undefined && rows !== n)
       throw invalid(`inputs.${index}.shape`, `every input must have the same N; got ${rows} and ${n}`);
     rows = n;
-    return { name: input.name, values: tensorValues(input, `inputs.${index}`) };
+    columns.push({ name: input.name, values: tensorValues(input, `inputs.${index}`) });
   });
   return Array.from({ length: rows ?? 0 }, (_, row) =>
     keyedEntries(columns.map((column) => [column.name, column.values[row]])),
   );
+}
+
+/** Checks that per-feature inputs sent beside the matrix input hold the same values. */
+function agree(rows: unknown[][], keyed: Record<string, unknown>[], schema: InputSchema, matrixName: string): void {
+  if (keyed.length !== rows.length)
+    throw invalid('inputs', `'${matrixName}' has ${rows.length} rows; the per-feature inputs have ${keyed.length}`);
+  const same = (a: unknown, b: unknown) =>
+    a === b ||
+    (typeof a === 'number' && typeof b === 'number' && Math.fround(a) === Math.fround(b)) ||
+    (a instanceof Uint8Array && b instanceof Uint8Array && Buffer.compare(a, b) === 0);
+  keyed.forEach((instance, row) => {
+    schema.features.forEach((feature, column) => {
+      if (!Object.hasOwn(instance, feature.name)) return;
+      if (!same(instance[feature.name], rows[row]![column]))
+        throw invalid(
+          'inputs',
+          `'${matrixName}' and the input '${feature.name}' disagree at row ${row}; send one form, or the same values`,
+        );
+    });
+  });
 }
 
 function labelDatatype(labels: unknown[]): V2Datatype {
@@ -191,14 +228,57 @@ export function inputSpecs(schema: InputSchema): { name: string; datatype: V2Dat
   return [...perFeature, ...matrix];
 }
 
+/**
+ * Triton's classification extension: an output requested with `parameters.classification: k`
+ * comes back as the top k classes of each row, a BYTES tensor [N, k] of "<score>:<index>:<label>"
+ * strings, best first. Only `probabilities` holds class scores; asking it of another output
+ * (or of a regression model) is refused, as is a k outside 1..K.
+ */
+export function classificationCounts(
+  outputs: { name: string; parameters?: Record<string, unknown> }[] | undefined,
+  output: OutputSchema,
+): Map<string, number> {
+  const counts = new Map<string, number>();
+  outputs?.forEach((requested, index) => {
+    const k = requested.parameters?.classification;
+    if (k === undefined) return;
+    const path = `outputs.${index}.parameters.classification`;
+    if (output.task !== 'classification' || requested.name !== 'probabilities')
+      throw invalid(
+        path,
+        output.task === 'classification'
+          ? "classification applies to the 'probabilities' output"
+          : 'a regression model has no classes to rank',
+      );
+    if (typeof k !== 'number' || !Number.isInteger(k) || k < 1 || k > output.labels.length)
+      throw invalid(path, `must be a whole number of classes from 1 to ${output.labels.length}`);
+    counts.set(requested.name, k);
+  });
+  return counts;
+}
+
 /** The response tensors, restricted to `requested` names when the request lists outputs. */
-export function outputTensors(predictions: Prediction[], output: OutputSchema, requested?: string[]): V2Output[] {
+export function outputTensors(
+  predictions: Prediction[],
+  output: OutputSchema,
+  requested?: string[],
+  classification: ReadonlyMap<string, number> = new Map(),
+): V2Output[] {
   const specs = outputSpecs(output, predictions.length);
   if (requested) {
     const unknown = requested.find((name) => !specs.some((spec) => spec.name === name));
     if (unknown !== undefined)
       throw invalid('outputs', `unknown output '${unknown}'; outputs are ${specs.map((s) => s.name).join(', ')}`);
   }
+  const topK = (k: number): string[] => {
+    const data: string[] = [];
+    for (const p of predictions) {
+      const scores = keys.map((key) => ('probabilities' in p ? (ownValue(p.probabilities, key) ?? 0) : 0));
+      const order = scores.map((_, i) => i).sort((a, b) => scores[b]! - scores[a]! || a - b);
+      for (const i of order.slice(0, k)) data.push(`${scores[i]}:${i}:${keys[i]}`);
+    }
+    return data;
+  };
   const keys = output.task === 'classification' ? output.labels.map(String) : [];
   const data = (name: string): (number | string | boolean)[] => {
     if (name === 'value') return predictions.map((p) => ('value' in p ? p.value : NaN));
@@ -213,5 +293,10 @@ export function outputTensors(predictions: Prediction[], output: OutputSchema, r
   };
   return specs
     .filter((spec) => !requested || requested.includes(spec.name))
-    .map((spec) => ({ ...spec, data: data(spec.name) }));
+    .map((spec) => {
+      const k = classification.get(spec.name);
+      return k === undefined
+        ? { ...spec, data: data(spec.name) }
+        : { name: spec.name, datatype: 'BYTES' as const, shape: [predictions.length, k], data: topK(k) };
+    });
 }

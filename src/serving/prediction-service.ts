@@ -1,7 +1,7 @@
+import type { LayersModel } from '@tensorflow/tfjs';
 import type { Config } from '../config/env.ts';
 import type { Database } from '../db/client.ts';
 import { ValidationError } from '../errors.ts';
-import type { tf } from '../ml/backend.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { InputSchema, OutputSchema, PreprocessingState } from '../preprocessing/preprocessing-state.ts';
 import { randomUUID } from 'node:crypto';
@@ -9,6 +9,8 @@ import { ShadowTraffic } from '../monitoring/shadow-traffic.ts';
 import { TrafficRecorder } from '../monitoring/traffic-recorder.ts';
 import { SeededRandom } from '../ml/seeded-random.ts';
 import { loadModelArtifact } from '../registry/artifact-io.ts';
+import { loadOnnxArtifact } from '../registry/onnx-artifact.ts';
+import { keyedByUser } from '../user-keys.ts';
 import type { VersionRef } from '../registry/model-registry.ts';
 import type { ArtifactStore } from '../storage/artifact-store.ts';
 import { adapterFor } from './adapter-choice.ts';
@@ -28,8 +30,16 @@ export type { ResolvedVersion } from './version-resolver.ts';
 
 /** A model version in memory, with the batcher that coalesces its concurrent requests. */
 export interface LoadedVersion {
-  model: tf.LayersModel;
+  /** The TensorFlow.js model (explanations differentiate it); absent for ONNX imports. */
+  model?: LayersModel;
+  /** Frees the model (TensorFlow.js weights or an ONNX Runtime session). */
+  dispose: () => void;
   preprocessing: PreprocessingState;
+  /**
+   * Columns of the training dataset the model does not read (an id, a constant, an unused text
+   * or date column, the target): accepted in an instance and ignored. Empty for imported versions.
+   */
+  ignored: ReadonlySet<string>;
   /** Encodes and decodes by the preprocessing's kind (tabular, image, text, sequence). */
   adapter: InputAdapter;
   batcher: MicroBatcher<Float32Array, Prediction>;
@@ -37,7 +47,18 @@ export interface LoadedVersion {
    * Runs a batch of encoded rows on TensorFlow.js or, for dense tabular models where faster
    * at that batch size, in plain JavaScript.
    */
-  run: (rows: Float32Array[]) => Prediction[];
+  run: (rows: Float32Array[]) => Prediction[] | Promise<Prediction[]>;
+}
+
+/** Per-request options of {@link PredictionService.predict}. */
+export interface PredictOptions {
+  /**
+   * Keys of the instances echoed beside each prediction (`passthrough`), so a caller can join
+   * answers back to its rows; they are accepted whether or not the model reads them.
+   */
+  passthrough?: readonly string[];
+  /** Sticky assignment on a split alias: the same key is always served by the same version. */
+  routingKey?: string;
 }
 
 /** What a version takes and gives, for metadata routes; immutable, like the version. */
@@ -55,11 +76,6 @@ export interface PredictionResult {
   model: { name: string; version: number };
   /** One id per instance when the request was sampled for the prediction log (feedback names them). */
   predictionIds?: string[];
-}
-
-export interface PredictOptions {
-  /** Sticky assignment on a split alias: the same key is always served by the same version. */
-  routingKey?: string;
 }
 
 /** Shadow requests run at once, at most; enough for them to share batches. */
@@ -112,7 +128,7 @@ export class PredictionService {
       load: (versionId) => this.load(versionId),
       // One prediction before serving: the first real request does not pay for kernel set-up.
       warmUp: ({ run, adapter }) => void run([new Float32Array(adapter.rowSize)]),
-      dispose: ({ model }) => model.dispose(),
+      dispose: (loaded) => loaded.dispose(),
       onEvent: (event) => this.metrics?.recordCacheEvent(event),
     });
   }
@@ -158,7 +174,7 @@ export class PredictionService {
     ref: VersionRef,
     instances: unknown[] | InstancesOf,
     arrival?: Arrival,
-    opts: PredictOptions = {},
+    options: PredictOptions = {},
   ): Promise<PredictionResult & { resolved: ResolvedVersion }> {
     // Counted from the HTTP server's first sight of the request when the route passes it in.
     const joined = arrival ?? this.arrivals.begin();
@@ -170,15 +186,15 @@ export class PredictionService {
       const named = await this.resolve(projectId, name, ref);
       const split = named.routing?.split;
       const resolved = split
-        ? { ...named, ...pick(chooseSplitVersion(split, opts.routingKey, this.splitRandom)) }
+        ? { ...named, ...pick(chooseSplitVersion(split, options.routingKey, this.splitRandom)) }
         : named;
       const rows = given ?? this.counted(await (instances as InstancesOf)(resolved));
       // A plain alias or version of an unlogged model records nothing: the path stays as it was.
       if (resolved.routing === null && resolved.logSampleRate === 0) {
-        const predictions = await this.predictResolved(projectId, resolved, rows, joined);
+        const predictions = await this.predictResolved(projectId, resolved, rows, joined, options);
         return { predictions, model: { name: resolved.model, version: resolved.version }, resolved };
       }
-      return { ...(await this.predictRecorded(projectId, resolved, rows, joined)), resolved };
+      return { ...(await this.predictRecorded(projectId, resolved, rows, joined, options)), resolved };
     } finally {
       joined();
     }
@@ -193,6 +209,7 @@ export class PredictionService {
     resolved: ResolvedVersion,
     rows: unknown[],
     joined: () => void,
+    options: PredictOptions = {},
   ): Promise<PredictionResult> {
     const rate = resolved.logSampleRate;
     const logged = rate > 0 && (rate >= 1 || Math.random() < rate);
@@ -200,7 +217,7 @@ export class PredictionService {
     let predictions: Prediction[] | null = null;
     let predictionIds: string[] | null = null;
     try {
-      predictions = await this.predictResolved(projectId, resolved, rows, joined);
+      predictions = await this.predictResolved(projectId, resolved, rows, joined, options);
       predictionIds = logged ? rows.map(() => randomUUID()) : null;
       const model = { name: resolved.model, version: resolved.version };
       return predictionIds ? { predictions, model, predictionIds } : { predictions, model };
@@ -276,13 +293,20 @@ export class PredictionService {
     resolved: ResolvedVersion,
     instances: unknown[],
     joined: () => void,
+    options: PredictOptions = {},
   ): Promise<Prediction[]> {
     const started = performance.now();
+    const imputed: (string[] | undefined)[] = [];
+    const passthrough = options.passthrough;
     const predictions = await this.cache.use(resolved.versionId, async (loaded) => {
       let rows: Float32Array[];
       try {
+        const ignore =
+          passthrough === undefined || passthrough.length === 0
+            ? loaded.ignored
+            : new Set([...loaded.ignored, ...passthrough]);
         // Encoding validates each instance, so a bad one fails its own request before batching.
-        const encoded = await loaded.adapter.encode(instances);
+        const encoded = await loaded.adapter.encode(instances, { ignore, imputed });
         const width = loaded.adapter.rowSize;
         rows = Array.from({ length: instances.length }, (_, i) => encoded.subarray(i * width, (i + 1) * width));
       } catch (error) {
@@ -295,6 +319,10 @@ export class PredictionService {
       return loaded.batcher.submit(rows);
     });
     assertFinitePredictions(predictions);
+    // Said only where it happened: a complete row's prediction stays as it was.
+    for (let i = 0; i < imputed.length; i++) if (imputed[i] !== undefined) predictions[i]!.imputed = imputed[i];
+    if (passthrough !== undefined && passthrough.length > 0)
+      for (let i = 0; i < predictions.length; i++) predictions[i]!.passthrough = echoed(instances[i], passthrough);
     this.metrics?.predictionDuration.observe(
       { project: projectId, model: resolved.model, version: String(resolved.version) },
       (performance.now() - started) / 1000,
@@ -363,8 +391,10 @@ export class PredictionService {
 
   /** Loads a version (coalesced by the cache), verifying the artifact's checksum. */
   private async load(versionId: string): Promise<{ value: LoadedVersion; bytes: number }> {
-    const version = await this.db.modelVersion.findUniqueOrThrow({ where: { id: versionId } });
-    const model = await loadModelArtifact(this.store, version.artifactKey, version.artifactSha256);
+    const version = await this.db.modelVersion.findUniqueOrThrow({
+      where: { id: versionId },
+      include: { dataset: { select: { columns: true } } },
+    });
     const preprocessing = version.preprocessing as unknown as PreprocessingState;
     const adapter = adapterFor(preprocessing, {
       imageLimits: {
@@ -372,6 +402,31 @@ export class PredictionService {
         maxPixelsPerRequest: this.config.MAX_REQUEST_IMAGE_PIXELS,
       },
     });
+    const ignored = leftOutColumns(version.dataset?.columns, adapter.inputSchema);
+    const batcherOf = (run: LoadedVersion['run']) =>
+      new MicroBatcher<Float32Array, Prediction>({
+        maxBatchSize: this.config.PREDICT_BATCH_MAX_SIZE,
+        maxWaitMs: this.config.PREDICT_BATCH_MAX_WAIT_MS,
+        maxQueue: this.config.PREDICT_MAX_QUEUE,
+        run,
+        onBatch: (stats) => this.metrics?.recordBatch(stats),
+        expectMore: () => this.arrivals.expected,
+      });
+    if (version.artifactFormat === 'onnx') {
+      const model = await loadOnnxArtifact(this.store, version.artifactKey, version.artifactSha256);
+      const run = async (rows: Float32Array[]) =>
+        adapter.decode(await model.run(joinRows(rows, adapter.rowSize), rows.length), rows.length);
+      const value: LoadedVersion = {
+        dispose: () => void model.dispose(),
+        preprocessing,
+        ignored,
+        adapter,
+        batcher: batcherOf(run),
+        run,
+      };
+      return { value, bytes: Number(version.artifactBytes) };
+    }
+    const model = await loadModelArtifact(this.store, version.artifactKey, version.artifactSha256);
     const tensorflow = tensorflowPass(model, adapter.inputShape);
     // Dense tabular models also have a plain-JavaScript pass; which one serves a batch of a
     // given size is measured here, for this model on this machine (see forward-choice.ts).
@@ -386,15 +441,16 @@ export class PredictionService {
           );
     const run = (rows: Float32Array[]) =>
       adapter.decode(forward(joinRows(rows, adapter.rowSize), rows.length), rows.length);
-    const batcher = new MicroBatcher<Float32Array, Prediction>({
-      maxBatchSize: this.config.PREDICT_BATCH_MAX_SIZE,
-      maxWaitMs: this.config.PREDICT_BATCH_MAX_WAIT_MS,
-      maxQueue: this.config.PREDICT_MAX_QUEUE,
+    const value: LoadedVersion = {
+      model,
+      dispose: () => model.dispose(),
+      preprocessing,
+      ignored,
+      adapter,
+      batcher: batcherOf(run),
       run,
-      onBatch: (stats) => this.metrics?.recordBatch(stats),
-      expectMore: () => this.arrivals.expected,
-    });
-    return { value: { model, preprocessing, adapter, batcher, run }, bytes: model.countParams() * 4 };
+    };
+    return { value, bytes: model.countParams() * 4 };
   }
 
   /** Waits for queued shadow requests, writes the recorded traffic, then unloads every model. */
@@ -408,6 +464,28 @@ export class PredictionService {
 /** The version fields of a split's chosen version. */
 function pick(version: { versionId: string; version: number }): { versionId: string; version: number } {
   return { versionId: version.versionId, version: version.version };
+}
+
+/**
+ * The training dataset's columns that are not inputs of the model: the target, an id, a
+ * constant, a column the training left out. Requests may send whole dataset records.
+ */
+function leftOutColumns(columns: unknown, input: InputSchema): ReadonlySet<string> {
+  if (!Array.isArray(columns)) return new Set();
+  const features = new Set(input.features.map((feature) => feature.name));
+  const names = columns
+    .map((column) => (column !== null && typeof column === 'object' ? (column as { name?: unknown }).name : undefined))
+    .filter((name): name is string => typeof name === 'string' && !features.has(name));
+  return new Set(names);
+}
+
+/** The passthrough keys' values of one instance (null where it has none). */
+function echoed(instance: unknown, keys: readonly string[]): Record<string, unknown> {
+  const record = instance !== null && typeof instance === 'object' && !Array.isArray(instance) ? instance : undefined;
+  const values = keyedByUser<unknown>();
+  for (const key of keys)
+    values[key] = record !== undefined && Object.hasOwn(record, key) ? (record as Record<string, unknown>)[key] : null;
+  return values;
 }
 
 /**

@@ -19,6 +19,7 @@ describe('serving formats with keys a plain object inherits', () => {
     const output = { task: 'classification' as const, target: 'label', labels };
     expect(columnarOutputs([prediction!], output)).toEqual({
       label: ['__proto__'],
+      scores: [[0.5, 0.25, 0.25]],
       probabilities: [[0.5, 0.25, 0.25]],
     });
   });
@@ -26,7 +27,7 @@ describe('serving formats with keys a plain object inherits', () => {
   it('reads labels the probabilities lack as 0, never as an inherited member', () => {
     const output = { task: 'classification' as const, target: 'label', labels };
     const outputs = columnarOutputs([{ label: 'x', probabilities: { x: 1 } }], output);
-    expect(outputs).toEqual({ label: ['x'], probabilities: [[0, 0, 0]] });
+    expect(outputs).toEqual({ label: ['x'], scores: [[0, 0, 0]], probabilities: [[0, 0, 0]] });
   });
 
   it('takes examples with features named constructor and toString when no context is given', () => {

@@ -1,5 +1,5 @@
 /** Prediction inputs of tabular model versions: rows as objects keyed by feature, or arrays in input-schema order. */
-import { encodeInstances } from '../preprocessing/instance-encoding.ts';
+import { encodeInstances, type EncodeOptions } from '../preprocessing/instance-encoding.ts';
 import { inputSchemaOf, outputSchemaOf } from '../preprocessing/preprocessing-state.ts';
 import type { PreprocessingState } from '../preprocessing/preprocessing-state.ts';
 import { decodeOutputs, utf8, type InputAdapter } from './input-adapter.ts';
@@ -8,9 +8,10 @@ import { keyedEntries } from '../user-keys.ts';
 /** Tabular rows: the fitted encoders of src/preprocessing, as training used them. */
 export function tabularAdapter(
   state: PreprocessingState,
-): InputAdapter & { encode(instances: unknown[]): Float32Array } {
+): InputAdapter & { encode(instances: unknown[], options?: EncodeOptions): Float32Array } {
   return {
-    encode: (instances) => encodeInstances(state, instances.some(holdsBytes) ? instances.map(bytesAsText) : instances),
+    encode: (instances, options) =>
+      encodeInstances(state, instances.some(holdsBytes) ? instances.map(bytesAsText) : instances, options),
     rowSize: state.width,
     inputShape: [state.width],
     decode: (outputs, rows) => decodeOutputs(state.target, outputs, rows),

@@ -112,19 +112,21 @@ export function instancesFromExamples(
   return instances;
 }
 
-/** Columnar `outputs`: regression's one output is a plain list, as TF Serving writes a single output. */
+/**
+ * Columnar `outputs`: regression's one output is a plain list, as TF Serving writes a single
+ * output. Classification: `label` and `scores` (the signature's outputs), and `probabilities`,
+ * the same lists as `scores`, kept for clients written before `scores`.
+ */
 export function columnarOutputs(
   predictions: Prediction[],
   output: OutputSchema,
-): { label: Label[]; probabilities: number[][] } | number[] {
+): { label: Label[]; scores: number[][]; probabilities: number[][] } | number[] {
   if (output.task === 'regression') return predictions.map((p) => ('value' in p ? p.value : NaN));
   const keys = output.labels.map(String);
-  return {
-    label: predictions.map((p) => ('label' in p ? p.label : '')),
-    probabilities: predictions.map((p) =>
-      'probabilities' in p ? keys.map((key) => ownValue(p.probabilities, key) ?? 0) : [],
-    ),
-  };
+  const scores = predictions.map((p) =>
+    'probabilities' in p ? keys.map((key) => ownValue(p.probabilities, key) ?? 0) : [],
+  );
+  return { label: predictions.map((p) => ('label' in p ? p.label : '')), scores, probabilities: scores };
 }
 
 /** `:classify` result: per example, every `[label, score]` pair in label order. */
@@ -164,7 +166,13 @@ const tensorInfo = (name: string, dtype: string, dims: number[]) => ({
   name,
 });
 
-/** `GET .../metadata`: the model spec and its one signature, shaped as TF Serving writes it. */
+/**
+ * `GET .../metadata`: the model spec and its one signature, shaped as TF Serving writes it.
+ * Classification outputs are `label` [-1] and `scores` [-1, K], the class probabilities as a
+ * list in the order of `labels` (here in the metadata), exactly as each row answer's `scores`
+ * holds them. (A row answer's `probabilities` is the same keyed by label: a JSON object, no
+ * tensor, so the signature does not list it.)
+ */
 export function signatureMetadata(model: string, version: number, signature: ServedSignature) {
   const inputs = Object.fromEntries(
     signature.inputSchema.features.map((f) => [f.name, tensorInfo(f.name, DTYPES[f.type], [-1])]),
@@ -180,7 +188,7 @@ export function signatureMetadata(model: string, version: number, signature: Ser
             output.labels.every((l) => typeof l === 'number') ? 'DT_FLOAT' : 'DT_STRING',
             [-1],
           ),
-          probabilities: tensorInfo('probabilities', 'DT_FLOAT', [-1, output.labels.length]),
+          scores: tensorInfo('scores', 'DT_FLOAT', [-1, output.labels.length]),
         };
   const methodName = output.task === 'regression' ? 'tensorflow/serving/regress' : 'tensorflow/serving/classify';
   return {

@@ -62,7 +62,8 @@ describe('TF Serving model status and metadata', () => {
     const signature = body.metadata.signature_def.signature_def.serving_default;
     expect(Object.keys(signature.inputs)).toEqual(['sepal_length', 'sepal_width', 'petal_length', 'petal_width']);
     expect(signature.inputs.sepal_length).toMatchObject({ dtype: 'DT_FLOAT', tensor_shape: { dim: [{ size: '-1' }] } });
-    expect(signature.outputs.probabilities.tensor_shape.dim.map((d: { size: string }) => d.size)).toEqual(['-1', '3']);
+    expect(Object.keys(signature.outputs)).toEqual(['label', 'scores']);
+    expect(signature.outputs.scores.tensor_shape.dim.map((d: { size: string }) => d.size)).toEqual(['-1', '3']);
     expect(body.metadata.signature_def.labels).toEqual(['setosa', 'versicolor', 'virginica']);
   });
 });

@@ -740,6 +740,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/model-imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import a version of a model trained elsewhere (TensorFlow.js layers model or ONNX)
+         * @description multipart/form-data: a `spec` field (ModelImportSpec, JSON) first, then the files: `model.json` and every weight shard it names (as the TensorFlow.js converter writes a Keras model), or one `model.onnx` whose one float32 input is [N, width] (the encoded row) and whose first output is [N, K] probabilities in label order (or [N, 1]: a sigmoid for two labels, or a regression value). Declare the input as raw `features` (given to the model as they are) or as a fitted `preprocessing` (an exported version’s preprocessing.json). The files are checked against each other and the model against the declared schema before anything is stored. The version gets the next number of the model (created if new) with `imported` lineage. All files together at most MAX_MODEL_UPLOAD_BYTES.
+         *
+         *     Needs an API key with the `write` scope (or `admin`).
+         */
+        post: operations["createModelImport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/models/{name}/versions/{version}/artifact": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download a version as a .tar.gz: TensorFlow.js model (or ONNX), preprocessing JSON, schemas, README
+         * @description The archive holds `model.json` and `group1-shard1of1.bin` (a TensorFlow.js layers model in the converter’s layout; `model.onnx` for an imported ONNX version), `preprocessing.json`, `signature.json` (input and output schemas) and a README. Its files import back unchanged with POST /v1/model-imports.
+         *
+         *     Needs an API key with the `read` scope (or `admin`).
+         */
+        get: operations["getModelVersionArtifact"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/models/{name}/versions/{version}:predict": {
         parameters: {
             query?: never;
@@ -751,7 +795,7 @@ export interface paths {
         put?: never;
         /**
          * Predict with a given version
-         * @description Row format (`instances`) answers `predictions`; columnar format (`inputs`) answers `outputs`. Values may be `{"b64": ...}`. On a split alias, `X-Maas-Routing-Key` keeps a caller on one version; `model.version` says which served. `predictionIds` (one per instance) come with logged requests.
+         * @description Row format (`instances`) answers `predictions`; columnar format (`inputs`) answers `outputs`. Values may be `{"b64": ...}`. An instance may be a whole record of the training dataset: its columns the model does not read (an id, the target) are ignored; names never in the dataset are refused. `passthrough` keys are echoed beside each prediction; a prediction lists the features it imputed in `imputed`. On a split alias, `X-Maas-Routing-Key` keeps a caller on one version; `model.version` says which served. `predictionIds` (one per instance) come with logged requests.
          *
          *     Needs an API key with the `predict` scope (or `admin`).
          */
@@ -813,7 +857,7 @@ export interface paths {
         put?: never;
         /**
          * Predict with the version an alias points at
-         * @description Row format (`instances`) answers `predictions`; columnar format (`inputs`) answers `outputs`. Values may be `{"b64": ...}`. On a split alias, `X-Maas-Routing-Key` keeps a caller on one version; `model.version` says which served. `predictionIds` (one per instance) come with logged requests.
+         * @description Row format (`instances`) answers `predictions`; columnar format (`inputs`) answers `outputs`. Values may be `{"b64": ...}`. An instance may be a whole record of the training dataset: its columns the model does not read (an id, the target) are ignored; names never in the dataset are refused. `passthrough` keys are echoed beside each prediction; a prediction lists the features it imputed in `imputed`. On a split alias, `X-Maas-Routing-Key` keeps a caller on one version; `model.version` says which served. `predictionIds` (one per instance) come with logged requests.
          *
          *     Needs an API key with the `predict` scope (or `admin`).
          */
@@ -875,7 +919,7 @@ export interface paths {
         put?: never;
         /**
          * Predict with the production alias, else the newest version
-         * @description Row format (`instances`) answers `predictions`; columnar format (`inputs`) answers `outputs`. Values may be `{"b64": ...}`. On a split alias, `X-Maas-Routing-Key` keeps a caller on one version; `model.version` says which served. `predictionIds` (one per instance) come with logged requests.
+         * @description Row format (`instances`) answers `predictions`; columnar format (`inputs`) answers `outputs`. Values may be `{"b64": ...}`. An instance may be a whole record of the training dataset: its columns the model does not read (an id, the target) are ignored; names never in the dataset are refused. `passthrough` keys are echoed beside each prediction; a prediction lists the features it imputed in `imputed`. On a split alias, `X-Maas-Routing-Key` keeps a caller on one version; `model.version` says which served. `predictionIds` (one per instance) come with logged requests.
          *
          *     Needs an API key with the `predict` scope (or `admin`).
          */
@@ -1194,6 +1238,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v2/models/{name}/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Triton-style model configuration of the default version (production alias, else newest)
+         * @description What Triton clients read with get_model_config: the inputs (one per feature), the outputs and the largest batch. The model itself is a TensorFlow.js (or ONNX) model of this service.
+         *
+         *     Needs an API key with the `read` scope (or `admin`).
+         */
+        get: operations["getV2ModelConfig"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v2/models/{name}/ready": {
         parameters: {
             query?: never;
@@ -1248,6 +1314,28 @@ export interface paths {
          * @description Needs an API key with the `read` scope (or `admin`).
          */
         get: operations["getV2ModelVersion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/models/{name}/versions/{version}/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Triton-style model configuration of a version
+         * @description What Triton clients read with get_model_config: the inputs (one per feature), the outputs and the largest batch. The model itself is a TensorFlow.js (or ONNX) model of this service.
+         *
+         *     Needs an API key with the `read` scope (or `admin`).
+         */
+        get: operations["getV2ModelVersionConfig"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1675,11 +1763,26 @@ export interface components {
         PredictResponse: {
             predictions: ({
                 label: string | number | boolean;
+                /** @description Each label’s probability, keyed by label */
                 probabilities: {
                     [key: string]: number;
                 };
+                /** @description The same probabilities as a list in label order (the metadata’s `labels`): the `scores` output */
+                scores?: number[];
+                /** @description The features this instance left out or gave as null, imputed as in training (absent when none) */
+                imputed?: string[];
+                /** @description The request's passthrough keys with this instance's values (null where it has none) */
+                passthrough?: {
+                    [key: string]: unknown;
+                };
             } | {
                 value: number;
+                /** @description The features this instance left out or gave as null, imputed as in training (absent when none) */
+                imputed?: string[];
+                /** @description The request's passthrough keys with this instance's values (null where it has none) */
+                passthrough?: {
+                    [key: string]: unknown;
+                };
             })[];
             model: {
                 name: string;
@@ -1691,6 +1794,8 @@ export interface components {
             outputs: {
                 label: (string | number | boolean)[];
                 /** @description Columns in label order */
+                scores: number[][];
+                /** @description The same as `scores` */
                 probabilities: number[][];
             } | number[];
             model: {
@@ -1761,7 +1866,7 @@ export interface components {
                             method_name: string;
                         };
                     };
-                    /** @description Class labels in the order of the probabilities output */
+                    /** @description Class labels in the order of the `scores` output */
                     labels: string[];
                 };
             };
@@ -1936,6 +2041,61 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
         };
+        VersionLineage: {
+            /**
+             * @description `trained` by a training job here, or `imported` from a model trained elsewhere
+             * @enum {string}
+             */
+            origin: "trained" | "imported";
+            /** @description Null for imported versions */
+            datasetId: string | null;
+            datasetName: string | null;
+            datasetVersion: number | null;
+            /** @description Null for imported versions */
+            trainingJobId: string | null;
+            /** @description The tuning job whose best trial this version is (null: none) */
+            tuningJobId: string | null;
+            /** @description That trial’s number */
+            tuningTrial: number | null;
+        };
+        ModelVersion: {
+            model: string;
+            version: number;
+            task: string;
+            modelType: string;
+            aliases: string[];
+            metrics: components["schemas"]["EvaluationMetrics"];
+            /** @description The model spec the version was trained with (type, layers, epochs, ...) */
+            hyperparameters: {
+                [key: string]: unknown;
+            };
+            /** @description Feature names, types and categories, in the order array instances use */
+            inputSchema: unknown;
+            /** @description SHA-256 of the input schema: equal hashes read instances alike */
+            inputSchemaHash: string;
+            /** @description Whether the input schema differs from the previous version (null for the first version) */
+            inputSchemaChanged: boolean | null;
+            /** @description Task and labels */
+            outputSchema: unknown;
+            /** @description The fitted transform applied before the model, at training and prediction alike */
+            preprocessing: unknown;
+            lineage: components["schemas"]["VersionLineage"];
+            artifact: {
+                key: string;
+                sha256: string;
+                /** @description Stored bytes (manifest and weights), counted in the stored-bytes quota */
+                bytes: number;
+                /**
+                 * @description `tfjs-layers` (TensorFlow.js layers model) or `onnx` (served by ONNX Runtime)
+                 * @enum {string}
+                 */
+                format: "tfjs-layers" | "onnx";
+            };
+            backend: string;
+            trainingDurationMs: number;
+            /** Format: date-time */
+            createdAt: string;
+        };
         /** @description A version without its fitted preprocessing and schemas: GET .../versions/{version} has them */
         ModelVersionSummary: {
             model: string;
@@ -1952,21 +2112,17 @@ export interface components {
             inputSchemaHash: string;
             /** @description Whether the input schema differs from the previous version (null for the first version) */
             inputSchemaChanged: boolean | null;
-            lineage: {
-                datasetId: string;
-                datasetName: string | null;
-                datasetVersion: number | null;
-                trainingJobId: string;
-                /** @description The tuning job whose best trial this version is (null: none) */
-                tuningJobId: string | null;
-                /** @description That trial’s number */
-                tuningTrial: number | null;
-            };
+            lineage: components["schemas"]["VersionLineage"];
             artifact: {
                 key: string;
                 sha256: string;
                 /** @description Stored bytes (manifest and weights), counted in the stored-bytes quota */
                 bytes: number;
+                /**
+                 * @description `tfjs-layers` (TensorFlow.js layers model) or `onnx` (served by ONNX Runtime)
+                 * @enum {string}
+                 */
+                format: "tfjs-layers" | "onnx";
             };
             backend: string;
             trainingDurationMs: number;
@@ -2072,12 +2228,14 @@ export interface components {
                 hyperparameters: {
                     [key: string]: unknown;
                 };
+                /** @description Null for imported versions */
                 dataset: {
                     id: string;
                     name: string | null;
                     version: number | null;
-                };
-                trainingJobId: string;
+                } | null;
+                /** @description Null for imported versions */
+                trainingJobId: string | null;
                 inputSchema: unknown;
                 inputSchemaHash: string;
                 outputSchema: unknown;
@@ -2607,6 +2765,28 @@ export interface components {
                 datatype: "BOOL" | "UINT8" | "UINT16" | "UINT32" | "UINT64" | "INT8" | "INT16" | "INT32" | "INT64" | "FP16" | "FP32" | "FP64" | "BYTES";
                 shape: number[];
                 data: (number | string | boolean)[];
+            }[];
+        };
+        /** @description A minimal Triton model configuration (dims exclude the batch dimension) */
+        V2ModelConfig: {
+            name: string;
+            platform: string;
+            backend: string;
+            max_batch_size: number;
+            version_policy: {
+                specific: {
+                    versions: string[];
+                };
+            };
+            input: {
+                name: string;
+                data_type: string;
+                dims: number[];
+            }[];
+            output: {
+                name: string;
+                data_type: string;
+                dims: number[];
             }[];
         };
         BatchPrediction: {
@@ -4874,21 +5054,17 @@ export interface operations {
                         outputSchema: unknown;
                         /** @description The fitted transform applied before the model, at training and prediction alike */
                         preprocessing: unknown;
-                        lineage: {
-                            datasetId: string;
-                            datasetName: string | null;
-                            datasetVersion: number | null;
-                            trainingJobId: string;
-                            /** @description The tuning job whose best trial this version is (null: none) */
-                            tuningJobId: string | null;
-                            /** @description That trial’s number */
-                            tuningTrial: number | null;
-                        };
+                        lineage: components["schemas"]["VersionLineage"];
                         artifact: {
                             key: string;
                             sha256: string;
                             /** @description Stored bytes (manifest and weights), counted in the stored-bytes quota */
                             bytes: number;
+                            /**
+                             * @description `tfjs-layers` (TensorFlow.js layers model) or `onnx` (served by ONNX Runtime)
+                             * @enum {string}
+                             */
+                            format: "tfjs-layers" | "onnx";
                         };
                         backend: string;
                         trainingDurationMs: number;
@@ -6154,6 +6330,157 @@ export interface operations {
             };
         };
     };
+    createModelImport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** @description The ModelImportSpec as JSON; send it before the files */
+                    spec: string;
+                    /** @description `model.json` and every weight shard it names (by file name), or one `model.onnx` */
+                    files?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelVersion"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getModelVersionArtifact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A gzipped tar archive */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/gzip": string;
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/gzip": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/gzip": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/gzip": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/gzip": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     predictModelVersion: {
         parameters: {
             query?: never;
@@ -6175,6 +6502,8 @@ export interface operations {
                     inputs?: {
                         [key: string]: unknown[];
                     } | unknown[];
+                    /** @description Row format: keys of the instances (e.g. an id) echoed beside each prediction as `passthrough`, accepted whether or not the model reads them */
+                    passthrough?: string[];
                 };
             };
         };
@@ -6517,6 +6846,8 @@ export interface operations {
                     inputs?: {
                         [key: string]: unknown[];
                     } | unknown[];
+                    /** @description Row format: keys of the instances (e.g. an id) echoed beside each prediction as `passthrough`, accepted whether or not the model reads them */
+                    passthrough?: string[];
                 };
             };
         };
@@ -6858,6 +7189,8 @@ export interface operations {
                     inputs?: {
                         [key: string]: unknown[];
                     } | unknown[];
+                    /** @description Row format: keys of the instances (e.g. an id) echoed beside each prediction as `passthrough`, accepted whether or not the model reads them */
+                    passthrough?: string[];
                 };
             };
         };
@@ -8047,6 +8380,64 @@ export interface operations {
             };
         };
     };
+    getV2ModelConfig: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V2ModelConfig"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ServingProblem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ServingProblem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ServingProblem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ServingProblem"];
+                };
+            };
+        };
+    };
     getV2ModelReady: {
         parameters: {
             query?: never;
@@ -8254,6 +8645,65 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["V2ModelMetadata"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ServingProblem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ServingProblem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ServingProblem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ServingProblem"];
+                };
+            };
+        };
+    };
+    getV2ModelVersionConfig: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V2ModelConfig"];
                 };
             };
             /** @description Bad Request */

@@ -97,7 +97,10 @@ export const evaluationRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (ap
             aliases: row.aliases.map((a) => a.alias).sort(),
             metrics: row.metrics as Record<string, unknown>,
             hyperparameters: row.hyperparameters as Record<string, unknown>,
-            dataset: { id: row.datasetId, name: row.dataset?.name ?? null, version: row.dataset?.version ?? null },
+            dataset:
+              row.datasetId === null
+                ? null
+                : { id: row.datasetId, name: row.dataset?.name ?? null, version: row.dataset?.version ?? null },
             trainingJobId: row.trainingJobId,
             inputSchema: row.inputSchema,
             inputSchemaHash: inputSchemaDigest(row.inputSchema),

@@ -1,3 +1,4 @@
+import { inflateSync, gunzipSync } from 'node:zlib';
 import { z } from 'zod';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
@@ -9,7 +10,17 @@ import {
   splitBinaryBody,
   wantsBinary,
 } from '../../serving/binary-tensors.ts';
-import { inputSpecs, instancesFromTensors, outputSpecs, outputTensors } from '../../serving/open-inference-format.ts';
+import { PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '../../errors.ts';
+import {
+  classificationCounts,
+  inputSpecs,
+  instancesFromTensors,
+  outputSpecs,
+  outputTensors,
+  type V2Datatype,
+} from '../../serving/open-inference-format.ts';
+import { makeProblem } from '../problem.ts';
+import { sendProblem } from '../plugins/problem-handler.ts';
 import { serviceVersion } from '../../service-version.ts';
 import { projectOf } from '../plugins/auth.ts';
 import { modelParams, versionParams } from '../schemas/models.ts';
@@ -36,7 +47,7 @@ const serverReady = z.object({ ready: z.boolean() });
  * inputs filled in, before the body schema checks it. Triton's client sends binary requests
  * without a JSON content type, so octet-stream and untyped bodies are read here too.
  */
-function readBinaryTensorBodies(app: FastifyInstance): void {
+function readBinaryTensorBodies(app: FastifyInstance, maxInflatedBytes: number): void {
   const defaultJson = app.getDefaultJsonParser('error', 'error');
   const parseJson = (request: FastifyRequest, text: string): unknown => {
     let parsed: unknown;
@@ -52,9 +63,11 @@ function readBinaryTensorBodies(app: FastifyInstance): void {
     { parseAs: 'buffer' },
     (request, body, done) => {
       try {
+        const bytes = inflated(request, body as Buffer, maxInflatedBytes);
         const headerLength = request.headers[HEADER_LENGTH];
-        if (typeof headerLength !== 'string') return done(null, parseJson(request, (body as Buffer).toString('utf8')));
-        const { header, data } = splitBinaryBody(body as Buffer, headerLength, (text) => parseJson(request, text));
+        if (typeof headerLength !== 'string') return done(null, parseJson(request, bytes.toString('utf8')));
+        // The header length counts the JSON as sent before compression, so it applies to the inflated body.
+        const { header, data } = splitBinaryBody(bytes, headerLength, (text) => parseJson(request, text));
         const inputs = (header as { inputs?: unknown } | null)?.inputs;
         // A malformed header is left to the body schema, which names what is wrong.
         if (Array.isArray(inputs) && inputs.every((input) => input !== null && typeof input === 'object'))
@@ -68,6 +81,63 @@ function readBinaryTensorBodies(app: FastifyInstance): void {
 }
 
 /**
+ * The body as sent before compression: Triton's client compresses requests with gzip or deflate
+ * (`Content-Encoding`, its `request_compression_algorithm`). Inflating stops at
+ * `maxBytes` (413), so a small compressed body cannot become a huge one in memory.
+ */
+function inflated(request: FastifyRequest, body: Buffer, maxBytes: number): Buffer {
+  const encoding = String(request.headers['content-encoding'] ?? 'identity')
+    .trim()
+    .toLowerCase();
+  if (encoding === 'identity' || encoding === '') return body;
+  if (encoding !== 'gzip' && encoding !== 'deflate' && encoding !== 'x-gzip')
+    throw new UnsupportedMediaTypeError(`Content-Encoding '${encoding}' is not read here; send gzip, deflate or none.`);
+  try {
+    return encoding === 'deflate'
+      ? inflateSync(body, { maxOutputLength: maxBytes })
+      : gunzipSync(body, { maxOutputLength: maxBytes });
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw new PayloadTooLargeError(maxBytes);
+    throw new ValidationError(`The body is not valid ${encoding} data: ${(error as Error).message}`, [
+      { path: 'headers.content-encoding', message: `the body does not inflate as ${encoding}` },
+    ]);
+  }
+}
+
+/** Triton's model configuration datatypes (`TYPE_*`) for V2 datatypes. */
+const CONFIG_TYPES: Record<V2Datatype, string> = {
+  BOOL: 'TYPE_BOOL',
+  UINT8: 'TYPE_UINT8',
+  UINT16: 'TYPE_UINT16',
+  UINT32: 'TYPE_UINT32',
+  UINT64: 'TYPE_UINT64',
+  INT8: 'TYPE_INT8',
+  INT16: 'TYPE_INT16',
+  INT32: 'TYPE_INT32',
+  INT64: 'TYPE_INT64',
+  FP16: 'TYPE_FP16',
+  FP32: 'TYPE_FP32',
+  FP64: 'TYPE_FP64',
+  BYTES: 'TYPE_STRING',
+};
+
+const configTensor = z.object({ name: z.string(), data_type: z.string(), dims: z.array(z.number().int()) });
+const modelConfigResponse = z
+  .object({
+    name: z.string(),
+    platform: z.string(),
+    backend: z.string(),
+    max_batch_size: z.number().int(),
+    version_policy: z.object({ specific: z.object({ versions: z.array(z.string()) }) }),
+    input: z.array(configTensor),
+    output: z.array(configTensor),
+  })
+  .meta({
+    id: 'V2ModelConfig',
+    description: 'A minimal Triton model configuration (dims exclude the batch dimension)',
+  });
+
+/**
  * The Open Inference Protocol (KServe V2 / Triton) REST API. A model name is the project's
  * model; without a version, the production alias (else the newest version) serves. Health
  * and server metadata are public, model metadata needs `read`, inference `predict`.
@@ -75,7 +145,19 @@ function readBinaryTensorBodies(app: FastifyInstance): void {
 export const openInferenceRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app, { deps }) => {
   const { predictions } = deps;
   answerServingErrors(app);
-  readBinaryTensorBodies(app);
+  readBinaryTensorBodies(app, deps.config.MAX_INFLATED_BODY_BYTES);
+  // An unknown route under /v2 answers with V2's `error` member too: Triton's client reads it.
+  await app.register(
+    async (scope) => {
+      scope.setNotFoundHandler(async (request, reply) => {
+        const detail = `No route ${request.method} ${request.url.split('?')[0]}.`;
+        const problem = makeProblem('route_not_found', detail, { instance: request.url, requestId: request.id });
+        problem.error = detail;
+        await sendProblem(reply, problem);
+      });
+    },
+    { prefix: '/v2' },
+  );
 
   app.get(
     '/v2',
@@ -163,6 +245,46 @@ export const openInferenceRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async 
     );
 
     app.get(
+      `${base}/config`,
+      {
+        config: { auth: 'read' },
+        schema: {
+          tags: ['open-inference'],
+          summary: `Triton-style model configuration of ${which}`,
+          description:
+            'What Triton clients read with get_model_config: the inputs (one per feature), the outputs and ' +
+            'the largest batch. The model itself is a TensorFlow.js (or ONNX) model of this service.',
+          params: typedParams,
+          response: { 200: modelConfigResponse, ...servingErrorResponses(400, 404) },
+        },
+      },
+      async (request) => {
+        const resolved = await predictions.resolve(
+          projectOf(request),
+          request.params.name,
+          refOf(request.params as VersionParams),
+        );
+        const { inputSchema, outputSchema } = await predictions.signature(resolved);
+        const tensor = (spec: { name: string; datatype: V2Datatype; shape: number[] }) => ({
+          name: spec.name,
+          data_type: CONFIG_TYPES[spec.datatype],
+          dims: spec.shape.slice(1),
+        });
+        return {
+          name: resolved.model,
+          platform: 'tensorflowjs',
+          backend: 'maas',
+          max_batch_size: deps.config.MAX_PREDICT_INSTANCES,
+          version_policy: { specific: { versions: [String(resolved.version)] } },
+          input: inputSpecs(inputSchema)
+            .filter((spec) => spec.shape[1] === 1)
+            .map(tensor),
+          output: outputSpecs(outputSchema).map(tensor),
+        };
+      },
+    );
+
+    app.get(
       `${base}/ready`,
       {
         config: { auth: 'read' },
@@ -207,12 +329,15 @@ export const openInferenceRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async 
       },
       async (request, reply) => {
         const body = request.body;
+        let classification = new Map<string, number>();
         const result = await predictions.predict(
           projectOf(request),
           request.params.name,
           refOf(request.params as VersionParams),
           async (resolved) => {
-            const { inputSchema } = await predictions.signature(resolved);
+            const { inputSchema, outputSchema } = await predictions.signature(resolved);
+            // Checked before the model runs: a bad request costs no model call.
+            classification = classificationCounts(body.outputs, outputSchema);
             return instancesFromTensors(body.inputs, inputSchema);
           },
           arrivalOf(request),
@@ -223,6 +348,7 @@ export const openInferenceRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async 
           result.predictions,
           outputSchema,
           body.outputs?.map((o) => o.name),
+          classification,
         );
         const answer = {
           model_name: result.model.name,

@@ -72,7 +72,10 @@ export const predictionRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (ap
           summary: `Predict with ${target.what}`,
           description:
             'Row format (`instances`) answers `predictions`; columnar format (`inputs`) answers `outputs`. ' +
-            'Values may be `{"b64": ...}`. On a split alias, `X-Maas-Routing-Key` keeps a caller on one version; ' +
+            'Values may be `{"b64": ...}`. An instance may be a whole record of the training dataset: its ' +
+            'columns the model does not read (an id, the target) are ignored; names never in the dataset are ' +
+            'refused. `passthrough` keys are echoed beside each prediction; a prediction lists the features it ' +
+            'imputed in `imputed`. On a split alias, `X-Maas-Routing-Key` keeps a caller on one version; ' +
             '`model.version` says which served. `predictionIds` (one per instance) come with logged requests.',
           params: target.params,
           body: predictBody,
@@ -88,7 +91,7 @@ export const predictionRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (ap
           refOf(request.params as VersionParams),
           rows,
           arrivalOf(request),
-          routingOf(request),
+          { ...routingOf(request), passthrough: request.body.passthrough },
         );
         const ids = result.predictionIds ? { predictionIds: result.predictionIds } : {};
         if (instances !== undefined) return { predictions: result.predictions, model: result.model, ...ids };

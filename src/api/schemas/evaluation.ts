@@ -75,8 +75,11 @@ export const comparedVersionSchema = z.object({
   aliases: z.array(z.string()),
   metrics: z.record(z.string(), z.unknown()),
   hyperparameters: z.record(z.string(), z.unknown()),
-  dataset: z.object({ id: z.string(), name: z.string().nullable(), version: z.number().int().nullable() }),
-  trainingJobId: z.string(),
+  dataset: z
+    .object({ id: z.string(), name: z.string().nullable(), version: z.number().int().nullable() })
+    .nullable()
+    .describe('Null for imported versions'),
+  trainingJobId: z.string().nullable().describe('Null for imported versions'),
   inputSchema: z.unknown(),
   inputSchemaHash: z.string(),
   outputSchema: z.unknown(),

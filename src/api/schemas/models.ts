@@ -53,18 +53,26 @@ export const modelVersionSchema = z
     preprocessing: z
       .unknown()
       .describe('The fitted transform applied before the model, at training and prediction alike'),
-    lineage: z.object({
-      datasetId: z.string(),
-      datasetName: z.string().nullable(),
-      datasetVersion: z.number().int().nullable(),
-      trainingJobId: z.string(),
-      tuningJobId: z.string().nullable().describe('The tuning job whose best trial this version is (null: none)'),
-      tuningTrial: z.number().int().nullable().describe('That trial’s number'),
-    }),
+    lineage: z
+      .object({
+        origin: z
+          .enum(['trained', 'imported'])
+          .describe('`trained` by a training job here, or `imported` from a model trained elsewhere'),
+        datasetId: z.string().nullable().describe('Null for imported versions'),
+        datasetName: z.string().nullable(),
+        datasetVersion: z.number().int().nullable(),
+        trainingJobId: z.string().nullable().describe('Null for imported versions'),
+        tuningJobId: z.string().nullable().describe('The tuning job whose best trial this version is (null: none)'),
+        tuningTrial: z.number().int().nullable().describe('That trial’s number'),
+      })
+      .meta({ id: 'VersionLineage' }),
     artifact: z.object({
       key: z.string(),
       sha256: z.string(),
       bytes: z.number().int().describe('Stored bytes (manifest and weights), counted in the stored-bytes quota'),
+      format: z
+        .enum(['tfjs-layers', 'onnx'])
+        .describe('`tfjs-layers` (TensorFlow.js layers model) or `onnx` (served by ONNX Runtime)'),
     }),
     backend: z.string(),
     trainingDurationMs: z.number().int(),
@@ -190,8 +198,10 @@ type VersionRow = {
   inputSchema: unknown;
   outputSchema: unknown;
   preprocessing: unknown;
-  datasetId: string;
-  trainingJobId: string;
+  datasetId: string | null;
+  trainingJobId: string | null;
+  origin: string;
+  artifactFormat: string;
   tuningJobId?: string | null;
   tuningTrial?: number | null;
   artifactKey: string;
@@ -224,6 +234,7 @@ export function toModelVersion(
     outputSchema: row.outputSchema,
     preprocessing: row.preprocessing,
     lineage: {
+      origin: row.origin === 'imported' ? 'imported' : 'trained',
       datasetId: row.datasetId,
       datasetName: row.dataset?.name ?? null,
       datasetVersion: row.dataset?.version ?? null,
@@ -231,7 +242,12 @@ export function toModelVersion(
       tuningJobId: row.tuningJobId ?? null,
       tuningTrial: row.tuningTrial ?? null,
     },
-    artifact: { key: row.artifactKey, sha256: row.artifactSha256, bytes: Number(row.artifactBytes) },
+    artifact: {
+      key: row.artifactKey,
+      sha256: row.artifactSha256,
+      bytes: Number(row.artifactBytes),
+      format: row.artifactFormat === 'onnx' ? 'onnx' : 'tfjs-layers',
+    },
     backend: row.backend,
     trainingDurationMs: row.trainingDurationMs,
     createdAt: row.createdAt.toISOString(),

@@ -18,16 +18,45 @@ export const predictBody = z
       .union([userKeyedRecord(z.array(z.unknown())), z.array(z.unknown())])
       .optional()
       .describe('Columnar format: each feature name maps to its list of values, one per example'),
+    passthrough: z
+      .array(z.string().min(1).max(200))
+      .max(50)
+      .optional()
+      .describe(
+        'Row format: keys of the instances (e.g. an id) echoed beside each prediction as `passthrough`, ' +
+          'accepted whether or not the model reads them',
+      ),
   })
   .strict()
   .refine((body) => (body.instances === undefined) !== (body.inputs === undefined), {
     message: 'give exactly one of `instances` (row format) or `inputs` (columnar format)',
   })
+  .refine((body) => body.passthrough === undefined || body.instances !== undefined, {
+    message: '`passthrough` names keys of row-format `instances`',
+    path: ['passthrough'],
+  })
   .meta({ id: 'PredictRequest' });
 
+const predictionExtras = {
+  imputed: z
+    .array(z.string())
+    .optional()
+    .describe('The features this instance left out or gave as null, imputed as in training (absent when none)'),
+  passthrough: userKeyedRecord(z.unknown())
+    .optional()
+    .describe("The request's passthrough keys with this instance's values (null where it has none)"),
+};
 const prediction = z.union([
-  z.object({ label: z.union([z.string(), z.number(), z.boolean()]), probabilities: userKeyedRecord(z.number()) }),
-  z.object({ value: z.number() }),
+  z.object({
+    label: z.union([z.string(), z.number(), z.boolean()]),
+    probabilities: userKeyedRecord(z.number()).describe('Each label\u2019s probability, keyed by label'),
+    scores: z
+      .array(z.number())
+      .optional()
+      .describe('The same probabilities as a list in label order (the metadata\u2019s `labels`): the `scores` output'),
+    ...predictionExtras,
+  }),
+  z.object({ value: z.number(), ...predictionExtras }),
 ]);
 const servedModel = z.object({ name: z.string(), version: z.number().int() });
 const predictionIds = z
@@ -45,7 +74,8 @@ export const predictResponse = z
         outputs: z.union([
           z.object({
             label: z.array(z.union([z.string(), z.number(), z.boolean()])),
-            probabilities: z.array(z.array(z.number())).describe('Columns in label order'),
+            scores: z.array(z.array(z.number())).describe('Columns in label order'),
+            probabilities: z.array(z.array(z.number())).describe('The same as `scores`'),
           }),
           z.array(z.number()).describe('Regression: one value per example'),
         ]),
@@ -106,7 +136,7 @@ export const modelMetadataResponse = z
             method_name: z.string(),
           }),
         ),
-        labels: z.array(z.string()).describe('Class labels in the order of the probabilities output'),
+        labels: z.array(z.string()).describe('Class labels in the order of the `scores` output'),
       }),
     }),
   })
