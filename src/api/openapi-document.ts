@@ -27,6 +27,10 @@ export const tags: Record<string, string> = {
   registry: 'Models, their versions and aliases',
   predict: "Predictions on TensorFlow Serving's REST paths, by version, alias or the default version",
   'open-inference': 'The Open Inference Protocol V2 (KServe, Triton) over the same registry',
+  monitoring: 'Models in production: prediction logging, ground truth, live traffic, drift monitoring and alerts',
+  'tuning-jobs': 'Hyperparameter searches whose trials run across the worker pool',
+  'batch-predictions': 'Score whole tables on the workers, output streamed back',
+  webhooks: "Signed notifications of a project's job, tuning, batch and alias events",
 };
 
 /** Where the document's paths are served; clients pass their own base URL. */
@@ -214,8 +218,11 @@ function walk(node: unknown, visit: (node: SchemaNode) => void): void {
  */
 function closeTuples(document: Document): void {
   walk(document, (node) => {
-    if (node.type === 'array' && Array.isArray(node.prefixItems) && !node.items)
-      node.items = { anyOf: node.prefixItems };
+    if (node.type === 'array' && Array.isArray(node.prefixItems) && !node.items) {
+      // Positions of one schema (a [number, number] point) need no union of copies.
+      const distinct = [...new Map(node.prefixItems.map((item) => [JSON.stringify(item), item])).values()];
+      node.items = distinct.length === 1 ? { ...(distinct[0] as object) } : { anyOf: node.prefixItems };
+    }
   });
 }
 
