@@ -1,4 +1,5 @@
 import type { Database } from '../db/client.ts';
+import { enqueueWebhookEvent } from '../webhooks/events.ts';
 import type { Prisma } from '../db/client.ts';
 import { readDatasetRows } from '../datasets/read-rows.ts';
 import type { ColumnProfile } from '../datasets/column-profile.ts';
@@ -233,6 +234,9 @@ export async function runMonitoring(
       );
     return created;
   });
+  // Each alert also goes to the project's webhooks subscribed to `monitoring.alert`.
+  for (const alert of alerts)
+    await enqueueWebhookEvent({ db }, projectId, 'monitoring.alert', { ...toAlert(name, version, alert) });
   return {
     model: name,
     version,
@@ -244,6 +248,39 @@ export async function runMonitoring(
     prediction: report.prediction,
     alerts: alerts.map((alert) => toAlert(name, version, alert)),
   };
+}
+
+/**
+ * Runs every monitor whose window has passed since its last run (the worker's maintenance
+ * round calls it). Several workers may look at once: each monitor is claimed by moving its
+ * `lastRunAt` from the value read, so one run per window happens whoever gets there first.
+ * Answers how many monitors ran.
+ */
+export async function runDueMonitors(db: Database, store: ArtifactStore, now = new Date()): Promise<number> {
+  const monitors = await db.versionMonitor.findMany({
+    select: {
+      versionId: true,
+      windowMinutes: true,
+      lastRunAt: true,
+      version: { select: { version: true, model: { select: { name: true, projectId: true } } } },
+    },
+    orderBy: { lastRunAt: { sort: 'asc', nulls: 'first' } },
+    take: 1000,
+  });
+  let ran = 0;
+  for (const monitor of monitors) {
+    const dueSince = new Date(now.getTime() - monitor.windowMinutes * 60_000);
+    if (monitor.lastRunAt !== null && monitor.lastRunAt > dueSince) continue;
+    const claimed = await db.versionMonitor.updateMany({
+      where: { versionId: monitor.versionId, lastRunAt: monitor.lastRunAt },
+      data: { lastRunAt: now },
+    });
+    if (claimed.count !== 1) continue;
+    const { version, model } = monitor.version;
+    await runMonitoring(db, store, model.projectId, model.name, version, now);
+    ran++;
+  }
+  return ran;
 }
 
 export { DEFAULT_THRESHOLDS };

@@ -18,6 +18,7 @@ export const WEBHOOK_EVENTS = [
   'tuning.finished',
   'batch.finished',
   'alias.moved',
+  'monitoring.alert',
 ] as const;
 
 export type WebhookEventType = (typeof WEBHOOK_EVENTS)[number];

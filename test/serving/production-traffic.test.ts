@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runDueMonitors } from '../../src/monitoring/version-monitoring.ts';
 import { loadTabularFixture } from '../fixtures/tabular/load-tabular-fixture.ts';
 import { penguinsModel, setupServing, type ServingSetup } from './serving-setup.ts';
 
@@ -269,6 +270,12 @@ describe('drift monitoring', () => {
     expect(listed.map((a: { id: string }) => a.id).sort()).toEqual(
       report.alerts.map((a: { id: string }) => a.id).sort(),
     );
+    // The worker's maintenance round runs a monitor once its window has passed, and only once.
+    const { db, store } = setup.env.deps;
+    const nextWindow = new Date(Date.now() + 61 * 60_000);
+    expect(await runDueMonitors(db, store, new Date())).toBe(0);
+    expect(await runDueMonitors(db, store, nextWindow)).toBe(1);
+    expect(await runDueMonitors(db, store, nextWindow)).toBe(0);
   }, 120_000);
 
   it('refuses monitoring a model that logs nothing', async () => {

@@ -2837,14 +2837,14 @@ export interface components {
         Webhook: {
             id: string;
             url: string;
-            events: ("job.succeeded" | "job.failed" | "job.cancelled" | "tuning.finished" | "batch.finished" | "alias.moved")[];
+            events: ("job.succeeded" | "job.failed" | "job.cancelled" | "tuning.finished" | "batch.finished" | "alias.moved" | "monitoring.alert")[];
             /** Format: date-time */
             createdAt: string;
         };
         CreatedWebhook: {
             id: string;
             url: string;
-            events: ("job.succeeded" | "job.failed" | "job.cancelled" | "tuning.finished" | "batch.finished" | "alias.moved")[];
+            events: ("job.succeeded" | "job.failed" | "job.cancelled" | "tuning.finished" | "batch.finished" | "alias.moved" | "monitoring.alert")[];
             /** Format: date-time */
             createdAt: string;
             /** @description The signing secret, shown this once: each delivery carries `Maas-Signature: t=<unix seconds>,v1=<hex>`, the HMAC-SHA256 of `<t>.<body>` under this secret */
@@ -9855,7 +9855,7 @@ export interface operations {
                      * @description Where events are POSTed (http or https); loopback and private addresses are refused
                      */
                     url: string;
-                    events: ("job.succeeded" | "job.failed" | "job.cancelled" | "tuning.finished" | "batch.finished" | "alias.moved")[];
+                    events: ("job.succeeded" | "job.failed" | "job.cancelled" | "tuning.finished" | "batch.finished" | "alias.moved" | "monitoring.alert")[];
                 };
             };
         };

@@ -13,6 +13,7 @@ import { resumeProjectErasures } from '../../erasure/project-erasure.ts';
 import { sweepOrphanedArtifacts } from './artifacts.ts';
 import { reconcileTrainingJobs } from './reconciler.ts';
 import { reconcileTuningJobs } from '../../tuning/coordinator.ts';
+import { runDueMonitors } from '../../monitoring/version-monitoring.ts';
 import { announceTrainingJobEnd } from '../../webhooks/job-events.ts';
 
 /**
@@ -100,6 +101,8 @@ export function startTrainingWorker(resources: TrainingWorkerResources, opts: Tr
       });
       // A step for every search still going: one lost with a crashed worker is made up for here.
       await reconcileTuningJobs(db, queue);
+      // Drift checks of monitored versions, once per window each.
+      await runDueMonitors(db, store);
       await sweepOrphanedArtifacts(db, store, logger);
       await db.idempotencyKey.deleteMany({ where: { expiresAt: { lt: new Date() } } });
       await sweepAuditEvents(db, config.AUDIT_RETENTION_DAYS);
