@@ -123,12 +123,23 @@ export class ExplanationService {
           `A ${kind} model is explained with ${METHODS[kind].join(' or ')}, not ${method}.`,
           [{ path: 'explanation.method', message: `not available for ${kind} models` }],
         );
-      const encoded = await loaded.adapter.encode(instances);
+      // Encoded as :predict encodes: the dataset's unused columns ignored, imputed features noted.
+      const imputed: (string[] | undefined)[] = [];
+      const encoded = await loaded.adapter.encode(instances, { ignore: loaded.ignored, imputed });
       const width = loaded.adapter.rowSize;
       const explanations: Explanation[] = [];
       for (let i = 0; i < instances.length; i++) {
         const row = encoded.slice(i * width, (i + 1) * width);
-        const context: InstanceContext = { loaded, row, instance: instances[i], samples, steps, seed, method };
+        const context: InstanceContext = {
+          loaded,
+          row,
+          instance: instances[i],
+          imputed: imputed[i],
+          samples,
+          steps,
+          seed,
+          method,
+        };
         explanations.push(await this.explainOne(kind, context));
       }
       return { model: { name: resolved.model, version: resolved.version }, method, seed, explanations };
@@ -138,6 +149,8 @@ export class ExplanationService {
   private async explainOne(kind: Kind, context: InstanceContext): Promise<Explanation> {
     const { loaded, row } = context;
     const prediction = (await loaded.run([row]))[0]!;
+    // What :predict answers for the instance, imputed features included.
+    if (context.imputed !== undefined) prediction.imputed = context.imputed;
     const read = explainedReader(prediction);
     const explained = explainedOf(prediction, read);
     if (kind === 'tabular') return this.tabular(context, prediction, explained, read);
@@ -289,6 +302,8 @@ export class ExplanationService {
 
 interface InstanceContext {
   loaded: ExplainableVersion;
+  /** The features the instance left out, imputed (as :predict lists them). */
+  imputed: string[] | undefined;
   row: Float32Array;
   instance: unknown;
   samples: number;

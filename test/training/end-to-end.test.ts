@@ -134,7 +134,7 @@ describe('the core loop: upload, train, evaluate, promote, predict', () => {
       headers: tenant.auth,
       payload: { version: 2 },
     });
-    expect(moved.json()).toEqual({ alias: 'production', version: 2, previousVersion: 1 });
+    expect(moved.json()).toEqual({ alias: 'production', version: 2, previousVersion: 1, split: null, shadow: null });
     // The alias route follows the move at once.
     expect(
       (await post('/v1/models/iris/labels/production:predict', { instances: [[5.1, 3.5, 1.4, 0.2]] })).json().model
