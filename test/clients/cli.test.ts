@@ -138,6 +138,52 @@ describe('the maas command against the real service', () => {
     expect(answer.predictions[0].label).toMatch(/^(Adelie|Chinstrap|Gentoo)$/);
   });
 
+  it('scores a whole file with `maas batch`, passthrough columns beside each prediction', async () => {
+    const input = path.join(home, 'batch.csv');
+    const lines = (await readFile(PENGUINS, 'utf8')).trim().split('\n');
+    const header = `row_id,${lines[0]}`;
+    await writeFile(input, [header, ...lines.slice(1, 9).map((line, i) => `r${i},${line}`)].join('\n') + '\n');
+    const output = path.join(home, 'scored.csv');
+    const batch = await runMaas(
+      ['batch', 'penguins', '--alias', 'production', '--input', input, '--passthrough', 'row_id', '--output', output],
+      env,
+    );
+    expect(batch.code, batch.stderr).toBe(0);
+    const [outHeader, ...scored] = (await readFile(output, 'utf8')).trim().split('\n');
+    expect(outHeader).toMatch(/^row_id,prediction,probability_Adelie,/);
+    expect(scored.map((row) => row.split(',')[0])).toEqual(['r0', 'r1', 'r2', 'r3', 'r4', 'r5', 'r6', 'r7']);
+    for (const row of scored) expect(row.split(',')[1]).toMatch(/^(Adelie|Chinstrap|Gentoo)$/);
+  });
+
+  it('searches hyperparameters with `maas tune` and prints the trials and the best version', async () => {
+    const tune = await runMaas(
+      [
+        'tune',
+        '--dataset',
+        datasetId,
+        '--target',
+        'species',
+        '--model-name',
+        'penguins-tuned',
+        '--model',
+        '{"type":"logistic","epochs":3}',
+        '--space',
+        '{"learningRate":{"type":"float","min":0.001,"max":0.5,"scale":"log"}}',
+        '--max-trials',
+        '2',
+        '--parallel',
+        '1',
+        '--seed',
+        '4',
+      ],
+      env,
+    );
+    expect(tune.code, tune.stderr).toBe(0);
+    expect(tune.stdout).toMatch(/^tuning job [0-9a-f-]+: succeeded$/m);
+    expect(tune.stdout.match(/^[01]\s+(completed|stopped)\s/gm)).toHaveLength(2);
+    expect(tune.stdout).toMatch(/best: trial [01], model penguins-tuned version 1/);
+  });
+
   it('exits with a status that says what went wrong', async () => {
     expect((await runMaas(['versions', 'show', 'penguins', '99'], env)).code).toBe(4);
     const refused = await runMaas(['predict', 'penguins', '--version', '1', '--json'], env, '[{"wingspan": 3}]');

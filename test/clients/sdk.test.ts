@@ -54,7 +54,7 @@ describe('the SDK against the real service', () => {
     expect((await client.listDatasets()).items.filter((d) => d.name === 'penguins-blob')).toHaveLength(1);
   });
 
-  it('submits a job once under its idempotency key, and waits for it by polling where there is no event stream', async () => {
+  it('submits a job once under its idempotency key, and follows it to its end on the job event stream', async () => {
     const request = {
       datasetId,
       target: 'species',
@@ -79,9 +79,8 @@ describe('the SDK against the real service', () => {
     // Every epoch once, in order, however the polls fell.
     expect(epochs.map((epoch) => epoch.epoch)).toEqual(ended.progress.epochs.map((_, index) => index + 1));
     expect(statuses.at(-1)).toBe('succeeded');
-    // It asked for the event stream first, then polled the job.
-    expect(sent[0]).toBe(`GET /v1/training-jobs/${job.id}/events`);
-    expect(sent.slice(1).every((line) => line === `GET /v1/training-jobs/${job.id}`)).toBe(true);
+    // It followed the job's event stream to its end: one request, no polling.
+    expect(sent).toEqual([`GET /v1/training-jobs/${job.id}/events`]);
   });
 
   it('polls when told to', async () => {
@@ -133,6 +132,17 @@ describe('retries', () => {
   });
   afterAll(async () => {
     await env?.close();
+  });
+
+  it('explains a prediction: the baseline and the attributions add up to the explained probability', async () => {
+    const answer = await client.explain('penguins', [GENTOO], { version: 1 });
+    expect(answer.model).toEqual({ name: 'penguins', version: 1 });
+    const [explanation] = answer.explanations;
+    expect(explanation!.prediction).toEqual(
+      (await client.predict('penguins', [GENTOO], { version: 1 })).predictions[0],
+    );
+    const total = explanation!.attributions.reduce((sum, a) => sum + a.attribution, explanation!.baseline);
+    expect(total).toBeCloseTo(explanation!.explained.value, 3);
   });
 
   it('retries a 429 after its Retry-After, and throws it with the delay when retries are spent', async () => {

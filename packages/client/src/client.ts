@@ -19,6 +19,28 @@ export type ModelVersion =
 export type ModelVersionSummary = Schemas['ModelVersionSummary'];
 export type EvaluationMetrics = Schemas['EvaluationMetrics'];
 export type AliasMove = Schemas['AliasMove'];
+export type BatchPrediction = Schemas['BatchPrediction'];
+export type TuningJob = Schemas['TuningJob'];
+export type TuningJobRequest = JsonBody<'/v1/tuning-jobs', 'post'>;
+
+/** How a batch prediction is asked for: the model and its version or alias, the output's shape. */
+export interface BatchOptions {
+  version?: number;
+  alias?: string;
+  outputFormat?: 'csv' | 'ndjson';
+  /** Input columns copied next to each prediction (e.g. a customer id). */
+  passthrough?: string[];
+  idempotencyKey?: string;
+  signal?: AbortSignal;
+}
+
+/** Polling a batch prediction or a tuning job until it ends. */
+export interface PollOptions<T> {
+  /** Called with the job each time it is read. */
+  onPoll?: (job: T) => void;
+  pollIntervalMs?: number;
+  signal?: AbortSignal;
+}
 export type PredictRequest = JsonBody<'/v1/models/{name}/versions/{version}:predict', 'post'>;
 export type PredictResponse =
   paths['/v1/models/{name}/versions/{version}:predict']['post']['responses'][200]['content']['application/json'];
@@ -249,17 +271,9 @@ export class MaasClient {
       (extension ? MEDIA_TYPES[extension] : undefined);
     if (!contentType)
       throw new TypeError('uploadDataset: give a contentType (text/csv, application/x-ndjson, application/zip)');
-    const body: Body =
-      typeof source === 'string' ||
-      source instanceof Blob ||
-      source instanceof ArrayBuffer ||
-      ArrayBuffer.isView(source) ||
-      source instanceof ReadableStream
-        ? (source as Body)
-        : toStream(source);
     return this.request<Dataset>('POST', '/v1/datasets', {
       query: { name },
-      body,
+      body: bodyOf(source),
       headers: { 'content-type': contentType },
       idempotencyKey: options.idempotencyKey ?? newKey(),
       signal: options.signal,
@@ -276,6 +290,86 @@ export class MaasClient {
 
   deleteDataset(id: string): Promise<void> {
     return this.request('DELETE', `/v1/datasets/${segment(id)}`);
+  }
+
+  // Batch predictions
+
+  /**
+   * Scores every row of `source` (CSV or NDJSON, uploaded with the request) or of a stored
+   * dataset (`{ datasetId }`) with a model on the workers; answers the queued batch at once.
+   */
+  batchPredict(
+    model: string,
+    source: UploadSource | { datasetId: string },
+    options: BatchOptions & { contentType?: string; fileName?: string } = {},
+  ): Promise<BatchPrediction> {
+    const settings = {
+      model,
+      ...(options.version !== undefined && { version: options.version }),
+      ...(options.alias !== undefined && { alias: options.alias }),
+      outputFormat: options.outputFormat ?? 'csv',
+    };
+    const idempotencyKey = options.idempotencyKey ?? newKey();
+    if (typeof source === 'object' && source !== null && 'datasetId' in source)
+      return this.request('POST', '/v1/batch-predictions', {
+        json: { ...settings, datasetId: source.datasetId, passthrough: options.passthrough ?? [] },
+        idempotencyKey,
+        signal: options.signal,
+      });
+    const extension = options.fileName?.split('.').pop()?.toLowerCase();
+    const contentType = options.contentType ?? (extension ? MEDIA_TYPES[extension] : undefined);
+    if (!contentType) throw new TypeError('batchPredict: give a contentType (text/csv or application/x-ndjson)');
+    return this.request('POST', '/v1/batch-predictions/upload', {
+      query: { ...settings, passthrough: options.passthrough?.join(',') },
+      body: bodyOf(source),
+      headers: { 'content-type': contentType },
+      idempotencyKey,
+      signal: options.signal,
+    });
+  }
+
+  getBatchPrediction(id: string): Promise<BatchPrediction> {
+    return this.request('GET', `/v1/batch-predictions/${segment(id)}`);
+  }
+
+  /** Polls a batch prediction until it has succeeded, failed or been cancelled. */
+  waitForBatch(id: string, options: PollOptions<BatchPrediction> = {}): Promise<BatchPrediction> {
+    return this.#poll(() => this.getBatchPrediction(id), options);
+  }
+
+  /** The scored rows (or, with `errors`, the rows that could not be scored), as a stream of bytes. */
+  async batchOutput(id: string, which: 'output' | 'errors' = 'output'): Promise<ReadableStream<Uint8Array>> {
+    const response = await this.fetch('GET', `/v1/batch-predictions/${segment(id)}/${which}`);
+    return response.body ?? new ReadableStream({ start: (controller) => controller.close() });
+  }
+
+  // Tuning
+
+  /** Queues a hyperparameter search (202); its trials run across the worker pool. */
+  tune(request: TuningJobRequest, options: { idempotencyKey?: string; signal?: AbortSignal } = {}): Promise<TuningJob> {
+    return this.request('POST', '/v1/tuning-jobs', {
+      json: request,
+      idempotencyKey: options.idempotencyKey ?? newKey(),
+      signal: options.signal,
+    });
+  }
+
+  getTuningJob(id: string): Promise<TuningJob> {
+    return this.request('GET', `/v1/tuning-jobs/${segment(id)}`);
+  }
+
+  /** Polls a tuning job until its search has ended. */
+  waitForTuning(id: string, options: PollOptions<TuningJob> = {}): Promise<TuningJob> {
+    return this.#poll(() => this.getTuningJob(id), options);
+  }
+
+  async #poll<T extends { status: string }>(read: () => Promise<T>, options: PollOptions<T>): Promise<T> {
+    for (;;) {
+      const job = await read();
+      options.onPoll?.(job);
+      if (TERMINAL.has(job.status)) return job;
+      await sleep(options.pollIntervalMs ?? 1_000, options.signal);
+    }
   }
 
   // Training
@@ -426,6 +520,17 @@ function versionPath(name: string, ref: VersionRef): string {
   if (ref.version !== undefined) return `${model}/versions/${segment(ref.version)}`;
   if (ref.alias !== undefined) return `${model}/labels/${segment(ref.alias)}`;
   return model;
+}
+
+/** What fetch sends: a Blob, bytes or a string as they are (retried whole), anything else streamed. */
+function bodyOf(source: UploadSource): Body {
+  return typeof source === 'string' ||
+    source instanceof Blob ||
+    source instanceof ArrayBuffer ||
+    ArrayBuffer.isView(source) ||
+    source instanceof ReadableStream
+    ? (source as Body)
+    : toStream(source);
 }
 
 function toStream(source: AsyncIterable<Uint8Array>): ReadableStream<Uint8Array> {

@@ -1,8 +1,11 @@
+import { createWriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { openAsBlob } from 'node:fs';
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { MaasClient, type TrainingJob, type TrainingJobRequest } from '../client.js';
+import { MaasClient, type TrainingJob, type TrainingJobRequest, type TuningJobRequest } from '../client.js';
 import { ProblemError } from '../errors.js';
 import { credentialsPath, loadCredentials, removeCredentials, saveCredentials } from './credentials.js';
 import { csvRecords, toCsv } from './csv.js';
@@ -36,13 +39,19 @@ Usage: maas <command> [options]
   promote MODEL VERSION [--alias production]
   predict MODEL [--version N | --alias A] [--input FILE] [--format json|csv] [--output json|csv]
         instances from FILE or stdin: JSON ({"instances": [...]} or an array), or CSV with a header
+  batch MODEL --input FILE [--version N | --alias A] [--format csv|ndjson] [--passthrough a,b]
+        [--output FILE] [--no-wait]   score a whole CSV/NDJSON file on the workers; the scored rows
+                                      to --output (stdout by default), unscorable rows to stderr
+  tune --dataset ID --target COLUMN --space JSON [--model-name NAME] [--model JSON]
+        [--max-trials N] [--parallel N] [--algorithm tpe|random] [--objective METRIC]
+        [--alias A] [--no-wait]       a hyperparameter search; prints its trials and best version
 
 Options everywhere: --json (the API's JSON answer on stdout), --url, --api-key, --help.
 Credentials: MAAS_URL and MAAS_API_KEY, else those saved by \`maas login\` (${credentialsPath()}).
 
 Exit status: 0 done; 1 unexpected error; 2 usage error; 3 not authenticated or not allowed;
 4 not found; 5 request refused (invalid, conflict, too large); 6 service unavailable or rate
-limited after retries; 7 the training job failed or was cancelled.
+limited after retries; 7 the training, batch or tuning job failed or was cancelled.
 `;
 
 class UsageError extends Error {}
@@ -326,6 +335,131 @@ const commands: Record<string, Command> = {
         `${name}: ${alias} -> version ${moved.version}${moved.previousVersion ? ` (was ${moved.previousVersion})` : ''}\n`,
     );
     return EXIT.ok;
+  },
+
+  async batch(args, io) {
+    const { values, positionals } = parse(args, {
+      version: { type: 'string' },
+      alias: { type: 'string' },
+      input: { type: 'string', short: 'i' },
+      format: { type: 'string' },
+      passthrough: { type: 'string' },
+      output: { type: 'string', short: 'o' },
+      'no-wait': { type: 'boolean' },
+    });
+    const [name] = positionals;
+    if (!name || !values.input) throw new UsageError('usage: maas batch MODEL --input FILE [--output FILE]');
+    if (values.version && values.alias) throw new UsageError('give --version or --alias, not both');
+    const outputFormat = values.format ?? 'csv';
+    if (outputFormat !== 'csv' && outputFormat !== 'ndjson') throw new UsageError('--format is csv or ndjson');
+    const client = await clientFor(values);
+    const batch = await client.batchPredict(name, await openAsBlob(values.input), {
+      fileName: values.input,
+      version: values.version ? versionNumber(values.version, '--version') : undefined,
+      alias: values.alias,
+      outputFormat,
+      passthrough: values.passthrough?.split(',').map((column) => column.trim()),
+    });
+    if (values['no-wait']) {
+      print(io, values.json ?? false, batch, () => `${batch.id}\n`);
+      return EXIT.ok;
+    }
+    const bar = new ProgressBar(io.stderr);
+    const ended = await client.waitForBatch(batch.id, {
+      onPoll: (current) => {
+        if (!values.json) bar.update(current.progress.rowsDone, undefined, `${current.status}, rows scored`);
+      },
+    });
+    if (!values.json) bar.end();
+    if (ended.status !== 'succeeded') {
+      print(io, values.json ?? false, ended, () => `batch ${ended.id}: ${ended.status} ${ended.error?.code ?? ''}\n`);
+      return EXIT.jobFailed;
+    }
+    const target = values.output && values.output !== '-' ? createWriteStream(values.output) : undefined;
+    await pipeline(Readable.fromWeb((await client.batchOutput(ended.id)) as never), target ?? io.stdout, {
+      end: target !== undefined,
+    });
+    if (ended.progress.errorCount > 0) {
+      io.stderr.write(`${ended.progress.errorCount} row(s) could not be scored:\n`);
+      await pipeline(Readable.fromWeb((await client.batchOutput(ended.id, 'errors')) as never), io.stderr, {
+        end: false,
+      });
+    }
+    if (values.json && target) print(io, true, ended, () => '');
+    return EXIT.ok;
+  },
+
+  async tune(args, io) {
+    const { values } = parse(args, {
+      dataset: { type: 'string' },
+      target: { type: 'string' },
+      'model-name': { type: 'string' },
+      model: { type: 'string' },
+      space: { type: 'string' },
+      'max-trials': { type: 'string' },
+      parallel: { type: 'string' },
+      algorithm: { type: 'string' },
+      objective: { type: 'string' },
+      alias: { type: 'string' },
+      seed: { type: 'string' },
+      'no-wait': { type: 'boolean' },
+    });
+    if (!values.dataset || !values.target || !values.space)
+      throw new UsageError('tune needs --dataset ID, --target COLUMN and --space JSON');
+    const json = (text: string, what: string) => {
+      try {
+        return JSON.parse(text) as Record<string, unknown>;
+      } catch {
+        throw new UsageError(`${what} must be a JSON object`);
+      }
+    };
+    const count = (text: string | undefined, what: string) =>
+      text === undefined ? undefined : versionNumber(text, what);
+    const request = {
+      datasetId: values.dataset,
+      target: values.target,
+      modelName: values['model-name'] ?? values.target,
+      ...(values.model && { model: json(values.model, '--model') }),
+      searchSpace: json(values.space, '--space'),
+      ...(values['max-trials'] && { maxTrials: count(values['max-trials'], '--max-trials') }),
+      ...(values.parallel && { parallelTrials: count(values.parallel, '--parallel') }),
+      ...(values.algorithm && { algorithm: values.algorithm }),
+      ...(values.objective && { objective: { metric: values.objective } }),
+      ...(values.alias && { alias: values.alias }),
+      ...(values.seed && { seed: count(values.seed, '--seed') }),
+    } as unknown as TuningJobRequest;
+    const client = await clientFor(values);
+    const job = await client.tune(request);
+    if (values['no-wait']) {
+      print(io, values.json ?? false, job, () => `${job.id}\n`);
+      return EXIT.ok;
+    }
+    const bar = new ProgressBar(io.stderr);
+    const ended = await client.waitForTuning(job.id, {
+      onPoll: (current) => {
+        const done = current.trials.filter((trial) => !['queued', 'running'].includes(trial.state)).length;
+        const maxTrials = (current.spec as { maxTrials?: number }).maxTrials;
+        if (!values.json) bar.update(done, maxTrials, `${current.status}, trials ended`);
+      },
+    });
+    if (!values.json) bar.end();
+    print(io, values.json ?? false, ended, () => {
+      const trials = table([
+        ['trial', 'state', 'objective', 'epochs', 'parameters'],
+        ...ended.trials.map((trial) => [
+          trial.number,
+          trial.state,
+          trial.objective === null ? '' : formatNumber(trial.objective),
+          trial.epochsCompleted,
+          JSON.stringify(trial.params),
+        ]),
+      ]);
+      const best = ended.result
+        ? `best: trial ${ended.bestTrial}, model ${ended.result.model} version ${ended.result.version}\n`
+        : '';
+      return `tuning job ${ended.id}: ${ended.status}\n${trials}${best}`;
+    });
+    return ended.status === 'succeeded' ? EXIT.ok : EXIT.jobFailed;
   },
 
   async predict(args, io) {
