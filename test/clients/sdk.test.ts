@@ -138,9 +138,8 @@ describe('retries', () => {
     const answer = await client.explain('penguins', [GENTOO], { version: 1 });
     expect(answer.model).toEqual({ name: 'penguins', version: 1 });
     const [explanation] = answer.explanations;
-    expect(explanation!.prediction).toEqual(
-      (await client.predict('penguins', [GENTOO], { version: 1 })).predictions[0],
-    );
+    const predicted = (await client.predict('penguins', [GENTOO], { version: 1 })) as { predictions: unknown[] };
+    expect(explanation!.prediction).toEqual(predicted.predictions[0]);
     const total = explanation!.attributions.reduce((sum, a) => sum + a.attribution, explanation!.baseline);
     expect(total).toBeCloseTo(explanation!.explained.value, 3);
   });
