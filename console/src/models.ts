@@ -129,6 +129,54 @@ export async function modelPage(main: HTMLElement, name: string) {
       h('div', { class: 'actions' }, compare),
       versions,
     ),
+    alertsPanel(name),
+  );
+}
+
+interface DriftAlert {
+  id: string;
+  version: number;
+  feature: string;
+  statistic: string;
+  value: number;
+  threshold: number;
+  samples: number;
+  createdAt: string;
+}
+
+/** Drift and skew alerts of the model's monitored versions, newest first. */
+function alertsPanel(name: string): HTMLElement {
+  const holder = h('div');
+  api<{ items: DriftAlert[] }>('GET', `/v1/models/${enc(name)}/alerts?limit=500`)
+    .then(({ items }) =>
+      holder.replaceChildren(
+        items.length === 0
+          ? h('p', { class: 'empty' }, 'No drift alerts: monitored versions see the data they were trained on.')
+          : pagedTable(
+              `Drift alerts of ${name}`,
+              items,
+              [
+                { label: 'When', cell: (a) => new Date(a.createdAt).toLocaleString() },
+                {
+                  label: 'Version',
+                  cell: (a) => h('a', { href: `#/models/${enc(name)}/versions/${a.version}` }, `v${a.version}`),
+                },
+                { label: 'Feature', cell: (a) => a.feature },
+                { label: 'Statistic', cell: (a) => a.statistic },
+                { label: 'Value', cell: (a) => fmt(a.value), numeric: true },
+                { label: 'Threshold', cell: (a) => fmt(a.threshold), numeric: true },
+                { label: 'Samples', cell: (a) => String(a.samples), numeric: true },
+              ],
+              { pageSize: 20, filter: (a) => `${a.feature} ${a.statistic}` },
+            ),
+      ),
+    )
+    .catch((error: unknown) => holder.replaceChildren(errorBox(error)));
+  return h(
+    'section',
+    { 'aria-labelledby': 'alerts-title', id: 'alerts' },
+    h('h2', { id: 'alerts-title' }, 'Drift alerts'),
+    holder,
   );
 }
 

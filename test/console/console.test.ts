@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadTabularFixture } from '../fixtures/tabular/load-tabular-fixture.ts';
 import { postDataset, waitForJob } from '../support/training.ts';
 import { createConsoleEnv, findChromium, signIn, submitIrisJob, type ConsoleEnv } from '../support/console.ts';
 
@@ -130,6 +131,35 @@ describe.skipIf(!chromium)('the web console in a real browser, against the real 
     await alias.getByRole('list', { name: 'History of production' }).locator('li').first().waitFor();
     const model = await env.env.app.inject({ method: 'GET', url: '/v1/models/iris', headers: env.tenant.auth });
     expect(model.json().aliases).toEqual({ production: 1 });
+  });
+
+  it("lists a monitored version's drift alerts on the model's page", async () => {
+    const call = (method: 'POST' | 'PUT', url: string, payload: object) =>
+      env.env.app.inject({ method, url, headers: env.tenant.auth, payload });
+    expect((await call('PUT', '/v1/models/iris/logging', { sampleRate: 1 })).statusCode).toBe(200);
+    const monitored = await call('PUT', '/v1/models/iris/versions/1/monitoring', { windowMinutes: 60, minSamples: 40 });
+    expect(monitored.statusCode, monitored.body).toBe(200);
+    // Real iris rows with the petals three times as long: a known shift of two features.
+    const { rows } = loadTabularFixture('iris');
+    const instances = rows.slice(0, 60).map((row) => ({
+      sepal_length: row.sepal_length,
+      sepal_width: row.sepal_width,
+      petal_length: (row.petal_length as number) * 3,
+      petal_width: (row.petal_width as number) * 3,
+    }));
+    expect((await call('POST', '/v1/models/iris/versions/1:predict', { instances })).statusCode).toBe(200);
+    await env.env.deps.predictions.traffic.flush();
+    const run = await call('POST', '/v1/models/iris/versions/1/monitoring/run', {});
+    const alerted: string[] = run.json().alerts.map((a: { feature: string }) => a.feature);
+    expect(alerted).toContain('petal_length');
+
+    // The page may be showing this model already (same address): loaded afresh.
+    await page.goto(`${env.base}/ui/#/models/iris`);
+    await page.reload();
+    const table = page.getByRole('table', { name: 'Drift alerts of iris' });
+    await table.waitFor();
+    expect(await table.locator('tbody tr').count()).toBe(alerted.length);
+    expect(await table.locator('tbody').textContent()).toContain('petal_length');
   });
 
   it('predicts in the playground from a form generated from the input schema', async () => {
