@@ -120,9 +120,14 @@ export const trainingJobEventRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = asy
         }
       };
       const onMessage = (message: JobEventMessage) =>
-        step(() => {
+        step(async () => {
           if (message.type === 'status') return catchUp();
-          if (message.epoch.epoch > lastEpoch && lastStatus === 'running')
+          if (lastStatus !== 'running') return;
+          // A gap: epochs said before this stream listened and not yet in the record when it was
+          // read (progress is written every few seconds). The record first; epochs it does not
+          // hold yet come from it later (a later message or the heartbeat), in order, never skipped.
+          if (message.epoch.epoch > lastEpoch + 1) await catchUp();
+          if (!closed && message.epoch.epoch === lastEpoch + 1 && lastStatus === 'running')
             sendEpoch(message.epoch as unknown as Record<string, unknown>);
         });
 
