@@ -5,6 +5,7 @@
  * a job the record calls queued or running but the queue lost is enqueued again (it resumes
  * at its first unrecorded part), or failed once its attempts are used up.
  */
+import { startMaintenance } from '../queue/maintenance.ts';
 import { Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/env.ts';
@@ -67,15 +68,13 @@ export function startBatchWorker(
       logger.warn({ err: (error as Error).message }, 'batch maintenance failed');
     }
   };
-  let maintenance = maintain();
-  const every = opts.maintenanceEveryMs ?? 60_000;
-  const timer = every > 0 ? setInterval(() => void (maintenance = maintenance.then(maintain)), every) : undefined;
+  const maintenance = startMaintenance(maintain, opts.maintenanceEveryMs ?? 60_000);
   const close = worker.close.bind(worker);
   worker.close = async (force?: boolean) => {
-    clearInterval(timer);
+    const lastRound = maintenance.stop();
     worker.cancelAllJobs('worker shutting down');
     await close(force);
-    await maintenance;
+    await lastRound;
   };
   return worker;
 }

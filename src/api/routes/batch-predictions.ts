@@ -1,5 +1,4 @@
-import { PassThrough, Readable } from 'node:stream';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { errorPartKey, errorPartsPrefix, outputPartKey, partIndexOf } from '../../batch/batch-files.ts';
@@ -10,6 +9,7 @@ import type { Deps } from '../../deps.ts';
 import { ConflictError, NotFoundError } from '../../errors.ts';
 import type { ArtifactStore } from '../../storage/artifact-store.ts';
 import { projectOf } from '../plugins/auth.ts';
+import { requestBody } from '../request-body.ts';
 import {
   batchListQuery,
   batchPredictionRequest,
@@ -30,24 +30,6 @@ function concatenated(store: ArtifactStore, keys: string[], prefix?: string): Re
     })(),
     { objectMode: false },
   );
-}
-
-/** An upload body as a stream the route consumes (the datasets route reads bodies the same way). */
-function requestBody(request: FastifyRequest, reply: FastifyReply): Readable {
-  const raw = request.raw;
-  const body = new PassThrough();
-  raw.pipe(body);
-  raw.on('error', (error) => body.destroy(error));
-  raw.on('close', () => {
-    if (!raw.complete) body.destroy(new Error('the client disconnected before the upload finished'));
-  });
-  body.on('close', () => {
-    if (raw.complete) return;
-    raw.unpipe(body);
-    reply.header('connection', 'close');
-    raw.resume();
-  });
-  return body;
 }
 
 export const batchPredictionRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app, { deps }) => {

@@ -1,5 +1,5 @@
-import { PassThrough, type Readable } from 'node:stream';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Readable } from 'node:stream';
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { deleteDataset, getDataset, listDatasetSummaries } from '../../datasets/dataset-catalog.ts';
 import {
@@ -13,6 +13,7 @@ import { uploadDataset } from '../../datasets/upload.ts';
 import type { Deps } from '../../deps.ts';
 import { ValidationError } from '../../errors.ts';
 import { projectOf } from '../plugins/auth.ts';
+import { requestBody } from '../request-body.ts';
 import { checkCursor, errorResponses, idParams, pageArgs, pageOf, pageQuery, toPage } from '../schemas/common.ts';
 import {
   datasetName,
@@ -181,29 +182,6 @@ async function uploadMultipart(
   if (!record)
     throw new ValidationError('The multipart body has no file part.', [{ path: 'file', message: 'is required' }]);
   return record;
-}
-
-/**
- * The request body as a stream the ingester may destroy on failure without closing the
- * socket first (the client still gets its 4xx). A client that disconnects mid-upload
- * errors the stream, so ingestion aborts and leaves nothing behind.
- */
-function requestBody(request: FastifyRequest, reply: FastifyReply): Readable {
-  const raw = request.raw;
-  const body = new PassThrough();
-  raw.pipe(body);
-  raw.on('error', (error) => body.destroy(error));
-  raw.on('close', () => {
-    if (!raw.complete) body.destroy(new Error('the client disconnected before the upload finished'));
-  });
-  body.on('close', () => {
-    if (raw.complete) return;
-    // Failed before the body ended: stop reading it, and close the connection after the answer.
-    raw.unpipe(body);
-    reply.header('connection', 'close');
-    raw.resume();
-  });
-  return body;
 }
 
 function parseName(value: string): string {

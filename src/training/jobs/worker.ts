@@ -1,4 +1,5 @@
 import { Worker, type Job } from 'bullmq';
+import { startMaintenance } from '../../queue/maintenance.ts';
 import type { Redis } from 'ioredis';
 import type { Config } from '../../config/env.ts';
 import type { Database } from '../../db/client.ts';
@@ -112,17 +113,15 @@ export function startTrainingWorker(resources: TrainingWorkerResources, opts: Tr
       logger.warn({ err: (error as Error).message }, 'worker maintenance failed');
     }
   };
-  let maintenance = maintain();
-  const every = opts.maintenanceEveryMs ?? 60_000;
-  const timer = every > 0 ? setInterval(() => void (maintenance = maintenance.then(maintain)), every) : undefined;
+  const maintenance = startMaintenance(maintain, opts.maintenanceEveryMs ?? 60_000);
 
   const close = worker.close.bind(worker);
   worker.close = async (force?: boolean) => {
-    clearInterval(timer);
+    const lastRound = maintenance.stop();
     // Aborting each job's signal makes its child checkpoint and hand the job back.
     worker.cancelAllJobs('worker shutting down');
     await close(force);
-    await maintenance;
+    await lastRound;
   };
   return worker;
 }
