@@ -67,13 +67,17 @@ export function storedBytesExceeded(limit: number, usage: number): QuotaExceeded
  * one), or no training minutes left today. Returns the training time left today in ms
  * (null: unlimited), which bounds the job's maximum duration.
  */
-export async function checkTrainingQuotas(
+/**
+ * What any new version meets, trained or imported: a new model name within the models quota,
+ * one more version within the versions quota. `endings` finish the messages for the caller.
+ */
+export async function checkNewVersionQuotas(
   db: UsageDb,
   limits: QuotaLimits,
   projectId: string,
   modelName: string,
-  now: Date,
-): Promise<number | null> {
+  endings: { models: string; versions: string },
+): Promise<void> {
   if (limits.models !== null) {
     const names = await modelNamesOf(db, projectId);
     if (names.count >= limits.models && !(await names.has(modelName)))
@@ -81,7 +85,7 @@ export async function checkTrainingQuotas(
         'models',
         limits.models,
         names.count,
-        `The project has ${names.count} of its ${limits.models} models; train a version of an existing model instead.`,
+        `The project has ${names.count} of its ${limits.models} models${endings.models}`,
       );
   }
   if (limits.versions !== null) {
@@ -91,9 +95,22 @@ export async function checkTrainingQuotas(
         'versions',
         limits.versions,
         versions,
-        `The project has ${versions} of its ${limits.versions} model versions (unfinished jobs included).`,
+        `The project has ${versions} of its ${limits.versions} model versions${endings.versions}`,
       );
   }
+}
+
+export async function checkTrainingQuotas(
+  db: UsageDb,
+  limits: QuotaLimits,
+  projectId: string,
+  modelName: string,
+  now: Date,
+): Promise<number | null> {
+  await checkNewVersionQuotas(db, limits, projectId, modelName, {
+    models: '; train a version of an existing model instead.',
+    versions: ' (unfinished jobs included).',
+  });
   if (limits.storedBytes !== null) {
     // A new version adds its artifact: a project already at its stored bytes trains no more.
     const stored = await storedBytesOf(db, projectId);

@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../db/client.ts';
 import type { Prisma } from '../db/client.ts';
-import { InvalidModelArtifactError, QuotaExceededError, UnprocessableError, type FieldIssue } from '../errors.ts';
+import { InvalidModelArtifactError, UnprocessableError, type FieldIssue } from '../errors.ts';
 import { tf } from '../ml/backend.ts';
 import { openOnnxModel } from '../ml/onnx-model.ts';
 import type { Task } from '../models/task.ts';
@@ -23,9 +23,9 @@ import {
   type PreprocessingState,
   type TargetEncoding,
 } from '../preprocessing/preprocessing-state.ts';
-import { lockProject, storedBytesExceeded } from '../quotas/quota-checks.ts';
+import { checkNewVersionQuotas, lockProject, storedBytesExceeded } from '../quotas/quota-checks.ts';
 import type { QuotaLimits } from '../quotas/quota-limits.ts';
-import { modelNamesOf, storedBytesOf, versionCountOf } from '../quotas/project-usage.ts';
+import { storedBytesOf } from '../quotas/project-usage.ts';
 import type { ArtifactStore } from '../storage/artifact-store.ts';
 import { saveModelArtifact, type SavedModelArtifact } from './artifact-io.ts';
 import { serialisedTransaction } from './model-registry.ts';
@@ -420,26 +420,7 @@ async function checkImportQuotas(
   modelName: string,
   bytes: number,
 ) {
-  if (limits.models !== null) {
-    const names = await modelNamesOf(db, projectId);
-    if (names.count >= limits.models && !(await names.has(modelName)))
-      throw new QuotaExceededError(
-        'models',
-        limits.models,
-        names.count,
-        `The project has ${names.count} of its ${limits.models} models.`,
-      );
-  }
-  if (limits.versions !== null) {
-    const versions = await versionCountOf(db, projectId);
-    if (versions >= limits.versions)
-      throw new QuotaExceededError(
-        'versions',
-        limits.versions,
-        versions,
-        `The project has ${versions} of its ${limits.versions} model versions.`,
-      );
-  }
+  await checkNewVersionQuotas(db, limits, projectId, modelName, { models: '.', versions: '.' });
   if (limits.storedBytes !== null) {
     const stored = await storedBytesOf(db, projectId);
     if (stored + bytes > limits.storedBytes) throw storedBytesExceeded(limits.storedBytes, stored);
