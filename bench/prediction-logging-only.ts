@@ -1,4 +1,4 @@
-/** `npx tsx bench/prediction-logging-only.ts`: figure 2c alone (prediction logging at 100% vs off). */
+/** `npx tsx bench/prediction-logging-only.ts` (rounds: BENCH_LOGGING_ROUNDS): figure 2c alone (prediction logging at 100% vs off). */
 import { ensureBackend } from '../src/ml/backend.ts';
 import { createBenchEnv } from './bench-env.ts';
 import { trainServedModel } from './predict-bench.ts';
@@ -9,8 +9,15 @@ const bench = await createBenchEnv();
 try {
   await trainServedModel(bench);
   const figures = await benchPredictionLogging(bench);
-  for (const { off, on } of figures.rounds) console.log(`off ${off.toFixed(0)} rps; on ${on.toFixed(0)} rps`);
-  console.log(`logging 100% / off: ratio ${figures.ratio.toFixed(3)} (target >= 0.9)`);
+  figures.rounds.forEach(({ off, on }, i) => {
+    const cpu = figures.cpuPerRequest![i]!;
+    console.log(
+      `off ${off.toFixed(0)} rps, ${cpu.off.toFixed(3)} ms CPU/request; on ${on.toFixed(0)} rps, ${cpu.on.toFixed(3)} ms`,
+    );
+  });
+  console.log(
+    `logging 100% / off: throughput ratio ${figures.ratio.toFixed(3)}, CPU ratio ${figures.cpuRatio!.toFixed(3)} (target >= 0.9)`,
+  );
 } finally {
   await bench.close();
 }

@@ -1,6 +1,6 @@
 import type { BenchEnv } from './bench-env.ts';
 
-const ROUNDS = 3;
+const ROUNDS = Number(process.env.BENCH_LOGGING_ROUNDS ?? 3);
 const SECONDS = 4;
 const CONCURRENCY = 16;
 
@@ -10,6 +10,13 @@ export interface PredictionLoggingFigures {
   rounds: { off: number; on: number }[];
   /** Median over rounds of throughput with every request logged / with logging off. */
   ratio: number;
+  /** The process's CPU time per request (ms, log flushes included), per round. */
+  cpuPerRequest?: { off: number; on: number }[];
+  /**
+   * Median over rounds of CPU per request with logging off / with it on: the throughput ratio a
+   * saturated event loop would show, less disturbed by other load on a shared machine.
+   */
+  cpuRatio?: number;
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
@@ -33,6 +40,7 @@ export async function benchPredictionLogging(bench: BenchEnv): Promise<Predictio
     const end = performance.now() + seconds * 1000;
     let done = 0;
     const started = performance.now();
+    const cpu = process.cpuUsage();
     await Promise.all(
       Array.from({ length: CONCURRENCY }, async () => {
         while (performance.now() < end) {
@@ -43,18 +51,27 @@ export async function benchPredictionLogging(bench: BenchEnv): Promise<Predictio
     );
     // The round's batches are written inside its time: a flush left over would load the next.
     await bench.deps.predictions.traffic.flush();
-    return done / ((performance.now() - started) / 1000);
+    const used = process.cpuUsage(cpu);
+    return { rps: done / ((performance.now() - started) / 1000), cpuMs: (used.user + used.system) / 1000 / done };
   };
   await call('PUT', '/v1/models/iris/logging', { sampleRate: 1 });
   await run(1);
   const rounds: PredictionLoggingFigures['rounds'] = [];
+  const cpuPerRequest: NonNullable<PredictionLoggingFigures['cpuPerRequest']> = [];
   for (let round = 0; round < ROUNDS; round++) {
     await call('PUT', '/v1/models/iris/logging', { sampleRate: 0 });
     const off = await run(SECONDS);
     await call('PUT', '/v1/models/iris/logging', { sampleRate: 1 });
     const on = await run(SECONDS);
-    rounds.push({ off, on });
+    rounds.push({ off: off.rps, on: on.rps });
+    cpuPerRequest.push({ off: off.cpuMs, on: on.cpuMs });
   }
   await call('PUT', '/v1/models/iris/logging', { sampleRate: 0 });
-  return { concurrency: CONCURRENCY, rounds, ratio: median(rounds.map((r) => r.on / r.off)) };
+  return {
+    concurrency: CONCURRENCY,
+    rounds,
+    ratio: median(rounds.map((r) => r.on / r.off)),
+    cpuPerRequest,
+    cpuRatio: median(cpuPerRequest.map((r) => r.off / r.on)),
+  };
 }

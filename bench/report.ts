@@ -40,7 +40,9 @@ function predictionLoggingRows(p: BenchResults['predictionLogging']): string[] {
   return [
     `| 2c | \`:predict\` 1 row on an alias, ${p.concurrency} at a time in-process: requests/s with prediction ` +
       `logging at 100% vs off | ${f(median(p.rounds.map((r) => r.on)), 0)} / ${f(median(p.rounds.map((r) => r.off)), 0)}; ` +
-      `ratio **${f(p.ratio, 3)}** (rounds: ${ratios.map((r) => f(r, 3)).join(', ')}) | >= 0.9 | ${yes(p.ratio >= 0.9)} |`,
+      `ratio **${f(p.ratio, 3)}** (rounds: ${ratios.map((r) => f(r, 3)).join(', ')})` +
+      (p.cpuRatio === undefined ? '' : `; CPU per request off / on ${f(p.cpuRatio, 3)}`) +
+      ` | >= 0.9 | ${yes(p.ratio >= 0.9)} |`,
   ];
 }
 

@@ -1,5 +1,4 @@
 import type { Database } from '../db/client.ts';
-import type { Prisma } from '../db/client.ts';
 import { findModel } from '../registry/model-registry.ts';
 
 export interface Feedback {
@@ -9,31 +8,24 @@ export interface Feedback {
 }
 
 /**
- * Joins ground truth to logged predictions of the model. Ids that name no logged prediction of
- * this model (of this project) are answered back, never guessed at; a later label replaces an
- * earlier one.
+ * Joins ground truth to logged predictions of the model, in one statement however many labels
+ * arrive. Ids that name no logged prediction of this model (of this project) are answered back,
+ * never guessed at; a later label replaces an earlier one, and of one id posted twice in a
+ * request the last wins.
  */
 export async function recordFeedback(db: Database, projectId: string, name: string, items: Feedback[]) {
   const model = await findModel(db, projectId, name);
-  const now = new Date();
-  const known = await db.predictionRecord.findMany({
-    where: { modelId: model.id, projectId, id: { in: items.map((item) => item.predictionId) } },
-    select: { id: true },
-  });
-  const ids = new Set(known.map((row) => row.id));
-  await db.$transaction(
-    items
-      .filter((item) => ids.has(item.predictionId))
-      .map((item) =>
-        db.predictionRecord.update({
-          where: { id: item.predictionId },
-          data: { label: item.label as Prisma.InputJsonValue, labeledAt: now },
-        }),
-      ),
-  );
+  const latest = new Map(items.map((item) => [item.predictionId, item.label]));
+  const ids = [...latest.keys()];
+  const updated = await db.$queryRaw<{ id: string }[]>`
+    UPDATE "PredictionRecord" r SET label = f.label, "labeledAt" = now()
+    FROM unnest(${ids}::text[], ${ids.map((id) => JSON.stringify(latest.get(id)))}::jsonb[]) AS f(id, label)
+    WHERE r.id = f.id AND r."modelId" = ${model.id} AND r."projectId" = ${projectId}
+    RETURNING r.id`;
+  const known = new Set(updated.map((row) => row.id));
   return {
     model: model.name,
-    recorded: items.filter((item) => ids.has(item.predictionId)).length,
-    unknown: items.filter((item) => !ids.has(item.predictionId)).map((item) => item.predictionId),
+    recorded: items.filter((item) => known.has(item.predictionId)).length,
+    unknown: items.filter((item) => !known.has(item.predictionId)).map((item) => item.predictionId),
   };
 }

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../db/client.ts';
-import type { Prisma } from '../db/client.ts';
 import type { Logger } from '../logger.ts';
 import type { Prediction } from '../serving/input-adapter.ts';
 import type { ArtifactStore } from '../storage/artifact-store.ts';
@@ -35,6 +34,36 @@ interface Aggregate {
   latency: number[];
   labels: Map<string, number>;
   values: { count: number; sum: number; sumSquares: number; min: number; max: number };
+}
+
+/** A prediction record as the recorder inserts it (label and times left to their defaults). */
+interface PredictionRecordRow {
+  id: string;
+  projectId: string;
+  modelId: string;
+  versionId: string;
+  shadow: boolean;
+  predicted: string | number | boolean;
+  logKey: string;
+}
+
+const RECORDS_PER_INSERT = 10_000;
+
+/**
+ * One INSERT of many prediction records as seven array parameters unnested by PostgreSQL.
+ * Prisma's createMany binds seven parameters per row and spends about 0.3 ms of the API
+ * process's CPU per row building them; this costs about a twentieth of that, and it runs on
+ * the same event loop as the predictions being logged.
+ */
+async function insertPredictionRecords(db: Database, rows: PredictionRecordRow[]): Promise<void> {
+  const column = <K extends keyof PredictionRecordRow>(key: K) => rows.map((row) => row[key]);
+  await db.$executeRaw`
+    INSERT INTO "PredictionRecord" (id, "projectId", "modelId", "versionId", shadow, predicted, "logKey")
+    SELECT * FROM unnest(
+      ${column('id')}::text[], ${column('projectId')}::text[], ${column('modelId')}::text[],
+      ${column('versionId')}::text[], ${column('shadow')}::boolean[],
+      ${rows.map((row) => JSON.stringify(row.predicted))}::jsonb[], ${column('logKey')}::text[])
+    ON CONFLICT (id) DO NOTHING`;
 }
 
 /** A logged line of the prediction log (NDJSON in the artifact store). */
@@ -176,7 +205,7 @@ export class TrafficRecorder {
       const { projectId, modelId } = requests[0]!;
       const logKey = predictionLogKey(projectId, modelId, now);
       const lines: string[] = [];
-      const records: Prisma.PredictionRecordCreateManyInput[] = [];
+      const records: PredictionRecordRow[] = [];
       for (const r of requests) {
         r.instances.forEach((instance, i) => {
           const line: PredictionLogLine = {
@@ -201,8 +230,8 @@ export class TrafficRecorder {
         });
       }
       await this.store.write(logKey, Buffer.from(lines.join('\n') + '\n'));
-      for (let i = 0; i < records.length; i += 5_000)
-        await this.db.predictionRecord.createMany({ data: records.slice(i, i + 5_000), skipDuplicates: true });
+      for (let i = 0; i < records.length; i += RECORDS_PER_INSERT)
+        await insertPredictionRecords(this.db, records.slice(i, i + RECORDS_PER_INSERT));
     }
   }
 }
