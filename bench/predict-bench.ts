@@ -1,6 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { callModel } from './model-call.ts';
 import type { tf } from '../src/ml/backend.ts';
 import { ensureBackend } from '../src/ml/backend.ts';
@@ -11,11 +12,14 @@ import { submitTraining, uploadFixture, waitForJob, type BenchEnv } from './benc
 import { startChild } from './child-process.ts';
 import { loadTest, type LoadResult } from './load-test.ts';
 import { startService } from './service-process.ts';
+import { startServingPeer } from './serving-peer.ts';
 
-/** One round at one concurrency: the API, then the ceiling right after. */
+/** One round at one concurrency: the API, then the ceiling, then the FastAPI peer right after. */
 export interface LoadPair {
   app: LoadResult;
   ceiling: LoadResult;
+  /** FastAPI + scikit-learn serving the same rows (absent where the peer is unavailable). */
+  peer?: LoadResult;
 }
 
 /** One round of bulk predictions: the API, the JSON floor, and bare TensorFlow.js in-process. */
@@ -24,6 +28,8 @@ export interface BulkRound {
   /** The same rows through Open Inference Protocol `/infer` with binary tensors in and out. */
   binary: LoadResult;
   floor: LoadResult;
+  /** FastAPI + scikit-learn answering the same rows (absent where the peer is unavailable). */
+  peer?: LoadResult;
   bareRowsPerSecond: number;
 }
 
@@ -33,6 +39,8 @@ export interface PredictFigures {
   bulk: { rows: number; connections: number; rounds: BulkRound[] };
   model: tf.LayersModel;
   preprocessing: PreprocessingState;
+  /** What the FastAPI peer ran, or why it could not. */
+  peer: { settings: string; accuracy: number } | { unavailable: string };
 }
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
@@ -100,17 +108,26 @@ function bareRowsPerSecond(
   return done / ((performance.now() - started) / 1000);
 }
 
+/** The service's own settings as users start it: the bench's database and store, nothing silenced. */
+function shippedEnv(env: Record<string, string>): Record<string, string> {
+  const { LOG_LEVEL: _silenced, ...rest } = env;
+  return rest;
+}
+
 /**
- * Figures 1 and 2: `:predict` through the real API in a child process (started as `npm run
- * serve` starts it), driven by autocannon from this process, side by side with the ceiling (a
- * bare Fastify route, also a child) and with bare TensorFlow.js predict in this process. Each
- * figure is measured in several rounds, API and baseline back to back in each.
+ * Figures 1 and 2: `:predict` through the real service in a child process (started as `npm
+ * start` starts it, with its default info logging), driven by autocannon from this process,
+ * side by side with the ceiling (a bare Fastify route, also a child), with a FastAPI +
+ * scikit-learn server (what a team would otherwise deploy) and with bare TensorFlow.js predict
+ * in this process. Each figure is measured in several rounds, all sides back to back in each.
  */
 export async function benchPredict(bench: BenchEnv): Promise<PredictFigures> {
   const version = await trainServedModel(bench);
-  const app = await startService(bench.env);
+  const app = await startService(shippedEnv(bench.env), process.env.BENCH_SERVICE_SCRIPT ?? 'start');
   const scratch = await mkdtemp(path.join(os.tmpdir(), 'maas-bench-bulk-'));
   let bare: Awaited<ReturnType<typeof startChild>> | undefined;
+  const peer = await startServingPeer(fileURLToPath(new URL('../test/fixtures/tabular/iris.csv', import.meta.url)));
+  const peerUrl = 'predictUrl' in peer ? peer.predictUrl : undefined;
   try {
     const appUrl = `${app.url}/v1/models/iris/versions/1:predict`;
     const single = JSON.stringify({ instances: [iris(3)] });
@@ -132,6 +149,7 @@ export async function benchPredict(bench: BenchEnv): Promise<PredictFigures> {
     // Warm-up: model load, JIT, connection pools.
     await loadTest(appUrl, { body: single, headers: bench.auth, connections: 8, seconds: 2 });
     await loadTest(bareUrl, { body: single, connections: 8, seconds: 1 });
+    if (peerUrl) await loadTest(peerUrl, { body: single, connections: 8, seconds: 1 });
 
     const concurrency: PredictFigures['concurrency'] = [];
     for (const connections of [1, 16, 64]) {
@@ -139,7 +157,10 @@ export async function benchPredict(bench: BenchEnv): Promise<PredictFigures> {
       for (let round = 0; round < ROUNDS; round++) {
         const appResult = await loadTest(appUrl, { body: single, headers: bench.auth, connections, seconds: SECONDS });
         const ceiling = await loadTest(bareUrl, { body: single, connections, seconds: SECONDS });
-        rounds.push({ app: appResult, ceiling });
+        const peerResult = peerUrl
+          ? await loadTest(peerUrl, { body: single, connections, seconds: SECONDS })
+          : undefined;
+        rounds.push({ app: appResult, ceiling, ...(peerResult && { peer: peerResult }) });
       }
       concurrency.push({ connections, rounds });
     }
@@ -165,10 +186,14 @@ export async function benchPredict(bench: BenchEnv): Promise<PredictFigures> {
         seconds: SECONDS,
       });
       const floor = await loadTest(bareUrl, { body: bulkBody, connections: BULK_CONNECTIONS, seconds: SECONDS });
+      const peerResult = peerUrl
+        ? await loadTest(peerUrl, { body: bulkBody, connections: BULK_CONNECTIONS, seconds: SECONDS })
+        : undefined;
       bulk.push({
         app: appResult,
         binary,
         floor,
+        ...(peerResult && { peer: peerResult }),
         bareRowsPerSecond: bareRowsPerSecond(model, x, BULK_ROWS, preprocessing, SECONDS),
       });
     }
@@ -177,9 +202,10 @@ export async function benchPredict(bench: BenchEnv): Promise<PredictFigures> {
       bulk: { rows: BULK_ROWS, connections: BULK_CONNECTIONS, rounds: bulk },
       model,
       preprocessing,
+      peer: 'unavailable' in peer ? peer : { settings: peer.settings, accuracy: peer.accuracy },
     };
   } finally {
-    await Promise.all([app.stop(), bare?.stop()]);
+    await Promise.all([app.stop(), bare?.stop(), 'stop' in peer ? peer.stop() : undefined]);
     await rm(scratch, { recursive: true, force: true });
   }
 }

@@ -14,7 +14,9 @@ try {
     console.log(
       `c=${c.connections}: ratio ${c.ratio.toFixed(3)} (${c.ratios.map((r) => r.toFixed(3)).join(' ')}); ` +
         `app ${c.appRps.toFixed(0)} rps p50 ${c.appP50.toFixed(2)} p99 ${c.appP99.toFixed(2)}; ` +
-        `ceiling ${c.ceilingRps.toFixed(0)} rps p99 ${c.ceilingP99.toFixed(2)}`,
+        `ceiling ${c.ceilingRps.toFixed(0)} rps p99 ${c.ceilingP99.toFixed(2)}; ` +
+        `vs FastAPI ${c.peerRatio.toFixed(2)}x (${c.peerRatios.map((r) => r.toFixed(2)).join(' ')}), ` +
+        `peer ${c.peerRps.toFixed(0)} rps p99 ${c.peerP99.toFixed(2)}`,
     );
   }
   console.log(
@@ -22,8 +24,10 @@ try {
       `binary V2 ${bulk.binaryRatio.toFixed(3)} (${bulk.binaryRatios.map((r) => r.toFixed(3)).join(' ')}); ` +
       `floor ${bulk.floorRatio.toFixed(3)}; of floor ${bulk.ofFloor.toFixed(3)}; ` +
       `rows/s app ${bulk.appRowsPerSecond.toFixed(0)} floor ${bulk.floorRowsPerSecond.toFixed(0)} ` +
-      `bare ${bulk.bareRowsPerSecond.toFixed(0)}`,
+      `bare ${bulk.bareRowsPerSecond.toFixed(0)}; vs FastAPI ${bulk.peerRatio.toFixed(2)}x ` +
+      `(peer ${bulk.peerRowsPerSecond.toFixed(0)} rows/s)`,
   );
+  console.log(`peer: ${JSON.stringify(figures.peer)}`);
 } finally {
   await bench.close();
 }

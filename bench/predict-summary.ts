@@ -1,3 +1,4 @@
+import type { LoadResult } from './load-test.ts';
 import type { BulkRound, LoadPair, PredictFigures } from './predict-bench.ts';
 
 export const median = (values: number[]) => {
@@ -20,6 +21,12 @@ export interface ConcurrencySummary {
   ceilingP50: number;
   ceilingP99: number;
   p99s: number[];
+  /** The API's requests/s over the FastAPI peer's, per round and median (empty / NaN without a peer). */
+  peerRatios: number[];
+  peerRatio: number;
+  peerRps: number;
+  peerP50: number;
+  peerP99: number;
 }
 
 export interface BulkSummary {
@@ -36,11 +43,16 @@ export interface BulkSummary {
   appRowsPerSecond: number;
   floorRowsPerSecond: number;
   bareRowsPerSecond: number;
+  /** The API's rows/s over the FastAPI peer's, per round and median (empty / NaN without a peer). */
+  peerRatios: number[];
+  peerRatio: number;
+  peerRowsPerSecond: number;
 }
 
 function summarizeConcurrency(connections: number, rounds: LoadPair[]): ConcurrencySummary {
   const ratios = rounds.map((r) => r.app.requestsPerSecond / r.ceiling.requestsPerSecond);
   const p99s = rounds.map((r) => r.app.p99Ms);
+  const withPeer = rounds.filter((r): r is LoadPair & { peer: LoadResult } => r.peer !== undefined);
   return {
     connections,
     ratios,
@@ -52,6 +64,11 @@ function summarizeConcurrency(connections: number, rounds: LoadPair[]): Concurre
     ceilingP50: median(rounds.map((r) => r.ceiling.p50Ms)),
     ceilingP99: median(rounds.map((r) => r.ceiling.p99Ms)),
     p99s,
+    peerRatios: withPeer.map((r) => r.app.requestsPerSecond / r.peer.requestsPerSecond),
+    peerRatio: median(withPeer.map((r) => r.app.requestsPerSecond / r.peer.requestsPerSecond)),
+    peerRps: median(withPeer.map((r) => r.peer.requestsPerSecond)),
+    peerP50: median(withPeer.map((r) => r.peer.p50Ms)),
+    peerP99: median(withPeer.map((r) => r.peer.p99Ms)),
   };
 }
 
@@ -61,7 +78,11 @@ function summarizeBulk(rows: number, rounds: BulkRound[]): BulkSummary {
   const ratios = rounds.map((r, i) => appRows[i]! / r.bareRowsPerSecond);
   const binaryRows = rounds.map((r) => r.binary.requestsPerSecond * rows);
   const binaryRatios = rounds.map((r, i) => binaryRows[i]! / r.bareRowsPerSecond);
+  const peerRatios = rounds.flatMap((r) => (r.peer ? [r.app.requestsPerSecond / r.peer.requestsPerSecond] : []));
   return {
+    peerRatios,
+    peerRatio: median(peerRatios),
+    peerRowsPerSecond: median(rounds.flatMap((r) => (r.peer ? [r.peer.requestsPerSecond * rows] : []))),
     ratios,
     ratio: median(ratios),
     binaryRatios,

@@ -81,7 +81,13 @@ function loadRows(c: ConcurrencySummary, errors: number): string {
   return [
     `| maas | ${c.connections} | ${f(c.appRps, 0)} | ${f(c.appP50, 2)} | ${f(c.appP99, 2)} | ${errors} |`,
     `| ceiling | ${c.connections} | ${f(c.ceilingRps, 0)} | ${f(c.ceilingP50, 2)} | ${f(c.ceilingP99, 2)} | |`,
-    `| ratio, each round | | ${list(c.ratios, 3)} | | | |`,
+    `| ratio to the ceiling, each round | | ${list(c.ratios, 3)} | | | |`,
+    ...(c.peerRatios.length
+      ? [
+          `| FastAPI + scikit-learn | ${c.connections} | ${f(c.peerRps, 0)} | ${f(c.peerP50, 2)} | ${f(c.peerP99, 2)} | |`,
+          `| maas / FastAPI, each round | | ${list(c.peerRatios, 2)} | | | |`,
+        ]
+      : []),
   ].join('\n');
 }
 
@@ -142,7 +148,12 @@ export function renderReport(r: BenchResults): string {
   const rows = [
     `| 1a | \`:predict\` 1 row, concurrency 64: requests/s vs bare Fastify ceiling | ` +
       `${f(c64.appRps, 0)} / ${f(c64.ceilingRps, 0)}; ratio **${f(c64.ratio, 3)}** ` +
-      `(rounds: ${list(c64.ratios, 3)}) | >= 0.5 | ${yes(c64.ratio >= 0.5)} |`,
+      `(rounds: ${list(c64.ratios, 3)}) | >= 0.6 | ${yes(c64.ratio >= 0.6)} |`,
+    'unavailable' in r.predict.peer
+      ? `| 1d | \`:predict\` 1 row, concurrency 64, vs FastAPI + scikit-learn | peer unavailable: ${r.predict.peer.unavailable} | >= 3x | - |`
+      : `| 1d | \`:predict\` 1 row, concurrency 64: requests/s vs FastAPI + scikit-learn | ` +
+        `${f(c64.appRps, 0)} / ${f(c64.peerRps, 0)}; **${f(c64.peerRatio, 2)}x** (rounds: ${list(c64.peerRatios, 2)}; ` +
+        `c=1 ${f(c1.peerRatio, 2)}x, c=16 ${f(byC(16).peerRatio, 2)}x) | >= 3x | ${yes(c64.peerRatio >= 3)} |`,
     `| 1b | \`:predict\` 1 row, concurrency 64: p99 | ` +
       `**${f(c64.appP99, 2)} ms** (rounds: ${list(c64.p99s, 2)}; ceiling ${f(c64.ceilingP99, 2)} ms) | ` +
       `<= 20 ms | ${yes(c64.appP99 <= 20)} |`,
@@ -155,6 +166,13 @@ export function renderReport(r: BenchResults): string {
     '| 2b | the same rows through Open Inference Protocol `/infer` with binary tensors in and out: ' +
       `rows/s vs bare tf | ${f(bulk.binaryRowsPerSecond, 0)} / ${f(bulk.bareRowsPerSecond, 0)}; ` +
       `ratio **${f(bulk.binaryRatio, 3)}** (rounds: ${list(bulk.binaryRatios, 3)}) | reported | - |`,
+    ...(bulk.peerRatios.length
+      ? [
+          `| 2d | \`:predict\` ${bulkRows} rows: rows/s vs FastAPI + scikit-learn | ` +
+            `${f(bulk.appRowsPerSecond, 0)} / ${f(bulk.peerRowsPerSecond, 0)}; **${f(bulk.peerRatio, 2)}x** ` +
+            `(rounds: ${list(bulk.peerRatios, 2)}) | reported | - |`,
+        ]
+      : []),
     ...predictionLoggingRows(r.predictionLogging),
     '| 3 | training job end to end vs bare `model.fit` ' +
       `(${r.training.epochs} epochs, ${r.training.trainingRows} rows) | ` +
@@ -172,8 +190,10 @@ export function renderReport(r: BenchResults): string {
     ...(r.batch ? [batchRow(r.batch)] : []),
   ];
   const missed: string[] = [];
-  if (c64.ratio < 0.5)
-    missed.push(`- 1a: ${f(c64.ratio, 3)} of the ceiling, ${f((1 - c64.ratio / 0.5) * 100, 0)}% short of 0.5.`);
+  if (c64.ratio < 0.6)
+    missed.push(`- 1a: ${f(c64.ratio, 3)} of the ceiling, ${f((1 - c64.ratio / 0.6) * 100, 0)}% short of 0.6.`);
+  if (c64.peerRatios.length && c64.peerRatio < 3)
+    missed.push(`- 1d: ${f(c64.peerRatio, 2)}x the FastAPI + scikit-learn peer, short of 3x.`);
   if (c64.appP99 > 20) missed.push(`- 1b: p99 ${f(c64.appP99, 1)} ms, ${f(c64.appP99 - 20, 1)} ms over 20 ms.`);
   if (c1.appP50 > 1) missed.push(`- 1c: p50 ${f(c1.appP50, 2)} ms, ${f(c1.appP50 - 1, 2)} ms over 1 ms.`);
   if (bulk.ratio < 0.7) {
@@ -208,6 +228,11 @@ export function renderReport(r: BenchResults): string {
   );
   const cores = os.cpus().length;
   const startedAt = r.startedAt.toISOString();
+  const peerSettings =
+    'unavailable' in r.predict.peer
+      ? `a FastAPI + scikit-learn server, unavailable in this run (${r.predict.peer.unavailable})`
+      : `${r.predict.peer.settings} (\`bench/peers/fastapi_sklearn.py\`, Debian's python3; training accuracy ` +
+        `${f(r.predict.peer.accuracy, 2)})`;
   const missedSection = missed.length
     ? `### Missed targets\n\n${missed.join('\n')}\n\nWhy: see "Where the time goes" below.\n`
     : 'Every target is met in this run.\n';
@@ -222,9 +247,10 @@ export function renderReport(r: BenchResults): string {
 Written by \`npm run bench\` (\`tsx bench/run.ts\`) on ${startedAt}; the run took ${f(r.durationS, 0)} s.
 It creates a PostgreSQL database, a Redis prefix and an artifact directory of its own, trains real models
 through a real worker, and removes all of it at the end. HTTP load comes from autocannon in the
-benchmark process, on 127.0.0.1 only, against servers in child processes: the API started exactly as
-\`npm run serve\` starts it (the compiled build in dist/, with the script's node flags; \`bench/service-process.ts\`),
-and \`bench/bare-server.ts\`, the ceiling, run with the same node flags. Every figure of 1 and 2 is measured
+benchmark process, on 127.0.0.1 only, against servers in child processes: the service started exactly as
+\`npm start\` starts it, with its defaults (the compiled build in dist/ with the script's node flags, info
+logging, a worker in the same process; \`bench/service-process.ts\`), \`bench/bare-server.ts\`, the ceiling,
+run with the same node flags, and the peer a team would otherwise deploy: ${peerSettings}. Every figure of 1 and 2 is measured
 in ${rounds} rounds of a few seconds, API and baseline back to back in each round; a ratio is taken within each
 round and the median of the rounds is reported, with every round's value beside it.
 

@@ -1,6 +1,6 @@
 import { freePort, npmScriptCommands, startNpmScript, stop, waitFor } from '../test/resilience/processes.ts';
 
-/** The API in a child process, as `npm run serve` runs it. */
+/** The service in a child process, as `npm start` runs it. */
 export interface ServiceProcess {
   /** `http://127.0.0.1:<port>` */
   url: string;
@@ -10,21 +10,22 @@ export interface ServiceProcess {
 }
 
 /**
- * Starts the API exactly as `npm run serve` does (its build, then its compiled entry with its
- * node flags), configured by `env`, on 127.0.0.1 and a free port; resolves once it answers
- * /healthz. What is measured is what production runs. Extra node flags come from
- * BENCH_NODE_ARGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` for a profile.
+ * Starts the service exactly as `npm start` does (its build, then its compiled entry with its
+ * node flags: migrations, the API and a worker in one process, info logging unless `env` says
+ * otherwise), configured by `env`, on 127.0.0.1 and a free port; resolves once it answers
+ * /healthz. What is measured is what users run. Extra node flags come from BENCH_NODE_ARGS,
+ * e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` for a profile.
  */
-export async function startService(env: Record<string, string>): Promise<ServiceProcess> {
+export async function startService(env: Record<string, string>, script = 'start'): Promise<ServiceProcess> {
   const port = await freePort();
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const proc = startNpmScript('serve', { ...process.env, ...env, HOST: '127.0.0.1', PORT: String(port) }, nodeArgs);
+  const proc = startNpmScript(script, { ...process.env, ...env, HOST: '127.0.0.1', PORT: String(port) }, nodeArgs);
   const url = `http://127.0.0.1:${port}`;
   await waitFor(
     'the API to answer /healthz',
     async () => {
       if (proc.child.exitCode !== null)
-        throw new Error(`npm run serve exited with ${proc.child.exitCode}: ${proc.output()}`);
+        throw new Error(`npm run ${script} exited with ${proc.child.exitCode}: ${proc.output()}`);
       return fetch(`${url}/healthz`).then(
         (response) => response.ok,
         () => false,
@@ -34,7 +35,7 @@ export async function startService(env: Record<string, string>): Promise<Service
   );
   return {
     url,
-    nodeFlags: npmScriptCommands('serve').run.filter((arg) => arg.startsWith('--')),
+    nodeFlags: npmScriptCommands(script).run.filter((arg) => arg.startsWith('--')),
     // SIGTERM: a graceful exit, which also writes a profile asked for by BENCH_NODE_ARGS.
     stop: () => stop(proc, 'SIGTERM'),
   };
