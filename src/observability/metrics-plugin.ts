@@ -18,7 +18,7 @@ export interface MetricsPluginOptions {
 export const UNMATCHED_ROUTE = '__unmatched__';
 
 /** The project of the key that authenticated the request; empty for anything else. */
-function projectLabel(request: FastifyRequest): string {
+export function projectLabel(request: FastifyRequest): string {
   const principal = (request as FastifyRequest & { principal?: { kind: string; projectId?: string } }).principal;
   return principal?.kind === 'key' ? (principal.projectId ?? '') : '';
 }

@@ -68,7 +68,22 @@ describe('request logs', () => {
     expect(text).toContain('debugging a request');
     expect(lines.length).toBeGreaterThan(4);
     expect(text).toContain('trace-me-1');
-    expect(lines.some((line) => JSON.parse(line).reqId === 'trace-me-1')).toBe(true);
+    // One access line per request, saying what an operator looks for.
+    const traced = lines.map((line) => JSON.parse(line)).filter((entry) => entry.reqId === 'trace-me-1');
+    expect(traced).toEqual([
+      expect.objectContaining({
+        msg: 'request completed',
+        method: 'POST',
+        url: '/v1/projects',
+        route: '/v1/projects',
+        status: 201,
+        ms: expect.any(Number),
+      }),
+    ]);
+    const listed = lines.map((line) => JSON.parse(line)).filter((entry) => entry.route === '/v1/datasets');
+    expect(listed.map((entry) => entry.status)).toEqual([200, 401]);
+    expect(listed[0].project).toBe(project.json().id);
+    expect(listed[1].project).toBeUndefined();
     expect(text).not.toContain(deps.adminToken);
     expect(text).not.toContain(key);
   });
