@@ -308,13 +308,13 @@ thousands of rows block it longer, which is why \`MAX_PREDICT_INSTANCES\` caps t
 would pay off for models whose call costs several milliseconds per batch (deep models, large MLPs) on
 machines with cores to spare; this table is the measurement to rerun before making that switch.
 
-## Which pass runs a dense model: measured per model at load
+## Which pass runs a dense model: measured per model after load
 
 Dense tabular models (linear, logistic, MLP) have two forward passes: plain JavaScript over weights
 copied at load (\`src/serving/dense-forward.ts\`; no fixed cost, scalar arithmetic) and TensorFlow.js
-(a fixed cost per call, then vectorised kernels). When the service loads such a model it times both
-at growing batch sizes ${forwardTiming} and from then on sends each batch to
-the faster one for its size (\`src/serving/forward-choice.ts\`). The same measurement, made here:
+(a fixed cost per call, then vectorised kernels). When the service has loaded such a model it times both
+at growing batch sizes ${forwardTiming}, one size per turn of the event loop while it already serves
+(JavaScript below 16 rows until then), and from then on sends each batch to the faster one for its size (\`src/serving/forward-choice.ts\`). The same measurement, made here:
 
 ${forwardChoiceTable(r.forwardChoice)}
 

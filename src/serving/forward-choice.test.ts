@@ -2,7 +2,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../ml/backend.ts';
 import { buildModel } from '../models/build-model.ts';
 import { denseForward } from './dense-forward.ts';
-import { chooseForwardPass, tensorflowFromRows, timeForwardPasses } from './forward-choice.ts';
+import {
+  calibratingForwardPass,
+  chooseForwardPass,
+  tensorflowFromRows,
+  timeForwardPasses,
+  UNTIMED_TENSORFLOW_FROM,
+} from './forward-choice.ts';
 import { tensorflowPass, type ForwardPass } from './forward-pass.ts';
 
 beforeAll(async () => {
@@ -79,5 +85,39 @@ describe('chooseForwardPass', () => {
       expect([...tensorflow(padded.subarray(5, 5 + x.length), rows)]).toEqual([...expected]);
     }
     model.dispose();
+  });
+
+  it('serves at once with the untimed threshold, and times the passes in turns after', async () => {
+    let calls = 0;
+    const counted =
+      (mark: number): ForwardPass =>
+      (_x, rows) => {
+        calls++;
+        return new Float32Array(rows).fill(mark);
+      };
+    const { forward, calibrated } = calibratingForwardPass(counted(1), counted(2), 4);
+    // Nothing was timed yet: creating the pass ran neither, and a request is answered at once.
+    expect(calls).toBe(0);
+    expect(forward(new Float32Array(4), 1)[0]).toBe(1);
+    expect(forward(new Float32Array(4 * UNTIMED_TENSORFLOW_FROM), UNTIMED_TENSORFLOW_FROM)[0]).toBe(2);
+    expect(calls).toBe(2);
+    // The event loop turns while the timing runs: a macrotask queued now runs before it ends.
+    let turned = false;
+    setImmediate(() => (turned = true));
+    const from = await calibrated;
+    expect(turned).toBe(true);
+    expect(calls).toBeGreaterThan(2);
+    // Whatever the timing found, the pass now follows it.
+    const rows = Number.isFinite(from) ? from : 2048;
+    expect(forward(new Float32Array(4 * rows), rows)[0]).toBe(Number.isFinite(from) ? 2 : 1);
+  });
+
+  it('keeps the untimed threshold when the timing fails', async () => {
+    const broken: ForwardPass = () => {
+      throw new Error('model disposed');
+    };
+    const { forward, calibrated } = calibratingForwardPass(marked(1), broken, 4);
+    await expect(calibrated).resolves.toBe(UNTIMED_TENSORFLOW_FROM);
+    expect(forward(new Float32Array(4), 1)[0]).toBe(1);
   });
 });

@@ -4,8 +4,8 @@
  * dispatch, then vectorised kernels). Which is faster depends on the model's size, the batch
  * and the backend: on this project's reference machine (wasm backend) the JavaScript pass wins
  * at every batch size for an Iris MLP (4 -> 32 -> 3) but only below 16 rows for a 60 -> 64 ->
- * 32 -> 2 MLP, whose 1000-row batch it runs 7x slower. So the choice is measured per model at
- * load, on the machine that serves it, instead of being fixed.
+ * 32 -> 2 MLP, whose 1000-row batch it runs 7x slower. So the choice is measured per model
+ * after load, on the machine that serves it, instead of being fixed.
  */
 import type { ForwardPass } from './forward-pass.ts';
 
@@ -40,6 +40,35 @@ function fastest(run: () => unknown): number {
 }
 
 /**
+ * The timing as steps (the warm-up, then one batch size per step), each bounded to about
+ * 20 ms, so that a caller may run them back to back or yield to the event loop between them.
+ */
+function* timingSteps(
+  javascript: ForwardPass,
+  tensorflow: ForwardPass,
+  width: number,
+  sizes: readonly number[],
+  timings: BatchTiming[],
+): Generator<void> {
+  // Deterministic, varied inputs: the arithmetic costs the same whatever the values.
+  const inputs = (rows: number) => Float32Array.from({ length: rows * width }, (_, i) => ((i * 7919) % 1000) / 1000);
+  const warm = inputs(WARM_UP_ROWS);
+  const warmUntil = performance.now() + BUDGET_MS;
+  for (let i = 0; i < WARM_UP_CALLS && performance.now() < warmUntil; i++) {
+    javascript(warm, WARM_UP_ROWS);
+    tensorflow(warm, WARM_UP_ROWS);
+  }
+  for (const rows of sizes) {
+    yield;
+    const x = inputs(rows);
+    const javascriptMs = fastest(() => javascript(x, rows));
+    const tensorflowMs = fastest(() => tensorflow(x, rows));
+    timings.push({ rows, javascriptMs, tensorflowMs });
+    if (javascriptMs > BUDGET_MS) break;
+  }
+}
+
+/**
  * Times both passes, warmed up, on `width`-wide inputs at growing batch sizes: a few ms for a
  * small model, at most a few hundred for a huge one (each part is held to about 20 ms).
  */
@@ -49,23 +78,51 @@ export function timeForwardPasses(
   width: number,
   sizes: readonly number[] = CALIBRATION_ROWS,
 ): BatchTiming[] {
-  // Deterministic, varied inputs: the arithmetic costs the same whatever the values.
-  const inputs = (rows: number) => Float32Array.from({ length: rows * width }, (_, i) => ((i * 7919) % 1000) / 1000);
-  const warm = inputs(WARM_UP_ROWS);
-  const warmUntil = performance.now() + BUDGET_MS;
-  for (let i = 0; i < WARM_UP_CALLS && performance.now() < warmUntil; i++) {
-    javascript(warm, WARM_UP_ROWS);
-    tensorflow(warm, WARM_UP_ROWS);
-  }
   const timings: BatchTiming[] = [];
-  for (const rows of sizes) {
-    const x = inputs(rows);
-    const javascriptMs = fastest(() => javascript(x, rows));
-    const tensorflowMs = fastest(() => tensorflow(x, rows));
-    timings.push({ rows, javascriptMs, tensorflowMs });
-    if (javascriptMs > BUDGET_MS) break;
-  }
+  const steps = timingSteps(javascript, tensorflow, width, sizes, timings);
+  while (!steps.next().done);
   return timings;
+}
+
+/** The same timing, yielding to the event loop between steps so requests run in between. */
+export async function timeForwardPassesInTurns(
+  javascript: ForwardPass,
+  tensorflow: ForwardPass,
+  width: number,
+  sizes: readonly number[] = CALIBRATION_ROWS,
+): Promise<BatchTiming[]> {
+  const timings: BatchTiming[] = [];
+  const steps = timingSteps(javascript, tensorflow, width, sizes, timings);
+  do await new Promise((resolve) => setImmediate(resolve));
+  while (!steps.next().done);
+  return timings;
+}
+
+/**
+ * Until a model's passes are timed: TensorFlow.js from this many rows, about where the two
+ * cross for the small MLPs measured on the reference machine (BENCHMARKS.md), so one-row
+ * requests take the JavaScript pass from the start.
+ */
+export const UNTIMED_TENSORFLOW_FROM = 16;
+
+/**
+ * A pass that serves at once with the untimed threshold and switches to the measured one when
+ * the timing, run in turns after the load, ends: the first request of a freshly loaded version
+ * never waits for it. `calibrated` resolves with the threshold in use (the untimed one if the
+ * timing failed, e.g. because the model was unloaded meanwhile).
+ */
+export function calibratingForwardPass(
+  javascript: ForwardPass,
+  tensorflow: ForwardPass,
+  width: number,
+): { forward: ForwardPass; calibrated: Promise<number> } {
+  let tensorflowFrom = UNTIMED_TENSORFLOW_FROM;
+  const forward: ForwardPass = (x, rows) => (rows >= tensorflowFrom ? tensorflow(x, rows) : javascript(x, rows));
+  const calibrated = timeForwardPassesInTurns(javascript, tensorflow, width).then(
+    (timings) => (tensorflowFrom = tensorflowFromRows(timings)),
+    () => tensorflowFrom,
+  );
+  return { forward, calibrated };
 }
 
 /**

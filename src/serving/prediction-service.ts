@@ -17,7 +17,7 @@ import { adapterFor } from './adapter-choice.ts';
 import { Arrivals, type Arrival } from './arrivals.ts';
 import { denseForward } from './dense-forward.ts';
 import { assertFinitePredictions } from './finite-predictions.ts';
-import { chooseForwardPass, tensorflowFromRows, timeForwardPasses } from './forward-choice.ts';
+import { calibratingForwardPass } from './forward-choice.ts';
 import { tensorflowPass } from './forward-pass.ts';
 import type { InputAdapter, Prediction } from './input-adapter.ts';
 import { MicroBatcher } from './micro-batcher.ts';
@@ -429,16 +429,11 @@ export class PredictionService {
     const model = await loadModelArtifact(this.store, version.artifactKey, version.artifactSha256);
     const tensorflow = tensorflowPass(model, adapter.inputShape);
     // Dense tabular models also have a plain-JavaScript pass; which one serves a batch of a
-    // given size is measured here, for this model on this machine (see forward-choice.ts).
+    // given size is measured for this model on this machine (see forward-choice.ts), in turns
+    // after the load, so the first request does not wait for it.
     const javascript = adapter.inputShape.length === 1 ? denseForward(model, adapter.rowSize) : undefined;
     const forward =
-      javascript === undefined
-        ? tensorflow
-        : chooseForwardPass(
-            javascript,
-            tensorflow,
-            tensorflowFromRows(timeForwardPasses(javascript, tensorflow, adapter.rowSize)),
-          );
+      javascript === undefined ? tensorflow : calibratingForwardPass(javascript, tensorflow, adapter.rowSize).forward;
     const run = (rows: Float32Array[]) =>
       adapter.decode(forward(joinRows(rows, adapter.rowSize), rows.length), rows.length);
     const value: LoadedVersion = {
