@@ -2,12 +2,16 @@
 FastAPI app under uvicorn (one worker, uvicorn's default logging with its access log) serving a
 scikit-learn MLP trained on the same Iris CSV, with the API's request and answer shapes.
 
-  /usr/bin/python3 bench/peers/fastapi_sklearn.py CSV PORT
+  /usr/bin/python3 bench/peers/fastapi_sklearn.py CSV PORT          trains at start, then serves
+  /usr/bin/python3 bench/peers/fastapi_sklearn.py train CSV PICKLE   trains and saves the model
+  /usr/bin/python3 bench/peers/fastapi_sklearn.py serve PICKLE PORT  loads a saved model, serves
 
-Prints one JSON line once it accepts requests: {"port": PORT, "accuracy": training accuracy}.
+Serving prints one JSON line once the app has started: {"port": PORT, "accuracy": training
+accuracy}; the cold-start bench times `serve` from spawn to the first answer of /healthz.
 """
 import csv
 import json
+import pickle
 import sys
 
 import numpy as np
@@ -32,9 +36,7 @@ class PredictRequest(BaseModel):
     instances: list[dict[str, float]]
 
 
-def main():
-    path, port = sys.argv[1], int(sys.argv[2])
-    model, accuracy = train(path)
+def serve(model, accuracy, port):
     classes = [str(c) for c in model.classes_]
     app = FastAPI()
 
@@ -58,6 +60,20 @@ def main():
         print(json.dumps({"port": port, "accuracy": accuracy}), flush=True)
 
     uvicorn.run(app, host="127.0.0.1", port=port, workers=1)
+
+
+def main():
+    if sys.argv[1] == "train":
+        model, accuracy = train(sys.argv[2])
+        with open(sys.argv[3], "wb") as f:
+            pickle.dump((model, accuracy), f)
+    elif sys.argv[1] == "serve":
+        with open(sys.argv[2], "rb") as f:
+            model, accuracy = pickle.load(f)
+        serve(model, accuracy, int(sys.argv[3]))
+    else:
+        model, accuracy = train(sys.argv[1])
+        serve(model, accuracy, int(sys.argv[2]))
 
 
 if __name__ == "__main__":
