@@ -31,7 +31,9 @@ import { JobEventHub, redisJobEventPublisher, type JobEventPublisher } from './q
 import { createTrainingQueue } from './queue/training-queue.ts';
 import { createBatchQueue, createWebhookQueue, type BatchQueue, type WebhookQueue } from './queue/background-queues.ts';
 import { ProjectQuotas } from './quotas/project-quotas.ts';
+import { redisRouteChangeNotifier, type RouteChangeNotifier } from './registry/route-changes.ts';
 import { PredictionService } from './serving/prediction-service.ts';
+import { RouteChangeListener } from './serving/route-change-listener.ts';
 import { createArtifactStore } from './storage/create-artifact-store.ts';
 import { resolveMasterKeys } from './storage/encryption/master-keys.ts';
 import type { TrainingWorkerResources } from './training/jobs/worker.ts';
@@ -65,6 +67,13 @@ export interface Deps extends Infrastructure {
   jobEvents: JobEventHub;
   /** Announces status changes the API makes itself (a queued job cancelled). */
   jobEventPublisher: JobEventPublisher;
+  /**
+   * Announces alias, version, logging-rate and erasure changes to every API process: applied
+   * here at once, then published (awaited, after the change committed).
+   */
+  routeChanges: RouteChangeNotifier;
+  /** This process's subscription to those notices, which keeps its route cache live. */
+  routeChangeListener: RouteChangeListener;
 }
 
 export interface BuildOptions {
@@ -148,6 +157,25 @@ export async function createDeps(config: Config, opts: BuildOptions = {}): Promi
     perProject: config.EVENT_STREAMS_PER_PROJECT,
     perProcess: config.EVENT_STREAMS_PER_PROCESS,
   });
+  const routeChangeListener = new RouteChangeListener({
+    redisUrl: config.REDIS_URL,
+    prefix: config.REDIS_PREFIX,
+    apply: (change) => predictions.routeChanged(change),
+    setLive: (live) => predictions.routes.setLive(live),
+  });
+  if (!(opts.lazy ?? false)) routeChangeListener.start();
+  const publisher = redisRouteChangeNotifier(redis, config.REDIS_PREFIX, (error, change) =>
+    logger.warn(
+      { err: error, change },
+      'could not announce a route change; other replicas see it within ROUTE_CACHE_TTL_MS',
+    ),
+  );
+  const routeChanges: RouteChangeNotifier = {
+    async changed(change) {
+      predictions.routeChanged(change);
+      await publisher.changed(change);
+    },
+  };
   return {
     ...infrastructure,
     redis,
@@ -157,7 +185,10 @@ export async function createDeps(config: Config, opts: BuildOptions = {}): Promi
     quotas: new ProjectQuotas(infrastructure.db, config, redis, config.REDIS_PREFIX),
     jobEvents,
     jobEventPublisher: redisJobEventPublisher(redis, config.REDIS_PREFIX),
+    routeChanges,
+    routeChangeListener,
     async close() {
+      await routeChangeListener.close();
       await predictions.close();
       await Promise.all([infrastructure.close(), closeRedis(redis), jobEvents.close()]);
     },
