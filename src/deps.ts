@@ -34,7 +34,7 @@ import { ProjectQuotas } from './quotas/project-quotas.ts';
 import { redisRouteChangeNotifier, type RouteChangeNotifier } from './registry/route-changes.ts';
 import { PredictionService } from './serving/prediction-service.ts';
 import { RouteChangeListener } from './serving/route-change-listener.ts';
-import { createArtifactStore } from './storage/create-artifact-store.ts';
+import { createArtifactStore, localArtifactCopies } from './storage/create-artifact-store.ts';
 import { resolveMasterKeys } from './storage/encryption/master-keys.ts';
 import type { TrainingWorkerResources } from './training/jobs/worker.ts';
 
@@ -86,6 +86,8 @@ export interface BuildOptions {
   lazy?: boolean;
   /** Size of Prisma's connection pool (default 10). */
   poolSize?: number;
+  /** Keeps local copies of model artifacts read from a bucket (ARTIFACT_CACHE_MB): API processes. */
+  localArtifactCopies?: boolean;
 }
 
 export function createInfrastructure(config: Config, opts: BuildOptions = {}): Infrastructure {
@@ -108,11 +110,12 @@ export function createInfrastructure(config: Config, opts: BuildOptions = {}): I
     database,
   );
   let blocking: Redis | undefined;
+  const localCopies = opts.localArtifactCopies && !lazy ? localArtifactCopies(config) : undefined;
   return {
     config,
     logger: opts.logger ?? createLogger(config.LOG_LEVEL),
     db,
-    store: createArtifactStore(config, db),
+    store: createArtifactStore(config, db, { localCopies }),
     trainingQueue,
     batchQueue,
     webhookQueue,
@@ -122,6 +125,7 @@ export function createInfrastructure(config: Config, opts: BuildOptions = {}): I
       await batchQueue.close().catch(() => undefined);
       await webhookQueue.close().catch(() => undefined);
       blocking?.disconnect();
+      await localCopies?.close().catch(() => undefined);
       await db.$disconnect().catch(() => undefined);
     },
   };
@@ -145,7 +149,7 @@ export async function createDeps(config: Config, opts: BuildOptions = {}): Promi
   // Predictions run on the best TensorFlow.js backend present (TF_BACKEND), chosen once per process.
   await selectBackend(config.TF_BACKEND, 'serving');
   logBackend(logger);
-  const infrastructure = createInfrastructure(config, { ...opts, logger });
+  const infrastructure = createInfrastructure(config, { localArtifactCopies: true, ...opts, logger });
   const redis = createRedis(config.REDIS_URL, { failFast: true, lazy: opts.lazy ?? false });
   const metrics = createMetrics();
   watchServiceState(metrics, infrastructure);
