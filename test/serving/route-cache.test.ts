@@ -6,6 +6,7 @@ import { buildApp } from '../../src/api/app.ts';
 import { createDeps, type Deps } from '../../src/deps.ts';
 import type { RouteChange } from '../../src/registry/route-changes.ts';
 import { createTenant } from '../support/test-env.ts';
+import { startWorker, trainToSuccess } from '../support/training.ts';
 import { irisModel, setupServing, type ServingSetup } from './serving-setup.ts';
 
 /**
@@ -162,5 +163,26 @@ describe('alias and default resolutions cached per API process, kept exact by no
     await servedBy2();
     expect(deps2.predictions.routes.size).toBeGreaterThan(0);
     expect(listener.clientId).not.toBe(clientId);
+  });
+
+  it('serves a version a worker registers as the default from the next request after its notice', async () => {
+    await throughApi1('DELETE', '/v1/models/iris/aliases/production');
+    expect((await servedBy2('')).model.version).toBe(2);
+    const dataset = await setup.env.deps.db.dataset.findFirstOrThrow({ where: { projectId: setup.tenant.projectId } });
+    const worker = startWorker(setup.env);
+    try {
+      // Announced by the training process once the version is registered.
+      const applied = once(deps2.routeChangeListener, 'applied') as Promise<[RouteChange]>;
+      await trainToSuccess(setup.env, setup.tenant, {
+        datasetId: dataset.id,
+        target: 'species',
+        modelName: 'iris',
+        model: { type: 'logistic', epochs: 5, learningRate: 0.1, seed: 3 },
+      });
+      expect((await applied)[0]).toEqual({ projectId: setup.tenant.projectId, model: 'iris' });
+    } finally {
+      await worker.close();
+    }
+    expect((await servedBy2('')).model.version).toBe(3);
   });
 });
