@@ -3,10 +3,12 @@
  * CSV ingest (the parent holds models and tensors), and deep training (it switches backends).
  * Prints one JSON line: the result.
  *   tsx bench/isolated.ts ingest 200 | tsx bench/isolated.ts encryption 100 | tsx bench/isolated.ts deep
+ *   | tsx bench/isolated.ts s3 50
  */
 import { benchDeepTraining, benchTextTraining } from './deep-training.ts';
 import { benchEncryption } from './encryption-bench.ts';
 import { benchIngest } from './ingest.ts';
+import { benchObjectStores } from './object-store-bench.ts';
 import { batchBareLoop, batchJobRun } from './batch-isolated.ts';
 
 const [what, arg] = process.argv.slice(2);
@@ -16,6 +18,8 @@ if (what === 'ingest') {
   result = await benchIngest({ sizeMb: Number(arg ?? 200) });
 } else if (what === 'encryption') {
   result = await benchEncryption({ sizeMb: Number(arg ?? 100) });
+} else if (what === 's3') {
+  result = await benchObjectStores({ sizeMb: Number(arg ?? 50) });
 } else if (what === 'deep') {
   result = { cnn: await benchDeepTraining(), text: await benchTextTraining() };
 } else if (what === 'batch-job') {

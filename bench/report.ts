@@ -1,6 +1,9 @@
 import os from 'node:os';
 import type { BatchBenchFigures } from './batch-bench.ts';
 import type { EncryptionBenchResult } from './encryption-bench.ts';
+import type { AliasBenchResult } from './alias-vs-version.ts';
+import type { ObjectStoreBenchResult } from './object-store-bench.ts';
+import { aliasRow, objectStoreRows } from './scale-out-report.ts';
 import { explainSection, type ExplainBenchResult } from './explain-bench.ts';
 import type { ForwardChoiceRow } from './forward-choice-bench.ts';
 import type { PlacementRow } from './inference-placement.ts';
@@ -29,6 +32,10 @@ export interface BenchResults {
   tuning?: TuningFigures | { error: string };
   /** Batch predictions against a bare loop (absent from reports of runs before it existed). */
   batch?: BatchBenchFigures | { error: string };
+  /** Predictions by alias against by version (bench/alias-vs-version.ts). */
+  aliasVsVersion?: AliasBenchResult | { error: string };
+  /** CSV ingest and model load, S3 store against local (bench/object-store-bench.ts). */
+  objectStores?: ObjectStoreBenchResult | { error: string };
 }
 
 /** 2c: `:predict` with every request logged against logging off, same process, interleaved rounds. */
@@ -174,6 +181,7 @@ export function renderReport(r: BenchResults): string {
         ]
       : []),
     ...predictionLoggingRows(r.predictionLogging),
+    ...aliasRow(r.aliasVsVersion),
     '| 3 | training job end to end vs bare `model.fit` ' +
       `(${r.training.epochs} epochs, ${r.training.trainingRows} rows) | ` +
       `${f(r.training.endToEndMs / 1000, 2)} s / ${f(r.training.bareFitMs / 1000, 2)} s = **${f(trainRatio, 2)}x** | ` +
@@ -185,6 +193,7 @@ export function renderReport(r: BenchResults): string {
       : '| 4 | CSV ingest of a generated 200 MB file | ' +
         `failed: ${'error' in r.ingest ? r.ingest.error : ''} | >= 30 MB/s, < 300 MB | **missed** |`,
     ...encryptionRows(r.encryption),
+    ...objectStoreRows(r.objectStores),
     `| 5 | queue latency, submit -> job running, p50 of ${r.training.queueLatencyMs.length} | ` +
       `**${f(queueP50, 0)} ms** (all: ${list(r.training.queueLatencyMs, 0)}) | reported | - |`,
     ...(r.batch ? [batchRow(r.batch)] : []),

@@ -9,7 +9,10 @@ import { fileURLToPath } from 'node:url';
 import { describeBackend, ensureBackend } from '../src/ml/backend.ts';
 import { createBenchEnv } from './bench-env.ts';
 import { runChild } from './child-process.ts';
+import { benchAliasVsVersion } from './alias-vs-version.ts';
 import { benchBatch } from './batch-bench.ts';
+import type { ObjectStoreBenchResult } from './object-store-bench.ts';
+import { aliasRow, objectStoreRows } from './scale-out-report.ts';
 import { benchForwardChoice } from './forward-choice-bench.ts';
 import { benchExplain } from './explain-bench.ts';
 import { benchInferencePlacement } from './inference-placement.ts';
@@ -29,6 +32,9 @@ async function isolated(what: string, arg?: string): Promise<Record<string, unkn
     return { error: (error as Error).message };
   }
 }
+
+/** Megabytes of the generated CSV ingested into each store by the S3 benchmark (4d). */
+const objectStoreMb = Number(process.env.BENCH_S3_MB ?? 50);
 
 /** Rows of the batch benchmark (5a): 1,000,000 by default; fewer on a loaded machine. */
 const batchRows = Number(process.env.BENCH_BATCH_ROWS ?? 1_000_000);
@@ -54,6 +60,26 @@ if (process.argv[2] === 'batch') {
   process.exit(0);
 }
 
+// `npm run bench -- alias` / `-- s3`: only that benchmark, printed (BENCHMARKS.md is left as it is).
+if (process.argv[2] === 'alias') {
+  await ensureBackend();
+  const only = await createBenchEnv();
+  try {
+    log(':predict by alias vs by version, interleaved');
+    const figures = await benchAliasVsVersion(only);
+    process.stdout.write(`${JSON.stringify(figures)}\n${aliasRow(figures).join('\n')}\n`);
+  } finally {
+    await only.close();
+  }
+  process.exit(0);
+}
+if (process.argv[2] === 's3') {
+  log(`CSV ingest (${objectStoreMb} MB) and model load, S3 store vs local (child process)`);
+  const figures = (await isolated('s3', String(objectStoreMb))) as ObjectStoreBenchResult | { error: string };
+  process.stdout.write(`${JSON.stringify(figures)}\n${objectStoreRows(figures).join('\n')}\n`);
+  process.exit(0);
+}
+
 const startedAt = new Date();
 const loadAverage = os.loadavg();
 await ensureBackend();
@@ -62,6 +88,10 @@ let results: BenchResults;
 try {
   log('predictions: training the served model, then :predict under load against the ceiling');
   const predict = await benchPredict(bench);
+  log(':predict by alias vs by version, interleaved');
+  const aliasVsVersion = await benchAliasVsVersion(bench, { train: false }).catch((error: Error) => ({
+    error: error.message,
+  }));
   log('inference placement: event loop vs worker thread');
   const placement = await benchInferencePlacement(predict.model, predict.preprocessing);
   log('forward pass choice: plain JavaScript vs TensorFlow.js by batch size');
@@ -81,6 +111,8 @@ try {
   const ingest = await isolated('ingest', '200');
   log('encryption at rest: CSV ingest and model load, encrypted vs not (child process)');
   const encryption = await isolated('encryption', '100');
+  log(`CSV ingest (${objectStoreMb} MB) and model load, S3 store vs local (child process)`);
+  const objectStores = await isolated('s3', String(objectStoreMb));
   log('deep training (child process)');
   const deep = await isolated('deep');
   log(`batch predictions: ${batchRows} rows, the job vs a bare loop (child processes)`);
@@ -102,6 +134,8 @@ try {
     explain,
     tuning,
     batch,
+    aliasVsVersion,
+    objectStores: objectStores as BenchResults['objectStores'],
   };
 } finally {
   await bench.close();

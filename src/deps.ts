@@ -31,8 +31,10 @@ import { JobEventHub, redisJobEventPublisher, type JobEventPublisher } from './q
 import { createTrainingQueue } from './queue/training-queue.ts';
 import { createBatchQueue, createWebhookQueue, type BatchQueue, type WebhookQueue } from './queue/background-queues.ts';
 import { ProjectQuotas } from './quotas/project-quotas.ts';
+import { redisRouteChangeNotifier, type RouteChangeNotifier } from './registry/route-changes.ts';
 import { PredictionService } from './serving/prediction-service.ts';
-import { createArtifactStore } from './storage/create-artifact-store.ts';
+import { RouteChangeListener } from './serving/route-change-listener.ts';
+import { createArtifactStore, localArtifactCopies } from './storage/create-artifact-store.ts';
 import { resolveMasterKeys } from './storage/encryption/master-keys.ts';
 import type { TrainingWorkerResources } from './training/jobs/worker.ts';
 
@@ -65,6 +67,13 @@ export interface Deps extends Infrastructure {
   jobEvents: JobEventHub;
   /** Announces status changes the API makes itself (a queued job cancelled). */
   jobEventPublisher: JobEventPublisher;
+  /**
+   * Announces alias, version, logging-rate and erasure changes to every API process: applied
+   * here at once, then published (awaited, after the change committed).
+   */
+  routeChanges: RouteChangeNotifier;
+  /** This process's subscription to those notices, which keeps its route cache live. */
+  routeChangeListener: RouteChangeListener;
 }
 
 export interface BuildOptions {
@@ -77,6 +86,8 @@ export interface BuildOptions {
   lazy?: boolean;
   /** Size of Prisma's connection pool (default 10). */
   poolSize?: number;
+  /** Keeps local copies of model artifacts read from a bucket (ARTIFACT_CACHE_MB): API processes. */
+  localArtifactCopies?: boolean;
 }
 
 export function createInfrastructure(config: Config, opts: BuildOptions = {}): Infrastructure {
@@ -99,11 +110,12 @@ export function createInfrastructure(config: Config, opts: BuildOptions = {}): I
     database,
   );
   let blocking: Redis | undefined;
+  const localCopies = opts.localArtifactCopies && !lazy ? localArtifactCopies(config) : undefined;
   return {
     config,
     logger: opts.logger ?? createLogger(config.LOG_LEVEL),
     db,
-    store: createArtifactStore(config, db),
+    store: createArtifactStore(config, db, { localCopies }),
     trainingQueue,
     batchQueue,
     webhookQueue,
@@ -113,6 +125,7 @@ export function createInfrastructure(config: Config, opts: BuildOptions = {}): I
       await batchQueue.close().catch(() => undefined);
       await webhookQueue.close().catch(() => undefined);
       blocking?.disconnect();
+      await localCopies?.close().catch(() => undefined);
       await db.$disconnect().catch(() => undefined);
     },
   };
@@ -136,7 +149,7 @@ export async function createDeps(config: Config, opts: BuildOptions = {}): Promi
   // Predictions run on the best TensorFlow.js backend present (TF_BACKEND), chosen once per process.
   await selectBackend(config.TF_BACKEND, 'serving');
   logBackend(logger);
-  const infrastructure = createInfrastructure(config, { ...opts, logger });
+  const infrastructure = createInfrastructure(config, { localArtifactCopies: true, ...opts, logger });
   const redis = createRedis(config.REDIS_URL, { failFast: true, lazy: opts.lazy ?? false });
   const metrics = createMetrics();
   watchServiceState(metrics, infrastructure);
@@ -148,6 +161,25 @@ export async function createDeps(config: Config, opts: BuildOptions = {}): Promi
     perProject: config.EVENT_STREAMS_PER_PROJECT,
     perProcess: config.EVENT_STREAMS_PER_PROCESS,
   });
+  const routeChangeListener = new RouteChangeListener({
+    redisUrl: config.REDIS_URL,
+    prefix: config.REDIS_PREFIX,
+    apply: (change) => predictions.routeChanged(change),
+    setLive: (live) => predictions.routes.setLive(live),
+  });
+  if (!(opts.lazy ?? false)) routeChangeListener.start();
+  const publisher = redisRouteChangeNotifier(redis, config.REDIS_PREFIX, (error, change) =>
+    logger.warn(
+      { err: error, change },
+      'could not announce a route change; other replicas see it within ROUTE_CACHE_TTL_MS',
+    ),
+  );
+  const routeChanges: RouteChangeNotifier = {
+    async changed(change) {
+      predictions.routeChanged(change);
+      await publisher.changed(change);
+    },
+  };
   return {
     ...infrastructure,
     redis,
@@ -157,7 +189,10 @@ export async function createDeps(config: Config, opts: BuildOptions = {}): Promi
     quotas: new ProjectQuotas(infrastructure.db, config, redis, config.REDIS_PREFIX),
     jobEvents,
     jobEventPublisher: redisJobEventPublisher(redis, config.REDIS_PREFIX),
+    routeChanges,
+    routeChangeListener,
     async close() {
+      await routeChangeListener.close();
       await predictions.close();
       await Promise.all([infrastructure.close(), closeRedis(redis), jobEvents.close()]);
     },

@@ -83,6 +83,18 @@ const settingsSchema = z.object({
   /** Pixels all the images of one prediction request may declare together (decoding time is proportional). */
   MAX_REQUEST_IMAGE_PIXELS: positiveInt.default(8 * 2048 * 2048),
   MODEL_CACHE_SIZE: positiveInt.default(32),
+  /** Megabytes of loaded model weights kept per API process (least recently used evicted first); unset: no bound. */
+  MODEL_CACHE_MB: positiveInt.optional(),
+  /**
+   * Megabytes of model artifact files an API process keeps on its local disk (under ARTIFACT_DIR)
+   * when the store is a bucket, so a model evicted from memory reloads without a download; 0: none.
+   */
+  ARTIFACT_CACHE_MB: nonNegativeInt.default(1024),
+  /**
+   * How long an API process trusts a cached alias or default-version resolution without a
+   * route-change notice (a safety net for lost notices); 0 reads PostgreSQL on every request.
+   */
+  ROUTE_CACHE_TTL_MS: nonNegativeInt.default(60_000),
   PREDICT_BATCH_MAX_SIZE: positiveInt.default(256),
   /** 0 disables micro-batching. */
   PREDICT_BATCH_MAX_WAIT_MS: z.coerce.number().min(0).max(1000).default(2),

@@ -23,6 +23,8 @@ import type { InputAdapter, Prediction } from './input-adapter.ts';
 import { MicroBatcher } from './micro-batcher.ts';
 import { ModelCache } from './model-cache.ts';
 import type { ModelCacheStats } from './model-cache.ts';
+import type { RouteChange } from '../registry/route-changes.ts';
+import { RouteCache } from './route-cache.ts';
 import { chooseSplitVersion } from './traffic-split.ts';
 import { resolveServedVersion, type ResolvedVersion } from './version-resolver.ts';
 
@@ -88,13 +90,16 @@ const NUMBERED_TTL_MS = 5_000;
 const MAX_NUMBERED = 10_000;
 
 /**
- * Answers prediction requests. Versions are resolved in PostgreSQL on every request (one
- * query), so an alias move takes effect at once; loaded models are cached by their immutable
+ * Answers prediction requests. Aliases and the default are resolved in PostgreSQL once, then
+ * served from this process's route cache until a route-change notice (or the TTL) drops them,
+ * so an alias move takes effect at the next request on every replica; loaded models are cached by their immutable
  * version id (bounded LRU), so the swap never drops a request: requests already holding the
  * old version finish on it, and it is disposed after its last one.
  */
 export class PredictionService {
   private readonly cache: ModelCache<string, LoadedVersion>;
+  /** Alias and default resolutions, live while route-change notices reach this process. */
+  readonly routes: RouteCache;
   private readonly signatures = new Map<string, ServedSignature>();
   private readonly numbered = new Map<string, { resolved: ResolvedVersion; until: number }>();
   /** Numbered versions being resolved now, by the same key. */
@@ -123,8 +128,10 @@ export class PredictionService {
     this.shadows = new ShadowTraffic({ maxQueue: config.SHADOW_QUEUE_MAX, concurrency: SHADOW_CONCURRENCY });
     const seeded = config.TRAFFIC_SPLIT_SEED === undefined ? undefined : new SeededRandom(config.TRAFFIC_SPLIT_SEED);
     this.splitRandom = seeded ? () => seeded.next() : Math.random;
+    this.routes = new RouteCache({ ttlMs: config.ROUTE_CACHE_TTL_MS });
     this.cache = new ModelCache<string, LoadedVersion>({
       maxEntries: config.MODEL_CACHE_SIZE,
+      ...(config.MODEL_CACHE_MB !== undefined && { maxBytes: config.MODEL_CACHE_MB * 1024 ** 2 }),
       load: (versionId) => this.load(versionId),
       // One prediction before serving: the first real request does not pay for kernel set-up.
       warmUp: ({ run, adapter }) => void run([new Float32Array(adapter.rowSize)]),
@@ -140,12 +147,15 @@ export class PredictionService {
 
   /**
    * Resolves a version, alias or the default (`production`, else newest) to the exact version.
-   * Aliases and the default are read on every request, so a move takes effect at once on every
-   * replica. A numbered version never changes once registered, so its resolution is kept for a
+   * Aliases and the default come from the route cache, which route-change notices keep exact
+   * (see src/registry/route-changes.ts). A numbered version never changes once registered, so its resolution is kept for a
    * few seconds: the hottest path (`versions/N:predict`) then skips a database round trip.
    */
   async resolve(projectId: string, name: string, ref: VersionRef): Promise<ResolvedVersion> {
-    if (!('version' in ref)) return resolveServedVersion(this.db, projectId, name, ref);
+    if (!('version' in ref)) {
+      const alias = 'alias' in ref ? ref.alias : '';
+      return this.routes.resolve(projectId, name, alias, () => resolveServedVersion(this.db, projectId, name, ref));
+    }
     const key = `${projectId}\u0000${name}\u0000${ref.version}`;
     const now = performance.now();
     const known = this.numbered.get(key);
@@ -372,8 +382,7 @@ export class PredictionService {
   /**
    * Stops serving deleted versions in this process at once: their loaded models, signatures and
    * numbered resolutions are dropped (requests already running on a model finish on it). Other
-   * replicas resolve aliases and the default in PostgreSQL on every request; a numbered version
-   * they resolved stays theirs for at most NUMBERED_TTL_MS, after which it answers 404 there too.
+   * replicas do the same on the deletion's route-change notice ({@link routeChanged}).
    */
   forgetVersions(versionIds: readonly string[]): void {
     const gone = new Set(versionIds);
@@ -382,6 +391,19 @@ export class PredictionService {
       this.signatures.delete(id);
     }
     for (const [key, entry] of this.numbered) if (gone.has(entry.resolved.versionId)) this.numbered.delete(key);
+  }
+
+  /**
+   * Applies a route-change notice: the model's (or project's) alias and default resolutions
+   * and numbered resolutions are read again, and deleted versions are unloaded.
+   */
+  routeChanged(change: RouteChange): void {
+    this.routes.invalidate(change);
+    const prefix =
+      change.model === undefined ? `${change.projectId}\u0000` : `${change.projectId}\u0000${change.model}\u0000`;
+    for (const key of this.numbered.keys()) if (key.startsWith(prefix)) this.numbered.delete(key);
+    for (const key of this.resolving.keys()) if (key.startsWith(prefix)) this.resolving.delete(key);
+    if (change.versionIds) this.forgetVersions(change.versionIds);
   }
 
   /** The model cache's counters, e.g. for tests and diagnostics. */

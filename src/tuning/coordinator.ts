@@ -22,6 +22,7 @@ import { enqueueTraining, enqueueTuningStep, type TrainingQueue } from '../queue
 import { moveAlias } from '../registry/alias-routing.ts';
 import { enqueueWebhookEvent } from '../webhooks/events.ts';
 import { registerVersion } from '../registry/register-version.ts';
+import type { RouteChangeNotifier } from '../registry/route-changes.ts';
 import type { ArtifactStore } from '../storage/artifact-store.ts';
 import { collectJobGarbage } from '../training/jobs/artifacts.ts';
 import { mix } from '../training/loop/gradient-step.ts';
@@ -36,6 +37,8 @@ export interface CoordinatorContext {
   queue: TrainingQueue;
   logger: Logger;
   quotas: QuotaSettings;
+  /** Tells the API processes the model's routes changed (src/registry/route-changes.ts). */
+  routeChanges?: RouteChangeNotifier;
 }
 
 const LIVE = ['queued', 'running'] as const;
@@ -238,6 +241,7 @@ async function finishTuningJob(ctx: CoordinatorContext, tuningJobId: string): Pr
   }
   const { version, artifact } = best.result as unknown as TrialResult;
   await registerVersion(db, trainingJob, version, artifact, { tuning: { jobId: job.id, trial: best.number } });
+  await ctx.routeChanges?.changed({ projectId: job.projectId, model: job.modelName });
   const registered = await db.modelVersion.findUnique({
     where: { trainingJobId: trainingJob.id },
     select: { version: true },
@@ -248,6 +252,7 @@ async function finishTuningJob(ctx: CoordinatorContext, tuningJobId: string): Pr
   }
   if (spec.alias) {
     const move = await moveAlias(db, job.projectId, job.modelName, spec.alias, { version: registered.version });
+    await ctx.routeChanges?.changed({ projectId: job.projectId, model: job.modelName });
     await enqueueWebhookEvent({ db, logger: ctx.logger }, job.projectId, 'alias.moved', {
       model: job.modelName,
       alias: move.alias,

@@ -1,4 +1,5 @@
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAGIC } from '../../src/storage/encryption/chunked-cipher.ts';
@@ -57,5 +58,14 @@ describe('with ARTIFACT_STORE=s3://bucket/prefix', () => {
     // The local directory holds the process's own files at most (admin token, keys), no data.
     const local = await readdir(env.config.ARTIFACT_DIR, { recursive: true });
     expect(local.filter((name) => /datasets|models|checkpoints/.test(name))).toEqual([]);
+    // Beside them, the API's copies of the model it loaded (ARTIFACT_CACHE_MB), as stored: sealed.
+    const copies = await readdir(path.join(env.config.ARTIFACT_DIR, 'artifact-cache'), {
+      recursive: true,
+      withFileTypes: true,
+    });
+    const files = copies.filter((entry) => entry.isFile());
+    expect(files.length).toBeGreaterThanOrEqual(2);
+    for (const file of files)
+      expect((await readFile(path.join(file.parentPath, file.name))).subarray(0, MAGIC.length)).toEqual(MAGIC);
   });
 });

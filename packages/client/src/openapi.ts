@@ -472,7 +472,7 @@ export interface paths {
         post?: never;
         /**
          * Delete a version and its artifact (409 while an alias points at it, unless ?force=true)
-         * @description With `force=true` the aliases pointing at the version are removed too (recorded in their history). The version stops serving at once on this replica, within seconds on others.
+         * @description With `force=true` the aliases pointing at the version are removed too (recorded in their history). The version stops serving at once, on every replica.
          *
          *     Needs an API key with the `write` scope (or `admin`).
          */

@@ -82,7 +82,7 @@ const versionInclude = {
  */
 export const modelExchangeRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (
   app,
-  { deps: { db, store, config, quotas } },
+  { deps: { db, store, config, quotas, routeChanges } },
 ) => {
   app.post(
     '/v1/model-imports',
@@ -108,6 +108,8 @@ export const modelExchangeRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async 
       const projectId = projectOf(request);
       const { spec, files } = await readImport(request, config.MAX_MODEL_UPLOAD_BYTES);
       const number = await importModelVersion(db, store, projectId, spec, files, await quotas.limits(projectId));
+      // A new newest version is the default path's answer while no `production` alias is set.
+      await routeChanges.changed({ projectId, model: spec.modelName });
       const model = await findModel(db, projectId, spec.modelName);
       const version = await db.modelVersion.findUniqueOrThrow({
         where: { modelId_version: { modelId: model.id, version: number } },

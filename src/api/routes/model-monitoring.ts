@@ -38,7 +38,7 @@ import { z } from 'zod';
  * monitoring and its alerts, and datasets made from logged traffic (src/monitoring).
  */
 export const modelMonitoringRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app, { deps }) => {
-  const { db, store, config, quotas } = deps;
+  const { db, store, config, quotas, routeChanges } = deps;
 
   app.put(
     '/v1/models/:name/logging',
@@ -56,7 +56,12 @@ export const modelMonitoringRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = asyn
         response: { 200: loggingSchema, ...errorResponses(400, 404) },
       },
     },
-    async (request) => setLogging(db, projectOf(request), request.params.name, request.body.sampleRate),
+    async (request) => {
+      const projectId = projectOf(request);
+      const logging = await setLogging(db, projectId, request.params.name, request.body.sampleRate);
+      await routeChanges.changed({ projectId, model: request.params.name });
+      return logging;
+    },
   );
 
   app.get(

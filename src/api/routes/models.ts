@@ -49,13 +49,15 @@ const versionInclude = {
 const aliasInclude = { aliases: { select: { alias: true, version: { select: { version: true } } } } } as const;
 
 export const modelRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app, { deps }) => {
-  const { db, store, predictions } = deps;
+  const { db, store, routeChanges } = deps;
   /** Answers an alias move as it is, once subscribed webhooks have it recorded (alias.moved). */
   const announceAliasMove = async <T extends { alias: string; version: number | null; previousVersion: number | null }>(
     projectId: string,
     model: string,
     move: T,
   ): Promise<T> => {
+    // Before answering: the replica a caller asks next serves the move (splits and shadows too).
+    await routeChanges.changed({ projectId, model });
     if (move.version !== move.previousVersion)
       await enqueueWebhookEvent(deps, projectId, 'alias.moved', {
         model,
@@ -173,7 +175,7 @@ export const modelRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app, { 
         summary: 'Delete a version and its artifact (409 while an alias points at it, unless ?force=true)',
         description:
           'With `force=true` the aliases pointing at the version are removed too (recorded in their history). ' +
-          'The version stops serving at once on this replica, within seconds on others.',
+          'The version stops serving at once, on every replica.',
         params: versionParams,
         querystring: forceQuery,
         response: { 200: erasedVersionsSchema, ...errorResponses(400, 404, 409) },
@@ -181,8 +183,9 @@ export const modelRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app, { 
     },
     async (request) => {
       const { name, version } = request.params;
-      const erased = await deleteModelVersion(db, store, projectOf(request), name, version, request.query);
-      predictions.forgetVersions(erased.versionIds);
+      const projectId = projectOf(request);
+      const erased = await deleteModelVersion(db, store, projectId, name, version, request.query);
+      await routeChanges.changed({ projectId, model: name, versionIds: erased.versionIds });
       return erased;
     },
   );
@@ -203,8 +206,9 @@ export const modelRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app, { 
       },
     },
     async (request) => {
-      const erased = await deleteModel(db, store, projectOf(request), request.params.name, request.query);
-      predictions.forgetVersions(erased.versionIds);
+      const projectId = projectOf(request);
+      const erased = await deleteModel(db, store, projectId, request.params.name, request.query);
+      await routeChanges.changed({ projectId, model: request.params.name, versionIds: erased.versionIds });
       return erased;
     },
   );

@@ -23,12 +23,12 @@ const statusUrl = (projectId: string) => `/v1/admin/projects/${projectId}/erasur
  * process dies first (see src/erasure/project-erasure.ts).
  */
 export const projectErasureRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app, { deps }) => {
-  const { db, store, trainingQueue, config, logger, predictions } = deps;
+  const { db, store, trainingQueue, config, logger, routeChanges } = deps;
   const running = new Set<Promise<unknown>>();
 
   function runInBackground(projectId: string): void {
     const pass = eraseProject({ db, store, trainingQueue, redisPrefix: config.REDIS_PREFIX, logger }, projectId)
-      .then((result) => predictions.forgetVersions(result.versionIds))
+      .then((result) => routeChanges.changed({ projectId, versionIds: result.versionIds }))
       .catch((error: unknown) =>
         logger.warn({ err: error, projectId }, 'project erasure pass failed; the worker resumes it'),
       )
@@ -59,6 +59,7 @@ export const projectErasureRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async
       const projectId = request.params.id;
       const { erasure, revokedKeyIds } = await requestProjectErasure(db, projectId);
       for (const keyId of revokedKeyIds) app.apiKeyCache.invalidateKey(keyId);
+      await routeChanges.changed({ projectId });
       if (!erasure.finishedAt) runInBackground(projectId);
       return reply.code(202).header('location', statusUrl(projectId)).send(toErasureStatus(erasure));
     },

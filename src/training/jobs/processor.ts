@@ -13,6 +13,7 @@ import { createLogger } from '../../logger.ts';
 import { logBackend, selectBackend } from '../../ml/backend.ts';
 import { jobCatalog, type JobPayload } from '../../queue/job-catalog.ts';
 import { redisJobEventPublisher } from '../../queue/job-events.ts';
+import { redisRouteChangeNotifier } from '../../registry/route-changes.ts';
 import { createArtifactStore } from '../../storage/create-artifact-store.ts';
 import { createTrainingQueue, enqueueTuningStep, type TrainingQueue } from '../../queue/training-queue.ts';
 import { advanceTuningJob } from '../../tuning/coordinator.ts';
@@ -72,6 +73,9 @@ function getContext(): Promise<ChildContext> {
       checkpointEveryMs: config.CHECKPOINT_EVERY_MS,
       maxImagePixels: config.MAX_IMAGE_PIXELS,
       events: redisJobEventPublisher(publisher, config.REDIS_PREFIX),
+      routeChanges: redisRouteChangeNotifier(publisher, config.REDIS_PREFIX, (error) =>
+        logger.warn({ err: error }, 'could not announce a new version to the API processes'),
+      ),
     };
   })();
   return context;

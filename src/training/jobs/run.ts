@@ -11,6 +11,7 @@ import type { JobSpec } from './submission.ts';
 import { loadJobCheckpoint, saveJobCheckpoint, type CheckpointPointer } from './checkpoints.ts';
 import { disposeLoopState } from '../loop/checkpoint.ts';
 import { registerVersion } from '../../registry/register-version.ts';
+import type { RouteChangeNotifier } from '../../registry/route-changes.ts';
 import { trainOnDataset, type TrainingResult } from '../pipelines/dataset.ts';
 import { requireFiniteWeights, trainingDiverged } from '../loop/training-diverged.ts';
 import { TrainingCancelled } from '../loop/training-cancelled.ts';
@@ -35,6 +36,8 @@ export interface TrainingContext {
   maxImagePixels?: number;
   /** Announces status changes and epochs to live event streams (src/queue/job-events.ts). */
   events?: JobEventPublisher;
+  /** Tells the API processes a model has a new version (src/registry/route-changes.ts). */
+  routeChanges?: RouteChangeNotifier;
 }
 
 export interface RunOptions {
@@ -230,6 +233,7 @@ export async function runTrainingJob(
       return kept ? 'succeeded' : 'cancelled';
     }
     const registered = await registerVersion(db, job, result, artifact);
+    await ctx.routeChanges?.changed({ projectId: job.projectId, model: job.modelName });
     // Whichever attempt registered, only its files are kept; checkpoints are done with.
     const version = await db.modelVersion.findUnique({
       where: { trainingJobId: jobId },
