@@ -29,8 +29,11 @@ import { objectiveValue } from './request.ts';
 import { materialize, type Params, type SearchSpace } from './search-space.ts';
 import { sampleTpe, type Observation } from './tpe.ts';
 
-/** Trials per family: its defaults, two random points, then TPE. */
-export const TRIALS_PER_FAMILY = 4;
+/**
+ * Trials per family: its defaults, two random points, then TPE for tables; the defaults and one
+ * random point for the deep families, whose trials cost far more.
+ */
+export const TRIALS_PER_FAMILY = { tabular: 4, deep: 2 } as const;
 /** ASHA's reduction factor: about a third of the trials reaching a rung go on. */
 const REDUCTION_FACTOR = 3;
 
@@ -41,6 +44,8 @@ export interface FamilyPlan {
   space: SearchSpace;
   /** Whether trials report comparable epochs to stop at rungs (a series comparison runs several models). */
   rungs: boolean;
+  /** How many trials it gets (see TRIALS_PER_FAMILY). */
+  trials: number;
 }
 
 /** A trial as the version records it. */
@@ -100,11 +105,13 @@ export function autoFamilies(kind: DataKind, task: string, request: AutoRequestS
     if (l2 && !fixed.has('l2')) space.l2 = choice(0, 1e-4, 1e-3, 1e-2);
     return space;
   };
+  const trials = kind === 'tabular' ? TRIALS_PER_FAMILY.tabular : TRIALS_PER_FAMILY.deep;
   const plan = (family: string, base: Record<string, unknown>, space: SearchSpace, rungs = true): FamilyPlan => ({
     family,
     base: { ...given, ...base, type: family === 'series' ? 'auto' : family },
     space,
     rungs,
+    trials: Object.keys(space).length > 0 ? trials : 1,
   });
   const tabular = training([1e-3, 0.3], [16, 32, 64], true);
   const deep = training([3e-4, 3e-2], [32, 64], false);
@@ -148,9 +155,9 @@ export function autoFamilies(kind: DataKind, task: string, request: AutoRequestS
 /** The trial schedule: families in turn, each its defaults first, then searched points; a family with nothing to search runs once. */
 export function trialPlan(families: FamilyPlan[]): Array<{ family: FamilyPlan; round: number }> {
   const plan: Array<{ family: FamilyPlan; round: number }> = [];
-  for (let round = 0; round < TRIALS_PER_FAMILY; round++)
-    for (const family of families)
-      if (round === 0 || Object.keys(family.space).length > 0) plan.push({ family, round });
+  const rounds = Math.max(0, ...families.map((family) => family.trials));
+  for (let round = 0; round < rounds; round++)
+    for (const family of families) if (round < family.trials) plan.push({ family, round });
   return plan;
 }
 
