@@ -68,9 +68,7 @@ describe('auto model search', () => {
     expect(version.modelType).toBe(best.family);
     // The searched settings are the version's own.
     for (const [path, value] of Object.entries(best.params))
-      expect(path.split('.').reduce<unknown>((node, key) => (node as never)[key], version.hyperparameters)).toBe(
-        value,
-      );
+      expect(path.split('.').reduce<unknown>((node, key) => (node as never)[key], version.hyperparameters)).toBe(value);
 
     // The defaults on the same split and epochs do worse.
     const defaults = await waitForJob(
@@ -97,7 +95,10 @@ describe('auto model search', () => {
       expect(response.statusCode, JSON.stringify(model)).toBe(400);
       expect(response.headers['content-type']).toContain('application/problem+json');
       const issues = response.json().issues as { path: string }[];
-      expect(issues.some((issue) => issue.path.startsWith('body.model')), JSON.stringify(issues)).toBe(true);
+      expect(
+        issues.some((issue) => issue.path.startsWith('body.model')),
+        JSON.stringify(issues),
+      ).toBe(true);
     }
     expect((await api('GET', '/v1/training-jobs')).json().items.length).toBe(before);
     expect((await api('GET', '/v1/models/iris-bad-budget')).statusCode).toBe(404);
