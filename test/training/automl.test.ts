@@ -90,6 +90,15 @@ describe('auto model search', () => {
       { type: 'auto', budgetSeconds: '60' },
       { type: 'logistic', budgetSeconds: 60 },
     ];
+    const tooLong = await api('POST', '/v1/training-jobs', {
+      datasetId,
+      target: 'species',
+      modelName: 'iris-bad-budget',
+      model: { type: 'auto', budgetSeconds: 120 },
+      maxDurationMs: 60_000,
+    });
+    expect(tooLong.statusCode).toBe(400);
+    expect(tooLong.json().issues).toEqual([expect.objectContaining({ path: 'body.model.budgetSeconds' })]);
     for (const model of bad) {
       const response = await submit('iris-bad-budget', model);
       expect(response.statusCode, JSON.stringify(model)).toBe(400);
