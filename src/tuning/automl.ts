@@ -78,7 +78,8 @@ export interface AutoSearchRecord {
 export type AutoRequestSpec = Record<string, unknown> & {
   type: 'auto';
   epochs: number;
-  budgetSeconds: number;
+  /** Absent in a job row written before budgets existed. */
+  budgetSeconds?: number;
   learningRate?: number;
   batchSize?: number;
   l2?: number;

@@ -28,6 +28,7 @@ import {
   type AutoTrial,
 } from '../../tuning/automl.ts';
 import type { ColumnProfile } from '../../datasets/column-profile.ts';
+import { DEFAULT_AUTO_BUDGET_SECONDS } from '../../models/model-spec.ts';
 import { planDataKind, sequenceOf } from '../pipelines/deep-plan.ts';
 import { announceTrainingJobEnd } from '../../webhooks/job-events.ts';
 
@@ -218,7 +219,11 @@ export async function runTrainingJob(
           ),
         {
           seed,
-          budgetMs: Math.max(0, Math.min(model.budgetSeconds * 1000, maxDurationMs - spentBefore)),
+          // A row written before budgets existed has none: the default then.
+          budgetMs: Math.max(
+            0,
+            Math.min((model.budgetSeconds ?? DEFAULT_AUTO_BUDGET_SECONDS) * 1000, maxDurationMs - spentBefore),
+          ),
           shouldStop,
           shouldPreempt: opts.shouldPreempt,
           onTrial: async (ended) => {
