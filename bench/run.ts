@@ -20,7 +20,7 @@ import { benchPredict } from './predict-bench.ts';
 import { benchPredictionLogging } from './prediction-logging.ts';
 import { batchRow, renderReport, type BenchResults } from './report.ts';
 import { benchTraining } from './training-bench.ts';
-import { benchTuning, type TuningFigures } from './tuning-bench.ts';
+import { benchTuning, tuningSection, type TuningFigures } from './tuning-bench.ts';
 
 const REPORT = fileURLToPath(new URL('../BENCHMARKS.md', import.meta.url));
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
@@ -68,6 +68,30 @@ if (process.argv[2] === 'alias') {
     log(':predict by alias vs by version, interleaved');
     const figures = await benchAliasVsVersion(only);
     process.stdout.write(`${JSON.stringify(figures)}\n${aliasRow(figures).join('\n')}\n`);
+  } finally {
+    await only.close();
+  }
+  process.exit(0);
+}
+
+// `npm run bench -- tuning`: only the tuning benchmark, printed with the machine (BENCHMARKS.md is left as it is).
+if (process.argv[2] === 'tuning') {
+  await ensureBackend();
+  const only = await createBenchEnv();
+  try {
+    const cpus = os.cpus();
+    log(
+      `tuning: ${cpus.length} x ${cpus[0]?.model}, load ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
+    );
+    log('tuning: 16 trials on 2 workers vs one at a time, and ASHA vs random search');
+    const figures = await benchTuning(only);
+    process.stdout.write(
+      `${JSON.stringify({ backend: describeBackend(), cpus: cpus.length, cpu: cpus[0]?.model, loadAverage: os.loadavg(), ...figures })}\n` +
+        `${tuningSection(figures)}\n`,
+    );
   } finally {
     await only.close();
   }

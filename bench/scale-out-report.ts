@@ -1,6 +1,6 @@
 /**
  * Rows of the scale-out benchmarks in BENCHMARKS.md's table: predictions by alias against by
- * version (1d, bench/alias-vs-version.ts) and the S3 store against the local one (4d, 4e,
+ * version (1f, bench/alias-vs-version.ts) and the S3 store against the local one (4d, 4e,
  * bench/object-store-bench.ts).
  */
 import type { AliasBenchResult } from './alias-vs-version.ts';
@@ -13,10 +13,10 @@ const list = (values: number[], digits: number) => values.map((v) => f(v, digits
 export function aliasRow(a: AliasBenchResult | { error: string } | undefined): string[] {
   if (a === undefined) return [];
   const what = '`:predict` by alias vs by version, 1 row, concurrency 16, in-process';
-  if ('error' in a) return [`| 1d | ${what} | failed: ${a.error} | >= 0.9 | **missed** |`];
+  if ('error' in a) return [`| 1f | ${what} | failed: ${a.error} | >= 0.9 | **missed** |`];
   const rounds = a.aliasRps.map((r, i) => r / a.versionRps[i]!);
   return [
-    `| 1d | ${what}: requests/s | ${f(median(a.aliasRps), 0)} / ${f(median(a.versionRps), 0)}; ratio ` +
+    `| 1f | ${what}: requests/s | ${f(median(a.aliasRps), 0)} / ${f(median(a.versionRps), 0)}; ratio ` +
       `**${f(a.ratio, 3)}** (rounds: ${list(rounds, 3)}); ${a.aliasReads} alias resolutions read from PostgreSQL ` +
       `while measured. Route cache off (a query per request): ${f(a.uncachedRatio, 3)} | >= 0.9 | ` +
       `${a.ratio >= 0.9 ? 'met' : '**missed**'} |`,

@@ -126,6 +126,8 @@ export const JOB_ONLY_FAILURE_CODES = [
   'training_failed',
   // A tuning trial stopped at a rung because it trailed the others (src/tuning/asha.ts).
   'trial_stopped',
+  // An `auto` model search whose budget ran out before any trial finished (src/tuning/automl.ts).
+  'no_trial_completed',
   'input_unreadable',
   'batch_failed',
 ] as const;

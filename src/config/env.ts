@@ -173,6 +173,8 @@ const settingsSchema = z.object({
   TUNING_MAX_TRIALS: positiveInt.max(1000).default(100),
   TUNING_MAX_PARALLEL_TRIALS: positiveInt.max(64).default(8),
   TUNING_MAX_MINUTES: positiveInt.default(360),
+  /** The longest time budget a `model.type: "auto"` search may ask for (`model.budgetSeconds`, default 180 or this if lower). */
+  AUTOML_MAX_BUDGET_SECONDS: positiveInt.min(5).default(1800),
   /**
    * Batch predictions: input rows per output part. A part is the unit of progress: a crashed
    * run resumes at the first part not yet recorded, and memory is bounded by one part's rows.

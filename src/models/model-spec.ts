@@ -9,6 +9,8 @@ export interface ModelLimits {
   maxHiddenLayers: number;
   maxUnits: number;
   maxPatience: number;
+  /** The longest time budget an `auto` model search may ask for (seconds); absent: one hour. */
+  maxAutoBudgetSeconds?: number;
 }
 
 export const defaultModelLimits: ModelLimits = {
@@ -19,7 +21,11 @@ export const defaultModelLimits: ModelLimits = {
   maxPatience: 200,
 };
 
-/** Model families for tabular data; `auto` resolves by task (see resolveModelType). */
+/**
+ * Model families for tabular data; `auto` searches the families that fit the data within a time
+ * budget (src/tuning/automl.ts), and resolves by task where one family is asked of it (see
+ * resolveModelType).
+ */
 export const modelTypes = ['linear', 'logistic', 'mlp', 'auto'] as const;
 export type ModelType = (typeof modelTypes)[number];
 /**
@@ -47,12 +53,17 @@ export const seedSchema = z
   .max(2 ** 31 - 1)
   .optional();
 
+/** An `auto` search's time budget when the request names none (bounded by the operator's cap), and the least one. */
+export const DEFAULT_AUTO_BUDGET_SECONDS = 180;
+export const MIN_AUTO_BUDGET_SECONDS = 5;
+
 /**
  * Builds the zod schema of a model specification with the given caps. Objects are strict:
  * a misspelt hyperparameter fails instead of being silently ignored. Defaults are filled
  * on parse, except `seed`, which training draws (and records) when absent.
  */
 export function createModelSpecSchema(limits: ModelLimits = defaultModelLimits) {
+  const maxBudget = Math.max(MIN_AUTO_BUDGET_SECONDS, limits.maxAutoBudgetSeconds ?? 3600);
   const common = {
     epochs: z.number().int().min(1).max(limits.maxEpochs).default(100),
     batchSize: z.number().int().min(1).max(limits.maxBatchSize).default(32),
@@ -108,7 +119,24 @@ export function createModelSpecSchema(limits: ModelLimits = defaultModelLimits) 
       .strict(),
     // The seasonal-naive forecast (each value is the one a season earlier): a baseline to beat, fitted on nothing.
     z.object({ type: z.literal('seasonalNaive'), ...common, sequence: deepInputShape.sequence }).strict(),
-    z.object({ type: z.literal('auto'), ...common, ...deepInputShape }).strict(),
+    // The training settings left out are searched (src/tuning/automl.ts); those given are kept.
+    z
+      .object({
+        type: z.literal('auto'),
+        ...common,
+        learningRate: common.learningRate.unwrap().optional(),
+        batchSize: common.batchSize.unwrap().optional(),
+        l2: common.l2.unwrap().optional(),
+        budgetSeconds: z
+          .number()
+          .int()
+          .min(MIN_AUTO_BUDGET_SECONDS)
+          .max(maxBudget)
+          .default(Math.min(DEFAULT_AUTO_BUDGET_SECONDS, maxBudget))
+          .describe('How long the search may train, in seconds: trials stop there and the best so far is kept'),
+        ...deepInputShape,
+      })
+      .strict(),
     // Deep families: their architecture fields merged with the common training fields and
     // the input preparation (image size, text vocabulary, sequence windows).
     z.object({ ...common, ...cnnShape, ...deepInputShape }).strict(),
@@ -119,8 +147,26 @@ export function createModelSpecSchema(limits: ModelLimits = defaultModelLimits) 
 
 /** The model specification schema with the default caps. */
 export const modelSpecSchema = createModelSpecSchema(defaultModelLimits);
-/** A parsed specification: defaults filled. */
-export type ModelSpec = z.output<typeof modelSpecSchema>;
+/** A parsed request's specification: defaults filled but the training settings an `auto` search is free to choose. */
+export type RequestedModelSpec = z.output<typeof modelSpecSchema>;
+/** The settings an `auto` request may leave to the search, and their defaults. */
+export const autoSearchedDefaults = { learningRate: 0.01, batchSize: 32, l2: 0 } as const;
+type AutoSpec = Extract<RequestedModelSpec, { type: 'auto' }>;
+/** A specification as training reads it: every default filled. */
+export type ModelSpec =
+  | Exclude<RequestedModelSpec, { type: 'auto' }>
+  | (Omit<AutoSpec, keyof typeof autoSearchedDefaults> & { learningRate: number; batchSize: number; l2: number });
+
+/** Fills the settings an `auto` request left to the search with their defaults (other specs are returned as they are). */
+export function withAutoDefaults(spec: RequestedModelSpec): ModelSpec {
+  if (spec.type !== 'auto') return spec;
+  return {
+    ...spec,
+    learningRate: spec.learningRate ?? autoSearchedDefaults.learningRate,
+    batchSize: spec.batchSize ?? autoSearchedDefaults.batchSize,
+    l2: spec.l2 ?? autoSearchedDefaults.l2,
+  };
+}
 /** What a client may send: defaults optional. */
 export type ModelSpecInput = z.input<typeof modelSpecSchema>;
 /** A parsed deep specification. */

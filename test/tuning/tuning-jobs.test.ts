@@ -2,7 +2,8 @@
  * Tuning jobs end to end on real data (iris), over the HTTP API with two real workers: the search
  * beats the defaults and a hand-picked configuration where the default learning rate is far off,
  * trials run two at once on the two workers, ASHA stops trailing trials, only the best trial
- * registers a version (moving the alias), and cancel ends every trial without one.
+ * registers a version (moving the alias), the same seed and parallelism draw the same trials and
+ * pick the same best, and cancel ends every trial without one.
  */
 import type { Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -120,6 +121,35 @@ describe('tuning jobs', () => {
       Math.max(defaults.metrics.accuracy, handPicked.metrics.accuracy),
     );
   }, 240_000);
+
+  it('draws the same trials and picks the same best for the same seed and parallelism', async () => {
+    const search = (modelName: string) =>
+      api('POST', '/v1/tuning-jobs', {
+        datasetId,
+        target: 'species',
+        modelName,
+        split,
+        model: base,
+        searchSpace: {
+          learningRate: { type: 'float', min: 1e-3, max: 1, scale: 'log' },
+          batchSize: { type: 'choice', values: [8, 16, 32] },
+        },
+        algorithm: 'tpe',
+        maxTrials: 5,
+        parallelTrials: 2,
+        seed: 23,
+      });
+    // Both at once on the two workers: which worker runs which trial, and when, differs between them.
+    const submitted = await Promise.all([search('iris-repeat-a'), search('iris-repeat-b')]);
+    const [a, b] = await Promise.all(submitted.map((response) => waitForTuning(response.json().id)));
+    expect(a.status).toBe('succeeded');
+    expect(b.status).toBe('succeeded');
+    const shape = (job: { trials: Array<Record<string, unknown>> }) =>
+      job.trials.map(({ number, params, state, rungs, objective }) => ({ number, params, state, rungs, objective }));
+    expect(shape(b)).toEqual(shape(a));
+    expect(a.trials).toHaveLength(5);
+    expect(b.bestTrial).toBe(a.bestTrial);
+  }, 200_000);
 
   it('cancels a search with all its trials, leaving no version', async () => {
     const submitted = await api('POST', '/v1/tuning-jobs', {

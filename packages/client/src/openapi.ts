@@ -4310,16 +4310,13 @@ export interface operations {
                         type: "auto";
                         /** @default 100 */
                         epochs?: number;
-                        /** @default 32 */
                         batchSize?: number;
-                        /** @default 0.01 */
                         learningRate?: number;
                         /**
                          * @default adam
                          * @enum {string}
                          */
                         optimizer?: "sgd" | "momentum" | "adam" | "rmsprop";
-                        /** @default 0 */
                         l2?: number;
                         earlyStopping?: false | {
                             patience: number;
@@ -4329,6 +4326,11 @@ export interface operations {
                         seed?: number;
                         /** @default true */
                         standardizeTarget?: boolean;
+                        /**
+                         * @description How long the search may train, in seconds: trials stop there and the best so far is kept
+                         * @default 180
+                         */
+                        budgetSeconds?: number;
                         image?: {
                             height?: number;
                             width?: number;

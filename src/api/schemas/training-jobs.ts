@@ -11,7 +11,10 @@ export const jobStatuses = ['queued', 'running', 'succeeded', 'failed', 'cancell
 
 /** The training request (the one schema, training/pipelines/request.ts), with caps from the configuration. */
 export function trainingJobRequest(
-  config: Pick<Config, 'MAX_EPOCHS' | 'MAX_BATCH_SIZE' | 'MAX_HIDDEN_UNITS' | 'JOB_MAX_DURATION_MS'>,
+  config: Pick<
+    Config,
+    'MAX_EPOCHS' | 'MAX_BATCH_SIZE' | 'MAX_HIDDEN_UNITS' | 'JOB_MAX_DURATION_MS' | 'AUTOML_MAX_BUDGET_SECONDS'
+  >,
 ) {
   return trainingRequestSchema({
     maxEpochs: config.MAX_EPOCHS,
@@ -20,6 +23,7 @@ export function trainingJobRequest(
     maxHiddenLayers: 8,
     maxPatience: 200,
     maxDurationMs: config.JOB_MAX_DURATION_MS,
+    maxAutoBudgetSeconds: config.AUTOML_MAX_BUDGET_SECONDS,
   }).meta({ id: 'TrainingJobRequest' });
 }
 

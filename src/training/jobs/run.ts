@@ -21,6 +21,16 @@ import type { QuotaSettings } from '../../quotas/quota-limits.ts';
 import { claimTrainingJob } from './scheduling.ts';
 import type { JobEventPublisher } from '../../queue/job-events.ts';
 import { completeTrial, rungCheck, stopTrial, trialInclude } from '../../tuning/trials.ts';
+import {
+  autoFamilies,
+  searchModel,
+  SearchFruitless,
+  type AutoRequestSpec,
+  type AutoTrial,
+} from '../../tuning/automl.ts';
+import type { ColumnProfile } from '../../datasets/column-profile.ts';
+import { DEFAULT_AUTO_BUDGET_SECONDS } from '../../models/model-spec.ts';
+import { planDataKind, sequenceOf } from '../pipelines/deep-plan.ts';
 import { announceTrainingJobEnd } from '../../webhooks/job-events.ts';
 
 export interface TrainingContext {
@@ -135,11 +145,18 @@ export async function runTrainingJob(
     resumedFromEpoch: resumeFrom ? resumeFrom.history.length : null,
   };
   const runs = [...(previous.runs ?? []), run];
+  // An `auto` search's trials as they end (src/tuning/automl.ts).
+  let searchTrials: AutoTrial[] | undefined;
   const writeProgress = (extra: Prisma.TrainingJobUpdateInput = {}) =>
     db.trainingJob.update({
       where: { id: jobId },
       data: {
-        progress: { epochs: history, totalEpochs: previous.totalEpochs, runs } as unknown as Prisma.InputJsonValue,
+        progress: {
+          epochs: history,
+          totalEpochs: previous.totalEpochs,
+          runs,
+          ...(searchTrials ? { automl: { trials: searchTrials } } : {}),
+        } as unknown as Prisma.InputJsonValue,
         ...extra,
       },
     });
@@ -168,47 +185,101 @@ export async function runTrainingJob(
   let stoppedAtRung: number | undefined;
   const spentBefore = resumeFrom?.elapsedMs ?? 0;
   try {
-    // Tabular or deep (images, text, sequences), by the dataset's columns and the model type.
-    const result = await trainOnDataset(
-      ctx.store,
-      job.dataset,
-      {
-        target: job.target,
-        task: spec.task,
-        features: spec.features,
-        split: spec.split,
-        model: { ...spec.model, seed },
-      },
-      {
-        resumeFrom,
-        onEpoch: async (report) => {
-          history.push(report);
-          ctx.events?.epoch(jobId, report as unknown as Record<string, unknown>);
-          unwrittenEpochs += 1;
-          if (Date.now() - progressWrittenAt >= PROGRESS_EVERY_MS) await flushProgress();
-          if (atRung && (await atRung(report, history)) === 'stop') stoppedAtRung = report.epoch;
-        },
-        shouldStop: async () => {
-          if (stoppedAtRung !== undefined) return true;
-          // Training time across runs, so retries cannot stretch a job past its maximum.
-          if (spentBefore + Date.now() - started > maxDurationMs) return (timedOut = true);
-          if (Date.now() - lastPoll < CANCEL_POLL_MS) return false;
-          lastPoll = Date.now();
-          const row = await db.trainingJob.findUnique({ where: { id: jobId }, select: { cancelRequested: true } });
-          return row?.cancelRequested ?? true;
-        },
-        shouldPreempt: opts.shouldPreempt,
-        checkpoint: {
-          everyEpochs: ctx.checkpointEveryEpochs,
-          everyMs: ctx.checkpointEveryMs,
-          save: async (state: LoopState) => {
-            pointer =
-              (await saveJobCheckpoint(db, ctx.store, job, state, { seed, attempt, previous: pointer })) ?? pointer;
+    const shouldStop = async () => {
+      if (stoppedAtRung !== undefined) return true;
+      // Training time across runs, so retries cannot stretch a job past its maximum.
+      if (spentBefore + Date.now() - started > maxDurationMs) return (timedOut = true);
+      if (Date.now() - lastPoll < CANCEL_POLL_MS) return false;
+      lastPoll = Date.now();
+      const row = await db.trainingJob.findUnique({ where: { id: jobId }, select: { cancelRequested: true } });
+      return row?.cancelRequested ?? true;
+    };
+    const dataset = job.dataset;
+    /**
+     * `auto`: the model search (src/tuning/automl.ts) within the request's budget and the job's
+     * time left; every trial trains on the same split. The job's epochs are the chosen trial's,
+     * and its hyperparameters record the search.
+     */
+    const searchAuto = async (model: AutoRequestSpec) => {
+      const kind = planDataKind(
+        dataset.columns as unknown as ColumnProfile[],
+        job.target,
+        'auto',
+        spec.features,
+        sequenceOf(model),
+      );
+      searchTrials = [];
+      const split = { ...(spec.split ?? {}), seed: spec.split?.seed ?? seed };
+      const searched = await searchModel(
+        autoFamilies(kind, spec.task, model),
+        (trialModel, hooks) =>
+          trainOnDataset(
+            ctx.store,
+            dataset,
+            { target: job.target, task: spec.task, features: spec.features, split, model: trialModel },
+            hooks,
+            { maxImagePixels: ctx.maxImagePixels },
+          ),
+        {
+          seed,
+          // A row written before budgets existed has none: the default then.
+          budgetMs: Math.max(
+            0,
+            Math.min((model.budgetSeconds ?? DEFAULT_AUTO_BUDGET_SECONDS) * 1000, maxDurationMs - spentBefore),
+          ),
+          shouldStop,
+          shouldPreempt: opts.shouldPreempt,
+          onTrial: async (ended) => {
+            searchTrials!.push(ended);
+            logger.info({ jobId, trial: ended }, 'model search trial ended');
+            await writeProgress();
           },
         },
-      },
-      { maxImagePixels: ctx.maxImagePixels },
-    );
+      );
+      history.push(...searched.result.history);
+      searched.result.hyperparameters = {
+        ...searched.result.hyperparameters,
+        automl: searched.record,
+      } as typeof searched.result.hyperparameters;
+      return searched.result;
+    };
+    // Tabular or deep (images, text, sequences), by the dataset's columns and the model type.
+    const result =
+      !trial && spec.model.type === 'auto'
+        ? await searchAuto(spec.model as unknown as AutoRequestSpec)
+        : await trainOnDataset(
+            ctx.store,
+            dataset,
+            {
+              target: job.target,
+              task: spec.task,
+              features: spec.features,
+              split: spec.split,
+              model: { ...spec.model, seed },
+            },
+            {
+              resumeFrom,
+              onEpoch: async (report) => {
+                history.push(report);
+                ctx.events?.epoch(jobId, report as unknown as Record<string, unknown>);
+                unwrittenEpochs += 1;
+                if (Date.now() - progressWrittenAt >= PROGRESS_EVERY_MS) await flushProgress();
+                if (atRung && (await atRung(report, history)) === 'stop') stoppedAtRung = report.epoch;
+              },
+              shouldStop,
+              shouldPreempt: opts.shouldPreempt,
+              checkpoint: {
+                everyEpochs: ctx.checkpointEveryEpochs,
+                everyMs: ctx.checkpointEveryMs,
+                save: async (state: LoopState) => {
+                  pointer =
+                    (await saveJobCheckpoint(db, ctx.store, job, state, { seed, attempt, previous: pointer })) ??
+                    pointer;
+                },
+              },
+            },
+            { maxImagePixels: ctx.maxImagePixels },
+          );
     if (resumeFrom) disposeLoopState(resumeFrom);
     await flushProgress();
     try {
@@ -273,6 +344,10 @@ export async function runTrainingJob(
       }
       await finish(ctx, job, 'cancelled');
       return 'cancelled';
+    }
+    if (error instanceof SearchFruitless) {
+      await finish(ctx, job, 'failed', { code: 'no_trial_completed', message: error.message, attempts: attempt });
+      throw new PermanentTrainingError(error.message);
     }
     const permanent = error instanceof DomainError || error instanceof PermanentTrainingError;
     const message = (error as Error).message;

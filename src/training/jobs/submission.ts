@@ -76,8 +76,17 @@ export async function submitTrainingJob(
   request: TrainingRequest,
   quotas?: QuotaLimits,
 ) {
-  const { task } = await validateTrainingRequest(db, projectId, request);
   const { datasetId, target, modelName, maxDurationMs, ...rest } = request;
+  if (
+    request.model.type === 'auto' &&
+    maxDurationMs !== undefined &&
+    request.model.budgetSeconds * 1000 > maxDurationMs
+  )
+    throw new ValidationError(
+      `The search's budget (${request.model.budgetSeconds} s) is longer than the job may run (maxDurationMs ${maxDurationMs}).`,
+      [{ path: 'body.model.budgetSeconds', message: 'must not exceed maxDurationMs / 1000' }],
+    );
+  const { task } = await validateTrainingRequest(db, projectId, request);
   const spec: JobSpec = { ...rest, task };
   const record = async (tx: Pick<Database, 'trainingJob'>, leftMs: number | null) =>
     tx.trainingJob.create({

@@ -10,7 +10,7 @@ import type { ColumnProfile } from '../../datasets/column-profile.ts';
 import { UnprocessableError } from '../../errors.ts';
 import { resolveModelType } from '../../models/build-model.ts';
 import type { ResolvedModelType } from '../../models/build-model.ts';
-import type { ModelSpec } from '../../models/model-spec.ts';
+import { withAutoDefaults, type ModelSpec } from '../../models/model-spec.ts';
 import type { SequenceInputSpec } from '../../models/deep-input-spec.ts';
 import { resolveTask } from '../../models/task.ts';
 import type { Task } from '../../models/task.ts';
@@ -60,7 +60,7 @@ export function planTraining(spec: TrainingSpec, columns: ColumnProfile[], rowCo
     );
   }
   const split = spec.split ?? defaultSplit;
-  requireValidationForEarlyStopping(spec.model, split);
+  requireValidationForEarlyStopping(withAutoDefaults(spec.model), split);
   // Sequences split windows (below); the others split rows, by class when classifying (images always classify).
   if (kind !== 'sequence')
     requireSplit(labelled, split, split.stratify && (task === 'classification' || kind === 'image'));
@@ -84,7 +84,7 @@ export function planTraining(spec: TrainingSpec, columns: ColumnProfile[], rowCo
       ]);
     const windowed = new Set([...sequenceColumns(columns, target.name, spec.features, sequence), target.name]);
     const complete = rowCount - Math.max(...columns.filter((c) => windowed.has(c.name)).map((c) => c.missing));
-    splitWindows(complete, sequenceWindowing(spec.model, task), split, { atMost: true });
+    splitWindows(complete, sequenceWindowing(withAutoDefaults(spec.model), task), split, { atMost: true });
   }
   return { target, task, kind };
 }

@@ -12,7 +12,7 @@ import { ValidationError } from '../../errors.ts';
 import type { EvaluationMetrics } from '../../evaluation/evaluate-model.ts';
 import type { ExplanationBackground } from '../../explanations/background.ts';
 import type { tf } from '../../ml/backend.ts';
-import { createModelSpecSchema, defaultModelLimits } from '../../models/model-spec.ts';
+import { createModelSpecSchema, defaultModelLimits, withAutoDefaults } from '../../models/model-spec.ts';
 import type { ModelLimits, ModelSpec } from '../../models/model-spec.ts';
 import type { AnyPreprocessing } from '../../preprocessing/deep-state.ts';
 import { modelNameSchema } from '../../registry/model-name.ts';
@@ -59,7 +59,11 @@ export type TrainingSpec = Pick<TrainingRequest, keyof typeof specFields>;
 export type UnvalidatedSpec = Pick<z.input<TrainingRequestSchema>, keyof typeof specFields>;
 
 /** A validated spec with its randomness fixed: the seed used, and the split with its own. */
-export type SeededSpec = Omit<TrainingSpec, 'split'> & { split: SplitSpec & { seed: number }; seed: number };
+export type SeededSpec = Omit<TrainingSpec, 'split' | 'model'> & {
+  model: ModelSpec;
+  split: SplitSpec & { seed: number };
+  seed: number;
+};
 
 /**
  * The dataset a run trains on: its stored column profiles, and its rows (CSV, NDJSON, in file
@@ -74,9 +78,11 @@ export interface TrainingData {
 }
 
 // The worker validates against the default caps, as it did before the API had its own.
-const specSchema = trainingRequestSchema({ ...defaultModelLimits, maxDurationMs: Number.MAX_SAFE_INTEGER }).pick(
-  specFields,
-);
+const specSchema = trainingRequestSchema({
+  ...defaultModelLimits,
+  maxDurationMs: Number.MAX_SAFE_INTEGER,
+  maxAutoBudgetSeconds: Number.MAX_SAFE_INTEGER,
+}).pick(specFields);
 
 /**
  * Validates `input` with the request's schema (throwing ValidationError with `model.`/`split.`
@@ -96,7 +102,7 @@ export function seededSpec({ target, task, features, split: requestedSplit, mode
       issues,
     );
   }
-  const spec = parsed.data;
+  const spec = { ...parsed.data, model: withAutoDefaults(parsed.data.model) };
   const seed = spec.model.seed ?? Math.floor(Math.random() * 2 ** 31);
   const split = spec.split ?? defaultSplit;
   // The epoch count is an upper bound: with a validation split, training stops once it stops improving.

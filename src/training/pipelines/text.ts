@@ -15,7 +15,7 @@ import { pickExamples, sortedLabels, splitByClass } from './examples.ts';
 import type { DeepRequest, PreparedDeep } from './contract.ts';
 
 /** What `auto` trains on text: a 1-D CNN averaged over positions, fast on CPU and strong on short texts. */
-const AUTO_TEXT_CNN = {
+export const AUTO_TEXT_CNN = {
   type: 'cnn',
   convBlocks: [{ filters: 32, kernelSize: 3, pooling: 'none' }],
   reduce: 'globalAverage',
