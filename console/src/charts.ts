@@ -36,6 +36,7 @@ export function lineChart(
     [x, ...series.map((s) => s.values)] as uPlot.AlignedData,
     holder,
   );
+  if (x.length) holder.dataset.points = String(x.length);
   const figure = h('figure', { class: 'chart-figure' }, holder, h('figcaption', { class: 'visually-hidden' }, title));
   return {
     element: figure,
@@ -62,6 +63,34 @@ export function curveChart(
   const chart = lineChart(title, xLabel, xs, series, { yLabel, id });
   chart.update(xs, series);
   return chart.element;
+}
+
+/**
+ * Points without lines (predicted against actual), with the diagonal y = x drawn as the
+ * reference a perfect model would lie on.
+ */
+export function scatterChart(title: string, xLabel: string, yLabel: string, points: [number, number][], id: string) {
+  const sorted = [...points].sort((a, b) => a[0] - b[0]);
+  const xs = sorted.map((p) => p[0]);
+  const holder = h('div', { class: 'chart', role: 'img', 'aria-label': title, 'data-chart': id });
+  holder.dataset.points = String(points.length);
+  new uPlot(
+    {
+      title,
+      width: 520,
+      height: 300,
+      scales: { x: { time: false } },
+      axes: [{ label: xLabel }, { label: yLabel }],
+      series: [
+        { label: xLabel },
+        { label: yLabel, stroke: COLORS[0], paths: () => null, points: { show: true, size: 4, fill: COLORS[0] } },
+        { label: 'y = x', stroke: '#6b6b6b', width: 1, dash: [4, 4], points: { show: false } },
+      ],
+    },
+    [xs, sorted.map((p) => p[1]), xs] as uPlot.AlignedData,
+    holder,
+  );
+  return h('figure', { class: 'chart-figure' }, holder, h('figcaption', { class: 'visually-hidden' }, title));
 }
 
 /** The confusion matrix as a table whose cells are shaded by their share of the row (actual class). */

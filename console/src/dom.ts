@@ -137,3 +137,17 @@ export function bars(label: string, items: { name: string; value: number; error?
     ),
   );
 }
+
+/** A histogram's bins as bars, each named by its range (dataset columns, regression residuals). */
+export function histogramBars(label: string, histogram: { edges: number[]; counts: number[] }): HTMLElement {
+  const figure = bars(
+    label,
+    histogram.counts.map((count, i) => ({
+      name: `${fmt(histogram.edges[i])} to ${fmt(histogram.edges[i + 1])}`,
+      value: count,
+    })),
+  );
+  figure.dataset.chart = 'histogram';
+  figure.classList.add('histogram');
+  return figure;
+}

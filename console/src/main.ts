@@ -5,7 +5,7 @@
  */
 import { ApiError, api, apiKey, enc, followEvents } from './api.ts';
 import { lineChart } from './charts.ts';
-import { announce, append, bars, clear, errorBox, fmt, h, pagedTable } from './dom.ts';
+import { announce, append, bars, clear, errorBox, fmt, h, histogramBars, pagedTable } from './dom.ts';
 import { comparePage, modelPage, modelsPage, versionPage } from './models.ts';
 import { cursorList, metricsTable, title } from './ui.ts';
 import { playgroundPage } from './playground.ts';
@@ -34,6 +34,7 @@ interface ColumnProfile {
   mean?: number | null;
   std?: number | null;
   topValues?: { value: string; count: number }[];
+  histogram?: { edges: number[]; counts: number[] };
 }
 interface EpochEvent {
   epoch: number;
@@ -142,6 +143,7 @@ async function datasetPage(id: string) {
     ] as [string, unknown][])
       if (value !== undefined) append(stats, h('dt', {}, name), h('dd', {}, fmt(value)));
     detail.appendChild(stats);
+    if (column.histogram) detail.appendChild(histogramBars('Histogram (count per bin)', column.histogram));
     if (column.topValues?.length) {
       const values = column.topValues;
       detail.appendChild(
@@ -364,6 +366,11 @@ async function route() {
   main.focus({ preventScroll: true });
 }
 
+// The skip link's #main would be read as a route: it moves focus to the content instead.
+document.querySelector('a.skip')!.addEventListener('click', (event) => {
+  event.preventDefault();
+  main.focus();
+});
 document.getElementById('sign-out')!.addEventListener('click', () => {
   apiKey.clear();
   location.hash = '';

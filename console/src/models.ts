@@ -1,6 +1,6 @@
 import { api, apiMaybe, enc } from './api.ts';
-import { confusionHeatmap, curveChart, lineChart } from './charts.ts';
-import { announce, append, bars, clear, errorBox, fmt, h, pagedTable } from './dom.ts';
+import { confusionHeatmap, curveChart, lineChart, scatterChart } from './charts.ts';
+import { announce, append, bars, clear, errorBox, fmt, h, histogramBars, pagedTable } from './dom.ts';
 import { cursorList, metricsTable, title } from './ui.ts';
 
 interface Model {
@@ -383,17 +383,32 @@ function evaluationView(version: Version, evaluation: Evaluation | null): HTMLEl
         { id: 'history' },
       ).element,
     );
+    const names = Object.keys(history.metrics ?? {});
+    if (names.length)
+      charts.appendChild(
+        lineChart(
+          'Metrics per epoch (training and validation)',
+          'epoch',
+          history.epochs,
+          names.map((name) => ({ label: name, values: history.metrics[name]! })),
+          { id: 'history-metrics' },
+        ).element,
+      );
   }
-  if (evaluation?.residuals)
+  if (evaluation?.residuals) {
+    const residuals = histogramBars('Residuals (count per bin)', evaluation.residuals.histogram);
+    residuals.dataset.chart = 'residuals';
+    charts.appendChild(residuals);
     charts.appendChild(
-      bars(
-        'Residuals (count per bin)',
-        evaluation.residuals.histogram.counts.map((count, i) => ({
-          name: `${fmt(evaluation.residuals!.histogram.edges[i])}`,
-          value: count,
-        })),
+      scatterChart(
+        'Predicted against actual (test split sample)',
+        'actual',
+        'predicted',
+        evaluation.residuals.points,
+        'predicted-vs-actual',
       ),
     );
+  }
   if (evaluation?.importance)
     charts.appendChild(
       bars(

@@ -21,6 +21,8 @@ export interface ColumnProfile {
   mean?: number | null;
   /** Sample standard deviation (n - 1); 0 for a single value. */
   std?: number | null;
+  /** Integer and number columns: exact counts in at most 32 bins over [min, max] (streaming-histogram.ts). */
+  histogram?: { edges: number[]; counts: number[] };
   /** Most frequent values (categorical and boolean columns), most frequent first. */
   topValues?: ValueCount[];
   /** True when `topValues` counts come from a bounded heavy-hitter sketch (lower bounds). */

@@ -114,3 +114,19 @@ describe('ColumnProfiler statistics', () => {
     expect(second.finish(80)).toMatchObject({ distinctApproximate: true, distinct: 80 });
   });
 });
+
+describe('ColumnProfiler histograms', () => {
+  it('bins numeric columns in the same pass, and only them', () => {
+    const profiler = new ColumnProfiler('x');
+    const values = Array.from({ length: 1_000 }, (_, i) => String((i % 100) / 10));
+    for (const value of values) profiler.add(value);
+    const { histogram, min, max } = profiler.finish(values.length);
+    expect(histogram!.counts.reduce((a, b) => a + b, 0)).toBe(1_000);
+    expect(histogram!.counts.length).toBeLessThanOrEqual(32);
+    expect(histogram!.edges[0]).toBeLessThanOrEqual(min as number);
+    expect(histogram!.edges.at(-1)).toBeGreaterThan(max as number);
+    const colours = new ColumnProfiler('colour');
+    for (const value of ['red', 'green', 'red']) colours.add(value);
+    expect(colours.finish(3).histogram).toBeUndefined();
+  });
+});

@@ -1,6 +1,7 @@
 import type { ColumnProfile, ColumnType } from './column-profile.ts';
 import { isBase64ImageCell } from './image-format.ts';
 import { finiteOrNull, RunningMoments } from './running-moments.ts';
+import { StreamingHistogram } from './streaming-histogram.ts';
 import { ExactCountBudget, ValueCounter } from './value-counter.ts';
 import {
   booleanLiteral,
@@ -34,7 +35,8 @@ const parsed: NumericOut = { value: 0 };
  *
  * Statistics: min/max/mean/std (sample standard deviation, n - 1, Welford's streaming
  * update, scaled so that it stays finite for any finite cells; a statistic that still has no
- * finite value is null) for integer and number columns; min/max (the original strings of the earliest and
+ * finite value is null) and a histogram of at most 32 bins (streaming-histogram.ts) for integer
+ * and number columns; min/max (the original strings of the earliest and
  * latest instants) for datetimes; the top 10 values for categorical and boolean columns.
  * The distinct count is exact up to `exactLimit` values, then a HyperLogLog estimate.
  */
@@ -50,6 +52,7 @@ export class ColumnProfiler {
   private maybeImage = true;
   private maxLength = 0;
   private readonly moments = new RunningMoments();
+  private readonly histogram = new StreamingHistogram();
   private min = Number.POSITIVE_INFINITY;
   private max = Number.NEGATIVE_INFINITY;
   private minText = '';
@@ -119,6 +122,7 @@ export class ColumnProfiler {
     if (kind === DECIMAL_LITERAL) this.maybeInteger = false;
     const x = parsed.value;
     this.moments.add(x);
+    this.histogram.add(x);
     if (x < this.min) this.min = x;
     if (x > this.max) this.max = x;
     this.maybeBoolean = false;
@@ -170,6 +174,8 @@ export class ColumnProfiler {
       profile.max = finiteOrNull(this.max);
       profile.mean = finiteOrNull(this.moments.mean);
       profile.std = finiteOrNull(this.moments.std());
+      const histogram = this.histogram.result({ integer: type === 'integer' });
+      if (histogram) profile.histogram = histogram;
     } else if (type === 'datetime') {
       profile.min = this.minText;
       profile.max = this.maxText;

@@ -12,6 +12,8 @@ export interface ColumnSlots {
   column: string;
   offset: number;
   width: number;
+  /** Scattered slots (a region of an image, a feature at every time step): these, not offset and width. */
+  indices?: number[];
 }
 
 export interface PermutationInput {
@@ -34,14 +36,15 @@ export function permutationImportance(input: PermutationInput): PermutationImpor
   const random = new SeededRandom(input.seed);
   const reference = score(x);
   const shuffled = new Float32Array(x.length);
-  const result = columns.map(({ column, offset, width: slots }) => {
+  const result = columns.map(({ column, offset, width: slots, indices }) => {
     const drops: number[] = [];
     for (let r = 0; r < repeats; r++) {
       const order = random.shuffle(Array.from({ length: rows }, (_, i) => i));
       shuffled.set(x);
       for (let row = 0; row < rows; row++) {
-        const from = order[row]! * width + offset;
-        shuffled.set(x.subarray(from, from + slots), row * width + offset);
+        const from = order[row]! * width;
+        if (indices) for (const at of indices) shuffled[row * width + at] = x[from + at]!;
+        else shuffled.set(x.subarray(from + offset, from + offset + slots), row * width + offset);
       }
       drops.push(reference - score(shuffled));
     }

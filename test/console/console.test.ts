@@ -91,6 +91,12 @@ describe.skipIf(!chromium)('the web console in a real browser, against the real 
     await page.locator('#job-status.succeeded').waitFor({ timeout: 90_000 });
     expect(await chart.getAttribute('data-points')).toBe(String(EPOCHS));
     expect(await page.locator('#epoch-count').textContent()).toBe(String(EPOCHS));
+    // The model's accuracy on the training and the validation split grew alongside, one point an epoch.
+    const metrics = page.locator('[data-chart="metrics"]');
+    expect(await metrics.getAttribute('data-points')).toBe(String(EPOCHS));
+    expect(await metrics.locator('.u-legend .u-series').allTextContents()).toEqual(
+      expect.arrayContaining([expect.stringContaining('accuracy'), expect.stringContaining('valAccuracy')]),
+    );
     expect(await chart.locator('canvas').count()).toBeGreaterThan(0);
     await page.getByRole('link', { name: 'iris v1' }).waitFor();
   });
@@ -114,6 +120,9 @@ describe.skipIf(!chromium)('the web console in a real browser, against the real 
       // A fresh classification version has its ROC curves stored: the console must draw them.
       expect(evaluation.json().roc).not.toBeNull();
       await page.locator('[data-chart="roc"] canvas').first().waitFor();
+      // The stored per-epoch curves: losses, and the accuracy on both splits.
+      expect(Object.keys(evaluation.json().history.metrics).sort()).toEqual(['accuracy', 'valAccuracy']);
+      await page.locator(`[data-chart="history-metrics"][data-points="${EPOCHS}"] canvas`).first().waitFor();
     } else {
       expect(evaluation.json()).toMatchObject({ code: 'route_not_found' });
       expect(await page.locator('[data-chart="roc"]').count()).toBe(0);

@@ -129,18 +129,56 @@ describe('image explanations', () => {
 });
 
 describe('evaluation of deep versions', () => {
+  const get = (url: string) => env.app.inject({ method: 'GET', url, headers: tenant.auth });
+
   it('stores per-class curves for an image classifier and residuals for a forecast', async () => {
-    const get = (url: string) => env.app.inject({ method: 'GET', url, headers: tenant.auth });
     const digits = (await get('/v1/models/digits/versions/1/evaluation')).json();
     expect(digits.labels).toHaveLength(10);
     expect(digits.roc).toHaveLength(10);
     expect(digits.confusionMatrix.counts).toHaveLength(10);
     expect(digits.history.epochs).toEqual([1, 2]);
-    expect(digits.importance).toBeNull();
     const weather = (await get('/v1/models/weather/versions/1/evaluation')).json();
     expect(weather).toMatchObject({ task: 'forecast', roc: null, confusionMatrix: null });
     expect(weather.residuals.points.length).toBeGreaterThan(0);
     expect(weather.residuals.points.length).toBeLessThanOrEqual(500);
+  });
+
+  it('stores training and validation metric curves per epoch, as the job reported them', async () => {
+    const digits = (await get('/v1/models/digits/versions/1/evaluation')).json();
+    expect(Object.keys(digits.history.metrics).sort()).toEqual(['accuracy', 'valAccuracy']);
+    for (const values of Object.values(digits.history.metrics) as number[][]) {
+      expect(values).toHaveLength(2);
+      for (const value of values) expect(value >= 0 && value <= 1).toBe(true);
+    }
+    const version = (await get('/v1/models/digits/versions/1')).json();
+    const job = (await get(`/v1/training-jobs/${version.lineage.trainingJobId}`)).json();
+    expect(job.progress.epochs.map((e: { metrics: Record<string, number> }) => e.metrics.accuracy)).toEqual(
+      digits.history.metrics.accuracy,
+    );
+    const weather = (await get('/v1/models/weather/versions/1/evaluation')).json();
+    // In the target's units (°C): a forecast of Seattle's maxima is off by degrees, not by thousands.
+    expect(Object.keys(weather.history.metrics).sort()).toEqual(['mae', 'valMae']);
+    for (const mae of weather.history.metrics.valMae as number[]) expect(mae > 0 && mae < 30, String(mae)).toBe(true);
+  });
+
+  it('stores permutation importance of deep models: image regions, text columns, sequence features', async () => {
+    const digits = (await get('/v1/models/digits/versions/1/evaluation')).json();
+    expect(digits.importance).toMatchObject({ method: 'permutation', metric: 'accuracy', repeats: 3 });
+    expect(digits.importance.columns).toHaveLength(16);
+    expect(digits.importance.columns.map((c: { column: string }) => c.column)).toContain('image region 1,1');
+    const topics = (await get('/v1/models/topics/versions/1/evaluation')).json();
+    expect(topics.importance.columns.map((c: { column: string }) => c.column)).toEqual(['text']);
+    const weather = (await get('/v1/models/weather/versions/1/evaluation')).json();
+    expect(weather.importance.metric).toBe('rmse');
+    expect(weather.importance.columns.map((c: { column: string }) => c.column).sort()).toEqual([
+      'precipitation',
+      'temp_max',
+      'temp_min',
+    ]);
+    // A forecast of the maximum temperature leans on the temperatures more than on the rain.
+    const mean = (name: string) =>
+      weather.importance.columns.find((c: { column: string }) => c.column === name).mean as number;
+    expect(Math.max(mean('temp_max'), mean('temp_min'))).toBeGreaterThan(mean('precipitation'));
   });
 });
 

@@ -80,3 +80,44 @@ export async function submitIrisJob(env: ConsoleEnv, epochs: number): Promise<st
   if (response.statusCode !== 202) throw new Error(`job submission failed: ${response.body}`);
   return response.json().id as string;
 }
+
+/**
+ * Controls on the page with no accessible name (by hand, as axe's `label`, `button-name`,
+ * `link-name` and `image-alt` rules check): each as a short description; empty when all are named.
+ * The checks run in the page, written as text: this file is compiled without the DOM's types.
+ */
+export function unlabelledControls(page: Page): Promise<string[]> {
+  return page.evaluate(`[...document.querySelectorAll('input, select, textarea, button, a[href], img')]
+    .filter((element) => {
+      if (element.closest('[hidden]') || element.type === 'hidden') return false;
+      if (element.tagName === 'IMG') return !(element.getAttribute('alt') || '').trim();
+      const byIds = (element.getAttribute('aria-labelledby') || '')
+        .split(/\\s+/)
+        .map((id) => (id && document.getElementById(id)?.textContent) || '')
+        .join('');
+      const labels = [...(element.labels || [])].map((label) => label.textContent).join('');
+      const own = ['BUTTON', 'A'].includes(element.tagName) ? element.textContent : '';
+      return !((element.getAttribute('aria-label') || '') + byIds + labels + own).trim();
+    })
+    .map((element) => element.outerHTML.slice(0, 120))`);
+}
+
+/** The focused element as `tag:name` (its label, or its text). */
+export function focused(page: Page): Promise<string> {
+  return page.evaluate(`(() => {
+    const element = document.activeElement;
+    if (!element) return 'none';
+    const label = [...(element.labels || [])].map((l) => l.textContent).join('') || element.textContent || '';
+    return element.tagName.toLowerCase() + ':' + label.trim();
+  })()`);
+}
+
+/** The focused element and the next `count - 1` that Tab reaches (see focused). */
+export async function focusOrder(page: Page, count: number): Promise<string[]> {
+  const seen: string[] = [];
+  for (let i = 0; i < count; i++) {
+    if (i > 0) await page.keyboard.press('Tab');
+    seen.push(await focused(page));
+  }
+  return seen;
+}

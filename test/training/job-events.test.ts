@@ -97,6 +97,10 @@ describe('GET /v1/training-jobs/{id}/events', () => {
     let event = await live.next();
     while (event && event.event !== 'epoch') event = await live.next();
     expect(event).toBeDefined();
+    // An epoch carries the model's accuracy on the training and the validation split.
+    const { metrics } = event!.data as { metrics: Record<string, number> };
+    expect(Object.keys(metrics).sort()).toEqual(['accuracy', 'valAccuracy']);
+    for (const value of Object.values(metrics)) expect(value >= 0 && value <= 1).toBe(true);
 
     // Streams are bounded per project (2 here); another tenant's job is unknown; bad ids are refused.
     const second = await stream(jobId);

@@ -1705,6 +1705,11 @@ export interface components {
             mean?: number | null;
             /** @description Sample standard deviation; null when it has no finite value */
             std?: number | null;
+            /** @description Integer and number columns: counts in at most 32 bins; bin i holds [edges[i], edges[i+1]) */
+            histogram?: {
+                edges: number[];
+                counts: number[];
+            };
             topValues?: {
                 value: string;
                 count: number;
@@ -1962,6 +1967,10 @@ export interface components {
                     epoch: number;
                     loss: number | null;
                     valLoss?: number | null;
+                    /** @description The model metric on the training and validation splits: accuracy and valAccuracy, or mae and valMae */
+                    metrics?: {
+                        [key: string]: number;
+                    };
                 } & {
                     [key: string]: unknown;
                 })[];
@@ -2023,6 +2032,10 @@ export interface components {
                     epoch: number;
                     loss: number | null;
                     valLoss?: number | null;
+                    /** @description The model metric on the training and validation splits: accuracy and valAccuracy, or mae and valMae */
+                    metrics?: {
+                        [key: string]: number;
+                    };
                 } & {
                     [key: string]: unknown;
                 }) | null;

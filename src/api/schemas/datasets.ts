@@ -11,6 +11,10 @@ export const columnProfileSchema = z
     max: z.union([z.number(), z.string()]).nullable().optional(),
     mean: z.number().nullable().optional().describe('null when the mean has no finite value'),
     std: z.number().nullable().optional().describe('Sample standard deviation; null when it has no finite value'),
+    histogram: z
+      .object({ edges: z.array(z.number()), counts: z.array(z.number().int()) })
+      .optional()
+      .describe('Integer and number columns: counts in at most 32 bins; bin i holds [edges[i], edges[i+1])'),
     topValues: z.array(z.object({ value: z.string(), count: z.number().int() })).optional(),
   })
   .meta({ id: 'ColumnProfile' });

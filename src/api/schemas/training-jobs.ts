@@ -28,7 +28,15 @@ export function trainingJobRequest(
 }
 
 export const epochProgressSchema = z
-  .object({ epoch: z.number().int(), loss: z.number().nullable(), valLoss: z.number().nullable().optional() })
+  .object({
+    epoch: z.number().int(),
+    loss: z.number().nullable(),
+    valLoss: z.number().nullable().optional(),
+    metrics: z
+      .record(z.string(), z.number())
+      .optional()
+      .describe('The model metric on the training and validation splits: accuracy and valAccuracy, or mae and valMae'),
+  })
   .loose();
 
 export const trainingJobSchema = z

@@ -13,6 +13,8 @@
 import { tf } from '../../ml/backend.ts';
 import { fitWith } from './epoch-loop.ts';
 import type { FitResult, LoopOptions, TrainingHooks } from './epoch-loop.ts';
+import { epochMetric, gatherRows, metricNames, sampleIndices } from './epoch-metrics.ts';
+import type { EpochMetricSpec } from './epoch-metrics.ts';
 import { mix } from './gradient-step.ts';
 
 /** Examples in row-major order: `x` is `[count, ...shape]`, `y` is `[count, yWidth]`. */
@@ -29,6 +31,8 @@ export interface DeepExamples {
 export type DeepFitOptions = LoopOptions & {
   /** Softmax outputs against one-hot targets, or linear outputs against real values. */
   loss: 'categoricalCrossentropy' | 'meanSquaredError';
+  /** Regression: scaled outputs back to the target's units, for the per-epoch MAE. */
+  toTargetUnits?: (values: Float32Array) => ArrayLike<number>;
 };
 
 const EPSILON = 1e-7;
@@ -45,6 +49,19 @@ export async function fitDeepModel(
 ): Promise<FitResult> {
   const xTrain = tf.tensor(train.x, [train.count, ...train.shape]);
   const yTrain = tf.tensor2d(train.y, [train.count, train.yWidth]);
+  const spec: EpochMetricSpec =
+    options.loss === 'categoricalCrossentropy'
+      ? { kind: 'accuracy' }
+      : { kind: 'mae', toTargetUnits: options.toTargetUnits };
+  const size = train.shape.reduce((a, b) => a * b, 1);
+  const sample = sampleIndices(train.count);
+  const trainSample = {
+    x: gatherRows(train.x, size, sample),
+    y: gatherRows(train.y, train.yWidth, sample),
+    count: sample.length,
+  };
+  // The validation pass's outputs, kept for the epoch's metrics (read right after it).
+  let validationOutputs: Float32Array | undefined;
   return fitWith(model, xTrain, yTrain, options, hooks, (step) => ({
     count: train.count,
     // Seeded from (seed, epoch) only; unlike the tabular loop's (seed, epoch, 0), kept as it was so
@@ -56,7 +73,21 @@ export async function fitDeepModel(
         dataLoss(options.loss, model.apply(xBatch, { training: true }) as tf.Tensor, yBatch),
       ),
     validationLoss:
-      validation && validation.count > 0 ? () => validationLoss(model, validation, options.loss) : undefined,
+      validation && validation.count > 0
+        ? () => {
+            validationOutputs = predictExamples(model, validation.x, validation.count, validation.shape);
+            return lossOf(validationOutputs, validation, options.loss);
+          }
+        : undefined,
+    epochMetrics: () => {
+      const names = metricNames(spec.kind);
+      const outputs = predictExamples(model, trainSample.x, trainSample.count, train.shape);
+      const metrics = { [names.train]: epochMetric(spec, outputs, trainSample.y, train.yWidth) };
+      if (validation && validationOutputs)
+        metrics[names.validation] = epochMetric(spec, validationOutputs, validation.y, validation.yWidth);
+      validationOutputs = undefined;
+      return metrics;
+    },
   }));
 }
 
@@ -84,8 +115,7 @@ export function predictExamples(model: tf.LayersModel, x: Float32Array, count: n
   return out;
 }
 
-function validationLoss(model: tf.LayersModel, split: DeepExamples, loss: DeepFitOptions['loss']): number {
-  const predicted = predictExamples(model, split.x, split.count, split.shape);
+function lossOf(predicted: Float32Array, split: DeepExamples, loss: DeepFitOptions['loss']): number {
   return tf.tidy(
     () =>
       dataLoss(

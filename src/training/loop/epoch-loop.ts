@@ -24,6 +24,8 @@ export interface EpochReport {
   valLoss?: number;
   /** The epoch with the lowest valLoss so far. */
   bestEpoch?: number;
+  /** The model's metric on the training split and the validation split (epoch-metrics.ts), by name. */
+  metrics?: Record<string, number>;
   elapsedMs: number;
 }
 
@@ -100,6 +102,8 @@ export interface EpochTrainer {
   trainBatch(batch: number[], epoch: number, start: number): number;
   /** Data loss on the validation split, without dropout or penalty; absent without one. */
   validationLoss?(): number;
+  /** The model's metrics after the epoch (called after validationLoss), by name. */
+  epochMetrics?(): Record<string, number>;
 }
 
 /** The hyperparameters every training loop takes, named as the model spec names them, and the seed. */
@@ -201,6 +205,11 @@ export async function runEpochs(
         }
         report.bestEpoch = best.epoch;
       }
+      // A diverging model's NaN metric is left out: the loss check below names the failure.
+      if (trainer.epochMetrics)
+        report.metrics = Object.fromEntries(
+          Object.entries(trainer.epochMetrics()).filter(([, value]) => Number.isFinite(value)),
+        );
       if (!Number.isFinite(report.loss)) throw trainingDiverged(`at epoch ${epoch} (loss ${report.loss})`);
       history.push(report);
       await hooks.onEpoch?.(report);

@@ -4,13 +4,18 @@ import type { Task } from '../../models/task.ts';
 import type { EncodedSplit } from '../../preprocessing/tabular-preprocessing.ts';
 import { fitWith } from './epoch-loop.ts';
 import type { FitResult, LoopOptions, TrainingHooks } from './epoch-loop.ts';
+import { epochMetric, gatherRows, metricNames, sampleIndices } from './epoch-metrics.ts';
+import type { EpochMetricSpec } from './epoch-metrics.ts';
 import { mix } from './gradient-step.ts';
 
 // The loop's state and hooks live with the shared driver; re-exported for the job plumbing.
 export type { CheckpointHooks, EpochReport, FitResult, LoopState, TrainingHooks } from './epoch-loop.ts';
 
-/** The tabular loop's hyperparameters; `task` and `classes` pick the loss. */
-export type FitOptions = LoopOptions & { task: Task; classes: number };
+/**
+ * The tabular loop's hyperparameters; `task` and `classes` pick the loss. `targetScale` (the
+ * regression target's standardisation) reports the per-epoch MAE in the target's units.
+ */
+export type FitOptions = LoopOptions & { task: Task; classes: number; targetScale?: { mean: number; std: number } };
 
 /**
  * Trains `model` with mini-batch gradient descent: a seeded shuffle each epoch, seeded dropout,
@@ -32,6 +37,12 @@ export async function fitModel(
   const xValidation =
     validation && validation.rows > 0 ? tf.tensor2d(validation.x, [validation.rows, validation.width]) : undefined;
   const yValidation = validation && xValidation ? targetTensor(validation, options) : undefined;
+  const scale = options.targetScale;
+  const spec: EpochMetricSpec =
+    options.task === 'regression'
+      ? { kind: 'mae', toTargetUnits: scale ? (v) => Array.from(v, (x) => x * scale.std + scale.mean) : undefined }
+      : { kind: 'accuracy' };
+  const trainSample = sampleIndices(train.rows);
   return fitWith(
     model,
     xTrain,
@@ -52,9 +63,36 @@ export async function fitModel(
         xValidation && yValidation
           ? () => tf.tidy(() => dataLoss(options, forward(model, xValidation), yValidation).dataSync()[0] ?? NaN)
           : undefined,
+      epochMetrics: () => {
+        const names = metricNames(spec.kind);
+        const metrics = { [names.train]: measure(model, sampleOf(train, trainSample), spec, options) };
+        if (validation && validation.rows > 0) metrics[names.validation] = measure(model, validation, spec, options);
+        return metrics;
+      },
     }),
     [xValidation, yValidation],
   );
+}
+
+/** Rows `indices` of an encoded split. */
+function sampleOf(split: EncodedSplit, indices: number[]): EncodedSplit {
+  if (indices.length === split.rows) return split;
+  return {
+    ...split,
+    x: gatherRows(split.x, split.width, indices),
+    y: Float32Array.from(indices, (row) => split.y[row]!),
+    rows: indices.length,
+  };
+}
+
+/** The epoch metric of the model (no dropout) on `split`, against its targets. */
+function measure(model: tf.Sequential, split: EncodedSplit, spec: EpochMetricSpec, options: FitOptions): number {
+  if (split.rows === 0) return NaN;
+  const [predicted, target] = tf.tidy(() => {
+    const output = forward(model, tf.tensor2d(split.x, [split.rows, split.width]));
+    return [output.dataSync() as Float32Array, targetTensor(split, options).dataSync() as Float32Array];
+  });
+  return epochMetric(spec, predicted, target, predicted.length / split.rows);
 }
 
 /**

@@ -15,6 +15,7 @@ import {
   type VersionEvaluation,
 } from '../../evaluation/plots.ts';
 import type { EpochReport } from '../loop/epoch-loop.ts';
+import { deepPermutationImportance } from '../../evaluation/deep-importance.ts';
 import { forecastMetrics, residualIntervals } from '../../evaluation/forecast-metrics.ts';
 import type { ForecastMetrics } from '../../evaluation/forecast-metrics.ts';
 import type { ForecastIntervals } from '../../preprocessing/deep-state.ts';
@@ -55,7 +56,7 @@ export async function trainDeep(
   try {
     const { metrics: heldOut, intervals } = evaluateDeepForecast(model, prepared);
     const metrics = candidates ? { ...heldOut, candidates } : heldOut;
-    const evaluation = deepEvaluation(model, prepared, fit.history);
+    const evaluation = deepEvaluation(model, prepared, fit.history, spec.seed);
     return {
       model,
       preprocessing:
@@ -113,6 +114,7 @@ async function fitPrepared(
   const options: DeepFitOptions = {
     ...loopOptions(spec),
     loss: prepared.deepTask.kind === 'classification' ? 'categoricalCrossentropy' : 'meanSquaredError',
+    toTargetUnits: prepared.unscale,
   };
   const validation = prepared.validation.count > 0 ? prepared.validation : undefined;
   const fitOne = async (candidate: ForecastCandidate, candidateHooks: TrainingHooks) => {
@@ -170,8 +172,25 @@ function evaluateDeepForecast(
   };
 }
 
-/** Curves and residuals on the test split (evaluation/plots.ts); deep versions have no permutation importance. */
-function deepEvaluation(model: tf.LayersModel, prepared: PreparedDeep, epochs: EpochReport[]): VersionEvaluation {
+/** Curves and residuals on the test split (evaluation/plots.ts), and permutation importance (deep-importance.ts). */
+function deepEvaluation(
+  model: tf.LayersModel,
+  prepared: PreparedDeep,
+  epochs: EpochReport[],
+  seed: number,
+): VersionEvaluation {
+  const { test } = prepared;
+  const importance = deepPermutationImportance({
+    preprocessing: prepared.preprocessing,
+    ...test,
+    predict: (x, count) => predictExamples(model, x, count, test.shape),
+    unscale: prepared.unscale,
+    seed,
+  });
+  return { ...curves(model, prepared, epochs), importance };
+}
+
+function curves(model: tf.LayersModel, prepared: PreparedDeep, epochs: EpochReport[]): VersionEvaluation {
   const { test } = prepared;
   const history = epochHistory(epochs);
   const target = prepared.preprocessing.target;

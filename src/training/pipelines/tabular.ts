@@ -115,7 +115,12 @@ export async function trainTabular(input: TabularRequest, hooks: TrainingHooks =
       model,
       train,
       validation.rows > 0 ? validation : undefined,
-      { ...loopOptions(request), task, classes },
+      {
+        ...loopOptions(request),
+        task,
+        classes,
+        targetScale: preprocessing.target.task === 'regression' ? preprocessing.target : undefined,
+      },
       hooks,
     );
     return {
