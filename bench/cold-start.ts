@@ -66,7 +66,8 @@ export async function benchColdStart(bench: BenchEnv): Promise<ColdStartFigures>
   const scratch = await mkdtemp(path.join(os.tmpdir(), 'maas-bench-cold-'));
   const pickle = path.join(scratch, 'iris.pickle');
   const trained = spawnSync(PYTHON, [PEER, 'train', IRIS, pickle], { encoding: 'utf8' });
-  const peerUnavailable = trained.status === 0 ? undefined : (trained.stderr || String(trained.error)).trim().split('\n').pop();
+  const peerUnavailable =
+    trained.status === 0 ? undefined : (trained.stderr || String(trained.error)).trim().split('\n').pop();
   const { LOG_LEVEL: _silenced, ...env } = bench.env;
   const rounds: ColdStartFigures['rounds'] = [];
   try {
@@ -90,7 +91,9 @@ export async function benchColdStart(bench: BenchEnv): Promise<ColdStartFigures>
       if (!peerUnavailable) {
         const peerPort = await freePort();
         const launched = performance.now();
-        const child = spawn(PYTHON, [PEER, 'serve', pickle, String(peerPort)], { stdio: ['ignore', 'ignore', 'ignore'] });
+        const child = spawn(PYTHON, [PEER, 'serve', pickle, String(peerPort)], {
+          stdio: ['ignore', 'ignore', 'ignore'],
+        });
         const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
         try {
           const peerBase = `http://127.0.0.1:${peerPort}`;

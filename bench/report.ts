@@ -9,6 +9,7 @@ import type { ForwardChoiceRow } from './forward-choice-bench.ts';
 import type { PlacementRow } from './inference-placement.ts';
 import type { PredictFigures } from './predict-bench.ts';
 import type { PredictionLoggingFigures } from './prediction-logging.ts';
+import type { ColdStartFigures } from './cold-start.ts';
 import { median, summarizePredict, type ConcurrencySummary } from './predict-summary.ts';
 import type { TrainingFigures } from './training-bench.ts';
 import { tuningSection, type TuningFigures } from './tuning-bench.ts';
@@ -27,6 +28,8 @@ export interface BenchResults {
   deep: Record<string, unknown> | { error: string };
   encryption: EncryptionBenchResult | { error: string };
   explain?: ExplainBenchResult | { error: string };
+  /** npm start to ready and the first predictions, vs uvicorn (absent from older runs). */
+  coldStart?: ColdStartFigures | { error: string };
   /** Prediction logging at 100% vs off (bench/prediction-logging.ts). */
   predictionLogging?: PredictionLoggingFigures | { error: string };
   tuning?: TuningFigures | { error: string };
@@ -36,6 +39,25 @@ export interface BenchResults {
   aliasVsVersion?: AliasBenchResult | { error: string };
   /** CSV ingest and model load, S3 store against local (bench/object-store-bench.ts). */
   objectStores?: ObjectStoreBenchResult | { error: string };
+}
+
+/** 1e: the cold path, npm start to ready against uvicorn, and the first prediction of a version. */
+function coldStartRows(c: BenchResults['coldStart']): string[] {
+  if (c === undefined) return [];
+  if ('error' in c) return [`| 1e | \`npm start\` to ready vs uvicorn | failed: ${c.error} | <= 1.5x | **missed** |`];
+  const firsts = c.rounds.map((r) => r.service.firstPredictMs);
+  return [
+    c.peerUnavailable
+      ? `| 1e | \`npm start\` to ready | **${f(c.serviceReadyMs, 0)} ms**; uvicorn peer unavailable: ${c.peerUnavailable} | <= 1.5x | - |`
+      : `| 1e | \`npm start\` to ready vs uvicorn (pickled scikit-learn model) to ready | ` +
+        `${f(c.serviceReadyMs, 0)} / ${f(c.peerReadyMs, 0)} ms; **${f(c.readyRatio, 2)}x** ` +
+        `(rounds: ${c.rounds.map((r) => (r.peer ? f(r.service.readyMs / r.peer.readyMs, 2) : 'n/a')).join(', ')}) | ` +
+        `<= 1.5x | ${yes(c.readyRatio <= 1.5)} |`,
+    `| 1e' | first \`:predict\` of a version after a start (artifact read, checks, decryption, load, forward pass) | ` +
+      `**${f(c.firstPredictMs, 0)} ms** (rounds: ${firsts.map((v) => f(v, 0)).join(', ')}; the second: ` +
+      `${c.rounds.map((r) => f(r.service.secondPredictMs, 1)).join(', ')} ms; uvicorn's first: ` +
+      `${c.rounds.map((r) => (r.peer ? f(r.peer.firstPredictMs, 1) : 'n/a')).join(', ')} ms) | <= 50 ms | ${yes(c.firstPredictMs <= 50)} |`,
+  ];
 }
 
 /** 2c: `:predict` with every request logged against logging off, same process, interleaved rounds. */
@@ -180,6 +202,7 @@ export function renderReport(r: BenchResults): string {
             `(rounds: ${list(bulk.peerRatios, 2)}) | reported | - |`,
         ]
       : []),
+    ...coldStartRows(r.coldStart),
     ...predictionLoggingRows(r.predictionLogging),
     ...aliasRow(r.aliasVsVersion),
     '| 3 | training job end to end vs bare `model.fit` ' +

@@ -17,6 +17,7 @@ import { benchForwardChoice } from './forward-choice-bench.ts';
 import { benchExplain } from './explain-bench.ts';
 import { benchInferencePlacement } from './inference-placement.ts';
 import { benchPredict } from './predict-bench.ts';
+import { benchColdStart } from './cold-start.ts';
 import { benchPredictionLogging } from './prediction-logging.ts';
 import { batchRow, renderReport, type BenchResults } from './report.ts';
 import { benchTraining } from './training-bench.ts';
@@ -116,6 +117,8 @@ try {
   const aliasVsVersion = await benchAliasVsVersion(bench, { train: false }).catch((error: Error) => ({
     error: error.message,
   }));
+  log('cold start: npm start to ready and the first predictions, vs uvicorn');
+  const coldStart = await benchColdStart(bench).catch((error: Error) => ({ error: error.message }));
   log('inference placement: event loop vs worker thread');
   const placement = await benchInferencePlacement(predict.model, predict.preprocessing);
   log('forward pass choice: plain JavaScript vs TensorFlow.js by batch size');
@@ -148,6 +151,7 @@ try {
     backend: describeBackend(),
     loadAverage,
     predict: predictFigures,
+    coldStart,
     placement,
     forwardChoice,
     training,
