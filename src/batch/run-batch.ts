@@ -112,22 +112,29 @@ export async function runBatchPrediction(ctx: BatchContext, id: string, opts: Ba
       let bytes = (await store.write(outputPartKey(job, index), Buffer.from(part.output))).sizeBytes;
       if (part.errors) bytes += (await store.write(errorPartKey(job, index), Buffer.from(part.errors))).sizeBytes;
       const now = performance.now();
-      // Conditional on the part count: of two runs of the same job, only one records a part.
-      const recorded = await db.batchPrediction.updateMany({
-        where: { id, partsDone: index, status: 'running' },
-        data: {
-          partsDone: index + 1,
-          rowsDone: { increment: part.rows },
-          errorCount: { increment: part.errorCount },
-          outputBytes: { increment: bytes },
-          runMs: { increment: Math.round(now - clock) },
-        },
-      });
-      clock = now;
-      if (recorded.count === 0) return 'skipped';
+      // Conditional on the part count: of two runs of the same job, only one records a part. One
+      // round trip records the part and reads whether the job was cancelled meanwhile.
+      let state: { cancelRequested: boolean };
+      try {
+        state = await db.batchPrediction.update({
+          where: { id, partsDone: index, status: 'running' },
+          data: {
+            partsDone: index + 1,
+            rowsDone: { increment: part.rows },
+            errorCount: { increment: part.errorCount },
+            outputBytes: { increment: bytes },
+            runMs: { increment: Math.round(now - clock) },
+          },
+          select: { cancelRequested: true },
+        });
+      } catch (error) {
+        if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2025') return 'skipped';
+        throw error;
+      } finally {
+        clock = now;
+      }
       partsDone = index + 1;
-      const state = await db.batchPrediction.findUnique({ where: { id }, select: { cancelRequested: true } });
-      if (!state || state.cancelRequested) return 'cancelled';
+      if (state.cancelRequested) return 'cancelled';
       return opts.shouldPreempt?.() ? 'preempted' : undefined;
     };
     /** Ends the run as a stored part says, or undefined to go on. */
