@@ -63,6 +63,9 @@ async function upload(bench: BenchEnv, file: string, name: string): Promise<stri
   return response.json().id as string;
 }
 
+/** BENCH_NODE_ARGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, goes to both sides' node. */
+const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+
 export async function benchBatch(bench: BenchEnv, rows: number, rounds = 2): Promise<BatchBenchFigures> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'maas-batch-bench-'));
   try {
@@ -100,13 +103,13 @@ export async function benchBatch(bench: BenchEnv, rows: number, rounds = 2): Pro
         payload: { model: 'batch-bench', version: 1, datasetId: scoreId },
       });
       if (batch.statusCode !== 202) throw new Error(`batch refused: ${batch.body}`);
-      const job = (await runChild('./isolated.ts', bench.env, ['batch-job', batch.json().id])) as {
+      const job = (await runChild('./isolated.ts', bench.env, ['batch-job', batch.json().id], nodeArgs)) as {
         seconds: number;
         peakRssMb: number;
         rowsDone: number;
       };
       if (job.rowsDone !== rows) throw new Error(`the batch job scored ${job.rowsDone} of ${rows} rows`);
-      const loop = (await runChild('./isolated.ts', bench.env, ['batch-loop', scoreFile, version.id])) as {
+      const loop = (await runChild('./isolated.ts', bench.env, ['batch-loop', scoreFile, version.id], nodeArgs)) as {
         seconds: number;
         peakRssMb: number;
       };

@@ -2,11 +2,13 @@
  * The two sides of the batch benchmark (batch-bench.ts), each run in a child process of its
  * own by bench/isolated.ts: the batch job as the worker's child runs it, and the bare loop.
  */
-import { loadBatchScorer } from '../src/batch/batch-scorer.ts';
+import { loadBatchScorer, SCORE_ROWS } from '../src/batch/batch-scorer.ts';
 import { runBatchPrediction } from '../src/batch/run-batch.ts';
 import { loadConfig } from '../src/config/env.ts';
 import { createDatabase } from '../src/db/client.ts';
 import { CsvReader } from '../src/datasets/csv-reader.ts';
+import { DECIMAL_LITERAL, INTEGER_LITERAL, numericKindBytes } from '../src/datasets/value-literals.ts';
+import { writeEncoded } from '../src/preprocessing/feature-encoding.ts';
 import { createLogger } from '../src/logger.ts';
 import { selectBackend } from '../src/ml/backend.ts';
 import { createArtifactStore } from '../src/storage/create-artifact-store.ts';
@@ -39,8 +41,12 @@ export async function batchJobRun(id: string) {
 }
 
 /**
- * The bare loop: the plain CSV parsed, each row's numbers typed, encoded and scored by the same
- * model in batches of 1024 (the job's forward-pass size), the predictions dropped.
+ * The bare loop: what a script scoring the plain CSV file by hand would do, and nothing more.
+ * It parses the file with the same CSV reader, reads each feature's number from the bytes as the
+ * job does (numericKindBytes, Number() for the rest), standardises it with the version's fitted
+ * encoders (writeEncoded, the job's preprocessing) into a Float32Array, and runs the same model's
+ * forward pass on every 1024 rows (the job's pass size), reading the outputs back and dropping
+ * them: no typing checks, no row-level errors, no output, no store, no database.
  */
 export async function batchBareLoop(file: string, versionId: string) {
   const config = loadConfig(process.env);
@@ -50,26 +56,53 @@ export async function batchBareLoop(file: string, versionId: string) {
   const version = await db.modelVersion.findUniqueOrThrow({ where: { id: versionId } });
   const scorer = await loadBatchScorer(store, version, { maxPixelsPerImage: 1, maxPixelsPerRequest: 1 });
   await db.$disconnect();
+  const state = scorer.tabular!;
+  const { width, features } = state;
   const started = performance.now();
-  let header: string[] | undefined;
-  let pending: { row: number; values: Record<string, unknown> }[] = [];
+  const matrix = new Float32Array(SCORE_ROWS * width);
+  let columns = new Int32Array(0);
+  let numbers = new Float64Array(0);
+  const parsed = { value: 0 };
+  let header = true;
+  let pending = 0;
   let scored = 0;
-  const reader = new CsvReader((fields, line) => {
-    if (!header) {
-      header = [...fields];
-      return;
-    }
-    const values: Record<string, unknown> = {};
-    for (let i = 0; i < fields.length; i++) values[header[i]!] = fields[i];
-    pending.push({ row: line, values });
-    if (pending.length === 1024) {
-      scored += scorer.score(pending).length;
-      pending = [];
-    }
-  });
+  const score = () => {
+    scorer.forward(matrix.subarray(0, pending * width), pending);
+    scored += pending;
+    matrix.fill(0);
+    pending = 0;
+  };
+  const reader = new CsvReader(
+    (fields) => {
+      if (header) {
+        header = false;
+        columns = Int32Array.from(features, (encoder) => fields.indexOf(encoder.name));
+        numbers = new Float64Array(fields.length).fill(NaN);
+        return;
+      }
+      let offset = pending * width;
+      for (let f = 0; f < features.length; f++) {
+        const column = columns[f]!;
+        let value: number | string | null = numbers[column]!;
+        if (Number.isNaN(value)) value = fields[column] === '' ? null : Number(fields[column]);
+        numbers[column] = NaN;
+        offset = writeEncoded(features[f]!, value, matrix, offset);
+      }
+      if (++pending === SCORE_ROWS) score();
+    },
+    {
+      rawField: (column, bytes, start, end) => {
+        if (header) return false;
+        const kind = numericKindBytes(bytes, start, end, parsed);
+        if (kind !== INTEGER_LITERAL && kind !== DECIMAL_LITERAL) return false;
+        numbers[column] = parsed.value;
+        return true;
+      },
+    },
+  );
   for await (const chunk of createReadStream(file)) reader.write(chunk as Buffer);
   reader.end();
-  if (pending.length) scored += scorer.score(pending).length;
+  if (pending) score();
   const seconds = (performance.now() - started) / 1000;
   scorer.dispose();
   return { seconds, peakRssMb: peakRssMb(), rows: scored };

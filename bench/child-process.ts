@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
@@ -47,8 +48,10 @@ export async function runChild(
   entry: string,
   env: Record<string, string> = {},
   args: string[] = [],
+  nodeArgs: string[] = [],
 ): Promise<Record<string, unknown>> {
-  const child = await startChild(entry, env, args);
-  await child.stop();
+  const child = await startChild(entry, env, args, nodeArgs);
+  // The child exits once it has printed; a SIGTERM now would race it (and lose a --cpu-prof profile).
+  if (child.process.exitCode === null) await once(child.process, 'exit');
   return child.first;
 }

@@ -20,13 +20,19 @@ export function clashesWithPrediction(column: string): boolean {
   return column === 'prediction' || column.startsWith('probability_');
 }
 
-function csvField(value: unknown): string {
+export function csvField(value: unknown): string {
   if (value === null || value === undefined) return '';
   const text = typeof value === 'string' ? value : String(value);
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
 export interface PartWriter {
+  /** What the first part starts with: the CSV header line, or nothing for NDJSON. */
+  header: string;
+  /** A scored row's output line, newline included ('' for a row without a prediction). */
+  outputLine(row: ScoredRow): string;
+  /** An error file's line for a row that could not be scored. */
+  errorLine(row: number, reason: string): string;
   /** The output part's text for scored rows (header included for the first part). */
   output(rows: ScoredRow[], first: boolean): string;
   /** The error part's text for the rows that failed (the CSV header `row,reason` is the reader's: ERRORS_CSV_HEADER). */
@@ -35,27 +41,39 @@ export interface PartWriter {
 
 export function partWriter(format: OutputFormat, passthrough: string[], schema: OutputSchema): PartWriter {
   const labels = schema.task === 'classification' ? schema.labels.map(String) : [];
-  if (format === 'ndjson') {
-    return {
-      output: (rows) => {
-        let text = '';
-        for (const { row, prediction } of rows) {
-          if (prediction === undefined) continue;
-          const line: Record<string, unknown> = {};
-          for (const column of passthrough) line[column] = row.values?.[column] ?? null;
-          line.prediction = prediction;
-          text += `${JSON.stringify(line)}\n`;
-        }
-        return text;
-      },
-      errors: (rows) => {
-        let text = '';
-        for (const { row, error } of rows)
-          if (error !== undefined) text += `${JSON.stringify({ row: row.row, reason: error })}\n`;
-        return text;
-      },
-    };
-  }
+  const lines = format === 'ndjson' ? ndjsonLines(passthrough) : csvLines(passthrough, labels);
+  return {
+    ...lines,
+    output: (rows, first) => {
+      let text = first ? lines.header : '';
+      for (const row of rows) text += lines.outputLine(row);
+      return text;
+    },
+    errors: (rows) => {
+      let text = '';
+      for (const { row, error } of rows) if (error !== undefined) text += lines.errorLine(row.row, error);
+      return text;
+    },
+  };
+}
+
+type LineWriter = Pick<PartWriter, 'header' | 'outputLine' | 'errorLine'>;
+
+function ndjsonLines(passthrough: string[]): LineWriter {
+  return {
+    header: '',
+    outputLine: ({ row, prediction }) => {
+      if (prediction === undefined) return '';
+      const line: Record<string, unknown> = {};
+      for (const column of passthrough) line[column] = row.values?.[column] ?? null;
+      line.prediction = prediction;
+      return `${JSON.stringify(line)}\n`;
+    },
+    errorLine: (row, reason) => `${JSON.stringify({ row, reason })}\n`,
+  };
+}
+
+function csvLines(passthrough: string[], labels: string[]): LineWriter {
   const header = [...passthrough, 'prediction', ...labels.map((label) => `probability_${label}`)]
     .map(csvField)
     .join(',');
@@ -64,20 +82,13 @@ export function partWriter(format: OutputFormat, passthrough: string[], schema: 
     return [csvField(prediction.label), ...labels.map((label) => csvField(prediction.probabilities[label]))].join(',');
   };
   return {
-    output: (rows, first) => {
-      let text = first ? `${header}\n` : '';
-      for (const { row, prediction } of rows) {
-        if (prediction === undefined) continue;
-        let line = '';
-        for (const column of passthrough) line += `${csvField(row.values?.[column])},`;
-        text += `${line}${predictionFields(prediction)}\n`;
-      }
-      return text;
+    header: `${header}\n`,
+    outputLine: ({ row, prediction }) => {
+      if (prediction === undefined) return '';
+      let line = '';
+      for (const column of passthrough) line += `${csvField(row.values?.[column])},`;
+      return `${line}${predictionFields(prediction)}\n`;
     },
-    errors: (rows) => {
-      let text = '';
-      for (const { row, error } of rows) if (error !== undefined) text += `${row.row},${csvField(error)}\n`;
-      return text;
-    },
+    errorLine: (row, reason) => `${row},${csvField(reason)}\n`,
   };
 }

@@ -6,11 +6,10 @@
  * check. What differs is the input: table cells are text, so each one is typed by the
  * version's input schema first, as training typed the dataset's cells.
  */
-import { booleanLiteral } from '../datasets/value-literals.ts';
 import { DomainError } from '../errors.ts';
 import type { tf } from '../ml/backend.ts';
 import { preprocessingKind } from '../preprocessing/deep-state.ts';
-import type { InputSchema, OutputSchema } from '../preprocessing/preprocessing-state.ts';
+import type { InputSchema, OutputSchema, PreprocessingState } from '../preprocessing/preprocessing-state.ts';
 import { loadModelArtifact } from '../registry/artifact-io.ts';
 import { adapterFor } from '../serving/adapter-choice.ts';
 import { denseForward } from '../serving/dense-forward.ts';
@@ -21,6 +20,7 @@ import type { InputAdapter, Prediction } from '../serving/input-adapter.ts';
 import type { ArtifactStore } from '../storage/artifact-store.ts';
 import { keyedByUser } from '../user-keys.ts';
 import type { InputRow } from './batch-input.ts';
+import { cellTyper } from './cell-types.ts';
 
 /** Model kinds whose rows are scored one by one from table cells (series windows and images are not). */
 export const BATCH_KINDS = new Set(['tabular', 'text']);
@@ -35,34 +35,22 @@ export interface ScoredRow {
   error?: string;
 }
 
+/** Rows per forward pass: large enough for throughput, small enough to bound a pass's memory. */
+export const SCORE_ROWS = 1024;
+
 export interface BatchScorer {
   inputSchema: InputSchema;
   outputSchema: OutputSchema;
   /** Scores rows (read errors stay errors); every row comes back once, in order. */
   score(rows: InputRow[]): ScoredRow[];
+  /** A tabular version's fitted preprocessing (undefined for other kinds): table-parts.ts encodes with it. */
+  tabular?: PreprocessingState;
+  /**
+   * The forward pass over `rows` encoded rows (row-major, SCORE_ROWS at a time): the model's
+   * outputs, `units` per row.
+   */
+  forward(matrix: Float32Array, rows: number): { outputs: Float32Array; units: number };
   dispose(): void;
-}
-
-type Typer = (value: unknown) => unknown;
-
-const blank = (value: unknown) => value === undefined || value === null || value === '';
-const numberTyper: Typer = (value) => {
-  if (blank(value)) return null;
-  if (typeof value !== 'string') return value;
-  const parsed = Number(value.trim());
-  // Left as text when it is none: encoding names the value in its error.
-  return value.trim() === '' || Number.isNaN(parsed) ? value : parsed;
-};
-const booleanTyper: Typer = (value) => {
-  if (blank(value)) return null;
-  return typeof value === 'string' ? (booleanLiteral(value) ?? value) : value;
-};
-const textTyper: Typer = (value) => (blank(value) ? null : value);
-
-function typerFor(type: string): Typer {
-  if (type === 'number' || type === 'integer') return numberTyper;
-  if (type === 'boolean') return booleanTyper;
-  return textTyper;
 }
 
 export async function loadBatchScorer(
@@ -84,7 +72,7 @@ export async function loadBatchScorer(
         );
   const features = adapter.inputSchema.features.map((feature) => ({
     name: feature.name,
-    type: typerFor(feature.type),
+    type: cellTyper(feature.type),
   }));
   /** The row's cells the model reads, typed; other columns (ids, the target) are left out. */
   const instanceOf = (values: Record<string, unknown>) => {
@@ -130,10 +118,29 @@ export async function loadBatchScorer(
     assign(open, predict(encoded, open.length));
     return scored;
   };
+  const width = adapter.rowSize;
+  const forwardMatrix = (matrix: Float32Array, rows: number) => {
+    let outputs = new Float32Array(0);
+    let units = 1;
+    for (let start = 0; start < rows; start += SCORE_ROWS) {
+      const count = Math.min(SCORE_ROWS, rows - start);
+      const out = forward(matrix.subarray(start * width, (start + count) * width), count);
+      if (start === 0) {
+        units = out.length / count;
+        outputs = new Float32Array(rows * units);
+      }
+      outputs.set(out, start * units);
+    }
+    return { outputs, units };
+  };
   return {
     inputSchema: adapter.inputSchema,
     outputSchema: adapter.outputSchema,
     score,
+    ...(preprocessingKind(version.preprocessing) === 'tabular' && {
+      tabular: version.preprocessing as PreprocessingState,
+    }),
+    forward: forwardMatrix,
     dispose: () => model.dispose(),
   };
 }
@@ -144,6 +151,10 @@ function encodeSync(adapter: InputAdapter, instances: unknown[]): Float32Array {
   if (encoded instanceof Promise) throw new Error('batch predictions need a synchronous input adapter');
   return encoded;
 }
+
+/** A row's error when the model's output for it is not finite, as :predict would refuse it. */
+export const NON_FINITE_OUTPUT =
+  "The model's output for this row is NaN or infinite: its inputs are far outside the training range.";
 
 /** Predictions to their rows; one that is not finite is that row's error, as :predict would refuse it. */
 function assign(entries: ScoredRow[], predictions: Prediction[]): void {
@@ -156,8 +167,7 @@ function assign(entries: ScoredRow[], predictions: Prediction[]): void {
         assertFinitePredictions([predictions[i]!]);
         entries[i]!.prediction = predictions[i];
       } catch {
-        entries[i]!.error =
-          "The model's output for this row is NaN or infinite: its inputs are far outside the training range.";
+        entries[i]!.error = NON_FINITE_OUTPUT;
       }
     }
   }

@@ -15,9 +15,10 @@ import type { WebhookQueue } from '../queue/background-queues.ts';
 import type { ArtifactStore } from '../storage/artifact-store.ts';
 import { enqueueWebhookEvent } from '../webhooks/events.ts';
 import { errorPartKey, outputPartKey, batchPrefix } from './batch-files.ts';
-import { readInputRows, type InputFormat } from './batch-input.ts';
+import type { InputFormat } from './batch-input.ts';
 import { partWriter, type OutputFormat } from './batch-output.ts';
-import { BATCH_KINDS, batchKindOf, loadBatchScorer, type ScoredRow } from './batch-scorer.ts';
+import { BATCH_KINDS, batchKindOf, loadBatchScorer } from './batch-scorer.ts';
+import { scoredParts, type ScoredPart } from './scored-parts.ts';
 
 export interface BatchContext {
   db: Database;
@@ -45,10 +46,10 @@ export class PermanentBatchError extends Error {
   }
 }
 
-/** Rows per forward pass: large enough for throughput, small enough to bound a pass's memory. */
-const SCORE_ROWS = 1024;
-
 export type BatchOutcome = 'succeeded' | 'cancelled' | 'skipped' | 'missing' | 'preempted';
+
+/** What a run does once a part is recorded: go on (undefined), or stop. */
+type PartVerdict = 'skipped' | 'cancelled' | 'preempted' | undefined;
 
 export async function runBatchPrediction(ctx: BatchContext, id: string, opts: BatchRunOptions): Promise<BatchOutcome> {
   const { db, store, logger } = ctx;
@@ -71,6 +72,7 @@ export async function runBatchPrediction(ctx: BatchContext, id: string, opts: Ba
   const isFinalAttempt = Math.max(attempt, opts.queueAttempt ?? 0) >= opts.maxAttempts;
   let partsDone = job.partsDone;
   let scorer: Awaited<ReturnType<typeof loadBatchScorer>> | undefined;
+  let inFlight: Promise<PartVerdict> | undefined;
   try {
     const version = await db.modelVersion.findUnique({ where: { id: job.modelVersionId } });
     if (!version)
@@ -90,9 +92,12 @@ export async function runBatchPrediction(ctx: BatchContext, id: string, opts: Ba
       throw new PermanentBatchError('input_unreadable', `The input cannot be read: ${(error as Error).message}`);
     }
     let clock = performance.now();
-    const rows = readInputRows(source, job.inputFormat as InputFormat, {
-      skipRows: partsDone * job.partRows,
-      batchRows: job.partRows,
+    const parts = scoredParts(source, scorer, writer, {
+      inputFormat: job.inputFormat as InputFormat,
+      outputFormat: job.outputFormat as OutputFormat,
+      passthrough: job.passthrough,
+      skipParts: partsDone,
+      partRows: job.partRows,
       onHeader: (columns) => {
         const missing = job.passthrough.filter((column) => !columns.includes(column));
         if (missing.length)
@@ -102,44 +107,64 @@ export async function runBatchPrediction(ctx: BatchContext, id: string, opts: Ba
           );
       },
     });
-    // Each batch the reader yields is one part (batchRows = partRows).
-    for await (const part of rows) {
-      const index = partsDone;
-      const scored: ScoredRow[] = [];
-      for (let offset = 0; offset < part.length; offset += SCORE_ROWS)
-        scored.push(...scorer.score(part.slice(offset, offset + SCORE_ROWS)));
-      const output = writer.output(scored, index === 0);
-      const errors = writer.errors(scored);
-      const errorCount = scored.filter((entry) => entry.error !== undefined).length;
-      let bytes = (await store.write(outputPartKey(job, index), Buffer.from(output))).sizeBytes;
-      if (errors) bytes += (await store.write(errorPartKey(job, index), Buffer.from(errors))).sizeBytes;
+    /** Writes and records a part; what the run does next once it is recorded. */
+    const storePart = async (index: number, part: ScoredPart): Promise<PartVerdict> => {
+      let bytes = (await store.write(outputPartKey(job, index), Buffer.from(part.output))).sizeBytes;
+      if (part.errors) bytes += (await store.write(errorPartKey(job, index), Buffer.from(part.errors))).sizeBytes;
       const now = performance.now();
-      // Conditional on the part count: of two runs of the same job, only one records a part.
-      const recorded = await db.batchPrediction.updateMany({
-        where: { id, partsDone: index, status: 'running' },
-        data: {
-          partsDone: index + 1,
-          rowsDone: { increment: part.length },
-          errorCount: { increment: errorCount },
-          outputBytes: { increment: bytes },
-          runMs: { increment: Math.round(now - clock) },
-        },
-      });
-      clock = now;
-      if (recorded.count === 0) return 'skipped';
-      partsDone = index + 1;
-      const state = await db.batchPrediction.findUnique({ where: { id }, select: { cancelRequested: true } });
-      if (!state || state.cancelRequested) {
-        await rows.return(undefined);
-        await finishBatch(ctx, job, 'cancelled');
-        return 'cancelled';
+      // Conditional on the part count: of two runs of the same job, only one records a part. One
+      // round trip records the part and reads whether the job was cancelled meanwhile.
+      let state: { cancelRequested: boolean };
+      try {
+        state = await db.batchPrediction.update({
+          where: { id, partsDone: index, status: 'running' },
+          data: {
+            partsDone: index + 1,
+            rowsDone: { increment: part.rows },
+            errorCount: { increment: part.errorCount },
+            outputBytes: { increment: bytes },
+            runMs: { increment: Math.round(now - clock) },
+          },
+          select: { cancelRequested: true },
+        });
+      } catch (error) {
+        if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2025') return 'skipped';
+        throw error;
+      } finally {
+        clock = now;
       }
-      if (opts.shouldPreempt?.()) {
-        await rows.return(undefined);
+      partsDone = index + 1;
+      if (state.cancelRequested) return 'cancelled';
+      return opts.shouldPreempt?.() ? 'preempted' : undefined;
+    };
+    /** Ends the run as a stored part says, or undefined to go on. */
+    const settle = async (stored: Promise<PartVerdict>): Promise<BatchOutcome | undefined> => {
+      const next = await stored;
+      if (next === undefined) return undefined;
+      await parts.return(undefined);
+      if (next === 'cancelled') await finishBatch(ctx, job, 'cancelled');
+      if (next === 'preempted') {
         await db.batchPrediction.update({ where: { id }, data: { status: 'queued', attempts: { decrement: 1 } } });
         logger.info({ batchPredictionId: id, partsDone }, 'batch prediction handed back');
-        return 'preempted';
       }
+      return next;
+    };
+    // One part is written and recorded while the next is read and scored; a part is written
+    // only once the one before it is recorded, so a crash leaves at most one part unrecorded.
+    let index = partsDone;
+    for await (const part of parts) {
+      if (inFlight !== undefined) {
+        const outcome = await settle(inFlight);
+        inFlight = undefined;
+        if (outcome !== undefined) return outcome;
+      }
+      inFlight = storePart(index++, part);
+      inFlight.catch(() => undefined); // awaited by settle or the error path
+    }
+    if (inFlight !== undefined) {
+      const outcome = await settle(inFlight);
+      inFlight = undefined;
+      if (outcome !== undefined) return outcome;
     }
     if (partsDone === 0) {
       // No input rows: the output is the header alone.
@@ -152,6 +177,8 @@ export async function runBatchPrediction(ctx: BatchContext, id: string, opts: Ba
     await finishBatch(ctx, job, 'succeeded');
     return 'succeeded';
   } catch (error) {
+    // A part still being written must land (or fail) before the job's files are judged.
+    await inFlight?.catch(() => undefined);
     const readFailure = error instanceof InvalidDatasetError || (error as NodeJS.ErrnoException).code === 'ENOENT';
     const permanent = error instanceof PermanentBatchError || error instanceof DomainError || readFailure;
     const message = (error as Error).message;

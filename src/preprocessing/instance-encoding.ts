@@ -117,7 +117,7 @@ export function encodeInstances(
 }
 
 /** The value typed for its encoder, or `{error}` describing why it does not fit. */
-function checkValue(encoder: FeatureEncoder, value: unknown): EncodableValue | { error: string } {
+export function checkValue(encoder: FeatureEncoder, value: unknown): EncodableValue | { error: string } {
   if (value === null || value === undefined) return null;
   if (encoder.kind === 'numeric') {
     if (typeof value !== 'number') return { error: `Expected a number, got ${describe(value)}.` };

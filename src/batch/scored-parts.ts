@@ -1,0 +1,70 @@
+/**
+ * A batch's input, scored and formatted a part at a time: each part comes out as the text of its
+ * output and error files. A tabular model's CSV input takes the columnar path (table-parts.ts,
+ * table-output.ts: no object per row); NDJSON input and text models take the per-row path
+ * (batch-input.ts, the scorer's score()). Both give the same lines for the same rows.
+ */
+import type { Readable } from 'node:stream';
+import { readInputRows, type InputFormat, type InputRow } from './batch-input.ts';
+import type { OutputFormat, PartWriter } from './batch-output.ts';
+import { SCORE_ROWS, type BatchScorer, type ScoredRow } from './batch-scorer.ts';
+import { readTableParts } from './table-parts.ts';
+import { tablePartWriter, type PartText } from './table-output.ts';
+
+export interface ScoredPart extends PartText {
+  /** Input rows in the part, scored or in error. */
+  rows: number;
+}
+
+export interface ScoredPartOptions {
+  inputFormat: InputFormat;
+  outputFormat: OutputFormat;
+  passthrough: readonly string[];
+  /** Parts already done: the rows of these are skipped, and the first part written is this one. */
+  skipParts: number;
+  partRows: number;
+  onHeader?: (columns: string[]) => void;
+}
+
+export async function* scoredParts(
+  source: Readable,
+  scorer: BatchScorer,
+  writer: PartWriter,
+  opts: ScoredPartOptions,
+): AsyncGenerator<ScoredPart> {
+  let index = opts.skipParts;
+  const read = { skipRows: opts.skipParts * opts.partRows, onHeader: opts.onHeader };
+  if (opts.inputFormat === 'csv' && scorer.tabular !== undefined) {
+    const text = tablePartWriter(writer, opts.outputFormat, opts.passthrough, scorer.tabular.target);
+    const parts = readTableParts(source, scorer.tabular, {
+      ...read,
+      partRows: opts.partRows,
+      passthrough: opts.passthrough,
+    });
+    for await (const part of parts) {
+      const { outputs, units } = scorer.forward(part.matrix, part.encoded);
+      const others = scoreRows(
+        scorer,
+        part.others.map((other) => other.row),
+      );
+      yield { rows: part.rows, ...text(part, outputs, units, others, index++ === 0) };
+    }
+    return;
+  }
+  for await (const part of readInputRows(source, opts.inputFormat, { ...read, batchRows: opts.partRows })) {
+    const scored = scoreRows(scorer, part);
+    yield {
+      rows: part.length,
+      output: writer.output(scored, index++ === 0),
+      errors: writer.errors(scored),
+      errorCount: scored.filter((entry) => entry.error !== undefined).length,
+    };
+  }
+}
+
+function scoreRows(scorer: BatchScorer, rows: InputRow[]): ScoredRow[] {
+  const scored: ScoredRow[] = [];
+  for (let offset = 0; offset < rows.length; offset += SCORE_ROWS)
+    scored.push(...scorer.score(rows.slice(offset, offset + SCORE_ROWS)));
+  return scored;
+}
