@@ -84,3 +84,22 @@ export function datasetFormatFromFilename(filename: string): DatasetFormat {
   if (lower.endsWith('.ndjson') || lower.endsWith('.jsonl')) return 'ndjson';
   throw new UnsupportedMediaTypeError(`The file '${filename}' is not a .csv, .ndjson or .jsonl file.`);
 }
+
+/**
+ * The format of an imported dataset, from what its source says: the media type it answered
+ * with, else its path's extension. Undefined when neither names one (`application/octet-stream`
+ * and an unknown extension): the request must then say the format itself.
+ */
+export function importedFormat(contentType: string | undefined, path: string): UploadFormat | undefined {
+  const mediaType = mediaTypeOf(contentType);
+  if (ZIP_MEDIA_TYPES.includes(mediaType)) return 'zip';
+  if (PARQUET_MEDIA_TYPES.includes(mediaType)) return 'parquet';
+  const named = FORMAT_BY_MEDIA_TYPE.get(mediaType);
+  if (named) return named;
+  const extension = /\.([a-z]+)$/i.exec(path)?.[1]?.toLowerCase();
+  if (extension === 'csv') return 'csv';
+  if (extension === 'ndjson' || extension === 'jsonl') return 'ndjson';
+  if (extension === 'parquet') return 'parquet';
+  if (extension === 'zip') return 'zip';
+  return undefined;
+}
