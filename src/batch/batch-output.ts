@@ -3,14 +3,15 @@
  * the parts concatenate into one file) or NDJSON. A predicted row carries its passthrough
  * columns and then its prediction: in CSV `prediction` and, for classifiers, one
  * `probability_<label>` column per label; in NDJSON `prediction` exactly as `:predict`
- * answers it. A row that could not be scored is in the error file instead, with its number
+ * answers it; in Parquet as in CSV (see parquet-output.ts), errors as in NDJSON. A row that could not be scored is in the error file instead, with its number
  * and the reason; together the two files hold every input row exactly once.
  */
 import type { OutputSchema } from '../preprocessing/preprocessing-state.ts';
 import type { Prediction } from '../serving/input-adapter.ts';
 import type { ScoredRow } from './batch-scorer.ts';
+import { parquetPart } from './parquet-output.ts';
 
-export type OutputFormat = 'csv' | 'ndjson';
+export type OutputFormat = 'csv' | 'ndjson' | 'parquet';
 
 /** The CSV error file's header: error parts hold rows only, as a part may have none. */
 export const ERRORS_CSV_HEADER = 'row,reason\n';
@@ -27,17 +28,18 @@ function csvField(value: unknown): string {
 }
 
 export interface PartWriter {
-  /** The output part's text for scored rows (header included for the first part). */
-  output(rows: ScoredRow[], first: boolean): string;
+  /** The output part for scored rows (CSV: the header in the first part; Parquet: a whole file). */
+  output(rows: ScoredRow[], first: boolean): string | Buffer;
   /** The error part's text for the rows that failed (the CSV header `row,reason` is the reader's: ERRORS_CSV_HEADER). */
   errors(rows: ScoredRow[]): string;
 }
 
 export function partWriter(format: OutputFormat, passthrough: string[], schema: OutputSchema): PartWriter {
   const labels = schema.task === 'classification' ? schema.labels.map(String) : [];
-  if (format === 'ndjson') {
+  if (format === 'ndjson' || format === 'parquet') {
     return {
       output: (rows) => {
+        if (format === 'parquet') return parquetPart(rows, passthrough, schema);
         let text = '';
         for (const { row, prediction } of rows) {
           if (prediction === undefined) continue;

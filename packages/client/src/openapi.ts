@@ -1568,8 +1568,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Stream the output of a succeeded batch prediction (CSV or NDJSON, as requested)
-         * @description Passthrough columns, then the prediction: in CSV `prediction` and a `probability_<label>` column per label of a classifier; in NDJSON `prediction` as `:predict` answers it. Rows that could not be scored are in .../errors instead.
+         * Stream the output of a succeeded batch prediction (CSV, NDJSON or Parquet, as requested)
+         * @description Passthrough columns, then the prediction: in CSV `prediction` and a `probability_<label>` column per label of a classifier; in NDJSON `prediction` as `:predict` answers it. Rows that could not be scored are in .../errors instead. Parquet holds the columns CSV does, typed (probabilities as doubles), one row group per part.
          *
          *     Needs an API key with the `read` scope (or `admin`).
          */
@@ -2827,7 +2827,7 @@ export interface components {
                 format: "csv" | "ndjson";
             };
             /** @enum {string} */
-            outputFormat: "csv" | "ndjson";
+            outputFormat: "csv" | "ndjson" | "parquet";
             passthrough: string[];
             progress: {
                 rowsDone: number;
@@ -9482,10 +9482,11 @@ export interface operations {
                     /** @description An alias (resolved once, at submission); or `version` */
                     alias?: string;
                     /**
+                     * @description parquet: one file, a row group per part; its errors are NDJSON
                      * @default csv
                      * @enum {string}
                      */
-                    outputFormat?: "csv" | "ndjson";
+                    outputFormat?: "csv" | "ndjson" | "parquet";
                     /**
                      * Format: uuid
                      * @description The stored dataset (CSV or NDJSON) whose rows are scored
@@ -9583,7 +9584,8 @@ export interface operations {
                 version?: number;
                 /** @description An alias (resolved once, at submission); or `version` */
                 alias?: string;
-                outputFormat?: "csv" | "ndjson";
+                /** @description parquet: one file, a row group per part; its errors are NDJSON */
+                outputFormat?: "csv" | "ndjson" | "parquet";
                 /** @description Comma-separated input columns copied next to each prediction */
                 passthrough?: string;
             };
@@ -9794,7 +9796,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The file, streamed (text/csv or application/x-ndjson) */
+            /** @description The file, streamed (text/csv, application/x-ndjson or application/vnd.apache.parquet) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -9802,6 +9804,7 @@ export interface operations {
                 content: {
                     "text/csv; charset=utf-8": string;
                     "application/x-ndjson; charset=utf-8": string;
+                    "application/vnd.apache.parquet": string;
                 };
             };
             /** @description Unauthorized */
@@ -9812,6 +9815,7 @@ export interface operations {
                 content: {
                     "text/csv; charset=utf-8": components["schemas"]["Problem"];
                     "application/x-ndjson; charset=utf-8": components["schemas"]["Problem"];
+                    "application/vnd.apache.parquet": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -9822,6 +9826,7 @@ export interface operations {
                 content: {
                     "text/csv; charset=utf-8": components["schemas"]["Problem"];
                     "application/x-ndjson; charset=utf-8": components["schemas"]["Problem"];
+                    "application/vnd.apache.parquet": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -9832,6 +9837,7 @@ export interface operations {
                 content: {
                     "text/csv; charset=utf-8": components["schemas"]["Problem"];
                     "application/x-ndjson; charset=utf-8": components["schemas"]["Problem"];
+                    "application/vnd.apache.parquet": components["schemas"]["Problem"];
                 };
             };
             /** @description Conflict */
@@ -9842,6 +9848,7 @@ export interface operations {
                 content: {
                     "text/csv; charset=utf-8": components["schemas"]["Problem"];
                     "application/x-ndjson; charset=utf-8": components["schemas"]["Problem"];
+                    "application/vnd.apache.parquet": components["schemas"]["Problem"];
                 };
             };
         };
@@ -9857,7 +9864,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The file, streamed (text/csv or application/x-ndjson) */
+            /** @description The file, streamed (text/csv, application/x-ndjson or application/vnd.apache.parquet) */
             200: {
                 headers: {
                     [name: string]: unknown;
