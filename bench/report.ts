@@ -7,6 +7,7 @@ import { aliasRow, objectStoreRows } from './scale-out-report.ts';
 import { explainSection, type ExplainBenchResult } from './explain-bench.ts';
 import type { ForwardChoiceRow } from './forward-choice-bench.ts';
 import type { PlacementRow } from './inference-placement.ts';
+import { parquetIngestRow, type ParquetIngestFigures } from './parquet-ingest.ts';
 import type { PredictFigures } from './predict-bench.ts';
 import type { PredictionLoggingFigures } from './prediction-logging.ts';
 import type { ColdStartFigures } from './cold-start.ts';
@@ -25,6 +26,8 @@ export interface BenchResults {
   forwardChoice: ForwardChoiceRow[];
   training: TrainingFigures;
   ingest: { mbPerSecond: number; peakRssMb: number; rows: number } | { error: string };
+  /** Parquet against CSV ingest of the same table (absent from reports of runs before it existed). */
+  parquetIngest?: ParquetIngestFigures | { error: string };
   deep: Record<string, unknown> | { error: string };
   encryption: EncryptionBenchResult | { error: string };
   explain?: ExplainBenchResult | { error: string };
@@ -217,6 +220,7 @@ export function renderReport(r: BenchResults): string {
         `failed: ${'error' in r.ingest ? r.ingest.error : ''} | >= 30 MB/s, < 300 MB | **missed** |`,
     ...encryptionRows(r.encryption),
     ...objectStoreRows(r.objectStores),
+    ...(r.parquetIngest ? [parquetIngestRow(r.parquetIngest)] : []),
     `| 5 | queue latency, submit -> job running, p50 of ${r.training.queueLatencyMs.length} | ` +
       `**${f(queueP50, 0)} ms** (all: ${list(r.training.queueLatencyMs, 0)}) | reported | - |`,
     ...(r.batch ? [batchRow(r.batch)] : []),

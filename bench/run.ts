@@ -3,6 +3,7 @@
  * this machine and writes BENCHMARKS.md. Needs PostgreSQL and Redis, as the tests do; creates
  * a database, Redis prefix and artifact directory of its own and removes them at the end.
  */
+import { benchParquetIngest } from './parquet-ingest.ts';
 import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -136,6 +137,10 @@ try {
   }));
   log('CSV ingest of 200 MB (child process)');
   const ingest = await isolated('ingest', '200');
+  log('Parquet vs CSV ingest of the same table, 100 MB of CSV, 3 interleaved rounds (child processes)');
+  const parquetIngest = await benchParquetIngest({ csvMb: 100, rounds: 3 }).catch((error: Error) => ({
+    error: error.message,
+  }));
   log('encryption at rest: CSV ingest and model load, encrypted vs not (child process)');
   const encryption = await isolated('encryption', '100');
   log(`CSV ingest (${objectStoreMb} MB) and model load, S3 store vs local (child process)`);
@@ -156,6 +161,7 @@ try {
     forwardChoice,
     training,
     ingest: ingest as BenchResults['ingest'],
+    parquetIngest,
     deep,
     predictionLogging,
     encryption: encryption as BenchResults['encryption'],

@@ -82,6 +82,10 @@ export const ERROR_CODES = {
   batch_unsupported_model: 422,
   unknown_passthrough_columns: 422,
   webhook_url_refused: 422,
+  // A dataset import URL the service may not fetch (a blocked address, a bucket not allowed),
+  // and one it could not fetch (the source answered an error, or could not be reached).
+  import_url_refused: 422,
+  import_source_failed: 422,
   // 429: too many requests from this project, key or client address in the current window.
   rate_limited: 429,
   // Open job event streams (GET /v1/training-jobs/{id}/events) are bounded per project and per instance.

@@ -22,6 +22,7 @@ import { answerError, problemHandler } from './plugins/problem-handler.ts';
 import { predictionQuotaPlugin } from './plugins/prediction-quota.ts';
 import { rateLimitsPlugin } from './plugins/rate-limits.ts';
 import { auditEventRoutes } from './routes/audit-events.ts';
+import { datasetImportRoutes } from './routes/dataset-imports.ts';
 import { datasetRoutes } from './routes/datasets.ts';
 import { healthRoutes } from './routes/health.ts';
 import { masterKeyRoutes } from './routes/master-key.ts';
@@ -146,6 +147,7 @@ export async function buildApp(deps: Deps, opts: BuildAppOptions = {}): Promise<
   await app.register(masterKeyRoutes, { deps });
   await app.register(quotaRoutes, { deps });
   await app.register(datasetRoutes, { deps });
+  await app.register(datasetImportRoutes, { deps });
   await app.register(trainingJobRoutes, { deps });
   await app.register(trainingJobEventRoutes, { deps });
   await app.register(modelRoutes, { deps });

@@ -3,14 +3,16 @@
  * the parts concatenate into one file) or NDJSON. A predicted row carries its passthrough
  * columns and then its prediction: in CSV `prediction` and, for classifiers, one
  * `probability_<label>` column per label; in NDJSON `prediction` exactly as `:predict`
- * answers it. A row that could not be scored is in the error file instead, with its number
+ * answers it; in Parquet as in CSV, one whole file per part (parquet-output.ts), its errors as
+ * in NDJSON. A row that could not be scored is in the error file instead, with its number
  * and the reason; together the two files hold every input row exactly once.
  */
 import type { OutputSchema } from '../preprocessing/preprocessing-state.ts';
 import type { Prediction } from '../serving/input-adapter.ts';
 import type { ScoredRow } from './batch-scorer.ts';
+import { parquetPart } from './parquet-output.ts';
 
-export type OutputFormat = 'csv' | 'ndjson';
+export type OutputFormat = 'csv' | 'ndjson' | 'parquet';
 
 /** The CSV error file's header: error parts hold rows only, as a part may have none. */
 export const ERRORS_CSV_HEADER = 'row,reason\n';
@@ -27,24 +29,25 @@ export function csvField(value: unknown): string {
 }
 
 export interface PartWriter {
-  /** What the first part starts with: the CSV header line, or nothing for NDJSON. */
+  /** What the first part starts with: the CSV header line, or nothing for NDJSON (and Parquet). */
   header: string;
-  /** A scored row's output line, newline included ('' for a row without a prediction). */
+  /** A scored row's output line, newline included ('' for a row without a prediction); CSV and NDJSON only. */
   outputLine(row: ScoredRow): string;
   /** An error file's line for a row that could not be scored. */
   errorLine(row: number, reason: string): string;
-  /** The output part's text for scored rows (header included for the first part). */
-  output(rows: ScoredRow[], first: boolean): string;
+  /** The output part for scored rows (CSV: the header in the first part; Parquet: a whole file). */
+  output(rows: ScoredRow[], first: boolean): string | Buffer;
   /** The error part's text for the rows that failed (the CSV header `row,reason` is the reader's: ERRORS_CSV_HEADER). */
   errors(rows: ScoredRow[]): string;
 }
 
 export function partWriter(format: OutputFormat, passthrough: string[], schema: OutputSchema): PartWriter {
   const labels = schema.task === 'classification' ? schema.labels.map(String) : [];
-  const lines = format === 'ndjson' ? ndjsonLines(passthrough) : csvLines(passthrough, labels);
+  const lines = format === 'csv' ? csvLines(passthrough, labels) : ndjsonLines(passthrough);
   return {
     ...lines,
     output: (rows, first) => {
+      if (format === 'parquet') return parquetPart(rows, passthrough, schema);
       let text = first ? lines.header : '';
       for (const row of rows) text += lines.outputLine(row);
       return text;

@@ -11,9 +11,11 @@ import { SCORE_ROWS, type BatchScorer, type ScoredRow } from './batch-scorer.ts'
 import { readTableParts } from './table-parts.ts';
 import { tablePartWriter, type PartText } from './table-output.ts';
 
-export interface ScoredPart extends PartText {
+export interface ScoredPart extends Omit<PartText, 'output'> {
   /** Input rows in the part, scored or in error. */
   rows: number;
+  /** The output part: text, or a whole Parquet file. */
+  output: string | Buffer;
 }
 
 export interface ScoredPartOptions {
@@ -34,7 +36,8 @@ export async function* scoredParts(
 ): AsyncGenerator<ScoredPart> {
   let index = opts.skipParts;
   const read = { skipRows: opts.skipParts * opts.partRows, onHeader: opts.onHeader };
-  if (opts.inputFormat === 'csv' && scorer.tabular !== undefined) {
+  // Parquet output is written from the scored rows (a whole file per part), never line by line.
+  if (opts.inputFormat === 'csv' && opts.outputFormat !== 'parquet' && scorer.tabular !== undefined) {
     const text = tablePartWriter(writer, opts.outputFormat, opts.passthrough, scorer.tabular.target);
     const parts = readTableParts(source, scorer.tabular, {
       ...read,

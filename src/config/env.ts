@@ -196,6 +196,22 @@ const settingsSchema = z.object({
    * service's own network (SSRF). E.g. `127.0.0.1` for a local test receiver.
    */
   WEBHOOK_ALLOWED_ADDRESSES: z.string().default(''),
+  /**
+   * Addresses (IPs or CIDR ranges, comma-separated) dataset imports by URL may reach although
+   * they are loopback, link-local or private (as WEBHOOK_ALLOWED_ADDRESSES for webhooks).
+   */
+  IMPORT_ALLOWED_ADDRESSES: z.string().default(''),
+  /**
+   * Buckets (comma-separated) datasets may be imported from as `s3://bucket/key`, read with
+   * the service's own S3 endpoint and credentials; by default none.
+   */
+  IMPORT_S3_BUCKETS: z
+    .string()
+    .regex(
+      /^\s*([a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\s*(,\s*[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\s*)*)?$/,
+      'bucket names, comma-separated',
+    )
+    .default(''),
 });
 
 /**

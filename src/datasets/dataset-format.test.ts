@@ -4,6 +4,7 @@ import {
   datasetFormatFromContentType,
   datasetFormatFromFilename,
   uploadFormatFromContentType,
+  uploadFormatFromFilename,
 } from './dataset-format.ts';
 
 describe('datasetFormatFromContentType', () => {
@@ -37,6 +38,14 @@ describe('uploadFormatFromContentType', () => {
     ).toEqual(['zip', 'zip', 'csv', 'ndjson']);
   });
 
+  it('names Parquet uploads by the registered media type and the older one', () => {
+    expect(['application/vnd.apache.parquet', 'Application/X-Parquet'].map(uploadFormatFromContentType)).toEqual([
+      'parquet',
+      'parquet',
+    ]);
+    expect(() => uploadFormatFromContentType('application/octet-stream')).toThrow(/application\/vnd\.apache\.parquet/);
+  });
+
   it('answers 415 for anything else', () => {
     expect(() => uploadFormatFromContentType('application/gzip')).toThrow(UnsupportedMediaTypeError);
     expect(() => uploadFormatFromContentType(undefined)).toThrow(UnsupportedMediaTypeError);
@@ -56,5 +65,17 @@ describe('datasetFormatFromFilename', () => {
   it('refuses other files', () => {
     expect(() => datasetFormatFromFilename('data.xlsx')).toThrow(UnsupportedMediaTypeError);
     expect(() => datasetFormatFromFilename('csv')).toThrow(UnsupportedMediaTypeError);
+  });
+});
+
+describe('uploadFormatFromFilename', () => {
+  it('maps .parquet besides the text formats, and refuses others', () => {
+    expect(['t.parquet', 'T.PARQUET', 'a.csv', 'b.jsonl'].map(uploadFormatFromFilename)).toEqual([
+      'parquet',
+      'parquet',
+      'csv',
+      'ndjson',
+    ]);
+    expect(() => uploadFormatFromFilename('t.parquet.gz')).toThrow(UnsupportedMediaTypeError);
   });
 });

@@ -1,9 +1,11 @@
 import type { ColumnProfile } from './column-profile.ts';
 import { CsvReader } from './csv-reader.ts';
-import type { DatasetFormat } from './dataset-format.ts';
+import { InvalidDatasetError } from '../errors.ts';
+import { PARQUET_MEDIA_TYPES, type DatasetFormat } from './dataset-format.ts';
 import type { ProfileLimits } from './dataset-profile-builder.ts';
 import { DatasetProfileBuilder } from './dataset-profile-builder.ts';
 import { NdjsonReader } from './ndjson-reader.ts';
+import { PARQUET_MAGIC } from './parquet-file.ts';
 import { storeUpload, type StoreUploadOptions } from './store-upload.ts';
 import { Utf8Validator } from './utf8-validator.ts';
 
@@ -40,10 +42,20 @@ export async function ingestDataset(options: IngestDatasetOptions): Promise<Inge
       : new NdjsonReader(builder.addJsonRecord);
   const validator = new Utf8Validator();
   let columns: ColumnProfile[] = [];
+  let first = true;
   const written = await storeUpload({
     ...upload,
     inspector: {
       write(chunk) {
+        if (first) {
+          first = false;
+          // Parquet bytes would fail as "not UTF-8" or "NUL": say what they are instead.
+          if (chunk.subarray(0, 4).equals(PARQUET_MAGIC))
+            throw new InvalidDatasetError(
+              `The body is a Parquet file (it starts with PAR1), not ${format === 'csv' ? 'CSV' : 'NDJSON'}: ` +
+                `send it with Content-Type ${PARQUET_MEDIA_TYPES[0]}.`,
+            );
+        }
         validator.check(chunk, reader.line);
         reader.write(chunk);
       },

@@ -26,7 +26,8 @@ const toBoolean: Converter = (value) => {
 };
 const toText: Converter = (value) => (value === null || value === undefined || value === '' ? null : String(value));
 
-function converterFor(column: ColumnProfile): Converter {
+/** How a cell of this column is typed for training, whatever format it was read from. */
+export function cellConverter(column: ColumnProfile): Converter {
   if (column.type === 'integer' || column.type === 'number') return toNumber;
   if (column.type === 'boolean') return toBoolean;
   return toText;
@@ -40,7 +41,7 @@ function converterFor(column: ColumnProfile): Converter {
  */
 export async function readDatasetRows(options: ReadDatasetRowsOptions): Promise<DatasetRow[]> {
   const { source, format, columns } = options;
-  const converters = columns.map(converterFor);
+  const converters = columns.map(cellConverter);
   const rows: DatasetRow[] = [];
   const emptyRow = (): DatasetRow => {
     const row: DatasetRow = keyedByUser();

@@ -1,7 +1,7 @@
 /**
  * Uploading a dataset, whatever its format: the body is streamed to the artifact store
- * (CSV and NDJSON validated and profiled on the way; a ZIP, whose directory sits at its end,
- * read back and profiled once stored whole), and the dataset row is written only when all
+ * (CSV and NDJSON validated and profiled on the way; a ZIP or Parquet file, whose directory
+ * or footer sits at its end, read back and profiled once stored whole), and the dataset row is written only when all
  * of it is valid. On any failure the stored file is deleted: nothing half-written survives.
  */
 import { randomUUID } from 'node:crypto';
@@ -16,6 +16,8 @@ import type { ProfileLimits } from './dataset-profile-builder.ts';
 import type { ArchiveLimits } from './image-archive.ts';
 import { profileImageArchive } from './image-dataset.ts';
 import { ingestDataset } from './ingest.ts';
+import { profileParquet } from './parquet-dataset.ts';
+import { parquetMagicInspector, type ParquetLimits } from './parquet-file.ts';
 import { storeUpload } from './store-upload.ts';
 
 export interface UploadDatasetOptions {
@@ -33,6 +35,8 @@ export interface UploadDatasetOptions {
   signal?: AbortSignal;
   /** CSV and NDJSON profiling limits; the defaults suit production. */
   profileLimits?: ProfileLimits;
+  /** Parquet footer, row group and column limits; the defaults suit production. */
+  parquetLimits?: ParquetLimits;
   /** ZIP archive limits; the defaults suit production. */
   archiveLimits?: Partial<ArchiveLimits>;
   /** The project's quotas: the datasets count and stored bytes bound the upload. */
@@ -68,9 +72,10 @@ export async function uploadDataset(options: UploadDatasetOptions) {
     limit !== null && left !== null
       ? { bytes: left, exceeded: () => storedBytesExceeded(limit, limit - left) }
       : undefined;
-  // CSV and NDJSON are profiled as they are stored; either way, a failed store keeps nothing.
+  // CSV and NDJSON are profiled as they are stored; ZIP and Parquet, whose indexes sit at
+  // their end, once stored whole. Either way, a failed store keeps nothing.
   const ingested =
-    format === 'zip'
+    format === 'zip' || format === 'parquet'
       ? undefined
       : await ingestDataset({
           source,
@@ -82,9 +87,18 @@ export async function uploadDataset(options: UploadDatasetOptions) {
           signal,
           limits: options.profileLimits,
         });
-  const written = ingested ?? (await storeUpload({ source, store, key: artifactKey, maxBytes, budget, signal }));
+  const inspector = format === 'parquet' ? parquetMagicInspector() : undefined;
+  const written =
+    ingested ?? (await storeUpload({ source, store, key: artifactKey, maxBytes, budget, signal, inspector }));
   try {
-    const profile = ingested ?? (await profileImageArchive(await store.read(artifactKey), options.archiveLimits));
+    const profile =
+      ingested ??
+      (format === 'parquet'
+        ? await profileParquet(await store.openRanges(artifactKey), {
+            ...options.profileLimits,
+            ...options.parquetLimits,
+          })
+        : await profileImageArchive(await store.read(artifactKey), options.archiveLimits));
     return await recordDatasetVersion(
       db,
       { id, projectId, name, format, artifactKey, ...profile, sha256: written.sha256, sizeBytes: written.sizeBytes },

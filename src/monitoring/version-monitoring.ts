@@ -1,9 +1,7 @@
 import type { Database } from '../db/client.ts';
 import { enqueueWebhookEvent } from '../webhooks/events.ts';
 import type { Prisma } from '../db/client.ts';
-import { readDatasetRows } from '../datasets/read-rows.ts';
-import type { ColumnProfile } from '../datasets/column-profile.ts';
-import type { DatasetFormat } from '../datasets/dataset-format.ts';
+import { readStoredRows } from '../datasets/stored-rows.ts';
 import { ConflictError, NotFoundError, UnprocessableError } from '../errors.ts';
 import type { InputSchema, OutputSchema } from '../preprocessing/preprocessing-state.ts';
 import { findModel } from '../registry/model-registry.ts';
@@ -70,11 +68,7 @@ export async function enableMonitoring(
       `Version ${version} of '${name}' was imported: it has no training dataset to compare traffic with.`,
     );
   const dataset = await db.dataset.findUniqueOrThrow({ where: { id: row.datasetId } });
-  const rows = await readDatasetRows({
-    source: store.createReadStream(dataset.artifactKey),
-    format: dataset.format as DatasetFormat,
-    columns: dataset.columns as unknown as ColumnProfile[],
-  });
+  const rows = await readStoredRows(store, dataset);
   const reference = buildTrainingReference(rows, inputSchema, row.outputSchema as unknown as OutputSchema);
   const data = {
     windowMinutes: settings.windowMinutes,

@@ -3,7 +3,7 @@ import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promise
 import os from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import type { ArtifactStore, WrittenArtifact } from './artifact-store.ts';
+import type { ArtifactRanges, ArtifactStore, WrittenArtifact } from './artifact-store.ts';
 
 export interface ArtifactCacheOptions {
   /**
@@ -88,6 +88,11 @@ export class CachedArtifactStore implements ArtifactStore {
     this.#changes += 1;
     await this.#forget(key);
     return this.origin.write(key, source);
+  }
+
+  /** Ranged reads (Parquet datasets) go to the store: only whole model artifacts are copied. */
+  openRanges(key: string): Promise<ArtifactRanges> {
+    return this.origin.openRanges(key);
   }
 
   exists(key: string): Promise<boolean> {

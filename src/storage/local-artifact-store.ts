@@ -1,11 +1,17 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { access, mkdir, readFile, readdir, rename, rm, unlink, writeFile } from 'node:fs/promises';
+import { access, mkdir, open, readFile, readdir, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { once } from 'node:events';
-import { assertSafeKey, type ArtifactStore, type WrittenArtifact } from './artifact-store.ts';
+import {
+  assertSafeKey,
+  checkedRange,
+  type ArtifactRanges,
+  type ArtifactStore,
+  type WrittenArtifact,
+} from './artifact-store.ts';
 
 /** An artifact store in a local directory (`ARTIFACT_DIR`). */
 export class LocalArtifactStore implements ArtifactStore {
@@ -56,6 +62,34 @@ export class LocalArtifactStore implements ArtifactStore {
 
   createReadStream(key: string): Readable {
     return createReadStream(this.resolve(key));
+  }
+
+  async openRanges(key: string): Promise<ArtifactRanges> {
+    const file = this.resolve(key);
+    const { size: sizeBytes, ino, mtimeMs } = await stat(file);
+    return {
+      sizeBytes,
+      async read(start, end) {
+        const stop = checkedRange(sizeBytes, start, end, key);
+        // Opened per read, so nothing stays open when a reader stops part-way.
+        const handle = await open(file, 'r');
+        try {
+          const now = await handle.stat();
+          if (now.ino !== ino || now.mtimeMs !== mtimeMs || now.size !== sizeBytes)
+            throw new Error(`Artifact '${key}' was replaced while it was being read`);
+          const buffer = Buffer.allocUnsafe(stop - start);
+          let done = 0;
+          while (done < buffer.length) {
+            const { bytesRead } = await handle.read(buffer, done, buffer.length - done, start + done);
+            if (bytesRead === 0) throw new Error(`Artifact '${key}' ended before byte ${start + done}`);
+            done += bytesRead;
+          }
+          return buffer;
+        } finally {
+          await handle.close();
+        }
+      },
+    };
   }
 
   async exists(key: string): Promise<boolean> {

@@ -12,7 +12,13 @@ import {
   type S3ClientConfig,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { assertSafeKey, type ArtifactStore, type WrittenArtifact } from './artifact-store.ts';
+import {
+  assertSafeKey,
+  checkedRange,
+  type ArtifactRanges,
+  type ArtifactStore,
+  type WrittenArtifact,
+} from './artifact-store.ts';
 
 /** Where the store keeps its objects: `s3://bucket/prefix` parsed. */
 export interface S3Location {
@@ -157,6 +163,35 @@ export class S3ArtifactStore implements ArtifactStore {
       await pipeline(object.Body as Readable, verify, output);
     })().catch((error: unknown) => output.destroy(notFound(error, key)));
     return output;
+  }
+
+  /**
+   * Ranged GETs, each conditional on the ETag seen when opened: an object replaced meanwhile
+   * fails the read instead of mixing two versions' bytes.
+   */
+  async openRanges(key: string): Promise<ArtifactRanges> {
+    const Key = this.objectKey(key);
+    const Bucket = this.location.bucket;
+    const head = await this.client
+      .send(new HeadObjectCommand({ Bucket, Key }))
+      .catch((error: unknown) => Promise.reject(notFound(error, key)));
+    const sizeBytes = head.ContentLength ?? 0;
+    const etag = head.ETag;
+    const client = this.client;
+    return {
+      sizeBytes,
+      async read(start, end) {
+        const stop = checkedRange(sizeBytes, start, end, key);
+        if (stop === start) return Buffer.alloc(0);
+        const object = await client
+          .send(new GetObjectCommand({ Bucket, Key, Range: `bytes=${start}-${stop - 1}`, IfMatch: etag }))
+          .catch((error: unknown) => Promise.reject(notFound(error, key)));
+        const bytes = Buffer.from(await object.Body!.transformToByteArray());
+        if (bytes.length !== stop - start)
+          throw new Error(`Artifact '${key}' answered ${bytes.length} bytes for a range of ${stop - start}`);
+        return bytes;
+      },
+    };
   }
 
   /**

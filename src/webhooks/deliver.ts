@@ -15,7 +15,7 @@ import type { Prisma } from '../db/client.ts';
 import type { Logger } from '../logger.ts';
 import { enqueueWebhookDelivery, type WebhookQueue } from '../queue/background-queues.ts';
 import { serviceVersion } from '../service-version.ts';
-import type { AddressPolicy } from './address-policy.ts';
+import type { AddressPolicy } from '../network/address-policy.ts';
 import { SIGNATURE_HEADER, signatureHeader } from './signing.ts';
 
 export type DeliverySettings = Pick<

@@ -14,7 +14,7 @@ import type { Database } from '../db/client.ts';
 import type { Logger } from '../logger.ts';
 import { enqueueWebhookDelivery, type WebhookQueue } from '../queue/background-queues.ts';
 import { jobCatalog, type JobPayload } from '../queue/job-catalog.ts';
-import { AddressPolicy } from './address-policy.ts';
+import { AddressPolicy } from '../network/address-policy.ts';
 import { attemptDelivery, retryDelayMs, type DeliveryContext } from './deliver.ts';
 
 export interface WebhookWorkerResources {

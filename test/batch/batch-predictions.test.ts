@@ -1,4 +1,5 @@
 import type { Worker } from 'bullmq';
+import { parquetReadObjects } from 'hyparquet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTenant } from '../support/test-env.ts';
 import { irisWithIds, parseCsv, startBackgroundWorkers, waitForBatch } from '../support/batch.ts';
@@ -154,6 +155,42 @@ describe('batch predictions', () => {
     expect((await get(`/v1/batch-predictions/${done.id}/errors`)).body).toBe('');
     const listed = (await get('/v1/batch-predictions?model=iris')).json();
     expect(listed.items.map((item: { id: string }) => item.id)).toContain(done.id);
+  });
+
+  it('writes Parquet that reads back with the predictions of the CSV output', async () => {
+    const run = async (outputFormat: string) => {
+      const submitted = await post('/v1/batch-predictions', {
+        model: 'iris',
+        version: 1,
+        datasetId: dataset.id,
+        outputFormat,
+        passthrough: ['species'],
+      });
+      expect(submitted.statusCode, submitted.body).toBe(202);
+      const done = await waitForBatch(env(), training.tenant, submitted.json().id);
+      expect(done).toMatchObject({ status: 'succeeded', outputFormat, progress: { rowsDone: 150, partsDone: 4 } });
+      return get(`/v1/batch-predictions/${done.id}/output`);
+    };
+    const csv = parseCsv((await run('csv')).body);
+    const output = await run('parquet');
+    expect(output.headers['content-type']).toBe('application/vnd.apache.parquet');
+    const bytes = output.rawPayload;
+    const file = {
+      byteLength: bytes.length,
+      slice: (start: number, end?: number) =>
+        bytes.buffer.slice(bytes.byteOffset + start, bytes.byteOffset + (end ?? bytes.length)) as ArrayBuffer,
+    };
+    const rows = await parquetReadObjects({ file });
+    const [header, ...lines] = csv;
+    expect(rows).toHaveLength(150);
+    expect(Object.keys(rows[0]!)).toEqual(header);
+    rows.forEach((row, i) => {
+      const line = lines[i]!;
+      expect(row.species).toBe(line[0]);
+      expect(row.prediction).toBe(line[1]);
+      // CSV writes each double as JavaScript prints it: the same number, exactly.
+      header!.slice(2).forEach((column, k) => expect(row[column]).toBe(Number(line[2 + k])));
+    });
   });
 
   it('refuses bad requests with problem+json and creates nothing', async () => {

@@ -6,6 +6,7 @@ import { Readable } from 'node:stream';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ArtifactStore } from '../../src/storage/artifact-store.ts';
+import { EncryptedArtifactStore } from '../../src/storage/encryption/encrypted-artifact-store.ts';
 import { LocalArtifactStore } from '../../src/storage/local-artifact-store.ts';
 import { ChecksumMismatchError, parseS3Url, S3ArtifactStore } from '../../src/storage/s3-artifact-store.ts';
 import { startS3Server, type S3Server } from '../support/s3-server.ts';
@@ -97,6 +98,39 @@ describe.each(stores)('%s', (_name, open) => {
     await store.deletePrefix('p3');
     expect(await store.list('')).toEqual(['p4/x.bin']);
     await store.check();
+  });
+
+  it('reads ranges of an object, in clear and encrypted, and answers ENOENT for a missing one', async () => {
+    const inner = open();
+    // One data key for the test: the layer's records are what a ranged read must open one by one.
+    const dataKey = { id: 'k1', key: randomBytes(32) };
+    const keys = { forScope: async () => dataKey, keyById: async () => dataKey.key };
+    const encrypted = new EncryptedArtifactStore(inner, keys);
+    // 200 KiB + 7: three full 64 KiB cipher records and a short last one.
+    const bytes = randomBytes(200 * 1024 + 7);
+    for (const [store, key] of [
+      [inner, 'p6/datasets/plain.parquet'],
+      [encrypted, 'p6/datasets/sealed.parquet'],
+    ] as const) {
+      await store.write(key, Readable.from([bytes.subarray(0, 70_000), bytes.subarray(70_000)]));
+      const ranges = await store.openRanges(key);
+      expect(ranges.sizeBytes).toBe(bytes.length);
+      for (const [start, end] of [
+        [0, 4],
+        [bytes.length - 8, bytes.length],
+        [65_530, 65_546],
+        [1000, 140_000],
+        [0, bytes.length],
+        [100, 100],
+        [bytes.length - 3, bytes.length + 50],
+      ] as const) {
+        expect((await ranges.read(start, end)).equals(bytes.subarray(start, end))).toBe(true);
+      }
+      await expect(ranges.read(bytes.length + 1, bytes.length + 2)).rejects.toThrow(RangeError);
+    }
+    // The stored object under encryption is not the plaintext, and a ranged read still is.
+    expect((await inner.read('p6/datasets/sealed.parquet')).subarray(0, 4).equals(bytes.subarray(0, 4))).toBe(false);
+    await expect(inner.openRanges('p6/missing.parquet')).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
   it('answers ENOENT for a missing key, and refuses keys that could escape its root', async () => {

@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AddressPolicy } from '../../src/webhooks/address-policy.ts';
+import { AddressPolicy } from '../../src/network/address-policy.ts';
 import { postSigned } from '../../src/webhooks/deliver.ts';
 import { verifySignature } from '../../src/webhooks/signing.ts';
 import { startBackgroundWorkers } from '../support/batch.ts';

@@ -294,8 +294,8 @@ export interface paths {
         get: operations["listDatasets"];
         put?: never;
         /**
-         * Upload a dataset (CSV or NDJSON body, or multipart with a file part); the same name again makes its next version
-         * @description Send the file as the body with Content-Type text/csv, application/csv, application/x-ndjson, application/ndjson, application/jsonl, or as multipart/form-data with a `file` part and a `name` field. An image dataset is a ZIP body (application/zip, application/x-zip-compressed) with one folder of PNG/JPEG files per class; it gets an `image` and a `label` column, and the answer lists the entries left out (`skipped`). The body is streamed; at most MAX_UPLOAD_BYTES.
+         * Upload a dataset (CSV, NDJSON or Parquet body, or multipart with a file part); the same name again makes its next version
+         * @description Send the file as the body with Content-Type text/csv, application/csv, application/x-ndjson, application/ndjson, application/jsonl, or as multipart/form-data with a `file` part and a `name` field. An image dataset is a ZIP body (application/zip, application/x-zip-compressed) with one folder of PNG/JPEG files per class; it gets an `image` and a `label` column, and the answer lists the entries left out (`skipped`). A Parquet file (application/vnd.apache.parquet, application/x-parquet, or a .parquet file part) is stored, then read row group by row group from its footer; its columns must be flat (no lists, maps or structs). The body is streamed; at most MAX_UPLOAD_BYTES.
          *
          *     Needs an API key with the `write` scope (or `admin`).
          */
@@ -325,6 +325,28 @@ export interface paths {
          * @description Needs an API key with the `write` scope (or `admin`).
          */
         delete: operations["deleteDataset"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/dataset-imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a dataset from a file the service fetches itself, by HTTPS or s3:// URL
+         * @description The service reads the URL and ingests its body as POST /v1/datasets ingests an upload (CSV, NDJSON, Parquet or a ZIP of images; the same limits, MAX_UPLOAD_BYTES included), then answers 201 with the dataset. Loopback, link-local and private addresses are refused (422 `import_url_refused`), for the URL and every redirect, unless the operator allows them (IMPORT_ALLOWED_ADDRESSES); s3:// URLs read buckets listed in IMPORT_S3_BUCKETS with the service's S3 endpoint and credentials. A source that answers an error or cannot be reached is 422 `import_source_failed`. Nothing is kept when the import fails.
+         *
+         *     Needs an API key with the `write` scope (or `admin`).
+         */
+        post: operations["createDatasetImport"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -1546,8 +1568,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Stream the output of a succeeded batch prediction (CSV or NDJSON, as requested)
-         * @description Passthrough columns, then the prediction: in CSV `prediction` and a `probability_<label>` column per label of a classifier; in NDJSON `prediction` as `:predict` answers it. Rows that could not be scored are in .../errors instead.
+         * Stream the output of a succeeded batch prediction (CSV, NDJSON or Parquet, as requested)
+         * @description Passthrough columns, then the prediction: in CSV `prediction` and a `probability_<label>` column per label of a classifier; in NDJSON `prediction` as `:predict` answers it. Rows that could not be scored are in .../errors instead. Parquet holds the columns CSV does, typed (probabilities as doubles), one row group per part.
          *
          *     Needs an API key with the `read` scope (or `admin`).
          */
@@ -2818,7 +2840,7 @@ export interface components {
                 format: "csv" | "ndjson";
             };
             /** @enum {string} */
-            outputFormat: "csv" | "ndjson";
+            outputFormat: "csv" | "ndjson" | "parquet";
             passthrough: string[];
             progress: {
                 rowsDone: number;
@@ -4044,6 +4066,106 @@ export interface operations {
             };
             /** @description Conflict */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createDatasetImport: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the same key with the same request returns the first answer; with a different request, 422. 1 to 255 visible ASCII characters; remembered for IDEMPOTENCY_TTL_SECONDS. */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description `https://...` (or `http://...`), or `s3://bucket/key` in a bucket the operator allows (IMPORT_S3_BUCKETS) */
+                    url: string;
+                    /** @description Dataset name; an existing name gets its next version */
+                    name: string;
+                    /**
+                     * @description The file's format; by default from the source's Content-Type, else the URL path's extension
+                     * @enum {string}
+                     */
+                    format?: "csv" | "ndjson" | "parquet" | "zip";
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Dataset"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9375,10 +9497,11 @@ export interface operations {
                     /** @description An alias (resolved once, at submission); or `version` */
                     alias?: string;
                     /**
+                     * @description parquet: one file, a row group per part; its errors are NDJSON
                      * @default csv
                      * @enum {string}
                      */
-                    outputFormat?: "csv" | "ndjson";
+                    outputFormat?: "csv" | "ndjson" | "parquet";
                     /**
                      * Format: uuid
                      * @description The stored dataset (CSV or NDJSON) whose rows are scored
@@ -9476,7 +9599,8 @@ export interface operations {
                 version?: number;
                 /** @description An alias (resolved once, at submission); or `version` */
                 alias?: string;
-                outputFormat?: "csv" | "ndjson";
+                /** @description parquet: one file, a row group per part; its errors are NDJSON */
+                outputFormat?: "csv" | "ndjson" | "parquet";
                 /** @description Comma-separated input columns copied next to each prediction */
                 passthrough?: string;
             };
@@ -9687,7 +9811,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The file, streamed (text/csv or application/x-ndjson) */
+            /** @description The file, streamed (text/csv, application/x-ndjson or application/vnd.apache.parquet) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -9695,6 +9819,7 @@ export interface operations {
                 content: {
                     "text/csv; charset=utf-8": string;
                     "application/x-ndjson; charset=utf-8": string;
+                    "application/vnd.apache.parquet": string;
                 };
             };
             /** @description Unauthorized */
@@ -9705,6 +9830,7 @@ export interface operations {
                 content: {
                     "text/csv; charset=utf-8": components["schemas"]["Problem"];
                     "application/x-ndjson; charset=utf-8": components["schemas"]["Problem"];
+                    "application/vnd.apache.parquet": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -9715,6 +9841,7 @@ export interface operations {
                 content: {
                     "text/csv; charset=utf-8": components["schemas"]["Problem"];
                     "application/x-ndjson; charset=utf-8": components["schemas"]["Problem"];
+                    "application/vnd.apache.parquet": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -9725,6 +9852,7 @@ export interface operations {
                 content: {
                     "text/csv; charset=utf-8": components["schemas"]["Problem"];
                     "application/x-ndjson; charset=utf-8": components["schemas"]["Problem"];
+                    "application/vnd.apache.parquet": components["schemas"]["Problem"];
                 };
             };
             /** @description Conflict */
@@ -9735,6 +9863,7 @@ export interface operations {
                 content: {
                     "text/csv; charset=utf-8": components["schemas"]["Problem"];
                     "application/x-ndjson; charset=utf-8": components["schemas"]["Problem"];
+                    "application/vnd.apache.parquet": components["schemas"]["Problem"];
                 };
             };
         };
@@ -9750,7 +9879,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The file, streamed (text/csv or application/x-ndjson) */
+            /** @description The file, streamed (text/csv, application/x-ndjson or application/vnd.apache.parquet) */
             200: {
                 headers: {
                     [name: string]: unknown;

@@ -2,7 +2,8 @@ import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { errorPartKey, errorPartsPrefix, outputPartKey, partIndexOf } from '../../batch/batch-files.ts';
-import { ERRORS_CSV_HEADER } from '../../batch/batch-output.ts';
+import { ERRORS_CSV_HEADER, type OutputFormat } from '../../batch/batch-output.ts';
+import { joinedParquet } from '../../batch/parquet-output.ts';
 import { cancelBatchPrediction, submitDatasetBatch, submitUploadBatch } from '../../batch/submission.ts';
 import { datasetFormatFromContentType, TABULAR_MEDIA_TYPES } from '../../datasets/dataset-format.ts';
 import type { Deps } from '../../deps.ts';
@@ -19,7 +20,11 @@ import {
 } from '../schemas/batch-predictions.ts';
 import { checkCursor, errorResponses, idParams, pageArgs, pageOf, pageQuery, toPage } from '../schemas/common.ts';
 
-const MEDIA_TYPES = { csv: 'text/csv; charset=utf-8', ndjson: 'application/x-ndjson; charset=utf-8' } as const;
+const MEDIA_TYPES = {
+  csv: 'text/csv; charset=utf-8',
+  ndjson: 'application/x-ndjson; charset=utf-8',
+  parquet: 'application/vnd.apache.parquet',
+} as const;
 
 /** The parts' bytes one after another, read from the store as the client reads the answer. */
 function concatenated(store: ArtifactStore, keys: string[], prefix?: string): Readable {
@@ -155,7 +160,9 @@ export const batchPredictionRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = asyn
     },
   );
 
-  const fileResponse = z.string().describe('The file, streamed (text/csv or application/x-ndjson)');
+  const fileResponse = z
+    .string()
+    .describe('The file, streamed (text/csv, application/x-ndjson or application/vnd.apache.parquet)');
 
   app.get(
     '/v1/batch-predictions/:id/output',
@@ -163,13 +170,14 @@ export const batchPredictionRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = asyn
       config: { auth: 'read' },
       schema: {
         tags: ['batch-predictions'],
-        summary: 'Stream the output of a succeeded batch prediction (CSV or NDJSON, as requested)',
+        summary: 'Stream the output of a succeeded batch prediction (CSV, NDJSON or Parquet, as requested)',
         description:
           'Passthrough columns, then the prediction: in CSV `prediction` and a `probability_<label>` column per label ' +
           'of a classifier; in NDJSON `prediction` as `:predict` answers it. Rows that could not be scored are in ' +
-          '.../errors instead.',
+          '.../errors instead. Parquet holds the columns CSV does, typed (probabilities as doubles), one row group ' +
+          'per part.',
         params: idParams,
-        produces: [MEDIA_TYPES.csv, MEDIA_TYPES.ndjson],
+        produces: [MEDIA_TYPES.csv, MEDIA_TYPES.ndjson, MEDIA_TYPES.parquet],
         response: { 200: fileResponse, ...errorResponses(404, 409) },
       },
     },
@@ -181,10 +189,11 @@ export const batchPredictionRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = asyn
           `The batch prediction is ${job.status}; its output is not complete.`,
         );
       const keys = Array.from({ length: job.partsDone }, (_, index) => outputPartKey(job, index));
+      const format = job.outputFormat as OutputFormat;
       return reply
-        .type(MEDIA_TYPES[job.outputFormat as 'csv' | 'ndjson'])
-        .header('content-disposition', `attachment; filename="batch-${job.id}.${job.outputFormat}"`)
-        .send(concatenated(store, keys) as never);
+        .type(MEDIA_TYPES[format])
+        .header('content-disposition', `attachment; filename="batch-${job.id}.${format}"`)
+        .send((format === 'parquet' ? joinedParquet(store, keys) : concatenated(store, keys)) as never);
     },
   );
 

@@ -3,9 +3,10 @@ import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { deleteDataset, getDataset, listDatasetSummaries } from '../../datasets/dataset-catalog.ts';
 import {
-  datasetFormatFromFilename,
+  PARQUET_MEDIA_TYPES,
   TABULAR_MEDIA_TYPES,
   uploadFormatFromContentType,
+  uploadFormatFromFilename,
   ZIP_MEDIA_TYPES,
   type UploadFormat,
 } from '../../datasets/dataset-format.ts';
@@ -33,7 +34,10 @@ export const datasetRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app, 
 
   // Dataset bodies are streamed to the artifact store as they arrive, never buffered:
   // these parsers leave the body unread for the route to consume.
-  app.addContentTypeParser([...TABULAR_MEDIA_TYPES, ...ZIP_MEDIA_TYPES], (_request, _payload, done) => done(null));
+  app.addContentTypeParser(
+    [...TABULAR_MEDIA_TYPES, ...PARQUET_MEDIA_TYPES, ...ZIP_MEDIA_TYPES],
+    (_request, _payload, done) => done(null),
+  );
 
   app.post(
     '/v1/datasets',
@@ -42,7 +46,7 @@ export const datasetRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app, 
       schema: {
         tags: ['datasets'],
         summary:
-          'Upload a dataset (CSV or NDJSON body, or multipart with a file part); ' +
+          'Upload a dataset (CSV, NDJSON or Parquet body, or multipart with a file part); ' +
           'the same name again makes its next version',
         description:
           `Send the file as the body with Content-Type ${TABULAR_MEDIA_TYPES.join(', ')}, ` +
@@ -50,8 +54,10 @@ export const datasetRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app, 
           `An image dataset is a ZIP body (${ZIP_MEDIA_TYPES.join(', ')}) ` +
           'with one folder of PNG/JPEG files per class; ' +
           'it gets an `image` and a `label` column, and the answer lists the entries left out (`skipped`). ' +
+          `A Parquet file (${PARQUET_MEDIA_TYPES.join(', ')}, or a .parquet file part) is stored, then read ` +
+          'row group by row group from its footer; its columns must be flat (no lists, maps or structs). ' +
           'The body is streamed; at most MAX_UPLOAD_BYTES.',
-        consumes: [...TABULAR_MEDIA_TYPES, ...ZIP_MEDIA_TYPES, 'multipart/form-data'],
+        consumes: [...TABULAR_MEDIA_TYPES, ...PARQUET_MEDIA_TYPES, ...ZIP_MEDIA_TYPES, 'multipart/form-data'],
         querystring: uploadQuery,
         response: { 201: datasetSchema, ...errorResponses(400, 413, 415) },
       },
@@ -177,7 +183,7 @@ async function uploadMultipart(
       throw new ValidationError('A dataset name is required: send the `name` field before the file part, or ?name=.', [
         { path: 'name', message: 'is required' },
       ]);
-    record = await upload(name, datasetFormatFromFilename(part.filename), part.file);
+    record = await upload(name, uploadFormatFromFilename(part.filename), part.file);
   }
   if (!record)
     throw new ValidationError('The multipart body has no file part.', [{ path: 'file', message: 'is required' }]);

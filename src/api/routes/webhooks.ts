@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Deps } from '../../deps.ts';
 import { NotFoundError, UnprocessableError } from '../../errors.ts';
-import { AddressPolicy } from '../../webhooks/address-policy.ts';
+import { AddressPolicy } from '../../network/address-policy.ts';
 import { newWebhookSecret } from '../../webhooks/signing.ts';
 import { projectOf } from '../plugins/auth.ts';
 import { checkCursor, errorResponses, idParams, pageArgs, pageOf, pageQuery, toPage } from '../schemas/common.ts';

@@ -11,7 +11,10 @@ const settings = {
     .regex(/^[a-z][a-z0-9_-]{0,62}$/)
     .optional()
     .describe('An alias (resolved once, at submission); or `version`'),
-  outputFormat: z.enum(['csv', 'ndjson']).default('csv'),
+  outputFormat: z
+    .enum(['csv', 'ndjson', 'parquet'])
+    .default('csv')
+    .describe('parquet: one file, a row group per part; its errors are NDJSON'),
 };
 
 const oneRef = (value: { version?: number; alias?: string }) =>
@@ -57,7 +60,7 @@ export const batchPredictionSchema = z
       uploaded: z.boolean(),
       format: z.enum(['csv', 'ndjson']),
     }),
-    outputFormat: z.enum(['csv', 'ndjson']),
+    outputFormat: z.enum(['csv', 'ndjson', 'parquet']),
     passthrough: z.array(z.string()),
     progress: z.object({
       rowsDone: z.number().int(),
@@ -110,7 +113,7 @@ export function toBatchPrediction(row: Row): z.infer<typeof batchPredictionSchem
     status: row.status,
     model: { name: row.modelName, version: row.version, alias: row.alias },
     input: { datasetId: row.datasetId, uploaded: row.inputUploaded, format: row.inputFormat as 'csv' | 'ndjson' },
-    outputFormat: row.outputFormat as 'csv' | 'ndjson',
+    outputFormat: row.outputFormat as 'csv' | 'ndjson' | 'parquet',
     passthrough: row.passthrough,
     progress: {
       rowsDone: row.rowsDone,

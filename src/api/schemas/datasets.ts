@@ -66,6 +66,23 @@ export const datasetName = z
   .max(200)
   .regex(/^[\w.-][\w .-]*$/, 'letters, digits, spaces, _ . - only');
 
+export const datasetImportRequest = z
+  .object({
+    url: z
+      .string()
+      .min(1)
+      .max(4096)
+      .describe(
+        '`https://...` (or `http://...`), or `s3://bucket/key` in a bucket the operator allows (IMPORT_S3_BUCKETS)',
+      ),
+    name: datasetName.describe('Dataset name; an existing name gets its next version'),
+    format: z
+      .enum(['csv', 'ndjson', 'parquet', 'zip'])
+      .optional()
+      .describe("The file's format; by default from the source's Content-Type, else the URL path's extension"),
+  })
+  .meta({ id: 'DatasetImportRequest' });
+
 export const uploadQuery = z.object({
   name: datasetName.optional().describe('Dataset name (or a `name` form field in multipart uploads)'),
 });

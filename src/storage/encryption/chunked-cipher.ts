@@ -19,9 +19,11 @@ import { ArtifactTamperedError } from './errors.ts';
 export const MAGIC = Buffer.from([0x89, 0x4d, 0x41, 0x41, 0x53, 0x45, 0x4e, 0x43]); // \x89MAASENC
 export const FORMAT_VERSION = 1;
 export const CHUNK_BYTES = 64 * 1024;
-const TAG_BYTES = 16;
+export const TAG_BYTES = 16;
 const SALT_BYTES = 16;
-const RECORD_BYTES = CHUNK_BYTES + TAG_BYTES;
+export const RECORD_BYTES = CHUNK_BYTES + TAG_BYTES;
+/** The longest header: magic, version, id length, a 255-byte key id, salt. */
+export const MAX_HEADER_BYTES = MAGIC.length + 2 + 255 + SALT_BYTES;
 
 export interface DataKey {
   id: string;
@@ -46,11 +48,11 @@ function isDamagedMagic(head: Buffer): boolean {
 }
 
 /** Whether bytes without the magic are a file stored in clear (else: a damaged encrypted one). */
-function assertPlain(head: Buffer, where: string): void {
+export function assertPlain(head: Buffer, where: string): void {
   if (isDamagedMagic(head)) throw new ArtifactTamperedError(where, 'the encryption header is altered');
 }
 
-function fileKey(dataKey: Buffer, salt: Buffer): Buffer {
+export function fileKey(dataKey: Buffer, salt: Buffer): Buffer {
   return Buffer.from(hkdfSync('sha256', dataKey, salt, 'maas artifact record key', 32));
 }
 
@@ -77,7 +79,7 @@ function buildHeader(keyId: string, salt: Buffer): Buffer {
 }
 
 /** Parses a header at the start of `bytes`: undefined while more bytes are needed. */
-function parseHeader(bytes: Buffer, where: string): { header: Buffer; keyId: string; salt: Buffer } | undefined {
+export function parseHeader(bytes: Buffer, where: string): { header: Buffer; keyId: string; salt: Buffer } | undefined {
   if (bytes.length < MAGIC.length + 2) return undefined;
   if (bytes[MAGIC.length] !== FORMAT_VERSION) {
     throw new ArtifactTamperedError(where, `unknown encryption format version ${bytes[MAGIC.length]}`);
@@ -342,17 +344,36 @@ export async function decryptBuffer(bytes: Buffer, lookup: DataKeyLookup, where:
   for (let index = 0; index < count; index++) {
     const start = parsed.header.length + index * RECORD_BYTES;
     const record = bytes.subarray(start, Math.min(start + RECORD_BYTES, bytes.length));
-    if (record.length < TAG_BYTES) throw new ArtifactTamperedError(where, 'the file is truncated');
-    const decipher = createDecipheriv('aes-256-gcm', key, nonce(parsed.salt, index));
-    decipher.setAAD(recordAad(parsed.header, index, index === count - 1));
-    decipher.setAuthTag(record.subarray(record.length - TAG_BYTES));
-    const body = decipher.update(record.subarray(0, record.length - TAG_BYTES));
-    try {
-      decipher.final();
-    } catch {
-      throw new ArtifactTamperedError(where, `record ${index} failed authentication (altered, reordered or truncated)`);
-    }
+    const body = openRecord(
+      { key, header: parsed.header, salt: parsed.salt },
+      index,
+      index === count - 1,
+      record,
+      where,
+    );
     written += body.copy(plain, written);
   }
   return plain;
+}
+
+/** What opening a file's records takes: its header, salt and file key. */
+export interface RecordKeys {
+  key: Buffer;
+  header: Buffer;
+  salt: Buffer;
+}
+
+/** Authenticates and decrypts record `index` of a file (ranged reads open records one by one). */
+export function openRecord(keys: RecordKeys, index: number, last: boolean, record: Buffer, where: string): Buffer {
+  if (record.length < TAG_BYTES) throw new ArtifactTamperedError(where, 'the file is truncated');
+  const decipher = createDecipheriv('aes-256-gcm', keys.key, nonce(keys.salt, index));
+  decipher.setAAD(recordAad(keys.header, index, last));
+  decipher.setAuthTag(record.subarray(record.length - TAG_BYTES));
+  const body = decipher.update(record.subarray(0, record.length - TAG_BYTES));
+  try {
+    decipher.final();
+  } catch {
+    throw new ArtifactTamperedError(where, `record ${index} failed authentication (altered, reordered or truncated)`);
+  }
+  return body;
 }

@@ -1,7 +1,8 @@
 import { pipeline, Readable } from 'node:stream';
-import type { ArtifactStore, WrittenArtifact } from '../artifact-store.ts';
+import type { ArtifactRanges, ArtifactStore, WrittenArtifact } from '../artifact-store.ts';
 import { DecryptStream, EncryptStream, decryptBuffer, type DataKey, type DataKeyLookup } from './chunked-cipher.ts';
 import { SERVICE_SCOPE } from './data-keys.ts';
+import { decryptedRanges } from './encrypted-ranges.ts';
 
 /** Where the layer gets its data keys: the DataKeyRing over the database in the service. */
 export interface DataKeySource {
@@ -58,6 +59,10 @@ export class EncryptedArtifactStore implements ArtifactStore {
 
   createReadStream(key: string): Readable {
     return pipeline(this.inner.createReadStream(key), new DecryptStream(this.lookup, key), ignore);
+  }
+
+  async openRanges(key: string): Promise<ArtifactRanges> {
+    return decryptedRanges(await this.inner.openRanges(key), this.lookup, key);
   }
 
   exists(key: string): Promise<boolean> {

@@ -4,8 +4,8 @@
  * (deep.ts) — so both return a result registration stores the same way.
  */
 import type { ColumnProfile } from '../../datasets/column-profile.ts';
-import { readDatasetRows } from '../../datasets/read-rows.ts';
 import { readImageArchive } from '../../datasets/image-archive.ts';
+import { readStoredRows } from '../../datasets/stored-rows.ts';
 import type { ArtifactStore } from '../../storage/artifact-store.ts';
 import { trainDeep, type TrainDeepResult } from './deep.ts';
 import { planDataKind, sequenceOf } from './deep-plan.ts';
@@ -44,11 +44,7 @@ export async function trainOnDataset(
     );
     return trainDeep({ ...spec, columns, images: archive.images, maxImagePixels }, hooks);
   }
-  const rows = await readDatasetRows({
-    source: store.createReadStream(dataset.artifactKey),
-    format: dataset.format as 'csv' | 'ndjson',
-    columns,
-  });
+  const rows = await readStoredRows(store, dataset);
   if (planDataKind(columns, spec.target, spec.model.type, spec.features, sequenceOf(spec.model)) === 'tabular')
     return trainTabular({ ...spec, rows, columns }, hooks);
   return trainDeep({ ...spec, columns, rows, maxImagePixels }, hooks);

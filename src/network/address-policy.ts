@@ -1,12 +1,12 @@
 /**
- * Which network addresses a webhook may be delivered to (SSRF protection). A webhook URL is
- * the one place a tenant makes the service open a connection of the tenant's choosing: without
- * this, `http://169.254.169.254/` or `http://10.0.0.5:6379/` would reach the service's own
- * network. Loopback, link-local, private, shared, multicast and reserved ranges are refused
- * unless the operator allows them (WEBHOOK_ALLOWED_ADDRESSES). The check runs on the address
- * the connection is actually made to, resolved at delivery time, so a name that resolves to a
- * public address when the webhook is created and to a private one later (DNS rebinding) is
- * still refused.
+ * Which network addresses the service may connect to when a tenant chooses the URL (SSRF
+ * protection): webhook deliveries and dataset imports. Without it, `http://169.254.169.254/`
+ * or `http://10.0.0.5:6379/` would reach the service's own network. Loopback, link-local,
+ * private, shared, multicast and reserved ranges are refused unless the operator allows them
+ * (WEBHOOK_ALLOWED_ADDRESSES, IMPORT_ALLOWED_ADDRESSES). The check runs on the address the
+ * connection is actually made to, resolved when it is made (the `lookup` below hands the
+ * socket the address it checked), so a name that resolves to a public address when it is
+ * given and to a private one later (DNS rebinding) is still refused.
  */
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { BlockList, isIP } from 'node:net';
@@ -42,7 +42,7 @@ const blocked = new BlockList();
 for (const [net, prefix] of BLOCKED_V4) blocked.addSubnet(net, prefix, 'ipv4');
 for (const [net, prefix] of BLOCKED_V6) blocked.addSubnet(net, prefix, 'ipv6');
 
-/** A webhook's address was refused by the policy: the message names the address. */
+/** An address was refused by the policy: the message names the address. */
 export class AddressRefusedError extends Error {
   readonly code = 'address_refused';
 }
@@ -58,8 +58,17 @@ export class AddressPolicy {
   private readonly allowed = new BlockList();
   private readonly anyAllowed: boolean;
 
-  /** `allowedList`: WEBHOOK_ALLOWED_ADDRESSES, comma-separated IPs or CIDR ranges. */
-  constructor(allowedList: string) {
+  /**
+   * `allowedList`: comma-separated IPs or CIDR ranges the operator allows although blocked;
+   * `setting` names where they come from, `purpose` who connects (both for messages).
+   */
+  constructor(
+    allowedList: string,
+    private readonly names: { setting: string; purpose: string } = {
+      setting: 'WEBHOOK_ALLOWED_ADDRESSES',
+      purpose: 'webhooks',
+    },
+  ) {
     const entries = allowedList
       .split(',')
       .map((entry) => entry.trim())
@@ -67,7 +76,7 @@ export class AddressPolicy {
     for (const entry of entries) {
       const [net, bits] = entry.split('/');
       const family = isIP(net ?? '');
-      if (family === 0) throw new Error(`WEBHOOK_ALLOWED_ADDRESSES: '${entry}' is not an IP address or CIDR range`);
+      if (family === 0) throw new Error(`${names.setting}: '${entry}' is not an IP address or CIDR range`);
       const type = family === 6 ? 'ipv6' : 'ipv4';
       if (bits === undefined) this.allowed.addAddress(net!, type);
       else this.allowed.addSubnet(net!, Number(bits), type);
@@ -102,7 +111,7 @@ export class AddressPolicy {
           const listed = addresses.map((entry) => entry.address).join(', ');
           return callback(
             new AddressRefusedError(
-              `${hostname} resolves to ${listed}, which webhooks may not reach`,
+              `${hostname} resolves to ${listed}, which ${this.names.purpose} may not reach`,
             ) as NodeJS.ErrnoException,
             '',
           );
@@ -120,9 +129,11 @@ export class AddressPolicy {
    */
   refusalOf(url: URL): string | undefined {
     const host = url.hostname.replace(/^\[|\]$/g, '');
-    if (isIP(host) !== 0) return this.permits(host) ? undefined : `the address ${host} may not be reached by webhooks`;
+    const { purpose } = this.names;
+    if (isIP(host) !== 0)
+      return this.permits(host) ? undefined : `the address ${host} may not be reached by ${purpose}`;
     if (/(^|\.)localhost\.?$/i.test(host) && !this.permits('127.0.0.1'))
-      return `${host} is a loopback name, which webhooks may not reach`;
+      return `${host} is a loopback name, which ${purpose} may not reach`;
     return undefined;
   }
 }
