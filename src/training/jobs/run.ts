@@ -12,6 +12,8 @@ import { loadJobCheckpoint, saveJobCheckpoint, type CheckpointPointer } from './
 import { disposeLoopState } from '../loop/checkpoint.ts';
 import { registerVersion } from '../../registry/register-version.ts';
 import { trainOnDataset, type TrainingResult } from '../pipelines/dataset.ts';
+import type { DataPath } from '../pipelines/data-path.ts';
+import { PeakRss } from '../../observability/peak-rss.ts';
 import { requireFiniteWeights, trainingDiverged } from '../loop/training-diverged.ts';
 import { TrainingCancelled } from '../loop/training-cancelled.ts';
 import type { EpochReport, LoopState } from '../loop/tabular-loop.ts';
@@ -35,6 +37,10 @@ export interface TrainingContext {
   maxImagePixels?: number;
   /** Announces status changes and epochs to live event streams (src/queue/job-events.ts). */
   events?: JobEventPublisher;
+  /** The training process's memory budget in MB (WORKER_MEMORY_MB): tables too large for it are streamed. */
+  memoryBudgetMb?: number;
+  /** TRAINING_STREAMING: `auto` by the budget, or forced. */
+  streaming?: 'auto' | 'always' | 'never';
 }
 
 export interface RunOptions {
@@ -68,6 +74,10 @@ interface RunRecord {
   resumedFromEpoch: number | null;
   endedAt?: string;
   outcome?: string;
+  /** How a table was read: held in memory or streamed from the store (tabular runs). */
+  dataPath?: DataPath;
+  /** The highest resident set size of the training process during the run, in MB. */
+  peakRssMb?: number;
 }
 
 /**
@@ -164,6 +174,9 @@ export async function runTrainingJob(
   const atRung = trial ? rungCheck(db, trial, spec.model.epochs) : undefined;
   let stoppedAtRung: number | undefined;
   const spentBefore = resumeFrom?.elapsedMs ?? 0;
+  const rss = new PeakRss();
+  // The run record keeps the peak however the run ends; written with the last progress.
+  const notePeak = () => void (run.peakRssMb = rss.peakMb);
   try {
     // Tabular or deep (images, text, sequences), by the dataset's columns and the model type.
     const result = await trainOnDataset(
@@ -186,6 +199,7 @@ export async function runTrainingJob(
           if (atRung && (await atRung(report, history)) === 'stop') stoppedAtRung = report.epoch;
         },
         shouldStop: async () => {
+          rss.sample();
           if (stoppedAtRung !== undefined) return true;
           // Training time across runs, so retries cannot stretch a job past its maximum.
           if (spentBefore + Date.now() - started > maxDurationMs) return (timedOut = true);
@@ -204,9 +218,16 @@ export async function runTrainingJob(
           },
         },
       },
-      { maxImagePixels: ctx.maxImagePixels },
+      {
+        maxImagePixels: ctx.maxImagePixels,
+        memoryBudgetMb: ctx.memoryBudgetMb,
+        streaming: ctx.streaming,
+        onDataPath: (path) => void (run.dataPath = path),
+      },
     );
     if (resumeFrom) disposeLoopState(resumeFrom);
+    notePeak();
+    unwrittenEpochs += 1;
     await flushProgress();
     try {
       requireFinite(result.model, history.at(-1));
@@ -237,11 +258,16 @@ export async function runTrainingJob(
     });
     ctx.events?.status(jobId, 'succeeded');
     await collectJobGarbage(ctx.store, job, version?.artifactKey);
-    logger.info({ jobId, version: registered, metrics: result.metrics }, 'training job succeeded');
+    logger.info(
+      { jobId, version: registered, metrics: result.metrics, dataPath: run.dataPath, peakRssMb: run.peakRssMb },
+      'training job succeeded',
+    );
     await announceTrainingJobEnd(ctx, jobId);
     return 'succeeded';
   } catch (error) {
     if (resumeFrom) disposeLoopState(resumeFrom);
+    notePeak();
+    unwrittenEpochs += 1;
     // The record keeps every epoch run, however the run ends (the hand-back below writes them too).
     if (!(error instanceof TrainingPreempted))
       await flushProgress().catch((err: unknown) => logger.warn({ err, jobId }, 'could not write the last progress'));
@@ -285,6 +311,8 @@ export async function runTrainingJob(
     });
     ctx.events?.status(jobId, 'queued');
     throw error;
+  } finally {
+    rss.stop();
   }
 }
 
