@@ -7,6 +7,7 @@ import { DatasetProfileBuilder } from '../../datasets/dataset-profile-builder.ts
 import { readDatasetRows, streamDatasetRows } from '../../datasets/read-rows.ts';
 import type { ClassificationMetrics } from '../../evaluation/classification-metrics.ts';
 import type { RegressionMetrics } from '../../evaluation/regression-metrics.ts';
+import type { UnvalidatedSpec } from './request.ts';
 import { rowPart } from './row-split.ts';
 import { trainTabular } from './tabular.ts';
 import { trainTabularStreamed, type StreamedTable } from './tabular-stream.ts';
@@ -33,10 +34,13 @@ function table(csv: string): StreamedTable & { rows(): Promise<DatasetRow[]> } {
 }
 
 const data = table(generatedCsv(6000, 11));
-const spec = (target: string, model: Record<string, unknown>) => ({
+const spec = (
+  target: string,
+  model: { type: 'logistic' | 'mlp' | 'linear'; hiddenLayers?: readonly { units: number; dropout?: number }[] },
+) => ({
   target,
   features: GENERATED_FEATURES,
-  model: { epochs: 12, batchSize: 64, learningRate: 0.01, seed: 5, ...model },
+  model: { epochs: 12, batchSize: 64, learningRate: 0.01, seed: 5, ...model } as UnvalidatedSpec['model'],
 });
 
 describe('streamed tabular training', () => {
