@@ -47,8 +47,9 @@ export async function runChild(
   entry: string,
   env: Record<string, string> = {},
   args: string[] = [],
+  nodeArgs: string[] = [],
 ): Promise<Record<string, unknown>> {
-  const child = await startChild(entry, env, args);
+  const child = await startChild(entry, env, args, nodeArgs);
   await child.stop();
   return child.first;
 }

@@ -22,13 +22,17 @@ import { benchTuning, type TuningFigures } from './tuning-bench.ts';
 const REPORT = fileURLToPath(new URL('../BENCHMARKS.md', import.meta.url));
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 
-async function isolated(what: string, arg?: string): Promise<Record<string, unknown>> {
+async function isolated(what: string, arg?: string, nodeArgs: string[] = []): Promise<Record<string, unknown>> {
   try {
-    return await runChild('./isolated.ts', {}, arg === undefined ? [what] : [what, arg]);
+    return await runChild('./isolated.ts', {}, arg === undefined ? [what] : [what, arg], nodeArgs);
   } catch (error) {
     return { error: (error as Error).message };
   }
 }
+
+/** The streamed-training RSS figure (6b): a CSV of BENCH_STREAMING_MB (3x the 256 MB budget by default). */
+const STREAMING_BUDGET_MB = 256;
+const streamingMb = Number(process.env.BENCH_STREAMING_MB ?? 3 * STREAMING_BUDGET_MB);
 
 /** Rows of the batch benchmark (5a): 1,000,000 by default; fewer on a loaded machine. */
 const batchRows = Number(process.env.BENCH_BATCH_ROWS ?? 1_000_000);
@@ -85,6 +89,11 @@ try {
   const deep = await isolated('deep');
   log(`batch predictions: ${batchRows} rows, the job vs a bare loop (child processes)`);
   const batch = await batchFigures(bench);
+  log(`streamed tabular training: rows/s vs in memory, then peak RSS on a ${streamingMb} MB CSV (child processes)`);
+  const streaming = {
+    rate: await isolated('streaming-rate', '200000'),
+    rss: await isolated('streaming-rss', String(streamingMb), [`--max-old-space-size=${STREAMING_BUDGET_MB / 2}`]),
+  } as BenchResults['streaming'];
   const { model: _model, preprocessing: _preprocessing, ...predictFigures } = predict;
   results = {
     startedAt,
@@ -102,6 +111,7 @@ try {
     explain,
     tuning,
     batch,
+    streaming,
   };
 } finally {
   await bench.close();
