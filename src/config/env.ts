@@ -62,7 +62,7 @@ const settingsSchema = z.object({
   TF_BACKEND: z.enum(['auto', 'webgpu', 'tensorflow', 'wasm', 'cpu']).default('auto'),
   WORKER_CONCURRENCY: positiveInt.max(64).default(1),
   /**
-   * Memory budget of each training process, in MB: its V8 heap is capped at half of it, and a
+   * Memory budget of each training process, in MB: its V8 heap is capped at two fifths of it, and a
    * table that would not fit comfortably in it is streamed from the store in batches.
    * Unset: V8's default heap limit decides.
    */

@@ -34,13 +34,14 @@ function configAsEnv(config: Config): NodeJS.ProcessEnv {
 }
 
 /**
- * A training child's V8 heap cap under WORKER_MEMORY_MB: half the budget, the rest left to
- * TensorFlow's memory, buffers and the code itself. A heap without a cap grows lazily far
- * past what it holds live; with one, the collector keeps it near the live data.
+ * A training child's V8 heap caps under WORKER_MEMORY_MB: two fifths of the budget for the old
+ * generation and small young-generation semi-spaces, the rest left to TensorFlow's memory, the
+ * database engine, buffers and the code itself. A heap without a cap grows lazily far past
+ * what it holds live; with one, the collector keeps it near the live data.
  */
 function heapLimit(config: Config): string[] {
   if (config.WORKER_MEMORY_MB === undefined) return [];
-  return [`--max-old-space-size=${Math.max(64, Math.floor(config.WORKER_MEMORY_MB / 2))}`];
+  return [`--max-old-space-size=${Math.max(64, Math.floor(config.WORKER_MEMORY_MB * 0.4))}`, '--max-semi-space-size=4'];
 }
 
 /**

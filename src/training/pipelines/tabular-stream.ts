@@ -33,7 +33,7 @@ import { planTabular, type TrainTabularResult } from './tabular.ts';
 /** Rows the shuffle buffer holds by default: a few MB of parsed rows. */
 export const SHUFFLE_BUFFER_ROWS = 10_000;
 /** Rows of the test and of the validation split kept to measure on, by default. */
-export const EVALUATION_SAMPLE_ROWS = 20_000;
+export const EVALUATION_SAMPLE_ROWS = 10_000;
 
 /** A table read a pass at a time. */
 export interface StreamedTable {
