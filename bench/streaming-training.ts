@@ -2,7 +2,9 @@
  * Streamed tabular training against the in-memory path (src/training/pipelines/tabular-stream.ts
  * vs tabular.ts), in a child process of its own so its RSS is the training's alone:
  *   `rate <rows>`: rows/s of each path on the same generated table that fits, interleaved rounds,
- *     reading the table from a file each time (the in-memory path parses it once, then trains);
+ *     end to end: reading the table from a file (the in-memory path once, the streamed one per
+ *     pass), training, and evaluating (the in-memory path on its whole test split, the streamed
+ *     one on its bounded sample);
  *   `rss <mb>`: peak RSS of the streamed path on a generated CSV of that many MB, run with the
  *     heap capped (`--max-old-space-size`) as a worker with WORKER_MEMORY_MB would run it.
  */
@@ -57,8 +59,8 @@ export async function benchStreamingRate(rows: number, epochs = 2, rounds = 3): 
   const dir = await mkdtemp(path.join(os.tmpdir(), 'maas-bench-stream-'));
   try {
     const file = path.join(dir, 'table.csv');
-    // Distinct rows throughout: the block is the whole table.
-    await writeGeneratedCsv(file, rows * 80, 7, rows);
+    // One block of `rows` distinct rows: any size asked for up to it writes just the block.
+    await writeGeneratedCsv(file, 1, 7, rows);
     const { columns, rows: rowCount } = await profile(file);
     const read = () => ({ source: createReadStream(file), format: 'csv' as const, columns });
     const figures: StreamingRateFigures = { rows: rowCount, epochs, rounds: [] };
