@@ -4,12 +4,14 @@
  * Prints one JSON line: the result.
  *   tsx bench/isolated.ts ingest 200 | tsx bench/isolated.ts encryption 100 | tsx bench/isolated.ts deep
  *   | tsx bench/isolated.ts s3 50
+ *   | tsx bench/isolated.ts streaming-rate 200000 | node --max-old-space-size=128 --import tsx bench/isolated.ts streaming-rss 768
  */
 import { benchDeepTraining, benchTextTraining } from './deep-training.ts';
 import { benchEncryption } from './encryption-bench.ts';
 import { benchIngest } from './ingest.ts';
 import { benchObjectStores } from './object-store-bench.ts';
 import { batchBareLoop, batchJobRun } from './batch-isolated.ts';
+import { benchStreamingRate, benchStreamingRss } from './streaming-training.ts';
 
 const [what, arg] = process.argv.slice(2);
 
@@ -26,6 +28,10 @@ if (what === 'ingest') {
   result = await batchJobRun(arg!);
 } else if (what === 'batch-loop') {
   result = await batchBareLoop(arg!, process.argv[4]!);
+} else if (what === 'streaming-rate') {
+  result = await benchStreamingRate(Number(arg ?? 200_000));
+} else if (what === 'streaming-rss') {
+  result = await benchStreamingRss(Number(arg ?? 768));
 } else {
   throw new Error(`unknown isolated benchmark '${what}'`);
 }

@@ -12,6 +12,7 @@ import type { PredictFigures } from './predict-bench.ts';
 import type { PredictionLoggingFigures } from './prediction-logging.ts';
 import type { ColdStartFigures } from './cold-start.ts';
 import { median, summarizePredict, type ConcurrencySummary } from './predict-summary.ts';
+import type { StreamingRateFigures, StreamingRssFigures } from './streaming-training.ts';
 import type { TrainingFigures } from './training-bench.ts';
 import { tuningSection, type TuningFigures } from './tuning-bench.ts';
 
@@ -42,6 +43,8 @@ export interface BenchResults {
   aliasVsVersion?: AliasBenchResult | { error: string };
   /** CSV ingest and model load, S3 store against local (bench/object-store-bench.ts). */
   objectStores?: ObjectStoreBenchResult | { error: string };
+  /** Streamed tabular training (bench/streaming-training.ts); absent from reports of runs before it. */
+  streaming?: { rate: StreamingRateFigures | { error: string }; rss: StreamingRssFigures | { error: string } };
 }
 
 /** 1e: the cold path, npm start to ready against uvicorn, and the first prediction of a version. */
@@ -61,6 +64,32 @@ function coldStartRows(c: BenchResults['coldStart']): string[] {
       `${c.rounds.map((r) => f(r.service.secondPredictMs, 1)).join(', ')} ms; uvicorn's first: ` +
       `${c.rounds.map((r) => (r.peer ? f(r.peer.firstPredictMs, 1) : 'n/a')).join(', ')} ms) | <= 50 ms | ${yes(c.firstPredictMs <= 50)} |`,
   ];
+}
+
+/** 6a, 6b: streamed tabular training's rows/s against the in-memory path, and its peak RSS on a CSV past its budget. */
+export function streamingRows(s: BenchResults['streaming']): string[] {
+  if (s === undefined) return [];
+  const rows: string[] = [];
+  if ('error' in s.rate)
+    rows.push(`| 6a | streamed vs in-memory tabular training | failed: ${s.rate.error} | reported | - |`);
+  else {
+    const ratios = s.rate.rounds.map((r) => r.streamed / r.inMemory);
+    rows.push(
+      `| 6a | MLP training on a generated ${s.rate.rows}-row CSV that fits, ${s.rate.epochs} epochs, reading included: ` +
+        `rows/s streamed vs in memory | ${f(median(s.rate.rounds.map((r) => r.streamed)), 0)} / ` +
+        `${f(median(s.rate.rounds.map((r) => r.inMemory)), 0)}; ratio **${f(median(ratios), 3)}** ` +
+        `(rounds: ${ratios.map((r) => f(r, 3)).join(', ')}) | reported | - |`,
+    );
+  }
+  if ('error' in s.rss)
+    rows.push(`| 6b | streamed training past the memory budget | failed: ${s.rss.error} | < 256 MB | **missed** |`);
+  else
+    rows.push(
+      `| 6b | streamed MLP training (1 epoch) on a generated ${f(s.rss.fileMb, 0)} MB CSV (${s.rss.rows} rows), ` +
+        `heap capped at ${s.rss.heapLimitMb} MB: peak RSS | **${f(s.rss.peakRssMb, 0)} MB** ` +
+        `(${f(s.rss.rowsPerSecond, 0)} rows/s, accuracy ${f(s.rss.accuracy, 3)}) | < 256 MB | ${yes(s.rss.peakRssMb < 256)} |`,
+    );
+  return rows;
 }
 
 /** 2c: `:predict` with every request logged against logging off, same process, interleaved rounds. */
@@ -224,6 +253,7 @@ export function renderReport(r: BenchResults): string {
     `| 5 | queue latency, submit -> job running, p50 of ${r.training.queueLatencyMs.length} | ` +
       `**${f(queueP50, 0)} ms** (all: ${list(r.training.queueLatencyMs, 0)}) | reported | - |`,
     ...(r.batch ? [batchRow(r.batch)] : []),
+    ...streamingRows(r.streaming),
   ];
   const missed: string[] = [];
   if (c64.ratio < 0.6)

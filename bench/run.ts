@@ -20,16 +20,16 @@ import { benchInferencePlacement } from './inference-placement.ts';
 import { benchPredict } from './predict-bench.ts';
 import { benchColdStart } from './cold-start.ts';
 import { benchPredictionLogging } from './prediction-logging.ts';
-import { batchRow, renderReport, type BenchResults } from './report.ts';
+import { batchRow, renderReport, streamingRows, type BenchResults } from './report.ts';
 import { benchTraining } from './training-bench.ts';
 import { benchTuning, tuningSection, type TuningFigures } from './tuning-bench.ts';
 
 const REPORT = fileURLToPath(new URL('../BENCHMARKS.md', import.meta.url));
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 
-async function isolated(what: string, arg?: string): Promise<Record<string, unknown>> {
+async function isolated(what: string, arg?: string, nodeArgs: string[] = []): Promise<Record<string, unknown>> {
   try {
-    return await runChild('./isolated.ts', {}, arg === undefined ? [what] : [what, arg]);
+    return await runChild('./isolated.ts', {}, arg === undefined ? [what] : [what, arg], nodeArgs);
   } catch (error) {
     return { error: (error as Error).message };
   }
@@ -37,6 +37,24 @@ async function isolated(what: string, arg?: string): Promise<Record<string, unkn
 
 /** Megabytes of the generated CSV ingested into each store by the S3 benchmark (4d). */
 const objectStoreMb = Number(process.env.BENCH_S3_MB ?? 50);
+/** The streamed-training RSS figure (6b): a CSV of BENCH_STREAMING_MB (3x the 256 MB budget by default). */
+const STREAMING_BUDGET_MB = 256;
+const streamingMb = Number(process.env.BENCH_STREAMING_MB ?? 3 * STREAMING_BUDGET_MB);
+
+/** Rows of the table both paths train on (6a). */
+const streamingRowsCount = Number(process.env.BENCH_STREAMING_ROWS ?? 200_000);
+
+/** 6a then 6b, each in a child process of its own; 6b with the heap capped as WORKER_MEMORY_MB caps it. */
+async function streamingFigures(): Promise<NonNullable<BenchResults['streaming']>> {
+  log(`streamed tabular training: rows/s vs in memory, then peak RSS on a ${streamingMb} MB CSV (child processes)`);
+  return {
+    rate: await isolated('streaming-rate', String(streamingRowsCount)),
+    rss: await isolated('streaming-rss', String(streamingMb), [
+      `--max-old-space-size=${Math.floor(STREAMING_BUDGET_MB * 0.4)}`,
+      '--max-semi-space-size=4',
+    ]),
+  } as NonNullable<BenchResults['streaming']>;
+}
 
 /** Rows of the batch benchmark (5a): 1,000,000 by default; fewer on a loaded machine. */
 const batchRows = Number(process.env.BENCH_BATCH_ROWS ?? 1_000_000);
@@ -105,6 +123,12 @@ if (process.argv[2] === 's3') {
   process.stdout.write(`${JSON.stringify(figures)}\n${objectStoreRows(figures).join('\n')}\n`);
   process.exit(0);
 }
+// `npm run bench -- streaming`: only the streamed-training figures (6a, 6b), printed.
+if (process.argv[2] === 'streaming') {
+  const streaming = await streamingFigures();
+  process.stdout.write(`${JSON.stringify(streaming)}\n${streamingRows(streaming).join('\n')}\n`);
+  process.exit(0);
+}
 
 const startedAt = new Date();
 const loadAverage = os.loadavg();
@@ -149,6 +173,8 @@ try {
   const deep = await isolated('deep');
   log(`batch predictions: ${batchRows} rows, the job vs a bare loop (child processes)`);
   const batch = await batchFigures(bench);
+  log(`streamed tabular training: rows/s vs in memory, then peak RSS on a ${streamingMb} MB CSV (child processes)`);
+  const streaming = await streamingFigures();
   const { model: _model, preprocessing: _preprocessing, ...predictFigures } = predict;
   results = {
     startedAt,
@@ -170,6 +196,7 @@ try {
     batch,
     aliasVsVersion,
     objectStores: objectStores as BenchResults['objectStores'],
+    streaming,
   };
 } finally {
   await bench.close();

@@ -61,6 +61,14 @@ const settingsSchema = z.object({
   AWS_REGION: z.string().min(1).default('us-east-1'),
   TF_BACKEND: z.enum(['auto', 'webgpu', 'tensorflow', 'wasm', 'cpu']).default('auto'),
   WORKER_CONCURRENCY: positiveInt.max(64).default(1),
+  /**
+   * Memory budget of each training process, in MB: its V8 heap is capped at two fifths of it, and a
+   * table that would not fit comfortably in it is streamed from the store in batches.
+   * Unset: V8's default heap limit decides.
+   */
+  WORKER_MEMORY_MB: positiveInt.min(128).optional(),
+  /** Tabular training data: `auto` streams tables too large for WORKER_MEMORY_MB; `always`/`never` force it. */
+  TRAINING_STREAMING: z.enum(['auto', 'always', 'never']).default('auto'),
   MAAS_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   MAX_UPLOAD_BYTES: positiveInt.default(1024 ** 3),
   /** Bytes of all files of one model import together (model.json and shards, or model.onnx). */

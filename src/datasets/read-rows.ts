@@ -37,12 +37,24 @@ export function cellConverter(column: ColumnProfile): Converter {
  * Parses a stored dataset back into typed rows, for training: integer and number columns
  * give numbers, boolean columns booleans, missing cells null, every other cell its string.
  * Each row has exactly the profiled columns, in profile order; a CSV column the profiles do
- * not name is ignored. The rows are held in memory: callers read datasets they can train on.
+ * not name is ignored. The rows are held in memory: callers read datasets they can train on
+ * (streamDatasetRows reads one that is too large, a chunk of rows at a time).
  */
 export async function readDatasetRows(options: ReadDatasetRowsOptions): Promise<DatasetRow[]> {
+  const rows: DatasetRow[] = [];
+  for await (const chunk of streamDatasetRows(options)) for (const row of chunk) rows.push(row);
+  return rows;
+}
+
+/**
+ * The rows of a stored dataset as readDatasetRows types them, in file order, a chunk at a time
+ * (the rows of one read from `source`, often a few hundred): memory holds one chunk, never the
+ * table. Stopping the iteration early destroys `source`.
+ */
+export async function* streamDatasetRows(options: ReadDatasetRowsOptions): AsyncGenerator<DatasetRow[]> {
   const { source, format, columns } = options;
   const converters = columns.map(cellConverter);
-  const rows: DatasetRow[] = [];
+  let rows: DatasetRow[] = [];
   const emptyRow = (): DatasetRow => {
     const row: DatasetRow = keyedByUser();
     for (const column of columns) row[column.name] = null;
@@ -84,9 +96,17 @@ export async function readDatasetRows(options: ReadDatasetRowsOptions): Promise<
       rows.push(row);
     });
   }
-  for await (const chunk of source) {
-    reader.write(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string));
+  try {
+    for await (const chunk of source) {
+      reader.write(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string));
+      if (rows.length > 0) {
+        yield rows;
+        rows = [];
+      }
+    }
+    reader.end();
+    if (rows.length > 0) yield rows;
+  } finally {
+    source.destroy();
   }
-  reader.end();
-  return rows;
 }

@@ -37,10 +37,18 @@ export function fitTargetEncoding(
     }
     return { task, name: target.name, labels };
   }
-  const { mean, std } = momentsOf(trainingValues.map(Number));
-  if (!Number.isFinite(std)) throw unscalableColumn(target.name);
-  if (!standardize || std < 1e-12) return { task, name: target.name, standardized: false, mean: 0, std: 1 };
-  return { task, name: target.name, standardized: true, mean, std };
+  return regressionEncoding(target.name, momentsOf(trainingValues.map(Number)), standardize);
+}
+
+/** A regression target's encoding from the training targets' mean and (population) std. */
+export function regressionEncoding(
+  name: string,
+  { mean, std }: { mean: number; std: number },
+  standardize: boolean,
+): TargetEncoding {
+  if (!Number.isFinite(std)) throw unscalableColumn(name);
+  if (!standardize || std < 1e-12) return { task: 'regression', name, standardized: false, mean: 0, std: 1 };
+  return { task: 'regression', name, standardized: true, mean, std };
 }
 
 /** Class indices (classification) or scaled values (regression) as the model's training signal. */

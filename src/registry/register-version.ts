@@ -50,7 +50,15 @@ export interface TrainedVersion<
   /** Curves, confusion matrix, epochs, residuals and importance on the test split (evaluation/plots.ts). */
   evaluation?: VersionEvaluation;
   excludedColumns: ExcludedColumn[];
-  rowCounts: { total: number; droppedMissingTarget: number; train: number; validation: number; test: number };
+  rowCounts: {
+    total: number;
+    droppedMissingTarget: number;
+    train: number;
+    validation: number;
+    test: number;
+    /** Test rows the metrics were measured on, when fewer than `test` (a bounded sample of a streamed table). */
+    testEvaluated?: number;
+  };
   bestEpoch: number;
   stoppedEarly: boolean;
   backend: string;

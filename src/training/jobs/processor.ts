@@ -72,6 +72,8 @@ function getContext(): Promise<ChildContext> {
       checkpointEveryEpochs: config.CHECKPOINT_EVERY_EPOCHS,
       checkpointEveryMs: config.CHECKPOINT_EVERY_MS,
       maxImagePixels: config.MAX_IMAGE_PIXELS,
+      memoryBudgetMb: config.WORKER_MEMORY_MB,
+      streaming: config.TRAINING_STREAMING,
       events: redisJobEventPublisher(publisher, config.REDIS_PREFIX),
       routeChanges: redisRouteChangeNotifier(publisher, config.REDIS_PREFIX, (error) =>
         logger.warn({ err: error }, 'could not announce a new version to the API processes'),

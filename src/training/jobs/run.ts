@@ -13,6 +13,8 @@ import { disposeLoopState } from '../loop/checkpoint.ts';
 import { registerVersion } from '../../registry/register-version.ts';
 import type { RouteChangeNotifier } from '../../registry/route-changes.ts';
 import { trainOnDataset, type TrainingResult } from '../pipelines/dataset.ts';
+import type { DataPath } from '../pipelines/data-path.ts';
+import { PeakRss } from '../../observability/peak-rss.ts';
 import { requireFiniteWeights, trainingDiverged } from '../loop/training-diverged.ts';
 import { TrainingCancelled } from '../loop/training-cancelled.ts';
 import type { EpochReport, LoopState } from '../loop/tabular-loop.ts';
@@ -48,6 +50,10 @@ export interface TrainingContext {
   events?: JobEventPublisher;
   /** Tells the API processes a model has a new version (src/registry/route-changes.ts). */
   routeChanges?: RouteChangeNotifier;
+  /** The training process's memory budget in MB (WORKER_MEMORY_MB): tables too large for it are streamed. */
+  memoryBudgetMb?: number;
+  /** TRAINING_STREAMING: `auto` by the budget, or forced. */
+  streaming?: 'auto' | 'always' | 'never';
 }
 
 export interface RunOptions {
@@ -81,6 +87,10 @@ interface RunRecord {
   resumedFromEpoch: number | null;
   endedAt?: string;
   outcome?: string;
+  /** How a table was read: held in memory or streamed from the store (tabular runs). */
+  dataPath?: DataPath;
+  /** The highest resident set size of the training process during the run, in MB. */
+  peakRssMb?: number;
 }
 
 /**
@@ -184,8 +194,12 @@ export async function runTrainingJob(
   const atRung = trial ? rungCheck(db, trial, spec.model.epochs) : undefined;
   let stoppedAtRung: number | undefined;
   const spentBefore = resumeFrom?.elapsedMs ?? 0;
+  const rss = new PeakRss();
+  // The run record keeps the peak however the run ends; written with the last progress.
+  const notePeak = () => void (run.peakRssMb = rss.peakMb);
   try {
     const shouldStop = async () => {
+      rss.sample();
       if (stoppedAtRung !== undefined) return true;
       // Training time across runs, so retries cannot stretch a job past its maximum.
       if (spentBefore + Date.now() - started > maxDurationMs) return (timedOut = true);
@@ -195,6 +209,12 @@ export async function runTrainingJob(
       return row?.cancelRequested ?? true;
     };
     const dataset = job.dataset;
+    const dataLimits = {
+      maxImagePixels: ctx.maxImagePixels,
+      memoryBudgetMb: ctx.memoryBudgetMb,
+      streaming: ctx.streaming,
+      onDataPath: (path: DataPath) => void (run.dataPath = path),
+    };
     /**
      * `auto`: the model search (src/tuning/automl.ts) within the request's budget and the job's
      * time left; every trial trains on the same split. The job's epochs are the chosen trial's,
@@ -218,7 +238,7 @@ export async function runTrainingJob(
             dataset,
             { target: job.target, task: spec.task, features: spec.features, split, model: trialModel },
             hooks,
-            { maxImagePixels: ctx.maxImagePixels },
+            dataLimits,
           ),
         {
           seed,
@@ -278,9 +298,11 @@ export async function runTrainingJob(
                 },
               },
             },
-            { maxImagePixels: ctx.maxImagePixels },
+            dataLimits,
           );
     if (resumeFrom) disposeLoopState(resumeFrom);
+    notePeak();
+    unwrittenEpochs += 1;
     await flushProgress();
     try {
       requireFinite(result.model, history.at(-1));
@@ -312,11 +334,16 @@ export async function runTrainingJob(
     });
     ctx.events?.status(jobId, 'succeeded');
     await collectJobGarbage(ctx.store, job, version?.artifactKey);
-    logger.info({ jobId, version: registered, metrics: result.metrics }, 'training job succeeded');
+    logger.info(
+      { jobId, version: registered, metrics: result.metrics, dataPath: run.dataPath, peakRssMb: run.peakRssMb },
+      'training job succeeded',
+    );
     await announceTrainingJobEnd(ctx, jobId);
     return 'succeeded';
   } catch (error) {
     if (resumeFrom) disposeLoopState(resumeFrom);
+    notePeak();
+    unwrittenEpochs += 1;
     // The record keeps every epoch run, however the run ends (the hand-back below writes them too).
     if (!(error instanceof TrainingPreempted))
       await flushProgress().catch((err: unknown) => logger.warn({ err, jobId }, 'could not write the last progress'));
@@ -364,6 +391,8 @@ export async function runTrainingJob(
     });
     ctx.events?.status(jobId, 'queued');
     throw error;
+  } finally {
+    rss.stop();
   }
 }
 

@@ -34,6 +34,17 @@ function configAsEnv(config: Config): NodeJS.ProcessEnv {
 }
 
 /**
+ * A training child's V8 heap caps under WORKER_MEMORY_MB: two fifths of the budget for the old
+ * generation and small young-generation semi-spaces, the rest left to TensorFlow's memory, the
+ * database engine, buffers and the code itself. A heap without a cap grows lazily far past
+ * what it holds live; with one, the collector keeps it near the live data.
+ */
+function heapLimit(config: Config): string[] {
+  if (config.WORKER_MEMORY_MB === undefined) return [];
+  return [`--max-old-space-size=${Math.max(64, Math.floor(config.WORKER_MEMORY_MB * 0.4))}`, '--max-semi-space-size=4'];
+}
+
+/**
  * What a training worker uses, handed to it by the composition root (src/deps.ts), which also
  * closes them: the worker closes only itself.
  */
@@ -73,7 +84,7 @@ export function startTrainingWorker(resources: TrainingWorkerResources, opts: Tr
     connection: resources.workerConnection(),
     prefix: config.REDIS_PREFIX,
     concurrency: config.WORKER_CONCURRENCY,
-    workerForkOptions: { env: configAsEnv(config), execArgv: processor.execArgv },
+    workerForkOptions: { env: configAsEnv(config), execArgv: [...processor.execArgv, ...heapLimit(config)] },
     // Epochs can run for minutes, but they run in the child: this process only relays
     // messages, so it renews the lock every lockDuration/2 = 5 s however long an epoch is.
     // The lock can therefore be short, and short is what makes a dead worker's job come back

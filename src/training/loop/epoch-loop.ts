@@ -104,6 +104,29 @@ export interface EpochTrainer {
   validationLoss?(): number;
   /** The model's metrics after the epoch (called after validationLoss), by name. */
   epochMetrics?(): Record<string, number>;
+  /**
+   * A streamed table's epoch instead of shuffled indices: its batches in the epoch's order from
+   * the `from`-th example on (the same order on every call for an epoch), `trainBatch` unused.
+   */
+  epochBatches?(epoch: number, from: number): AsyncIterable<EpochBatch>;
+}
+
+/** One batch of an epoch: where it starts in the epoch's order, and its optimiser step. */
+export interface EpochBatch {
+  start: number;
+  /** Takes the step; returns the batch's summed objective. */
+  train(): number;
+}
+
+/** The batches of an in-memory epoch: slices of its shuffled `order` from `from` on. */
+function* indexedBatches(trainer: EpochTrainer, epoch: number, from: number, batchSize: number): Generator<EpochBatch> {
+  const order = new SeededRandom(trainer.shuffleSeed(epoch)).shuffle(
+    Array.from({ length: trainer.count }, (_, index) => index),
+  );
+  for (let start = from; start < order.length; start += batchSize) {
+    const batch = order.slice(start, start + batchSize);
+    yield { start, train: () => trainer.trainBatch(batch, epoch, start) };
+  }
 }
 
 /** The hyperparameters every training loop takes, named as the model spec names them, and the seed. */
@@ -169,17 +192,18 @@ export async function runEpochs(
     };
     for (let epoch = resume?.epoch ?? 1; epoch <= options.epochs; epoch++) {
       const resuming = resume !== undefined && epoch === resume.epoch;
-      const order = new SeededRandom(trainer.shuffleSeed(epoch)).shuffle(
-        Array.from({ length: trainer.count }, (_, index) => index),
-      );
       let lossSum = resuming ? resume.lossSum : 0;
-      for (let start = resuming ? resume.batchStart : 0; start < order.length; start += options.batchSize) {
+      const from = resuming ? resume.batchStart : 0;
+      const batches = trainer.epochBatches
+        ? trainer.epochBatches(epoch, from)
+        : indexedBatches(trainer, epoch, from, options.batchSize);
+      for await (const { start, train } of batches) {
         if (await hooks.shouldStop?.()) throw new TrainingCancelled(epoch);
         if (hooks.shouldPreempt?.()) {
           await snapshot(epoch, start, lossSum);
           throw new TrainingPreempted(epoch);
         }
-        lossSum += trainer.trainBatch(order.slice(start, start + options.batchSize), epoch, start);
+        lossSum += train();
         if (Date.now() - lastYield > YIELD_EVERY_MS) {
           await new Promise((resolve) => setImmediate(resolve));
           lastYield = Date.now();

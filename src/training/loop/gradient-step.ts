@@ -13,6 +13,9 @@ export type BatchLoss = (xBatch: tf.Tensor, yBatch: tf.Tensor) => tf.Scalar;
 /** One optimiser step on the examples at `batch`; returns the batch's objective times its size. */
 export type BatchStep = (batch: number[], dataLoss: BatchLoss) => number;
 
+/** One optimiser step on a batch already in tensors of `size` examples; returns its objective times `size`. */
+export type TensorStep = (xBatch: tf.Tensor, yBatch: tf.Tensor, size: number, dataLoss: BatchLoss) => number;
+
 /**
  * A step over `x` (`[count, ...]`, any rank) and `y`, updating `model`'s trainable weights with
  * `optimizer`. The variables are read once, as the loops always did, before the first step.
@@ -24,13 +27,23 @@ export function createBatchStep(
   x: tf.Tensor,
   y: tf.Tensor,
 ): BatchStep {
+  const step = createTensorStep(model, optimizer, l2);
+  return (batch, dataLoss) =>
+    tf.tidy(() => {
+      const indices = tf.tensor1d(batch, 'int32');
+      return step(tf.gather(x, indices), tf.gather(y, indices), batch.length, dataLoss);
+    });
+}
+
+/**
+ * The step of createBatchStep on batches that arrive as tensors (a streamed table): minimises
+ * the data loss plus the L2 penalty on kernels. The caller owns the batch tensors.
+ */
+export function createTensorStep(model: tf.LayersModel, optimizer: tf.Optimizer, l2: number): TensorStep {
   const variables = model.trainableWeights.map((weight) => weight.read() as tf.Variable);
   const kernels = variables.filter((variable) => variable.name.includes('kernel'));
-  return (batch, dataLoss) => {
+  return (xBatch, yBatch, size, dataLoss) => {
     const cost = tf.tidy((): tf.Scalar => {
-      const indices = tf.tensor1d(batch, 'int32');
-      const xBatch = tf.gather(x, indices);
-      const yBatch = tf.gather(y, indices);
       const objective = optimizer.minimize(
         () => {
           const data = dataLoss(xBatch, yBatch);
@@ -44,7 +57,7 @@ export function createBatchStep(
       return objective;
     });
     try {
-      return (cost.dataSync()[0] ?? NaN) * batch.length;
+      return (cost.dataSync()[0] ?? NaN) * size;
     } finally {
       cost.dispose();
     }

@@ -100,7 +100,7 @@ function measure(model: tf.Sequential, split: EncodedSplit, spec: EpochMetricSpe
  * draws a fresh seeded mask; tfjs' own Dropout would reuse one fixed mask when given a seed,
  * and Math.random when not.
  */
-function forward(model: tf.Sequential, x: tf.Tensor, dropoutSeeds?: number[]): tf.Tensor {
+export function forward(model: tf.Sequential, x: tf.Tensor, dropoutSeeds?: number[]): tf.Tensor {
   let output = x;
   model.layers.forEach((layer, index) => {
     if (layer.getClassName() === 'Dropout') {
@@ -115,7 +115,7 @@ function forward(model: tf.Sequential, x: tf.Tensor, dropoutSeeds?: number[]): t
 
 const EPSILON = 1e-7;
 
-function dataLoss(options: FitOptions, predicted: tf.Tensor, target: tf.Tensor): tf.Scalar {
+export function dataLoss(options: FitOptions, predicted: tf.Tensor, target: tf.Tensor): tf.Scalar {
   if (options.task === 'regression') return tf.mean(tf.square(tf.sub(predicted, target))) as tf.Scalar;
   const p = tf.clipByValue(predicted, EPSILON, 1 - EPSILON);
   if (options.classes === 2) {
@@ -126,7 +126,7 @@ function dataLoss(options: FitOptions, predicted: tf.Tensor, target: tf.Tensor):
   return tf.neg(tf.mean(tf.sum(tf.mul(target, tf.log(p)), 1))) as tf.Scalar;
 }
 
-function targetTensor(split: EncodedSplit, options: FitOptions): tf.Tensor {
+export function targetTensor(split: EncodedSplit, options: FitOptions): tf.Tensor {
   if (options.task === 'classification' && options.classes > 2) {
     return tf.tidy(() => tf.oneHot(tf.tensor1d(split.y, 'int32'), options.classes).toFloat());
   }

@@ -95,7 +95,7 @@ function usable(parts: PartSizes, spec: Fractions): boolean {
   return parts.test > 0 && parts.train >= MIN_TRAINING_ROWS && !(spec.validation > 0 && parts.validation === 0);
 }
 
-function tooFewRows(rowCount: number, spec: Fractions): UnprocessableError {
+export function tooFewRows(rowCount: number, spec: Fractions): UnprocessableError {
   return new UnprocessableError(
     'too_few_rows',
     `${rowCount} usable rows are too few for a split with test ${spec.test} and validation ${spec.validation}: ` +

@@ -51,15 +51,7 @@ export interface PreparedTabular {
  */
 export function prepareTabular(input: TabularRequest): PreparedTabular {
   const request = seededSpec(input);
-  const { target, task, kind, tabular } = planTraining(request, input.columns, input.rows.length);
-  if (!tabular) {
-    throw new UnprocessableError(
-      'architecture_incompatible',
-      `A ${request.model.type} model trains on ${kind} data, not on a table.`,
-      [{ path: 'model.type', message: `trains on ${kind} data` }],
-    );
-  }
-  const { modelType, selection } = tabular;
+  const { target, task, modelType, selection } = planTabular(request, input.columns, input.rows.length);
   const { split } = request;
 
   const rows = input.rows.filter((row) => isPresent(row[target.name]));
@@ -91,6 +83,19 @@ export function prepareTabular(input: TabularRequest): PreparedTabular {
     test: encodeDataset(preprocessing, pick(parts.test)),
     droppedMissingTarget: input.rows.length - rows.length,
   };
+}
+
+/** The plan of a tabular run; throws UnprocessableError when the model type does not train on a table. */
+export function planTabular(request: SeededSpec, columns: TabularRequest['columns'], rowCount: number) {
+  const { target, task, kind, tabular } = planTraining(request, columns, rowCount);
+  if (!tabular) {
+    throw new UnprocessableError(
+      'architecture_incompatible',
+      `A ${request.model.type} model trains on ${kind} data, not on a table.`,
+      [{ path: 'model.type', message: `trains on ${kind} data` }],
+    );
+  }
+  return { target, task, ...tabular };
 }
 
 /**
