@@ -36,33 +36,38 @@ interface Aggregate {
   values: { count: number; sum: number; sumSquares: number; min: number; max: number };
 }
 
-/** A prediction record as the recorder inserts it (label and times left to their defaults). */
-interface PredictionRecordRow {
-  id: string;
+/**
+ * One model's logged predictions since the last flush: their log lines already serialised and
+ * the record fields as columns. Held as strings and flat arrays rather than the requests' own
+ * objects, which would survive young-generation collections until the flush and be copied and
+ * promoted on the way: at thousands of logged requests a second that cost more than the logging.
+ */
+interface ModelLog {
   projectId: string;
   modelId: string;
-  versionId: string;
-  shadow: boolean;
-  predicted: string | number | boolean;
-  logKey: string;
+  lines: string[];
+  ids: string[];
+  versionIds: string[];
+  shadows: boolean[];
+  /** JSON of the label or value answered. */
+  predicted: string[];
 }
 
 const RECORDS_PER_INSERT = 10_000;
 
 /**
- * One INSERT of many prediction records as seven array parameters unnested by PostgreSQL.
- * Prisma's createMany binds seven parameters per row and spends about 0.3 ms of the API
- * process's CPU per row building them; this costs about a twentieth of that, and it runs on
- * the same event loop as the predictions being logged.
+ * One INSERT of many prediction records of one model and log object, the varying fields as
+ * array parameters unnested by PostgreSQL. Prisma's createMany binds seven parameters per row
+ * and spends about 0.3 ms of the API process's CPU per row building them; this costs about a
+ * twentieth of that, and it runs on the same event loop as the predictions being logged.
  */
-async function insertPredictionRecords(db: Database, rows: PredictionRecordRow[]): Promise<void> {
-  const column = <K extends keyof PredictionRecordRow>(key: K) => rows.map((row) => row[key]);
+async function insertPredictionRecords(db: Database, log: ModelLog, logKey: string, from: number, to: number) {
   await db.$executeRaw`
     INSERT INTO "PredictionRecord" (id, "projectId", "modelId", "versionId", shadow, predicted, "logKey")
-    SELECT * FROM unnest(
-      ${column('id')}::text[], ${column('projectId')}::text[], ${column('modelId')}::text[],
-      ${column('versionId')}::text[], ${column('shadow')}::boolean[],
-      ${rows.map((row) => JSON.stringify(row.predicted))}::jsonb[], ${column('logKey')}::text[])
+    SELECT f.id, ${log.projectId}, ${log.modelId}, f.version_id, f.shadow, f.predicted, ${logKey}
+    FROM unnest(${log.ids.slice(from, to)}::text[], ${log.versionIds.slice(from, to)}::text[],
+      ${log.shadows.slice(from, to)}::boolean[], ${log.predicted.slice(from, to)}::jsonb[])
+      AS f(id, version_id, shadow, predicted)
     ON CONFLICT (id) DO NOTHING`;
 }
 
@@ -98,7 +103,7 @@ export function answered(prediction: Prediction): string | number | boolean {
  */
 export class TrafficRecorder {
   private aggregates = new Map<string, Aggregate>();
-  private logged: ServedTraffic[] = [];
+  private logs = new Map<string, ModelLog>();
   private loggedInstances = 0;
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
@@ -148,7 +153,7 @@ export class TrafficRecorder {
       if (this.loggedInstances + traffic.instances.length > this.opts.maxBuffer)
         this.dropped += traffic.instances.length;
       else {
-        this.logged.push(traffic);
+        this.log(traffic, traffic.predictionIds, traffic.predictions);
         this.loggedInstances += traffic.instances.length;
       }
     }
@@ -158,12 +163,41 @@ export class TrafficRecorder {
     }, this.opts.flushMs);
   }
 
+  /** Serialises a logged request's lines and record fields into its model's log. */
+  private log(traffic: ServedTraffic, ids: string[], predictions: Prediction[]): void {
+    const key = `${traffic.projectId}/${traffic.modelId}`;
+    let log = this.logs.get(key);
+    if (!log) {
+      const { projectId, modelId } = traffic;
+      log = { projectId, modelId, lines: [], ids: [], versionIds: [], shadows: [], predicted: [] };
+      this.logs.set(key, log);
+    }
+    const at = new Date().toISOString();
+    for (let i = 0; i < traffic.instances.length; i++) {
+      const prediction = predictions[i]!;
+      const line: PredictionLogLine = {
+        id: ids[i]!,
+        versionId: traffic.versionId,
+        version: traffic.version,
+        shadow: traffic.shadow,
+        at,
+        instance: traffic.instances[i],
+        prediction,
+      };
+      log.lines.push(JSON.stringify(line));
+      log.ids.push(line.id);
+      log.versionIds.push(traffic.versionId);
+      log.shadows.push(traffic.shadow);
+      log.predicted.push(JSON.stringify(answered(prediction)));
+    }
+  }
+
   /** Writes everything recorded so far; resolves once written (flushes run one at a time). */
   flush(): Promise<void> {
     const aggregates = [...this.aggregates.values()];
-    const logged = this.logged;
+    const logged = [...this.logs.values()];
     this.aggregates = new Map();
-    this.logged = [];
+    this.logs = new Map();
     this.loggedInstances = 0;
     this.flushing = this.flushing.then(() =>
       this.write(aggregates, logged).catch((error: unknown) =>
@@ -180,7 +214,7 @@ export class TrafficRecorder {
     await this.flush();
   }
 
-  private async write(aggregates: Aggregate[], logged: ServedTraffic[]): Promise<void> {
+  private async write(aggregates: Aggregate[], logged: ModelLog[]): Promise<void> {
     if (aggregates.length)
       await this.db.versionTraffic.createMany({
         data: aggregates.map((a) => ({
@@ -193,45 +227,12 @@ export class TrafficRecorder {
           predictions: (a.values.count > 0 ? a.values : { labels: Object.fromEntries(a.labels) }) as PredictionCounts,
         })),
       });
-    const byModel = new Map<string, ServedTraffic[]>();
-    for (const traffic of logged) {
-      const key = `${traffic.projectId}/${traffic.modelId}`;
-      const list = byModel.get(key);
-      if (list) list.push(traffic);
-      else byModel.set(key, [traffic]);
-    }
     const now = new Date();
-    for (const requests of byModel.values()) {
-      const { projectId, modelId } = requests[0]!;
-      const logKey = predictionLogKey(projectId, modelId, now);
-      const lines: string[] = [];
-      const records: PredictionRecordRow[] = [];
-      for (const r of requests) {
-        r.instances.forEach((instance, i) => {
-          const line: PredictionLogLine = {
-            id: r.predictionIds![i]!,
-            versionId: r.versionId,
-            version: r.version,
-            shadow: r.shadow,
-            at: now.toISOString(),
-            instance,
-            prediction: r.predictions![i]!,
-          };
-          lines.push(JSON.stringify(line));
-          records.push({
-            id: line.id,
-            projectId,
-            modelId,
-            versionId: r.versionId,
-            shadow: r.shadow,
-            predicted: answered(line.prediction),
-            logKey,
-          });
-        });
-      }
-      await this.store.write(logKey, Buffer.from(lines.join('\n') + '\n'));
-      for (let i = 0; i < records.length; i += RECORDS_PER_INSERT)
-        await insertPredictionRecords(this.db, records.slice(i, i + RECORDS_PER_INSERT));
+    for (const log of logged) {
+      const logKey = predictionLogKey(log.projectId, log.modelId, now);
+      await this.store.write(logKey, Buffer.from(`${log.lines.join('\n')}\n`));
+      for (let i = 0; i < log.ids.length; i += RECORDS_PER_INSERT)
+        await insertPredictionRecords(this.db, log, logKey, i, i + RECORDS_PER_INSERT);
     }
   }
 }
