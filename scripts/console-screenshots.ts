@@ -7,7 +7,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { readImageArchive } from '../src/datasets/image-archive.ts';
 import { createConsoleEnv, findChromium, signIn, submitIrisJob } from '../test/support/console.ts';
-import { fixture, postDataset, uploadFixture, waitForJob } from '../test/support/training.ts';
+import { fixture, postDataset, trainToSuccess, uploadFixture, waitForJob } from '../test/support/training.ts';
 
 const executablePath = findChromium();
 if (!executablePath) throw new Error('no chromium found: apt-get install chromium, or set CHROMIUM_PATH');
@@ -19,17 +19,7 @@ try {
   env.startWorker();
   const jobId = await submitIrisJob(env, 60);
   await waitForJob(env.env, env.tenant, jobId);
-  const train = async (payload: object) => {
-    const submitted = await env.env.app.inject({
-      method: 'POST',
-      url: '/v1/training-jobs',
-      headers: env.tenant.auth,
-      payload,
-    });
-    if (submitted.statusCode !== 202) throw new Error(`training refused: ${submitted.body}`);
-    const job = await waitForJob(env.env, env.tenant, submitted.json().id);
-    if (job.status !== 'succeeded') throw new Error(`training failed: ${JSON.stringify(job.error)}`);
-  };
+  const train = (payload: object) => trainToSuccess(env.env, env.tenant, payload);
   const zip = await readFile(fixture('images/digits.zip'));
   const digit = Buffer.from((await readImageArchive(zip)).images[0]!.bytes);
   const digits = (await postDataset(env.env, env.tenant.auth, 'digits', zip, 'application/zip')).json();

@@ -88,7 +88,7 @@ const WORDS = new Uint32Array(BITS.buffer);
 const INVERSE_POWERS = Float64Array.from({ length: 64 }, (_, r) => 2 ** -r);
 
 /** MurmurHash3's finaliser: spreads every input bit over the whole 32-bit word. */
-function fmix32(input: number): number {
+export function fmix32(input: number): number {
   let h = input;
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);

@@ -7,6 +7,7 @@
  * in-memory split (split.ts) stays for tables small enough to hold.
  */
 import type { CellValue, DatasetRow } from '../../datasets/column-profile.ts';
+import { fmix32 } from '../../datasets/distinct-sketch.ts';
 import type { SplitSpec } from './split.ts';
 
 export type RowPart = 'train' | 'validation' | 'test';
@@ -43,15 +44,4 @@ function cellText(cell: CellValue): string {
   if (typeof cell === 'number') return `n${cell}`;
   if (typeof cell === 'boolean') return cell ? 'T' : 'F';
   return `s${cell}`;
-}
-
-/** MurmurHash3's finaliser: every input bit reaches every output bit. */
-function fmix32(input: number): number {
-  let h = input;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
 }
