@@ -11,7 +11,7 @@ import { loadModelArtifact } from '../src/registry/artifact-io.ts';
 import { submitTraining, uploadFixture, waitForJob, type BenchEnv } from './bench-env.ts';
 import { startChild } from './child-process.ts';
 import { loadTest, type LoadResult } from './load-test.ts';
-import { startService } from './service-process.ts';
+import { shippedEnv, startService } from './service-process.ts';
 import { startServingPeer } from './serving-peer.ts';
 
 /** One round at one concurrency: the API, then the ceiling, then the FastAPI peer right after. */
@@ -106,12 +106,6 @@ function bareRowsPerSecond(
     done += rows;
   }
   return done / ((performance.now() - started) / 1000);
-}
-
-/** The service's own settings as users start it: the bench's database and store, nothing silenced. */
-function shippedEnv(env: Record<string, string>): Record<string, string> {
-  const { LOG_LEVEL: _silenced, ...rest } = env;
-  return rest;
 }
 
 /**

@@ -1,4 +1,4 @@
-/** `npx tsx bench/prediction-logging-only.ts` (rounds: BENCH_LOGGING_ROUNDS): figure 2c alone (prediction logging at 100% vs off). */
+/** `npx tsx bench/prediction-logging-only.ts` (rounds: BENCH_LOGGING_ROUNDS, seconds: BENCH_LOGGING_SECONDS): figure 2c alone (prediction logging at 100% vs off). */
 import { ensureBackend } from '../src/ml/backend.ts';
 import { createBenchEnv } from './bench-env.ts';
 import { trainServedModel } from './predict-bench.ts';
@@ -16,7 +16,8 @@ try {
     );
   });
   console.log(
-    `logging 100% / off: throughput ratio ${figures.ratio.toFixed(3)}, CPU ratio ${figures.cpuRatio!.toFixed(3)} (target >= 0.9)`,
+    `logging 100% / off: throughput ratio ${figures.ratio.toFixed(3)}, CPU ratio ${figures.cpuRatio!.toFixed(3)} (target >= 0.9); ` +
+      `p99 ${figures.p99!.off.toFixed(2)} / ${figures.p99!.on.toFixed(2)} ms`,
   );
 } finally {
   await bench.close();

@@ -92,17 +92,18 @@ export function streamingRows(s: BenchResults['streaming']): string[] {
   return rows;
 }
 
-/** 2c: `:predict` with every request logged against logging off, same process, interleaved rounds. */
+/** 2c: `:predict` with every request logged against logging off, the service as shipped, interleaved rounds. */
 function predictionLoggingRows(p: BenchResults['predictionLogging']): string[] {
   if (p === undefined) return [];
   if ('error' in p)
     return [`| 2c | \`:predict\` with prediction logging at 100% vs off | failed: ${p.error} | >= 0.9 | **missed** |`];
   const ratios = p.rounds.map((r) => r.on / r.off);
   return [
-    `| 2c | \`:predict\` 1 row on an alias, ${p.concurrency} at a time in-process: requests/s with prediction ` +
+    `| 2c | \`:predict\` 1 row on an alias, ${p.concurrency} connections to \`npm start\`: requests/s with prediction ` +
       `logging at 100% vs off | ${f(median(p.rounds.map((r) => r.on)), 0)} / ${f(median(p.rounds.map((r) => r.off)), 0)}; ` +
       `ratio **${f(p.ratio, 3)}** (rounds: ${ratios.map((r) => f(r, 3)).join(', ')})` +
-      (p.cpuRatio === undefined ? '' : `; CPU per request off / on ${f(p.cpuRatio, 3)}`) +
+      (p.cpuRatio === undefined ? '' : `; service CPU per request off / on ${f(p.cpuRatio, 3)}`) +
+      (p.p99 === undefined ? '' : `; p99 ${f(p.p99.off, 2)} / ${f(p.p99.on, 2)} ms off / on`) +
       ` | >= 0.9 | ${yes(p.ratio >= 0.9)} |`,
   ];
 }

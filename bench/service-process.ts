@@ -40,3 +40,9 @@ export async function startService(env: Record<string, string>, script = 'start'
     stop: () => stop(proc, 'SIGTERM'),
   };
 }
+
+/** The service's own settings as users start it: the bench's database and store, nothing silenced. */
+export function shippedEnv(env: Record<string, string>): Record<string, string> {
+  const { LOG_LEVEL: _silenced, ...rest } = env;
+  return rest;
+}

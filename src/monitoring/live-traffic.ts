@@ -30,7 +30,7 @@ type Sum = {
 
 /**
  * Per version (and shadow), what live traffic over the last `windowMinutes` looked like: the
- * replicas' flushed aggregates summed, and live accuracy from the labelled prediction records.
+ * replicas' flushed aggregates summed, and live accuracy from the ground truth posted for logged predictions.
  */
 export async function liveTraffic(
   db: Database,
@@ -93,8 +93,8 @@ export async function liveTraffic(
       count(*) FILTER (WHERE r.predicted #>> '{}' = r.label #>> '{}') AS correct,
       avg(abs((r.predicted #>> '{}')::float8 - (r.label #>> '{}')::float8))
         FILTER (WHERE jsonb_typeof(r.predicted) = 'number' AND jsonb_typeof(r.label) = 'number') AS mae
-    FROM "PredictionRecord" r JOIN "ModelVersion" v ON v.id = r."versionId"
-    WHERE r."modelId" = ${model.id} AND r."createdAt" >= ${since} AND r.label IS NOT NULL
+    FROM "PredictionFeedback" r JOIN "ModelVersion" v ON v.id = r."versionId"
+    WHERE r."modelId" = ${model.id} AND r."predictedAt" >= ${since}
     GROUP BY v.version, r.shadow`;
   const classification = model.task === 'classification';
   const live = new Map(labelled.map((row) => [`${row.version}/${row.shadow}`, row]));

@@ -39,15 +39,11 @@ export async function datasetFromPredictionLog(
   const schemas = new Map(versions.map((v) => [v.id, v]));
   const labels = new Map<string, unknown>();
   for (let i = 0; i < lines.length; i += 5_000) {
-    const records = await db.predictionRecord.findMany({
-      where: {
-        modelId: model.id,
-        id: { in: lines.slice(i, i + 5_000).map((line) => line.id) },
-        label: { not: { equals: null } },
-      },
-      select: { id: true, label: true },
+    const feedback = await db.predictionFeedback.findMany({
+      where: { modelId: model.id, predictionId: { in: lines.slice(i, i + 5_000).map((line) => line.id) } },
+      select: { predictionId: true, label: true },
     });
-    for (const record of records) labels.set(record.id, record.label);
+    for (const item of feedback) labels.set(item.predictionId, item.label);
   }
   const rows: string[] = [];
   for (const line of lines) {

@@ -4,7 +4,6 @@ import type { Database } from '../db/client.ts';
 import { ValidationError } from '../errors.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { InputSchema, OutputSchema, PreprocessingState } from '../preprocessing/preprocessing-state.ts';
-import { randomUUID } from 'node:crypto';
 import { ShadowTraffic } from '../monitoring/shadow-traffic.ts';
 import { TrafficRecorder } from '../monitoring/traffic-recorder.ts';
 import { SeededRandom } from '../ml/seeded-random.ts';
@@ -224,30 +223,33 @@ export class PredictionService {
     const rate = resolved.logSampleRate;
     const logged = rate > 0 && (rate >= 1 || Math.random() < rate);
     const started = performance.now();
-    let predictions: Prediction[] | null = null;
-    let predictionIds: string[] | null = null;
+    const traffic = {
+      projectId,
+      modelId: resolved.modelId,
+      versionId: resolved.versionId,
+      version: resolved.version,
+      shadow: false,
+      instances: rows,
+      logged,
+    };
+    let predictions: Prediction[];
     try {
       predictions = await this.predictResolved(projectId, resolved, rows, joined, options);
-      predictionIds = logged ? rows.map(() => randomUUID()) : null;
-      const model = { name: resolved.model, version: resolved.version };
-      return predictionIds ? { predictions, model, predictionIds } : { predictions, model };
-    } finally {
-      this.traffic.record({
-        projectId,
-        modelId: resolved.modelId,
-        versionId: resolved.versionId,
-        version: resolved.version,
-        shadow: false,
-        latencyMs: performance.now() - started,
-        error: predictions === null,
-        instances: rows,
-        predictions,
-        predictionIds,
-      });
-      const shadow = resolved.routing?.shadow;
-      if (shadow && predictions)
-        this.shadows.offer(() => this.predictShadow(projectId, resolved, shadow, rows, logged));
+    } catch (error) {
+      this.traffic.record({ ...traffic, latencyMs: performance.now() - started, error: true, predictions: null });
+      throw error;
     }
+    // The recorder numbers logged predictions within its current batch: their ids.
+    const predictionIds = this.traffic.record({
+      ...traffic,
+      latencyMs: performance.now() - started,
+      error: false,
+      predictions,
+    });
+    const shadow = resolved.routing?.shadow;
+    if (shadow) this.shadows.offer(() => this.predictShadow(projectId, resolved, shadow, rows, logged));
+    const model = { name: resolved.model, version: resolved.version };
+    return predictionIds ? { predictions, model, predictionIds } : { predictions, model };
   }
 
   /** Runs a shadow's copy of a request; its answer is recorded (and logged when the request was), never returned. */
@@ -274,7 +276,7 @@ export class PredictionService {
         error: predictions === null,
         instances: rows,
         predictions,
-        predictionIds: logged && predictions ? rows.map(() => randomUUID()) : null,
+        logged,
       });
     }
   }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDueMonitors } from '../../src/monitoring/version-monitoring.ts';
 import { loadTabularFixture } from '../fixtures/tabular/load-tabular-fixture.ts';
@@ -165,7 +166,7 @@ describe('traffic splitting with a canary and a shadow', () => {
       );
       expect(v2.statusCode, v2.body).toBe(200);
       expect(Number(v2.json().model_version)).toBe([...byKey.get(key)!][0]);
-      expect(v2.json().parameters.prediction_ids).toMatch(/^[0-9a-f-]{36}$/);
+      expect(v2.json().parameters.prediction_ids).toMatch(/^[0-9a-f-]{36}\.\d+$/);
     }
     answered += STICKY_KEYS * 3 + 5;
   }, 120_000);
@@ -196,17 +197,25 @@ describe('traffic splitting with a canary and a shadow', () => {
 
 describe('ground truth and retraining data', () => {
   it('joins posted labels to logged predictions for live accuracy', async () => {
+    // Ids name a logged batch and a position in it.
+    for (const p of predictionIds) expect(p.id).toMatch(/^[0-9a-f-]{36}\.\d+$/);
+    const batch = predictionIds[0]!.id.split('.')[0]!;
+    const strangers = ['no-such-prediction', `${batch}.99999999`, `${batch}.-1`, `${batch}.1.2`, `${randomUUID()}.0`];
+    const first = await call('POST', '/v1/models/penguins/feedback', {
+      items: [{ predictionId: predictionIds[0]!.id, label: 'not the species' }],
+    });
+    expect(first.json()).toMatchObject({ recorded: 1, unknown: [] });
     const feedback = await call('POST', '/v1/models/penguins/feedback', {
       items: [
         ...predictionIds.map((p) => ({ predictionId: p.id, label: p.species })),
-        { predictionId: 'no-such-prediction', label: 'Adelie' },
+        ...strangers.map((predictionId) => ({ predictionId, label: 'Adelie' })),
       ],
     });
     expect(feedback.statusCode, feedback.body).toBe(200);
     expect(feedback.json()).toEqual({
       model: 'penguins',
       recorded: predictionIds.length,
-      unknown: ['no-such-prediction'],
+      unknown: strangers,
     });
     const versions = (await call('GET', '/v1/models/penguins/traffic')).json().versions as {
       version: number;
