@@ -101,6 +101,8 @@ export function answered(prediction: Prediction): string | number | boolean {
  */
 function loggedPrediction(prediction: Prediction): string {
   if (!('scores' in prediction)) return JSON.stringify(prediction);
+  if (prediction.imputed === undefined && prediction.passthrough === undefined)
+    return `{"label":${JSON.stringify(prediction.label)},"probabilities":${JSON.stringify(prediction.probabilities)}}`;
   const { scores: _scores, ...logged } = prediction;
   return JSON.stringify(logged);
 }
@@ -119,6 +121,8 @@ export class TrafficRecorder {
   private loggedInstances = 0;
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
+  private stampedAt = NaN;
+  private stamp = '';
   /** Logged instances dropped because the buffer was full. */
   dropped = 0;
 
@@ -130,7 +134,7 @@ export class TrafficRecorder {
 
   /** Records a request; returns its predictions' ids when it is logged (none when the buffer is full). */
   record(traffic: ServedTraffic): string[] | null {
-    const key = `${traffic.versionId}/${traffic.shadow}`;
+    const key = traffic.shadow ? `${traffic.versionId}/shadow` : traffic.versionId;
     let aggregate = this.aggregates.get(key);
     if (!aggregate) {
       aggregate = {
@@ -185,14 +189,13 @@ export class TrafficRecorder {
    * runs on the prediction path for every logged instance.
    */
   private log(traffic: ServedTraffic, linePrefix: string, predictions: Prediction[]): string[] {
-    const key = `${traffic.projectId}/${traffic.modelId}`;
-    let log = this.logs.get(key);
+    let log = this.logs.get(traffic.modelId);
     if (!log) {
       const { projectId, modelId } = traffic;
       log = { batchId: randomUUID(), projectId, modelId, lines: [], versionIds: [], shadows: [], predicted: [] };
-      this.logs.set(key, log);
+      this.logs.set(modelId, log);
     }
-    const at = new Date().toISOString();
+    const at = this.timestamp();
     const ids: string[] = new Array(traffic.instances.length);
     for (let i = 0; i < traffic.instances.length; i++) {
       const prediction = predictions[i]!;
@@ -206,6 +209,16 @@ export class TrafficRecorder {
       ids[i] = id;
     }
     return ids;
+  }
+
+  /** Now as ISO text, formatted once per millisecond however many requests share it. */
+  private timestamp(): string {
+    const now = Date.now();
+    if (now !== this.stampedAt) {
+      this.stampedAt = now;
+      this.stamp = new Date(now).toISOString();
+    }
+    return this.stamp;
   }
 
   /** Writes everything recorded so far; resolves once written (flushes run one at a time). */

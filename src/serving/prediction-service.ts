@@ -5,7 +5,7 @@ import { ValidationError } from '../errors.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { InputSchema, OutputSchema, PreprocessingState } from '../preprocessing/preprocessing-state.ts';
 import { ShadowTraffic } from '../monitoring/shadow-traffic.ts';
-import { TrafficRecorder } from '../monitoring/traffic-recorder.ts';
+import { TrafficRecorder, type ServedTraffic } from '../monitoring/traffic-recorder.ts';
 import { SeededRandom } from '../ml/seeded-random.ts';
 import { loadModelArtifact } from '../registry/artifact-io.ts';
 import { loadOnnxArtifact } from '../registry/onnx-artifact.ts';
@@ -223,29 +223,30 @@ export class PredictionService {
     const rate = resolved.logSampleRate;
     const logged = rate > 0 && (rate >= 1 || Math.random() < rate);
     const started = performance.now();
-    const traffic = {
+    // One object, filled in as the request goes: this runs for every routed or logged request.
+    const traffic: ServedTraffic = {
       projectId,
       modelId: resolved.modelId,
       versionId: resolved.versionId,
       version: resolved.version,
       shadow: false,
+      latencyMs: 0,
+      error: true,
       instances: rows,
+      predictions: null,
       logged,
     };
+    let predictionIds: string[] | null;
     let predictions: Prediction[];
     try {
       predictions = await this.predictResolved(projectId, resolved, rows, joined, options);
-    } catch (error) {
-      this.traffic.record({ ...traffic, latencyMs: performance.now() - started, error: true, predictions: null });
-      throw error;
+      traffic.predictions = predictions;
+      traffic.error = false;
+    } finally {
+      traffic.latencyMs = performance.now() - started;
+      // The recorder numbers logged predictions within its current batch: their ids.
+      predictionIds = this.traffic.record(traffic);
     }
-    // The recorder numbers logged predictions within its current batch: their ids.
-    const predictionIds = this.traffic.record({
-      ...traffic,
-      latencyMs: performance.now() - started,
-      error: false,
-      predictions,
-    });
     const shadow = resolved.routing?.shadow;
     if (shadow) this.shadows.offer(() => this.predictShadow(projectId, resolved, shadow, rows, logged));
     const model = { name: resolved.model, version: resolved.version };
