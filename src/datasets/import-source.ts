@@ -8,11 +8,10 @@
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import type { Readable } from 'node:stream';
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { Config } from '../config/env.ts';
 import { PayloadTooLargeError, UnprocessableError } from '../errors.ts';
 import { AddressRefusedError, type AddressPolicy } from '../network/address-policy.ts';
-import { parseS3Url } from '../storage/s3-artifact-store.ts';
+import { parseS3Url } from '../storage/s3-location.ts';
 import { serviceVersion } from '../service-version.ts';
 
 /** Redirects followed at most, each checked as the first URL was. */
@@ -139,6 +138,8 @@ async function openS3Object(url: string, settings: ImportSettings, maxBytes: num
     const store = parseS3Url(settings.ARTIFACT_STORE);
     if (store.bucket === bucket && key.startsWith(store.prefix)) throw refused("the service's own artifact store");
   }
+  // Loaded here: few processes ever import from a bucket.
+  const { GetObjectCommand, S3Client } = await import('@aws-sdk/client-s3');
   const client = new S3Client({
     region: settings.AWS_REGION,
     forcePathStyle: settings.S3_FORCE_PATH_STYLE,

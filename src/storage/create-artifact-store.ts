@@ -6,7 +6,7 @@ import { DataKeyRing } from './encryption/data-keys.ts';
 import { EncryptedArtifactStore } from './encryption/encrypted-artifact-store.ts';
 import { resolveMasterKeys, type MasterKeyConfig, type MasterKeys } from './encryption/master-keys.ts';
 import { LocalArtifactStore } from './local-artifact-store.ts';
-import { S3ArtifactStore } from './s3-artifact-store.ts';
+import { DeferredArtifactStore } from './deferred-artifact-store.ts';
 import { CachedArtifactStore } from './cached-artifact-store.ts';
 
 export type ArtifactStoreConfig = Pick<
@@ -41,11 +41,16 @@ export function createArtifactStore(
 
 /** The store underneath the encryption: the bucket ARTIFACT_STORE names, else ARTIFACT_DIR. */
 export function objectStore(config: ArtifactStoreConfig): ArtifactStore {
-  if (!config.ARTIFACT_STORE) return new LocalArtifactStore(config.ARTIFACT_DIR);
-  return new S3ArtifactStore(config.ARTIFACT_STORE, {
-    region: config.AWS_REGION,
-    forcePathStyle: config.S3_FORCE_PATH_STYLE,
-    ...(config.S3_ENDPOINT && { endpoint: config.S3_ENDPOINT }),
+  const bucket = config.ARTIFACT_STORE;
+  if (!bucket) return new LocalArtifactStore(config.ARTIFACT_DIR);
+  // The SDK loads with the store's first use, not with every process that could use it.
+  return new DeferredArtifactStore(async () => {
+    const { S3ArtifactStore } = await import('./s3-artifact-store.ts');
+    return new S3ArtifactStore(bucket, {
+      region: config.AWS_REGION,
+      forcePathStyle: config.S3_FORCE_PATH_STYLE,
+      ...(config.S3_ENDPOINT && { endpoint: config.S3_ENDPOINT }),
+    });
   });
 }
 
