@@ -15,6 +15,7 @@ import { median, summarizePredict, type ConcurrencySummary } from './predict-sum
 import type { StreamingRateFigures, StreamingRssFigures } from './streaming-training.ts';
 import type { TrainingFigures } from './training-bench.ts';
 import { tuningSection, type TuningFigures } from './tuning-bench.ts';
+import { trainingPeersRows, type TrainingPeersFigures } from './training-peers.ts';
 
 /** Everything one `npm run bench` measured. */
 export interface BenchResults {
@@ -45,6 +46,8 @@ export interface BenchResults {
   objectStores?: ObjectStoreBenchResult | { error: string };
   /** Streamed tabular training (bench/streaming-training.ts); absent from reports of runs before it. */
   streaming?: { rate: StreamingRateFigures | { error: string }; rss: StreamingRssFigures | { error: string } };
+  /** Training against PyTorch and scikit-learn (bench/training-peers.ts); absent from older runs. */
+  trainingPeers?: TrainingPeersFigures | { error: string };
 }
 
 /** 1e: the cold path, npm start to ready against uvicorn, and the first prediction of a version. */
@@ -255,6 +258,7 @@ export function renderReport(r: BenchResults): string {
       `**${f(queueP50, 0)} ms** (all: ${list(r.training.queueLatencyMs, 0)}) | reported | - |`,
     ...(r.batch ? [batchRow(r.batch)] : []),
     ...streamingRows(r.streaming),
+    ...trainingPeersRows(r.trainingPeers),
   ];
   const missed: string[] = [];
   if (c64.ratio < 0.6)

@@ -20,6 +20,7 @@ import { benchInferencePlacement } from './inference-placement.ts';
 import { benchPredict } from './predict-bench.ts';
 import { benchColdStart } from './cold-start.ts';
 import { benchPredictionLogging } from './prediction-logging.ts';
+import { benchTrainingPeers, trainingPeersRows } from './training-peers.ts';
 import { batchRow, renderReport, streamingRows, type BenchResults } from './report.ts';
 import { benchTraining } from './training-bench.ts';
 import { benchTuning, tuningSection, type TuningFigures } from './tuning-bench.ts';
@@ -123,6 +124,15 @@ if (process.argv[2] === 's3') {
   process.stdout.write(`${JSON.stringify(figures)}\n${objectStoreRows(figures).join('\n')}\n`);
   process.exit(0);
 }
+// `npm run bench -- peers`: only training against PyTorch and scikit-learn (7a-7d), printed.
+if (process.argv[2] === 'peers') {
+  log('training against PyTorch and scikit-learn: MLP, CNN, text transformer and LSTM, interleaved');
+  const peers = await benchTrainingPeers();
+  process.stdout.write(
+    `${JSON.stringify({ loadAverage: os.loadavg(), ...peers })}\n${trainingPeersRows(peers).join('\n')}\n`,
+  );
+  process.exit(0);
+}
 // `npm run bench -- streaming`: only the streamed-training figures (6a, 6b), printed.
 if (process.argv[2] === 'streaming') {
   const streaming = await streamingFigures();
@@ -175,6 +185,8 @@ try {
   const batch = await batchFigures(bench);
   log(`streamed tabular training: rows/s vs in memory, then peak RSS on a ${streamingMb} MB CSV (child processes)`);
   const streaming = await streamingFigures();
+  log('training against PyTorch and scikit-learn: MLP, CNN, text transformer and LSTM, interleaved');
+  const trainingPeers = await benchTrainingPeers().catch((error: Error) => ({ error: error.message }));
   const { model: _model, preprocessing: _preprocessing, ...predictFigures } = predict;
   results = {
     startedAt,
@@ -197,6 +209,7 @@ try {
     aliasVsVersion,
     objectStores: objectStores as BenchResults['objectStores'],
     streaming,
+    trainingPeers,
   };
 } finally {
   await bench.close();

@@ -1,0 +1,128 @@
+"""Peers for bench/training-peers.ts: the same networks as the service's, in PyTorch (and the MLP
+in scikit-learn), on the same data and settings. One JSON line out: fit seconds and test accuracy.
+
+  /usr/bin/python3 bench/peers/torch_train.py dump FILE                      digits split (seeded), JSON
+  /usr/bin/python3 bench/peers/torch_train.py mlp FILE THREADS EPOCHS BATCH   64-64-10 MLP on digits
+  /usr/bin/python3 bench/peers/torch_train.py sklearn FILE EPOCHS BATCH       scikit-learn MLPClassifier (64)
+  /usr/bin/python3 bench/peers/torch_train.py cnn FILE THREADS EPOCHS BATCH   conv32-pool-conv64-pool-dense64 on digits 8x8
+  /usr/bin/python3 bench/peers/torch_train.py transformer|lstm FILE THREADS EPOCHS BATCH   token classifiers (FILE from the bench)
+"""
+import json
+import sys
+import time
+
+from torch_mlp import dump, load, sklearn_fit, torch_fit
+
+
+def fit(model, x, y, epochs, batch, lr=0.001):
+    """Adam on cross-entropy, shuffled mini-batches; returns the seconds the epochs took."""
+    import torch
+
+    opt = torch.optim.Adam(model.parameters(), lr=lr)
+    loss_fn = torch.nn.CrossEntropyLoss()
+    model.train()
+    start = time.perf_counter()
+    for _ in range(epochs):
+        order = torch.randperm(len(x))
+        for i in range(0, len(x), batch):
+            idx = order[i : i + batch]
+            opt.zero_grad()
+            loss_fn(model(x[idx]), y[idx]).backward()
+            opt.step()
+    return time.perf_counter() - start
+
+
+def accuracy(model, x, y):
+    import torch
+
+    model.eval()
+    with torch.no_grad():
+        return (model(x).argmax(1) == y).float().mean().item()
+
+
+def cnn(path, epochs, batch):
+    import torch
+    from torch import nn
+
+    d = load(path)
+    x = torch.tensor(d["xTrain"], dtype=torch.float32).reshape(-1, 1, 8, 8)
+    y = torch.tensor(d["yTrain"], dtype=torch.long)
+    # As the service builds it: 'same' convolutions with ReLU, 2x2 max pooling ('same': ceil), flatten,
+    # dense 64 with dropout 0.25, softmax over 10.
+    model = nn.Sequential(
+        nn.Conv2d(1, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2, ceil_mode=True),
+        nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2, ceil_mode=True),
+        nn.Flatten(), nn.Linear(2 * 2 * 64, 64), nn.ReLU(), nn.Dropout(0.25), nn.Linear(64, 10),
+    )
+    seconds = fit(model, x, y, epochs, batch)
+    xt = torch.tensor(d["xTest"], dtype=torch.float32).reshape(-1, 1, 8, 8)
+    return seconds, accuracy(model, xt, torch.tensor(d["yTest"], dtype=torch.long))
+
+
+def text(kind, path, epochs, batch):
+    import torch
+    from torch import nn
+
+    d = load(path)
+    vocab, length, classes = d["vocabSize"], d["maxLength"], d["classes"]
+
+    class Transformer(nn.Module):
+        """Token and position embeddings (32), one block: 2-head self-attention and a 64-unit
+        feed-forward, each added back and layer-normalised, dropout 0.1; mean over tokens."""
+
+        def __init__(self):
+            super().__init__()
+            self.tokens = nn.Embedding(vocab, 32)
+            self.positions = nn.Embedding(length, 32)
+            self.attention = nn.MultiheadAttention(32, 2, batch_first=True)
+            self.norm1 = nn.LayerNorm(32, eps=1e-6)
+            self.ff = nn.Sequential(nn.Linear(32, 64), nn.ReLU(), nn.Linear(64, 32))
+            self.norm2 = nn.LayerNorm(32, eps=1e-6)
+            self.drop = nn.Dropout(0.1)
+            self.head = nn.Linear(32, classes)
+
+        def forward(self, ids):
+            x = self.drop(self.tokens(ids) + self.positions(torch.arange(ids.shape[1])))
+            x = self.norm1(x + self.drop(self.attention(x, x, x, need_weights=False)[0]))
+            x = self.norm2(x + self.drop(self.ff(x)))
+            return self.head(self.drop(x.mean(1)))
+
+    class Lstm(nn.Module):
+        """Embedding (32), one LSTM of 32 units, its state at each text's last token (the service
+        masks the padding) to the classes."""
+
+        def __init__(self):
+            super().__init__()
+            self.tokens = nn.Embedding(vocab, 32)
+            self.lstm = nn.LSTM(32, 32, batch_first=True)
+            self.head = nn.Linear(32, classes)
+
+        def forward(self, ids):
+            states = self.lstm(self.tokens(ids))[0]
+            last = (ids != 0).sum(1).clamp(min=1) - 1
+            return self.head(states[torch.arange(len(ids)), last])
+
+    model = Transformer() if kind == "transformer" else Lstm()
+    x = torch.tensor(d["xTrain"], dtype=torch.long)
+    y = torch.tensor(d["yTrain"], dtype=torch.long)
+    seconds = fit(model, x, y, epochs, batch)
+    xt = torch.tensor(d["xTest"], dtype=torch.long)
+    return seconds, accuracy(model, xt, torch.tensor(d["yTest"], dtype=torch.long))
+
+
+if __name__ == "__main__":
+    mode, path = sys.argv[1], sys.argv[2]
+    if mode == "dump":
+        dump(path)
+    elif mode == "mlp":
+        torch_fit(path, int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]))
+    elif mode == "sklearn":
+        sklearn_fit(path, int(sys.argv[3]), int(sys.argv[4]))
+    else:
+        import torch
+
+        torch.set_num_threads(int(sys.argv[3]))
+        torch.manual_seed(0)
+        epochs, batch = int(sys.argv[4]), int(sys.argv[5])
+        seconds, acc = cnn(path, epochs, batch) if mode == "cnn" else text(mode, path, epochs, batch)
+        print(json.dumps({"seconds": seconds, "accuracy": acc}))
