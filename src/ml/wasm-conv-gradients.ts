@@ -8,7 +8,8 @@
  * - `UnsortedSegmentSum` (the gradient of `gather`, i.e. of every embedding layer).
  *
  * `Conv2DBackpropInput`, `MaxPoolGrad` and `AvgPoolGrad` do exist on wasm; the tests compare
- * them with the CPU backend too. Falling back to the JS CPU kernels would be ~1000x slower
+ * them with the CPU backend too. The input gradient of stride-1 convolutions is replaced by a
+ * faster composition (below). Falling back to the JS CPU kernels would be ~1000x slower
  * (the CPU filter gradient is a scalar 7-deep loop), so these call the wasm backend's kernel
  * functions directly, the same way the backend composes its own kernels.
  */
@@ -91,6 +92,53 @@ const conv2DBackpropFilterWasmConfig: tf.KernelConfig = {
   kernelFunc: conv2DBackpropFilterWasm as tf.KernelFunc,
 };
 
+/**
+ * The input gradient of a stride-1 convolution is itself a stride-1 convolution: of dy with the
+ * filter turned half a turn in space and its channel axes swapped, padded by K-1 less the
+ * forward padding on each side. tfjs-backend-wasm's own `Conv2DBackpropInput` is a plain loop
+ * (about a third of a small CNN's training step, e.g. conv32-pool-conv64 on 8x8 digits); this
+ * runs on its XNNPACK `Conv2D`. Strided convolutions keep the backend's kernel.
+ */
+function conv2DBackpropInputWasm(original: tf.KernelFunc): tf.KernelFunc {
+  return ((args: KernelArgs) => {
+    const backend = args.backend as WasmBackend;
+    const { dy, filter } = args.inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
+    const attrs = (args.attrs ?? {}) as unknown as tf.Conv2DBackpropInputAttrs;
+    const dataFormat = tf.backend_util.convertConv2DDataFormat(attrs.dataFormat);
+    const [sh, sw] = typeof attrs.strides === 'number' ? [attrs.strides, attrs.strides] : attrs.strides;
+    if (sh !== 1 || sw !== 1 || dataFormat !== 'channelsLast') return original(args as Parameters<tf.KernelFunc>[0]);
+    const info = tf.backend_util.computeConv2DInfo(
+      attrs.inputShape,
+      filter.shape as [number, number, number, number],
+      1,
+      1,
+      attrs.pad,
+      attrs.dimRoundingMode,
+      false,
+      dataFormat,
+    );
+    const { filterHeight: kh, filterWidth: kw } = info;
+    const { top, bottom, left, right } = info.padInfo;
+    const pad: ExplicitPad = [
+      [0, 0],
+      [kh - 1 - top, kh - 1 - bottom],
+      [kw - 1 - left, kw - 1 - right],
+      [0, 0],
+    ];
+    if (pad.some(([before, after]) => before < 0 || after < 0)) return original(args as Parameters<tf.KernelFunc>[0]);
+    return withIntermediates(backend, (keep) => {
+      const turned = keep(runWasmKernel('Reverse', backend, { x: filter }, { dims: [0, 1] }));
+      const swapped = keep(runWasmKernel('Transpose', backend, { x: turned }, { perm: [0, 1, 3, 2] }));
+      return runWasmKernel(
+        'Conv2D',
+        backend,
+        { x: dy, filter: swapped },
+        { strides: [1, 1], pad, dataFormat: 'NHWC', dilations: [1, 1], dimRoundingMode: undefined },
+      );
+    });
+  }) as tf.KernelFunc;
+}
+
 /** The kernels {@link registerWasmTrainingKernels} adds, by name. */
 export const WASM_TRAINING_KERNELS: readonly string[] = [
   conv2DBackpropFilterWasmConfig.kernelName,
@@ -106,4 +154,15 @@ export function registerWasmTrainingKernels(): void {
   for (const config of [conv2DBackpropFilterWasmConfig, unsortedSegmentSumWasmConfig]) {
     if (tf.getKernel(config.kernelName, 'wasm') === undefined) tf.registerKernel(config);
   }
+  const input = tf.getKernel('Conv2DBackpropInput', 'wasm');
+  if (input !== undefined && !fasterInputGradient.has(input.kernelFunc)) {
+    const faster = conv2DBackpropInputWasm(input.kernelFunc);
+    fasterInputGradient.add(faster);
+    tf.unregisterKernel('Conv2DBackpropInput', 'wasm');
+    // The backend's setup binds its own kernel's WebAssembly function: keep it for the fallback.
+    tf.registerKernel({ ...input, kernelFunc: faster });
+  }
 }
+
+/** The input-gradient kernels this module registered, so registering again never wraps one twice. */
+const fasterInputGradient = new WeakSet<tf.KernelFunc>();
