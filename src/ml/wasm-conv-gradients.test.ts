@@ -148,6 +148,41 @@ describe('pooling and conv input gradients already on wasm match the CPU kernels
   });
 });
 
+describe('MaxPoolGrad on wasm matches the CPU kernel, negative values and ties included', () => {
+  const cases: { x: [number, number, number, number]; size: number; strides: number; pad: 'same' | 'valid' }[] = [
+    { x: [2, 8, 8, 3], size: 2, strides: 2, pad: 'same' },
+    { x: [2, 7, 9, 2], size: 2, strides: 2, pad: 'same' },
+    { x: [2, 9, 9, 2], size: 3, strides: 2, pad: 'valid' },
+    { x: [1, 6, 5, 4], size: 3, strides: 1, pad: 'same' },
+  ];
+  for (const c of cases)
+    it(`x ${c.x.join('x')} pool ${c.size} strides ${c.strides} ${c.pad}`, async () => {
+      const xv = randomValues(c.x, 6);
+      const grads = () =>
+        tf.grads((x: tf.Tensor) =>
+          tf
+            .maxPool(x as tf.Tensor4D, c.size, c.strides, c.pad)
+            .square()
+            .sum(),
+        )([tf.tensor4d(xv, c.x)]);
+      expectClose((await on('wasm', grads))[0]!, (await on('cpu', grads))[0]!);
+    });
+
+  it("sends a tied window's gradient where the CPU kernel does", async () => {
+    // Saturated inputs (an image's white background) tie within every window.
+    const x = [2, 6, 6, 1] as [number, number, number, number];
+    const xv = randomValues(x, 7).map((v) => Math.min(0.5, Math.round(v * 4) / 4));
+    const grads = () =>
+      tf.grads((t: tf.Tensor) =>
+        tf
+          .maxPool(t as tf.Tensor4D, 2, 2, 'same')
+          .mul(tf.range(1, 19).reshape([2, 3, 3, 1]))
+          .sum(),
+      )([tf.tensor4d(xv, x)]);
+    expect(Array.from((await on('wasm', grads))[0]!)).toEqual(Array.from((await on('cpu', grads))[0]!));
+  });
+});
+
 describe('UnsortedSegmentSum on wasm (the embedding gradient)', () => {
   it('matches the CPU kernel, dropping out-of-range ids', async () => {
     const values = randomValues([7, 3, 2], 6);

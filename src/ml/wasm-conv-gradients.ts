@@ -8,8 +8,9 @@
  * - `UnsortedSegmentSum` (the gradient of `gather`, i.e. of every embedding layer).
  *
  * `Conv2DBackpropInput`, `MaxPoolGrad` and `AvgPoolGrad` do exist on wasm; the tests compare
- * them with the CPU backend too. The input gradient of stride-1 convolutions is replaced by a
- * faster composition (below). Falling back to the JS CPU kernels would be ~1000x slower
+ * them with the CPU backend too. Two are replaced (below): the input gradient of stride-1
+ * convolutions by a faster composition, and `MaxPoolGrad`, which is wrong for windows without a
+ * positive value. Falling back to the JS CPU kernels would be ~1000x slower
  * (the CPU filter gradient is a scalar 7-deep loop), so these call the wasm backend's kernel
  * functions directly, the same way the backend composes its own kernels.
  */
@@ -139,6 +140,67 @@ function conv2DBackpropInputWasm(original: tf.KernelFunc): tf.KernelFunc {
   }) as tf.KernelFunc;
 }
 
+/**
+ * Max pooling's gradient, in JavaScript over the wasm heap: each window's first maximum (in scan
+ * order, as the CPU kernel picks it) receives the window's dy. tfjs-backend-wasm 4.22's own
+ * `MaxPoolGrad` (and `MaxPoolWithArgmax`) starts each window's maximum at 0, so every window
+ * without a positive value sends its gradient to the wrong place: pooling after a tanh or linear
+ * convolution trained on wrong gradients. It was also a loop over every input position and
+ * window, the largest cost of a small CNN's step after its convolutions; this visits each
+ * window's cells once.
+ */
+function maxPoolGradWasm(args: KernelArgs): tf.TensorInfo {
+  const backend = args.backend as WasmBackend;
+  const { dy, input } = args.inputs as { dy: tf.TensorInfo; input: tf.TensorInfo };
+  const attrs = (args.attrs ?? {}) as unknown as tf.MaxPoolGradAttrs;
+  const info = tf.backend_util.computePool2DInfo(
+    input.shape as [number, number, number, number],
+    attrs.filterSize,
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+  );
+  const { batchSize, inHeight, inWidth, inChannels: channels, outHeight, outWidth } = info;
+  const { strideHeight, strideWidth, dilationHeight, dilationWidth } = info;
+  const { effectiveFilterHeight, effectiveFilterWidth } = info;
+  const { top, left } = info.padInfo;
+  const out = backend.makeOutput(input.shape, 'float32');
+  // Views after makeOutput, which may grow (and so move) the heap.
+  const dx = backend.typedArrayFromHeap(out) as Float32Array;
+  const x = backend.typedArrayFromHeap(input) as Float32Array;
+  const gradient = backend.typedArrayFromHeap(dy) as Float32Array;
+  dx.fill(0);
+  let window = 0;
+  for (let b = 0; b < batchSize; b++)
+    for (let oy = 0; oy < outHeight; oy++) {
+      const rowCorner = oy * strideHeight - top;
+      let rowStart = rowCorner;
+      while (rowStart < 0) rowStart += dilationHeight;
+      const rowEnd = Math.min(inHeight, rowCorner + effectiveFilterHeight);
+      for (let ox = 0; ox < outWidth; ox++) {
+        const colCorner = ox * strideWidth - left;
+        let colStart = colCorner;
+        while (colStart < 0) colStart += dilationWidth;
+        const colEnd = Math.min(inWidth, colCorner + effectiveFilterWidth);
+        for (let c = 0; c < channels; c++, window++) {
+          let best = -Infinity;
+          let at = -1;
+          for (let iy = rowStart; iy < rowEnd; iy += dilationHeight)
+            for (let ix = colStart; ix < colEnd; ix += dilationWidth) {
+              const cell = ((b * inHeight + iy) * inWidth + ix) * channels + c;
+              if (x[cell]! > best) {
+                best = x[cell]!;
+                at = cell;
+              }
+            }
+          if (at >= 0) dx[at] = dx[at]! + gradient[window]!;
+        }
+      }
+    }
+  return out;
+}
+
 /** The kernels {@link registerWasmTrainingKernels} adds, by name. */
 export const WASM_TRAINING_KERNELS: readonly string[] = [
   conv2DBackpropFilterWasmConfig.kernelName,
@@ -154,15 +216,19 @@ export function registerWasmTrainingKernels(): void {
   for (const config of [conv2DBackpropFilterWasmConfig, unsortedSegmentSumWasmConfig]) {
     if (tf.getKernel(config.kernelName, 'wasm') === undefined) tf.registerKernel(config);
   }
-  const input = tf.getKernel('Conv2DBackpropInput', 'wasm');
-  if (input !== undefined && !fasterInputGradient.has(input.kernelFunc)) {
-    const faster = conv2DBackpropInputWasm(input.kernelFunc);
-    fasterInputGradient.add(faster);
-    tf.unregisterKernel('Conv2DBackpropInput', 'wasm');
+  for (const [name, faster] of [
+    ['Conv2DBackpropInput', conv2DBackpropInputWasm],
+    ['MaxPoolGrad', () => maxPoolGradWasm as tf.KernelFunc],
+  ] as const) {
+    const kernel = tf.getKernel(name, 'wasm');
+    if (kernel === undefined || replaced.has(kernel.kernelFunc)) continue;
+    const kernelFunc = faster(kernel.kernelFunc);
+    replaced.add(kernelFunc);
+    tf.unregisterKernel(name, 'wasm');
     // The backend's setup binds its own kernel's WebAssembly function: keep it for the fallback.
-    tf.registerKernel({ ...input, kernelFunc: faster });
+    tf.registerKernel({ ...kernel, kernelFunc });
   }
 }
 
-/** The input-gradient kernels this module registered, so registering again never wraps one twice. */
-const fasterInputGradient = new WeakSet<tf.KernelFunc>();
+/** The kernels this module put in place of the backend's, so registering again never wraps one twice. */
+const replaced = new WeakSet<tf.KernelFunc>();
