@@ -28,6 +28,17 @@ interface AdamState {
   accumulatedSecondMoment: Array<{ originalName: string; variable: tf.Variable } | undefined>;
 }
 
+/** A weight held in JavaScript, with its gradient, for applyHostGradients. */
+export interface HostParameter {
+  /** The variable's name (what tfjs's variableGrads keys its gradient by). */
+  name: string;
+  shape: number[];
+  value: Float32Array;
+  gradient: Float32Array;
+}
+
+type AdamConstants = [number, number, number, number, number, number, number, number];
+
 /** One Adam step over a variable, in place: tfjs's ops in its order, each rounded to float32. */
 function adamUpdate(
   value: Float32Array,
@@ -76,37 +87,67 @@ export class HostAdamOptimizer extends tf.AdamOptimizer {
     const entries = Array.isArray(variableGradients)
       ? variableGradients.map(({ name, tensor }) => [name, tensor] as const)
       : Object.entries(variableGradients);
-    const b1 = f(this.beta1);
-    const b2 = f(this.beta2);
-    const c1 = f(1 - this.beta1);
-    const c2 = f(1 - this.beta2);
-    const oneMinusAcc1 = f(1 - this.hostAccBeta1);
-    const oneMinusAcc2 = f(1 - this.hostAccBeta2);
-    const epsilon = f(this.epsilon);
-    const negativeRate = f(-this.learningRate);
-    const state = this.shared;
+    const step = this.stepConstants();
     entries.forEach(([name, gradient], i) => {
       const variable = tf.engine().registeredVariables[name];
       if (variable === undefined) throw new Error(`Adam: no variable named '${name}'.`);
-      if (state.accumulatedFirstMoment[i] === undefined) {
-        // The same slot variables tfjs's Adam makes, so getWeights/setWeights keep their format.
-        state.accumulatedFirstMoment[i] = {
-          originalName: `${name}/m`,
-          variable: tf.tidy(() => tf.zerosLike(variable).variable(false)),
-        };
-        state.accumulatedSecondMoment[i] = {
-          originalName: `${name}/v`,
-          variable: tf.tidy(() => tf.zerosLike(variable).variable(false)),
-        };
-        this.m[i] = new Float32Array(variable.size);
-        this.v[i] = new Float32Array(variable.size);
-      }
+      this.ensureSlots(i, name, variable.shape);
       if (gradient === undefined || gradient === null) return;
       const g = gradient.dataSync() as Float32Array;
       const value = Float32Array.from(variable.dataSync() as Float32Array);
-      adamUpdate(value, g, this.m[i]!, this.v[i]!, b1, b2, c1, c2, oneMinusAcc1, oneMinusAcc2, epsilon, negativeRate);
+      adamUpdate(value, g, this.m[i]!, this.v[i]!, ...step);
       variable.assign(tf.tensor(value, variable.shape, 'float32'));
     });
+    this.finishStep();
+  }
+
+  /**
+   * The same step on weights held in JavaScript (dense-stack.ts): `parameters` in the order
+   * applyGradients would see their variables, each value updated in place. The moments and the
+   * slot variables are the ones applyGradients keeps, so the two can take turns.
+   */
+  applyHostGradients(parameters: ReadonlyArray<HostParameter>): void {
+    const step = this.stepConstants();
+    parameters.forEach(({ name, shape, value, gradient }, i) => {
+      this.ensureSlots(i, name, shape);
+      adamUpdate(value, gradient, this.m[i]!, this.v[i]!, ...step);
+    });
+    this.finishStep();
+  }
+
+  /** b1, b2, 1 - b1, 1 - b2, the bias corrections, epsilon and -rate, as float32 numbers. */
+  private stepConstants(): AdamConstants {
+    return [
+      f(this.beta1),
+      f(this.beta2),
+      f(1 - this.beta1),
+      f(1 - this.beta2),
+      f(1 - this.hostAccBeta1),
+      f(1 - this.hostAccBeta2),
+      f(this.epsilon),
+      f(-this.learningRate),
+    ];
+  }
+
+  /** Creates the moments of the `i`-th variable on its first step. */
+  private ensureSlots(i: number, name: string, shape: number[]): void {
+    const state = this.shared;
+    if (state.accumulatedFirstMoment[i] !== undefined) return;
+    // The same slot variables tfjs's Adam makes, so getWeights/setWeights keep their format.
+    state.accumulatedFirstMoment[i] = {
+      originalName: `${name}/m`,
+      variable: tf.tidy(() => tf.zeros(shape).variable(false)),
+    };
+    state.accumulatedSecondMoment[i] = {
+      originalName: `${name}/v`,
+      variable: tf.tidy(() => tf.zeros(shape).variable(false)),
+    };
+    const size = shape.reduce((a, b) => a * b, 1);
+    this.m[i] = new Float32Array(size);
+    this.v[i] = new Float32Array(size);
+  }
+
+  private finishStep(): void {
     this.hostAccBeta1 = f(this.hostAccBeta1 * f(this.beta1));
     this.hostAccBeta2 = f(this.hostAccBeta2 * f(this.beta2));
     this.unsynced = true;
