@@ -4,7 +4,7 @@ import type { EncodedSplit } from '../preprocessing/tabular-preprocessing.ts';
 import type { PreprocessingState } from '../preprocessing/preprocessing-state.ts';
 import { decodeRegression } from '../preprocessing/target-encoding.ts';
 import { argmax } from './classification-metrics.ts';
-import { predictEncoded } from './evaluate-model.ts';
+import { predictEncoded, predictOutputs } from './evaluate-model.ts';
 import { permutationImportance } from './permutation-importance.ts';
 import {
   classificationEvaluation,
@@ -45,7 +45,19 @@ export function plottableEvaluation(
         );
   const score =
     target.task === 'classification'
-      ? (x: Float32Array) => (predict(x) as number[][]).filter((p, row) => argmax(p) === truth[row]).length / test.rows
+      ? (x: Float32Array) => {
+          // argmax over the raw outputs, as over predictEncoded's rows (one sigmoid unit: [1 - p, p]),
+          // without building a row array per prediction: this runs once per shuffle.
+          const output = predictOutputs(model, x, test.rows, test.width);
+          const units = output.length / test.rows;
+          let correct = 0;
+          for (let row = 0; row < test.rows; row++) {
+            const p = output[row]!;
+            const label = units === 1 ? (p > 1 - p ? 1 : 0) : argmax(output.subarray(row * units, (row + 1) * units));
+            if (label === truth[row]) correct++;
+          }
+          return correct / test.rows;
+        }
       : (x: Float32Array) => {
           const predicted = predict(x) as number[];
           const mse =
