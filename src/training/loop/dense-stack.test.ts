@@ -4,7 +4,8 @@ import { SeededRandom } from '../../ml/seeded-random.ts';
 import { buildModel } from '../../models/build-model.ts';
 import type { HiddenLayerSpec } from '../../models/model-spec.ts';
 import type { EncodedSplit } from '../../preprocessing/tabular-preprocessing.ts';
-import { DenseStack, denseLossOf } from './dense-stack.ts';
+import { simdMemory } from './dense-simd.ts';
+import { DenseStack, denseLossOf, productNT } from './dense-stack.ts';
 import { dropoutMask } from './dropout-mask.ts';
 import { HostAdamOptimizer } from './host-adam.ts';
 import { dataLoss, fitModel, forward, targetTensor, type FitOptions } from './tabular-loop.ts';
@@ -119,6 +120,31 @@ describe('dense stack step', () => {
       model.dispose();
     });
   }
+
+  it('multiplies alike in the SIMD kernel and in JavaScript, whatever the shape', () => {
+    const arena = simdMemory(1 << 20);
+    expect(arena).toBeDefined();
+    const { memory, product } = arena!;
+    for (const [m, n, depth] of [
+      [32, 64, 64],
+      [29, 10, 64],
+      [64, 10, 29],
+      [5, 7, 3],
+      [1, 1, 1],
+      [13, 9, 10],
+    ] as const) {
+      // Views into the kernel's memory, filled in place (map would copy them out).
+      const a = new Float32Array(memory.buffer, 0, m * depth);
+      const b = new Float32Array(memory.buffer, 65536, n * depth);
+      a.forEach((_, i) => (a[i] = Math.sin(i * 1.3)));
+      b.forEach((_, i) => (b[i] = Math.cos(i * 0.7)));
+      const out = new Float32Array(memory.buffer, 131072, m * n);
+      product(a.byteOffset, b.byteOffset, out.byteOffset, m, n, depth);
+      const expected = new Float32Array(m * n);
+      productNT(a, b, expected, m, n, depth);
+      close(out, expected);
+    }
+  });
 
   it("draws tf.dropout's mask for the same seed", () => {
     for (const [rate, seed] of [

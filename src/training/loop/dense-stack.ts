@@ -6,7 +6,10 @@
  * (host-adam.ts). Why: such a model's step on TensorFlow.js is some 90 tape kernels for a few
  * hundred thousand multiply-adds, and on the wasm and cpu backends each kernel's fixed cost
  * (engine bookkeeping, tidy, dispatch, copies in and out of wasm memory) is most of the step.
- * Here a step allocates nothing and dispatches nothing.
+ * Here a step allocates nothing and dispatches nothing. The matrix products, most of the
+ * arithmetic, run on a WebAssembly SIMD kernel assembled in dense-simd.ts (about 5x the
+ * JavaScript kernel below, which remains where SIMD is unavailable), over buffers that live in
+ * its memory.
  *
  * The weights live in this object's arrays while it trains; `flush` writes them into the
  * model's variables (the loop does so at every epoch end and before each checkpoint), and the
@@ -18,6 +21,7 @@
  * (dense-stack.test.ts compares them with tf.variableGrads).
  */
 import { tf } from '../../ml/backend.ts';
+import { simdMemory, type SimdProduct } from './dense-simd.ts';
 import { dropoutMask } from './dropout-mask.ts';
 import type { HostAdamOptimizer, HostParameter } from './host-adam.ts';
 
@@ -63,6 +67,8 @@ interface DenseLayer {
 /** A dense stack's weights, Adam state (the optimiser's) and per-batch buffers: see the file comment. */
 export class DenseStack {
   private loaded = false;
+  /** The SIMD product over the buffers' memory; undefined: the JavaScript one (productNT). */
+  private simd: SimdProduct | undefined;
   private capacity = 0;
   private xBatch = new Float32Array(0);
   private yBatch = new Float32Array(0);
@@ -189,14 +195,22 @@ export class DenseStack {
   computeGradients(x: Float32Array, y: Float32Array, rows: number, dropoutSeeds?: number[]): number {
     this.reserve(rows);
     this.load();
-    this.forward(x, rows, dropoutSeeds);
-    return this.backward(x, y, rows);
+    const input = this.batchInput(x, rows);
+    this.forward(input, rows, dropoutSeeds);
+    return this.backward(input, y, rows);
+  }
+
+  /** `x` where the products can read it: in the batch buffer. */
+  private batchInput(x: Float32Array, rows: number): Float32Array {
+    if (x !== this.xBatch) this.xBatch.set(x.subarray(0, rows * this.layers[0]!.inputs));
+    return this.xBatch;
   }
 
   private train(x: Float32Array, y: Float32Array, rows: number, dropoutSeeds: number[] | undefined): number {
     this.load();
-    this.forward(x, rows, dropoutSeeds);
-    const objective = this.backward(x, y, rows);
+    const input = this.batchInput(x, rows);
+    this.forward(input, rows, dropoutSeeds);
+    const objective = this.backward(input, y, rows);
     this.optimizer.applyHostGradients(this.parameters);
     this.transposeKernels();
     return objective * rows;
@@ -218,20 +232,70 @@ export class DenseStack {
   }
 
   /** Sizes the per-batch buffers for `rows` rows; they only grow. */
+  /**
+   * Sizes the buffers for batches of `rows` rows; they only grow. Every array the products
+   * read or write lives in one WebAssembly memory, where the SIMD kernel can reach it (plain
+   * arrays where the engine has no SIMD); the weights move over with their values.
+   */
   private reserve(rows: number): void {
     if (rows <= this.capacity) return;
     this.capacity = rows;
-    this.xBatch = new Float32Array(rows * this.layers[0]!.inputs);
+    const sizes: number[] = [rows * this.layers[0]!.inputs];
+    for (const layer of this.layers) {
+      const { inputs, units } = layer;
+      const size = rows * units;
+      const dropout = layer.dropout > 0 ? size : 0;
+      sizes.push(inputs * units, inputs * units, inputs * units, units, units);
+      sizes.push(size, dropout, dropout, size, rows * inputs, size);
+    }
+    // 16-byte aligned arrays, for the kernel's vector loads.
+    const floats = sizes.reduce((sum, size) => sum + Math.ceil(size / 4) * 4, 0);
+    const arena = simdMemory(floats * 4);
+    const memory = arena?.memory;
+    this.simd = arena?.product;
+    let offset = 0;
+    const take = (size: number) => {
+      if (!memory) return new Float32Array(size);
+      const array = new Float32Array(memory.buffer, offset * 4, size);
+      offset += Math.ceil(size / 4) * 4;
+      return array;
+    };
+    const moved = (array: Float32Array) => {
+      const copy = take(array.length);
+      copy.set(array);
+      return copy;
+    };
+    this.xBatch = take(rows * this.layers[0]!.inputs);
     this.yBatch = new Float32Array(rows);
     for (const layer of this.layers) {
-      const size = rows * layer.units;
-      layer.act = new Float32Array(size);
-      layer.out = layer.dropout > 0 ? new Float32Array(size) : layer.act;
-      layer.mask = layer.dropout > 0 ? new Float32Array(size) : new Float32Array(0);
-      layer.delta = new Float32Array(size);
-      layer.inputT = new Float32Array(rows * layer.inputs);
-      layer.deltaT = new Float32Array(size);
+      const { inputs, units } = layer;
+      const size = rows * units;
+      layer.kernel.value = moved(layer.kernel.value);
+      layer.kernel.gradient = take(inputs * units);
+      layer.kernelT = moved(layer.kernelT);
+      if (layer.bias) {
+        layer.bias.value = moved(layer.bias.value);
+        layer.bias.gradient = take(units);
+      } else {
+        take(units);
+        take(units);
+      }
+      layer.act = take(size);
+      layer.out = layer.dropout > 0 ? take(size) : layer.act;
+      layer.mask = take(layer.dropout > 0 ? size : 0);
+      layer.delta = take(size);
+      layer.inputT = take(rows * inputs);
+      layer.deltaT = take(size);
     }
+  }
+
+  /** out = a · bᵀ (see productNT): on the SIMD kernel when all three live in its memory. */
+  private product(a: Float32Array, b: Float32Array, out: Float32Array, m: number, n: number, depth: number): void {
+    const simd = this.simd;
+    const buffer = this.xBatch.buffer;
+    if (simd && a.buffer === buffer && b.buffer === buffer && out.buffer === buffer)
+      simd(a.byteOffset, b.byteOffset, out.byteOffset, m, n, depth);
+    else productNT(a, b, out, m, n, depth);
   }
 
   private forward(x: Float32Array, rows: number, dropoutSeeds: number[] | undefined): void {
@@ -239,7 +303,7 @@ export class DenseStack {
     for (const layer of this.layers) {
       const { units } = layer;
       const act = layer.act;
-      productNT(input, layer.kernelT, act, rows, units, layer.inputs);
+      this.product(input, layer.kernelT, act, rows, units, layer.inputs);
       const bias = layer.bias?.value;
       if (bias)
         for (let r = 0; r < rows; r++) {
@@ -281,7 +345,7 @@ export class DenseStack {
       const kernelGradient = layer.kernel.gradient;
       transpose(input, layer.inputT, rows, inputs);
       transpose(delta, layer.deltaT, rows, units);
-      productNT(layer.inputT, layer.deltaT, kernelGradient, inputs, units, rows);
+      this.product(layer.inputT, layer.deltaT, kernelGradient, inputs, units, rows);
       if (this.l2 > 0) {
         let squares = 0;
         const scale = 2 * this.l2;
@@ -293,7 +357,7 @@ export class DenseStack {
         objective += this.l2 * squares;
       }
       if (layer.bias) columnSums(delta, layer.bias.gradient, rows, units);
-      if (l > 0) productNT(delta, kernel, layers[l - 1]!.delta, rows, inputs, units);
+      if (l > 0) this.product(delta, kernel, layers[l - 1]!.delta, rows, inputs, units);
     }
     return objective;
   }
@@ -322,9 +386,16 @@ function write(variable: tf.LayerVariable, { value, shape }: HostParameter): voi
  * product of the step in one form, both operands read along contiguous rows. Tiles of 4 x 4
  * outputs keep sixteen sums in registers, so each pass over `depth` loads 8 numbers for 16
  * multiply-adds (V8 does not vectorise; this measured 2-3x the plain i-k-j loop). Sums are in
- * float64, rounded to float32 once.
+ * float64, rounded to float32 once. The fallback of the SIMD kernel (dense-simd.ts).
  */
-function productNT(a: Float32Array, b: Float32Array, out: Float32Array, m: number, n: number, depth: number): void {
+export function productNT(
+  a: Float32Array,
+  b: Float32Array,
+  out: Float32Array,
+  m: number,
+  n: number,
+  depth: number,
+): void {
   const m4 = m - (m % 4);
   const n4 = n - (n % 4);
   for (let i = 0; i < m4; i += 4) {
