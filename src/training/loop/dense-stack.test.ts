@@ -146,6 +146,18 @@ describe('dense stack step', () => {
     }
   });
 
+  it('predicts what model.predict does, dropout off, in chunks of any size', () => {
+    const c = cases[2]!;
+    const width = 5;
+    const rows = 2500;
+    const data = split(rows, width, c.task, c.classes, 8);
+    const model = modelFor(c, width, 3);
+    const predicted = DenseStack.predictor(model)!(data.x, rows);
+    const expected = tf.tidy(() => (model.predict(tf.tensor2d(data.x, [rows, width])) as tf.Tensor).dataSync());
+    close(predicted, expected);
+    model.dispose();
+  });
+
   it("draws tf.dropout's mask for the same seed", () => {
     for (const [rate, seed] of [
       [0.3, 17],

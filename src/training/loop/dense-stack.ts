@@ -39,6 +39,8 @@ export function denseLossOf(task: 'classification' | 'regression', classes: numb
 }
 
 const EPSILON = Math.fround(1e-7);
+/** Rows per forward pass of `predict`: bounds the buffers whatever the split's size. */
+const PREDICT_ROWS = 1024;
 const ONE_MINUS_EPSILON = Math.fround(1 - 1e-7);
 
 interface DenseLayer {
@@ -78,7 +80,8 @@ export class DenseStack {
     private readonly layers: DenseLayer[],
     private readonly loss: DenseLoss,
     private readonly l2: number,
-    private readonly optimizer: HostAdamOptimizer,
+    /** Undefined for a forward pass only (predictor). */
+    private readonly optimizer: HostAdamOptimizer | undefined,
   ) {
     this.parameters = layers.flatMap((layer) => (layer.bias ? [layer.kernel, layer.bias] : [layer.kernel]));
   }
@@ -91,7 +94,29 @@ export class DenseStack {
    */
   static of(model: tf.LayersModel, loss: DenseLoss, l2: number, optimizer: tf.Optimizer): DenseStack | undefined {
     // Not instanceof: tfjs's Optimizer answers it true for any optimiser.
-    if (!isHostAdam(optimizer) || model.getClassName() !== 'Sequential') return undefined;
+    if (!isHostAdam(optimizer)) return undefined;
+    const layers = DenseStack.layersOf(model);
+    const output = layers?.at(-1);
+    if (!layers || !output) return undefined;
+    if (loss !== 'categoricalCrossEntropy' && output.units !== 1) return undefined;
+    return new DenseStack(layers, loss, l2, optimizer);
+  }
+
+  /**
+   * The forward pass of `model` (dropout off) on the same kernel, for evaluations that run one
+   * trained model many times (permutation importance: once per column and shuffle); undefined
+   * where the model is not a plain dense stack. It reads the weights on its first call.
+   */
+  static predictor(model: tf.LayersModel): ((x: Float32Array, rows: number) => Float32Array) | undefined {
+    const layers = DenseStack.layersOf(model);
+    if (!layers || layers.length === 0) return undefined;
+    const stack = new DenseStack(layers, 'meanSquaredError', 0, undefined);
+    return (x, rows) => stack.predict(x, rows);
+  }
+
+  /** The layers of a plain dense stack (see `of`), or undefined. */
+  private static layersOf(model: tf.LayersModel): DenseLayer[] | undefined {
+    if (model.getClassName() !== 'Sequential') return undefined;
     const layers: DenseLayer[] = [];
     const weights: tf.LayerVariable[] = [];
     for (const [index, layer] of model.layers.entries()) {
@@ -138,13 +163,25 @@ export class DenseStack {
         deltaT: new Float32Array(0),
       });
     }
-    const output = layers.at(-1);
-    if (!output) return undefined;
-    if (loss !== 'categoricalCrossEntropy' && output.units !== 1) return undefined;
     // The tape path minimises over model.trainableWeights in this order; the moments follow it.
     const trainable = model.trainableWeights;
     if (trainable.length !== weights.length || trainable.some((weight, i) => weight !== weights[i])) return undefined;
-    return new DenseStack(layers, loss, l2, optimizer);
+    return layers;
+  }
+
+  /** Outputs `[rows, units]` for `x` `[rows, inputs]`, dropout off, PREDICT_ROWS rows at a time. */
+  private predict(x: Float32Array, rows: number): Float32Array {
+    const width = this.layers[0]!.inputs;
+    const output = this.layers[this.layers.length - 1]!;
+    const result = new Float32Array(rows * output.units);
+    this.reserve(Math.min(rows, PREDICT_ROWS));
+    this.load();
+    for (let start = 0; start < rows; start += PREDICT_ROWS) {
+      const count = Math.min(PREDICT_ROWS, rows - start);
+      this.forward(this.batchInput(x.subarray(start * width, (start + count) * width), count), count, undefined);
+      result.set(output.out.subarray(0, count * output.units), start * output.units);
+    }
+    return result;
   }
 
   /** Writes the weights into the model's variables (a no-op before the first step). */
@@ -211,6 +248,7 @@ export class DenseStack {
     const input = this.batchInput(x, rows);
     this.forward(input, rows, dropoutSeeds);
     const objective = this.backward(input, y, rows);
+    if (!this.optimizer) throw new Error('A forward-only dense stack does not train.');
     this.optimizer.applyHostGradients(this.parameters);
     this.transposeKernels();
     return objective * rows;
