@@ -169,8 +169,11 @@ export class DenseStack {
     return layers;
   }
 
-  /** Outputs `[rows, units]` for `x` `[rows, inputs]`, dropout off, PREDICT_ROWS rows at a time. */
-  private predict(x: Float32Array, rows: number): Float32Array {
+  /**
+   * Outputs `[rows, units]` for `x` `[rows, inputs]`, dropout off, PREDICT_ROWS rows at a time,
+   * with the weights as they stand (read from the model if no step has run yet).
+   */
+  predict(x: Float32Array, rows: number): Float32Array {
     const width = this.layers[0]!.inputs;
     const output = this.layers[this.layers.length - 1]!;
     const result = new Float32Array(rows * output.units);
