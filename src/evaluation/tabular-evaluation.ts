@@ -1,10 +1,11 @@
-import type { tf } from '../ml/backend.ts';
+import { tf } from '../ml/backend.ts';
+import { DenseStack } from '../training/loop/dense-stack.ts';
 import { columnSlots } from '../explanations/column-slots.ts';
 import type { EncodedSplit } from '../preprocessing/tabular-preprocessing.ts';
 import type { PreprocessingState } from '../preprocessing/preprocessing-state.ts';
 import { decodeRegression } from '../preprocessing/target-encoding.ts';
 import { argmax } from './classification-metrics.ts';
-import { predictEncoded } from './evaluate-model.ts';
+import { predictEncoded, predictOutputs } from './evaluate-model.ts';
 import { permutationImportance } from './permutation-importance.ts';
 import {
   classificationEvaluation,
@@ -43,13 +44,32 @@ export function plottableEvaluation(
           predict(test.x) as number[],
           history,
         );
+  // The score runs once per column and shuffle: on raw outputs, by the dense stack's forward
+  // pass where the model is one and tensors live in host memory (a fraction of TensorFlow.js's
+  // per-call cost), and without building a row array per prediction.
+  const dense = ['wasm', 'cpu'].includes(tf.getBackend()) ? DenseStack.predictor(model) : undefined;
+  const outputs = (x: Float32Array) => (dense ? dense(x, test.rows) : predictOutputs(model, x, test.rows, test.width));
   const score =
     target.task === 'classification'
-      ? (x: Float32Array) => (predict(x) as number[][]).filter((p, row) => argmax(p) === truth[row]).length / test.rows
+      ? (x: Float32Array) => {
+          // argmax as over predictEncoded's rows (one sigmoid unit: [1 - p, p]).
+          const output = outputs(x);
+          const units = output.length / test.rows;
+          let correct = 0;
+          for (let row = 0; row < test.rows; row++) {
+            const p = output[row]!;
+            const label = units === 1 ? (p > 1 - p ? 1 : 0) : argmax(output.subarray(row * units, (row + 1) * units));
+            if (label === truth[row]) correct++;
+          }
+          return correct / test.rows;
+        }
       : (x: Float32Array) => {
-          const predicted = predict(x) as number[];
+          const predicted = outputs(x);
           const mse =
-            truth.reduce((sum, y, row) => sum + (decodeRegression(target, y) - predicted[row]!) ** 2, 0) / test.rows;
+            truth.reduce(
+              (sum, y, row) => sum + (decodeRegression(target, y) - decodeRegression(target, predicted[row]!)) ** 2,
+              0,
+            ) / test.rows;
           return -Math.sqrt(mse);
         };
   const importance = permutationImportance({

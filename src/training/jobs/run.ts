@@ -199,7 +199,7 @@ export async function runTrainingJob(
   const notePeak = () => void (run.peakRssMb = rss.peakMb);
   try {
     const shouldStop = async () => {
-      rss.sample();
+      rss.sampleSoon();
       if (stoppedAtRung !== undefined) return true;
       // Training time across runs, so retries cannot stretch a job past its maximum.
       if (spentBefore + Date.now() - started > maxDurationMs) return (timedOut = true);

@@ -109,6 +109,11 @@ export interface EpochTrainer {
    * the `from`-th example on (the same order on every call for an epoch), `trainBatch` unused.
    */
   epochBatches?(epoch: number, from: number): AsyncIterable<EpochBatch>;
+  /**
+   * Writes weights the trainer keeps outside the model (dense-stack.ts) into the model's
+   * variables; called before the driver reads them: at each epoch's end and before a checkpoint.
+   */
+  flush?(): void;
 }
 
 /** One batch of an epoch: where it starts in the epoch's order, and its optimiser step. */
@@ -171,6 +176,7 @@ export async function runEpochs(
       if (resume.bestWeights) best.weights = resume.bestWeights.map((tensor) => tensor.clone());
     }
     const snapshot = async (epoch: number, batchStart: number, lossSum: number) => {
+      trainer.flush?.();
       const optimizerWeights = await optimizer.getWeights();
       try {
         await hooks.checkpoint?.save({
@@ -209,6 +215,7 @@ export async function runEpochs(
           lastYield = Date.now();
         }
       }
+      trainer.flush?.();
       const report: EpochReport = {
         epoch,
         epochs: options.epochs,

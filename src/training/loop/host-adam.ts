@@ -28,6 +28,17 @@ interface AdamState {
   accumulatedSecondMoment: Array<{ originalName: string; variable: tf.Variable } | undefined>;
 }
 
+/** A weight held in JavaScript, with its gradient, for applyHostGradients. */
+export interface HostParameter {
+  /** The variable's name (what tfjs's variableGrads keys its gradient by). */
+  name: string;
+  shape: number[];
+  value: Float32Array;
+  gradient: Float32Array;
+}
+
+type AdamConstants = [number, number, number, number, number, number, number, number];
+
 /** One Adam step over a variable, in place: tfjs's ops in its order, each rounded to float32. */
 function adamUpdate(
   value: Float32Array,
@@ -55,6 +66,40 @@ function adamUpdate(
   }
 }
 
+/**
+ * The same update for weights held in JavaScript (applyHostGradients), in float64 with the
+ * moments and weights stored as float32: the bias corrections as products by their inverses
+ * and no rounding of each intermediate, which halves the update's cost (about 60 -> 25 µs for
+ * the digits MLP's 4,810 weights). The dense step's gradients are TensorFlow.js's only within
+ * float32 rounding anyway, so matching tf.train.adam's roundings would buy nothing there.
+ */
+function adamUpdateHost(
+  value: Float32Array,
+  g: Float32Array,
+  m: Float32Array,
+  v: Float32Array,
+  b1: number,
+  b2: number,
+  c1: number,
+  c2: number,
+  oneMinusAcc1: number,
+  oneMinusAcc2: number,
+  epsilon: number,
+  negativeRate: number,
+): void {
+  const n = value.length;
+  const r1 = 1 / oneMinusAcc1;
+  const r2 = 1 / oneMinusAcc2;
+  for (let k = 0; k < n; k++) {
+    const gk = g[k]!;
+    const mk = m[k]! * b1 + gk * c1;
+    const vk = v[k]! * b2 + gk * gk * c2;
+    m[k] = mk;
+    v[k] = vk;
+    value[k] = value[k]! + (negativeRate * mk * r1) / (Math.sqrt(vk * r2) + epsilon);
+  }
+}
+
 export class HostAdamOptimizer extends tf.AdamOptimizer {
   private readonly m: Float32Array[] = [];
   private readonly v: Float32Array[] = [];
@@ -76,37 +121,68 @@ export class HostAdamOptimizer extends tf.AdamOptimizer {
     const entries = Array.isArray(variableGradients)
       ? variableGradients.map(({ name, tensor }) => [name, tensor] as const)
       : Object.entries(variableGradients);
-    const b1 = f(this.beta1);
-    const b2 = f(this.beta2);
-    const c1 = f(1 - this.beta1);
-    const c2 = f(1 - this.beta2);
-    const oneMinusAcc1 = f(1 - this.hostAccBeta1);
-    const oneMinusAcc2 = f(1 - this.hostAccBeta2);
-    const epsilon = f(this.epsilon);
-    const negativeRate = f(-this.learningRate);
-    const state = this.shared;
+    const step = this.stepConstants();
     entries.forEach(([name, gradient], i) => {
       const variable = tf.engine().registeredVariables[name];
       if (variable === undefined) throw new Error(`Adam: no variable named '${name}'.`);
-      if (state.accumulatedFirstMoment[i] === undefined) {
-        // The same slot variables tfjs's Adam makes, so getWeights/setWeights keep their format.
-        state.accumulatedFirstMoment[i] = {
-          originalName: `${name}/m`,
-          variable: tf.tidy(() => tf.zerosLike(variable).variable(false)),
-        };
-        state.accumulatedSecondMoment[i] = {
-          originalName: `${name}/v`,
-          variable: tf.tidy(() => tf.zerosLike(variable).variable(false)),
-        };
-        this.m[i] = new Float32Array(variable.size);
-        this.v[i] = new Float32Array(variable.size);
-      }
+      this.ensureSlots(i, name, variable.shape);
       if (gradient === undefined || gradient === null) return;
       const g = gradient.dataSync() as Float32Array;
       const value = Float32Array.from(variable.dataSync() as Float32Array);
-      adamUpdate(value, g, this.m[i]!, this.v[i]!, b1, b2, c1, c2, oneMinusAcc1, oneMinusAcc2, epsilon, negativeRate);
+      adamUpdate(value, g, this.m[i]!, this.v[i]!, ...step);
       variable.assign(tf.tensor(value, variable.shape, 'float32'));
     });
+    this.finishStep();
+  }
+
+  /**
+   * The same step on weights held in JavaScript (dense-stack.ts): `parameters` in the order
+   * applyGradients would see their variables, each value updated in place (adamUpdateHost's
+   * arithmetic). The moments and the slot variables are the ones applyGradients keeps, so the
+   * two can take turns.
+   */
+  applyHostGradients(parameters: ReadonlyArray<HostParameter>): void {
+    const step = this.stepConstants();
+    parameters.forEach(({ name, shape, value, gradient }, i) => {
+      this.ensureSlots(i, name, shape);
+      adamUpdateHost(value, gradient, this.m[i]!, this.v[i]!, ...step);
+    });
+    this.finishStep();
+  }
+
+  /** b1, b2, 1 - b1, 1 - b2, the bias corrections, epsilon and -rate, as float32 numbers. */
+  private stepConstants(): AdamConstants {
+    return [
+      f(this.beta1),
+      f(this.beta2),
+      f(1 - this.beta1),
+      f(1 - this.beta2),
+      f(1 - this.hostAccBeta1),
+      f(1 - this.hostAccBeta2),
+      f(this.epsilon),
+      f(-this.learningRate),
+    ];
+  }
+
+  /** Creates the moments of the `i`-th variable on its first step. */
+  private ensureSlots(i: number, name: string, shape: number[]): void {
+    const state = this.shared;
+    if (state.accumulatedFirstMoment[i] !== undefined) return;
+    // The same slot variables tfjs's Adam makes, so getWeights/setWeights keep their format.
+    state.accumulatedFirstMoment[i] = {
+      originalName: `${name}/m`,
+      variable: tf.tidy(() => tf.zeros(shape).variable(false)),
+    };
+    state.accumulatedSecondMoment[i] = {
+      originalName: `${name}/v`,
+      variable: tf.tidy(() => tf.zeros(shape).variable(false)),
+    };
+    const size = shape.reduce((a, b) => a * b, 1);
+    this.m[i] = new Float32Array(size);
+    this.v[i] = new Float32Array(size);
+  }
+
+  private finishStep(): void {
     this.hostAccBeta1 = f(this.hostAccBeta1 * f(this.beta1));
     this.hostAccBeta2 = f(this.hostAccBeta2 * f(this.beta2));
     this.unsynced = true;

@@ -2,11 +2,12 @@ import { tf } from '../../ml/backend.ts';
 import { SeededRandom } from '../../ml/seeded-random.ts';
 import type { Task } from '../../models/task.ts';
 import type { EncodedSplit } from '../../preprocessing/tabular-preprocessing.ts';
-import { fitWith } from './epoch-loop.ts';
+import { DenseStack, denseLossOf } from './dense-stack.ts';
+import { fitWith, runEpochs } from './epoch-loop.ts';
 import type { FitResult, LoopOptions, TrainingHooks } from './epoch-loop.ts';
 import { epochMetric, gatherRows, metricNames, sampleIndices } from './epoch-metrics.ts';
 import type { EpochMetricSpec } from './epoch-metrics.ts';
-import { mix } from './gradient-step.ts';
+import { createOptimizer, mix } from './gradient-step.ts';
 
 // The loop's state and hooks live with the shared driver; re-exported for the job plumbing.
 export type { CheckpointHooks, EpochReport, FitResult, LoopState, TrainingHooks } from './epoch-loop.ts';
@@ -15,7 +16,26 @@ export type { CheckpointHooks, EpochReport, FitResult, LoopState, TrainingHooks 
  * The tabular loop's hyperparameters; `task` and `classes` pick the loss. `targetScale` (the
  * regression target's standardisation) reports the per-epoch MAE in the target's units.
  */
-export type FitOptions = LoopOptions & { task: Task; classes: number; targetScale?: { mean: number; std: number } };
+export type FitOptions = LoopOptions & {
+  task: Task;
+  classes: number;
+  targetScale?: { mean: number; std: number };
+  /**
+   * Train through TensorFlow.js's gradient tape even where the dense step (dense-stack.ts)
+   * applies: for comparisons of the two.
+   */
+  tapeOnly?: boolean;
+};
+
+/**
+ * The hand-written step for `model` where it applies: a plain dense stack trained with Adam on
+ * a backend whose tensors live in host memory (wasm, cpu), where TensorFlow.js's per-kernel
+ * cost dominates a small model's step. A GPU backend keeps TensorFlow.js.
+ */
+export function denseStackFor(model: tf.LayersModel, optimizer: tf.Optimizer, options: FitOptions) {
+  if (options.tapeOnly || !['wasm', 'cpu'].includes(tf.getBackend())) return undefined;
+  return DenseStack.of(model, denseLossOf(options.task, options.classes), options.l2, optimizer);
+}
 
 /**
  * Trains `model` with mini-batch gradient descent: a seeded shuffle each epoch, seeded dropout,
@@ -23,7 +43,8 @@ export type FitOptions = LoopOptions & { task: Task; classes: number; targetScal
  * restores the best weights. A custom loop rather than `model.fit` because fit shuffles with
  * Math.random and cannot be cancelled between batches. With `hooks.checkpoint` it hands out
  * its whole state every few epochs (and when preempted), and `hooks.resumeFrom` continues
- * from such a state to the same result as a run that was never interrupted.
+ * from such a state to the same result as a run that was never interrupted. Plain dense
+ * stacks on wasm/cpu take the hand-written step (dense-stack.ts), others TensorFlow.js's tape.
  */
 export async function fitModel(
   model: tf.Sequential,
@@ -32,8 +53,6 @@ export async function fitModel(
   options: FitOptions,
   hooks: TrainingHooks = {},
 ): Promise<FitResult> {
-  const xTrain = tf.tensor2d(train.x, [train.rows, train.width]);
-  const yTrain = targetTensor(train, options);
   const xValidation =
     validation && validation.rows > 0 ? tf.tensor2d(validation.x, [validation.rows, validation.width]) : undefined;
   const yValidation = validation && xValidation ? targetTensor(validation, options) : undefined;
@@ -43,6 +62,54 @@ export async function fitModel(
       ? { kind: 'mae', toTargetUnits: scale ? (v) => Array.from(v, (x) => x * scale.std + scale.mean) : undefined }
       : { kind: 'accuracy' };
   const trainSample = sampleIndices(train.rows);
+  // Dropout by hand, seeded per (epoch, batch): see forward. The trailing 0 of the shuffle
+  // seed keeps batch seeds (start + 1 >= 1) apart from shuffle seeds.
+  const dropoutSeeds = (epoch: number, start: number) => {
+    const batchRandom = new SeededRandom(mix(options.seed, epoch, start + 1));
+    return model.layers.map(() => batchRandom.nextInt());
+  };
+  const common = {
+    count: train.rows,
+    shuffleSeed: (epoch: number) => mix(options.seed, epoch, 0),
+    validationLoss:
+      xValidation && yValidation
+        ? () => tf.tidy(() => dataLoss(options, forward(model, xValidation), yValidation).dataSync()[0] ?? NaN)
+        : undefined,
+  };
+  const optimizer = createOptimizer(options.optimizer, options.learningRate);
+  const stack = denseStackFor(model, optimizer, options);
+  // The metrics run the model after each epoch: on the dense stack's own forward pass where it
+  // trains (a fraction of TensorFlow.js's cost for the same numbers), through the layers otherwise.
+  const outputs = stack ? (split: EncodedSplit) => stack.predict(split.x, split.rows) : layerOutputs(model);
+  const trainSplit = sampleOf(train, trainSample);
+  const epochMetrics = () => {
+    const names = metricNames(spec.kind);
+    const metrics = { [names.train]: measure(trainSplit, spec, options, outputs) };
+    if (validation && validation.rows > 0) metrics[names.validation] = measure(validation, spec, options, outputs);
+    return metrics;
+  };
+  if (stack) {
+    try {
+      return await runEpochs(
+        {
+          model,
+          optimizer,
+          ...common,
+          epochMetrics,
+          trainBatch: (batch, epoch, start) => stack.stepRows(train.x, train.y, batch, dropoutSeeds(epoch, start)),
+          flush: () => stack.flush(),
+        },
+        options,
+        hooks,
+      );
+    } finally {
+      tf.dispose([xValidation, yValidation]);
+      optimizer.dispose();
+    }
+  }
+  optimizer.dispose();
+  const xTrain = tf.tensor2d(train.x, [train.rows, train.width]);
+  const yTrain = targetTensor(train, options);
   return fitWith(
     model,
     xTrain,
@@ -50,24 +117,11 @@ export async function fitModel(
     options,
     hooks,
     (step) => ({
-      count: train.rows,
-      // The trailing 0 keeps batch seeds (start + 1 >= 1) apart from shuffle seeds.
-      shuffleSeed: (epoch) => mix(options.seed, epoch, 0),
+      ...common,
+      epochMetrics,
       trainBatch: (batch, epoch, start) => {
-        // Dropout by hand, seeded per (epoch, batch): see forward.
-        const batchRandom = new SeededRandom(mix(options.seed, epoch, start + 1));
-        const dropoutSeeds = model.layers.map(() => batchRandom.nextInt());
-        return step(batch, (xBatch, yBatch) => dataLoss(options, forward(model, xBatch, dropoutSeeds), yBatch));
-      },
-      validationLoss:
-        xValidation && yValidation
-          ? () => tf.tidy(() => dataLoss(options, forward(model, xValidation), yValidation).dataSync()[0] ?? NaN)
-          : undefined,
-      epochMetrics: () => {
-        const names = metricNames(spec.kind);
-        const metrics = { [names.train]: measure(model, sampleOf(train, trainSample), spec, options) };
-        if (validation && validation.rows > 0) metrics[names.validation] = measure(model, validation, spec, options);
-        return metrics;
+        const seeds = dropoutSeeds(epoch, start);
+        return step(batch, (xBatch, yBatch) => dataLoss(options, forward(model, xBatch, seeds), yBatch));
       },
     }),
     [xValidation, yValidation],
@@ -85,14 +139,38 @@ function sampleOf(split: EncodedSplit, indices: number[]): EncodedSplit {
   };
 }
 
-/** The epoch metric of the model (no dropout) on `split`, against its targets. */
-function measure(model: tf.Sequential, split: EncodedSplit, spec: EpochMetricSpec, options: FitOptions): number {
+/** The model's outputs (no dropout) for a split's rows, `[rows, units]`. */
+type SplitOutputs = (split: EncodedSplit) => Float32Array;
+
+/** Outputs through the model's layers on TensorFlow.js. */
+function layerOutputs(model: tf.Sequential): SplitOutputs {
+  return (split) => {
+    // Read outside tidy: tidy walks a typed array it returns element by element.
+    const output = tf.tidy(() => forward(model, tf.tensor2d(split.x, [split.rows, split.width])));
+    try {
+      return output.dataSync() as Float32Array;
+    } finally {
+      output.dispose();
+    }
+  };
+}
+
+/** The epoch metric of the model's `outputs` on `split`, against its targets. */
+function measure(split: EncodedSplit, spec: EpochMetricSpec, options: FitOptions, outputs: SplitOutputs): number {
   if (split.rows === 0) return NaN;
-  const [predicted, target] = tf.tidy(() => {
-    const output = forward(model, tf.tensor2d(split.x, [split.rows, split.width]));
-    return [output.dataSync() as Float32Array, targetTensor(split, options).dataSync() as Float32Array];
-  });
-  return epochMetric(spec, predicted, target, predicted.length / split.rows);
+  const predicted = outputs(split);
+  return epochMetric(spec, predicted, targetValues(split, options), predicted.length / split.rows);
+}
+
+/** targetTensor's values without a tensor: one-hot rows for several classes, the targets otherwise. */
+function targetValues(split: EncodedSplit, options: FitOptions): Float32Array {
+  if (!(options.task === 'classification' && options.classes > 2)) return split.y;
+  const values = new Float32Array(split.rows * options.classes);
+  for (let row = 0; row < split.rows; row++) {
+    const label = Math.trunc(split.y[row]!);
+    if (label >= 0 && label < options.classes) values[row * options.classes + label] = 1;
+  }
+  return values;
 }
 
 /**

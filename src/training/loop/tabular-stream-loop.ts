@@ -10,7 +10,7 @@ import type { EncodedSplit } from '../../preprocessing/tabular-preprocessing.ts'
 import { runEpochs } from './epoch-loop.ts';
 import type { FitResult, TrainingHooks } from './epoch-loop.ts';
 import { createOptimizer, createTensorStep, mix } from './gradient-step.ts';
-import { dataLoss, forward, targetTensor, type FitOptions } from './tabular-loop.ts';
+import { dataLoss, denseStackFor, forward, targetTensor, type FitOptions } from './tabular-loop.ts';
 
 /** One encoded batch of an epoch and where it starts in the epoch's order. */
 export interface StreamedBatch {
@@ -39,7 +39,9 @@ export async function fitStreamed(
   hooks: TrainingHooks = {},
 ): Promise<FitResult> {
   const optimizer = createOptimizer(options.optimizer, options.learningRate);
-  const step = createTensorStep(model, optimizer, options.l2);
+  // The hand-written step where the model is a plain dense stack on wasm/cpu (see fitModel).
+  const stack = denseStackFor(model, optimizer, options);
+  const step = stack ? undefined : createTensorStep(model, optimizer, options.l2);
   const xValidation =
     validation && validation.rows > 0 ? tf.tensor2d(validation.x, [validation.rows, validation.width]) : undefined;
   const yValidation = validation && xValidation ? targetTensor(validation, options) : undefined;
@@ -57,16 +59,18 @@ export async function fitStreamed(
           batchesOf(stream(epoch, from), (start, batch) => {
             const batchRandom = new SeededRandom(mix(options.seed, epoch, start + 1));
             const dropoutSeeds = model.layers.map(() => batchRandom.nextInt());
+            if (stack) return stack.step(batch.x, batch.y, batch.rows, dropoutSeeds);
             const x = tf.tensor2d(batch.x, [batch.rows, batch.width]);
             const y = targetTensor(batch, options);
             try {
-              return step(x, y, batch.rows, (xBatch, yBatch) =>
+              return step!(x, y, batch.rows, (xBatch, yBatch) =>
                 dataLoss(options, forward(model, xBatch, dropoutSeeds), yBatch),
               );
             } finally {
               tf.dispose([x, y]);
             }
           }),
+        flush: stack && (() => stack.flush()),
         validationLoss:
           xValidation && yValidation
             ? () => tf.tidy(() => dataLoss(options, forward(model, xValidation), yValidation).dataSync()[0] ?? NaN)

@@ -1,0 +1,377 @@
+/**
+ * The dense step's matrix product as a WebAssembly SIMD kernel, assembled here byte by byte
+ * (no toolchain, no package): out[i, j] = Σ_p a[i, p] · b[j, p] over float32 matrices in the
+ * module's memory, four products of a row at a time in f32x4 lanes, one row of `a` against four
+ * rows of `b` per pass so each load of `a` serves four sums. Sums are float32, in four lanes
+ * added at the end, so they round differently from the JavaScript kernel's float64 sums: the
+ * same within float32 tolerance. Undefined where the engine has no SIMD; the step then keeps
+ * the JavaScript kernel.
+ */
+
+/** out = a · bᵀ for a `[m, depth]`, b `[n, depth]`, out `[m, n]`, all given as byte offsets into the memory. */
+export type SimdProduct = (a: number, b: number, out: number, m: number, n: number, depth: number) => void;
+
+// Opcodes used below.
+const I32 = 0x7f;
+const F32 = 0x7d;
+const V128 = 0x7b;
+const BLOCK = 0x02;
+const LOOP = 0x03;
+const VOID = 0x40;
+const END = 0x0b;
+const BR = 0x0c;
+const BR_IF = 0x0d;
+const GET = 0x20;
+const SET = 0x21;
+const F32_LOAD = 0x2a;
+const F32_STORE = 0x38;
+const I32_CONST = 0x41;
+const F32_CONST = 0x43;
+const I32_GE_S = 0x4e;
+const I32_ADD = 0x6a;
+const I32_MUL = 0x6c;
+const I32_AND = 0x71;
+const I32_SHL = 0x74;
+const F32_ADD = 0x92;
+const F32_MUL = 0x94;
+const SIMD = 0xfd;
+
+function uleb(value: number): number[] {
+  const bytes: number[] = [];
+  do {
+    let byte = value & 0x7f;
+    value >>>= 7;
+    if (value !== 0) byte |= 0x80;
+    bytes.push(byte);
+  } while (value !== 0);
+  return bytes;
+}
+
+function sleb(value: number): number[] {
+  const bytes: number[] = [];
+  for (;;) {
+    const byte = value & 0x7f;
+    value >>= 7;
+    if ((value === 0 && (byte & 0x40) === 0) || (value === -1 && (byte & 0x40) !== 0)) {
+      bytes.push(byte);
+      return bytes;
+    }
+    bytes.push(byte | 0x80);
+  }
+}
+
+const simd = (op: number, ...rest: number[]) => [SIMD, ...uleb(op), ...rest];
+const v128Load = simd(0x00, 4, 0); // align 2^4, offset 0
+const f32x4Splat = simd(0x13);
+const f32x4Add = simd(0xe4);
+const f32x4Mul = simd(0xe6);
+const extract = (lane: number) => simd(0x1f, lane);
+const get = (local: number) => [GET, local];
+const set = (local: number) => [SET, local];
+const i32 = (value: number) => [I32_CONST, ...sleb(value)];
+const f32Zero = [F32_CONST, 0, 0, 0, 0];
+const section = (id: number, body: number[]) => [id, ...uleb(body.length), ...body];
+const vector = (items: number[][]) => [...uleb(items.length), ...items.flat()];
+
+// Parameters: 0 a, 1 b, 2 out, 3 m, 4 n, 5 depth. Locals below.
+const I = 6;
+const J = 7;
+const P = 8;
+const A_ROW = 9;
+const B0 = 10;
+const B1 = 11;
+const B2 = 12;
+const B3 = 13;
+const DEPTH4 = 14;
+const N4 = 15;
+const ROW_BYTES = 16;
+const ACC0 = 17;
+const ACC1 = 18;
+const ACC2 = 19;
+const ACC3 = 20;
+const X = 21; // v128: a[i, p..p+4]
+const S = 22; // f32 scalar sum
+
+/** acc = acc + x * load(row + p*4). */
+const accumulate = (acc: number, row: number) => [
+  ...get(acc),
+  ...get(X),
+  ...get(row),
+  ...get(P),
+  ...i32(2),
+  I32_SHL,
+  I32_ADD,
+  ...v128Load,
+  ...f32x4Mul,
+  ...f32x4Add,
+  ...set(acc),
+];
+
+/** The sum of acc's lanes plus a[i, p] · row[p] for the depth's remainder, into S. */
+const finish = (acc: number, row: number, startP: number[]) => [
+  ...get(acc),
+  ...extract(0),
+  ...get(acc),
+  ...extract(1),
+  F32_ADD,
+  ...get(acc),
+  ...extract(2),
+  F32_ADD,
+  ...get(acc),
+  ...extract(3),
+  F32_ADD,
+  ...set(S),
+  ...startP,
+  BLOCK,
+  VOID,
+  LOOP,
+  VOID,
+  ...get(P),
+  ...get(5),
+  I32_GE_S,
+  BR_IF,
+  1,
+  ...get(S),
+  ...get(A_ROW),
+  ...get(P),
+  ...i32(2),
+  I32_SHL,
+  I32_ADD,
+  F32_LOAD,
+  2,
+  0,
+  ...get(row),
+  ...get(P),
+  ...i32(2),
+  I32_SHL,
+  I32_ADD,
+  F32_LOAD,
+  2,
+  0,
+  F32_MUL,
+  F32_ADD,
+  ...set(S),
+  ...get(P),
+  ...i32(1),
+  I32_ADD,
+  ...set(P),
+  BR,
+  0,
+  END,
+  END,
+];
+
+/** out[i, j + column] = S. */
+const store = (column: number) => [
+  ...get(2),
+  ...get(I),
+  ...get(4),
+  I32_MUL,
+  ...get(J),
+  I32_ADD,
+  ...i32(column),
+  I32_ADD,
+  ...i32(2),
+  I32_SHL,
+  I32_ADD,
+  ...get(S),
+  F32_STORE,
+  2,
+  0,
+];
+
+/** row = b + (j + offset) * rowBytes. */
+const bRow = (local: number, offset: number) => [
+  ...get(1),
+  ...get(J),
+  ...i32(offset),
+  I32_ADD,
+  ...get(ROW_BYTES),
+  I32_MUL,
+  I32_ADD,
+  ...set(local),
+];
+
+/** The vector loop over p < depth4 for the given accumulators and b rows. */
+const vectorLoop = (pairs: Array<[number, number]>) => [
+  ...pairs.flatMap(([acc]) => [...f32Zero, ...f32x4Splat, ...set(acc)]),
+  ...i32(0),
+  ...set(P),
+  BLOCK,
+  VOID,
+  LOOP,
+  VOID,
+  ...get(P),
+  ...get(DEPTH4),
+  I32_GE_S,
+  BR_IF,
+  1,
+  ...get(A_ROW),
+  ...get(P),
+  ...i32(2),
+  I32_SHL,
+  I32_ADD,
+  ...v128Load,
+  ...set(X),
+  ...pairs.flatMap(([acc, row]) => accumulate(acc, row)),
+  ...get(P),
+  ...i32(4),
+  I32_ADD,
+  ...set(P),
+  BR,
+  0,
+  END,
+  END,
+];
+
+/** for (; J < limit; J += step) body — `limit` a local. */
+const loopJ = (limit: number, step: number, body: number[]) => [
+  BLOCK,
+  VOID,
+  LOOP,
+  VOID,
+  ...get(J),
+  ...get(limit),
+  I32_GE_S,
+  BR_IF,
+  1,
+  ...body,
+  ...get(J),
+  ...i32(step),
+  I32_ADD,
+  ...set(J),
+  BR,
+  0,
+  END,
+  END,
+];
+
+const remainderFrom = [...get(DEPTH4), ...set(P)];
+
+const body = [
+  // depth4 = depth & ~3; n4 = n & ~3; rowBytes = depth * 4; i = 0
+  ...get(5),
+  ...i32(-4),
+  I32_AND,
+  ...set(DEPTH4),
+  ...get(4),
+  ...i32(-4),
+  I32_AND,
+  ...set(N4),
+  ...get(5),
+  ...i32(2),
+  I32_SHL,
+  ...set(ROW_BYTES),
+  ...i32(0),
+  ...set(I),
+  BLOCK,
+  VOID,
+  LOOP,
+  VOID,
+  ...get(I),
+  ...get(3),
+  I32_GE_S,
+  BR_IF,
+  1,
+  // aRow = a + i * rowBytes; j = 0
+  ...get(0),
+  ...get(I),
+  ...get(ROW_BYTES),
+  I32_MUL,
+  I32_ADD,
+  ...set(A_ROW),
+  ...i32(0),
+  ...set(J),
+  // Four columns at a time.
+  ...loopJ(N4, 4, [
+    ...bRow(B0, 0),
+    ...bRow(B1, 1),
+    ...bRow(B2, 2),
+    ...bRow(B3, 3),
+    ...vectorLoop([
+      [ACC0, B0],
+      [ACC1, B1],
+      [ACC2, B2],
+      [ACC3, B3],
+    ]),
+    ...finish(ACC0, B0, remainderFrom),
+    ...store(0),
+    ...finish(ACC1, B1, remainderFrom),
+    ...store(1),
+    ...finish(ACC2, B2, remainderFrom),
+    ...store(2),
+    ...finish(ACC3, B3, remainderFrom),
+    ...store(3),
+  ]),
+  // The remaining columns one at a time.
+  ...loopJ(4, 1, [...bRow(B0, 0), ...vectorLoop([[ACC0, B0]]), ...finish(ACC0, B0, remainderFrom), ...store(0)]),
+  ...get(I),
+  ...i32(1),
+  I32_ADD,
+  ...set(I),
+  BR,
+  0,
+  END,
+  END,
+  END,
+];
+
+function moduleBytes(): Uint8Array {
+  const locals = [
+    [...uleb(11), I32],
+    [...uleb(5), V128],
+    [...uleb(1), F32],
+  ];
+  const code = [...vector(locals), ...body];
+  return Uint8Array.from([
+    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+    // type 0: (i32 x6) -> ()
+    ...section(1, vector([[0x60, ...vector([[I32], [I32], [I32], [I32], [I32], [I32]]), 0]])),
+    // import env.memory (min 1 page)
+    ...section(2, [
+      ...uleb(1),
+      ...uleb(3),
+      ...[...'env'].map((c) => c.charCodeAt(0)),
+      ...uleb(6),
+      ...[...'memory'].map((c) => c.charCodeAt(0)),
+      0x02,
+      0x00,
+      ...uleb(1),
+    ]),
+    ...section(3, vector([uleb(0)])),
+    ...section(7, [...uleb(1), ...uleb(7), ...[...'product'].map((c) => c.charCodeAt(0)), 0x00, ...uleb(0)]),
+    ...section(10, vector([[...uleb(code.length), ...code]])),
+  ]);
+}
+
+/** The parts of the WebAssembly API used here (the project's type libraries do not declare it). */
+export interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+}
+interface WasmApi {
+  Memory: new (descriptor: { initial: number }) => WasmMemory;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+}
+const wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
+
+let compiled: object | null | undefined;
+
+/**
+ * A memory of at least `bytes` bytes with the product kernel over it, or undefined where
+ * WebAssembly or its SIMD is unavailable.
+ */
+export function simdMemory(bytes: number): { memory: WasmMemory; product: SimdProduct } | undefined {
+  if (!wasm) return undefined;
+  if (compiled === undefined) {
+    try {
+      compiled = new wasm.Module(moduleBytes());
+    } catch {
+      compiled = null;
+    }
+  }
+  if (compiled === null) return undefined;
+  const memory = new wasm.Memory({ initial: Math.max(1, Math.ceil(bytes / 65536)) });
+  const instance = new wasm.Instance(compiled, { env: { memory } });
+  return { memory, product: instance.exports.product as SimdProduct };
+}
