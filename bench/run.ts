@@ -127,7 +127,8 @@ if (process.argv[2] === 's3') {
 // `npm run bench -- peers`: only training against PyTorch and scikit-learn (7a-7d), printed.
 if (process.argv[2] === 'peers') {
   log('training against PyTorch and scikit-learn: MLP, CNN, text transformer and LSTM, interleaved');
-  const peers = await benchTrainingPeers();
+  const only = await createBenchEnv();
+  const peers = await benchTrainingPeers({ bench: only }).finally(() => only.close());
   process.stdout.write(
     `${JSON.stringify({ loadAverage: os.loadavg(), ...peers })}\n${trainingPeersRows(peers).join('\n')}\n`,
   );
@@ -186,7 +187,7 @@ try {
   log(`streamed tabular training: rows/s vs in memory, then peak RSS on a ${streamingMb} MB CSV (child processes)`);
   const streaming = await streamingFigures();
   log('training against PyTorch and scikit-learn: MLP, CNN, text transformer and LSTM, interleaved');
-  const trainingPeers = await benchTrainingPeers().catch((error: Error) => ({ error: error.message }));
+  const trainingPeers = await benchTrainingPeers({ bench }).catch((error: Error) => ({ error: error.message }));
   const { model: _model, preprocessing: _preprocessing, ...predictFigures } = predict;
   results = {
     startedAt,
