@@ -109,7 +109,8 @@ export async function runBatchPrediction(ctx: BatchContext, id: string, opts: Ba
     });
     /** Writes and records a part; what the run does next once it is recorded. */
     const storePart = async (index: number, part: ScoredPart): Promise<PartVerdict> => {
-      let bytes = (await store.write(outputPartKey(job, index), Buffer.from(part.output))).sizeBytes;
+      const output = typeof part.output === 'string' ? Buffer.from(part.output) : part.output;
+      let bytes = (await store.write(outputPartKey(job, index), output)).sizeBytes;
       if (part.errors) bytes += (await store.write(errorPartKey(job, index), Buffer.from(part.errors))).sizeBytes;
       const now = performance.now();
       // Conditional on the part count: of two runs of the same job, only one records a part. One
