@@ -38,6 +38,15 @@ export interface ScoredRow {
 /** Rows per forward pass: large enough for throughput, small enough to bound a pass's memory. */
 export const SCORE_ROWS = 1024;
 
+/**
+ * The batch sizes a batch's forward passes are timed at: the one size it runs (SCORE_ROWS), twice.
+ * The first round takes what a pass's first run at a new size costs (TensorFlow.js growing its
+ * memory), which can stop it within the time allowed and hand the whole batch to the slower
+ * pass; the second round decides. The sizes a request runs at (forward-choice.ts) are not timed:
+ * a batch only runs smaller passes for a part's last rows and for rows the per-row path takes.
+ */
+const BATCH_TIMING_ROWS = [SCORE_ROWS, SCORE_ROWS] as const;
+
 export interface BatchScorer {
   inputSchema: InputSchema;
   outputSchema: OutputSchema;
@@ -68,7 +77,7 @@ export async function loadBatchScorer(
       : chooseForwardPass(
           javascript,
           tensorflow,
-          tensorflowFromRows(timeForwardPasses(javascript, tensorflow, adapter.rowSize)),
+          tensorflowFromRows(timeForwardPasses(javascript, tensorflow, adapter.rowSize, BATCH_TIMING_ROWS)),
         );
   const features = adapter.inputSchema.features.map((feature) => ({
     name: feature.name,
