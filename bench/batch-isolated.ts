@@ -9,12 +9,27 @@ import { createDatabase } from '../src/db/client.ts';
 import { CsvReader } from '../src/datasets/csv-reader.ts';
 import { DECIMAL_LITERAL, INTEGER_LITERAL, numericKindBytes } from '../src/datasets/value-literals.ts';
 import { writeEncoded } from '../src/preprocessing/feature-encoding.ts';
-import { createLogger } from '../src/logger.ts';
+import { pino } from 'pino';
 import { selectBackend } from '../src/ml/backend.ts';
 import { createArtifactStore } from '../src/storage/create-artifact-store.ts';
 import { createReadStream } from 'node:fs';
 
 const peakRssMb = () => process.resourceUsage().maxRSS / 1024;
+
+/** Samples process.memoryUsage() every 50 ms: the peak of each figure, in MB, where the RSS goes. */
+function memoryPeaks(): () => Record<string, number> {
+  const peaks: Record<string, number> = {};
+  const sample = () => {
+    for (const [name, bytes] of Object.entries(process.memoryUsage()))
+      peaks[name] = Math.max(peaks[name] ?? 0, Math.round(bytes / 2 ** 20));
+  };
+  const timer = setInterval(sample, 50);
+  return () => {
+    clearInterval(timer);
+    sample();
+    return peaks;
+  };
+}
 
 /** Runs a submitted batch prediction to its end in this process. */
 export async function batchJobRun(id: string) {
@@ -22,12 +37,23 @@ export async function batchJobRun(id: string) {
   await selectBackend(config.TF_BACKEND);
   const db = createDatabase(config.DATABASE_URL, 2);
   const store = createArtifactStore(config, db);
+  const peaks = memoryPeaks();
   const started = performance.now();
+  // When the run logs that it starts scoring: the version is loaded and its passes timed by then.
+  let scoringFrom = NaN;
+  const logger = pino(
+    { level: 'info' },
+    {
+      write: (line: string) => {
+        if (Number.isNaN(scoringFrom) && line.includes('starting batch prediction')) scoringFrom = performance.now();
+      },
+    },
+  );
   const outcome = await runBatchPrediction(
     {
       db,
       store,
-      logger: createLogger('silent'),
+      logger,
       imageLimits: { maxPixelsPerImage: config.MAX_IMAGE_PIXELS, maxPixelsPerRequest: config.MAX_REQUEST_IMAGE_PIXELS },
     },
     id,
@@ -37,7 +63,14 @@ export async function batchJobRun(id: string) {
   const row = await db.batchPrediction.findUniqueOrThrow({ where: { id } });
   await db.$disconnect();
   if (outcome !== 'succeeded') throw new Error(`the batch job ended ${outcome}`);
-  return { seconds, peakRssMb: peakRssMb(), rowsDone: row.rowsDone };
+  return {
+    seconds,
+    /** From the record's first read to the first part read (the version loaded and its passes timed). */
+    loadSeconds: (scoringFrom - started) / 1000,
+    peakRssMb: peakRssMb(),
+    rowsDone: row.rowsDone,
+    memoryPeakMb: peaks(),
+  };
 }
 
 /**
@@ -56,6 +89,7 @@ export async function batchBareLoop(file: string, versionId: string) {
   const version = await db.modelVersion.findUniqueOrThrow({ where: { id: versionId } });
   const scorer = await loadBatchScorer(store, version, { maxPixelsPerImage: 1, maxPixelsPerRequest: 1 });
   await db.$disconnect();
+  const peaks = memoryPeaks();
   const state = scorer.tabular!;
   const { width, features } = state;
   const started = performance.now();
@@ -105,5 +139,5 @@ export async function batchBareLoop(file: string, versionId: string) {
   if (pending) score();
   const seconds = (performance.now() - started) / 1000;
   scorer.dispose();
-  return { seconds, peakRssMb: peakRssMb(), rows: scored };
+  return { seconds, peakRssMb: peakRssMb(), rows: scored, memoryPeakMb: peaks() };
 }
