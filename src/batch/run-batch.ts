@@ -19,6 +19,7 @@ import type { InputFormat } from './batch-input.ts';
 import { partWriter, type OutputFormat } from './batch-output.ts';
 import { BATCH_KINDS, batchKindOf, loadBatchScorer } from './batch-scorer.ts';
 import { scoredParts, type ScoredPart } from './scored-parts.ts';
+import { BufferPool } from './table-output.ts';
 
 export interface BatchContext {
   db: Database;
@@ -92,7 +93,9 @@ export async function runBatchPrediction(ctx: BatchContext, id: string, opts: Ba
       throw new PermanentBatchError('input_unreadable', `The input cannot be read: ${(error as Error).message}`);
     }
     let clock = performance.now();
+    const outputBuffers = new BufferPool();
     const parts = scoredParts(source, scorer, writer, {
+      outputBuffers,
       inputFormat: job.inputFormat as InputFormat,
       outputFormat: job.outputFormat as OutputFormat,
       passthrough: job.passthrough,
@@ -112,6 +115,8 @@ export async function runBatchPrediction(ctx: BatchContext, id: string, opts: Ba
       const output = typeof part.output === 'string' ? Buffer.from(part.output) : part.output;
       let bytes = (await store.write(outputPartKey(job, index), output)).sizeBytes;
       if (part.errors) bytes += (await store.write(errorPartKey(job, index), Buffer.from(part.errors))).sizeBytes;
+      // Stored: the part's output buffer serves a later part.
+      outputBuffers.give(output);
       const now = performance.now();
       // Conditional on the part count: of two runs of the same job, only one records a part. One
       // round trip records the part and reads whether the job was cancelled meanwhile.

@@ -4,7 +4,7 @@ import { decodeOutputs, type Prediction } from '../serving/input-adapter.ts';
 import { assertFinitePredictions } from '../serving/finite-predictions.ts';
 import { partWriter, type OutputFormat } from './batch-output.ts';
 import { NON_FINITE_OUTPUT, type ScoredRow } from './batch-scorer.ts';
-import { ByteSink, tablePartWriter } from './table-output.ts';
+import { BufferPool, ByteSink, tablePartWriter } from './table-output.ts';
 import type { TablePart } from './table-parts.ts';
 
 const targets: Record<string, TargetEncoding> = {
@@ -84,6 +84,19 @@ describe('table part output', () => {
           expect(got.errorCount).toBeGreaterThan(1);
         }
       });
+
+  it("reuses a part's buffer once it is handed back, and only buffers of its own", () => {
+    const pool = new BufferPool();
+    const first = new ByteSink(4096, pool);
+    first.text('a,1\n');
+    const output = first.take();
+    pool.give(Buffer.from("not the pool's"));
+    pool.give(output);
+    const second = new ByteSink(4096, pool);
+    second.text('b');
+    expect(second.take().buffer).toBe(output.buffer);
+    expect(new ByteSink(4096, pool).take().buffer).not.toBe(output.buffer);
+  });
 
   it('grows its buffer and writes text as UTF-8', () => {
     const sink = new ByteSink(1);

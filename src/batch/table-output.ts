@@ -15,6 +15,35 @@ import { NON_FINITE_OUTPUT, type ScoredRow } from './batch-scorer.ts';
 import type { TablePart } from './table-parts.ts';
 
 /**
+ * Output buffers kept for the parts after theirs: a part's buffer is handed back once the part
+ * is stored, so a batch's output needs two or three buffers in all instead of one per part,
+ * which the garbage collector frees late (a buffer's memory lies outside the JavaScript heap).
+ * Only buffers this pool made come back into it.
+ */
+export class BufferPool {
+  private readonly free: Buffer[] = [];
+  private readonly made = new WeakSet<ArrayBufferLike>();
+
+  /** A buffer of at least `bytes`: a free one, or a new one. */
+  take(bytes: number): Buffer {
+    const index = this.free.findIndex((buffer) => buffer.length >= bytes);
+    if (index >= 0) return this.free.splice(index, 1)[0]!;
+    // Never a slice of Node's shared pool: the whole ArrayBuffer is this buffer's.
+    const buffer = Buffer.allocUnsafeSlow(Math.max(1024, Math.ceil(bytes)));
+    this.made.add(buffer.buffer);
+    return buffer;
+  }
+
+  /** Hands back the buffer under `view` (a part's output), which nobody may use any more; ignored unless this pool made it. */
+  give(view: Uint8Array): void {
+    if (!this.made.has(view.buffer)) return;
+    // The two largest are kept: a part's output outgrows the smaller ones its first part grew through.
+    this.free.push(Buffer.from(view.buffer, 0, view.buffer.byteLength));
+    this.free.sort((a, b) => b.length - a.length).splice(2);
+  }
+}
+
+/**
  * Bytes written in place: ASCII text byte by byte, anything else as UTF-8, into a buffer that
  * grows by doubling. A part's output is one such buffer, so no string is built per line.
  */
@@ -22,8 +51,11 @@ export class ByteSink {
   private bytes: Buffer;
   private length = 0;
 
-  constructor(capacity: number) {
-    this.bytes = Buffer.allocUnsafe(Math.max(1024, Math.ceil(capacity)));
+  constructor(
+    capacity: number,
+    private readonly pool = new BufferPool(),
+  ) {
+    this.bytes = pool.take(capacity);
   }
 
   get size(): number {
@@ -32,8 +64,9 @@ export class ByteSink {
 
   private reserve(bytes: number): Buffer {
     if (this.length + bytes > this.bytes.length) {
-      const grown = Buffer.allocUnsafe(Math.max(this.bytes.length * 2, this.length + bytes));
+      const grown = this.pool.take(Math.max(this.bytes.length * 2, this.length + bytes));
       this.bytes.copy(grown, 0, 0, this.length);
+      this.pool.give(this.bytes);
       this.bytes = grown;
     }
     return this.bytes;
@@ -67,7 +100,7 @@ export class ByteSink {
   /** The bytes written: a view of the buffer, which this sink no longer touches. */
   take(): Buffer {
     const taken = this.bytes.subarray(0, this.length);
-    this.bytes = Buffer.allocUnsafe(0);
+    this.bytes = Buffer.alloc(0);
     this.length = 0;
     return taken;
   }
@@ -92,11 +125,13 @@ export type TablePartWriter = (
 const COMMA = 0x2c;
 const NEWLINE = 0x0a;
 
+/** `buffers`: where each part's output buffer comes from (and goes back to once the part is stored). */
 export function tablePartWriter(
   writer: PartWriter,
   format: OutputFormat,
   passthrough: readonly string[],
   target: TargetEncoding,
+  buffers = new BufferPool(),
 ): TablePartWriter {
   const prediction = predictionWriter(format, target);
   // Key order of the NDJSON line object (JSON puts integer-like keys first; `__proto__` is dropped).
@@ -111,7 +146,7 @@ export function tablePartWriter(
   let capacity = 1 << 16;
 
   return (part, outputs, units, others, first) => {
-    const sink = new ByteSink(capacity * 1.05);
+    const sink = new ByteSink(capacity * 1.05, buffers);
     if (first) sink.text(writer.header);
     let errors = '';
     let errorCount = 0;
