@@ -88,7 +88,8 @@ async function upload(bench: BenchEnv, file: string, name: string): Promise<stri
 const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
 const runtime = process.env.BENCH_BATCH_RUNTIME ?? 'node';
-if (runtime !== 'node' && runtime !== 'tsx') throw new Error(`BENCH_BATCH_RUNTIME is 'node' or 'tsx', not '${runtime}'`);
+if (runtime !== 'node' && runtime !== 'tsx')
+  throw new Error(`BENCH_BATCH_RUNTIME is 'node' or 'tsx', not '${runtime}'`);
 
 /**
  * batch-child.ts compiled as scripts/build.mjs compiles the service (bundled, packages left in
