@@ -38,6 +38,9 @@ export interface BatchBenchFigures {
     loopPeakRssMb: number;
     /** Of the job's time, loading the version and timing its passes. */
     jobLoadSeconds: number;
+    /** CPU time (all threads) each side used for the million rows: less swayed by other load than rows/s. */
+    jobCpuSeconds: number;
+    loopCpuSeconds: number;
     /** Peaks of process.memoryUsage() figures while each side ran, in MB. */
     jobMemoryPeakMb: Record<string, number>;
     loopMemoryPeakMb: Record<string, number>;
@@ -160,6 +163,7 @@ export async function benchBatch(bench: BenchEnv, rows: number, rounds = 2): Pro
       if (batch.statusCode !== 202) throw new Error(`batch refused: ${batch.body}`);
       const job = (await side(['batch-job', batch.json().id], BATCH_CHILD_NODE_ARGS)) as {
         seconds: number;
+        cpuSeconds: number;
         loadSeconds: number;
         peakRssMb: number;
         rowsDone: number;
@@ -168,6 +172,7 @@ export async function benchBatch(bench: BenchEnv, rows: number, rounds = 2): Pro
       if (job.rowsDone !== rows) throw new Error(`the batch job scored ${job.rowsDone} of ${rows} rows`);
       const loop = (await side(['batch-loop', scoreFile, version.id], [])) as {
         seconds: number;
+        cpuSeconds: number;
         peakRssMb: number;
         memoryPeakMb: Record<string, number>;
       };
@@ -177,6 +182,8 @@ export async function benchBatch(bench: BenchEnv, rows: number, rounds = 2): Pro
         jobPeakRssMb: job.peakRssMb,
         loopPeakRssMb: loop.peakRssMb,
         jobLoadSeconds: job.loadSeconds,
+        jobCpuSeconds: job.cpuSeconds,
+        loopCpuSeconds: loop.cpuSeconds,
         jobMemoryPeakMb: job.memoryPeakMb,
         loopMemoryPeakMb: loop.memoryPeakMb,
       });

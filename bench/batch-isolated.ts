@@ -16,6 +16,12 @@ import { createReadStream } from 'node:fs';
 
 const peakRssMb = () => process.resourceUsage().maxRSS / 1024;
 
+/** CPU time (user and system, every thread) since `from`: what a side cost, whatever else the machine ran. */
+const cpuSecondsSince = (from: NodeJS.CpuUsage) => {
+  const { user, system } = process.cpuUsage(from);
+  return (user + system) / 1e6;
+};
+
 /** Samples process.memoryUsage() every 50 ms: the peak of each figure, in MB, where the RSS goes. */
 function memoryPeaks(): () => Record<string, number> {
   const peaks: Record<string, number> = {};
@@ -38,6 +44,7 @@ export async function batchJobRun(id: string) {
   const db = createDatabase(config.DATABASE_URL, 2);
   const store = createArtifactStore(config, db);
   const peaks = memoryPeaks();
+  const cpu = process.cpuUsage();
   const started = performance.now();
   // When the run logs that it starts scoring: the version is loaded and its passes timed by then.
   let scoringFrom = NaN;
@@ -60,6 +67,7 @@ export async function batchJobRun(id: string) {
     { maxAttempts: 1 },
   );
   const seconds = (performance.now() - started) / 1000;
+  const cpuSeconds = cpuSecondsSince(cpu);
   const row = await db.batchPrediction.findUniqueOrThrow({ where: { id } });
   await db.$disconnect();
   if (outcome !== 'succeeded') throw new Error(`the batch job ended ${outcome}`);
@@ -67,6 +75,7 @@ export async function batchJobRun(id: string) {
     seconds,
     /** From the record's first read to the first part read (the version loaded and its passes timed). */
     loadSeconds: (scoringFrom - started) / 1000,
+    cpuSeconds,
     peakRssMb: peakRssMb(),
     rowsDone: row.rowsDone,
     memoryPeakMb: peaks(),
@@ -92,6 +101,7 @@ export async function batchBareLoop(file: string, versionId: string) {
   const peaks = memoryPeaks();
   const state = scorer.tabular!;
   const { width, features } = state;
+  const cpu = process.cpuUsage();
   const started = performance.now();
   const matrix = new Float32Array(SCORE_ROWS * width);
   let columns = new Int32Array(0);
@@ -138,6 +148,7 @@ export async function batchBareLoop(file: string, versionId: string) {
   reader.end();
   if (pending) score();
   const seconds = (performance.now() - started) / 1000;
+  const cpuSeconds = cpuSecondsSince(cpu);
   scorer.dispose();
-  return { seconds, peakRssMb: peakRssMb(), rows: scored, memoryPeakMb: peaks() };
+  return { seconds, cpuSeconds, peakRssMb: peakRssMb(), rows: scored, memoryPeakMb: peaks() };
 }
