@@ -92,9 +92,14 @@ export class ByteSink {
     this.length = at;
   }
 
-  /** A number as String() writes it (the JSON text of a finite number). */
+  /**
+   * A finite number as String() writes it, which is its JSON text. JSON.stringify makes the
+   * same digits about a third faster here, and leaves V8's number-to-string cache alone: every
+   * string String() makes is kept there until a later number takes its slot, long enough to
+   * survive into the old generation, which then grows by tens of MB of dead strings.
+   */
   number(value: number): void {
-    this.text(String(value));
+    this.text(JSON.stringify(value));
   }
 
   /** The bytes written: a view of the buffer, which this sink no longer touches. */
