@@ -7,6 +7,7 @@
  * identically, from the same input rows: the output holds every input row exactly once.
  */
 import { hostname } from 'node:os';
+import { PassThrough, pipeline, type Readable } from 'node:stream';
 import type { Database } from '../db/client.ts';
 import { Prisma } from '../db/client.ts';
 import { DomainError, InvalidDatasetError, type JobFailure, type JobFailureCode } from '../errors.ts';
@@ -88,7 +89,7 @@ export async function runBatchPrediction(ctx: BatchContext, id: string, opts: Ba
     );
     let source;
     try {
-      source = store.createReadStream(job.inputKey);
+      source = readAhead(store.createReadStream(job.inputKey));
     } catch (error) {
       throw new PermanentBatchError('input_unreadable', `The input cannot be read: ${(error as Error).message}`);
     }
@@ -208,6 +209,22 @@ export async function runBatchPrediction(ctx: BatchContext, id: string, opts: Ba
   } finally {
     scorer?.dispose();
   }
+}
+
+/** How much of the input is read (and decrypted) ahead of the part being parsed. */
+const READ_AHEAD_BYTES = 1 << 20;
+
+/**
+ * The input with up to READ_AHEAD_BYTES read ahead of its reader. A store's stream stops reading
+ * once one decrypted 64 KiB record waits, so each record's read from disk or the bucket began only
+ * when parsing had taken the one before, and parsing waited for it (about 6% of a 1,000,000-row
+ * job's time, idle). A failure of the store's stream reaches the reader; a reader that stops
+ * early (cancellation) stops the store's stream.
+ */
+function readAhead(source: Readable): Readable {
+  const ahead = new PassThrough({ highWaterMark: READ_AHEAD_BYTES });
+  pipeline(source, ahead, () => undefined);
+  return ahead;
 }
 
 /**
