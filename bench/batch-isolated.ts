@@ -1,6 +1,6 @@
 /**
  * The two sides of the batch benchmark (batch-bench.ts), each run in a child process of its
- * own by bench/isolated.ts: the batch job as the worker's child runs it, and the bare loop.
+ * own by bench/batch-child.ts: the batch job as the worker's child runs it, and the bare loop.
  */
 import { loadBatchScorer, SCORE_ROWS } from '../src/batch/batch-scorer.ts';
 import { runBatchPrediction } from '../src/batch/run-batch.ts';
