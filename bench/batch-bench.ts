@@ -6,21 +6,45 @@
  * PostgreSQL), and (b) by a bare in-process loop that parses the plain CSV file, encodes and
  * calls the model, and keeps nothing. Each runs in a fresh child process, so its peak RSS is
  * its own; rounds alternate (job, loop, job, loop) so load on the machine hits both alike.
+ *
+ * Both sides run as production runs (BENCH_BATCH_RUNTIME=node, the default): their entry
+ * (batch-child.ts) compiled by esbuild as `npm run build` compiles the service, run by plain
+ * node, the job with the node flags the batch worker gives its children
+ * (BATCH_CHILD_NODE_ARGS), the loop with none. BENCH_BATCH_RUNTIME=tsx runs both from the
+ * TypeScript sources under tsx, as the benchmark ran before.
  */
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { BATCH_CHILD_NODE_ARGS } from '../src/batch/batch-worker.ts';
 import { SeededRandom } from '../src/ml/seeded-random.ts';
 import type { BenchEnv } from './bench-env.ts';
-import { runChild } from './child-process.ts';
+import { runChild, runScript } from './child-process.ts';
 
 export const BATCH_FEATURES = 13;
 
 export interface BatchBenchFigures {
   rows: number;
-  rounds: { jobRowsPerSecond: number; loopRowsPerSecond: number; jobPeakRssMb: number; loopPeakRssMb: number }[];
+  /** How the children ran: built and under plain node (as production runs), or under tsx. */
+  runtime: string;
+  rounds: {
+    jobRowsPerSecond: number;
+    loopRowsPerSecond: number;
+    jobPeakRssMb: number;
+    loopPeakRssMb: number;
+    /** Of the job's time, loading the version and timing its passes. */
+    jobLoadSeconds: number;
+    /** CPU time (all threads) each side used for the million rows: less swayed by other load than rows/s. */
+    jobCpuSeconds: number;
+    loopCpuSeconds: number;
+    /** Peaks of process.memoryUsage() figures while each side ran, in MB. */
+    jobMemoryPeakMb: Record<string, number>;
+    loopMemoryPeakMb: Record<string, number>;
+  }[];
   ratio: number;
   jobPeakRssMb: number;
   loopPeakRssMb: number;
@@ -66,8 +90,42 @@ async function upload(bench: BenchEnv, file: string, name: string): Promise<stri
 /** BENCH_NODE_ARGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, goes to both sides' node. */
 const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
+const runtime = process.env.BENCH_BATCH_RUNTIME ?? 'node';
+if (runtime !== 'node' && runtime !== 'tsx')
+  throw new Error(`BENCH_BATCH_RUNTIME is 'node' or 'tsx', not '${runtime}'`);
+
+/**
+ * batch-child.ts compiled as scripts/build.mjs compiles the service (bundled, packages left in
+ * node_modules, no keepNames), into a folder of dist/ that `remove` deletes.
+ */
+async function builtChild(): Promise<{ file: string; remove(): Promise<void> }> {
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  const outdir = path.join(root, 'dist', `bench-batch-${process.pid}`);
+  await build({
+    absWorkingDir: root,
+    entryPoints: { 'batch-child': 'bench/batch-child.ts' },
+    outdir,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    logLevel: 'warning',
+  });
+  return {
+    file: path.join(outdir, 'batch-child.js'),
+    remove: () => rm(outdir, { recursive: true, force: true }),
+  };
+}
+
 export async function benchBatch(bench: BenchEnv, rows: number, rounds = 2): Promise<BatchBenchFigures> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'maas-batch-bench-'));
+  const built = runtime === 'node' ? await builtChild() : undefined;
+  /** Runs one side: built, under plain node with `flags`, or from source under tsx. */
+  const side = (args: string[], flags: string[]) =>
+    built === undefined
+      ? runChild('./batch-child.ts', bench.env, args, nodeArgs)
+      : runScript(built.file, bench.env, args, [...flags, ...nodeArgs]);
   try {
     const trainFile = path.join(dir, 'train.csv');
     const scoreFile = path.join(dir, 'score.csv');
@@ -103,26 +161,37 @@ export async function benchBatch(bench: BenchEnv, rows: number, rounds = 2): Pro
         payload: { model: 'batch-bench', version: 1, datasetId: scoreId },
       });
       if (batch.statusCode !== 202) throw new Error(`batch refused: ${batch.body}`);
-      const job = (await runChild('./isolated.ts', bench.env, ['batch-job', batch.json().id], nodeArgs)) as {
+      const job = (await side(['batch-job', batch.json().id], BATCH_CHILD_NODE_ARGS)) as {
         seconds: number;
+        cpuSeconds: number;
+        loadSeconds: number;
         peakRssMb: number;
         rowsDone: number;
+        memoryPeakMb: Record<string, number>;
       };
       if (job.rowsDone !== rows) throw new Error(`the batch job scored ${job.rowsDone} of ${rows} rows`);
-      const loop = (await runChild('./isolated.ts', bench.env, ['batch-loop', scoreFile, version.id], nodeArgs)) as {
+      const loop = (await side(['batch-loop', scoreFile, version.id], [])) as {
         seconds: number;
+        cpuSeconds: number;
         peakRssMb: number;
+        memoryPeakMb: Record<string, number>;
       };
       figures.push({
         jobRowsPerSecond: rows / job.seconds,
         loopRowsPerSecond: rows / loop.seconds,
         jobPeakRssMb: job.peakRssMb,
         loopPeakRssMb: loop.peakRssMb,
+        jobLoadSeconds: job.loadSeconds,
+        jobCpuSeconds: job.cpuSeconds,
+        loopCpuSeconds: loop.cpuSeconds,
+        jobMemoryPeakMb: job.memoryPeakMb,
+        loopMemoryPeakMb: loop.memoryPeakMb,
       });
     }
     const ratios = figures.map((f) => f.jobRowsPerSecond / f.loopRowsPerSecond).sort((a, b) => a - b);
     return {
       rows,
+      runtime,
       rounds: figures,
       ratio: ratios[Math.floor(ratios.length / 2)]!,
       jobPeakRssMb: Math.max(...figures.map((f) => f.jobPeakRssMb)),
@@ -130,5 +199,6 @@ export async function benchBatch(bench: BenchEnv, rows: number, rounds = 2): Pro
     };
   } finally {
     await rm(dir, { recursive: true, force: true });
+    await built?.remove();
   }
 }

@@ -1,6 +1,6 @@
 /**
  * The two sides of the batch benchmark (batch-bench.ts), each run in a child process of its
- * own by bench/isolated.ts: the batch job as the worker's child runs it, and the bare loop.
+ * own by bench/batch-child.ts: the batch job as the worker's child runs it, and the bare loop.
  */
 import { loadBatchScorer, SCORE_ROWS } from '../src/batch/batch-scorer.ts';
 import { runBatchPrediction } from '../src/batch/run-batch.ts';
@@ -9,12 +9,33 @@ import { createDatabase } from '../src/db/client.ts';
 import { CsvReader } from '../src/datasets/csv-reader.ts';
 import { DECIMAL_LITERAL, INTEGER_LITERAL, numericKindBytes } from '../src/datasets/value-literals.ts';
 import { writeEncoded } from '../src/preprocessing/feature-encoding.ts';
-import { createLogger } from '../src/logger.ts';
+import { pino } from 'pino';
 import { selectBackend } from '../src/ml/backend.ts';
 import { createArtifactStore } from '../src/storage/create-artifact-store.ts';
 import { createReadStream } from 'node:fs';
 
 const peakRssMb = () => process.resourceUsage().maxRSS / 1024;
+
+/** CPU time (user and system, every thread) since `from`: what a side cost, whatever else the machine ran. */
+const cpuSecondsSince = (from: NodeJS.CpuUsage) => {
+  const { user, system } = process.cpuUsage(from);
+  return (user + system) / 1e6;
+};
+
+/** Samples process.memoryUsage() every 50 ms: the peak of each figure, in MB, where the RSS goes. */
+function memoryPeaks(): () => Record<string, number> {
+  const peaks: Record<string, number> = {};
+  const sample = () => {
+    for (const [name, bytes] of Object.entries(process.memoryUsage()))
+      peaks[name] = Math.max(peaks[name] ?? 0, Math.round(bytes / 2 ** 20));
+  };
+  const timer = setInterval(sample, 50);
+  return () => {
+    clearInterval(timer);
+    sample();
+    return peaks;
+  };
+}
 
 /** Runs a submitted batch prediction to its end in this process. */
 export async function batchJobRun(id: string) {
@@ -22,22 +43,43 @@ export async function batchJobRun(id: string) {
   await selectBackend(config.TF_BACKEND);
   const db = createDatabase(config.DATABASE_URL, 2);
   const store = createArtifactStore(config, db);
+  const peaks = memoryPeaks();
+  const cpu = process.cpuUsage();
   const started = performance.now();
+  // When the run logs that it starts scoring: the version is loaded and its passes timed by then.
+  let scoringFrom = NaN;
+  const logger = pino(
+    { level: 'info' },
+    {
+      write: (line: string) => {
+        if (Number.isNaN(scoringFrom) && line.includes('starting batch prediction')) scoringFrom = performance.now();
+      },
+    },
+  );
   const outcome = await runBatchPrediction(
     {
       db,
       store,
-      logger: createLogger('silent'),
+      logger,
       imageLimits: { maxPixelsPerImage: config.MAX_IMAGE_PIXELS, maxPixelsPerRequest: config.MAX_REQUEST_IMAGE_PIXELS },
     },
     id,
     { maxAttempts: 1 },
   );
   const seconds = (performance.now() - started) / 1000;
+  const cpuSeconds = cpuSecondsSince(cpu);
   const row = await db.batchPrediction.findUniqueOrThrow({ where: { id } });
   await db.$disconnect();
   if (outcome !== 'succeeded') throw new Error(`the batch job ended ${outcome}`);
-  return { seconds, peakRssMb: peakRssMb(), rowsDone: row.rowsDone };
+  return {
+    seconds,
+    /** From the record's first read to the first part read (the version loaded and its passes timed). */
+    loadSeconds: (scoringFrom - started) / 1000,
+    cpuSeconds,
+    peakRssMb: peakRssMb(),
+    rowsDone: row.rowsDone,
+    memoryPeakMb: peaks(),
+  };
 }
 
 /**
@@ -56,8 +98,10 @@ export async function batchBareLoop(file: string, versionId: string) {
   const version = await db.modelVersion.findUniqueOrThrow({ where: { id: versionId } });
   const scorer = await loadBatchScorer(store, version, { maxPixelsPerImage: 1, maxPixelsPerRequest: 1 });
   await db.$disconnect();
+  const peaks = memoryPeaks();
   const state = scorer.tabular!;
   const { width, features } = state;
+  const cpu = process.cpuUsage();
   const started = performance.now();
   const matrix = new Float32Array(SCORE_ROWS * width);
   let columns = new Int32Array(0);
@@ -104,6 +148,7 @@ export async function batchBareLoop(file: string, versionId: string) {
   reader.end();
   if (pending) score();
   const seconds = (performance.now() - started) / 1000;
+  const cpuSeconds = cpuSecondsSince(cpu);
   scorer.dispose();
-  return { seconds, peakRssMb: peakRssMb(), rows: scored };
+  return { seconds, cpuSeconds, peakRssMb: peakRssMb(), rows: scored, memoryPeakMb: peaks() };
 }

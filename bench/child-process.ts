@@ -22,8 +22,17 @@ export async function startChild(
   args: string[] = [],
   nodeArgs: string[] = [],
 ): Promise<BenchChild> {
-  const script = fileURLToPath(new URL(entry, import.meta.url));
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script, ...args], {
+  return startProcess(fileURLToPath(new URL(entry, import.meta.url)), env, args, [...nodeArgs, '--import', 'tsx']);
+}
+
+/** Starts a JavaScript file (an absolute path) under plain node, with `nodeArgs`, as startChild does. */
+async function startProcess(
+  script: string,
+  env: Record<string, string>,
+  args: string[],
+  nodeArgs: string[],
+): Promise<BenchChild> {
+  const child = spawn(process.execPath, [...nodeArgs, script, ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -31,7 +40,7 @@ export async function startChild(
   const first = await new Promise<Record<string, unknown>>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
     lines.once('line', (line) => resolve(JSON.parse(line) as Record<string, unknown>));
-    child.once('exit', (code) => reject(new Error(`${entry} exited with ${code} before answering`)));
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code} before answering`)));
   });
   return {
     process: child,
@@ -50,7 +59,20 @@ export async function runChild(
   args: string[] = [],
   nodeArgs: string[] = [],
 ): Promise<Record<string, unknown>> {
-  const child = await startChild(entry, env, args, nodeArgs);
+  return finish(await startChild(entry, env, args, nodeArgs));
+}
+
+/** Runs a JavaScript file (an absolute path) under plain node to completion and returns the JSON result it printed. */
+export async function runScript(
+  script: string,
+  env: Record<string, string> = {},
+  args: string[] = [],
+  nodeArgs: string[] = [],
+): Promise<Record<string, unknown>> {
+  return finish(await startProcess(script, env, args, nodeArgs));
+}
+
+async function finish(child: BenchChild): Promise<Record<string, unknown>> {
   // The child exits once it has printed; a SIGTERM now would race it (and lose a --cpu-prof profile).
   if (child.process.exitCode === null) await once(child.process, 'exit');
   return child.first;

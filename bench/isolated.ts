@@ -10,7 +10,6 @@ import { benchDeepTraining, benchTextTraining } from './deep-training.ts';
 import { benchEncryption } from './encryption-bench.ts';
 import { benchIngest } from './ingest.ts';
 import { benchObjectStores } from './object-store-bench.ts';
-import { batchBareLoop, batchJobRun } from './batch-isolated.ts';
 import { benchStreamingRate, benchStreamingRss } from './streaming-training.ts';
 
 const [what, arg] = process.argv.slice(2);
@@ -24,10 +23,6 @@ if (what === 'ingest') {
   result = await benchObjectStores({ sizeMb: Number(arg ?? 50) });
 } else if (what === 'deep') {
   result = { cnn: await benchDeepTraining(), text: await benchTextTraining() };
-} else if (what === 'batch-job') {
-  result = await batchJobRun(arg!);
-} else if (what === 'batch-loop') {
-  result = await batchBareLoop(arg!, process.argv[4]!);
 } else if (what === 'streaming-rate') {
   result = await benchStreamingRate(Number(arg ?? 200_000));
 } else if (what === 'streaming-rss') {

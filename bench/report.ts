@@ -509,7 +509,7 @@ export function batchRow(b: BatchBenchFigures | { error: string }): string {
   const job = median(b.rounds.map((r) => r.jobRowsPerSecond));
   const loop = median(b.rounds.map((r) => r.loopRowsPerSecond));
   return (
-    `${title}, ${b.rows} rows x 13 features | ${f(job, 0)} / ${f(loop, 0)} rows/s; ratio **${f(b.ratio, 3)}** ` +
+    `${title}, ${b.rows} rows x 13 features${b.runtime === 'tsx' ? ', under tsx' : ''} | ${f(job, 0)} / ${f(loop, 0)} rows/s; ratio **${f(b.ratio, 3)}** ` +
     `(rounds: ${list(rounds, 3)}); peak RSS job **${f(b.jobPeakRssMb, 0)} MB**, loop ${f(b.loopPeakRssMb, 0)} MB | ` +
     `>= 0.7, < 300 MB | ${yes(b.ratio >= 0.7 && b.jobPeakRssMb < 300)} |`
   );

@@ -57,11 +57,11 @@ async function streamingFigures(): Promise<NonNullable<BenchResults['streaming']
   } as NonNullable<BenchResults['streaming']>;
 }
 
-/** Rows of the batch benchmark (5a): 1,000,000 by default; fewer on a loaded machine. */
+/** Rows of the batch benchmark (5a): 1,000,000 by default; fewer on a loaded machine. BENCH_BATCH_ROUNDS: job/loop pairs (2). */
 const batchRows = Number(process.env.BENCH_BATCH_ROWS ?? 1_000_000);
 async function batchFigures(bench: Awaited<ReturnType<typeof createBenchEnv>>) {
   try {
-    return await benchBatch(bench, batchRows);
+    return await benchBatch(bench, batchRows, Number(process.env.BENCH_BATCH_ROUNDS ?? 2));
   } catch (error) {
     return { error: (error as Error).message };
   }

@@ -14,8 +14,8 @@ import { loadModelArtifact } from '../registry/artifact-io.ts';
 import { adapterFor } from '../serving/adapter-choice.ts';
 import { denseForward } from '../serving/dense-forward.ts';
 import { assertFinitePredictions } from '../serving/finite-predictions.ts';
-import { chooseForwardPass, tensorflowFromRows, timeForwardPasses } from '../serving/forward-choice.ts';
-import { tensorflowPass } from '../serving/forward-pass.ts';
+import { chooseForwardPass, timeForwardPasses } from '../serving/forward-choice.ts';
+import { tensorflowPass, type ForwardPass } from '../serving/forward-pass.ts';
 import type { InputAdapter, Prediction } from '../serving/input-adapter.ts';
 import type { ArtifactStore } from '../storage/artifact-store.ts';
 import { keyedByUser } from '../user-keys.ts';
@@ -37,6 +37,23 @@ export interface ScoredRow {
 
 /** Rows per forward pass: large enough for throughput, small enough to bound a pass's memory. */
 export const SCORE_ROWS = 1024;
+
+/**
+ * From how many rows a batch's passes run on TensorFlow.js: SCORE_ROWS when it ran the batch's
+ * size faster than the plain-JavaScript pass, else never. Both are timed only at that size (the
+ * sizes a request runs at are not: a batch runs smaller passes only for a part's last rows and
+ * for rows the per-row path takes), in four rounds of forward-choice.ts's timing; the first
+ * round takes what a pass's first runs at a new size cost (TensorFlow.js growing its memory),
+ * and the best time of each pass over the other three decides. One round alone was swayed by a
+ * loaded machine: a 1,000,000-row job would then run on the pass three times slower.
+ */
+function batchTensorflowFrom(javascript: ForwardPass, tensorflow: ForwardPass, width: number): number {
+  const rounds = timeForwardPasses(javascript, tensorflow, width, [SCORE_ROWS, SCORE_ROWS, SCORE_ROWS, SCORE_ROWS]);
+  // One round only when a JavaScript run took longer than the timing allows: that round decides.
+  const timed = rounds.length > 1 ? rounds.slice(1) : rounds;
+  const best = (pass: 'javascriptMs' | 'tensorflowMs') => Math.min(...timed.map((timing) => timing[pass]));
+  return best('tensorflowMs') < best('javascriptMs') ? SCORE_ROWS : Infinity;
+}
 
 export interface BatchScorer {
   inputSchema: InputSchema;
@@ -65,11 +82,7 @@ export async function loadBatchScorer(
   const forward =
     javascript === undefined
       ? tensorflow
-      : chooseForwardPass(
-          javascript,
-          tensorflow,
-          tensorflowFromRows(timeForwardPasses(javascript, tensorflow, adapter.rowSize)),
-        );
+      : chooseForwardPass(javascript, tensorflow, batchTensorflowFrom(javascript, tensorflow, adapter.rowSize));
   const features = adapter.inputSchema.features.map((feature) => ({
     name: feature.name,
     type: cellTyper(feature.type),

@@ -18,9 +18,12 @@ import { jobCatalog, type JobPayload } from '../queue/job-catalog.ts';
 import type { ArtifactStore } from '../storage/artifact-store.ts';
 import { finishBatch } from './run-batch.ts';
 
+/** Node flags of the children that run batch predictions (batch-processor.ts). */
+export const BATCH_CHILD_NODE_ARGS: string[] = [];
+
 const processor = runningFromSource
-  ? { file: projectPath('src', 'batch', 'batch-processor.ts'), execArgv: ['--import', 'tsx'] }
-  : { file: projectPath('dist', 'batch-processor.js'), execArgv: [] };
+  ? { file: projectPath('src', 'batch', 'batch-processor.ts'), execArgv: [...BATCH_CHILD_NODE_ARGS, '--import', 'tsx'] }
+  : { file: projectPath('dist', 'batch-processor.js'), execArgv: BATCH_CHILD_NODE_ARGS };
 
 export interface BatchWorkerResources {
   config: Config;

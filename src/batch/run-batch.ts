@@ -7,6 +7,7 @@
  * identically, from the same input rows: the output holds every input row exactly once.
  */
 import { hostname } from 'node:os';
+import { PassThrough, pipeline, type Readable } from 'node:stream';
 import type { Database } from '../db/client.ts';
 import { Prisma } from '../db/client.ts';
 import { DomainError, InvalidDatasetError, type JobFailure, type JobFailureCode } from '../errors.ts';
@@ -19,6 +20,7 @@ import type { InputFormat } from './batch-input.ts';
 import { partWriter, type OutputFormat } from './batch-output.ts';
 import { BATCH_KINDS, batchKindOf, loadBatchScorer } from './batch-scorer.ts';
 import { scoredParts, type ScoredPart } from './scored-parts.ts';
+import { BufferPool } from './table-output.ts';
 
 export interface BatchContext {
   db: Database;
@@ -87,12 +89,14 @@ export async function runBatchPrediction(ctx: BatchContext, id: string, opts: Ba
     );
     let source;
     try {
-      source = store.createReadStream(job.inputKey);
+      source = readAhead(store.createReadStream(job.inputKey));
     } catch (error) {
       throw new PermanentBatchError('input_unreadable', `The input cannot be read: ${(error as Error).message}`);
     }
     let clock = performance.now();
+    const outputBuffers = new BufferPool();
     const parts = scoredParts(source, scorer, writer, {
+      outputBuffers,
       inputFormat: job.inputFormat as InputFormat,
       outputFormat: job.outputFormat as OutputFormat,
       passthrough: job.passthrough,
@@ -109,8 +113,11 @@ export async function runBatchPrediction(ctx: BatchContext, id: string, opts: Ba
     });
     /** Writes and records a part; what the run does next once it is recorded. */
     const storePart = async (index: number, part: ScoredPart): Promise<PartVerdict> => {
-      let bytes = (await store.write(outputPartKey(job, index), Buffer.from(part.output))).sizeBytes;
+      const output = typeof part.output === 'string' ? Buffer.from(part.output) : part.output;
+      let bytes = (await store.write(outputPartKey(job, index), output)).sizeBytes;
       if (part.errors) bytes += (await store.write(errorPartKey(job, index), Buffer.from(part.errors))).sizeBytes;
+      // Stored: the part's output buffer serves a later part.
+      outputBuffers.give(output);
       const now = performance.now();
       // Conditional on the part count: of two runs of the same job, only one records a part. One
       // round trip records the part and reads whether the job was cancelled meanwhile.
@@ -202,6 +209,22 @@ export async function runBatchPrediction(ctx: BatchContext, id: string, opts: Ba
   } finally {
     scorer?.dispose();
   }
+}
+
+/** How much of the input is read (and decrypted) ahead of the part being parsed. */
+const READ_AHEAD_BYTES = 1 << 20;
+
+/**
+ * The input with up to READ_AHEAD_BYTES read ahead of its reader. A store's stream stops reading
+ * once one decrypted 64 KiB record waits, so each record's read from disk or the bucket began only
+ * when parsing had taken the one before, and parsing waited for it (about 6% of a 1,000,000-row
+ * job's time, idle). A failure of the store's stream reaches the reader; a reader that stops
+ * early (cancellation) stops the store's stream.
+ */
+function readAhead(source: Readable): Readable {
+  const ahead = new PassThrough({ highWaterMark: READ_AHEAD_BYTES });
+  pipeline(source, ahead, () => undefined);
+  return ahead;
 }
 
 /**

@@ -9,7 +9,7 @@ import { readInputRows, type InputFormat, type InputRow } from './batch-input.ts
 import type { OutputFormat, PartWriter } from './batch-output.ts';
 import { SCORE_ROWS, type BatchScorer, type ScoredRow } from './batch-scorer.ts';
 import { readTableParts } from './table-parts.ts';
-import { tablePartWriter, type PartText } from './table-output.ts';
+import { tablePartWriter, type BufferPool, type PartText } from './table-output.ts';
 
 export interface ScoredPart extends Omit<PartText, 'output'> {
   /** Input rows in the part, scored or in error. */
@@ -26,6 +26,11 @@ export interface ScoredPartOptions {
   skipParts: number;
   partRows: number;
   onHeader?: (columns: string[]) => void;
+  /**
+   * Where the columnar path's output buffers come from; the caller hands each part's output back
+   * (give) once it is stored, and uses it no more.
+   */
+  outputBuffers?: BufferPool;
 }
 
 export async function* scoredParts(
@@ -38,14 +43,24 @@ export async function* scoredParts(
   const read = { skipRows: opts.skipParts * opts.partRows, onHeader: opts.onHeader };
   // Parquet output is written from the scored rows (a whole file per part), never line by line.
   if (opts.inputFormat === 'csv' && opts.outputFormat !== 'parquet' && scorer.tabular !== undefined) {
-    const text = tablePartWriter(writer, opts.outputFormat, opts.passthrough, scorer.tabular.target);
+    const text = tablePartWriter(
+      writer,
+      opts.outputFormat,
+      opts.passthrough,
+      scorer.tabular.target,
+      opts.outputBuffers,
+    );
+    // A part's input matrix is free once its forward pass ran: the next part fills it again.
+    const spareMatrices: Float32Array[] = [];
     const parts = readTableParts(source, scorer.tabular, {
       ...read,
       partRows: opts.partRows,
       passthrough: opts.passthrough,
+      spareMatrices,
     });
     for await (const part of parts) {
       const { outputs, units } = scorer.forward(part.matrix, part.encoded);
+      spareMatrices.push(part.matrix);
       const others = scoreRows(
         scorer,
         part.others.map((other) => other.row),

@@ -1,7 +1,8 @@
 /**
  * The output and error text of a table part (table-parts.ts) straight from the model's outputs:
- * no prediction object per row. Each line is the one partWriter (batch-output.ts) writes for the
- * same row and prediction, character for character: the probabilities as decodeOutputs
+ * no prediction object and no string per row. Output lines are written as bytes into one buffer
+ * per part (ByteSink), and each line is the one partWriter (batch-output.ts) writes for the
+ * same row and prediction, byte for byte: the probabilities as decodeOutputs
  * (src/serving/input-adapter.ts) computes them, each number as String() and JSON write it, keys
  * in the order JSON.stringify gives the objects :predict answers with. Rows the per-row path
  * took (`others`, scored by it) keep their lines from partWriter.
@@ -13,8 +14,106 @@ import { csvField, type OutputFormat, type PartWriter } from './batch-output.ts'
 import { NON_FINITE_OUTPUT, type ScoredRow } from './batch-scorer.ts';
 import type { TablePart } from './table-parts.ts';
 
+/**
+ * Output buffers kept for the parts after theirs: a part's buffer is handed back once the part
+ * is stored, so a batch's output needs two or three buffers in all instead of one per part,
+ * which the garbage collector frees late (a buffer's memory lies outside the JavaScript heap).
+ * Only buffers this pool made come back into it.
+ */
+export class BufferPool {
+  private readonly free: Buffer[] = [];
+  private readonly made = new WeakSet<ArrayBufferLike>();
+
+  /** A buffer of at least `bytes`: a free one, or a new one. */
+  take(bytes: number): Buffer {
+    const index = this.free.findIndex((buffer) => buffer.length >= bytes);
+    if (index >= 0) return this.free.splice(index, 1)[0]!;
+    // Never a slice of Node's shared pool: the whole ArrayBuffer is this buffer's.
+    const buffer = Buffer.allocUnsafeSlow(Math.max(1024, Math.ceil(bytes)));
+    this.made.add(buffer.buffer);
+    return buffer;
+  }
+
+  /** Hands back the buffer under `view` (a part's output), which nobody may use any more; ignored unless this pool made it. */
+  give(view: Uint8Array): void {
+    if (!this.made.has(view.buffer)) return;
+    // The two largest are kept: a part's output outgrows the smaller ones its first part grew through.
+    this.free.push(Buffer.from(view.buffer, 0, view.buffer.byteLength));
+    this.free.sort((a, b) => b.length - a.length).splice(2);
+  }
+}
+
+/**
+ * Bytes written in place: ASCII text byte by byte, anything else as UTF-8, into a buffer that
+ * grows by doubling. A part's output is one such buffer, so no string is built per line.
+ */
+export class ByteSink {
+  private bytes: Buffer;
+  private length = 0;
+
+  constructor(
+    capacity: number,
+    private readonly pool = new BufferPool(),
+  ) {
+    this.bytes = pool.take(capacity);
+  }
+
+  get size(): number {
+    return this.length;
+  }
+
+  private reserve(bytes: number): Buffer {
+    if (this.length + bytes > this.bytes.length) {
+      const grown = this.pool.take(Math.max(this.bytes.length * 2, this.length + bytes));
+      this.bytes.copy(grown, 0, 0, this.length);
+      this.pool.give(this.bytes);
+      this.bytes = grown;
+    }
+    return this.bytes;
+  }
+
+  byte(code: number): void {
+    this.reserve(1)[this.length++] = code;
+  }
+
+  text(text: string): void {
+    const count = text.length;
+    // At most 3 bytes per UTF-16 unit.
+    const bytes = this.reserve(count * 3);
+    let at = this.length;
+    for (let i = 0; i < count; i++) {
+      const code = text.charCodeAt(i);
+      if (code >= 0x80) {
+        at += bytes.write(text.slice(i), at, 'utf8');
+        break;
+      }
+      bytes[at++] = code;
+    }
+    this.length = at;
+  }
+
+  /**
+   * A finite number as String() writes it, which is its JSON text. JSON.stringify makes the
+   * same digits about a third faster here, and leaves V8's number-to-string cache alone: every
+   * string String() makes is kept there until a later number takes its slot, long enough to
+   * survive into the old generation, which then grows by tens of MB of dead strings.
+   */
+  number(value: number): void {
+    this.text(JSON.stringify(value));
+  }
+
+  /** The bytes written: a view of the buffer, which this sink no longer touches. */
+  take(): Buffer {
+    const taken = this.bytes.subarray(0, this.length);
+    this.bytes = Buffer.alloc(0);
+    this.length = 0;
+    return taken;
+  }
+}
+
 export interface PartText {
-  output: string;
+  /** The part's output file: its bytes. */
+  output: Buffer;
   errors: string;
   errorCount: number;
 }
@@ -28,34 +127,32 @@ export type TablePartWriter = (
   first: boolean,
 ) => PartText;
 
+const COMMA = 0x2c;
+const NEWLINE = 0x0a;
+
+/** `buffers`: where each part's output buffer comes from (and goes back to once the part is stored). */
 export function tablePartWriter(
   writer: PartWriter,
   format: OutputFormat,
   passthrough: readonly string[],
   target: TargetEncoding,
+  buffers = new BufferPool(),
 ): TablePartWriter {
-  const prediction = predictionText(format, target);
+  const prediction = predictionWriter(format, target);
   // Key order of the NDJSON line object (JSON puts integer-like keys first; `__proto__` is dropped).
   const template: Record<string, number> = {};
   passthrough.forEach((column, i) => (template[column] = i));
   template.prediction = -1;
-  const lineKeys = Object.keys(template).map((key) => ({ json: `${JSON.stringify(key)}:`, column: template[key]! }));
-  const csvPrefix = (part: TablePart, row: number): string => {
-    let text = '';
-    for (let p = 0; p < passthrough.length; p++) text += `${csvField(part.passthrough[p]![row])},`;
-    return text;
-  };
-  const ndjsonLine = (part: TablePart, row: number, predicted: string): string => {
-    let text = '{';
-    for (let k = 0; k < lineKeys.length; k++) {
-      const { json, column } = lineKeys[k]!;
-      text += `${k > 0 ? ',' : ''}${json}${column < 0 ? predicted : JSON.stringify(part.passthrough[column]![row] ?? null)}`;
-    }
-    return `${text}}\n`;
-  };
+  const lineKeys = Object.keys(template).map((key, k) => ({
+    json: `${k > 0 ? ',' : '{'}${JSON.stringify(key)}:`,
+    column: template[key]!,
+  }));
+  // Parts are alike in size: each starts with room for the one before it.
+  let capacity = 1 << 16;
 
   return (part, outputs, units, others, first) => {
-    let output = first ? writer.header : '';
+    const sink = new ByteSink(capacity * 1.05, buffers);
+    if (first) sink.text(writer.header);
     let errors = '';
     let errorCount = 0;
     let encoded = 0;
@@ -66,56 +163,81 @@ export function tablePartWriter(
         if (scored.error !== undefined) {
           errors += writer.errorLine(scored.row.row, scored.error);
           errorCount++;
-        } else output += writer.outputLine(scored);
+        } else sink.text(writer.outputLine(scored));
         continue;
       }
-      const predicted = prediction(outputs, encoded * units, units);
-      if (predicted === undefined) {
+      const row = encoded++;
+      const offset = row * units;
+      if (!prediction.finite(outputs, offset, units)) {
         errors += writer.errorLine(part.first + at, NON_FINITE_OUTPUT);
         errorCount++;
-      } else if (format === 'ndjson') output += ndjsonLine(part, encoded, predicted);
-      else output += `${csvPrefix(part, encoded)}${predicted}\n`;
-      encoded++;
+        continue;
+      }
+      if (format === 'ndjson') {
+        for (let k = 0; k < lineKeys.length; k++) {
+          const { json, column } = lineKeys[k]!;
+          sink.text(json);
+          if (column < 0) prediction.write(sink, outputs, offset, units);
+          else sink.text(JSON.stringify(part.passthrough[column]![row] ?? null));
+        }
+        sink.byte(0x7d); // }
+      } else {
+        for (let p = 0; p < passthrough.length; p++) {
+          sink.text(csvField(part.passthrough[p]![row]));
+          sink.byte(COMMA);
+        }
+        prediction.write(sink, outputs, offset, units);
+      }
+      sink.byte(NEWLINE);
     }
-    return { output, errors, errorCount };
+    capacity = Math.max(capacity, sink.size);
+    return { output: sink.take(), errors, errorCount };
   };
 }
 
-/**
- * One row's prediction as text (CSV fields, or the NDJSON `prediction` object), from the model's
- * `units` outputs at `offset`; undefined when a number in it is not finite.
- */
-function predictionText(
-  format: OutputFormat,
-  target: TargetEncoding,
-): (outputs: Float32Array, offset: number, units: number) => string | undefined {
-  if (target.task === 'regression')
-    return (outputs, offset) => {
-      const value = decodeRegression(target, outputs[offset] ?? NaN);
-      if (!Number.isFinite(value)) return undefined;
-      return format === 'ndjson' ? `{"value":${JSON.stringify(value)}}` : String(value);
+interface PredictionWriter {
+  /** Whether the numbers of the row's prediction at `offset` are all finite (else the row is an error, as :predict refuses it). */
+  finite(outputs: Float32Array, offset: number, units: number): boolean;
+  /** Writes the row's prediction (CSV fields, or the NDJSON `prediction` object) after `finite` said yes. */
+  write(sink: ByteSink, outputs: Float32Array, offset: number, units: number): void;
+}
+
+/** One row's prediction as bytes, from the model's `units` outputs at `offset`. */
+function predictionWriter(format: OutputFormat, target: TargetEncoding): PredictionWriter {
+  if (target.task === 'regression') {
+    const value = (outputs: Float32Array, offset: number) => decodeRegression(target, outputs[offset] ?? NaN);
+    return {
+      finite: (outputs, offset) => Number.isFinite(value(outputs, offset)),
+      write: (sink, outputs, offset) => {
+        if (format === 'ndjson') sink.text('{"value":');
+        sink.number(value(outputs, offset));
+        if (format === 'ndjson') sink.byte(0x7d);
+      },
     };
+  }
   const labels = target.labels;
   const keys = labels.map(String);
   // A prediction's probabilities object: keyed by label, the last of equal keys winning.
   const byKey = keyedByUser<number>();
   keys.forEach((key, k) => (byKey[key] = k));
   const csvLabels = labels.map(csvField);
-  const jsonLabels = labels.map((label) => JSON.stringify(label));
+  const jsonLabels = labels.map((label) => `{"label":${JSON.stringify(label)},"probabilities":`);
   const csvOrder = keys.map((key) => byKey[key]!);
   const jsonOrder = Object.keys(byKey).map((key) => ({ json: `${JSON.stringify(key)}:`, k: byKey[key]! }));
   const checked = Int32Array.from(new Set(csvOrder));
   const order = Int32Array.from(csvOrder);
-  const jsonKeys = jsonOrder.map((entry) => entry.json);
+  const jsonKeys = jsonOrder.map((entry, i) => `${i > 0 ? ',' : '{'}${entry.json}`);
   const jsonIndex = Int32Array.from(jsonOrder, (entry) => entry.k);
   // Probabilities as decodeOutputs computes them (doubles), and zero past the model's units.
   let probabilities = new Float64Array(keys.length + 2);
-  // No closure or array per row: this runs for every row of the batch.
-  return (outputs, offset, units) => {
-    const count = units === 1 ? 2 : units;
+  let best = 0;
+  let count = 0;
+  /** Fills `probabilities` (and `best`, `count`) for the row at `offset`. */
+  const decode = (outputs: Float32Array, offset: number, units: number) => {
+    count = units === 1 ? 2 : units;
     if (probabilities.length < count + keys.length) probabilities = new Float64Array(count + keys.length);
     probabilities.fill(0, count);
-    let best = 0;
+    best = 0;
     if (units === 1) {
       probabilities[0] = 1 - outputs[offset]!;
       probabilities[1] = outputs[offset]!;
@@ -126,17 +248,39 @@ function predictionText(
         if (probabilities[k]! > probabilities[best]!) best = k;
       }
     }
-    for (let k = 0; k < checked.length; k++) if (!Number.isFinite(probabilities[checked[k]!]!)) return undefined;
-    if (format === 'csv') {
-      let text = csvLabels[best] ?? '';
-      for (let k = 0; k < order.length; k++) text += `,${probabilities[order[k]!]!}`;
-      return text;
-    }
-    let text = `{"label":${jsonLabels[best] ?? 'null'},"probabilities":{`;
-    for (let k = 0; k < jsonKeys.length; k++)
-      text += `${k > 0 ? ',' : ''}${jsonKeys[k]!}${probabilities[jsonIndex[k]!]!}`;
-    text += '},"scores":[';
-    for (let k = 0; k < count; k++) text += `${k > 0 ? ',' : ''}${probabilities[k]!}`;
-    return `${text}]}`;
+  };
+  // No closure or array per row: this runs for every row of the batch. `finite` decodes the
+  // row; `write` writes what the last `finite` decoded.
+  return {
+    finite: (outputs, offset, units) => {
+      decode(outputs, offset, units);
+      for (let k = 0; k < checked.length; k++) if (!Number.isFinite(probabilities[checked[k]!]!)) return false;
+      return true;
+    },
+    write: (sink) => {
+      if (format === 'csv') {
+        sink.text(csvLabels[best] ?? '');
+        for (let k = 0; k < order.length; k++) {
+          sink.byte(COMMA);
+          sink.number(probabilities[order[k]!]!);
+        }
+        return;
+      }
+      sink.text(jsonLabels[best] ?? '{"label":null,"probabilities":');
+      if (jsonKeys.length === 0) sink.byte(0x7b); // {
+      for (let k = 0; k < jsonKeys.length; k++) {
+        sink.text(jsonKeys[k]!);
+        sink.number(probabilities[jsonIndex[k]!]!);
+      }
+      sink.text('},"scores":[');
+      for (let k = 0; k < count; k++) {
+        if (k > 0) sink.byte(COMMA);
+        // A score no label's probability shows (two labels with one key) is not checked: as in JSON, null.
+        const score = probabilities[k]!;
+        if (Number.isFinite(score)) sink.number(score);
+        else sink.text('null');
+      }
+      sink.text(']}');
+    },
   };
 }

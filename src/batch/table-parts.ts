@@ -38,6 +38,8 @@ export interface TablePartOptions {
   partRows: number;
   passthrough: readonly string[];
   onHeader?: (columns: string[]) => void;
+  /** Matrices of parts done with (any content): a new part takes one of these, zeroed, before allocating. */
+  spareMatrices?: Float32Array[];
 }
 
 const NUMERIC = 1;
@@ -54,11 +56,15 @@ export async function* readTableParts(
     cellTyper(encoder.kind === 'numeric' ? encoder.type : encoder.kind === 'boolean' ? 'boolean' : 'categorical'),
   );
   const ready: TablePart[] = [];
+  const matrixOf = (): Float32Array => {
+    const spare = opts.spareMatrices?.pop();
+    return spare?.length === opts.partRows * width ? spare.fill(0) : new Float32Array(opts.partRows * width);
+  };
   const newPart = (): TablePart => ({
     first: 0,
     rows: 0,
     encoded: 0,
-    matrix: new Float32Array(opts.partRows * width),
+    matrix: matrixOf(),
     passthrough: opts.passthrough.map(() => []),
     others: [],
   });
