@@ -30,6 +30,11 @@ describe('BatchMatMul on wasm with transposed operands', () => {
     { a: [7, 5], b: [4, 7], transposeA: true, transposeB: true },
     { a: [6, 3, 8, 4], b: [6, 3, 8, 4], transposeA: false, transposeB: true },
     { a: [6, 8, 3], b: [6, 8, 5], transposeA: true, transposeB: false },
+    // batched products of every transpose, odd sizes (on the SIMD kernel: depth and n not multiples of 4)
+    { a: [9, 5, 7], b: [9, 7, 3], transposeA: false, transposeB: false },
+    { a: [9, 7, 5], b: [9, 3, 7], transposeA: true, transposeB: true },
+    { a: [64, 32, 16], b: [64, 32, 16], transposeA: false, transposeB: true },
+    { a: [2, 1, 1], b: [2, 1, 1], transposeA: false, transposeB: false },
     // broadcast batch: one b for every a
     { a: [3, 4, 6], b: [5, 6], transposeA: false, transposeB: true },
     { a: [5, 4], b: [3, 5, 6], transposeA: true, transposeB: false },

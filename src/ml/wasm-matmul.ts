@@ -6,7 +6,81 @@
  * as does attention's Q x K^T. Transposing first gives the same sums in the same order.
  */
 import * as tf from '@tensorflow/tfjs';
+import { simdMemory, type SimdProduct, type WasmMemory } from './simd-product.ts';
 import { withIntermediates, type KernelArgs, type WasmBackend } from './wasm-kernel-calls.ts';
+
+/** Floats one batched product may hold in the SIMD kernel's memory (a, b and out): 64 MB. */
+const MAX_BATCHED_FLOATS = 16 * 1024 * 1024;
+
+let arena: { memory: WasmMemory; product: SimdProduct; floats: number } | null | undefined;
+
+/** The SIMD kernel over a memory of at least `floats` floats (null: no SIMD here). */
+function simdArena(floats: number) {
+  if (arena === null) return null;
+  if (arena === undefined || arena.floats < floats) {
+    const made = simdMemory(floats * 4);
+    arena = made ? { ...made, floats } : null;
+  }
+  return arena;
+}
+
+/** Copies `count` matrices `[rows, cols]` from `from` into `to` as `[cols, rows]` each. */
+function transposedInto(from: Float32Array, to: Float32Array, count: number, rows: number, cols: number): void {
+  for (let m = 0, base = 0; m < count; m++, base += rows * cols)
+    for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) to[base + c * rows + r] = from[base + r * cols + c]!;
+}
+
+/**
+ * A batched product (batch > 1, as attention's per-head products are) on the dense step's SIMD
+ * kernel: the backend runs those in a scalar loop rather than XNNPACK, the largest cost of a small
+ * transformer's training step. Each matrix is copied into the kernel's memory as the kernel
+ * reads it (a as `[m, depth]`, b as `[n, depth]`), multiplied there, and the products copied out.
+ * Undefined where it does not apply (broadcast batches, other dtypes, no SIMD, too large).
+ * Batch axes may be several (`[batch, heads, m, k]`): they are one run of matrices either way.
+ */
+function batchedOnSimd(
+  backend: WasmBackend,
+  a: tf.TensorInfo,
+  b: tf.TensorInfo,
+  transposeA: boolean,
+  transposeB: boolean,
+): tf.TensorInfo | undefined {
+  const rank = a.shape.length;
+  if (rank < 3 || b.shape.length !== rank || a.dtype !== 'float32' || b.dtype !== 'float32') return undefined;
+  const leading = a.shape.slice(0, -2);
+  if (leading.some((size, axis) => b.shape[axis] !== size)) return undefined;
+  const batch = leading.reduce((x, y) => x * y, 1);
+  const [aRows, aCols] = a.shape.slice(-2) as [number, number];
+  const [bRows, bCols] = b.shape.slice(-2) as [number, number];
+  if (batch < 2) return undefined;
+  const [m, depth] = transposeA ? [aCols, aRows] : [aRows, aCols];
+  const n = transposeB ? bRows : bCols;
+  if ((transposeB ? bCols : bRows) !== depth) return undefined;
+  // 16-byte aligned blocks for the kernel's vector loads.
+  const align = (floats: number) => Math.ceil(floats / 4) * 4;
+  const aFloats = align(batch * m * depth);
+  const bFloats = align(batch * n * depth);
+  const outFloats = batch * m * n;
+  if (aFloats + bFloats + outFloats > MAX_BATCHED_FLOATS) return undefined;
+  const kernel = simdArena(aFloats + bFloats + outFloats);
+  if (!kernel) return undefined;
+  const heap = new Float32Array(kernel.memory.buffer);
+  const aHere = heap.subarray(0, aFloats);
+  const bHere = heap.subarray(aFloats, aFloats + bFloats);
+  const aData = backend.typedArrayFromHeap(a) as Float32Array;
+  const bData = backend.typedArrayFromHeap(b) as Float32Array;
+  if (transposeA) transposedInto(aData, aHere, batch, aRows, aCols);
+  else aHere.set(aData);
+  if (transposeB) bHere.set(bData);
+  else transposedInto(bData, bHere, batch, bRows, bCols);
+  const outStart = aFloats + bFloats;
+  for (let i = 0; i < batch; i++)
+    kernel.product(i * m * depth * 4, (aFloats + i * n * depth) * 4, (outStart + i * m * n) * 4, m, n, depth);
+  const out = backend.makeOutput([...leading, m, n], 'float32');
+  // After makeOutput, which may grow (and so move) the backend's heap.
+  (backend.typedArrayFromHeap(out) as Float32Array).set(heap.subarray(outStart, outStart + outFloats));
+  return out;
+}
 
 /** Swaps the last two axes of a rank >= 2 TensorInfo with the wasm Transpose kernel. */
 function transposeInner(backend: WasmBackend, x: tf.TensorInfo): tf.TensorInfo {
@@ -31,6 +105,8 @@ export function registerWasmBatchMatMul(): void {
     const attrs = (args.attrs ?? {}) as unknown as tf.BatchMatMulAttrs;
     const call = (inputs: tf.NamedTensorInfoMap, transposeA: boolean, transposeB: boolean) =>
       original.kernelFunc({ inputs, backend, attrs: { transposeA, transposeB } }) as tf.TensorInfo;
+    const batched = batchedOnSimd(backend, a, b, attrs.transposeA, attrs.transposeB);
+    if (batched) return batched;
     if (!attrs.transposeA && !attrs.transposeB) return call({ a, b }, false, false);
     return withIntermediates(backend, (keep) =>
       call(

@@ -4,7 +4,7 @@ import { SeededRandom } from '../../ml/seeded-random.ts';
 import { buildModel } from '../../models/build-model.ts';
 import type { HiddenLayerSpec } from '../../models/model-spec.ts';
 import type { EncodedSplit } from '../../preprocessing/tabular-preprocessing.ts';
-import { simdMemory } from './dense-simd.ts';
+import { simdMemory } from '../../ml/simd-product.ts';
 import { DenseStack, denseLossOf, productNT } from './dense-stack.ts';
 import { dropoutMask } from './dropout-mask.ts';
 import { HostAdamOptimizer } from './host-adam.ts';

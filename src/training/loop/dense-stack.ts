@@ -7,7 +7,7 @@
  * hundred thousand multiply-adds, and on the wasm and cpu backends each kernel's fixed cost
  * (engine bookkeeping, tidy, dispatch, copies in and out of wasm memory) is most of the step.
  * Here a step allocates nothing and dispatches nothing. The matrix products, most of the
- * arithmetic, run on a WebAssembly SIMD kernel assembled in dense-simd.ts (about 5x the
+ * arithmetic, run on a WebAssembly SIMD kernel assembled in src/ml/simd-product.ts (about 5x the
  * JavaScript kernel below, which remains where SIMD is unavailable), over buffers that live in
  * its memory.
  *
@@ -21,7 +21,7 @@
  * (dense-stack.test.ts compares them with tf.variableGrads).
  */
 import { tf } from '../../ml/backend.ts';
-import { simdMemory, type SimdProduct } from './dense-simd.ts';
+import { simdMemory, type SimdProduct } from '../../ml/simd-product.ts';
 import { dropoutMask } from './dropout-mask.ts';
 import type { HostAdamOptimizer, HostParameter } from './host-adam.ts';
 
@@ -427,7 +427,7 @@ function write(variable: tf.LayerVariable, { value, shape }: HostParameter): voi
  * product of the step in one form, both operands read along contiguous rows. Tiles of 4 x 4
  * outputs keep sixteen sums in registers, so each pass over `depth` loads 8 numbers for 16
  * multiply-adds (V8 does not vectorise; this measured 2-3x the plain i-k-j loop). Sums are in
- * float64, rounded to float32 once. The fallback of the SIMD kernel (dense-simd.ts).
+ * float64, rounded to float32 once. The fallback of the SIMD kernel (src/ml/simd-product.ts).
  */
 export function productNT(
   a: Float32Array,
