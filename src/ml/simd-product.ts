@@ -1,7 +1,7 @@
 /**
  * A matrix product as a WebAssembly SIMD kernel (the dense training step's, and batched
- * products on wasm), assembled here byte by byte (no toolchain, no package): out[i, j] = Σ_p a[i, p] · b[j, p] over float32 matrices in the
- * module's memory, four products of a row at a time in f32x4 lanes, one row of `a` against four
+ * products on wasm), assembled here byte by byte (no toolchain, no package):
+ * out[i, j] = Σ_p a[i, p] · b[j, p] over float32 matrices in the module's memory, four products of a row at a time in f32x4 lanes, one row of `a` against four
  * rows of `b` per pass so each load of `a` serves four sums. Sums are float32, in four lanes
  * added at the end, so they round differently from the JavaScript kernel's float64 sums: the
  * same within float32 tolerance. Undefined where the engine has no SIMD; the step then keeps
