@@ -1,11 +1,11 @@
 /**
  * A matrix product as a WebAssembly SIMD kernel (the dense training step's, and batched
  * products on wasm), assembled here byte by byte (no toolchain, no package):
- * out[i, j] = Σ_p a[i, p] · b[j, p] over float32 matrices in the module's memory, four products of a row at a time in f32x4 lanes, one row of `a` against four
- * rows of `b` per pass so each load of `a` serves four sums. Sums are float32, in four lanes
- * added at the end, so they round differently from the JavaScript kernel's float64 sums: the
- * same within float32 tolerance. Undefined where the engine has no SIMD; the step then keeps
- * the JavaScript kernel.
+ * out[i, j] = Σ_p a[i, p] · b[j, p] over float32 matrices in the module's memory, four
+ * products of a row at a time in f32x4 lanes, one row of `a` against four rows of `b` per pass
+ * so each load of `a` serves four sums. Sums are float32, in four lanes added at the end, so
+ * they round differently from the JavaScript kernel's float64 sums: the same within float32
+ * tolerance. Undefined where the engine has no SIMD; the step then keeps the JavaScript kernel.
  */
 
 /** out = a · bᵀ for a `[m, depth]`, b `[n, depth]`, out `[m, n]`, all given as byte offsets into the memory. */
