@@ -12,6 +12,7 @@
  */
 import { tf } from '../ml/backend.ts';
 import { SeededRandom } from '../ml/seeded-random.ts';
+import { tidyData } from '../ml/tensor-data.ts';
 
 /** The scalar output explained: `scale * output[unit] + shift` (a class probability or a decoded value). */
 export interface ExplainedUnit {
@@ -49,9 +50,7 @@ function explained(model: tf.LayersModel, x: tf.Tensor, output: ExplainedUnit): 
 
 /** The explained output of each of `rows` inputs. */
 function outputsOf(input: GradientInput, x: Float32Array, rows: number): Float32Array {
-  return tf.tidy(
-    () => explained(input.model, tf.tensor(x, [rows, ...input.shape]), input.output).dataSync() as Float32Array,
-  );
+  return tidyData(() => explained(input.model, tf.tensor(x, [rows, ...input.shape]), input.output));
 }
 
 /** Sum of the gradients of the explained output at each of `rows` points. */
@@ -60,10 +59,10 @@ function gradientSum(input: GradientInput, points: Float32Array, rows: number): 
   const total = new Float32Array(size);
   for (let start = 0; start < rows; start += CHUNK) {
     const count = Math.min(CHUNK, rows - start);
-    const grads = tf.tidy(() => {
+    const grads = tidyData(() => {
       const x = tf.tensor(points.subarray(start * size, (start + count) * size), [count, ...input.shape]);
       const g = tf.grad((t: tf.Tensor) => explained(input.model, t, input.output).sum())(x);
-      return g.reshape([count, size]).sum(0).dataSync() as Float32Array;
+      return g.reshape([count, size]).sum(0);
     });
     for (let i = 0; i < size; i++) total[i]! += grads[i]!;
   }

@@ -6,7 +6,6 @@
  * bytes are accepted wherever a base64 string is.
  */
 import { DomainError, ValidationError, type FieldIssue } from '../errors.ts';
-import { tf } from '../ml/backend.ts';
 import {
   base64Bytes,
   checkImageHeader,
@@ -18,6 +17,7 @@ import {
   type RgbaImage,
 } from './images.ts';
 import { ownValue } from '../user-keys.ts';
+import { tidyData } from '../ml/tensor-data.ts';
 
 const MAX_ISSUES = 50;
 
@@ -169,7 +169,7 @@ export async function imageInstancesToBatch(
     }
     slice += image.width * image.height;
     out.set(
-      tf.tidy(() => rgbaToTensor(image, spec).dataSync() as Float32Array),
+      tidyData(() => rgbaToTensor(image, spec)),
       i * rowSize,
     );
     if (slice >= PIXELS_PER_SLICE && i < found.length - 1) {

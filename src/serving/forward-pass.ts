@@ -1,4 +1,5 @@
 import { tf } from '../ml/backend.ts';
+import { tidyData } from '../ml/tensor-data.ts';
 
 /** A forward pass over `rows` row-major rows of a `[rows, ...inputShape]` input: the model's outputs, row-major. */
 export type ForwardPass = (x: Float32Array, rows: number) => Float32Array;
@@ -12,14 +13,6 @@ export function tensorflowPass(model: tf.LayersModel, inputShape: readonly numbe
     // Backends differ in how they read a view into a larger buffer (a request's rows often
     // are one); a copy costs little next to a model call.
     const whole = x.byteOffset === 0 && x.byteLength === x.buffer.byteLength ? x : x.slice();
-    // The output tensor leaves tf.tidy and is read outside it: tidy walks whatever its function
-    // returns looking for tensors, element by element for a typed array (a seventh of a
-    // 1000-row request's time when the outputs were read inside).
-    const output = tf.tidy(() => model.predictOnBatch(tf.tensor(whole, [rows, ...inputShape])) as tf.Tensor);
-    try {
-      return output.dataSync() as Float32Array;
-    } finally {
-      output.dispose();
-    }
+    return tidyData(() => model.predictOnBatch(tf.tensor(whole, [rows, ...inputShape])) as tf.Tensor);
   };
 }

@@ -16,6 +16,7 @@ import type { FitResult, LoopOptions, TrainingHooks } from './epoch-loop.ts';
 import { epochMetric, gatherRows, metricNames, sampleIndices } from './epoch-metrics.ts';
 import type { EpochMetricSpec } from './epoch-metrics.ts';
 import { mix } from './gradient-step.ts';
+import { tidyData } from '../../ml/tensor-data.ts';
 
 /** Examples in row-major order: `x` is `[count, ...shape]`, `y` is `[count, yWidth]`. */
 export interface DeepExamples {
@@ -98,11 +99,8 @@ export function predictExamples(model: tf.LayersModel, x: Float32Array, count: n
   for (let start = 0; start < count; start += PREDICT_CHUNK) {
     const n = Math.min(PREDICT_CHUNK, count - start);
     parts.push(
-      tf.tidy(
-        () =>
-          (
-            model.predict(tf.tensor(x.subarray(start * size, (start + n) * size), [n, ...shape])) as tf.Tensor
-          ).dataSync() as Float32Array,
+      tidyData(
+        () => model.predict(tf.tensor(x.subarray(start * size, (start + n) * size), [n, ...shape])) as tf.Tensor,
       ),
     );
   }

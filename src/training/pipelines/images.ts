@@ -10,12 +10,13 @@ import { decodeImage, rgbaToTensor } from '../../preprocessing/images.ts';
 import type { ImageSpec, RgbaImage } from '../../preprocessing/images.ts';
 import { buildFlatMlp } from '../../models/architectures/forecasters.ts';
 import { UnprocessableError } from '../../errors.ts';
-import { tf } from '../../ml/backend.ts';
+import type { tf } from '../../ml/backend.ts';
 import type { ModelSpec } from '../../models/model-spec.ts';
 import type { Label } from '../../preprocessing/preprocessing-state.ts';
 import { inputColumn } from './deep-plan.ts';
 import { pickExamples, sortedLabels, splitByClass } from './examples.ts';
 import type { DeepRequest, PreparedDeep } from './contract.ts';
+import { tidyData } from '../../ml/tensor-data.ts';
 
 /** Default side: the first image's, capped so a photo dataset does not train at full resolution. */
 const MAX_DEFAULT_SIDE = 64;
@@ -46,7 +47,7 @@ export function prepareImages(request: DeepRequest): PreparedDeep {
     }
     const target = image;
     all.set(
-      tf.tidy(() => rgbaToTensor(rgba, target).dataSync() as Float32Array),
+      tidyData(() => rgbaToTensor(rgba, target)),
       kept.length * size,
     );
     kept.push(item.label);
