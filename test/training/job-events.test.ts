@@ -6,6 +6,9 @@ import { openEventStream, type ReceivedEvent } from '../support/event-stream.ts'
 import { createTenant, type TestTenant } from '../support/test-env.ts';
 import { createTrainingEnv, uploadCsv, waitForJob, type TrainingEnv } from '../support/training.ts';
 
+/** The cancelled job's epochs (the most a job may ask for): far more than run before the cancel lands. */
+const JOB_EPOCHS = 1000;
+
 let training: TrainingEnv;
 let tenant: TestTenant;
 let other: TestTenant;
@@ -17,7 +20,11 @@ let replica: FastifyInstance;
 let base: string;
 
 beforeAll(async () => {
-  training = await createTrainingEnv({ EVENT_STREAMS_PER_PROJECT: '2', EVENT_HEARTBEAT_MS: '500' });
+  training = await createTrainingEnv({
+    EVENT_STREAMS_PER_PROJECT: '2',
+    EVENT_HEARTBEAT_MS: '500',
+    MAX_EPOCHS: String(JOB_EPOCHS),
+  });
   tenant = training.tenant;
   other = await createTenant(training.env);
   datasetId = (await uploadCsv(training.env, tenant, 'tabular/iris.csv', 'iris')).id;
@@ -91,8 +98,17 @@ describe('GET /v1/training-jobs/{id}/events', () => {
   });
 
   it('relays epochs live: a client that cancels on the first epoch sees the job end cancelled', async () => {
-    // Far more epochs than run before the cancel lands: the end can only be the cancel's.
-    const jobId = await submit({ type: 'mlp', epochs: 400, batchSize: 4, learningRate: 0.01, seed: 3 });
+    // Far more epochs of single-row batches than can run before the cancel lands (120,000 steps
+    // and 1,000 validations, no early stopping), even at the dense step's speed: the end can
+    // only be the cancel's.
+    const jobId = await submit({
+      type: 'mlp',
+      epochs: JOB_EPOCHS,
+      batchSize: 1,
+      learningRate: 0.01,
+      seed: 3,
+      earlyStopping: false,
+    });
     const live = await stream(jobId);
     let event = await live.next();
     while (event && event.event !== 'epoch') event = await live.next();
@@ -126,7 +142,7 @@ describe('GET /v1/training-jobs/{id}/events', () => {
     const rest = await live.rest();
     expect(rest.at(-1)).toMatchObject({ event: 'end', data: { status: 'cancelled' } });
     const epochs = [(event!.data as { epoch: number }).epoch, ...epochsOf(rest)];
-    expect(epochs.length).toBeLessThan(400);
+    expect(epochs.length).toBeLessThan(JOB_EPOCHS);
     expect(epochs).toEqual(Array.from({ length: epochs.length }, (_, i) => i + 1));
     // The client gone, nothing is left subscribed.
     await vi.waitFor(() => {
