@@ -17,6 +17,10 @@ export type OutputFormat = 'csv' | 'ndjson' | 'parquet';
 /** The CSV error file's header: error parts hold rows only, as a part may have none. */
 export const ERRORS_CSV_HEADER = 'row,reason\n';
 
+/** A row's error when the model's output for it is not finite, as :predict would refuse it. */
+export const NON_FINITE_OUTPUT =
+  "The model's output for this row is NaN or infinite: its inputs are far outside the training range.";
+
 /** Names a passthrough column may not have: the prediction's own columns. */
 export function clashesWithPrediction(column: string): boolean {
   return column === 'prediction' || column.startsWith('probability_');

@@ -19,7 +19,8 @@ import { errorPartKey, outputPartKey, batchPrefix } from './batch-files.ts';
 import type { InputFormat } from './batch-input.ts';
 import { partWriter, type OutputFormat } from './batch-output.ts';
 import { BATCH_KINDS, batchKindOf, loadBatchScorer } from './batch-scorer.ts';
-import { scoredParts, type ScoredPart } from './scored-parts.ts';
+import { OutputThread } from './output-thread.ts';
+import { scoredParts, takesTablePath, type ScoredPart } from './scored-parts.ts';
 import { BufferPool } from './table-output.ts';
 
 export interface BatchContext {
@@ -29,6 +30,11 @@ export interface BatchContext {
   /** Where batch.finished events go at once; without it, the webhook sweep picks them up. */
   webhookQueue?: WebhookQueue;
   imageLimits: { maxPixelsPerImage: number; maxPixelsPerRequest: number };
+  /**
+   * The output thread's script (output-thread.ts), or false to format the output on this thread
+   * (BATCH_OUTPUT_THREAD=false). Default: the build's script, or the source's under tsx.
+   */
+  outputThread?: string | false;
 }
 
 export interface BatchRunOptions {
@@ -75,6 +81,7 @@ export async function runBatchPrediction(ctx: BatchContext, id: string, opts: Ba
   let partsDone = job.partsDone;
   let scorer: Awaited<ReturnType<typeof loadBatchScorer>> | undefined;
   let inFlight: Promise<PartVerdict> | undefined;
+  let outputThread: OutputThread | undefined;
   try {
     const version = await db.modelVersion.findUnique({ where: { id: job.modelVersionId } });
     if (!version)
@@ -93,12 +100,32 @@ export async function runBatchPrediction(ctx: BatchContext, id: string, opts: Ba
     } catch (error) {
       throw new PermanentBatchError('input_unreadable', `The input cannot be read: ${(error as Error).message}`);
     }
+    const inputFormat = job.inputFormat as InputFormat;
+    const outputFormat = job.outputFormat as OutputFormat;
+    // A CSV or NDJSON output of a tabular model's CSV input is formatted on a thread of its own,
+    // in the order the parts are scored; everything else stays on this thread.
+    if (
+      ctx.outputThread !== false &&
+      outputFormat !== 'parquet' &&
+      scorer.tabular !== undefined &&
+      takesTablePath({ inputFormat, outputFormat }, scorer)
+    )
+      outputThread = new OutputThread(
+        {
+          format: outputFormat,
+          passthrough: job.passthrough,
+          schema: scorer.outputSchema,
+          target: scorer.tabular.target,
+        },
+        ctx.outputThread,
+      );
     let clock = performance.now();
     const outputBuffers = new BufferPool();
     const parts = scoredParts(source, scorer, writer, {
       outputBuffers,
-      inputFormat: job.inputFormat as InputFormat,
-      outputFormat: job.outputFormat as OutputFormat,
+      outputThread,
+      inputFormat,
+      outputFormat,
       passthrough: job.passthrough,
       skipParts: partsDone,
       partRows: job.partRows,
@@ -113,11 +140,13 @@ export async function runBatchPrediction(ctx: BatchContext, id: string, opts: Ba
     });
     /** Writes and records a part; what the run does next once it is recorded. */
     const storePart = async (index: number, part: ScoredPart): Promise<PartVerdict> => {
-      const output = typeof part.output === 'string' ? Buffer.from(part.output) : part.output;
+      const content = await part.content;
+      const output = typeof content.output === 'string' ? Buffer.from(content.output) : content.output;
       let bytes = (await store.write(outputPartKey(job, index), output)).sizeBytes;
-      if (part.errors) bytes += (await store.write(errorPartKey(job, index), Buffer.from(part.errors))).sizeBytes;
+      if (content.errors) bytes += (await store.write(errorPartKey(job, index), Buffer.from(content.errors))).sizeBytes;
       // Stored: the part's output buffer serves a later part.
-      outputBuffers.give(output);
+      if (outputThread) outputThread.give(output);
+      else outputBuffers.give(output);
       const now = performance.now();
       // Conditional on the part count: of two runs of the same job, only one records a part. One
       // round trip records the part and reads whether the job was cancelled meanwhile.
@@ -128,7 +157,7 @@ export async function runBatchPrediction(ctx: BatchContext, id: string, opts: Ba
           data: {
             partsDone: index + 1,
             rowsDone: { increment: part.rows },
-            errorCount: { increment: part.errorCount },
+            errorCount: { increment: content.errorCount },
             outputBytes: { increment: bytes },
             runMs: { increment: Math.round(now - clock) },
           },
@@ -207,6 +236,7 @@ export async function runBatchPrediction(ctx: BatchContext, id: string, opts: Ba
     });
     throw error;
   } finally {
+    await outputThread?.close();
     scorer?.dispose();
   }
 }
