@@ -7,9 +7,9 @@
  * without the thread (run-batch.ts), and gives the output's buffer back to the thread once the
  * part is stored, so the thread reuses two or three buffers for the whole job.
  *
- * Parts in flight are bounded by the run's loop, not here: a part is sent as it is scored, and
- * the next one is scored only once the part before it is stored and recorded, so the thread
- * holds two parts at most.
+ * Parts in flight are bounded by the run's loop (run-batch.ts), not here: a part is sent as it
+ * is scored, and a part is scored only once the part two before it is stored and recorded, so
+ * the thread holds three parts at most (their outputs: a few MB).
  */
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -23,6 +23,9 @@ import type { PartText, TablePartLayout } from './table-output.ts';
 export const OUTPUT_THREAD_SCRIPT = runningFromSource
   ? projectPath('src', 'batch', 'output-thread-worker.ts')
   : projectPath('dist', 'batch-output-thread.js');
+
+/** The thread's young generation, MB (V8's default would let it grow to 48). */
+const OUTPUT_THREAD_YOUNG_MB = 8;
 
 /** What the thread needs to write a job's parts (workerData). */
 export interface OutputThreadSettings {
@@ -55,13 +58,16 @@ export class OutputThread {
   private failure: Error | undefined;
 
   constructor(settings: OutputThreadSettings, script: string = OUTPUT_THREAD_SCRIPT) {
+    // The thread's garbage is short-lived strings (a number's digits): a small young generation
+    // collects it as well, and keeps the thread's share of the job's memory small.
+    const options = { workerData: settings, resourceLimits: { maxYoungGenerationSizeMb: OUTPUT_THREAD_YOUNG_MB } };
     this.worker = script.endsWith('.ts')
       ? // Node 20 does not run `--import tsx` in worker threads: the thread registers tsx itself.
         new Worker(
           `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(pathToFileURL(script).href)}); });`,
-          { eval: true, workerData: settings },
+          { ...options, eval: true },
         )
-      : new Worker(script, { workerData: settings });
+      : new Worker(script, options);
     this.worker.on('message', (reply: OutputThreadReply) => {
       const waiting = this.pending.get(reply.id);
       if (!waiting) return;

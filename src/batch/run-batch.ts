@@ -80,7 +80,8 @@ export async function runBatchPrediction(ctx: BatchContext, id: string, opts: Ba
   const isFinalAttempt = Math.max(attempt, opts.queueAttempt ?? 0) >= opts.maxAttempts;
   let partsDone = job.partsDone;
   let scorer: Awaited<ReturnType<typeof loadBatchScorer>> | undefined;
-  let inFlight: Promise<PartVerdict> | undefined;
+  /** Parts being stored and recorded, in order: each waits for the one before it. */
+  const inFlight: Promise<PartVerdict>[] = [];
   let outputThread: OutputThread | undefined;
   try {
     const version = await db.modelVersion.findUnique({ where: { id: job.modelVersionId } });
@@ -185,21 +186,27 @@ export async function runBatchPrediction(ctx: BatchContext, id: string, opts: Ba
       }
       return next;
     };
-    // One part is written and recorded while the next is read and scored; a part is written
-    // only once the one before it is recorded, so a crash leaves at most one part unrecorded.
+    // One part is written and recorded while the next is read and scored (with the output
+    // thread, two parts: one being formatted there, one being stored, while a third is scored).
+    // A part is written only once the one before it is recorded, so a crash leaves at most one
+    // part written but unrecorded; a part after one that stopped the run is never written.
+    const depth = outputThread ? 2 : 1;
     let index = partsDone;
     for await (const part of parts) {
-      if (inFlight !== undefined) {
-        const outcome = await settle(inFlight);
-        inFlight = undefined;
+      while (inFlight.length >= depth) {
+        const outcome = await settle(inFlight.shift()!);
         if (outcome !== undefined) return outcome;
       }
-      inFlight = storePart(index++, part);
-      inFlight.catch(() => undefined); // awaited by settle or the error path
+      const at = index++;
+      const before = inFlight.at(-1);
+      const stored = before
+        ? before.then((verdict) => (verdict === undefined ? storePart(at, part) : verdict))
+        : storePart(at, part);
+      stored.catch(() => undefined); // awaited by settle or the error path
+      inFlight.push(stored);
     }
-    if (inFlight !== undefined) {
-      const outcome = await settle(inFlight);
-      inFlight = undefined;
+    while (inFlight.length > 0) {
+      const outcome = await settle(inFlight.shift()!);
       if (outcome !== undefined) return outcome;
     }
     if (partsDone === 0) {
@@ -214,7 +221,7 @@ export async function runBatchPrediction(ctx: BatchContext, id: string, opts: Ba
     return 'succeeded';
   } catch (error) {
     // A part still being written must land (or fail) before the job's files are judged.
-    await inFlight?.catch(() => undefined);
+    await Promise.all(inFlight.map((stored) => stored.catch(() => undefined)));
     const readFailure = error instanceof InvalidDatasetError || (error as NodeJS.ErrnoException).code === 'ENOENT';
     const permanent = error instanceof PermanentBatchError || error instanceof DomainError || readFailure;
     const message = (error as Error).message;
