@@ -5,14 +5,19 @@
  * only the writer and what the writer needs.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { partWriter } from './batch-output.ts';
+import { lineWriter } from './output-lines.ts';
 import type { OutputThreadSettings, OutputThreadReply, OutputThreadRequest } from './output-thread.ts';
 import { BufferPool, tablePartWriter } from './table-output.ts';
 
 const settings = workerData as OutputThreadSettings;
 const port = parentPort!;
 const buffers = new BufferPool();
-const writer = partWriter(settings.format, settings.passthrough, settings.schema);
+const { schema } = settings;
+const writer = lineWriter(
+  settings.format,
+  settings.passthrough,
+  schema.task === 'classification' ? schema.labels.map(String) : [],
+);
 const text = tablePartWriter(writer, settings.format, settings.passthrough, settings.target, buffers);
 
 port.on('message', (request: OutputThreadRequest) => {

@@ -8,9 +8,10 @@
  * took (`others`, scored by it) keep their lines from partWriter.
  */
 import type { TargetEncoding } from '../preprocessing/preprocessing-state.ts';
-import { decodeRegression } from '../preprocessing/target-encoding.ts';
+import { decodeRegression } from '../preprocessing/target-decoding.ts';
 import { keyedByUser } from '../user-keys.ts';
-import { csvField, NON_FINITE_OUTPUT, type OutputFormat, type PartWriter } from './batch-output.ts';
+import type { OutputFormat } from './batch-output.ts';
+import { csvField, NON_FINITE_OUTPUT, type LineWriter } from './output-lines.ts';
 import type { ScoredRow } from './batch-scorer.ts';
 import type { TablePart } from './table-parts.ts';
 
@@ -143,7 +144,7 @@ const NEWLINE = 0x0a;
 
 /** `buffers`: where each part's output buffer comes from (and goes back to once the part is stored). */
 export function tablePartWriter(
-  writer: PartWriter,
+  writer: LineWriter,
   format: OutputFormat,
   passthrough: readonly string[],
   target: TargetEncoding,
