@@ -103,7 +103,8 @@ async function builtChild(): Promise<{ file: string; remove(): Promise<void> }> 
   const outdir = path.join(root, 'dist', `bench-batch-${process.pid}`);
   await build({
     absWorkingDir: root,
-    entryPoints: { 'batch-child': 'bench/batch-child.ts' },
+    // The job's output thread beside it: batch-isolated.ts starts it from this folder.
+    entryPoints: { 'batch-child': 'bench/batch-child.ts', 'batch-output-thread': 'src/batch/output-thread-worker.ts' },
     outdir,
     bundle: true,
     format: 'esm',

@@ -13,6 +13,8 @@ import { pino } from 'pino';
 import { selectBackend } from '../src/ml/backend.ts';
 import { createArtifactStore } from '../src/storage/create-artifact-store.ts';
 import { createReadStream } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { runningFromSource } from '../src/project-paths.ts';
 
 const peakRssMb = () => process.resourceUsage().maxRSS / 1024;
 
@@ -62,6 +64,12 @@ export async function batchJobRun(id: string) {
       store,
       logger,
       imageLimits: { maxPixelsPerImage: config.MAX_IMAGE_PIXELS, maxPixelsPerRequest: config.MAX_REQUEST_IMAGE_PIXELS },
+      // As batch-processor.ts sets it; built, the thread's script lies beside this bundle (batch-bench.ts).
+      outputThread: !config.BATCH_OUTPUT_THREAD
+        ? false
+        : runningFromSource
+          ? undefined
+          : fileURLToPath(new URL('./batch-output-thread.js', import.meta.url)),
     },
     id,
     { maxAttempts: 1 },

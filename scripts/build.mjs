@@ -20,7 +20,7 @@ import { build } from 'esbuild';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const FINGERPRINT = '.fingerprint';
 
-/** Every command's entry, and the training processor the worker forks (src/training/jobs/worker.ts). */
+/** Every command's entry, the processors the worker forks (src/training/jobs/worker.ts, src/batch/batch-worker.ts) and the batch output thread. */
 export const entryPoints = {
   start: 'src/cli/start.ts',
   serve: 'src/cli/serve.ts',
@@ -30,6 +30,8 @@ export const entryPoints = {
   'rotate-master-key': 'src/cli/rotate-master-key.ts',
   'training-processor': 'src/training/jobs/processor.ts',
   'batch-processor': 'src/batch/batch-processor.ts',
+  // A batch job's output thread (src/batch/output-thread.ts starts it from dist/).
+  'batch-output-thread': 'src/batch/output-thread-worker.ts',
 };
 
 /** Hash of everything the build reads: our sources (generated client included), the lockfile and this script. */

@@ -8,8 +8,8 @@
  * and the reason; together the two files hold every input row exactly once.
  */
 import type { OutputSchema } from '../preprocessing/preprocessing-state.ts';
-import type { Prediction } from '../serving/input-adapter.ts';
 import type { ScoredRow } from './batch-scorer.ts';
+import { lineWriter } from './output-lines.ts';
 import { parquetPart } from './parquet-output.ts';
 
 export type OutputFormat = 'csv' | 'ndjson' | 'parquet';
@@ -17,16 +17,7 @@ export type OutputFormat = 'csv' | 'ndjson' | 'parquet';
 /** The CSV error file's header: error parts hold rows only, as a part may have none. */
 export const ERRORS_CSV_HEADER = 'row,reason\n';
 
-/** Names a passthrough column may not have: the prediction's own columns. */
-export function clashesWithPrediction(column: string): boolean {
-  return column === 'prediction' || column.startsWith('probability_');
-}
-
-export function csvField(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  const text = typeof value === 'string' ? value : String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
+export { clashesWithPrediction, csvField, NON_FINITE_OUTPUT } from './output-lines.ts';
 
 export interface PartWriter {
   /** What the first part starts with: the CSV header line, or nothing for NDJSON (and Parquet). */
@@ -43,7 +34,7 @@ export interface PartWriter {
 
 export function partWriter(format: OutputFormat, passthrough: string[], schema: OutputSchema): PartWriter {
   const labels = schema.task === 'classification' ? schema.labels.map(String) : [];
-  const lines = format === 'csv' ? csvLines(passthrough, labels) : ndjsonLines(passthrough);
+  const lines = lineWriter(format, passthrough, labels);
   return {
     ...lines,
     output: (rows, first) => {
@@ -57,41 +48,5 @@ export function partWriter(format: OutputFormat, passthrough: string[], schema: 
       for (const { row, error } of rows) if (error !== undefined) text += lines.errorLine(row.row, error);
       return text;
     },
-  };
-}
-
-type LineWriter = Pick<PartWriter, 'header' | 'outputLine' | 'errorLine'>;
-
-function ndjsonLines(passthrough: string[]): LineWriter {
-  return {
-    header: '',
-    outputLine: ({ row, prediction }) => {
-      if (prediction === undefined) return '';
-      const line: Record<string, unknown> = {};
-      for (const column of passthrough) line[column] = row.values?.[column] ?? null;
-      line.prediction = prediction;
-      return `${JSON.stringify(line)}\n`;
-    },
-    errorLine: (row, reason) => `${JSON.stringify({ row, reason })}\n`,
-  };
-}
-
-function csvLines(passthrough: string[], labels: string[]): LineWriter {
-  const header = [...passthrough, 'prediction', ...labels.map((label) => `probability_${label}`)]
-    .map(csvField)
-    .join(',');
-  const predictionFields = (prediction: Prediction): string => {
-    if ('value' in prediction) return csvField(prediction.value);
-    return [csvField(prediction.label), ...labels.map((label) => csvField(prediction.probabilities[label]))].join(',');
-  };
-  return {
-    header: `${header}\n`,
-    outputLine: ({ row, prediction }) => {
-      if (prediction === undefined) return '';
-      let line = '';
-      for (const column of passthrough) line += `${csvField(row.values?.[column])},`;
-      return `${line}${predictionFields(prediction)}\n`;
-    },
-    errorLine: (row, reason) => `${row},${csvField(reason)}\n`,
   };
 }

@@ -33,6 +33,7 @@ function getContext(): Promise<BatchContext & { database: string }> {
         maxPixelsPerImage: config.MAX_IMAGE_PIXELS,
         maxPixelsPerRequest: config.MAX_REQUEST_IMAGE_PIXELS,
       },
+      ...(!config.BATCH_OUTPUT_THREAD && { outputThread: false as const }),
     };
   })();
   return context;

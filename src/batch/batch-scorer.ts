@@ -20,6 +20,7 @@ import type { InputAdapter, Prediction } from '../serving/input-adapter.ts';
 import type { ArtifactStore } from '../storage/artifact-store.ts';
 import { keyedByUser } from '../user-keys.ts';
 import type { InputRow } from './batch-input.ts';
+import { NON_FINITE_OUTPUT } from './batch-output.ts';
 import { cellTyper } from './cell-types.ts';
 
 /** Model kinds whose rows are scored one by one from table cells (series windows and images are not). */
@@ -165,9 +166,7 @@ function encodeSync(adapter: InputAdapter, instances: unknown[]): Float32Array {
   return encoded;
 }
 
-/** A row's error when the model's output for it is not finite, as :predict would refuse it. */
-export const NON_FINITE_OUTPUT =
-  "The model's output for this row is NaN or infinite: its inputs are far outside the training range.";
+export { NON_FINITE_OUTPUT } from './batch-output.ts';
 
 /** Predictions to their rows; one that is not finite is that row's error, as :predict would refuse it. */
 function assign(entries: ScoredRow[], predictions: Prediction[]): void {

@@ -19,7 +19,8 @@ import { errorPartKey, outputPartKey, batchPrefix } from './batch-files.ts';
 import type { InputFormat } from './batch-input.ts';
 import { partWriter, type OutputFormat } from './batch-output.ts';
 import { BATCH_KINDS, batchKindOf, loadBatchScorer } from './batch-scorer.ts';
-import { scoredParts, type ScoredPart } from './scored-parts.ts';
+import { OutputThread } from './output-thread.ts';
+import { scoredParts, takesTablePath, type ScoredPart } from './scored-parts.ts';
 import { BufferPool } from './table-output.ts';
 
 export interface BatchContext {
@@ -29,6 +30,11 @@ export interface BatchContext {
   /** Where batch.finished events go at once; without it, the webhook sweep picks them up. */
   webhookQueue?: WebhookQueue;
   imageLimits: { maxPixelsPerImage: number; maxPixelsPerRequest: number };
+  /**
+   * The output thread's script (output-thread.ts), or false to format the output on this thread
+   * (BATCH_OUTPUT_THREAD=false). Default: the build's script, or the source's under tsx.
+   */
+  outputThread?: string | false;
 }
 
 export interface BatchRunOptions {
@@ -74,7 +80,9 @@ export async function runBatchPrediction(ctx: BatchContext, id: string, opts: Ba
   const isFinalAttempt = Math.max(attempt, opts.queueAttempt ?? 0) >= opts.maxAttempts;
   let partsDone = job.partsDone;
   let scorer: Awaited<ReturnType<typeof loadBatchScorer>> | undefined;
-  let inFlight: Promise<PartVerdict> | undefined;
+  /** Parts being stored and recorded, in order: each waits for the one before it. */
+  const inFlight: Promise<PartVerdict>[] = [];
+  let outputThread: OutputThread | undefined;
   try {
     const version = await db.modelVersion.findUnique({ where: { id: job.modelVersionId } });
     if (!version)
@@ -93,12 +101,32 @@ export async function runBatchPrediction(ctx: BatchContext, id: string, opts: Ba
     } catch (error) {
       throw new PermanentBatchError('input_unreadable', `The input cannot be read: ${(error as Error).message}`);
     }
+    const inputFormat = job.inputFormat as InputFormat;
+    const outputFormat = job.outputFormat as OutputFormat;
+    // A CSV or NDJSON output of a tabular model's CSV input is formatted on a thread of its own,
+    // in the order the parts are scored; everything else stays on this thread.
+    if (
+      ctx.outputThread !== false &&
+      outputFormat !== 'parquet' &&
+      scorer.tabular !== undefined &&
+      takesTablePath({ inputFormat, outputFormat }, scorer)
+    )
+      outputThread = new OutputThread(
+        {
+          format: outputFormat,
+          passthrough: job.passthrough,
+          schema: scorer.outputSchema,
+          target: scorer.tabular.target,
+        },
+        ctx.outputThread,
+      );
     let clock = performance.now();
     const outputBuffers = new BufferPool();
     const parts = scoredParts(source, scorer, writer, {
       outputBuffers,
-      inputFormat: job.inputFormat as InputFormat,
-      outputFormat: job.outputFormat as OutputFormat,
+      outputThread,
+      inputFormat,
+      outputFormat,
       passthrough: job.passthrough,
       skipParts: partsDone,
       partRows: job.partRows,
@@ -113,11 +141,13 @@ export async function runBatchPrediction(ctx: BatchContext, id: string, opts: Ba
     });
     /** Writes and records a part; what the run does next once it is recorded. */
     const storePart = async (index: number, part: ScoredPart): Promise<PartVerdict> => {
-      const output = typeof part.output === 'string' ? Buffer.from(part.output) : part.output;
+      const content = await part.content;
+      const output = typeof content.output === 'string' ? Buffer.from(content.output) : content.output;
       let bytes = (await store.write(outputPartKey(job, index), output)).sizeBytes;
-      if (part.errors) bytes += (await store.write(errorPartKey(job, index), Buffer.from(part.errors))).sizeBytes;
+      if (content.errors) bytes += (await store.write(errorPartKey(job, index), Buffer.from(content.errors))).sizeBytes;
       // Stored: the part's output buffer serves a later part.
-      outputBuffers.give(output);
+      if (outputThread) outputThread.give(output);
+      else outputBuffers.give(output);
       const now = performance.now();
       // Conditional on the part count: of two runs of the same job, only one records a part. One
       // round trip records the part and reads whether the job was cancelled meanwhile.
@@ -128,7 +158,7 @@ export async function runBatchPrediction(ctx: BatchContext, id: string, opts: Ba
           data: {
             partsDone: index + 1,
             rowsDone: { increment: part.rows },
-            errorCount: { increment: part.errorCount },
+            errorCount: { increment: content.errorCount },
             outputBytes: { increment: bytes },
             runMs: { increment: Math.round(now - clock) },
           },
@@ -156,21 +186,27 @@ export async function runBatchPrediction(ctx: BatchContext, id: string, opts: Ba
       }
       return next;
     };
-    // One part is written and recorded while the next is read and scored; a part is written
-    // only once the one before it is recorded, so a crash leaves at most one part unrecorded.
+    // One part is written and recorded while the next is read and scored (with the output
+    // thread, two parts: one being formatted there, one being stored, while a third is scored).
+    // A part is written only once the one before it is recorded, so a crash leaves at most one
+    // part written but unrecorded; a part after one that stopped the run is never written.
+    const depth = outputThread ? 2 : 1;
     let index = partsDone;
     for await (const part of parts) {
-      if (inFlight !== undefined) {
-        const outcome = await settle(inFlight);
-        inFlight = undefined;
+      while (inFlight.length >= depth) {
+        const outcome = await settle(inFlight.shift()!);
         if (outcome !== undefined) return outcome;
       }
-      inFlight = storePart(index++, part);
-      inFlight.catch(() => undefined); // awaited by settle or the error path
+      const at = index++;
+      const before = inFlight.at(-1);
+      const stored = before
+        ? before.then((verdict) => (verdict === undefined ? storePart(at, part) : verdict))
+        : storePart(at, part);
+      stored.catch(() => undefined); // awaited by settle or the error path
+      inFlight.push(stored);
     }
-    if (inFlight !== undefined) {
-      const outcome = await settle(inFlight);
-      inFlight = undefined;
+    while (inFlight.length > 0) {
+      const outcome = await settle(inFlight.shift()!);
       if (outcome !== undefined) return outcome;
     }
     if (partsDone === 0) {
@@ -185,7 +221,7 @@ export async function runBatchPrediction(ctx: BatchContext, id: string, opts: Ba
     return 'succeeded';
   } catch (error) {
     // A part still being written must land (or fail) before the job's files are judged.
-    await inFlight?.catch(() => undefined);
+    await Promise.all(inFlight.map((stored) => stored.catch(() => undefined)));
     const readFailure = error instanceof InvalidDatasetError || (error as NodeJS.ErrnoException).code === 'ENOENT';
     const permanent = error instanceof PermanentBatchError || error instanceof DomainError || readFailure;
     const message = (error as Error).message;
@@ -207,6 +243,7 @@ export async function runBatchPrediction(ctx: BatchContext, id: string, opts: Ba
     });
     throw error;
   } finally {
+    await outputThread?.close();
     scorer?.dispose();
   }
 }

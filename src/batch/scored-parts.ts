@@ -9,13 +9,19 @@ import { readInputRows, type InputFormat, type InputRow } from './batch-input.ts
 import type { OutputFormat, PartWriter } from './batch-output.ts';
 import { SCORE_ROWS, type BatchScorer, type ScoredRow } from './batch-scorer.ts';
 import { readTableParts } from './table-parts.ts';
+import type { OutputThread } from './output-thread.ts';
 import { tablePartWriter, type BufferPool, type PartText } from './table-output.ts';
 
-export interface ScoredPart extends Omit<PartText, 'output'> {
-  /** Input rows in the part, scored or in error. */
-  rows: number;
+export interface PartContent extends Omit<PartText, 'output'> {
   /** The output part: text, or a whole Parquet file. */
   output: string | Buffer;
+}
+
+export interface ScoredPart {
+  /** Input rows in the part, scored or in error. */
+  rows: number;
+  /** The part's output and errors: written here, or being written by the output thread. */
+  content: PartContent | Promise<PartContent>;
 }
 
 export interface ScoredPartOptions {
@@ -31,6 +37,19 @@ export interface ScoredPartOptions {
    * (give) once it is stored, and uses it no more.
    */
   outputBuffers?: BufferPool;
+  /**
+   * Where the columnar path's parts are formatted, when not on this thread (output-thread.ts);
+   * its outputs go back to it (give) instead of to outputBuffers.
+   */
+  outputThread?: OutputThread;
+}
+
+/** Whether a job's parts take the columnar path (and can be formatted on an output thread). */
+export function takesTablePath(
+  opts: Pick<ScoredPartOptions, 'inputFormat' | 'outputFormat'>,
+  scorer: Pick<BatchScorer, 'tabular'>,
+): boolean {
+  return opts.inputFormat === 'csv' && opts.outputFormat !== 'parquet' && scorer.tabular !== undefined;
 }
 
 export async function* scoredParts(
@@ -42,7 +61,7 @@ export async function* scoredParts(
   let index = opts.skipParts;
   const read = { skipRows: opts.skipParts * opts.partRows, onHeader: opts.onHeader };
   // Parquet output is written from the scored rows (a whole file per part), never line by line.
-  if (opts.inputFormat === 'csv' && opts.outputFormat !== 'parquet' && scorer.tabular !== undefined) {
+  if (takesTablePath(opts, scorer) && scorer.tabular !== undefined) {
     const text = tablePartWriter(
       writer,
       opts.outputFormat,
@@ -65,7 +84,13 @@ export async function* scoredParts(
         scorer,
         part.others.map((other) => other.row),
       );
-      yield { rows: part.rows, ...text(part, outputs, units, others, index++ === 0) };
+      const first = index++ === 0;
+      yield {
+        rows: part.rows,
+        content: opts.outputThread
+          ? opts.outputThread.format(part, outputs, units, others, first)
+          : text(part, outputs, units, others, first),
+      };
     }
     return;
   }
@@ -73,9 +98,11 @@ export async function* scoredParts(
     const scored = scoreRows(scorer, part);
     yield {
       rows: part.length,
-      output: writer.output(scored, index++ === 0),
-      errors: writer.errors(scored),
-      errorCount: scored.filter((entry) => entry.error !== undefined).length,
+      content: {
+        output: writer.output(scored, index++ === 0),
+        errors: writer.errors(scored),
+        errorCount: scored.filter((entry) => entry.error !== undefined).length,
+      },
     };
   }
 }

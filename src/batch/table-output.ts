@@ -8,10 +8,11 @@
  * took (`others`, scored by it) keep their lines from partWriter.
  */
 import type { TargetEncoding } from '../preprocessing/preprocessing-state.ts';
-import { decodeRegression } from '../preprocessing/target-encoding.ts';
+import { decodeRegression } from '../preprocessing/target-decoding.ts';
 import { keyedByUser } from '../user-keys.ts';
-import { csvField, type OutputFormat, type PartWriter } from './batch-output.ts';
-import { NON_FINITE_OUTPUT, type ScoredRow } from './batch-scorer.ts';
+import type { OutputFormat } from './batch-output.ts';
+import { csvField, NON_FINITE_OUTPUT, type LineWriter } from './output-lines.ts';
+import type { ScoredRow } from './batch-scorer.ts';
 import type { TablePart } from './table-parts.ts';
 
 /**
@@ -32,6 +33,12 @@ export class BufferPool {
     const buffer = Buffer.allocUnsafeSlow(Math.max(1024, Math.ceil(bytes)));
     this.made.add(buffer.buffer);
     return buffer;
+  }
+
+  /** Takes in a buffer of this pool's that came back from another thread (transferred: a new ArrayBuffer object). */
+  adopt(buffer: ArrayBuffer): void {
+    this.made.add(buffer);
+    this.give(new Uint8Array(buffer));
   }
 
   /** Hands back the buffer under `view` (a part's output), which nobody may use any more; ignored unless this pool made it. */
@@ -118,9 +125,14 @@ export interface PartText {
   errorCount: number;
 }
 
+/** What the writer reads of a table part: not its matrix, nor the per-row path's input rows (`others` gives them scored). */
+export type TablePartLayout = Pick<TablePart, 'first' | 'rows' | 'passthrough'> & {
+  others: readonly { at: number }[];
+};
+
 /** `outputs`: the model's outputs for the part's encoded rows, `units` per row; `others`: the per-row path's rows, scored, in order. */
 export type TablePartWriter = (
-  part: TablePart,
+  part: TablePartLayout,
   outputs: Float32Array,
   units: number,
   others: ScoredRow[],
@@ -132,7 +144,7 @@ const NEWLINE = 0x0a;
 
 /** `buffers`: where each part's output buffer comes from (and goes back to once the part is stored). */
 export function tablePartWriter(
-  writer: PartWriter,
+  writer: LineWriter,
   format: OutputFormat,
   passthrough: readonly string[],
   target: TargetEncoding,

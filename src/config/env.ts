@@ -188,6 +188,11 @@ const settingsSchema = z.object({
    * run resumes at the first part not yet recorded, and memory is bounded by one part's rows.
    */
   BATCH_PART_ROWS: positiveInt.max(1_000_000).default(20_000),
+  /**
+   * Batch predictions: whether a job formats its CSV or NDJSON output (tabular model, CSV input)
+   * on a worker thread of its own while its main thread reads and scores the next part.
+   */
+  BATCH_OUTPUT_THREAD: z.stringbool().default(true),
   /** Batch prediction jobs one worker process runs at once (each in a child process of its own). */
   BATCH_CONCURRENCY: positiveInt.max(64).default(1),
   /** How long one webhook delivery attempt may take, connection included, before it counts as failed. */

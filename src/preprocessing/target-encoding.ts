@@ -63,10 +63,7 @@ export function encodeTargets(encoding: TargetEncoding, values: (string | number
   });
 }
 
-/** Maps a regression model output back to the target's original scale. */
-export function decodeRegression(encoding: TargetEncoding, output: number): number {
-  return encoding.task === 'regression' ? output * encoding.std + encoding.mean : output;
-}
+export { decodeRegression } from './target-decoding.ts';
 
 function compareLabels(a: Label, b: Label): number {
   if (typeof a === 'number' && typeof b === 'number') return a - b;
