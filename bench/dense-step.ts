@@ -1,7 +1,7 @@
 /**
  * The dense training step alone (src/training/loop/dense-stack.ts) on the digits MLP
  * (64-64-10, batch 32, adam): CPU and wall time per step over 5 rounds of 900 steps. Needs the
- * digits from bench/peers/torch_mlp.py (scikit-learn), as bench/peer-mlp.ts does.
+ * digits from bench/peers/torch_train.py (scikit-learn), as bench/peer-mlp.ts does.
  *   npx tsx bench/dense-step.ts
  */
 import { execFileSync } from 'node:child_process';
@@ -15,7 +15,7 @@ import { DenseStack } from '../src/training/loop/dense-stack.ts';
 import { createOptimizer } from '../src/training/loop/gradient-step.ts';
 
 const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'dense-step-')), 'digits.json');
-execFileSync('/usr/bin/python3', [fileURLToPath(new URL('./peers/torch_mlp.py', import.meta.url)), 'dump', file]);
+execFileSync('/usr/bin/python3', [fileURLToPath(new URL('./peers/torch_train.py', import.meta.url)), 'dump', file]);
 const data = JSON.parse(readFileSync(file, 'utf8')) as { xTrain: number[][]; yTrain: number[] };
 await selectBackend('wasm');
 const x = Float32Array.from(data.xTrain.flat());

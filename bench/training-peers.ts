@@ -23,6 +23,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { selectBackend, tf } from '../src/ml/backend.ts';
 import { SeededRandom } from '../src/ml/seeded-random.ts';
+import { tidyData } from '../src/ml/tensor-data.ts';
 import { buildDeepModel } from '../src/models/architectures/index.ts';
 import { deepModelSchema } from '../src/models/architectures/schemas.ts';
 import { buildModel } from '../src/models/build-model.ts';
@@ -35,6 +36,8 @@ import { PYTHON } from './serving-peer.ts';
 
 const SCRIPT = fileURLToPath(new URL('./peers/torch_train.py', import.meta.url));
 const BATCH = 32;
+/** The settings every side trains with. */
+const TRAINING = { batchSize: BATCH, learningRate: 0.001, optimizer: 'adam', l2: 0, seed: 1 } as const;
 
 export interface Fit {
   seconds: number;
@@ -113,19 +116,9 @@ async function oursMlp(d: Split, epochs: number, tapeOnly = false): Promise<Fit>
     width: 64,
   };
   const started = performance.now();
-  await fitModel(model, train, undefined, {
-    epochs,
-    batchSize: BATCH,
-    learningRate: 0.001,
-    optimizer: 'adam',
-    l2: 0,
-    seed: 1,
-    task: 'classification',
-    classes: 10,
-    tapeOnly,
-  });
+  await fitModel(model, train, undefined, { ...TRAINING, epochs, task: 'classification', classes: 10, tapeOnly });
   const seconds = (performance.now() - started) / 1000;
-  const outputs = tf.tidy(() => (model.predict(tf.tensor2d(d.xTest)) as tf.Tensor).dataSync() as Float32Array);
+  const outputs = tidyData(() => model.predict(tf.tensor2d(d.xTest)) as tf.Tensor);
   model.dispose();
   return { seconds, accuracy: argmaxAccuracy(outputs, 10, d.yTest) };
 }
@@ -149,15 +142,7 @@ async function oursDeep(
     yWidth: classes,
   };
   const started = performance.now();
-  await fitDeepModel(model, train, undefined, {
-    epochs,
-    batchSize: BATCH,
-    learningRate: 0.001,
-    optimizer: 'adam',
-    l2: 0,
-    seed: 1,
-    loss: 'categoricalCrossentropy',
-  });
+  await fitDeepModel(model, train, undefined, { ...TRAINING, epochs, loss: 'categoricalCrossentropy' });
   const seconds = (performance.now() - started) / 1000;
   const outputs = predictExamples(model, Float32Array.from(d.xTest.flat()), d.yTest.length, shape);
   model.dispose();
@@ -194,16 +179,7 @@ async function mlpJob(bench: BenchEnv, datasetId: string, epochs: number): Promi
     task: 'classification',
     modelName: `peer-digits-${++jobs}`,
     split: { test: 0.2, validation: 0 },
-    model: {
-      type: 'mlp',
-      hiddenLayers: [{ units: 64, activation: 'relu', dropout: 0 }],
-      epochs,
-      batchSize: BATCH,
-      learningRate: 0.001,
-      optimizer: 'adam',
-      l2: 0,
-      seed: 1,
-    },
+    model: { ...TRAINING, type: 'mlp', hiddenLayers: [{ units: 64, activation: 'relu', dropout: 0 }], epochs },
   });
   const done = await waitForJob(bench, id, (j) => j.status === 'succeeded');
   const version = await bench.deps.db.modelVersion.findUniqueOrThrow({ where: { trainingJobId: id } });

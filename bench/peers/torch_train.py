@@ -11,7 +11,22 @@ import json
 import sys
 import time
 
-from torch_mlp import dump, load, sklearn_fit, torch_fit
+
+
+def dump(path):
+    from sklearn.datasets import load_digits
+    from sklearn.model_selection import train_test_split
+
+    digits = load_digits()
+    x = (digits.data / 16.0).tolist()
+    x_train, x_test, y_train, y_test = train_test_split(x, digits.target.tolist(), test_size=0.2, random_state=0)
+    with open(path, "w") as f:
+        json.dump({"xTrain": x_train, "yTrain": y_train, "xTest": x_test, "yTest": y_test}, f)
+
+
+def load(path):
+    with open(path) as f:
+        return json.load(f)
 
 
 def fit(model, x, y, epochs, batch, lr=0.001):
@@ -38,6 +53,31 @@ def accuracy(model, x, y):
     model.eval()
     with torch.no_grad():
         return (model(x).argmax(1) == y).float().mean().item()
+
+
+def mlp(path, epochs, batch):
+    import torch
+
+    d = load(path)
+    model = torch.nn.Sequential(torch.nn.Linear(64, 64), torch.nn.ReLU(), torch.nn.Linear(64, 10))
+    seconds = fit(model, torch.tensor(d["xTrain"], dtype=torch.float32), torch.tensor(d["yTrain"], dtype=torch.long), epochs, batch)
+    xt = torch.tensor(d["xTest"], dtype=torch.float32)
+    return seconds, accuracy(model, xt, torch.tensor(d["yTest"], dtype=torch.long))
+
+
+def sklearn_fit(path, epochs, batch):
+    import warnings
+    from sklearn.neural_network import MLPClassifier
+
+    d = load(path)
+    model = MLPClassifier(hidden_layer_sizes=(64,), solver="adam", batch_size=batch, max_iter=epochs,
+                          learning_rate_init=0.001, alpha=0.0, tol=0.0, n_iter_no_change=epochs + 1, random_state=0)
+    start = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model.fit(d["xTrain"], d["yTrain"])
+    seconds = time.perf_counter() - start
+    print(json.dumps({"seconds": seconds, "accuracy": model.score(d["xTest"], d["yTest"])}))
 
 
 def cnn(path, epochs, batch):
@@ -114,8 +154,6 @@ if __name__ == "__main__":
     mode, path = sys.argv[1], sys.argv[2]
     if mode == "dump":
         dump(path)
-    elif mode == "mlp":
-        torch_fit(path, int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]))
     elif mode == "sklearn":
         sklearn_fit(path, int(sys.argv[3]), int(sys.argv[4]))
     else:
@@ -124,5 +162,6 @@ if __name__ == "__main__":
         torch.set_num_threads(int(sys.argv[3]))
         torch.manual_seed(0)
         epochs, batch = int(sys.argv[4]), int(sys.argv[5])
-        seconds, acc = cnn(path, epochs, batch) if mode == "cnn" else text(mode, path, epochs, batch)
+        train = {"mlp": mlp, "cnn": cnn}.get(mode, lambda *args: text(mode, *args))
+        seconds, acc = train(path, epochs, batch)
         print(json.dumps({"seconds": seconds, "accuracy": acc}))
