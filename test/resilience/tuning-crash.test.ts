@@ -40,8 +40,16 @@ describe('a worker dies mid-tuning (kill -9)', () => {
         target: 'species',
         modelName: 'tuned-crash',
         split: { test: 0.2, validation: 0.2, seed: 11 },
-        // Tiny batches (27 an epoch) and checkpoints every two epochs: long enough to be killed mid-trial.
-        model: { type: 'mlp', epochs: 8, batchSize: 4, hiddenLayers: [{ units: 24 }], earlyStopping: false },
+        // Tiny batches (27 an epoch), checkpoints every two epochs, and an optimiser the dense step
+        // does not take (TensorFlow.js's tape trains at seconds a trial): long enough to be killed mid-trial.
+        model: {
+          type: 'mlp',
+          epochs: 8,
+          batchSize: 4,
+          optimizer: 'rmsprop',
+          hiddenLayers: [{ units: 24 }],
+          earlyStopping: false,
+        },
         searchSpace: { learningRate: { type: 'float', min: 1e-3, max: 0.1, scale: 'log' } },
         maxTrials: 4,
         parallelTrials: 2,
