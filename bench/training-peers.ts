@@ -258,9 +258,15 @@ export async function benchTrainingPeers(
       'PyTorch 2 threads': () => peer([mode, file, '2', String(epochs), String(BATCH)]),
     });
     const { bench } = opts;
-    const digitsId = bench ? await uploadDigits(bench, digits).catch((error: Error) => error.message) : undefined;
+    // The uploaded digits for whole jobs, or why there are none.
+    const uploaded: { bench: BenchEnv; id: string } | { unavailable: string } = bench
+      ? await uploadDigits(bench, digits).then(
+          (id) => ({ bench, id }),
+          (error: Error) => ({ unavailable: error.message }),
+        )
+      : { unavailable: 'no service in this run' };
     // An untimed first job: the worker's first job also starts its training child process.
-    if (bench && digitsId !== undefined && !digitsId.startsWith('upload failed')) await mlpJob(bench, digitsId, 1);
+    if ('id' in uploaded) await mlpJob(uploaded.bench, uploaded.id, 1);
     const cases: {
       row: Omit<TrainingPeerRow, 'ours' | 'peers' | 'variants'>;
       ours: () => Promise<Fit>;
@@ -272,9 +278,7 @@ export async function benchTrainingPeers(
         ours: () => oursMlp(digits, mlpEpochs),
         variants: {
           'job end to end': async () =>
-            bench && digitsId !== undefined && !digitsId.startsWith('upload failed')
-              ? mlpJob(bench, digitsId, mlpEpochs)
-              : `unavailable (${digitsId ?? 'no service in this run'})`,
+            'id' in uploaded ? mlpJob(uploaded.bench, uploaded.id, mlpEpochs) : `unavailable (${uploaded.unavailable})`,
           'fit through the TensorFlow.js tape': () => oursMlp(digits, mlpEpochs, true),
         },
         peers: {
