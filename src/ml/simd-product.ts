@@ -375,3 +375,15 @@ export function simdMemory(bytes: number): { memory: WasmMemory; product: SimdPr
   const instance = new wasm.Instance(compiled, { env: { memory } });
   return { memory, product: instance.exports.product as SimdProduct };
 }
+
+/**
+ * `to` = each of `count` row-major `[rows, cols]` matrices of `from` transposed to `[cols, rows]`:
+ * how operands are laid out for the product's `a · bᵀ` form.
+ */
+export function transposed(from: Float32Array, to: Float32Array, rows: number, cols: number, count = 1): void {
+  for (let base = 0; base < count * rows * cols; base += rows * cols)
+    for (let r = 0; r < rows; r++) {
+      const row = base + r * cols;
+      for (let c = 0; c < cols; c++) to[base + c * rows + r] = from[row + c]!;
+    }
+}

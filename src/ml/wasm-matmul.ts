@@ -6,7 +6,7 @@
  * as does attention's Q x K^T. Transposing first gives the same sums in the same order.
  */
 import * as tf from '@tensorflow/tfjs';
-import { simdMemory, type SimdProduct, type WasmMemory } from './simd-product.ts';
+import { simdMemory, transposed, type SimdProduct, type WasmMemory } from './simd-product.ts';
 import { withIntermediates, type KernelArgs, type WasmBackend } from './wasm-kernel-calls.ts';
 
 /** Floats one batched product may hold in the SIMD kernel's memory (a, b and out): 64 MB. */
@@ -22,12 +22,6 @@ function simdArena(floats: number) {
     arena = made ? { ...made, floats } : null;
   }
   return arena;
-}
-
-/** Copies `count` matrices `[rows, cols]` from `from` into `to` as `[cols, rows]` each. */
-function transposedInto(from: Float32Array, to: Float32Array, count: number, rows: number, cols: number): void {
-  for (let m = 0, base = 0; m < count; m++, base += rows * cols)
-    for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) to[base + c * rows + r] = from[base + r * cols + c]!;
 }
 
 /**
@@ -69,10 +63,10 @@ function batchedOnSimd(
   const bHere = heap.subarray(aFloats, aFloats + bFloats);
   const aData = backend.typedArrayFromHeap(a) as Float32Array;
   const bData = backend.typedArrayFromHeap(b) as Float32Array;
-  if (transposeA) transposedInto(aData, aHere, batch, aRows, aCols);
+  if (transposeA) transposed(aData, aHere, aRows, aCols, batch);
   else aHere.set(aData);
   if (transposeB) bHere.set(bData);
-  else transposedInto(bData, bHere, batch, bRows, bCols);
+  else transposed(bData, bHere, bRows, bCols, batch);
   const outStart = aFloats + bFloats;
   for (let i = 0; i < batch; i++)
     kernel.product(i * m * depth * 4, (aFloats + i * n * depth) * 4, (outStart + i * m * n) * 4, m, n, depth);

@@ -21,7 +21,7 @@
  * (dense-stack.test.ts compares them with tf.variableGrads).
  */
 import { tf } from '../../ml/backend.ts';
-import { simdMemory, type SimdProduct } from '../../ml/simd-product.ts';
+import { simdMemory, transposed, type SimdProduct } from '../../ml/simd-product.ts';
 import { dropoutMask } from './dropout-mask.ts';
 import type { HostAdamOptimizer, HostParameter } from './host-adam.ts';
 
@@ -269,7 +269,7 @@ export class DenseStack {
   }
 
   private transposeKernels(): void {
-    for (const layer of this.layers) transpose(layer.kernel.value, layer.kernelT, layer.inputs, layer.units);
+    for (const layer of this.layers) transposed(layer.kernel.value, layer.kernelT, layer.inputs, layer.units);
   }
 
   /** Sizes the per-batch buffers for `rows` rows; they only grow. */
@@ -384,8 +384,8 @@ export class DenseStack {
       const input = l === 0 ? x : layers[l - 1]!.out;
       const kernel = layer.kernel.value;
       const kernelGradient = layer.kernel.gradient;
-      transpose(input, layer.inputT, rows, inputs);
-      transpose(delta, layer.deltaT, rows, units);
+      transposed(input, layer.inputT, rows, inputs);
+      transposed(delta, layer.deltaT, rows, units);
       this.product(layer.inputT, layer.deltaT, kernelGradient, inputs, units, rows);
       if (this.l2 > 0) {
         let squares = 0;
@@ -540,14 +540,6 @@ export function productNT(
       for (let p = 0; p < depth; p++) sum += a[a0 + p]! * b[b0 + p]!;
       out[o0 + j] = sum;
     }
-  }
-}
-
-/** out `[n, m]` = vᵀ for v `[m, n]`. */
-function transpose(v: Float32Array, out: Float32Array, m: number, n: number): void {
-  for (let i = 0; i < m; i++) {
-    const row = i * n;
-    for (let j = 0; j < n; j++) out[j * m + i] = v[row + j]!;
   }
 }
 

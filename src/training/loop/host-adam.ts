@@ -37,14 +37,8 @@ export interface HostParameter {
   gradient: Float32Array;
 }
 
-type AdamConstants = [number, number, number, number, number, number, number, number];
-
-/** One Adam step over a variable, in place: tfjs's ops in its order, each rounded to float32. */
-function adamUpdate(
-  value: Float32Array,
-  g: Float32Array,
-  m: Float32Array,
-  v: Float32Array,
+/** What stepConstants hands both updates: b1, b2, c1, c2, the bias corrections, epsilon, -rate. */
+type AdamConstants = [
   b1: number,
   b2: number,
   c1: number,
@@ -53,6 +47,15 @@ function adamUpdate(
   oneMinusAcc2: number,
   epsilon: number,
   negativeRate: number,
+];
+
+/** One Adam step over a variable, in place: tfjs's ops in its order, each rounded to float32. */
+function adamUpdate(
+  value: Float32Array,
+  g: Float32Array,
+  m: Float32Array,
+  v: Float32Array,
+  ...[b1, b2, c1, c2, oneMinusAcc1, oneMinusAcc2, epsilon, negativeRate]: AdamConstants
 ): void {
   const n = value.length;
   for (let k = 0; k < n; k++) {
@@ -78,14 +81,7 @@ function adamUpdateHost(
   g: Float32Array,
   m: Float32Array,
   v: Float32Array,
-  b1: number,
-  b2: number,
-  c1: number,
-  c2: number,
-  oneMinusAcc1: number,
-  oneMinusAcc2: number,
-  epsilon: number,
-  negativeRate: number,
+  ...[b1, b2, c1, c2, oneMinusAcc1, oneMinusAcc2, epsilon, negativeRate]: AdamConstants
 ): void {
   const n = value.length;
   const r1 = 1 / oneMinusAcc1;

@@ -11,12 +11,8 @@ import type { ColumnProfile, DatasetRow } from '../../datasets/column-profile.ts
 import { ReservoirSample } from '../../datasets/reservoir-sample.ts';
 import { ShuffleBuffer } from '../../datasets/shuffle-buffer.ts';
 import { UnprocessableError } from '../../errors.ts';
-import { evaluateModel } from '../../evaluation/evaluate-model.ts';
-import { plottableEvaluation } from '../../evaluation/tabular-evaluation.ts';
-import { BACKGROUND_ROWS, sampleBackground } from '../../explanations/background.ts';
+import { BACKGROUND_ROWS } from '../../explanations/background.ts';
 import { ensureBackend } from '../../ml/backend.ts';
-import { buildModel } from '../../models/build-model.ts';
-import { inputSchemaOf, outputSchemaOf } from '../../preprocessing/preprocessing-state.ts';
 import type { PreprocessingState } from '../../preprocessing/preprocessing-state.ts';
 import { StreamingPreprocessingFit } from '../../preprocessing/streaming-fit.ts';
 import { encodeDataset } from '../../preprocessing/tabular-preprocessing.ts';
@@ -24,11 +20,11 @@ import { isPresent } from '../../preprocessing/target-encoding.ts';
 import type { TrainingHooks } from '../loop/epoch-loop.ts';
 import { mix } from '../loop/gradient-step.ts';
 import { fitStreamed, type EpochStream } from '../loop/tabular-stream-loop.ts';
-import { loopOptions, resolvedHyperparameters, seededSpec } from './request.ts';
+import { loopOptions, seededSpec } from './request.ts';
 import type { SeededSpec, UnvalidatedSpec } from './request.ts';
 import { rowPart, type RowPart } from './row-split.ts';
 import { MIN_TRAINING_ROWS, tooFewRows } from './split.ts';
-import { planTabular, type TrainTabularResult } from './tabular.ts';
+import { evaluatedTabular, planTabular, tabularModel, type TrainTabularResult } from './tabular.ts';
 
 /** Rows the shuffle buffer holds by default: a few MB of parsed rows. */
 export const SHUFFLE_BUFFER_ROWS = 10_000;
@@ -77,14 +73,8 @@ export async function trainTabularStreamed(
   const validation = encodeDataset(preprocessing, first.validation);
   const background = encodeDataset(preprocessing, first.background);
   const { model: spec, seed } = request;
-  const classes = preprocessing.target.task === 'classification' ? preprocessing.target.labels.length : 1;
   const backend = await ensureBackend();
-  const model = buildModel(
-    plan.modelType,
-    { task, inputWidth: preprocessing.width, classes },
-    seed,
-    spec.type === 'mlp' ? spec.hiddenLayers : [],
-  );
+  const { model, classes } = tabularModel(plan.modelType, task, preprocessing, request);
   const epochs: EpochStream = (epoch, from) =>
     trainingBatches(table, {
       isTraining: (row) => isPresent(row[target.name]) && partOf(row) === 'train',
@@ -104,18 +94,7 @@ export async function trainTabularStreamed(
       hooks,
     );
     return {
-      model,
-      preprocessing,
-      inputSchema: inputSchemaOf(preprocessing),
-      outputSchema: outputSchemaOf(preprocessing),
-      metrics: evaluateModel(model, test, preprocessing.target),
-      evaluation: plottableEvaluation(model, test, preprocessing, fit.history, seed),
-      explanationBackground: sampleBackground(background.x, background.rows, background.width, seed),
-      validationMetrics: validation.rows > 0 ? evaluateModel(model, validation, preprocessing.target) : undefined,
-      history: fit.history,
-      bestEpoch: fit.bestEpoch,
-      stoppedEarly: fit.stoppedEarly,
-      hyperparameters: resolvedHyperparameters(request),
+      ...evaluatedTabular(model, preprocessing, { test, validation, background }, fit, request),
       modelType: plan.modelType,
       task,
       backend,

@@ -3,7 +3,7 @@ import { UnprocessableError } from '../../errors.ts';
 import { evaluateModel } from '../../evaluation/evaluate-model.ts';
 import { plottableEvaluation } from '../../evaluation/tabular-evaluation.ts';
 import { sampleBackground } from '../../explanations/background.ts';
-import { ensureBackend } from '../../ml/backend.ts';
+import { ensureBackend, type tf } from '../../ml/backend.ts';
 import { buildModel } from '../../models/build-model.ts';
 import type { ResolvedModelType } from '../../models/build-model.ts';
 import type { Task } from '../../models/task.ts';
@@ -13,7 +13,7 @@ import type { PreprocessingState } from '../../preprocessing/preprocessing-state
 import { encodeDataset, fitPreprocessing } from '../../preprocessing/tabular-preprocessing.ts';
 import type { EncodedSplit } from '../../preprocessing/tabular-preprocessing.ts';
 import { isPresent } from '../../preprocessing/target-encoding.ts';
-import type { TrainingHooks } from '../loop/epoch-loop.ts';
+import type { FitResult, TrainingHooks } from '../loop/epoch-loop.ts';
 import { fitModel } from '../loop/tabular-loop.ts';
 import { planTraining } from './plan.ts';
 import { loopOptions, resolvedHyperparameters, seededSpec } from './request.ts';
@@ -98,6 +98,53 @@ export function planTabular(request: SeededSpec, columns: TabularRequest['column
   return { target, task, ...tabular };
 }
 
+/** The model a tabular request trains, sized by its fitted preprocessing, and its class count. */
+export function tabularModel(
+  modelType: ResolvedModelType,
+  task: Task,
+  preprocessing: PreprocessingState,
+  request: SeededSpec,
+): { model: tf.Sequential; classes: number } {
+  const { model: spec, seed } = request;
+  const classes = preprocessing.target.task === 'classification' ? preprocessing.target.labels.length : 1;
+  const model = buildModel(
+    modelType,
+    { task, inputWidth: preprocessing.width, classes },
+    seed,
+    spec.type === 'mlp' ? spec.hiddenLayers : [],
+  );
+  return { model, classes };
+}
+
+/**
+ * What a trained tabular model reports, in memory or streamed alike: its schemas, its metrics
+ * on the test split (and the validation split, when there is one), the plottable evaluation, an
+ * explanation background sampled from `background`, and the training history.
+ */
+export function evaluatedTabular(
+  model: tf.Sequential,
+  preprocessing: PreprocessingState,
+  splits: { test: EncodedSplit; validation: EncodedSplit; background: EncodedSplit },
+  fit: FitResult,
+  request: SeededSpec,
+) {
+  const { test, validation, background } = splits;
+  return {
+    model,
+    preprocessing,
+    inputSchema: inputSchemaOf(preprocessing),
+    outputSchema: outputSchemaOf(preprocessing),
+    metrics: evaluateModel(model, test, preprocessing.target),
+    evaluation: plottableEvaluation(model, test, preprocessing, fit.history, request.seed),
+    explanationBackground: sampleBackground(background.x, background.rows, background.width, request.seed),
+    validationMetrics: validation.rows > 0 ? evaluateModel(model, validation, preprocessing.target) : undefined,
+    history: fit.history,
+    bestEpoch: fit.bestEpoch,
+    stoppedEarly: fit.stoppedEarly,
+    hyperparameters: resolvedHyperparameters(request),
+  };
+}
+
 /**
  * Trains and evaluates a tabular model end to end (see prepareTabular for the checks): trains
  * with the hooks' progress and cancellation, then measures on the held-out test split.
@@ -106,15 +153,8 @@ export async function trainTabular(input: TabularRequest, hooks: TrainingHooks =
   const started = Date.now();
   const prepared = prepareTabular(input);
   const { request, task, preprocessing, train, validation, test } = prepared;
-  const { model: spec, seed } = request;
-  const classes = preprocessing.target.task === 'classification' ? preprocessing.target.labels.length : 1;
   const backend = await ensureBackend();
-  const model = buildModel(
-    prepared.modelType,
-    { task, inputWidth: preprocessing.width, classes },
-    seed,
-    spec.type === 'mlp' ? spec.hiddenLayers : [],
-  );
+  const { model, classes } = tabularModel(prepared.modelType, task, preprocessing, request);
   try {
     const fit = await fitModel(
       model,
@@ -129,18 +169,7 @@ export async function trainTabular(input: TabularRequest, hooks: TrainingHooks =
       hooks,
     );
     return {
-      model,
-      preprocessing,
-      inputSchema: inputSchemaOf(preprocessing),
-      outputSchema: outputSchemaOf(preprocessing),
-      metrics: evaluateModel(model, test, preprocessing.target),
-      evaluation: plottableEvaluation(model, test, preprocessing, fit.history, seed),
-      explanationBackground: sampleBackground(train.x, train.rows, train.width, seed),
-      validationMetrics: validation.rows > 0 ? evaluateModel(model, validation, preprocessing.target) : undefined,
-      history: fit.history,
-      bestEpoch: fit.bestEpoch,
-      stoppedEarly: fit.stoppedEarly,
-      hyperparameters: resolvedHyperparameters(request),
+      ...evaluatedTabular(model, preprocessing, { test, validation, background: train }, fit, request),
       modelType: prepared.modelType,
       task,
       backend,
