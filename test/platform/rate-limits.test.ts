@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/api/app.ts';
 import { issueApiKey } from '../../src/auth/api-keys.ts';
 import { createDeps, type Deps } from '../../src/deps.ts';
+import { LeasedRateLimit } from '../../src/quotas/leased-rate-limit.ts';
 import { createTenant, createTestEnv, type TestEnv } from '../support/test-env.ts';
 
 const METRICS_TOKEN = 'metrics-token-0123456789';
@@ -97,7 +98,7 @@ describe('rate limits per API key and per project', () => {
     expect(refused.json().code).toBe('rate_limited');
   });
 
-  it('costs one Redis call per limit on a request whose key is cached, and none for authentication', async () => {
+  it('near the limit, asks Redis once per limit on a request whose key is cached, and never for authentication', async () => {
     const tenant = await createTenant(env);
     expect((await list(tenant.auth)).statusCode).toBe(200); // verifies and caches the key
     const service = env.deps.redis;
@@ -121,8 +122,11 @@ describe('rate limits per API key and per project', () => {
       expect((await list(tenant.auth)).statusCode).toBe(200);
       await marker('after');
       const during = seen.slice(seen.findIndex((a) => a[1] === 'before') + 1, -1);
-      const counters = during.map((args) => `${args[0]!.toLowerCase()} ${args[3]?.replace(/^.*:rate-limit:/, '')}`);
-      // The key's limit (3) is stricter than the project's (6): two limit calls, nothing else.
+      const counters = during.map(
+        (args) => `${args[0]!.toLowerCase()} ${args[3]?.replace(/^.*:rate-limit:/, '').replace(/:\d+$/, '')}`,
+      );
+      // The key's limit (3) is stricter than the project's (6), and both are too close to spent
+      // for a lease of more than one token: two limit calls, nothing else.
       const expected = [`evalsha project:${tenant.projectId}`, expect.stringMatching(/^evalsha key:/)];
       // Only when the cached key expired on a slow machine (5 s) is the address's failure count read.
       if (env.app.apiKeyCache.lookups > lookups) expected.unshift('evalsha auth-failures:127.0.0.1');
@@ -138,6 +142,64 @@ describe('rate limits per API key and per project', () => {
       expect(response.statusCode).toBe(200);
       expect(response.headers['ratelimit-limit']).toBeUndefined();
     }
+  });
+});
+
+describe('leased tokens', () => {
+  const windowMs = 60_000;
+  /** Two replicas' limiters on one counter, each with its own leases. */
+  function replicas(max: number, prefix: string) {
+    const keyPrefix = `${env.config.REDIS_PREFIX}:rate-limit:${prefix}:`;
+    return [env.deps.redis, replicaDeps.redis].map((redis) => new LeasedRateLimit({ redis, keyPrefix, max, windowMs }));
+  }
+  // Mid-window, so that no request of a test falls in the next window.
+  const now = (Math.floor(Date.now() / windowMs) + 0.5) * windowMs;
+
+  it('admits exactly the limit across replicas, asking Redis far less than once per request', async () => {
+    const [a, b] = replicas(1000, 'exact');
+    let admitted = 0;
+    let refusedBoth = false;
+    for (let i = 0; !refusedBoth; i++) {
+      const [first, second] = await Promise.all([a!.take('p', now + i), b!.take('p', now + i)]);
+      admitted += Number(first.allowed) + Number(second.allowed);
+      refusedBoth = !first.allowed && !second.allowed;
+      expect(first.remaining).toBeGreaterThanOrEqual(0);
+      expect(admitted).toBeLessThanOrEqual(1000);
+    }
+    expect(admitted).toBe(1000);
+    // Leases of up to a sixteenth of what is left: well under one call per ten requests.
+    expect(a!.calls + b!.calls).toBeLessThan(100);
+    await Promise.all([a!.close(), b!.close()]);
+  });
+
+  it('gives unspent tokens back, so that another replica can spend them', async () => {
+    const [a, b] = replicas(64, 'give-back');
+    // Replica a spends 8 requests in leases of 1, 3, 3 and 3 tokens: it holds 2 unspent.
+    for (let i = 0; i < 8; i++) expect((await a!.take('p', now)).allowed).toBe(true);
+    const held = await env.deps.redis.get(`${env.config.REDIS_PREFIX}:rate-limit:give-back:p:${now / windowMs - 0.5}`);
+    expect(Number(held)).toBe(10);
+    await a!.close();
+    let admitted = 0;
+    for (let i = 0; i < 100; i++) admitted += Number((await b!.take('p', now)).allowed);
+    expect(admitted).toBe(64 - 8);
+    await b!.close();
+  });
+
+  it('lets requests through while Redis cannot answer', async () => {
+    const redis = new Redis(env.config.REDIS_URL, {
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      enableOfflineQueue: false,
+    });
+    const limiter = new LeasedRateLimit({
+      redis,
+      keyPrefix: `${env.config.REDIS_PREFIX}:rate-limit:down:`,
+      max: 1,
+      windowMs,
+    });
+    for (let i = 0; i < 3; i++) expect((await limiter.take('p', now)).allowed).toBe(true);
+    await limiter.close();
+    redis.disconnect();
   });
 });
 

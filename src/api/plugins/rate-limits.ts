@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Redis } from 'ioredis';
 import { RateLimitedError } from '../../errors.ts';
+import { LeasedRateLimit, type RateLimitOutcome } from '../../quotas/leased-rate-limit.ts';
 
 export interface RateLimitsOptions {
   /** The service's fail-fast connection: while Redis is down the limits let requests through. */
@@ -30,6 +31,8 @@ export interface AuthFailureThrottle {
 declare module 'fastify' {
   interface FastifyInstance {
     authFailures: AuthFailureThrottle;
+    /** Redis calls the project and key limits made so far in this process. */
+    rateLimitCalls(): number;
   }
 }
 
@@ -63,15 +66,24 @@ function setHeaders(reply: FastifyReply, counted: Counted): void {
   reply.header('ratelimit-reset', counted.ttlInSeconds);
 }
 
+function refuseLeased(outcome: RateLimitOutcome, windowSeconds: number, what: string): never {
+  throw new RateLimitedError(`${what} Retry in ${outcome.resetSeconds} s.`, outcome.resetSeconds, {
+    limit: outcome.limit,
+    windowSeconds,
+  });
+}
+
 function refuse(counted: Counted, windowSeconds: number, what: string): never {
   const retryAfter = Math.max(1, counted.ttlInSeconds);
   throw new RateLimitedError(`${what} Retry in ${retryAfter} s.`, retryAfter, { limit: counted.max, windowSeconds });
 }
 
 /**
- * Rate limits on @fastify/rate-limit's Redis store (one Lua call per limit, so they hold across
- * replicas): per project and per API key on every request a key authenticated, and failed
- * authentications per client address. Public routes and the admin token are not limited.
+ * Rate limits that hold across replicas: per project and per API key on every request a key
+ * authenticated, counted with tokens leased from Redis (`LeasedRateLimit`: no Redis round trip
+ * on most requests, exact near the limit), and failed authentications per client address, on
+ * @fastify/rate-limit's Redis store (one Lua call per failure or check: a rare path, where an
+ * exact count matters more). Public routes and the admin token are not limited.
  * Register before the auth plugin, which asks `app.authFailures` before any key lookup; the
  * per-project check runs in `preParsing`, after authentication and before the body is read.
  */
@@ -91,27 +103,33 @@ export const rateLimitsPlugin = fp(
 
     const principalKey = (request: FastifyRequest) =>
       request.principal?.kind === 'key' ? request.principal : undefined;
-    const byProject =
-      opts.perProject > 0 ? limiter('project', opts.perProject, (r) => principalKey(r)!.projectId) : null;
-    // Each limit is a Redis round trip: the key's limit is asked only when the project's does not already cover it.
+    const leased = (group: string, max: number) =>
+      new LeasedRateLimit({ redis: opts.redis, keyPrefix: `${opts.prefix}:rate-limit:${group}:`, max, windowMs });
+    const byProject = opts.perProject > 0 ? leased('project', opts.perProject) : null;
+    // The key's limit is counted only when the project's does not already cover it.
     const keyIsStricter = opts.perKey > 0 && (opts.perProject === 0 || opts.perKey < opts.perProject);
-    const byKey = keyIsStricter ? limiter('key', opts.perKey, (r) => principalKey(r)!.keyId) : null;
+    const byKey = keyIsStricter ? leased('key', opts.perKey) : null;
+    app.decorate('rateLimitCalls', () => (byProject?.calls ?? 0) + (byKey?.calls ?? 0));
+    app.addHook('onClose', async () => {
+      await Promise.all([byProject?.close(), byKey?.close()]);
+    });
 
     if (byProject || byKey) {
       app.addHook('preParsing', async (request, reply, payload) => {
-        if (!principalKey(request)) return payload;
-        const [project, key] = await Promise.all([byProject?.(request), byKey?.(request)]);
-        const counted = [project, key].filter((o): o is Counted => o !== undefined && !o.isAllowed);
-        const tightest = counted.reduce<Counted | undefined>(
-          (a, b) => (a && a.remaining <= b.remaining ? a : b),
+        const principal = principalKey(request);
+        if (!principal) return payload;
+        const [project, key] = await Promise.all([byProject?.take(principal.projectId), byKey?.take(principal.keyId)]);
+        const tightest = [project, key].reduce<RateLimitOutcome | undefined>(
+          (a, b) => (b === undefined || (a && a.remaining <= b.remaining) ? a : b),
           undefined,
         );
         if (tightest === undefined) return payload;
-        setHeaders(reply, tightest);
-        if (project && !project.isAllowed && project.isExceeded)
-          refuse(project, opts.windowSeconds, "The project's rate limit is spent.");
-        if (key && !key.isAllowed && key.isExceeded)
-          refuse(key, opts.windowSeconds, "This API key's rate limit is spent.");
+        reply.header('ratelimit-limit', tightest.limit);
+        reply.header('ratelimit-remaining', tightest.remaining);
+        reply.header('ratelimit-reset', tightest.resetSeconds);
+        if (project && !project.allowed)
+          refuseLeased(project, opts.windowSeconds, "The project's rate limit is spent.");
+        if (key && !key.allowed) refuseLeased(key, opts.windowSeconds, "This API key's rate limit is spent.");
         return payload;
       });
     }
