@@ -2,7 +2,12 @@ import { randomUUID } from 'node:crypto';
 import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyServerOptions,
+} from 'fastify';
 import {
   jsonSchemaTransform,
   serializerCompiler,
@@ -56,6 +61,12 @@ const REQUEST_ID = /^[\w.:-]{1,128}$/;
  * (src/deps.ts); it creates none of its own and closes none of them. `server.ts`, the tests,
  * the benchmarks and the OpenAPI generator all build it through here.
  */
+/** fastify-type-provider-zod's compilers as the factories Fastify asks for (its types name Ajv's). */
+const zodCompilers = {
+  buildValidator: () => validatorCompiler,
+  buildSerializer: () => serializerCompiler,
+} as unknown as NonNullable<FastifyServerOptions['schemaController']>['compilersFactory'];
+
 export async function buildApp(deps: Deps, opts: BuildAppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: (opts.logger === false
@@ -78,6 +89,10 @@ export async function buildApp(deps: Deps, opts: BuildAppOptions = {}): Promise<
     onProtoPoisoning: 'ignore',
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    // Every schema is zod: given as factories, the compilers spare the start loading Ajv and
+    // fast-json-stringify, which Fastify otherwise requires as its defaults (about a tenth of
+    // the time to ready).
+    schemaController: { compilersFactory: zodCompilers },
   }).withTypeProvider<ZodTypeProvider>();
 
   const drain = new Drain();
@@ -87,8 +102,6 @@ export async function buildApp(deps: Deps, opts: BuildAppOptions = {}): Promise<
     drain.admit(reply.raw);
   });
 
-  app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
   await app.register(problemHandler);
   await app.register(swagger, {
     openapi: {

@@ -10,7 +10,6 @@
 import type { OutputSchema } from '../preprocessing/preprocessing-state.ts';
 import type { ScoredRow } from './batch-scorer.ts';
 import { lineWriter } from './output-lines.ts';
-import { parquetPart } from './parquet-output.ts';
 
 export type OutputFormat = 'csv' | 'ndjson' | 'parquet';
 
@@ -32,13 +31,22 @@ export interface PartWriter {
   errors(rows: ScoredRow[]): string;
 }
 
-export function partWriter(format: OutputFormat, passthrough: string[], schema: OutputSchema): PartWriter {
+/**
+ * The writer of a job's parts. The Parquet writer (and its library) is loaded only for a job that
+ * asks for Parquet: a service that never writes it starts without it.
+ */
+export async function partWriter(
+  format: OutputFormat,
+  passthrough: string[],
+  schema: OutputSchema,
+): Promise<PartWriter> {
+  const parquet = format === 'parquet' ? await import('./parquet-output.ts') : undefined;
   const labels = schema.task === 'classification' ? schema.labels.map(String) : [];
   const lines = lineWriter(format, passthrough, labels);
   return {
     ...lines,
     output: (rows, first) => {
-      if (format === 'parquet') return parquetPart(rows, passthrough, schema);
+      if (parquet) return parquet.parquetPart(rows, passthrough, schema);
       let text = first ? lines.header : '';
       for (const row of rows) text += lines.outputLine(row);
       return text;

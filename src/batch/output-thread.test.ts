@@ -33,7 +33,7 @@ describe('the batch output thread', () => {
     it(`writes the parts this thread would write, in any buffer it gets back: ${format}`, async () => {
       const schema = outputSchemaOf({ target });
       thread = new OutputThread({ format, passthrough, schema, target });
-      const here = tablePartWriter(partWriter(format, passthrough, schema), format, passthrough, target);
+      const here = tablePartWriter(await partWriter(format, passthrough, schema), format, passthrough, target);
       for (let p = 0; p < 4; p++) {
         const first = p === 0;
         const { part, outputs, others } = partOf(1 + p * 50, 50);

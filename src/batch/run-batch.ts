@@ -90,7 +90,7 @@ export async function runBatchPrediction(ctx: BatchContext, id: string, opts: Ba
     if (!BATCH_KINDS.has(batchKindOf(version.preprocessing)))
       throw new PermanentBatchError('batch_unsupported_model', 'Batch predictions score tabular and text models only.');
     scorer = await loadBatchScorer(store, version, ctx.imageLimits);
-    const writer = partWriter(job.outputFormat as OutputFormat, job.passthrough, scorer.outputSchema);
+    const writer = await partWriter(job.outputFormat as OutputFormat, job.passthrough, scorer.outputSchema);
     logger.info(
       { batchPredictionId: id, attempt, resumeAtPart: partsDone, host: hostname(), pid: process.pid },
       partsDone > 0 ? 'resuming batch prediction' : 'starting batch prediction',

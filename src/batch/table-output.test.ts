@@ -37,10 +37,10 @@ function isFinitePrediction(prediction: Prediction): boolean {
 describe('table part output', () => {
   for (const [name, target] of Object.entries(targets))
     for (const format of ['csv', 'ndjson'] as OutputFormat[])
-      it(`writes the bytes partWriter writes: ${name}, ${format}`, () => {
+      it(`writes the bytes partWriter writes: ${name}, ${format}`, async () => {
         const units = target.task === 'regression' ? 1 : name === 'binary' ? 1 : target.labels.length;
         const passthrough = ['id', 'note', '7'];
-        const writer = partWriter(format, passthrough, outputSchemaOf({ target }));
+        const writer = await partWriter(format, passthrough, outputSchemaOf({ target }));
         const rows = 40;
         // Rows 2 and 9 took the per-row path: one scored, one in error.
         const otherAt = [2, 9];

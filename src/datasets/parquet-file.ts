@@ -5,10 +5,13 @@
  * memory holds one row group however large the file. Every way the file can be unreadable is
  * an InvalidDatasetError saying why.
  */
-import { parquetMetadataAsync, parquetRead, type AsyncBuffer, type FileMetaData, type SchemaElement } from 'hyparquet';
+import type { AsyncBuffer, FileMetaData, SchemaElement } from 'hyparquet';
 import { InvalidDatasetError } from '../errors.ts';
 import type { ArtifactRanges } from '../storage/artifact-store.ts';
 import type { UploadInspector } from './store-upload.ts';
+
+/** hyparquet, loaded on first use: a service that never reads Parquet starts without it. */
+const hyparquet = () => import('hyparquet');
 
 /** The first and last four bytes of every Parquet file. */
 export const PARQUET_MAGIC = Buffer.from('PAR1', 'latin1');
@@ -97,7 +100,7 @@ export async function openParquetFile(ranges: ArtifactRanges, limits: ParquetLim
   const file = asyncBuffer(ranges);
   let metadata: FileMetaData;
   try {
-    metadata = await parquetMetadataAsync(file, { initialFetchSize: footerBytes + 8 });
+    metadata = await (await hyparquet()).parquetMetadataAsync(file, { initialFetchSize: footerBytes + 8 });
   } catch (error) {
     throw invalid(`has a footer that cannot be read: ${(error as Error).message}.`);
   }
@@ -163,6 +166,7 @@ export async function forEachRowGroup(
   parquet: ParquetFile,
   onGroup: (columns: Map<string, ColumnValues>, rows: number, group: number) => void | Promise<void>,
 ): Promise<void> {
+  const { parquetRead } = await hyparquet();
   for (const [index, { start, end }] of parquet.rowGroups.entries()) {
     if (end === start) continue;
     const columns = new Map<string, unknown[]>();

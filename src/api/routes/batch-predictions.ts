@@ -3,7 +3,6 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { errorPartKey, errorPartsPrefix, outputPartKey, partIndexOf } from '../../batch/batch-files.ts';
 import { ERRORS_CSV_HEADER, type OutputFormat } from '../../batch/batch-output.ts';
-import { joinedParquet } from '../../batch/parquet-output.ts';
 import { cancelBatchPrediction, submitDatasetBatch, submitUploadBatch } from '../../batch/submission.ts';
 import { datasetFormatFromContentType, TABULAR_MEDIA_TYPES } from '../../datasets/dataset-format.ts';
 import type { Deps } from '../../deps.ts';
@@ -193,7 +192,12 @@ export const batchPredictionRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = asyn
       return reply
         .type(MEDIA_TYPES[format])
         .header('content-disposition', `attachment; filename="batch-${job.id}.${format}"`)
-        .send((format === 'parquet' ? joinedParquet(store, keys) : concatenated(store, keys)) as never);
+        .send(
+          (format === 'parquet'
+            ? // Loaded on first use: Parquet's library is not part of the service's start.
+              (await import('../../batch/parquet-output.ts')).joinedParquet(store, keys)
+            : concatenated(store, keys)) as never,
+        );
     },
   );
 
