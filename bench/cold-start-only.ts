@@ -2,6 +2,7 @@
 import { ensureBackend } from '../src/ml/backend.ts';
 import { createBenchEnv } from './bench-env.ts';
 import { benchColdStart } from './cold-start.ts';
+import { coldStartRows } from './report.ts';
 import { trainServedModel } from './predict-bench.ts';
 
 await ensureBackend();
@@ -10,6 +11,7 @@ try {
   await trainServedModel(bench);
   const figures = await benchColdStart(bench);
   console.log(JSON.stringify(figures, null, 1));
+  console.log(coldStartRows(figures).join('\n'));
 } finally {
   await bench.close();
 }

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, startNpmScript, stop } from '../test/resilience/processes.ts';
-import type { BenchEnv } from './bench-env.ts';
+import { submitTraining, uploadFixture, waitForJob, type BenchEnv } from './bench-env.ts';
 import { median } from './predict-summary.ts';
 import { PYTHON } from './serving-peer.ts';
 
@@ -26,7 +26,46 @@ export interface ColdStartFigures {
   peerReadyMs: number;
   readyRatio: number;
   firstPredictMs: number;
+  /** In a running service: each new version's first `:predict` (its load included) and second, ms. */
+  newVersions: { firstMs: number; secondMs: number }[];
   peerUnavailable?: string;
+}
+
+/**
+ * The other first prediction: of a version trained while the service runs (the worker of the
+ * bench registers it, as a deployment's workers would), in a service already serving another.
+ * It loads the version (artifact read, digest, decryption, model build) on the request's path,
+ * without the process's own first-use costs, which a start pays once.
+ */
+async function newVersionFirstPredictions(bench: BenchEnv, env: Record<string, string>) {
+  const port = await freePort();
+  const proc = startNpmScript('start', { ...process.env, ...env, HOST: '127.0.0.1', PORT: String(port) });
+  const base = `http://127.0.0.1:${port}`;
+  const predictUrl = (version: number) => `${base}/v1/models/iris/versions/${version}:predict`;
+  try {
+    await untilAnswers(`${base}/readyz`, performance.now(), () => proc.child.exitCode !== null);
+    for (let i = 0; i < 20; i++) await timedPredict(predictUrl(1), bench.auth);
+    const datasetId = await uploadFixture(bench, 'tabular/iris.csv', 'iris-versions');
+    const versions: ColdStartFigures['newVersions'] = [];
+    for (let seed = 1; seed <= ROUNDS; seed++) {
+      const job = await submitTraining(bench, {
+        datasetId,
+        target: 'species',
+        modelName: 'iris',
+        model: { type: 'mlp', epochs: 5, seed },
+      });
+      await waitForJob(bench, job.id, (j) => j.status === 'succeeded');
+      const { version } = await bench.deps.db.modelVersion.findFirstOrThrow({
+        where: { trainingJobId: job.id },
+        select: { version: true },
+      });
+      const firstMs = await timedPredict(predictUrl(version), bench.auth);
+      versions.push({ firstMs, secondMs: await timedPredict(predictUrl(version), bench.auth) });
+    }
+    return versions;
+  } finally {
+    await stop(proc, 'SIGTERM');
+  }
 }
 
 /** Polls `url` every 5 ms until it answers 2xx; resolves with the time since `since`. */
@@ -112,6 +151,7 @@ export async function benchColdStart(bench: BenchEnv): Promise<ColdStartFigures>
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
+  const newVersions = await newVersionFirstPredictions(bench, env);
   const paired = rounds.filter((r) => r.peer);
   return {
     rounds,
@@ -119,6 +159,7 @@ export async function benchColdStart(bench: BenchEnv): Promise<ColdStartFigures>
     peerReadyMs: median(paired.map((r) => r.peer!.readyMs)),
     readyRatio: median(paired.map((r) => r.service.readyMs / r.peer!.readyMs)),
     firstPredictMs: median(rounds.map((r) => r.service.firstPredictMs)),
+    newVersions,
     ...(peerUnavailable && { peerUnavailable }),
   };
 }
