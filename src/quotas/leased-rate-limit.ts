@@ -130,7 +130,8 @@ export class LeasedRateLimit {
       const ok = await renewed.finally(() => (lease.pending = undefined));
       // Redis could not answer: the request goes through (readiness reports the outage).
       if (!ok) return { allowed: true, limit: max, remaining: max, resetSeconds };
-      if (lease.left === 0) return { allowed: false, limit: max, remaining: 0, resetSeconds };
+      // Requests that waited for this lease may have spent it first: the loop then leases again,
+      // until a lease comes back empty (`full`).
     }
   }
 

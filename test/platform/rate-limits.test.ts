@@ -172,6 +172,16 @@ describe('leased tokens', () => {
     await Promise.all([a!.close(), b!.close()]);
   });
 
+  it('admits exactly the limit to requests arriving together, however they share one lease call', async () => {
+    const [a, b] = replicas(20, 'together');
+    const together = (n: number) => Promise.all(Array.from({ length: n }, () => a!.take('p', now)));
+    // Under the limit, every one of them goes through, also those whose lease another spent first.
+    expect((await together(10)).every((o) => o.allowed)).toBe(true);
+    expect((await together(30)).filter((o) => o.allowed)).toHaveLength(10);
+    expect((await b!.take('p', now)).allowed).toBe(false);
+    await Promise.all([a!.close(), b!.close()]);
+  });
+
   it('gives unspent tokens back, so that another replica can spend them', async () => {
     const [a, b] = replicas(64, 'give-back');
     // Replica a spends 8 requests in leases of 1, 3, 3 and 3 tokens: it holds 2 unspent.
