@@ -4,7 +4,7 @@
  * a database, Redis prefix and artifact directory of its own and removes them at the end.
  */
 import { benchParquetIngest } from './parquet-ingest.ts';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { describeBackend, ensureBackend } from '../src/ml/backend.ts';
@@ -215,6 +215,11 @@ try {
 } finally {
   await bench.close();
 }
-await writeFile(REPORT, renderReport(results));
+// The sections recorded by single benchmarks run alone (`## ..., run alone: ...`) are not
+// regenerated here: they are kept, after the report, until their own command is run again.
+const alone = (await readFile(REPORT, 'utf8').catch(() => ''))
+  .split(/^(?=## )/m)
+  .filter((section) => /^## .*run alone/.test(section));
+await writeFile(REPORT, [renderReport(results).trimEnd(), ...alone.map((s) => s.trimEnd())].join('\n\n') + '\n');
 log(`wrote ${REPORT}`);
 process.exit(0);
