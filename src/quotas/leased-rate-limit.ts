@@ -91,7 +91,7 @@ export class LeasedRateLimit {
   readonly #opts: Required<Omit<LeasedRateLimitOptions, 'redis'>>;
   readonly #leases = new Map<string, Lease>();
   readonly #sweeper: NodeJS.Timeout;
-  /** Redis calls made, for tests and metrics. */
+  /** Redis calls made so far (leases and give-backs). */
   calls = 0;
 
   constructor(opts: LeasedRateLimitOptions) {

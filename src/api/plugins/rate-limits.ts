@@ -31,8 +31,6 @@ export interface AuthFailureThrottle {
 declare module 'fastify' {
   interface FastifyInstance {
     authFailures: AuthFailureThrottle;
-    /** Redis calls the project and key limits made so far in this process. */
-    rateLimitCalls(): number;
   }
 }
 
@@ -109,7 +107,6 @@ export const rateLimitsPlugin = fp(
     // The key's limit is counted only when the project's does not already cover it.
     const keyIsStricter = opts.perKey > 0 && (opts.perProject === 0 || opts.perKey < opts.perProject);
     const byKey = keyIsStricter ? leased('key', opts.perKey) : null;
-    app.decorate('rateLimitCalls', () => (byProject?.calls ?? 0) + (byKey?.calls ?? 0));
     app.addHook('onClose', async () => {
       await Promise.all([byProject?.close(), byKey?.close()]);
     });
