@@ -44,7 +44,8 @@ export function generatedCsv(rows: number, seed: number): string {
 }
 
 /**
- * Writes at least `bytes` bytes of the table to `file`; returns its rows and bytes. Past
+ * Writes at least `bytes` bytes of the table, and at least one block of it, to `file`; returns
+ * its rows and bytes. Past
  * `blockRows` rows the same block repeats (duplicates are rows like any other, and they keep
  * a gigabyte to the time of writing it).
  */
@@ -64,10 +65,11 @@ export async function writeGeneratedCsv(
     if (!out.write(text)) await once(out, 'drain');
   };
   await write(`${GENERATED_HEADER}\n`, GENERATED_HEADER.length + 1);
-  while (written < bytes) {
+  // At least one block, so that a size smaller than the header still gives a table with rows.
+  do {
     await write(block, blockBytes);
     rows += blockRows;
-  }
+  } while (written < bytes);
   out.end();
   await once(out, 'finish');
   return { rows, bytes: written };
