@@ -13,11 +13,16 @@ import { projectLabel, UNMATCHED_ROUTE } from './metrics-plugin.ts';
 const LOGS_INFO = new Set(['trace', 'debug', 'info']);
 
 const plugin: FastifyPluginAsync = async (app) => {
+  // The line's fields are fixed and carry no secret, so it skips the redaction every other line
+  // goes through (about 2 of the line's 6 µs); it names the request id itself, as the request's
+  // own logger would.
+  const access = app.log.child({}, { redact: [] });
   app.addHook('onResponse', (request, reply, done) => {
-    if (LOGS_INFO.has(request.log.level)) {
+    if (LOGS_INFO.has(access.level)) {
       const project = projectLabel(request);
-      request.log.info(
+      access.info(
         {
+          reqId: request.id,
           method: request.method,
           url: request.url,
           route: request.routeOptions.url ?? UNMATCHED_ROUTE,
