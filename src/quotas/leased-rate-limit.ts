@@ -1,29 +1,40 @@
 import type { Redis, Result } from 'ioredis';
 
 /**
- * One Lua call leases tokens of a fixed window's counter: it takes back `giveBack` tokens an
- * earlier lease of this replica left unspent, then grants up to `want` more without passing
- * `max`. The counter therefore never exceeds `max` and refused requests add nothing to it, so
- * tokens given back by one replica are there for the others.
+ * One Lua call leases tokens of a fixed window's counter, a hash of the window's `start` (Redis's
+ * clock, in microseconds, when its first request came) and its `count`, which expires with the
+ * window. The call takes back `giveBack` tokens a lease of this replica left unspent, if that
+ * lease was of this same window (`since`), then grants up to `want` more without passing `max`:
+ * the count never exceeds `max` and refused requests add nothing to it, so tokens given back by
+ * one replica are there for the others. Answers the tokens granted, the count, the window's
+ * remaining milliseconds and its start.
  */
 const LEASE_SCRIPT = `
 local want = tonumber(ARGV[1])
-local max = tonumber(ARGV[3])
-local count = tonumber(redis.call('GET', KEYS[1]) or '0') - tonumber(ARGV[2])
-if count < 0 then count = 0 end
+local max = tonumber(ARGV[4])
+local start = redis.call('HGET', KEYS[1], 'start')
+local count = 0
+if not start then
+  local now = redis.call('TIME')
+  start = now[1] .. string.format('%06d', tonumber(now[2]))
+  redis.call('HSET', KEYS[1], 'start', start)
+  redis.call('PEXPIRE', KEYS[1], ARGV[5])
+else
+  count = tonumber(redis.call('HGET', KEYS[1], 'count') or '0')
+  if start == ARGV[3] then count = math.max(0, count - tonumber(ARGV[2])) end
+end
 local granted = math.min(want, math.max(0, max - count))
 count = count + granted
-redis.call('SET', KEYS[1], count, 'PX', ARGV[4])
-return {granted, count}
+redis.call('HSET', KEYS[1], 'count', count)
+return {granted, count, redis.call('PTTL', KEYS[1]), start}
 `;
 
-/** Gives back unspent tokens; a window that already ended (its key expired) is left alone. */
+/** Gives back unspent tokens, unless their window ended (a later window has another start). */
 const GIVE_BACK_SCRIPT = `
-local count = tonumber(redis.call('GET', KEYS[1]) or '-1')
-if count < 0 then return 0 end
-count = math.max(0, count - tonumber(ARGV[1]))
-redis.call('SET', KEYS[1], count, 'KEEPTTL')
-return count
+if redis.call('HGET', KEYS[1], 'start') ~= ARGV[1] then return 0 end
+local count = tonumber(redis.call('HGET', KEYS[1], 'count') or '0')
+redis.call('HSET', KEYS[1], 'count', math.max(0, count - tonumber(ARGV[2])))
+return 1
 `;
 
 declare module 'ioredis' {
@@ -32,10 +43,11 @@ declare module 'ioredis' {
       key: string,
       want: number,
       giveBack: number,
+      since: string,
       max: number,
-      ttlMs: number,
-    ): Result<[number, number], Context>;
-    maasGiveBackTokens(key: string, tokens: number): Result<number, Context>;
+      windowMs: number,
+    ): Result<[number, number, number, string], Context>;
+    maasGiveBackTokens(key: string, since: string, tokens: number): Result<number, Context>;
   }
 }
 
@@ -52,7 +64,7 @@ export interface RateLimitOutcome {
 export interface LeasedRateLimitOptions {
   /** A fail-fast connection: while Redis cannot answer, requests go through. */
   redis: Redis;
-  /** The counters live under `<keyPrefix><id>:<window number>`. */
+  /** The counters live under `<keyPrefix><id>`. */
   keyPrefix: string;
   /** Requests per window per id. */
   max: number;
@@ -64,7 +76,10 @@ export interface LeasedRateLimitOptions {
 }
 
 interface Lease {
-  window: number;
+  /** The window's start as Redis named it; '' before the first lease. */
+  start: string;
+  /** When the window ends, by this replica's clock (from the milliseconds Redis said it had left). */
+  windowEndsAt: number;
   /** Tokens this replica holds and has not spent. */
   left: number;
   /** The window's count in Redis after this replica's last lease. */
@@ -104,17 +119,19 @@ export class LeasedRateLimit {
 
   /** Counts one request of `id`. */
   async take(id: string, now = Date.now()): Promise<RateLimitOutcome> {
-    const { windowMs, max } = this.#opts;
-    const window = Math.floor(now / windowMs);
-    const resetSeconds = Math.max(1, Math.ceil(((window + 1) * windowMs - now) / 1000));
+    const { max } = this.#opts;
     for (;;) {
       let lease = this.#leases.get(id);
-      if (lease === undefined || lease.window !== window) {
-        // Bounded: ids are API keys and projects; entries of ended windows are dropped here or by the sweep.
+      if (lease === undefined) {
+        // Bounded: ids are API keys and projects; leases of ended windows are dropped by the sweep.
         if (this.#leases.size >= 100_000) this.#leases.clear();
-        lease = { window, left: 0, count: 0, spent: 0, expiresAt: 0, full: false };
+        lease = { start: '', windowEndsAt: 0, left: 0, count: 0, spent: 0, expiresAt: 0, full: false };
         this.#leases.set(id, lease);
+      } else if (now >= lease.windowEndsAt && !lease.pending) {
+        // The window ended: what was left of it ended with it.
+        Object.assign(lease, { left: 0, count: 0, spent: 0, full: false });
       }
+      const resetSeconds = Math.max(1, Math.ceil((lease.windowEndsAt - now) / 1000));
       if (lease.left > 0 && now < lease.expiresAt) {
         lease.left--;
         lease.spent++;
@@ -129,7 +146,8 @@ export class LeasedRateLimit {
       lease.pending = renewed;
       const ok = await renewed.finally(() => (lease.pending = undefined));
       // Redis could not answer: the request goes through (readiness reports the outage).
-      if (!ok) return { allowed: true, limit: max, remaining: max, resetSeconds };
+      if (!ok)
+        return { allowed: true, limit: max, remaining: max, resetSeconds: Math.ceil(this.#opts.windowMs / 1000) };
       // Requests that waited for this lease may have spent it first: the loop then leases again,
       // until a lease comes back empty (`full`).
     }
@@ -138,7 +156,7 @@ export class LeasedRateLimit {
   /** Gives back every unspent token, e.g. when the replica shuts down. */
   async close(): Promise<void> {
     clearInterval(this.#sweeper);
-    await this.#giveBackExpired(Number.POSITIVE_INFINITY);
+    await this.#giveBackExpired(Date.now(), true);
     this.#leases.clear();
   }
 
@@ -146,42 +164,48 @@ export class LeasedRateLimit {
     const { windowMs, max, maxLease, leaseMs } = this.#opts;
     const headroom = Math.floor((max - lease.count) / 16);
     const want = Math.max(1, Math.min(maxLease, headroom, 2 * lease.spent + 1));
-    const giveBack = lease.left;
-    const ttlMs = (lease.window + 1) * windowMs - now + windowMs;
     this.calls++;
     try {
-      const [granted, count] = await this.#redis.maasLeaseTokens(
-        this.#key(id, lease.window),
+      const [granted, count, remainingMs, start] = await this.#redis.maasLeaseTokens(
+        this.#opts.keyPrefix + id,
         want,
-        giveBack,
+        lease.left,
+        lease.start,
         max,
-        ttlMs,
+        windowMs,
       );
-      Object.assign(lease, { left: granted, count, spent: 0, expiresAt: now + leaseMs, full: granted === 0 });
+      Object.assign(lease, {
+        start,
+        windowEndsAt: now + remainingMs,
+        left: granted,
+        count,
+        spent: 0,
+        expiresAt: now + leaseMs,
+        full: granted === 0,
+      });
       return true;
     } catch {
       return false;
     }
   }
 
-  async #giveBackExpired(now = Date.now()): Promise<void> {
-    const window = Math.floor(Date.now() / this.#opts.windowMs);
+  /** Gives back the unspent tokens of leases older than `leaseMs` (all of them on close). */
+  async #giveBackExpired(now = Date.now(), all = false): Promise<void> {
     const returns: Promise<unknown>[] = [];
     for (const [id, lease] of this.#leases) {
-      if (lease.window !== window) {
-        if (!lease.pending) this.#leases.delete(id);
+      if (lease.pending) continue;
+      if (now >= lease.windowEndsAt && !all) {
+        this.#leases.delete(id);
         continue;
       }
-      if (lease.pending || lease.expiresAt > now || lease.left === 0) continue;
+      if ((lease.expiresAt > now && !all) || lease.left === 0) continue;
       this.calls++;
-      returns.push(this.#redis.maasGiveBackTokens(this.#key(id, lease.window), lease.left).catch(() => undefined));
+      returns.push(
+        this.#redis.maasGiveBackTokens(this.#opts.keyPrefix + id, lease.start, lease.left).catch(() => undefined),
+      );
       lease.left = 0;
     }
     await Promise.all(returns);
-  }
-
-  #key(id: string, window: number): string {
-    return `${this.#opts.keyPrefix}${id}:${window}`;
   }
 }
 
