@@ -56,17 +56,17 @@ export interface BuildAppOptions {
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
-/**
- * The whole HTTP API as one Fastify instance over the resources the composition root built
- * (src/deps.ts); it creates none of its own and closes none of them. `server.ts`, the tests,
- * the benchmarks and the OpenAPI generator all build it through here.
- */
 /** fastify-type-provider-zod's compilers as the factories Fastify asks for (its types name Ajv's). */
 const zodCompilers = {
   buildValidator: () => validatorCompiler,
   buildSerializer: () => serializerCompiler,
 } as unknown as NonNullable<FastifyServerOptions['schemaController']>['compilersFactory'];
 
+/**
+ * The whole HTTP API as one Fastify instance over the resources the composition root built
+ * (src/deps.ts); it creates none of its own and closes none of them. `server.ts`, the tests,
+ * the benchmarks and the OpenAPI generator all build it through here.
+ */
 export async function buildApp(deps: Deps, opts: BuildAppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: (opts.logger === false
