@@ -58,23 +58,24 @@ function groupedRedisStore(redis: Redis, nameSpace: string) {
  * The IETF draft's RateLimit headers (the names of the plugin's `enableDraftSpec`), written here
  * because two limits may apply to one request: they report the one closest to being spent.
  */
-function setHeaders(reply: FastifyReply, counted: Counted): void {
-  reply.header('ratelimit-limit', counted.max);
-  reply.header('ratelimit-remaining', counted.remaining);
-  reply.header('ratelimit-reset', counted.ttlInSeconds);
+function setHeaders(reply: FastifyReply, outcome: RateLimitOutcome): void {
+  reply.header('ratelimit-limit', outcome.limit);
+  reply.header('ratelimit-remaining', outcome.remaining);
+  reply.header('ratelimit-reset', outcome.resetSeconds);
 }
 
-function refuseLeased(outcome: RateLimitOutcome, windowSeconds: number, what: string): never {
-  throw new RateLimitedError(`${what} Retry in ${outcome.resetSeconds} s.`, outcome.resetSeconds, {
-    limit: outcome.limit,
-    windowSeconds,
-  });
+function refuse(outcome: RateLimitOutcome, windowSeconds: number, what: string): never {
+  const retryAfter = Math.max(1, outcome.resetSeconds);
+  throw new RateLimitedError(`${what} Retry in ${retryAfter} s.`, retryAfter, { limit: outcome.limit, windowSeconds });
 }
 
-function refuse(counted: Counted, windowSeconds: number, what: string): never {
-  const retryAfter = Math.max(1, counted.ttlInSeconds);
-  throw new RateLimitedError(`${what} Retry in ${retryAfter} s.`, retryAfter, { limit: counted.max, windowSeconds });
-}
+/** A refusal of @fastify/rate-limit's store in the terms of the leased limits. */
+const refusal = (counted: Counted): RateLimitOutcome => ({
+  allowed: false,
+  limit: counted.max,
+  remaining: counted.remaining,
+  resetSeconds: counted.ttlInSeconds,
+});
 
 /**
  * Rate limits that hold across replicas: per project and per API key on every request a key
@@ -121,12 +122,9 @@ export const rateLimitsPlugin = fp(
           undefined,
         );
         if (tightest === undefined) return payload;
-        reply.header('ratelimit-limit', tightest.limit);
-        reply.header('ratelimit-remaining', tightest.remaining);
-        reply.header('ratelimit-reset', tightest.resetSeconds);
-        if (project && !project.allowed)
-          refuseLeased(project, opts.windowSeconds, "The project's rate limit is spent.");
-        if (key && !key.allowed) refuseLeased(key, opts.windowSeconds, "This API key's rate limit is spent.");
+        setHeaders(reply, tightest);
+        if (project && !project.allowed) refuse(project, opts.windowSeconds, "The project's rate limit is spent.");
+        if (key && !key.allowed) refuse(key, opts.windowSeconds, "This API key's rate limit is spent.");
         return payload;
       });
     }
@@ -139,8 +137,9 @@ export const rateLimitsPlugin = fp(
         const outcome = await failures(request, { increment: false });
         // A read compares nothing: `max` failures already counted spend the allowance.
         if (!outcome.isAllowed && outcome.remaining === 0 && outcome.ttl > 0) {
-          setHeaders(reply, outcome);
-          refuse(outcome, opts.windowSeconds, 'Too many failed authentications from this address.');
+          const refused = refusal(outcome);
+          setHeaders(reply, refused);
+          refuse(refused, opts.windowSeconds, 'Too many failed authentications from this address.');
         }
       },
       async recordFailure(request) {
