@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 // Registers the custom transformer layers for deserialisation: without it, a saved
 // transformer fails to load ("Unknown layer: MultiHeadSelfAttention").
 import '../models/architectures/attention-layer.ts';
+// Saved LSTMs load into the fused layer (lstm-layer.ts) rather than tfjs's step-by-step one.
+import '../models/architectures/lstm-layer.ts';
 import { DomainError } from '../errors.ts';
 import { tf } from '../ml/backend.ts';
 import type { ArtifactStore } from '../storage/artifact-store.ts';

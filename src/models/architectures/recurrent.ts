@@ -4,6 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BuildOptions, DeepInput, DeepTask, RecurrentHyperparameters } from './schemas.ts';
+import { LSTM } from './lstm-layer.ts';
 import { assertInputSizes, denseHead, embeddedInput, incompatible, LayerSeeds } from './model-head.ts';
 
 /** Builds an (uncompiled) recurrent model; `params.type` picks the cell. */
@@ -30,7 +31,7 @@ export function buildRecurrent(
     };
     const layer =
       params.type === 'lstm'
-        ? tf.layers.lstm(cellArgs)
+        ? new LSTM(cellArgs)
         : params.type === 'gru'
           ? tf.layers.gru(cellArgs)
           : tf.layers.simpleRNN(cellArgs);
