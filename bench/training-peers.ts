@@ -62,9 +62,17 @@ export interface TrainingPeerRow {
   peers: Partial<Record<PeerName, Fit[] | string>>;
 }
 
+/** Seconds per call of one kernel, ours (wasm) and PyTorch 1 thread's, per round. */
+export interface KernelCall {
+  ours: number[];
+  torch: number[] | string;
+}
+
 export interface TrainingPeersFigures {
   rounds: number;
   rows: TrainingPeerRow[];
+  /** The CNN's largest convolution and a product of its im2col size, called alone (7b'). */
+  kernels?: { conv: KernelCall; matmul: KernelCall };
   /** Why nothing could be compared (no python with scikit-learn to make the digits). */
   unavailable?: string;
 }
@@ -97,6 +105,43 @@ const oneHot = (labels: number[], classes: number) => {
   labels.forEach((label, row) => (y[row * classes + label] = 1));
   return y;
 };
+
+const KERNEL_REPEATS = 300;
+
+/** Ours: the same two calls as torch_train.py's `ops`, on the active backend, seconds per call. */
+function oursKernels(): { conv: number; matmul: number } {
+  const [x, w, a, b] = [
+    tf.randomNormal([32, 4, 4, 32], 0, 1, 'float32', 1),
+    tf.randomNormal([3, 3, 32, 64], 0, 1, 'float32', 2),
+    tf.randomNormal([512, 288], 0, 1, 'float32', 3),
+    tf.randomNormal([288, 64], 0, 1, 'float32', 4),
+  ] as [tf.Tensor4D, tf.Tensor4D, tf.Tensor2D, tf.Tensor2D];
+  const timed = (call: () => tf.Tensor) => {
+    const run = () => tf.tidy(() => void call().dataSync());
+    for (let i = 0; i <= KERNEL_REPEATS / 10; i++) run();
+    const started = performance.now();
+    for (let i = 0; i < KERNEL_REPEATS; i++) run();
+    return (performance.now() - started) / 1000 / KERNEL_REPEATS;
+  };
+  try {
+    return { conv: timed(() => tf.conv2d(x, w, 1, 'same')), matmul: timed(() => tf.matMul(a, b)) };
+  } finally {
+    tf.dispose([x, w, a, b]);
+  }
+}
+
+/** PyTorch 1 thread's seconds per call, or why it is unavailable. */
+function torchKernels(): { conv: number; matmul: number } | string {
+  try {
+    const out = execFileSync(PYTHON, [SCRIPT, 'ops', '-', '1', String(KERNEL_REPEATS), '0'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    return JSON.parse(out.trim().split('\n').pop()!) as { conv: number; matmul: number };
+  } catch (error) {
+    return `peer unavailable (${(error as Error).message.split('\n')[0]})`;
+  }
+}
 
 interface Split {
   xTrain: number[][];
@@ -342,6 +387,20 @@ export async function benchTrainingPeers(
       if (typeof result === 'string') into[name] ??= result;
       else into[name] = [...(Array.isArray(before) ? before : []), result];
     };
+    const kernels = { conv: { ours: [], torch: [] }, matmul: { ours: [], torch: [] } } as {
+      conv: KernelCall;
+      matmul: KernelCall;
+    };
+    for (let round = 0; round < rounds; round++) {
+      const ours = oursKernels();
+      const theirs = torchKernels();
+      for (const name of ['conv', 'matmul'] as const) {
+        kernels[name].ours.push(ours[name]);
+        const torch = kernels[name].torch;
+        if (typeof theirs === 'string') kernels[name].torch = theirs;
+        else if (Array.isArray(torch)) torch.push(theirs[name]);
+      }
+    }
     for (let round = 0; round < rounds; round++)
       for (const [i, c] of cases.entries()) {
         const row = rows[i]!;
@@ -351,7 +410,7 @@ export async function benchTrainingPeers(
         for (const [name, run] of Object.entries(c.peers) as [PeerName, () => Fit | string][])
           record(row.peers, name, run());
       }
-    return { rounds, rows };
+    return { rounds, rows, kernels };
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
@@ -368,7 +427,7 @@ export function trainingPeersRows(p: TrainingPeersFigures | { error: string } | 
     typeof fits === 'string' || fits === undefined
       ? `${name}: ${fits ?? 'n/a'}`
       : `${name} ${f(median(fits.map((r) => r.seconds)))} s (accuracy ${f(median(fits.map((r) => r.accuracy)), 3)})`;
-  return p.rows.map((row) => {
+  const rows = p.rows.map((row) => {
     const ours = median(row.ours.map((r) => r.seconds));
     const torch1 = row.peers['PyTorch 1 thread'];
     // The target compares a whole job where one was run (7a), else the loop's fit.
@@ -389,4 +448,21 @@ export function trainingPeersRows(p: TrainingPeersFigures | { error: string } | 
       `${Number.isFinite(ratio) ? (ratio <= row.target ? 'met' : '**missed**') : '-'} |`
     );
   });
+  return p.kernels ? [...rows, kernelsRow(p.kernels)] : rows;
+}
+
+/** 7b': one call of the CNN's largest convolution and of a product of its size, ours against PyTorch's. */
+function kernelsRow(kernels: { conv: KernelCall; matmul: KernelCall }): string {
+  const ms = (seconds: number) => f(seconds * 1000, 3);
+  const described = ([name, { ours, torch }]: [string, KernelCall]) => {
+    const mine = median(ours);
+    if (typeof torch === 'string') return `${name}: ours ${ms(mine)} ms; PyTorch 1 thread: ${torch}`;
+    const theirs = median(torch);
+    return `${name}: ours ${ms(mine)} ms, PyTorch 1 thread ${ms(theirs)} ms, **${f(mine / theirs)}x**`;
+  };
+  return (
+    `| 7b' | one call, ${KERNEL_REPEATS} timed after a warm-up: conv = the CNN's second convolution (batch 32, 4x4x32 in, ` +
+    `64 3x3 filters, same padding; XNNPACK on wasm SIMD here), matmul = [512, 288] x [288, 64] (its im2col size) | ` +
+    `${Object.entries(kernels).map(described).join('; ')} | reported | - |`
+  );
 }

@@ -6,6 +6,7 @@ in scikit-learn), on the same data and settings. One JSON line out: fit seconds 
   /usr/bin/python3 bench/peers/torch_train.py sklearn FILE EPOCHS BATCH       scikit-learn MLPClassifier (64)
   /usr/bin/python3 bench/peers/torch_train.py cnn FILE THREADS EPOCHS BATCH   conv32-pool-conv64-pool-dense64 on digits 8x8
   /usr/bin/python3 bench/peers/torch_train.py transformer|lstm FILE THREADS EPOCHS BATCH   token classifiers (FILE from the bench)
+  /usr/bin/python3 bench/peers/torch_train.py ops - THREADS REPEATS 0   per call: the CNN's second convolution, a 512x288x64 product
 """
 import json
 import sys
@@ -150,6 +151,24 @@ def text(kind, path, epochs, batch):
     return seconds, accuracy(model, xt, torch.tensor(d["yTest"], dtype=torch.long))
 
 
+def ops(repeats):
+    """Seconds per call of the CNN's largest convolution (batch 32, 4x4x32 in, 64 3x3 filters, same
+    padding) and of a product of its im2col size, after a warm-up: what one kernel costs here."""
+    import torch
+
+    x, w = torch.randn(32, 32, 4, 4), torch.randn(64, 32, 3, 3)
+    a, b = torch.randn(512, 288), torch.randn(288, 64)
+    timed = {}
+    for name, call in (("conv", lambda: torch.nn.functional.conv2d(x, w, padding=1)), ("matmul", lambda: a @ b)):
+        for _ in range(repeats // 10 + 1):
+            call()
+        start = time.perf_counter()
+        for _ in range(repeats):
+            call()
+        timed[name] = (time.perf_counter() - start) / repeats
+    return timed
+
+
 if __name__ == "__main__":
     mode, path = sys.argv[1], sys.argv[2]
     if mode == "dump":
@@ -161,6 +180,9 @@ if __name__ == "__main__":
 
         torch.set_num_threads(int(sys.argv[3]))
         torch.manual_seed(0)
+        if mode == "ops":
+            print(json.dumps(ops(int(sys.argv[4]))))
+            sys.exit(0)
         epochs, batch = int(sys.argv[4]), int(sys.argv[5])
         train = {"mlp": mlp, "cnn": cnn}.get(mode, lambda *args: text(mode, *args))
         seconds, acc = train(path, epochs, batch)
