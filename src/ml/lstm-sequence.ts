@@ -110,7 +110,7 @@ export class LstmSequence {
     const b = this.reserve(shape);
     const { batch, time, inputs, units } = shape;
     const gates4 = 4 * units;
-    const arena = this.arena;
+    const arena = this.arena!;
     this.run++;
     this.goBackwards = options.goBackwards;
     this.gate = options.gate;
@@ -185,7 +185,7 @@ export class LstmSequence {
     const gates4 = 4 * units;
     const stepSize = batch * units;
     const rows = time * batch;
-    const arena = this.arena;
+    const arena = this.arena!;
     const { z, gates, c, dz, dh, dc, dhPrev } = b;
     const hardSigmoid = this.gate === 'hardSigmoid';
     /** The gate activation's derivative at pre-activation `pre`, activation `y`. */
@@ -258,25 +258,24 @@ export class LstmSequence {
     return { dx, dKernel: b.dKernel.slice(), dRecurrent: b.dRecurrent.slice(), dBias };
   }
 
-  /** Buffers by shape: the training batch, a last smaller batch, prediction chunks. */
-  private readonly byShape = new Map<string, { arena: ProductArena; buffers: Buffers }>();
-  private arena!: ProductArena;
+  /** Where the buffers live and the products run; made by the first `reserve`. */
+  private arena: ProductArena | undefined;
 
-  /** The buffers for `shape` (made on first use, the few latest shapes kept), now the current ones. */
+  /**
+   * The buffers for `shape`, now the current ones: views carved from the layer's arena, which
+   * is made anew only when a shape needs more than it holds (a serving batch of each size, the
+   * last smaller batch of an epoch and prediction chunks reuse the largest one's memory).
+   */
   private reserve(shape: LstmShape): Buffers {
-    const key = `${shape.batch},${shape.time},${shape.inputs},${shape.units}`;
-    let held = this.byShape.get(key);
-    if (!held) {
-      held = LstmSequence.buffersFor(shape);
-      if (this.byShape.size >= 4) this.byShape.delete(this.byShape.keys().next().value!);
-      this.byShape.set(key, held);
-    }
-    this.arena = held.arena;
-    this.buffers = held.buffers;
-    return held.buffers;
-  }
-
-  private static buffersFor(shape: LstmShape): { arena: ProductArena; buffers: Buffers } {
+    const held = this.buffers?.shape;
+    if (
+      this.buffers &&
+      held?.batch === shape.batch &&
+      held.time === shape.time &&
+      held.inputs === shape.inputs &&
+      held.units === shape.units
+    )
+      return this.buffers;
     const { batch, time, inputs, units } = shape;
     const rows = batch * time;
     const gates4 = 4 * units;
@@ -302,9 +301,12 @@ export class LstmSequence {
       dKernel: inputs * gates4,
       dRecurrent: units * gates4,
     };
-    const arena = ProductArena.of(Object.values(sizes));
+    let arena = this.arena;
+    if (arena?.holds(Object.values(sizes))) arena.reset();
+    else arena = this.arena = ProductArena.of(Object.values(sizes));
     const taken = Object.fromEntries(Object.entries(sizes).map(([name, size]) => [name, arena.take(size)]));
     const arrays = taken as Record<keyof typeof sizes, Float32Array>;
-    return { arena, buffers: { shape: { ...shape }, mask: new Uint8Array(rows), ...arrays } };
+    this.buffers = { shape: { ...shape }, mask: new Uint8Array(rows), ...arrays };
+    return this.buffers;
   }
 }

@@ -24,7 +24,17 @@ export class ProductArena {
     return new ProductArena(made?.memory.buffer ?? new ArrayBuffer(floats * 4), made?.product);
   }
 
-  /** The next `size` floats of the arena (zeros); the sizes given to `of` bound what can be taken. */
+  /** Whether arrays of `sizes` fit in the arena from its start (see `reset`). */
+  holds(sizes: number[]): boolean {
+    return sizes.reduce((sum, size) => sum + aligned(size), 0) * 4 <= this.buffer.byteLength;
+  }
+
+  /** Takes again from the start: arrays taken before now share memory with those taken after. */
+  reset(): void {
+    this.offset = 0;
+  }
+
+  /** The next `size` floats of the arena (zeros when new); the sizes given to `of` bound what can be taken. */
   take(size: number): Float32Array<ArrayBuffer> {
     const array = new Float32Array(this.buffer, this.offset * 4, size);
     this.offset += aligned(size);

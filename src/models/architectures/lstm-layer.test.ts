@@ -108,6 +108,34 @@ describe.each(['wasm', 'cpu'] as const)('the fused LSTM on %s', (backend) => {
     },
   );
 
+  it('serves batches of other sizes in turn, and differentiates a pass another one followed', async () => {
+    expect(await selectBackend(backend)).toBe(backend);
+    const ours = withWeights(new LSTM({ units: UNITS }));
+    const theirs = withWeights(tf.layers.lstm({ units: UNITS }));
+    const results = (layer: tf.layers.Layer) =>
+      tf.tidy(() => {
+        const x = tf.tensor3d(values(BATCH * TIME * INPUTS, 11, 3), [BATCH, TIME, INPUTS]);
+        const few = tf.slice(x, [0, 0, 0], [2, TIME, INPUTS]);
+        const outputs = [x, few, x, few].map((input) => layer.apply(input) as tf.Tensor);
+        const w = tf.tensor(values(BATCH * UNITS, 12, 1), [BATCH, UNITS]);
+        // The second pass overwrites what the first one kept for its gradient.
+        const { grads } = tf.variableGrads(
+          () => {
+            const first = layer.apply(x) as tf.Tensor;
+            layer.apply(few);
+            return tf.sum(tf.mul(first, w)) as tf.Scalar;
+          },
+          layer.trainableWeights.map((v) => v.read() as tf.Variable),
+        );
+        const gradients = layer.trainableWeights.map((v) => grads[(v.read() as tf.Variable).name]!);
+        return [...outputs, ...gradients].map((t) => Float32Array.from(t.dataSync()));
+      });
+    const expected = results(theirs);
+    results(ours).forEach((actual, i) => expectClose(actual, expected[i]!));
+    ours.dispose();
+    theirs.dispose();
+  });
+
   it('runs a training step as a handful of kernels, where tfjs dispatches hundreds', async () => {
     expect(await selectBackend(backend)).toBe(backend);
     const c: Case = { returnSequences: false, goBackwards: false, recurrentActivation: 'hardSigmoid', masked: true };
