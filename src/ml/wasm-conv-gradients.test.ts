@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from './wasm-conv-gradients.ts';
 import { selectBackend } from './backend.ts';
+import { expectClose } from '../../test/support/expect-close.ts';
 
 type Pad = 'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]];
 
@@ -24,14 +25,8 @@ function randomValues(shape: number[], seed: number): number[] {
   });
 }
 
-function expectClose(actual: Float32Array, expected: Float32Array, tol = 1e-4): void {
-  expect(actual.length).toBe(expected.length);
-  let worst = 0;
-  expected.forEach((e, i) => {
-    worst = Math.max(worst, Math.abs((actual[i] ?? NaN) - e) / (1 + Math.abs(e)));
-  });
-  expect(worst).toBeLessThan(tol);
-}
+/** wasm against the CPU backend's kernels. */
+const TOLERANCE = 1e-4;
 
 beforeAll(async () => {
   expect(await selectBackend('wasm')).toBe('wasm');
@@ -90,8 +85,8 @@ describe('Conv2DBackpropFilter on wasm matches the CPU kernel', () => {
       };
       const [cpuDx, cpuDf] = await on('cpu', grads);
       const [wasmDx, wasmDf] = await on('wasm', grads);
-      expectClose(wasmDf!, cpuDf!);
-      expectClose(wasmDx!, cpuDx!);
+      expectClose(wasmDf!, cpuDf!, TOLERANCE);
+      expectClose(wasmDx!, cpuDx!, TOLERANCE);
     });
   }
 
@@ -144,7 +139,7 @@ describe('pooling and conv input gradients already on wasm match the CPU kernels
       })([tf.tensor4d(xv, [2, 12, 12, 1]), tf.tensor4d(f1, [3, 3, 1, 4]), tf.tensor4d(f2, [3, 3, 4, 3])]);
     const cpu = await on('cpu', grads);
     const wasm = await on('wasm', grads);
-    cpu.forEach((g, i) => expectClose(wasm[i]!, g));
+    cpu.forEach((g, i) => expectClose(wasm[i]!, g, TOLERANCE));
   });
 });
 
@@ -165,7 +160,7 @@ describe('MaxPoolGrad on wasm matches the CPU kernel, negative values and ties i
             .square()
             .sum(),
         )([tf.tensor4d(xv, c.x)]);
-      expectClose((await on('wasm', grads))[0]!, (await on('cpu', grads))[0]!);
+      expectClose((await on('wasm', grads))[0]!, (await on('cpu', grads))[0]!, TOLERANCE);
     });
 
   it("sends a tied window's gradient where the CPU kernel does", async () => {
@@ -188,7 +183,7 @@ describe('UnsortedSegmentSum on wasm (the embedding gradient)', () => {
     const values = randomValues([7, 3, 2], 6);
     const ids = [4, 0, 4, -1, 9, 2, 0];
     const run = () => [tf.unsortedSegmentSum(tf.tensor3d(values, [7, 3, 2]), tf.tensor1d(ids, 'int32'), 5)];
-    expectClose((await on('wasm', run))[0]!, (await on('cpu', run))[0]!);
+    expectClose((await on('wasm', run))[0]!, (await on('cpu', run))[0]!, TOLERANCE);
   });
 
   it('gives the gather gradient of an embedding lookup', async () => {
@@ -211,6 +206,6 @@ describe('UnsortedSegmentSum on wasm (the embedding gradient)', () => {
           .sum(),
       )(tf.tensor2d(table, [6, 3])),
     ];
-    expectClose((await on('wasm', run))[0]!, (await on('cpu', run))[0]!);
+    expectClose((await on('wasm', run))[0]!, (await on('cpu', run))[0]!, TOLERANCE);
   });
 });

@@ -3,6 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { LSTM } from './lstm-layer.ts';
 import { buildRecurrent } from './recurrent.ts';
 import { selectBackend } from '../../ml/backend.ts';
+import { expectClose } from '../../../test/support/expect-close.ts';
 
 const BATCH = 5;
 const TIME = 7;
@@ -72,14 +73,8 @@ function withWeights<L extends tf.layers.Layer>(layer: L): L {
   return layer;
 }
 
-function expectClose(actual: Float32Array, expected: Float32Array, tol = 2e-5): void {
-  expect(actual.length).toBe(expected.length);
-  let worst = 0;
-  expected.forEach((e, i) => {
-    worst = Math.max(worst, Math.abs((actual[i] ?? NaN) - e) / (1 + Math.abs(e)));
-  });
-  expect(worst).toBeLessThan(tol);
-}
+/** The fused op against tfjs's step-by-step loop. */
+const TOLERANCE = 2e-5;
 
 const CASES: Case[] = [];
 for (const returnSequences of [false, true])
@@ -100,7 +95,7 @@ describe.each(['wasm', 'cpu'] as const)('the fused LSTM on %s', (backend) => {
       const expected = outputAndGradients(theirs, c);
       const actual = outputAndGradients(ours, c);
       expect(actual).toHaveLength(5);
-      actual.forEach((values, i) => expectClose(values, expected[i]!));
+      actual.forEach((values, i) => expectClose(values, expected[i]!, TOLERANCE));
       // Not a vacuous comparison: the masked rows' gradients are zero, the others are not.
       expect(actual[1]!.some((v) => Math.abs(v) > 1e-3)).toBe(true);
       ours.dispose();
@@ -131,7 +126,7 @@ describe.each(['wasm', 'cpu'] as const)('the fused LSTM on %s', (backend) => {
         return [...outputs, ...gradients].map((t) => Float32Array.from(t.dataSync()));
       });
     const expected = results(theirs);
-    results(ours).forEach((actual, i) => expectClose(actual, expected[i]!));
+    results(ours).forEach((actual, i) => expectClose(actual, expected[i]!, TOLERANCE));
     ours.dispose();
     theirs.dispose();
   });
