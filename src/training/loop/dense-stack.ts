@@ -8,8 +8,8 @@
  * (engine bookkeeping, tidy, dispatch, copies in and out of wasm memory) is most of the step.
  * Here a step allocates nothing and dispatches nothing. The matrix products, most of the
  * arithmetic, run on a WebAssembly SIMD kernel assembled in src/ml/simd-product.ts (about 5x the
- * JavaScript kernel below, which remains where SIMD is unavailable), over buffers that live in
- * its memory.
+ * JavaScript kernel of src/ml/product-arena.ts, which remains where SIMD is unavailable), over
+ * buffers that live in its memory (the arena).
  *
  * The weights live in this object's arrays while it trains; `flush` writes them into the
  * model's variables (the loop does so at every epoch end and before each checkpoint), and the
@@ -21,7 +21,7 @@
  * (dense-stack.test.ts compares them with tf.variableGrads).
  */
 import { tf } from '../../ml/backend.ts';
-import { ProductArena, productNT } from '../../ml/product-arena.ts';
+import { ProductArena } from '../../ml/product-arena.ts';
 import { transposed } from '../../ml/simd-product.ts';
 import { dropoutMask } from './dropout-mask.ts';
 import type { HostAdamOptimizer, HostParameter } from './host-adam.ts';
@@ -318,10 +318,9 @@ export class DenseStack {
     }
   }
 
-  /** out = a · bᵀ (see productNT), in the arena. */
+  /** out = a · bᵀ in the arena (product-arena.ts); every pass reserves before it runs. */
   private product(a: Float32Array, b: Float32Array, out: Float32Array, m: number, n: number, depth: number): void {
-    if (this.arena) this.arena.product(a, b, out, m, n, depth);
-    else productNT(a, b, out, m, n, depth);
+    this.arena!.product(a, b, out, m, n, depth);
   }
 
   private forward(x: Float32Array, rows: number, dropoutSeeds: number[] | undefined): void {
