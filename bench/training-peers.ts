@@ -80,11 +80,11 @@ export interface TrainingPeersFigures {
 const setting = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
-/** Runs the peer; a failure is the reason it is unavailable. */
-function peer(args: string[]): Fit | string {
+/** Runs the peer and reads its last line of JSON (a fit, unless said); a failure is the reason it is unavailable. */
+function peer<T = Fit>(args: string[]): T | string {
   try {
     const out = execFileSync(PYTHON, [SCRIPT, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    return JSON.parse(out.trim().split('\n').pop()!) as Fit;
+    return JSON.parse(out.trim().split('\n').pop()!) as T;
   } catch (error) {
     return `peer unavailable (${(error as Error).message.split('\n')[0]})`;
   }
@@ -131,17 +131,7 @@ function oursKernels(): { conv: number; matmul: number } {
 }
 
 /** PyTorch 1 thread's seconds per call, or why it is unavailable. */
-function torchKernels(): { conv: number; matmul: number } | string {
-  try {
-    const out = execFileSync(PYTHON, [SCRIPT, 'ops', '-', '1', String(KERNEL_REPEATS), '0'], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    return JSON.parse(out.trim().split('\n').pop()!) as { conv: number; matmul: number };
-  } catch (error) {
-    return `peer unavailable (${(error as Error).message.split('\n')[0]})`;
-  }
-}
+const torchKernels = () => peer<{ conv: number; matmul: number }>(['ops', '-', '1', String(KERNEL_REPEATS), '0']);
 
 interface Split {
   xTrain: number[][];
