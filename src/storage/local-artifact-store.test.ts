@@ -1,4 +1,5 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -27,12 +28,22 @@ function failingAtOnce(): Readable {
 }
 
 describe('LocalArtifactStore.write', () => {
-  it('commits the whole body under its key with its size and digest', async () => {
-    const written = await store.write('p/datasets/a.csv', Buffer.from('x,y\n1,2\n'));
-    expect(written.sizeBytes).toBe(8);
+  it.each([
+    ['a buffer', () => Buffer.from('x,y\n1,2\n')],
+    ['a stream', () => Readable.from([Buffer.from('x,y\n'), Buffer.from('1,2\n')])],
+  ])('commits the whole body, given as %s, under its key with its size and digest', async (_, body) => {
+    const written = await store.write('p/datasets/a.csv', body());
+    expect(written).toEqual({ sizeBytes: 8, sha256: createHash('sha256').update('x,y\n1,2\n').digest('hex') });
     expect(await store.read('p/datasets/a.csv')).toEqual(Buffer.from('x,y\n1,2\n'));
     expect(await store.list('p')).toEqual(['p/datasets/a.csv']);
     expect(await store.list('')).toContain('p/datasets/a.csv');
+  });
+
+  it('keeps the file for its owner alone, whichever way the body came', async () => {
+    await store.write('p/a.bin', Buffer.from('secret'));
+    await store.write('p/b.bin', Readable.from([Buffer.from('secret')]));
+    for (const name of ['a.bin', 'b.bin']) expect((await stat(path.join(root, 'p', name))).mode & 0o777).toBe(0o600);
+    expect(await readdir(path.join(root, 'p'))).toEqual(['a.bin', 'b.bin']);
   });
 
   it('leaves no file at all when the body fails before the file is open', async () => {

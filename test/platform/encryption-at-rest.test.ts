@@ -51,6 +51,22 @@ describe('the service store encrypts what it keeps', () => {
     expect((await buffer(env.deps.store.createReadStream(key))).equals(plain)).toBe(true);
   });
 
+  // Buffers are sealed whole up to 16 MiB and streamed beyond: the same file either way.
+  it.each([...sizes, 17 * 1024 * 1024])('round-trips %i bytes given whole', async (size) => {
+    const plain = randomBytes(size);
+    const key = `models/${a.projectId}/whole-${size}.bin`;
+    const written = await env.deps.store.write(key, plain);
+    expect(written).toEqual({ sizeBytes: size, sha256: sha256(plain) });
+    const stored = await readFile(onDisk(key));
+    expect(stored.subarray(0, MAGIC.length)).toEqual(MAGIC);
+    // As long as the same bytes streamed: the same header and records.
+    await env.deps.store.write(`${key}.streamed`, Readable.from([plain]));
+    expect(stored.length).toBe((await readFile(onDisk(`${key}.streamed`))).length);
+    if (size >= 64) expect(stored.includes(plain.subarray(0, 64))).toBe(false);
+    expect((await env.deps.store.read(key)).equals(plain)).toBe(true);
+    expect((await buffer(env.deps.store.createReadStream(key))).equals(plain)).toBe(true);
+  });
+
   it('keeps no plaintext on disk, in owner-only files and folders', async () => {
     const csv = Buffer.from('customer_email,balance\nalice@example.com,1200\n'.repeat(500));
     const key = `datasets/${a.projectId}/secret.csv`;

@@ -3,7 +3,15 @@ import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import { pipeline } from 'node:stream/promises';
 import { describe, expect, it } from 'vitest';
-import { CHUNK_BYTES, DecryptStream, EncryptStream, MAGIC, decryptBuffer, type DataKey } from './chunked-cipher.ts';
+import {
+  CHUNK_BYTES,
+  DecryptStream,
+  EncryptStream,
+  MAGIC,
+  decryptBuffer,
+  encryptBuffer,
+  type DataKey,
+} from './chunked-cipher.ts';
 import { ArtifactTamperedError } from './errors.ts';
 
 const dataKey: DataKey = { id: '5b0c8f55-1d7e-4c43-9d55-0e4bd1c0a001', key: randomBytes(32) };
@@ -46,6 +54,20 @@ describe('chunked AES-256-GCM', () => {
     expect((await decryptStreamed(sealed)).equals(plain)).toBe(true);
     expect((await decryptStreamed(sealed, RECORD)).equals(plain)).toBe(true);
     expect((await decryptBuffer(sealed, lookup, 'k')).equals(plain)).toBe(true);
+  });
+
+  it.each(sizes)('encrypts %i bytes at once into the file the stream writes', async (size) => {
+    const plain = randomBytes(size);
+    const sealed = encryptBuffer(dataKey, plain);
+    expect(sealed.subarray(0, MAGIC.length)).toEqual(MAGIC);
+    expect(sealed.length).toBe((await encrypt(plain)).sealed.length);
+    expect((await decryptStreamed(sealed)).equals(plain)).toBe(true);
+    expect((await decryptBuffer(sealed, lookup, 'k')).equals(plain)).toBe(true);
+    // Its last record says so: cut after any earlier record, the file fails to open.
+    if (size > CHUNK_BYTES)
+      await expect(decryptBuffer(sealed.subarray(0, HEADER + RECORD), lookup, 'k')).rejects.toThrow(
+        ArtifactTamperedError,
+      );
   });
 
   it('gives the same bytes however the input is cut', async () => {

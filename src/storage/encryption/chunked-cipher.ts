@@ -92,6 +92,40 @@ export function parseHeader(bytes: Buffer, where: string): { header: Buffer; key
   return { header, keyId, salt: header.subarray(end - SALT_BYTES) };
 }
 
+/** One record sealed: its ciphertext and tag, in pieces (the empty ones left out). */
+function sealRecord(
+  key: Buffer,
+  salt: Buffer,
+  header: Buffer,
+  index: number,
+  last: boolean,
+  plaintext: Buffer,
+): Buffer[] {
+  const cipher = createCipheriv('aes-256-gcm', key, nonce(salt, index));
+  cipher.setAAD(recordAad(header, index, last));
+  const pieces = [cipher.update(plaintext), cipher.final(), cipher.getAuthTag()];
+  return pieces.filter((piece) => piece.length > 0);
+}
+
+/**
+ * A whole plaintext encrypted at once: the file EncryptStream would write, as one buffer, for a
+ * store that writes it in one call instead of a record at a time.
+ */
+export function encryptBuffer(dataKey: DataKey, plaintext: Buffer): Buffer {
+  const salt = randomBytes(SALT_BYTES);
+  const header = buildHeader(dataKey.id, salt);
+  const key = fileKey(dataKey.key, salt);
+  // As the stream seals them: full records, and always a last one (empty for an empty file).
+  const records = Math.max(1, Math.ceil(plaintext.length / CHUNK_BYTES));
+  const pieces = [header];
+  for (let index = 0; index < records; index++) {
+    const start = index * CHUNK_BYTES;
+    const record = plaintext.subarray(start, Math.min(start + CHUNK_BYTES, plaintext.length));
+    pieces.push(...sealRecord(key, salt, header, index, index === records - 1, record));
+  }
+  return Buffer.concat(pieces);
+}
+
 /**
  * Encrypts a stream. `digest()` afterwards gives the plaintext's size and sha256, which is what
  * the service records (a dataset's sha256 is the user's file's, not the stored bytes').
@@ -128,13 +162,7 @@ export class EncryptStream extends Transform {
   }
 
   private seal(plaintext: Buffer, last: boolean): void {
-    const cipher = createCipheriv('aes-256-gcm', this.key!, nonce(this.salt!, this.index));
-    cipher.setAAD(recordAad(this.header!, this.index, last));
-    const body = cipher.update(plaintext);
-    const tail = cipher.final();
-    if (body.length) this.push(body);
-    if (tail.length) this.push(tail);
-    this.push(cipher.getAuthTag());
+    for (const part of sealRecord(this.key!, this.salt!, this.header!, this.index, last, plaintext)) this.push(part);
     this.index++;
   }
 
