@@ -1,8 +1,8 @@
 /**
  * Scoring a batch's rows with one model version, exactly as the online `:predict` does: the
  * same artifact, the same input adapter (validation and encoding), the same forward pass
- * (TensorFlow.js or the plain-JavaScript dense pass, chosen by batch size as the prediction
- * service chooses, src/serving/prediction-service.ts) and the same decoding and finiteness
+ * (TensorFlow.js or the plain-JavaScript dense pass, whichever is faster here for a batch's
+ * full passes: racedForwardPass) and the same decoding and finiteness
  * check. What differs is the input: table cells are text, so each one is typed by the
  * version's input schema first, as training typed the dataset's cells.
  */
@@ -14,7 +14,6 @@ import { loadModelArtifact } from '../registry/artifact-io.ts';
 import { adapterFor } from '../serving/adapter-choice.ts';
 import { denseForward } from '../serving/dense-forward.ts';
 import { assertFinitePredictions } from '../serving/finite-predictions.ts';
-import { chooseForwardPass, timeForwardPasses } from '../serving/forward-choice.ts';
 import { tensorflowPass, type ForwardPass } from '../serving/forward-pass.ts';
 import type { InputAdapter, Prediction } from '../serving/input-adapter.ts';
 import type { ArtifactStore } from '../storage/artifact-store.ts';
@@ -39,21 +38,84 @@ export interface ScoredRow {
 /** Rows per forward pass: large enough for throughput, small enough to bound a pass's memory. */
 export const SCORE_ROWS = 1024;
 
+/** Runs of each pass at SCORE_ROWS not counted: TensorFlow.js's first runs at a size grow its memory. */
+const RACE_WARM_UPS = 2;
+/** Counted runs of each pass before the faster leads. */
+const RACE_RUNS = 10;
+/** A pass whose best run is this many times the other's loses the race at once. */
+const RACE_LEAD = 3;
+/** Once one leads, about one full pass in this many runs the other (fewer the slower it is). */
+const RECHECK_EVERY = 64;
+
+type Side = 'javascript' | 'tensorflow';
+
 /**
- * From how many rows a batch's passes run on TensorFlow.js: SCORE_ROWS when it ran the batch's
- * size faster than the plain-JavaScript pass, else never. Both are timed only at that size (the
- * sizes a request runs at are not: a batch runs smaller passes only for a part's last rows and
- * for rows the per-row path takes), in four rounds of forward-choice.ts's timing; the first
- * round takes what a pass's first runs at a new size cost (TensorFlow.js growing its memory),
- * and the best time of each pass over the other three decides. One round alone was swayed by a
- * loaded machine: a 1,000,000-row job would then run on the pass three times slower.
+ * The batch's forward pass: passes of fewer than SCORE_ROWS rows (a part's last rows, rows the
+ * per-row path takes) run in plain JavaScript, as the serving pass runs small batches; full passes
+ * go to whichever pass runs SCORE_ROWS rows faster on this machine, timed on the job's own passes
+ * (real rows, so choosing costs only what the slower pass's few runs take longer; timing both
+ * on inputs of its own before the job cost about 130 ms of a 1,000,000-row job's 4 s).
+ *
+ * The first full passes alternate between the two. Each pass's first runs do not count (they
+ * pay what runs at a new size cost: TensorFlow.js growing its memory, V8 compiling the
+ * JavaScript loops), and the best of the next RACE_RUNS of each picks the leader, or sooner one
+ * pass's best at RACE_LEAD times the other's (a huge model whose JavaScript pass takes seconds).
+ * A verdict can be wrong (TensorFlow.js keeps getting faster for hundreds of runs as V8
+ * optimises its dispatch code; one run can be slowed by other work), so now and then the other
+ * pass runs again and takes the lead if its best recent run beats the leader's. Those runs are
+ * spaced by how much slower it was, so they cost the job about 1/RECHECK_EVERY of its passes'
+ * time however slow it is. `now` is the clock (tests give one of their own).
  */
-function batchTensorflowFrom(javascript: ForwardPass, tensorflow: ForwardPass, width: number): number {
-  const rounds = timeForwardPasses(javascript, tensorflow, width, [SCORE_ROWS, SCORE_ROWS, SCORE_ROWS, SCORE_ROWS]);
-  // One round only when a JavaScript run took longer than the timing allows: that round decides.
-  const timed = rounds.length > 1 ? rounds.slice(1) : rounds;
-  const best = (pass: 'javascriptMs' | 'tensorflowMs') => Math.min(...timed.map((timing) => timing[pass]));
-  return best('tensorflowMs') < best('javascriptMs') ? SCORE_ROWS : Infinity;
+export function racedForwardPass(
+  javascript: ForwardPass,
+  tensorflow: ForwardPass,
+  now: () => number = () => performance.now(),
+): ForwardPass {
+  const passes = { javascript, tensorflow };
+  const runs = { javascript: 0, tensorflow: 0 };
+  /** Each pass's latest counted times. */
+  const recent: Record<Side, number[]> = { javascript: [], tensorflow: [] };
+  const best = (side: Side) => Math.min(...recent[side]);
+  const other = (side: Side): Side => (side === 'javascript' ? 'tensorflow' : 'javascript');
+  let leader: Side | undefined;
+  let fullPasses = 0;
+  let recheckAt = Infinity;
+  /** After the leader is picked or the other pass ran: when the other runs next. */
+  const scheduleRecheck = () => {
+    const slower = best(other(leader!)) / best(leader!);
+    recheckAt = fullPasses + Math.ceil(RECHECK_EVERY * Math.max(1, slower));
+  };
+  const choose = (): Side => {
+    if (leader === undefined) return fullPasses % 2 === 1 ? 'tensorflow' : 'javascript';
+    return fullPasses >= recheckAt ? other(leader) : leader;
+  };
+  const judge = (ran: Side) => {
+    if (recent.javascript.length === 0 || recent.tensorflow.length === 0) return;
+    const faster: Side = best('tensorflow') < best('javascript') ? 'tensorflow' : 'javascript';
+    if (leader === undefined) {
+      const counted = Math.min(recent.javascript.length, recent.tensorflow.length);
+      if (counted < RACE_RUNS && best(other(faster)) <= RACE_LEAD * best(faster)) return;
+      leader = faster;
+      scheduleRecheck();
+    } else if (ran !== leader) {
+      leader = faster;
+      scheduleRecheck();
+    }
+  };
+  return (x, rows) => {
+    if (rows < SCORE_ROWS) return javascript(x, rows);
+    fullPasses += 1;
+    const side = choose();
+    const started = now();
+    const outputs = passes[side](x, rows);
+    const ms = now() - started;
+    if (++runs[side] > RACE_WARM_UPS) {
+      recent[side].push(ms);
+      if (recent[side].length > RACE_RUNS) recent[side].shift();
+    }
+    judge(side);
+    return outputs;
+  };
 }
 
 export interface BatchScorer {
@@ -80,10 +142,7 @@ export async function loadBatchScorer(
   const adapter: InputAdapter = adapterFor(version.preprocessing, { imageLimits: limits });
   const tensorflow = tensorflowPass(model, adapter.inputShape);
   const javascript = adapter.inputShape.length === 1 ? denseForward(model, adapter.rowSize) : undefined;
-  const forward =
-    javascript === undefined
-      ? tensorflow
-      : chooseForwardPass(javascript, tensorflow, batchTensorflowFrom(javascript, tensorflow, adapter.rowSize));
+  const forward = javascript === undefined ? tensorflow : racedForwardPass(javascript, tensorflow);
   const features = adapter.inputSchema.features.map((feature) => ({
     name: feature.name,
     type: cellTyper(feature.type),
