@@ -36,8 +36,10 @@ export interface BatchBenchFigures {
     loopRowsPerSecond: number;
     jobPeakRssMb: number;
     loopPeakRssMb: number;
-    /** Of the job's time, loading the version and timing its passes. */
+    /** Of the job's time, from its first query to its first part read (the version loaded). */
     jobLoadSeconds: number;
+    /** Before the job, once per child (batch-processor.ts's context): backend selected, database client connected. */
+    jobChildSetupSeconds: number;
     /** CPU time (all threads) each side used for the million rows: less swayed by other load than rows/s. */
     jobCpuSeconds: number;
     loopCpuSeconds: number;
@@ -166,6 +168,7 @@ export async function benchBatch(bench: BenchEnv, rows: number, rounds = 2): Pro
         seconds: number;
         cpuSeconds: number;
         loadSeconds: number;
+        setupSeconds: number;
         peakRssMb: number;
         rowsDone: number;
         memoryPeakMb: Record<string, number>;
@@ -183,6 +186,7 @@ export async function benchBatch(bench: BenchEnv, rows: number, rounds = 2): Pro
         jobPeakRssMb: job.peakRssMb,
         loopPeakRssMb: loop.peakRssMb,
         jobLoadSeconds: job.loadSeconds,
+        jobChildSetupSeconds: job.setupSeconds,
         jobCpuSeconds: job.cpuSeconds,
         loopCpuSeconds: loop.cpuSeconds,
         jobMemoryPeakMb: job.memoryPeakMb,

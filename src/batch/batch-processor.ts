@@ -18,12 +18,19 @@ process.once('disconnect', () => process.exit(1));
 
 let context: Promise<BatchContext & { database: string }> | undefined;
 
+/**
+ * What every job of this child shares, set up by its first: the TensorFlow.js backend and the
+ * database client, connected here (Prisma's query compiler loaded, about 150 ms) so that a job
+ * pays only its own queries. BullMQ keeps the child for later jobs. A setup that fails is tried
+ * again by the next job.
+ */
 function getContext(): Promise<BatchContext & { database: string }> {
   context ??= (async () => {
     const config = loadConfig(process.env);
     const logger = createLogger(config.LOG_LEVEL, 'batch');
     await selectBackend(config.TF_BACKEND);
     const db = createDatabase(config.DATABASE_URL, 2);
+    await db.$connect();
     return {
       database: databaseIdentity(config.DATABASE_URL),
       db,
@@ -35,7 +42,10 @@ function getContext(): Promise<BatchContext & { database: string }> {
       },
       ...(!config.BATCH_OUTPUT_THREAD && { outputThread: false as const }),
     };
-  })();
+  })().catch((error: unknown) => {
+    context = undefined;
+    throw error;
+  });
   return context;
 }
 
