@@ -12,12 +12,15 @@
  * running process never sees a half-written dist/.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { copyFile, mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import { build } from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+const requireHere = createRequire(import.meta.url);
 const FINGERPRINT = '.fingerprint';
 
 /** Every command's entry, the processors the worker forks (src/training/jobs/worker.ts, src/batch/batch-worker.ts) and the batch output thread. */
@@ -56,6 +59,68 @@ const ignore =
     if (!codes.includes(error.code)) throw error;
   };
 
+/** The package a bare specifier names (`@scope/name/sub` -> `@scope/name`). */
+const packageOf = (specifier) =>
+  specifier
+    .split('/')
+    .slice(0, specifier.startsWith('@') ? 2 : 1)
+    .join('/');
+
+/** Whether a package has only a CommonJS entry: Node loads it as CommonJS from ESM and from require alike. */
+function commonJsOnly(specifier) {
+  try {
+    const manifest = JSON.parse(readFileSync(requireHere.resolve(`${packageOf(specifier)}/package.json`), 'utf8'));
+    return manifest.type !== 'module' && !JSON.stringify(manifest.exports ?? {}).includes('"import"');
+  } catch {
+    // No readable manifest (not installed, or exports hide it): imported as it is written.
+    return false;
+  }
+}
+
+/**
+ * Our imports of CommonJS-only packages become require() calls. Imported from ESM, Node parses
+ * every such package with cjs-module-lexer to find its named exports, following each re-export
+ * into further files: TensorFlow.js alone is megabytes of it, and the lexing was about 330 of the
+ * API's 2,000 ms to ready in a profile (BENCHMARKS.md, 1e). require() loads the same module
+ * instance without it. Each becomes a small module: `module.exports` as the default, its keys as
+ * the named exports (read here, by requiring the package once), which is what Node's own
+ * interop gives. Packages with an ESM entry keep theirs (two copies of one package must never
+ * meet), and a package that cannot be required here is imported as written.
+ */
+const requireCommonJs = {
+  name: 'require-commonjs-packages',
+  setup(b) {
+    const specifiers = new Map();
+    b.onResolve({ filter: /^[^./]/ }, (args) => {
+      if (args.path.startsWith('node:') || args.kind === 'require-call') return undefined;
+      let names = specifiers.get(args.path);
+      if (names === undefined) {
+        names = null;
+        if (commonJsOnly(args.path))
+          try {
+            names = Object.keys(requireHere(args.path)).filter((name) => name !== 'default');
+          } catch {
+            names = null;
+          }
+        specifiers.set(args.path, names);
+      }
+      return names === null ? undefined : { path: args.path, namespace: 'require-commonjs' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'require-commonjs' }, (args) => {
+      const names = specifiers.get(args.path);
+      const lines = [
+        "import { createRequire } from 'node:module';",
+        `const m = createRequire(import.meta.url)(${JSON.stringify(args.path)});`,
+        'export default m;',
+        ...names.map(
+          (name, i) => `const n${i} = m[${JSON.stringify(name)}];\nexport { n${i} as ${JSON.stringify(name)} };`,
+        ),
+      ];
+      return { contents: lines.join('\n'), loader: 'js' };
+    });
+  },
+};
+
 /** Builds into `outdir` (default dist/) unless it already holds this exact source; true when it built. */
 export async function buildService({ outdir = 'dist', force = false } = {}) {
   const target = path.resolve(root, outdir);
@@ -77,6 +142,7 @@ export async function buildService({ outdir = 'dist', force = false } = {}) {
       platform: 'node',
       target: 'node20',
       packages: 'external',
+      plugins: [requireCommonJs],
       sourcemap: 'linked',
       chunkNames: 'chunks/[name]-[hash]',
       logLevel: 'warning',
