@@ -83,7 +83,8 @@ export function racedForwardPass(
   /** After the leader is picked or the other pass ran: when the other runs next. */
   const scheduleRecheck = () => {
     const slower = best(other(leader!)) / best(leader!);
-    recheckAt = fullPasses + Math.ceil(RECHECK_EVERY * Math.max(1, slower));
+    // 0 / 0 (a clock too coarse to see either) counts as level.
+    recheckAt = fullPasses + Math.ceil(RECHECK_EVERY * (Number.isNaN(slower) ? 1 : Math.max(1, slower)));
   };
   const choose = (): Side => {
     if (leader === undefined) return fullPasses % 2 === 1 ? 'tensorflow' : 'javascript';
