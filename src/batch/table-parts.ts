@@ -165,16 +165,15 @@ export async function* readTableParts(
     for (let f = 0; f < features.length; f++) {
       const encoder = features[f]!;
       const column = featureColumns[f]!;
+      let checked;
       if (column >= 0 && parsedIn[column] === record) {
         // Read from the bytes (only numeric features' columns are): a literal of the fast path,
         // finite, which checkValue would pass as it is.
-        offset = writeEncoded(encoder, numbers[column]!, matrix, offset);
-        if (!Number.isFinite(matrix[offset - 1]!)) return false;
-        continue;
+        checked = numbers[column]!;
+      } else {
+        checked = checkValue(encoder, column < 0 ? undefined : typers[f]!(fields[column]));
+        if (typeof checked === 'object' && checked !== null) return false;
       }
-      const value = column < 0 ? undefined : typers[f]!(fields[column]);
-      const checked = checkValue(encoder, value);
-      if (typeof checked === 'object' && checked !== null) return false;
       offset = writeEncoded(encoder, checked, matrix, offset);
       if (encoder.kind === 'numeric' && !Number.isFinite(matrix[offset - 1]!)) return false;
     }
