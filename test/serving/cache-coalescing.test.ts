@@ -1,9 +1,11 @@
 /**
- * Cache refreshes under concurrency: when a cached API key or numbered version is missing or
- * expired, the requests that find it so at the same moment share one database query.
+ * Cache refreshes under concurrency: when a cached API key, numbered version or alias
+ * resolution is missing or expired, the requests that find it so at the same moment share one
+ * database query.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/client.ts';
+import type { VersionRef } from '../../src/registry/model-registry.ts';
 import { PredictionService } from '../../src/serving/prediction-service.ts';
 import { createTenantEnv, type TenantEnv } from '../support/test-env.ts';
 
@@ -34,34 +36,94 @@ describe('API key cache refresh', () => {
   });
 });
 
+/** The real database, counting what the service asks it. */
+function countingDatabase(db: Database) {
+  const counter = { queries: 0 };
+  const counted = db.$extends({
+    query: {
+      async $allOperations({ args, query }) {
+        counter.queries += 1;
+        return query(args);
+      },
+    },
+  }) as unknown as Database;
+  return { counted, counter };
+}
+
 describe('numbered version resolution', () => {
   it('runs one query for the concurrent requests of a version it has not resolved yet', async () => {
     const { env, tenant } = ctx;
     await env.deps.db.model.create({
       data: { projectId: tenant.projectId, name: 'versionless', task: 'classification' },
     });
-    let queries = 0;
-    // The real database, counting what the service asks it.
-    const counted = env.deps.db.$extends({
-      query: {
-        async $allOperations({ args, query }) {
-          queries += 1;
-          return query(args);
-        },
-      },
-    }) as unknown as Database;
+    const { counted, counter } = countingDatabase(env.deps.db);
     const service = new PredictionService(counted, env.deps.store, env.config);
     for (const name of ['versionless', 'no-such-model']) {
-      queries = 0;
+      counter.queries = 0;
       const outcomes = await Promise.allSettled(
         Array.from({ length: CONCURRENT }, () => service.resolve(tenant.projectId, name, { version: 1 })),
       );
       expect(outcomes.every((o) => o.status === 'rejected' && (o.reason as Error).name === 'NotFoundError')).toBe(true);
-      expect(queries).toBe(1);
+      expect(counter.queries).toBe(1);
     }
     // Failures are not kept: the next request asks again.
-    queries = 0;
+    counter.queries = 0;
     await expect(service.resolve(tenant.projectId, 'versionless', { version: 1 })).rejects.toThrow();
-    expect(queries).toBe(1);
+    expect(counter.queries).toBe(1);
+  });
+});
+
+describe('alias resolution', () => {
+  it('runs one query for the concurrent requests by an alias, once per expiry, and for the default version', async () => {
+    const { env, tenant } = ctx;
+    const { db } = env.deps;
+    const model = await db.model.create({
+      data: { projectId: tenant.projectId, name: 'aliased', task: 'classification', latestVersion: 2 },
+    });
+    // Rows only: resolving reads the registry, not the artifacts.
+    const versions = [];
+    for (const version of [1, 2])
+      versions.push(
+        await db.modelVersion.create({
+          data: {
+            modelId: model.id,
+            version,
+            origin: 'imported',
+            modelType: 'mlp',
+            task: 'classification',
+            artifactKey: `models/${tenant.projectId}/aliased-${version}`,
+            artifactSha256: 'not read',
+            hyperparameters: {},
+            preprocessing: {},
+            inputSchema: {},
+            outputSchema: {},
+            metrics: {},
+            backend: 'cpu',
+            trainingDurationMs: 1,
+          },
+        }),
+      );
+    await db.modelAlias.create({ data: { modelId: model.id, alias: 'staging', versionId: versions[0]!.id } });
+    const { counted, counter } = countingDatabase(db);
+    const service = new PredictionService(counted, env.deps.store, env.config);
+    // Resolutions are kept only while route-change notices reach the process, as a running API's do.
+    service.routes.setLive(true);
+    const together = (ref: VersionRef) =>
+      Promise.all(Array.from({ length: CONCURRENT }, () => service.resolve(tenant.projectId, 'aliased', ref)));
+    for (let expiry = 0; expiry < 2; expiry++) {
+      // What an expired resolution looks like to the next requests: not in the cache.
+      service.routes.clear();
+      counter.queries = 0;
+      const staging = await together({ alias: 'staging' });
+      expect(staging.map((r) => r.version)).toEqual(new Array(CONCURRENT).fill(1));
+      // The bare model path: no `production` alias, so the newest version.
+      const newest = await together({ latest: true });
+      expect(newest.map((r) => r.version)).toEqual(new Array(CONCURRENT).fill(2));
+      expect(counter.queries).toBe(2);
+    }
+    // Once resolved, no query at all until the next expiry.
+    counter.queries = 0;
+    await together({ alias: 'staging' });
+    expect(counter.queries).toBe(0);
   });
 });
