@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import multipart from '@fastify/multipart';
-import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
 import Fastify, {
   LogController,
   type FastifyBaseLogger,
@@ -18,6 +16,7 @@ import type { Deps } from '../deps.ts';
 import { metricsPlugin } from '../observability/metrics-plugin.ts';
 import { accessLog } from '../observability/access-log.ts';
 import { serviceVersion } from '../service-version.ts';
+import { docsRoutes, docsUiOptions } from './docs.ts';
 import { Drain } from './drain.ts';
 import { documentRoute, servers, transformOpenApiObject } from './openapi-document.ts';
 import { auditPlugin } from './plugins/audit.ts';
@@ -52,6 +51,11 @@ import { webhookRoutes } from './routes/webhooks.ts';
 export interface BuildAppOptions {
   /** Fastify's own logger; pass false in tests that want quiet output. */
   logger?: boolean;
+  /**
+   * Generate the OpenAPI document from the route schemas (`app.swagger()`), as `npm run openapi`
+   * does. Otherwise `/docs` serves the committed openapi.yaml (src/api/docs.ts).
+   */
+  generateOpenApi?: boolean;
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -103,37 +107,43 @@ export async function buildApp(deps: Deps, opts: BuildAppOptions = {}): Promise<
   });
 
   await app.register(problemHandler);
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: {
-        title: 'maas — model-as-a-service API',
-        version: serviceVersion,
-        description:
-          'Upload datasets, train and evaluate models, manage versions and aliases, and serve predictions. ' +
-          'Errors are RFC 9457 application/problem+json.',
-      },
-      components: {
-        securitySchemes: {
-          bearer: {
-            type: 'http',
-            scheme: 'bearer',
-            description: 'A project API key, or the operator admin token for /v1/projects',
+  if (opts.generateOpenApi) {
+    const [{ default: swagger }, { default: swaggerUi }] = await Promise.all([
+      import('@fastify/swagger'),
+      import('@fastify/swagger-ui'),
+    ]);
+    await app.register(swagger, {
+      openapi: {
+        openapi: '3.1.0',
+        info: {
+          title: 'maas — model-as-a-service API',
+          version: serviceVersion,
+          description:
+            'Upload datasets, train and evaluate models, manage versions and aliases, and serve predictions. ' +
+            'Errors are RFC 9457 application/problem+json.',
+        },
+        components: {
+          securitySchemes: {
+            bearer: {
+              type: 'http',
+              scheme: 'bearer',
+              description: 'A project API key, or the operator admin token for /v1/projects',
+            },
           },
         },
+        security: [{ bearer: [] }],
+        servers,
       },
-      security: [{ bearer: [] }],
-      servers,
-    },
-    transform: jsonSchemaTransform,
-    transformObject: transformOpenApiObject,
-  });
-  app.addHook('onRoute', (route) => {
-    // The documentation pages are public.
-    if (route.url.startsWith('/docs')) route.config = { ...(route.config as object), auth: 'public' };
-    documentRoute(route);
-  });
-  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
+      transform: jsonSchemaTransform,
+      transformObject: transformOpenApiObject,
+    });
+    app.addHook('onRoute', (route) => {
+      // The documentation pages are public.
+      if (route.url.startsWith('/docs')) route.config = { ...(route.config as object), auth: 'public' };
+      documentRoute(route);
+    });
+    await app.register(swaggerUi, docsUiOptions);
+  } else await app.register(docsRoutes);
   await app.register(metricsPlugin, { metrics: deps.metrics, token: deps.config.METRICS_TOKEN });
   await app.register(accessLog);
   await app.register(multipart);

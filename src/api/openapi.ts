@@ -1,10 +1,9 @@
 import { configSchema } from '../config/env.ts';
 import { createDeps } from '../deps.ts';
 import { createLogger } from '../logger.ts';
-import { projectPath } from '../project-paths.ts';
 import { buildApp } from './app.ts';
 
-export const openApiPath = projectPath('openapi.yaml');
+export { openApiPath } from './docs.ts';
 
 /**
  * Renders the OpenAPI document from the routes' zod schemas, over the composition root's
@@ -13,7 +12,7 @@ export const openApiPath = projectPath('openapi.yaml');
 export async function generateOpenApi(): Promise<string> {
   const config = configSchema.parse({ MAAS_ADMIN_TOKEN: 'openapi-generation-only-token' });
   const deps = await createDeps(config, { logger: createLogger('silent'), lazy: true });
-  const app = await buildApp(deps, { logger: false });
+  const app = await buildApp(deps, { logger: false, generateOpenApi: true });
   await app.ready();
   const yaml = app.swagger({ yaml: true });
   await app.close();

@@ -1,4 +1,7 @@
+import { readFile } from 'node:fs/promises';
+import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openApiPath } from '../../src/api/openapi.ts';
 import { createTestEnv, type TestEnv } from '../support/test-env.ts';
 
 let env: TestEnv;
@@ -45,9 +48,25 @@ describe('operations routes', () => {
     const page = await env.app.inject({ method: 'GET', url: '/docs' });
     expect(page.statusCode).toBe(200);
     expect(page.headers['content-type']).toContain('text/html');
-    const spec = await env.app.inject({ method: 'GET', url: '/docs/json' });
+    const spec = await env.app.inject({ method: 'GET', url: '/docs/json', headers: { 'x-request-id': 'docs-1' } });
     expect(spec.statusCode).toBe(200);
-    expect(spec.json().paths['/v1/datasets']).toBeDefined();
+    expect(spec.headers['x-request-id']).toBe('docs-1');
+    // The committed document, which the generation test keeps equal to the routes' schemas.
+    expect(spec.json()).toEqual(parse(await readFile(openApiPath, 'utf8')));
+    const yaml = await env.app.inject({ method: 'GET', url: '/docs/yaml' });
+    expect(parse(yaml.body)).toEqual(spec.json());
+    // The page's own scripts and styles.
+    const css = await env.app.inject({ method: 'GET', url: '/docs/static/swagger-ui.css' });
+    expect(css.statusCode).toBe(200);
+    expect(css.headers['content-type']).toContain('text/css');
+    const missing = await env.app.inject({
+      method: 'GET',
+      url: '/docs/static/no-such-file.js',
+      headers: { 'x-request-id': 'docs-2' },
+    });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.headers['content-type']).toContain('application/problem+json');
+    expect(missing.json().requestId).toBe('docs-2');
   });
 
   it('echoes a sane client request id and makes one otherwise', async () => {
