@@ -39,7 +39,7 @@ const LIVE_STATES = new Set(['waiting', 'wait', 'active', 'delayed', 'prioritize
 
 export function startBatchWorker(
   resources: BatchWorkerResources,
-  opts: { maintenanceEveryMs?: number; reconcileGraceMs?: number } = {},
+  opts: { maintenanceEveryMs?: number; maintenanceDelayMs?: number; reconcileGraceMs?: number } = {},
 ): Worker {
   const { config, logger } = resources;
   const env: NodeJS.ProcessEnv = { ...process.env };
@@ -71,7 +71,7 @@ export function startBatchWorker(
       logger.warn({ err: (error as Error).message }, 'batch maintenance failed');
     }
   };
-  const maintenance = startMaintenance(maintain, opts.maintenanceEveryMs ?? 60_000);
+  const maintenance = startMaintenance(maintain, opts.maintenanceEveryMs ?? 60_000, opts.maintenanceDelayMs);
   const close = worker.close.bind(worker);
   worker.close = async (force?: boolean) => {
     const lastRound = maintenance.stop();

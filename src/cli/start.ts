@@ -7,13 +7,23 @@ import { startBatchWorker } from '../batch/batch-worker.ts';
 import { startWebhookWorker } from '../webhooks/webhook-worker.ts';
 import { runCli } from './run-cli.ts';
 
+/**
+ * When the workers' first maintenance round runs. Each of its queries is new to the process, and
+ * Prisma compiles every new query shape on first use (20 to 45 ms of CPU each here); run at once,
+ * the round shared the one thread with the API's first requests and delayed the first prediction
+ * after a start by about 100 ms (BENCHMARKS.md, 1e'). Reconciling a few seconds later loses
+ * nothing: jobs are only taken for lost after 15 s, and a standalone worker still starts with it.
+ */
+const MAINTENANCE_DELAY_MS = 5_000;
+
 /** The whole service on one machine: migrations, then the API and one worker over the same resources. */
 await runCli(async () => {
   const config = loadConfig();
   const deps = await createDeps(config);
   await migrate(config.DATABASE_URL, deps.logger);
-  const worker = startTrainingWorker({ ...deps, logger: deps.logger.child({ name: 'worker' }) });
-  const batchWorker = startBatchWorker({ ...deps, logger: deps.logger.child({ name: 'batch' }) });
+  const maintenance = { maintenanceDelayMs: MAINTENANCE_DELAY_MS };
+  const worker = startTrainingWorker({ ...deps, logger: deps.logger.child({ name: 'worker' }) }, maintenance);
+  const batchWorker = startBatchWorker({ ...deps, logger: deps.logger.child({ name: 'batch' }) }, maintenance);
   const webhookWorker = startWebhookWorker({ ...deps, logger: deps.logger.child({ name: 'webhooks' }) });
   await startServer(deps, [() => worker.close(), () => batchWorker.close(), () => webhookWorker.close()]);
 });

@@ -66,6 +66,8 @@ export interface TrainingWorkerResources {
 export interface TrainingWorkerOptions {
   /** How often the worker reconciles the queue with PostgreSQL and sweeps artifacts (0: only at start). */
   maintenanceEveryMs?: number;
+  /** How long after the start the first of those rounds runs (default 0: at once). */
+  maintenanceDelayMs?: number;
   /** Rows younger than this are never taken for lost (see reconcileTrainingJobs). */
   reconcileGraceMs?: number;
 }
@@ -124,7 +126,7 @@ export function startTrainingWorker(resources: TrainingWorkerResources, opts: Tr
       logger.warn({ err: (error as Error).message }, 'worker maintenance failed');
     }
   };
-  const maintenance = startMaintenance(maintain, opts.maintenanceEveryMs ?? 60_000);
+  const maintenance = startMaintenance(maintain, opts.maintenanceEveryMs ?? 60_000, opts.maintenanceDelayMs);
 
   const close = worker.close.bind(worker);
   worker.close = async (force?: boolean) => {
