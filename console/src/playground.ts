@@ -49,6 +49,8 @@ export async function playgroundPage(main: HTMLElement, model: string | null, ve
   if (!models.items.length) return main.appendChild(h('p', { class: 'empty' }, 'No models yet.'));
   if (!model || !version) return;
   const v = await api<Version>('GET', `/v1/models/${enc(model)}/versions/${enc(version)}`);
+  // A navigation while the version loaded has drawn its own page: this one's form is not wanted.
+  if (!picker.isConnected) return;
   main.appendChild(playgroundForm(model, v));
 }
 
