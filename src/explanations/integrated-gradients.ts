@@ -11,6 +11,7 @@
  * `samples` noisy copies of x. A sharper map for images, with no completeness guarantee.
  */
 import { tf } from '../ml/backend.ts';
+import { loadGradients } from '../ml/tfjs.ts';
 import { SeededRandom } from '../ml/seeded-random.ts';
 import { tidyData } from '../ml/tensor-data.ts';
 
@@ -55,6 +56,8 @@ function outputsOf(input: GradientInput, x: Float32Array, rows: number): Float32
 
 /** Sum of the gradients of the explained output at each of `rows` points. */
 function gradientSum(input: GradientInput, points: Float32Array, rows: number): Float32Array {
+  // An API process serves without gradients until an explanation needs them.
+  loadGradients();
   const size = input.instance.length;
   const total = new Float32Array(size);
   for (let start = 0; start < rows; start += CHUNK) {

@@ -6,7 +6,7 @@
  * between two runs is the backend's arithmetic.
  */
 import { readFileSync } from 'node:fs';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tfjs.ts';
 import { readImageArchive } from '../datasets/image-archive.ts';
 import { buildDeepModel, lossFor } from '../models/architectures/index.ts';
 import { deepModelSchema, type DeepInput, type DeepTask } from '../models/architectures/schemas.ts';

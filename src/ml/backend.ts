@@ -1,15 +1,16 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tfjs.ts';
+import { loadGradients } from './tfjs.ts';
 import { registerWasmTrainingKernels } from './wasm-conv-gradients.ts';
 import { adapterLabel, openWebGpu, type GpuAdapterSummary } from './webgpu.ts';
-import { registerTileGradient } from './tile-gradient.ts';
 import { registerWasmBatchMatMul } from './wasm-matmul.ts';
 
 /**
- * The TensorFlow.js namespace (core + layers), re-exported for modules that also need the
- * backend. Others (the architectures, the WASM kernels) import `@tensorflow/tfjs` directly: it
- * is the same package instance, so models, tensors and the backend chosen here share one engine.
+ * The TensorFlow.js namespace (core + layers, src/ml/tfjs.ts), re-exported for modules that
+ * also need the backend. Others (the architectures, the WASM kernels) import src/ml/tfjs.ts
+ * directly: the same package instances, so models, tensors and the backend chosen here share
+ * one engine.
  */
 export { tf };
 
@@ -86,8 +87,9 @@ export function logBackend(logger: { info(fields: object, message: string): void
 }
 
 async function activate(preference: BackendPreference, role: BackendRole): Promise<string> {
-  // Gradients are shared by every backend; ours replaces one that is quadratic in its copies.
-  registerTileGradient();
+  // Gradients are shared by every backend; a serving process does without them (an
+  // explanation loads them when it needs them).
+  if (role === 'training') loadGradients();
   if (selected?.preference === preference && selected.role === role && tf.getBackend() === selected.name) {
     return selected.name;
   }

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tfjs.ts';
 
 /**
  * The values of the tensor `make` returns, `make` run inside `tf.tidy` and the tensor read and

@@ -6,7 +6,7 @@
  * (batch x time)^2. Viewing dy `[r0*x0, r1*x1, ...]` as `[r0, x0, r1, x1, ...]` and summing
  * the `r` axes is the same sum in one kernel, for any rank.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 function tileGradient(dy: tf.Tensor, saved: tf.Tensor[], attrs: tf.NamedAttrMap): { x: () => tf.Tensor } {
   const [x] = saved;
@@ -25,11 +25,7 @@ function tileGradient(dy: tf.Tensor, saved: tf.Tensor[], attrs: tf.NamedAttrMap)
   };
 }
 
-let registered = false;
-
-/** Replaces TensorFlow.js's Tile gradient with {@link tileGradient}; idempotent. */
+/** Replaces TensorFlow.js's Tile gradient with {@link tileGradient} (src/ml/tfjs.ts, once its own are in). */
 export function registerTileGradient(): void {
-  if (registered) return;
   tf.registerGradient({ kernelName: 'Tile', inputsToSave: ['x'], gradFunc: tileGradient as tf.GradFunc });
-  registered = true;
 }

@@ -14,7 +14,7 @@
  * (the CPU filter gradient is a scalar 7-deep loop), so these call the wasm backend's kernel
  * functions directly, the same way the backend composes its own kernels.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tfjs.ts';
 import { unsortedSegmentSumWasmConfig } from './wasm-segment-sum.ts';
 import { runWasmKernel, withIntermediates, type KernelArgs, type WasmBackend } from './wasm-kernel-calls.ts';
 

@@ -4,7 +4,7 @@
  * intermediates as tensors); calling kernel functions on TensorInfos is how backends compose
  * kernels, and the caller disposes intermediates with `backend.disposeData`.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tfjs.ts';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 /** The wasm backend instance a kernel function receives. */

@@ -5,7 +5,7 @@
  * plain product); every matMul gradient asks for one of those (dA = dy x B^T, dB = A^T x dy),
  * as does attention's Q x K^T. Transposing first gives the same sums in the same order.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tfjs.ts';
 import { simdMemory, transposed, type SimdProduct, type WasmMemory } from './simd-product.ts';
 import { withIntermediates, type KernelArgs, type WasmBackend } from './wasm-kernel-calls.ts';
 

@@ -4,7 +4,7 @@
  * pass over the whole gradient); here it is one `ScatterNd`, which adds rows that share an
  * index, exactly the segment-sum semantics.
  */
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from './tfjs.ts';
 import { runWasmKernel, withIntermediates, type KernelArgs, type WasmBackend } from './wasm-kernel-calls.ts';
 
 function unsortedSegmentSumWasm(args: KernelArgs): tf.TensorInfo {

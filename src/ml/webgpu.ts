@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tfjs.ts';
 
 /**
  * TensorFlow.js on WebGPU in Node: Dawn (Chromium's WebGPU implementation) as a native addon from

@@ -4,7 +4,7 @@
  * (`{"b64": "..."}` instances) use the same functions, so a model never sees pixels prepared
  * two different ways.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../ml/tfjs.ts';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { DEFAULT_MAX_IMAGE_PIXELS, readImageHeader, type ImageFormat } from '../datasets/image-format.ts';

@@ -1,4 +1,4 @@
-import type { LayersModel } from '@tensorflow/tfjs';
+import type { LayersModel } from '../ml/tfjs.ts';
 import type { Config } from '../config/env.ts';
 import type { Database } from '../db/client.ts';
 import { ValidationError } from '../errors.ts';

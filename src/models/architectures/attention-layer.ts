@@ -8,7 +8,7 @@
  * pooling layers do not), so padded positions are attended to and the model learns to
  * ignore the padding embedding, as in the common Keras text-classification recipe.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../ml/tfjs.ts';
 
 type LayerWeight = tf.LayerVariable;
 type Initializer = ReturnType<typeof tf.initializers.zeros>;

@@ -4,7 +4,7 @@
  * rejects dilation on every backend, and 'same' keeps the map size a function of strides and
  * pooling only.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../ml/tfjs.ts';
 import type { BuildOptions, CnnHyperparameters, DeepInput, DeepTask } from './schemas.ts';
 import { assertInputSizes, denseHead, embeddedInput, LayerSeeds } from './model-head.ts';
 

@@ -4,7 +4,7 @@
  * least squares) and the seasonal-naive forecast (each step the value a season earlier). As
  * plain dense layers they are saved, loaded and served like any other model.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../ml/tfjs.ts';
 import type { LinearFit } from '../../ml/least-squares.ts';
 import type { HiddenLayerSpec } from '../model-spec.ts';
 import { denseHead, LayerSeeds } from './model-head.ts';

@@ -2,7 +2,7 @@
  * One entry point over the deep model families, for the training pipeline: parse the
  * hyperparameters with `deepModelSchema`, then build.
  */
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '../../ml/tfjs.ts';
 import type { BuildOptions, DeepInput, DeepModelHyperparameters, DeepTask } from './schemas.ts';
 import { buildCnn } from './cnn.ts';
 import { buildRecurrent } from './recurrent.ts';

@@ -9,7 +9,7 @@
  * is registered under that name, so models saved before (and any saved with tfjs's own layer)
  * load into this implementation.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../ml/tfjs.ts';
 
 /** TensorFlow.js's own class: only reachable through an instance, its module is not exported. */
 const TfjsLayerNormalization = tf.layers.layerNormalization({}).constructor as (new (

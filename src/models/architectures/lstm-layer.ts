@@ -10,7 +10,7 @@
  * so models saved before, and bidirectional wrappers (which rebuild their backward copy by
  * class name), load into this implementation.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../ml/tfjs.ts';
 import { LstmSequence, type GateActivation } from '../../ml/lstm-sequence.ts';
 
 type LstmArgs = Parameters<typeof tf.layers.lstm>[0];

@@ -2,7 +2,7 @@
  * Pieces every deep architecture shares: seeded initialisers, the dense head for the task,
  * the loss that goes with it, and the error for an input a family cannot read.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../ml/tfjs.ts';
 import { UnprocessableError } from '../../errors.ts';
 import type { BuildOptions, DeepInput, DeepTask } from './schemas.ts';
 

@@ -2,7 +2,7 @@
  * Recurrent networks (simple RNN, LSTM, GRU), optionally stacked and bidirectional, over
  * embedded tokens or numeric sequences.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../ml/tfjs.ts';
 import type { BuildOptions, DeepInput, DeepTask, RecurrentHyperparameters } from './schemas.ts';
 import { LSTM } from './lstm-layer.ts';
 import { assertInputSizes, denseHead, embeddedInput, incompatible, LayerSeeds } from './model-head.ts';

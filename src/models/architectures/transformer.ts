@@ -4,7 +4,7 @@
  * global average pooling, dense head. Numeric windows (forecasting) are projected step by step
  * instead of embedded, and flattened instead of pooled, so the head knows which step is recent.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../ml/tfjs.ts';
 import type { BuildOptions, DeepInput, DeepTask, TransformerHyperparameters } from './schemas.ts';
 import { MultiHeadSelfAttention, PositionalEmbedding } from './attention-layer.ts';
 import { LayerNormalization } from './layer-normalization.ts';

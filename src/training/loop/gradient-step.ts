@@ -4,6 +4,7 @@
  * differ only in the data loss they hand in (how the model is run, which loss).
  */
 import { tf } from '../../ml/backend.ts';
+import { loadGradients } from '../../ml/tfjs.ts';
 import type { OptimizerName } from '../../models/model-spec.ts';
 import { HostAdamOptimizer } from './host-adam.ts';
 
@@ -40,6 +41,7 @@ export function createBatchStep(
  * the data loss plus the L2 penalty on kernels. The caller owns the batch tensors.
  */
 export function createTensorStep(model: tf.LayersModel, optimizer: tf.Optimizer, l2: number): TensorStep {
+  loadGradients();
   const variables = model.trainableWeights.map((weight) => weight.read() as tf.Variable);
   const kernels = variables.filter((variable) => variable.name.includes('kernel'));
   return (xBatch, yBatch, size, dataLoss) => {
