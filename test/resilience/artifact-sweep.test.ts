@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.ts';
 import { sweepOrphanedArtifacts } from '../../src/training/jobs/artifacts.ts';
+import { unloadedVersionFields } from '../support/registry-rows.ts';
 import { createTenant, createTestEnv, type TestEnv, type TestTenant } from '../support/test-env.ts';
 import { uploadCsv } from '../support/training.ts';
 
@@ -51,13 +52,7 @@ it('the sweep removes what finished jobs left behind and leaves running jobs and
       task: 'classification',
       artifactKey: `models/${tenant.projectId}/${succeeded.id}/attempt-2`,
       artifactSha256: 'x',
-      hyperparameters: {},
-      preprocessing: {},
-      inputSchema: {},
-      outputSchema: {},
-      metrics: {},
-      backend: 'cpu',
-      trainingDurationMs: 1,
+      ...unloadedVersionFields,
     },
   });
 

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/client.ts';
 import type { VersionRef } from '../../src/registry/model-registry.ts';
 import { PredictionService } from '../../src/serving/prediction-service.ts';
+import { unloadedVersionFields } from '../support/registry-rows.ts';
 import { createTenantEnv, type TenantEnv } from '../support/test-env.ts';
 
 let ctx: TenantEnv;
@@ -93,13 +94,7 @@ describe('alias resolution', () => {
             task: 'classification',
             artifactKey: `models/${tenant.projectId}/aliased-${version}`,
             artifactSha256: 'not read',
-            hyperparameters: {},
-            preprocessing: {},
-            inputSchema: {},
-            outputSchema: {},
-            metrics: {},
-            backend: 'cpu',
-            trainingDurationMs: 1,
+            ...unloadedVersionFields,
           },
         }),
       );
