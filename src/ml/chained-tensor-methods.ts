@@ -175,53 +175,49 @@ export function registerChainedMethods(): void {
   define('asType', function (this: tf.Tensor, dtype: tf.DataType) {
     return tf.cast(this, dtype);
   });
-  define('toBool', function (this: tf.Tensor) {
-    return tf.cast(this, 'bool');
-  });
-  define('toFloat', function (this: tf.Tensor) {
-    return tf.cast(this, 'float32');
-  });
-  define('toInt', function (this: tf.Tensor) {
-    return tf.cast(this, 'int32');
-  });
+  for (const [name, dtype] of [
+    ['toBool', 'bool'],
+    ['toFloat', 'float32'],
+    ['toInt', 'int32'],
+  ] as const)
+    define(name, function (this: tf.Tensor) {
+      return tf.cast(this, dtype);
+    });
   define('asScalar', function (this: tf.Tensor) {
     tf.util.assert(this.size === 1, () => 'The array must have only 1 element.');
     return tf.reshape(this, []);
   });
-  define('as1D', function (this: tf.Tensor) {
-    return tf.reshape(this, [this.size]);
-  });
-  define('flatten', function (this: tf.Tensor) {
-    return tf.reshape(this, [this.size]);
-  });
-  define('as2D', function (this: tf.Tensor, ...shape: number[]) {
-    return tf.reshape(this, shape.slice(0, 2));
-  });
-  define('as3D', function (this: tf.Tensor, ...shape: number[]) {
-    return tf.reshape(this, shape.slice(0, 3));
-  });
-  define('as4D', function (this: tf.Tensor, ...shape: number[]) {
-    return tf.reshape(this, shape.slice(0, 4));
-  });
-  define('as5D', function (this: tf.Tensor, ...shape: number[]) {
-    return tf.reshape(this, shape.slice(0, 5));
-  });
+  for (const name of ['as1D', 'flatten'] as const)
+    define(name, function (this: tf.Tensor) {
+      return tf.reshape(this, [this.size]);
+    });
+  // asND(d0, ..., dN-1): the first N arguments are the shape.
+  for (const [name, rank] of [
+    ['as2D', 2],
+    ['as3D', 3],
+    ['as4D', 4],
+    ['as5D', 5],
+  ] as const)
+    define(name, function (this: tf.Tensor, ...shape: number[]) {
+      return tf.reshape(this, shape.slice(0, rank));
+    });
   define('reshapeAs', function (this: tf.Tensor, x: tf.Tensor) {
     return tf.reshape(this, x.shape);
   });
-  define('resizeBilinear', function (this: tf.Tensor, ...args: never[]) {
-    return (tf.image.resizeBilinear as (...a: unknown[]) => tf.Tensor)(this, ...args);
-  });
-  define('resizeNearestNeighbor', function (this: tf.Tensor, ...args: never[]) {
-    return (tf.image.resizeNearestNeighbor as (...a: unknown[]) => tf.Tensor)(this, ...args);
-  });
+  // Ops of the tf.image namespace, not of the top level.
+  for (const name of ['resizeBilinear', 'resizeNearestNeighbor'] as const)
+    define(name, function (this: tf.Tensor, ...args: never[]) {
+      return (tf.image[name] as (...a: unknown[]) => tf.Tensor)(this, ...args);
+    });
   define('where', function (this: tf.Tensor, condition: tf.Tensor, x: tf.Tensor) {
     return tf.where(condition, this, x);
   });
-  define('concat', function (this: tf.Tensor, x: tf.Tensor | tf.Tensor[], axis?: number) {
-    return tf.concat([this, ...(x instanceof tf.Tensor ? [x] : x)], axis);
-  });
-  define('stack', function (this: tf.Tensor, x: tf.Tensor | tf.Tensor[], axis?: number) {
-    return tf.stack([this, ...(x instanceof tf.Tensor ? [x] : x)], axis);
-  });
+  // The tensor first among the ones given, one or a list.
+  for (const [name, op] of [
+    ['concat', tf.concat],
+    ['stack', tf.stack],
+  ] as const)
+    define(name, function (this: tf.Tensor, x: tf.Tensor | tf.Tensor[], axis?: number) {
+      return op([this, ...(x instanceof tf.Tensor ? [x] : x)], axis);
+    });
 }
