@@ -387,8 +387,8 @@ machines with cores to spare; this table is the measurement to rerun before maki
 
 Dense tabular models (linear, logistic, MLP) have two forward passes: plain JavaScript over weights
 copied at load (\`src/serving/dense-forward.ts\`; no fixed cost, scalar arithmetic) and TensorFlow.js
-(a fixed cost per call, then vectorised kernels). When the service has loaded such a model it times both
-at growing batch sizes ${forwardTiming}, one size per turn of the event loop while it already serves
+(a fixed cost per call, then vectorised kernels). Once such a model has answered its first batch, the service times both
+at growing batch sizes ${forwardTiming}, one call or one size per turn of the event loop while it already serves
 (JavaScript below 16 rows until then), and from then on sends each batch to the faster one for its size (\`src/serving/forward-choice.ts\`). The same measurement, made here:
 
 ${forwardChoiceTable(r.forwardChoice)}

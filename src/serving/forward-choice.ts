@@ -23,8 +23,8 @@ const RUNS = 5;
 // slower than once V8 has compiled its loops, which would hand TensorFlow.js batches it loses.
 const WARM_UP_CALLS = 30;
 const WARM_UP_ROWS = 32;
-// The timing blocks the event loop while a model loads, so every part of it is bounded in
-// time, not only in calls: a huge model gets fewer runs, never a long stall. And one slow
+// The timing shares the event loop with requests, so every part of it is bounded in time, not
+// only in calls: a huge model gets fewer runs, never a long stall. And one slow
 // JavaScript run settles it: larger batches only widen TensorFlow.js's lead.
 const BUDGET_MS = 20;
 
@@ -40,8 +40,9 @@ function fastest(run: () => unknown): number {
 }
 
 /**
- * The timing as steps (the warm-up, then one batch size per step), each bounded to about
- * 20 ms, so that a caller may run them back to back or yield to the event loop between them.
+ * The timing as steps, each one call of a pass or one size's timing of one pass (at most about
+ * 20 ms, a few ms for a small model), so that a caller may run them back to back or yield to
+ * the event loop between them: a request arriving meanwhile waits for one step at most.
  */
 function* timingSteps(
   javascript: ForwardPass,
@@ -53,18 +54,24 @@ function* timingSteps(
   // Deterministic, varied inputs: the arithmetic costs the same whatever the values.
   const inputs = (rows: number) => Float32Array.from({ length: rows * width }, (_, i) => ((i * 7919) % 1000) / 1000);
   const warm = inputs(WARM_UP_ROWS);
-  const warmUntil = performance.now() + BUDGET_MS;
-  for (let i = 0; i < WARM_UP_CALLS && performance.now() < warmUntil; i++) {
-    javascript(warm, WARM_UP_ROWS);
-    tensorflow(warm, WARM_UP_ROWS);
+  // The warm-up's budget counts its own calls only, not the requests served between them.
+  let warmingMs = 0;
+  for (let i = 0; i < WARM_UP_CALLS && warmingMs < BUDGET_MS; i++) {
+    for (const pass of [javascript, tensorflow]) {
+      const started = performance.now();
+      pass(warm, WARM_UP_ROWS);
+      warmingMs += performance.now() - started;
+      yield;
+    }
   }
   for (const rows of sizes) {
-    yield;
     const x = inputs(rows);
     const javascriptMs = fastest(() => javascript(x, rows));
+    yield;
     const tensorflowMs = fastest(() => tensorflow(x, rows));
     timings.push({ rows, javascriptMs, tensorflowMs });
     if (javascriptMs > BUDGET_MS) break;
+    yield;
   }
 }
 
@@ -107,22 +114,27 @@ export const UNTIMED_TENSORFLOW_FROM = 16;
 
 /**
  * A pass that serves at once with the untimed threshold and switches to the measured one when
- * the timing, run in turns after the load, ends: the first request of a freshly loaded version
- * never waits for it. `calibrated` resolves with the threshold in use (the untimed one if the
- * timing failed, e.g. because the model was unloaded meanwhile).
+ * the timing ends. The timing runs in turns, begun by `calibrate()` (its later calls return the
+ * same promise): the caller begins it once the version has answered its first batch, so that
+ * neither the load nor the first request waits for it, and a version loaded but never asked is
+ * never timed. The promise resolves with the threshold in use once the timing ends (the untimed
+ * one if it failed, e.g. because the model was unloaded meanwhile).
  */
 export function calibratingForwardPass(
   javascript: ForwardPass,
   tensorflow: ForwardPass,
   width: number,
-): { forward: ForwardPass; calibrated: Promise<number> } {
+): { forward: ForwardPass; calibrate(): Promise<number> } {
   let tensorflowFrom = UNTIMED_TENSORFLOW_FROM;
-  const forward: ForwardPass = (x, rows) => (rows >= tensorflowFrom ? tensorflow(x, rows) : javascript(x, rows));
-  const calibrated = timeForwardPassesInTurns(javascript, tensorflow, width).then(
-    (timings) => (tensorflowFrom = tensorflowFromRows(timings)),
-    () => tensorflowFrom,
-  );
-  return { forward, calibrated };
+  let calibrated: Promise<number> | undefined;
+  return {
+    forward: (x, rows) => (rows >= tensorflowFrom ? tensorflow(x, rows) : javascript(x, rows)),
+    calibrate: () =>
+      (calibrated ??= timeForwardPassesInTurns(javascript, tensorflow, width).then(
+        (timings) => (tensorflowFrom = tensorflowFromRows(timings)),
+        () => tensorflowFrom,
+      )),
+  };
 }
 
 /**

@@ -428,13 +428,16 @@ export class PredictionService {
       },
     });
     const ignored = leftOutColumns(version.dataset?.columns, adapter.inputSchema);
-    const batcherOf = (run: LoadedVersion['run']) =>
+    const batcherOf = (run: LoadedVersion['run'], afterBatch?: () => void) =>
       new MicroBatcher<Float32Array, Prediction>({
         maxBatchSize: this.config.PREDICT_BATCH_MAX_SIZE,
         maxWaitMs: this.config.PREDICT_BATCH_MAX_WAIT_MS,
         maxQueue: this.config.PREDICT_MAX_QUEUE,
         run,
-        onBatch: (stats) => this.metrics?.recordBatch(stats),
+        onBatch: (stats) => {
+          this.metrics?.recordBatch(stats);
+          afterBatch?.();
+        },
         expectMore: () => this.arrivals.expected,
       });
     if (version.artifactFormat === 'onnx') {
@@ -455,10 +458,12 @@ export class PredictionService {
     const tensorflow = tensorflowPass(model, adapter.inputShape);
     // Dense tabular models also have a plain-JavaScript pass; which one serves a batch of a
     // given size is measured for this model on this machine (see forward-choice.ts), in turns
-    // after the load, so the first request does not wait for it.
+    // begun after the version's first batch of requests (not the load's warm-up): neither the
+    // load nor the first request waits for it.
     const javascript = adapter.inputShape.length === 1 ? denseForward(model, adapter.rowSize) : undefined;
-    const forward =
-      javascript === undefined ? tensorflow : calibratingForwardPass(javascript, tensorflow, adapter.rowSize).forward;
+    const passes =
+      javascript === undefined ? undefined : calibratingForwardPass(javascript, tensorflow, adapter.rowSize);
+    const forward = passes?.forward ?? tensorflow;
     const run = (rows: Float32Array[]) =>
       adapter.decode(forward(joinRows(rows, adapter.rowSize), rows.length), rows.length);
     const value: LoadedVersion = {
@@ -467,7 +472,7 @@ export class PredictionService {
       preprocessing,
       ignored,
       adapter,
-      batcher: batcherOf(run),
+      batcher: batcherOf(run, passes && (() => void passes.calibrate())),
       run,
     };
     return { value, bytes: model.countParams() * 4 };
