@@ -14,6 +14,7 @@ import type { Database } from '../db/client.ts';
 import type { Logger } from '../logger.ts';
 import { enqueueWebhookDelivery, type WebhookQueue } from '../queue/background-queues.ts';
 import { jobCatalog, type JobPayload } from '../queue/job-catalog.ts';
+import { startMaintenance } from '../queue/maintenance.ts';
 import { AddressPolicy } from '../network/address-policy.ts';
 import { attemptDelivery, retryDelayMs, type DeliveryContext } from './deliver.ts';
 
@@ -30,7 +31,10 @@ const SWEEP_EVERY_MS = 1_000;
 /** A queued delivery not attempted this long after it was due is taken for lost. */
 const LOST_AFTER_MS = 60_000;
 
-export function startWebhookWorker(resources: WebhookWorkerResources, opts: { sweepEveryMs?: number } = {}): Worker {
+export function startWebhookWorker(
+  resources: WebhookWorkerResources,
+  opts: { sweepEveryMs?: number; firstSweepDelayMs?: number } = {},
+): Worker {
   const { config, logger, db, webhookQueue } = resources;
   const ctx: DeliveryContext = {
     db,
@@ -72,13 +76,12 @@ export function startWebhookWorker(resources: WebhookWorkerResources, opts: { sw
       logger.warn({ err: (error as Error).message }, 'webhook sweep failed');
     }
   };
-  let sweeping = sweep();
-  const timer = setInterval(() => void (sweeping = sweeping.then(sweep)), opts.sweepEveryMs ?? SWEEP_EVERY_MS);
+  const sweeps = startMaintenance(sweep, opts.sweepEveryMs ?? SWEEP_EVERY_MS, opts.firstSweepDelayMs);
   const close = worker.close.bind(worker);
   worker.close = async (force?: boolean) => {
-    clearInterval(timer);
+    const swept = sweeps.stop();
     await close(force);
-    await sweeping;
+    await swept;
   };
   return worker;
 }
