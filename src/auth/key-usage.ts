@@ -1,4 +1,4 @@
-import type { Database } from '../db/client.ts';
+import { utcTimestamp, type Sql } from '../db/sql.ts';
 
 export interface KeyUsageOptions {
   /** How stale `lastUsedAt` may be: a key's time is written at most once per this. Default 60 s. */
@@ -21,7 +21,7 @@ export class KeyUsage {
   private readonly pending = new Set<Promise<void>>();
 
   constructor(
-    private readonly db: Database,
+    private readonly sql: Sql,
     options: KeyUsageOptions = {},
   ) {
     this.resolutionMs = options.resolutionMs ?? 60_000;
@@ -35,7 +35,7 @@ export class KeyUsage {
     // A bound on memory: forgetting every key costs at most one early write per key.
     if (this.written.size >= 100_000) this.written.clear();
     this.written.set(keyId, now);
-    const write = this.db.apiKey.updateMany({ where: { id: keyId }, data: { lastUsedAt: new Date(now) } }).then(
+    const write = this.sql.rows('UPDATE "ApiKey" SET "lastUsedAt" = $1 WHERE id = $2', [utcTimestamp(now), keyId]).then(
       () => undefined,
       (error: unknown) => {
         // Try again on the next use rather than wait a whole resolution.

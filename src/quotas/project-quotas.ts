@@ -11,7 +11,7 @@ import {
   utcDay,
   versionCountOf,
 } from './project-usage.ts';
-import { quotaLimitsOf, type QuotaLimits, type QuotaSettings } from './quota-limits.ts';
+import { quotaLimitsBySql, type QuotaLimits, type QuotaSettings } from './quota-limits.ts';
 
 /** One quota as the usage route shows it: null limit is unlimited; `resetsAt` for quotas over time. */
 export interface QuotaUsage {
@@ -43,7 +43,7 @@ export class ProjectQuotas {
   }
 
   limits(projectId: string): Promise<QuotaLimits> {
-    return quotaLimitsOf(this.db, this.config, projectId);
+    return quotaLimitsBySql(this.db.sql, this.config, projectId);
   }
 
   /** Every quota of the project with its limit and what the project uses of it now. */

@@ -5,6 +5,7 @@
  */
 import type { Config } from '../config/env.ts';
 import type { Database } from '../db/client.ts';
+import type { Sql } from '../db/sql.ts';
 import type { QuotaName } from '../errors.ts';
 
 export const QUOTA_NAMES = [
@@ -65,7 +66,20 @@ export function effectiveLimits(defaults: QuotaOverrides, overrides: QuotaOverri
   return limits;
 }
 
-/** Reads a project's limits from the database (one primary-key lookup). */
+/**
+ * A project's limits read by the pool's own SQL (one primary-key lookup): the prediction path
+ * checks them, and a Prisma query there would load Prisma's query compiler (src/db/sql.ts).
+ */
+export async function quotaLimitsBySql(sql: Sql, config: QuotaSettings, projectId: string): Promise<QuotaLimits> {
+  const columns = QUOTA_NAMES.map((name) => `"${name}"`).join(', ');
+  const [row] = await sql.rows<Record<QuotaName, number | bigint | null>>(
+    `SELECT ${columns} FROM "ProjectQuota" WHERE "projectId" = $1`,
+    [projectId],
+  );
+  return effectiveLimits(defaultQuotas(config), overridesOf(row ?? null));
+}
+
+/** Reads a project's limits from the database (one primary-key lookup), e.g. in a transaction. */
 export async function quotaLimitsOf(
   db: Pick<Database, 'projectQuota'>,
   config: QuotaSettings,

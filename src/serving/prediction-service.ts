@@ -1,7 +1,7 @@
 import type { LayersModel } from '../ml/tfjs.ts';
 import type { Config } from '../config/env.ts';
 import type { Database } from '../db/client.ts';
-import { ValidationError } from '../errors.ts';
+import { NotFoundError, ValidationError } from '../errors.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { InputSchema, OutputSchema, PreprocessingState } from '../preprocessing/preprocessing-state.ts';
 import { ShadowTraffic } from '../monitoring/shadow-traffic.ts';
@@ -347,11 +347,12 @@ export class PredictionService {
   async signature(resolved: ResolvedVersion): Promise<ServedSignature> {
     const known = this.signatures.get(resolved.versionId);
     if (known) return known;
-    const row = await this.db.modelVersion.findUniqueOrThrow({
-      where: { id: resolved.versionId },
-      select: { preprocessing: true },
-    });
-    const preprocessing = row.preprocessing as unknown as PreprocessingState;
+    const [row] = await this.db.sql.rows<{ preprocessing: PreprocessingState }>(
+      'SELECT preprocessing FROM "ModelVersion" WHERE id = $1',
+      [resolved.versionId],
+    );
+    if (row === undefined) throw new NotFoundError('Version', resolved.versionId);
+    const preprocessing = row.preprocessing;
     const { inputSchema, outputSchema } = adapterFor(preprocessing);
     const signature = { preprocessing, inputSchema, outputSchema };
     if (this.signatures.size >= MAX_SIGNATURES) this.signatures.clear();
@@ -416,18 +417,30 @@ export class PredictionService {
 
   /** Loads a version (coalesced by the cache), verifying the artifact's checksum. */
   private async load(versionId: string): Promise<{ value: LoadedVersion; bytes: number }> {
-    const version = await this.db.modelVersion.findUniqueOrThrow({
-      where: { id: versionId },
-      include: { dataset: { select: { columns: true } } },
-    });
-    const preprocessing = version.preprocessing as unknown as PreprocessingState;
+    // The pool's own SQL, as for every lookup of the prediction path (src/db/sql.ts).
+    const [version] = await this.db.sql.rows<{
+      preprocessing: PreprocessingState;
+      artifactFormat: string;
+      artifactKey: string;
+      artifactSha256: string;
+      artifactBytes: bigint;
+      datasetColumns: unknown;
+    }>(
+      `SELECT v.preprocessing, v."artifactFormat", v."artifactKey", v."artifactSha256", v."artifactBytes",
+        d.columns AS "datasetColumns"
+      FROM "ModelVersion" v LEFT JOIN "Dataset" d ON d.id = v."datasetId"
+      WHERE v.id = $1`,
+      [versionId],
+    );
+    if (version === undefined) throw new NotFoundError('Version', versionId);
+    const preprocessing = version.preprocessing;
     const adapter = adapterFor(preprocessing, {
       imageLimits: {
         maxPixelsPerImage: this.config.MAX_IMAGE_PIXELS,
         maxPixelsPerRequest: this.config.MAX_REQUEST_IMAGE_PIXELS,
       },
     });
-    const ignored = leftOutColumns(version.dataset?.columns, adapter.inputSchema);
+    const ignored = leftOutColumns(version.datasetColumns, adapter.inputSchema);
     const batcherOf = (run: LoadedVersion['run'], afterBatch?: () => void) =>
       new MicroBatcher<Float32Array, Prediction>({
         maxBatchSize: this.config.PREDICT_BATCH_MAX_SIZE,

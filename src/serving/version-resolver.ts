@@ -28,10 +28,9 @@ interface Row {
 
 /**
  * Resolves a version reference in one round trip to PostgreSQL: a number, an alias, or (the
- * bare model path) the `production` alias when set, else the newest version. It runs on every
- * prediction, so an alias move takes effect at once on every replica; one raw query rather than
- * a Prisma query per step (model, alias, version), which were a measurable share of a
- * single-row prediction's latency.
+ * bare model path) the `production` alias when set, else the newest version. One query rather
+ * than a Prisma query per step (model, alias, version), which were a measurable share of a
+ * single-row prediction's latency, sent by the pool's own SQL (src/db/sql.ts).
  */
 export async function resolveServedVersion(
   db: Database,
@@ -41,24 +40,28 @@ export async function resolveServedVersion(
 ): Promise<ResolvedVersion> {
   let rows: Row[];
   if ('version' in ref) {
-    rows = await db.$queryRaw<Row[]>`
-      SELECT m.name AS model, m.id AS "modelId", m."logSampleRate", NULL::jsonb AS routing,
+    rows = await db.sql.rows<Row>(
+      `SELECT m.name AS model, m.id AS "modelId", m."logSampleRate", NULL::jsonb AS routing,
         v.id AS "versionId", v.version, NULL AS "aliasVersionId"
-      FROM "Model" m LEFT JOIN "ModelVersion" v ON v."modelId" = m.id AND v.version = ${ref.version}
-      WHERE m."projectId" = ${projectId} AND m.name = ${name}`;
+      FROM "Model" m LEFT JOIN "ModelVersion" v ON v."modelId" = m.id AND v.version = $1
+      WHERE m."projectId" = $2 AND m.name = $3`,
+      [ref.version, projectId, name],
+    );
   } else {
     const alias = 'alias' in ref ? ref.alias : 'production';
     // The alias's version when set; for the bare model path, the newest version otherwise.
-    rows = await db.$queryRaw<Row[]>`
-      SELECT m.name AS model, m.id AS "modelId", m."logSampleRate", a.routing,
+    rows = await db.sql.rows<Row>(
+      `SELECT m.name AS model, m.id AS "modelId", m."logSampleRate", a.routing,
         COALESCE(av.id, nv.id) AS "versionId", COALESCE(av.version, nv.version) AS version, av.id AS "aliasVersionId"
       FROM "Model" m
-      LEFT JOIN "ModelAlias" a ON a."modelId" = m.id AND a.alias = ${alias}
+      LEFT JOIN "ModelAlias" a ON a."modelId" = m.id AND a.alias = $1
       LEFT JOIN "ModelVersion" av ON av.id = a."versionId"
       LEFT JOIN LATERAL (
-        SELECT id, version FROM "ModelVersion" WHERE "modelId" = m.id AND ${!('alias' in ref)} ORDER BY version DESC LIMIT 1
+        SELECT id, version FROM "ModelVersion" WHERE "modelId" = m.id AND $2::boolean ORDER BY version DESC LIMIT 1
       ) nv ON true
-      WHERE m."projectId" = ${projectId} AND m.name = ${name}`;
+      WHERE m."projectId" = $3 AND m.name = $4`,
+      [alias, !('alias' in ref), projectId, name],
+    );
   }
   const row = rows[0];
   if (row === undefined) throw new NotFoundError('Model', name);

@@ -37,17 +37,24 @@ describe('API key cache refresh', () => {
   });
 });
 
-/** The real database, counting what the service asks it. */
+/** The real database, counting what the service asks it: through Prisma or its own SQL. */
 function countingDatabase(db: Database) {
   const counter = { queries: 0 };
-  const counted = db.$extends({
+  const extended = db.$extends({
     query: {
       async $allOperations({ args, query }) {
         counter.queries += 1;
         return query(args);
       },
     },
-  }) as unknown as Database;
+  });
+  const sql: Database['sql'] = {
+    rows(text, values) {
+      counter.queries += 1;
+      return db.sql.rows(text, values);
+    },
+  };
+  const counted = Object.assign(extended, { sql }) as unknown as Database;
   return { counted, counter };
 }
 

@@ -73,7 +73,7 @@ export const authPlugin = fp(
   async function authPlugin(app: FastifyInstance, opts: AuthPluginOptions) {
     const adminHash = hashSecret(opts.adminToken);
     const keys = new ApiKeyCache({ ttlMs: opts.keyCacheTtlMs });
-    const usage = new KeyUsage(opts.db, {
+    const usage = new KeyUsage(opts.db.sql, {
       resolutionMs: opts.keyUsageResolutionMs,
       onError: (error) => app.log.warn({ err: error }, 'could not record an API key use'),
     });
@@ -99,10 +99,15 @@ export const authPlugin = fp(
     async function lookUpKey(secretHash: string): Promise<VerifiedKey> {
       const generation = keys.generation;
       keys.countLookup();
-      const row = await opts.db.apiKey.findUnique({
-        where: { secretHash },
-        select: { id: true, projectId: true, scopes: true, revokedAt: true, expiresAt: true },
-      });
+      const [row] = await opts.db.sql.rows<{
+        id: string;
+        projectId: string;
+        scopes: string[];
+        revokedAt: Date | null;
+        expiresAt: Date | null;
+      }>('SELECT id, "projectId", scopes, "revokedAt", "expiresAt" FROM "ApiKey" WHERE "secretHash" = $1', [
+        secretHash,
+      ]);
       if (!row || row.revokedAt || (row.expiresAt && row.expiresAt.getTime() <= Date.now())) {
         throw new UnauthorizedError(row ? 'The API key has been revoked or has expired.' : 'The API key is not valid.');
       }

@@ -57,7 +57,8 @@ export const healthRoutes: FastifyPluginAsyncZod<{ deps: Deps; isDraining: () =>
     },
     async (_request, reply) => {
       const [database, redis, artifactStore] = await Promise.all([
-        probe(() => deps.db.$queryRaw`SELECT 1`),
+        // The pool's own SQL: a probe through Prisma would load its query compiler (src/db/sql.ts).
+        probe(() => deps.db.sql.rows('SELECT 1')),
         probe(() => deps.redis.ping()),
         probe(() => deps.store.check()),
       ]);

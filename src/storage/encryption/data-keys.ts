@@ -49,7 +49,12 @@ export class DataKeyRing {
   }
 
   private async load(id: string): Promise<Buffer> {
-    const row = await this.db.dataKey.findUnique({ where: { id } });
+    // By the pool's own SQL: a model's first load after a start reads it on the prediction path,
+    // where a Prisma query would load Prisma's query compiler (src/db/sql.ts).
+    const [row] = await this.db.sql.rows<DataKeyRow>(
+      'SELECT id, scope, "wrappedKey", "masterKeyId" FROM "DataKey" WHERE id = $1',
+      [id],
+    );
     if (!row)
       throw new EncryptionKeyUnavailableError(`The data key '${id}' no longer exists (its project was erased).`);
     return this.unwrap(row);

@@ -1,0 +1,53 @@
+/**
+ * SQL sent straight through the pg pool that Prisma's adapter also uses, for the prediction
+ * path's few lookups (API key, project quota, version resolution and row, data key).
+ *
+ * Why not Prisma there: Prisma 7 runs a WebAssembly query compiler in the process. The first
+ * query of a process instantiates it (about 150 ms of CPU here) and every new query shape
+ * compiles on first use (5 to 45 ms each). On the prediction path that was most of the first
+ * prediction after a start (BENCHMARKS.md, 1e'), and the readiness probe's query was a tenth of
+ * the start (1e). Sent here, the first prediction and readiness never load the compiler; the
+ * rest of the service keeps Prisma.
+ */
+import pg from 'pg';
+
+/** Rows of one parameterised statement ($1, $2, ... bound to `values`). */
+export interface Sql {
+  rows<R>(text: string, values?: readonly unknown[]): Promise<R[]>;
+}
+
+/** The pool's size and timeout, as Prisma's adapter is given them. */
+export function createPool(databaseUrl: string, poolSize: number): pg.Pool {
+  // A short connection timeout makes a Postgres outage answer 503 quickly instead of hanging.
+  return new pg.Pool({ connectionString: databaseUrl, max: poolSize, connectionTimeoutMillis: 5_000 });
+}
+
+/**
+ * Prisma keeps DateTime columns as `timestamp(3)` without a time zone, in UTC; pg would read
+ * such a value in the process's local zone, so it is read as UTC here. `bigint` columns come
+ * back as BigInt, as Prisma gives them, rather than pg's strings.
+ */
+const UTC_TIMESTAMP = 1114;
+const INT8 = 20;
+const parsers: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+    if (oid === UTC_TIMESTAMP) return (value: string) => new Date(`${value.replace(' ', 'T')}Z`);
+    if (oid === INT8) return (value: string) => BigInt(value);
+    return pg.types.getTypeParser(oid, format);
+  }) as pg.CustomTypesConfig['getTypeParser'],
+};
+
+/**
+ * A time as a `timestamp` parameter: an ISO string in UTC, whose zone PostgreSQL ignores for a
+ * column without one (a Date would be sent in the process's local zone and stored shifted).
+ */
+export const utcTimestamp = (epochMs: number) => new Date(epochMs).toISOString();
+
+export function poolSql(pool: Pick<pg.Pool, 'query'>): Sql {
+  return {
+    async rows<R>(text: string, values: readonly unknown[] = []) {
+      const result = await pool.query({ text, values: [...values], types: parsers });
+      return result.rows as R[];
+    },
+  };
+}
