@@ -12,12 +12,11 @@
  * running process never sees a half-written dist/.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { copyFile, mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
-import { build } from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const requireHere = createRequire(import.meta.url);
@@ -37,19 +36,24 @@ export const entryPoints = {
   'batch-output-thread': 'src/batch/output-thread-worker.ts',
 };
 
-/** Hash of everything the build reads: our sources (generated client included), the lockfile and this script. */
-async function sourceFingerprint() {
+/**
+ * Hash of everything the build reads: our sources (generated client included), the lockfile and
+ * this script. Read synchronously: every `npm start` runs this check before the service, and
+ * some 900 awaited stats and reads took about 0.4 s of the start to ready here (BENCHMARKS.md,
+ * 1e); the same reads in one synchronous pass take a few tens of ms.
+ */
+function sourceFingerprint() {
   const hash = createHash('sha256');
   for (const dir of ['src', 'console']) {
-    const files = (await readdir(path.join(root, dir), { recursive: true })).sort();
+    const files = readdirSync(path.join(root, dir), { recursive: true }).sort();
     for (const file of files) {
       const full = path.join(root, dir, file);
-      if (!(await stat(full)).isFile()) continue;
-      hash.update(`${dir}/${file}\0`).update(await readFile(full));
+      if (!statSync(full).isFile()) continue;
+      hash.update(`${dir}/${file}\0`).update(readFileSync(full));
     }
   }
   for (const file of ['package-lock.json', 'scripts/build.mjs'])
-    hash.update(`${file}\0`).update(await readFile(path.join(root, file)));
+    hash.update(`${file}\0`).update(readFileSync(path.join(root, file)));
   return hash.digest('hex');
 }
 
@@ -124,9 +128,11 @@ const requireCommonJs = {
 /** Builds into `outdir` (default dist/) unless it already holds this exact source; true when it built. */
 export async function buildService({ outdir = 'dist', force = false } = {}) {
   const target = path.resolve(root, outdir);
-  const fingerprint = await sourceFingerprint();
+  const fingerprint = sourceFingerprint();
   const built = await readFile(path.join(target, FINGERPRINT), 'utf8').catch(() => '');
   if (!force && built === fingerprint) return false;
+  // Loaded only to build: the check alone, which every start runs, does without it.
+  const { build } = await import('esbuild');
   // Names of this call's own: builds may race in one process as well as across processes.
   const own = `${process.pid}-${randomBytes(4).toString('hex')}`;
   const staging = `${target}.building-${own}`;
@@ -147,7 +153,7 @@ export async function buildService({ outdir = 'dist', force = false } = {}) {
       chunkNames: 'chunks/[name]-[hash]',
       logLevel: 'warning',
     });
-    await buildConsole(path.join(staging, 'ui'));
+    await buildConsole(build, path.join(staging, 'ui'));
     await writeFile(path.join(staging, FINGERPRINT), fingerprint);
     await rename(target, retired).catch(ignore('ENOENT'));
     // A concurrent build of the same sources may have landed in between: keep it, drop ours.
@@ -164,7 +170,7 @@ export async function buildService({ outdir = 'dist', force = false } = {}) {
  * console/src, its page and its styles (uPlot's included). No inline script or style, so the
  * page runs under a strict Content-Security-Policy.
  */
-async function buildConsole(outdir) {
+async function buildConsole(build, outdir) {
   await build({
     absWorkingDir: root,
     entryPoints: { app: 'console/src/main.ts' },
