@@ -407,7 +407,7 @@ which passes the flags to the API's node).
   transform keeps function names by wrapping every function created at run time in a
   \`defineProperty\` call: on the prediction path that cost about a fifth of the API's throughput at
   concurrency 64 (about 16,500 against 20,800 requests/s, measured side by side while making the change).
-- **Young-generation size**: \`npm start\` and \`npm run serve\` give node \`--max-semi-space-size=32\` (MB). A
+- **Young-generation size**: \`npm start\` and \`npm run serve\` give node \`--max-semi-space-size=32\` (MB), and \`--min-semi-space-size=32\` (from the start: growing from 1 MB, the start took 12 to 13 scavenges and a mark-compact, 100 to 120 ms, against 2 scavenges, 43 ms). A
   prediction allocates many short-lived objects (request, parsed body, promises, answer); with the
   default young generation, scavenges took about a sixth of the API's CPU at concurrency 64, and
   throughput rose by about a fifth with 32 MB (64 MB did no better), while the API's peak RSS under that
