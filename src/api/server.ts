@@ -1,5 +1,6 @@
 import closeWithGrace from 'close-with-grace';
 import type { FastifyInstance } from 'fastify';
+import { WARM_CONNECTIONS } from '../db/sql.ts';
 import type { Deps } from '../deps.ts';
 import { buildApp } from './app.ts';
 
@@ -23,6 +24,8 @@ export async function startServer(deps: Deps, onClose: Array<() => Promise<void>
     await app.drain.start(DRAIN_LIMIT_MS);
     await app.close();
   });
+  // Opened while the server starts listening: an unreachable PostgreSQL is /readyz's to report.
+  void deps.db.sql.open(WARM_CONNECTIONS).catch(() => undefined);
   await app.listen({ host: deps.config.HOST, port: deps.config.PORT });
   return app;
 }

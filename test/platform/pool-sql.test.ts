@@ -3,6 +3,7 @@
  * instants whatever the process's time zone, and bigint columns as BigInt.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDatabase } from '../../src/db/client.ts';
 import { utcTimestamp } from '../../src/db/sql.ts';
 import { createTenantEnv, type TenantEnv } from '../support/test-env.ts';
 
@@ -50,5 +51,28 @@ describe('the pool’s own SQL', () => {
       [ctx.tenant.projectId],
     );
     expect(row!.storedBytes).toBe(bytes);
+  });
+
+  it('opens connections ahead of the first requests, and says so when PostgreSQL cannot be reached', async () => {
+    const url = new URL(ctx.env.config.DATABASE_URL);
+    url.searchParams.set('application_name', 'warm-connections-test');
+    const db = createDatabase(url.toString(), 4);
+    const opened = async () => {
+      const [row] = await ctx.env.deps.db.sql.rows<{ n: number }>(
+        'SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1',
+        ['warm-connections-test'],
+      );
+      return row!.n;
+    };
+    try {
+      expect(await opened()).toBe(0);
+      await db.sql.open(2);
+      expect(await opened()).toBe(2);
+    } finally {
+      await db.$disconnect();
+    }
+    const unreachable = createDatabase('postgresql://postgres@127.0.0.1:1/none', 2);
+    await expect(unreachable.sql.open(2)).rejects.toThrow();
+    await unreachable.$disconnect();
   });
 });

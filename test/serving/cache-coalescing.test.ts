@@ -53,6 +53,7 @@ function countingDatabase(db: Database) {
       counter.queries += 1;
       return db.sql.rows(text, values);
     },
+    open: (connections) => db.sql.open(connections),
   };
   const counted = Object.assign(extended, { sql }) as unknown as Database;
   return { counted, counter };
