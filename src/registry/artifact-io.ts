@@ -92,6 +92,11 @@ export class ArtifactStoreIOHandler implements tf.io.IOHandler {
 
   async load(): Promise<tf.io.ModelArtifacts> {
     if (!this.expectedSha256) throw new Error('Loading a model artifact requires its expected sha256');
+    // The weights are read beside the manifest, at the path every saved artifact uses: the two
+    // reads (and decryptions) overlap instead of following each other on a first prediction's
+    // path. They are checked against the manifest's digest all the same.
+    const usualWeights = this.store.read(`${this.artifactKey}/${WEIGHTS}`);
+    usualWeights.catch(() => undefined);
     const manifestBytes = await this.store.read(`${this.artifactKey}/${MANIFEST}`);
     const manifestDigest = sha256(manifestBytes);
     if (manifestDigest !== this.expectedSha256) {
@@ -100,7 +105,9 @@ export class ArtifactStoreIOHandler implements tf.io.IOHandler {
       );
     }
     const manifest = JSON.parse(manifestBytes.toString('utf8')) as ModelManifest;
-    const weights = await this.store.read(`${this.artifactKey}/${manifest.weights.path}`);
+    const weights = await (manifest.weights.path === WEIGHTS
+      ? usualWeights
+      : this.store.read(`${this.artifactKey}/${manifest.weights.path}`));
     const weightsDigest = sha256(weights);
     if (weightsDigest !== manifest.weights.sha256 || weights.byteLength !== manifest.weights.bytes) {
       throw new ArtifactIntegrityError(
