@@ -8,7 +8,7 @@
  *   worker needs. `npm run worker` builds only this and hands it to `startTrainingWorker`.
  * - `createDeps` builds the API's resources on top of it: the fail-fast Redis connection of the
  *   health checks (which also counts prediction quotas), the admin token, the TensorFlow.js
- *   backend (`TF_BACKEND`), the metrics with their service gauges, the prediction service and
+ *   backend (`TF_BACKEND`, its model loading warmed up), the metrics with their service gauges, the prediction service and
  *   the project quotas. `buildApp(deps)` receives them in
  *   `npm run serve`, `npm start` (whose worker receives the same `deps`), `npm run demo`, the
  *   tests (test/support/test-env.ts), the benchmarks (bench/bench-env.ts) and the OpenAPI
@@ -32,6 +32,7 @@ import { createTrainingQueue } from './queue/training-queue.ts';
 import { createBatchQueue, createWebhookQueue, type BatchQueue, type WebhookQueue } from './queue/background-queues.ts';
 import { ProjectQuotas } from './quotas/project-quotas.ts';
 import { redisRouteChangeNotifier, type RouteChangeNotifier } from './registry/route-changes.ts';
+import { warmUpModelLoading } from './serving/loading-warm-up.ts';
 import { PredictionService } from './serving/prediction-service.ts';
 import { RouteChangeListener } from './serving/route-change-listener.ts';
 import { createArtifactStore, localArtifactCopies } from './storage/create-artifact-store.ts';
@@ -148,6 +149,7 @@ export async function createDeps(config: Config, opts: BuildOptions = {}): Promi
   const logger = opts.logger ?? createLogger(config.LOG_LEVEL);
   // Predictions run on the best TensorFlow.js backend present (TF_BACKEND), chosen once per process.
   await selectBackend(config.TF_BACKEND, 'serving');
+  if (!(opts.lazy ?? false)) await warmUpModelLoading();
   logBackend(logger);
   const infrastructure = createInfrastructure(config, { localArtifactCopies: true, ...opts, logger });
   const redis = createRedis(config.REDIS_URL, { failFast: true, lazy: opts.lazy ?? false });
