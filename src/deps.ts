@@ -8,8 +8,8 @@
  *   worker needs. `npm run worker` builds only this and hands it to `startTrainingWorker`.
  * - `createDeps` builds the API's resources on top of it: the fail-fast Redis connection of the
  *   health checks (which also counts prediction quotas), the admin token, the TensorFlow.js
- *   backend (`TF_BACKEND`, its model loading warmed up), the metrics with their service gauges, the prediction service and
- *   the project quotas. `buildApp(deps)` receives them in
+ *   backend (`TF_BACKEND`, its model loading warmed up), the metrics with their service gauges,
+ *   the prediction service and the project quotas. `buildApp(deps)` receives them in
  *   `npm run serve`, `npm start` (whose worker receives the same `deps`), `npm run demo`, the
  *   tests (test/support/test-env.ts), the benchmarks (bench/bench-env.ts) and the OpenAPI
  *   generator, which asks for lazy clients that never connect.
