@@ -5,6 +5,8 @@ import { loadGradients } from './tfjs.ts';
 import { registerWasmTrainingKernels } from './wasm-conv-gradients.ts';
 import { adapterLabel, openWebGpu, type GpuAdapterSummary } from './webgpu.ts';
 import { registerWasmBatchMatMul } from './wasm-matmul.ts';
+import { registerWasmCopyKernels } from './wasm-copy-kernels.ts';
+import { registerWasmLeadingSum } from './wasm-leading-sum.ts';
 
 /**
  * The TensorFlow.js namespace (core + layers, src/ml/tfjs.ts), re-exported for modules that
@@ -178,6 +180,10 @@ async function tryWasm(): Promise<string | undefined> {
     registerWasmTrainingKernels();
     // Products with a transposed operand (every matMul gradient) take the backend's slow loop.
     registerWasmBatchMatMul();
+    // Clones copy their input and embedding lookups run an element-wise loop: both move less.
+    registerWasmCopyKernels();
+    // Sums over the batch axes (every broadcast add's gradient) transpose the whole input first.
+    registerWasmLeadingSum();
     if (!wasmPathsSet) {
       // In Node the .wasm binaries are read from disk; tfjs would otherwise look beside the page
       // URL. The paths only count before the backend first initialises, so they are set once.
