@@ -5,6 +5,7 @@
  * where the engine has no SIMD. Arrays are carved once, sized for the largest batch, so a step
  * allocates nothing.
  */
+import type { AdamStepConstants, SimdAdam } from './simd-adam.ts';
 import { simdMemory, type SimdProduct } from './simd-product.ts';
 
 /** Float32 arrays carved from one memory, and the product over them. */
@@ -15,13 +16,15 @@ export class ProductArena {
     private readonly buffer: ArrayBuffer,
     /** Undefined: the JavaScript kernel (productNT). */
     private readonly simd: SimdProduct | undefined,
+    /** Undefined: the caller's JavaScript update (host-adam.ts). */
+    private readonly simdAdam: SimdAdam | undefined,
   ) {}
 
   /** An arena that holds arrays of the given sizes (each rounded up to 16 bytes for vector loads). */
   static of(sizes: number[]): ProductArena {
     const floats = sizes.reduce((sum, size) => sum + aligned(size), 0);
     const made = simdMemory(floats * 4);
-    return new ProductArena(made?.memory.buffer ?? new ArrayBuffer(floats * 4), made?.product);
+    return new ProductArena(made?.memory.buffer ?? new ArrayBuffer(floats * 4), made?.product, made?.adam);
   }
 
   /** Whether arrays of `sizes` fit in the arena from its start (see `reset`). */
@@ -55,6 +58,19 @@ export class ProductArena {
     if (simd && a.buffer === buffer && b.buffer === buffer && out.buffer === buffer)
       simd(a.byteOffset, b.byteOffset, out.byteOffset, m, n, depth);
     else productNT(a, b, out, m, n, depth);
+  }
+
+  /**
+   * One Adam step in place (simd-adam.ts: tf.train.adam's float32 arithmetic) when the value,
+   * gradient and both moments live in the arena; false, with nothing done, when they do not or
+   * there is no SIMD.
+   */
+  adam(value: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, constants: AdamStepConstants): boolean {
+    const kernel = this.simdAdam;
+    const buffer = this.buffer;
+    if (!kernel || [value, g, m, v].some((array) => array.buffer !== buffer)) return false;
+    kernel(value.byteOffset, g.byteOffset, m.byteOffset, v.byteOffset, value.length, ...constants);
+    return true;
   }
 }
 

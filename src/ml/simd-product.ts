@@ -8,70 +8,40 @@
  * tolerance. Undefined where the engine has no SIMD; the step then keeps the JavaScript kernel.
  */
 
+import {
+  countedLoop,
+  END,
+  extract,
+  F32,
+  F32_ADD,
+  F32_LOAD,
+  F32_MUL,
+  F32_STORE,
+  f32x4Add,
+  f32x4Mul,
+  f32x4Splat,
+  f32Zero,
+  get,
+  I32,
+  I32_ADD,
+  I32_AND,
+  I32_MUL,
+  I32_SHL,
+  i32,
+  functionExport,
+  memoryImport,
+  section,
+  set,
+  uleb,
+  V128,
+  v128Load,
+  vector,
+  WASM_HEADER,
+} from './wasm-assembly.ts';
+import { simdAdam, type SimdAdam } from './simd-adam.ts';
+
 /** out = a · bᵀ for a `[m, depth]`, b `[n, depth]`, out `[m, n]`, all given as byte offsets into the memory. */
 export type SimdProduct = (a: number, b: number, out: number, m: number, n: number, depth: number) => void;
-
-// Opcodes used below.
-const I32 = 0x7f;
-const F32 = 0x7d;
-const V128 = 0x7b;
-const BLOCK = 0x02;
-const LOOP = 0x03;
-const VOID = 0x40;
-const END = 0x0b;
-const BR = 0x0c;
-const BR_IF = 0x0d;
-const GET = 0x20;
-const SET = 0x21;
-const F32_LOAD = 0x2a;
-const F32_STORE = 0x38;
-const I32_CONST = 0x41;
-const F32_CONST = 0x43;
-const I32_GE_S = 0x4e;
-const I32_ADD = 0x6a;
-const I32_MUL = 0x6c;
-const I32_AND = 0x71;
-const I32_SHL = 0x74;
-const F32_ADD = 0x92;
-const F32_MUL = 0x94;
-const SIMD = 0xfd;
-
-function uleb(value: number): number[] {
-  const bytes: number[] = [];
-  do {
-    let byte = value & 0x7f;
-    value >>>= 7;
-    if (value !== 0) byte |= 0x80;
-    bytes.push(byte);
-  } while (value !== 0);
-  return bytes;
-}
-
-function sleb(value: number): number[] {
-  const bytes: number[] = [];
-  for (;;) {
-    const byte = value & 0x7f;
-    value >>= 7;
-    if ((value === 0 && (byte & 0x40) === 0) || (value === -1 && (byte & 0x40) !== 0)) {
-      bytes.push(byte);
-      return bytes;
-    }
-    bytes.push(byte | 0x80);
-  }
-}
-
-const simd = (op: number, ...rest: number[]) => [SIMD, ...uleb(op), ...rest];
-const v128Load = simd(0x00, 4, 0); // align 2^4, offset 0
-const f32x4Splat = simd(0x13);
-const f32x4Add = simd(0xe4);
-const f32x4Mul = simd(0xe6);
-const extract = (lane: number) => simd(0x1f, lane);
-const get = (local: number) => [GET, local];
-const set = (local: number) => [SET, local];
-const i32 = (value: number) => [I32_CONST, ...sleb(value)];
-const f32Zero = [F32_CONST, 0, 0, 0, 0];
-const section = (id: number, body: number[]) => [id, ...uleb(body.length), ...body];
-const vector = (items: number[][]) => [...uleb(items.length), ...items.flat()];
 
 // Parameters: 0 a, 1 b, 2 out, 3 m, 4 n, 5 depth. Locals below.
 const I = 6;
@@ -94,28 +64,6 @@ const S = 22; // f32 scalar sum
 
 /** row + p * 4: the address of element p of a row. */
 const atP = (row: number) => [...get(row), ...get(P), ...i32(2), I32_SHL, I32_ADD];
-
-/** for (; counter < limit; counter += step) body, `limit` a local; the counter starts as it is. */
-const countedLoop = (counter: number, limit: number, step: number, body: number[]) => [
-  BLOCK,
-  VOID,
-  LOOP,
-  VOID,
-  ...get(counter),
-  ...get(limit),
-  I32_GE_S,
-  BR_IF,
-  1,
-  ...body,
-  ...get(counter),
-  ...i32(step),
-  I32_ADD,
-  ...set(counter),
-  BR,
-  0,
-  END,
-  END,
-];
 
 /** acc = acc + x * load(row + p*4). */
 const accumulate = (acc: number, row: number) => [
@@ -265,22 +213,12 @@ function moduleBytes(): Uint8Array {
   ];
   const code = [...vector(locals), ...body];
   return Uint8Array.from([
-    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+    ...WASM_HEADER,
     // type 0: (i32 x6) -> ()
     ...section(1, vector([[0x60, ...vector([[I32], [I32], [I32], [I32], [I32], [I32]]), 0]])),
-    // import env.memory (min 1 page)
-    ...section(2, [
-      ...uleb(1),
-      ...uleb(3),
-      ...[...'env'].map((c) => c.charCodeAt(0)),
-      ...uleb(6),
-      ...[...'memory'].map((c) => c.charCodeAt(0)),
-      0x02,
-      0x00,
-      ...uleb(1),
-    ]),
+    ...section(2, [...uleb(1), ...memoryImport]),
     ...section(3, vector([uleb(0)])),
-    ...section(7, [...uleb(1), ...uleb(7), ...[...'product'].map((c) => c.charCodeAt(0)), 0x00, ...uleb(0)]),
+    ...section(7, [...uleb(1), ...functionExport('product', 0)]),
     ...section(10, vector([[...uleb(code.length), ...code]])),
   ]);
 }
@@ -299,10 +237,12 @@ const wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
 let compiled: object | null | undefined;
 
 /**
- * A memory of at least `bytes` bytes with the product kernel over it, or undefined where
- * WebAssembly or its SIMD is unavailable.
+ * A memory of at least `bytes` bytes with the product kernel over it (and the Adam step of
+ * simd-adam.ts), or undefined where WebAssembly or its SIMD is unavailable.
  */
-export function simdMemory(bytes: number): { memory: WasmMemory; product: SimdProduct } | undefined {
+export function simdMemory(
+  bytes: number,
+): { memory: WasmMemory; product: SimdProduct; adam: SimdAdam | undefined } | undefined {
   if (!wasm) return undefined;
   if (compiled === undefined) {
     try {
@@ -314,7 +254,7 @@ export function simdMemory(bytes: number): { memory: WasmMemory; product: SimdPr
   if (compiled === null) return undefined;
   const memory = new wasm.Memory({ initial: Math.max(1, Math.ceil(bytes / 65536)) });
   const instance = new wasm.Instance(compiled, { env: { memory } });
-  return { memory, product: instance.exports.product as SimdProduct };
+  return { memory, product: instance.exports.product as SimdProduct, adam: simdAdam(memory) };
 }
 
 /**

@@ -253,7 +253,7 @@ export class DenseStack {
     this.forward(input, rows, dropoutSeeds);
     const objective = this.backward(input, y, rows);
     if (!this.optimizer) throw new Error('A forward-only dense stack does not train.');
-    this.optimizer.applyHostGradients(this.parameters);
+    this.optimizer.applyHostGradients(this.parameters, this.arena);
     this.transposeKernels();
     return objective * rows;
   }
@@ -273,11 +273,11 @@ export class DenseStack {
     for (const layer of this.layers) transposed(layer.kernel.value, layer.kernelT, layer.inputs, layer.units);
   }
 
-  /** Sizes the per-batch buffers for `rows` rows; they only grow. */
   /**
    * Sizes the buffers for batches of `rows` rows; they only grow. Every array the products
    * read or write lives in one WebAssembly memory, where the SIMD kernel can reach it (plain
-   * arrays where the engine has no SIMD); the weights move over with their values.
+   * arrays where the engine has no SIMD); the weights move over with their values, and so do
+   * the optimiser's moments, for the SIMD Adam step (simd-adam.ts).
    */
   private reserve(rows: number): void {
     if (rows <= this.capacity) return;
@@ -290,6 +290,8 @@ export class DenseStack {
       sizes.push(inputs * units, inputs * units, inputs * units, units, units);
       sizes.push(size, dropout, dropout, size, rows * inputs, size);
     }
+    // Each parameter's two Adam moments.
+    if (this.optimizer) for (const { value } of this.parameters) sizes.push(value.length, value.length);
     const arena = ProductArena.of(sizes);
     this.arena = arena;
     const take = (size: number) => arena.take(size);
@@ -316,6 +318,9 @@ export class DenseStack {
       layer.inputT = take(rows * inputs);
       layer.deltaT = take(size);
     }
+    const optimizer = this.optimizer;
+    if (optimizer)
+      this.parameters.forEach(({ value }, i) => optimizer.placeMoments(i, take(value.length), take(value.length)));
   }
 
   /** out = a · bᵀ in the arena (product-arena.ts); every pass reserves before it runs. */

@@ -14,6 +14,7 @@
  * back when they are set, so checkpoints and resume see exactly what `tf.train.adam` keeps.
  */
 import { tf } from '../../ml/backend.ts';
+import type { AdamStepConstants } from '../../ml/simd-adam.ts';
 
 const f = Math.fround;
 
@@ -38,16 +39,13 @@ export interface HostParameter {
 }
 
 /** What stepConstants hands both updates: b1, b2, c1, c2, the bias corrections, epsilon, -rate. */
-type AdamConstants = [
-  b1: number,
-  b2: number,
-  c1: number,
-  c2: number,
-  oneMinusAcc1: number,
-  oneMinusAcc2: number,
-  epsilon: number,
-  negativeRate: number,
-];
+type AdamConstants = AdamStepConstants;
+
+/** Where a host step can run instead of adamUpdateHost: the SIMD kernel over a product arena's memory. */
+export interface AdamKernel {
+  /** One step in place; false, with nothing done, where it cannot run on these arrays. */
+  adam(value: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, constants: AdamConstants): boolean;
+}
 
 /** One Adam step over a variable, in place: tfjs's ops in its order, each rounded to float32. */
 function adamUpdate(
@@ -133,17 +131,30 @@ export class HostAdamOptimizer extends tf.AdamOptimizer {
 
   /**
    * The same step on weights held in JavaScript (dense-stack.ts): `parameters` in the order
-   * applyGradients would see their variables, each value updated in place (adamUpdateHost's
-   * arithmetic). The moments and the slot variables are the ones applyGradients keeps, so the
-   * two can take turns.
+   * applyGradients would see their variables, each value updated in place, on `kernel` where
+   * it can run (simd-adam.ts: tfjs's float32 arithmetic to the bit) and otherwise by
+   * adamUpdateHost's arithmetic. The moments and the slot variables are the ones applyGradients
+   * keeps, so the two can take turns.
    */
-  applyHostGradients(parameters: ReadonlyArray<HostParameter>): void {
+  applyHostGradients(parameters: ReadonlyArray<HostParameter>, kernel?: AdamKernel): void {
     const step = this.stepConstants();
     parameters.forEach(({ name, shape, value, gradient }, i) => {
       this.ensureSlots(i, name, shape);
-      adamUpdateHost(value, gradient, this.m[i]!, this.v[i]!, ...step);
+      const [m, v] = [this.m[i]!, this.v[i]!];
+      if (!kernel?.adam(value, gradient, m, v, step)) adamUpdateHost(value, gradient, m, v, ...step);
     });
     this.finishStep();
+  }
+
+  /**
+   * Keeps the moments of the `i`-th parameter of applyHostGradients in `m` and `v` from now on
+   * (arrays in a kernel's memory), carrying over the values they hold (zeros before a first step).
+   */
+  placeMoments(i: number, m: Float32Array, v: Float32Array): void {
+    m.set(this.m[i] ?? new Float32Array(m.length));
+    v.set(this.v[i] ?? new Float32Array(v.length));
+    this.m[i] = m;
+    this.v[i] = v;
   }
 
   /** b1, b2, 1 - b1, 1 - b2, the bias corrections, epsilon and -rate, as float32 numbers. */
@@ -173,9 +184,10 @@ export class HostAdamOptimizer extends tf.AdamOptimizer {
       originalName: `${name}/v`,
       variable: tf.tidy(() => tf.zeros(shape).variable(false)),
     };
+    // Moments placed before the first step (placeMoments) are kept: they are zeros.
     const size = shape.reduce((a, b) => a * b, 1);
-    this.m[i] = new Float32Array(size);
-    this.v[i] = new Float32Array(size);
+    this.m[i] ??= new Float32Array(size);
+    this.v[i] ??= new Float32Array(size);
   }
 
   private finishStep(): void {
@@ -210,13 +222,19 @@ export class HostAdamOptimizer extends tf.AdamOptimizer {
   override async setWeights(weightValues: NamedTensor[]): Promise<void> {
     await super.setWeights(weightValues);
     const state = this.shared;
-    this.m.length = 0;
-    this.v.length = 0;
+    // Into the arrays the moments live in (they may be placed in a kernel's memory), when they fit.
+    const refill = (into: Float32Array | undefined, values: Float32Array) => {
+      if (into?.length !== values.length) return Float32Array.from(values);
+      into.set(values);
+      return into;
+    };
+    this.m.length = state.accumulatedFirstMoment.length;
+    this.v.length = state.accumulatedSecondMoment.length;
     state.accumulatedFirstMoment.forEach((slot, i) => {
-      this.m[i] = Float32Array.from(slot!.variable.dataSync() as Float32Array);
+      this.m[i] = refill(this.m[i], slot!.variable.dataSync() as Float32Array);
     });
     state.accumulatedSecondMoment.forEach((slot, i) => {
-      this.v[i] = Float32Array.from(slot!.variable.dataSync() as Float32Array);
+      this.v[i] = refill(this.v[i], slot!.variable.dataSync() as Float32Array);
     });
     this.hostAccBeta1 = state.accBeta1.dataSync()[0] ?? this.hostAccBeta1;
     this.hostAccBeta2 = state.accBeta2.dataSync()[0] ?? this.hostAccBeta2;

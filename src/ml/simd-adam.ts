@@ -1,0 +1,266 @@
+/**
+ * One Adam step over float32 arrays as a WebAssembly SIMD kernel, four weights per instruction:
+ *
+ *   m = m·b1 + g·c1;  v = v·b2 + (g·g)·c2;  w = (m / (1 - b1^t)) / (√(v / (1 - b2^t)) + ε) · (−rate) + w
+ *
+ * in TensorFlow.js's order of operations, each one a float32 operation. WebAssembly's float32
+ * arithmetic, square root included, is IEEE 754's correctly rounded one, so the weights and
+ * moments are those of `tf.train.adam` (and of host-adam.ts' `adamUpdate`) to the last bit,
+ * NaN payloads aside. The dense stack's step spent about a seventh of its time in the
+ * JavaScript update (a square root and a division per weight, in float64).
+ */
+import {
+  countedLoop,
+  END,
+  F32,
+  F32_ADD,
+  F32_DIV,
+  F32_LOAD,
+  F32_MUL,
+  F32_SQRT,
+  F32_STORE,
+  f32x4Add,
+  f32x4Div,
+  f32x4Mul,
+  f32x4Splat,
+  f32x4Sqrt,
+  functionExport,
+  get,
+  I32,
+  I32_ADD,
+  I32_AND,
+  I32_SHL,
+  i32,
+  memoryImport,
+  section,
+  set,
+  uleb,
+  V128,
+  v128Load,
+  v128Store,
+  vector,
+  WASM_HEADER,
+} from './wasm-assembly.ts';
+
+/** b1, b2, 1 - b1, 1 - b2, the bias corrections 1 - b1^t and 1 - b2^t, epsilon and -rate, as float32 numbers. */
+export type AdamStepConstants = [
+  b1: number,
+  b2: number,
+  c1: number,
+  c2: number,
+  oneMinusAcc1: number,
+  oneMinusAcc2: number,
+  epsilon: number,
+  negativeRate: number,
+];
+
+/** The step over `n` weights whose value, gradient and moments start at the given byte offsets of the memory. */
+export type SimdAdam = (
+  value: number,
+  gradient: number,
+  m: number,
+  v: number,
+  n: number,
+  ...constants: AdamStepConstants
+) => void;
+
+// Parameters: 0 value, 1 g, 2 m, 3 v, 4 n (i32); 5 b1 .. 12 negativeRate (f32). Locals below.
+const CONSTANTS = [5, 6, 7, 8, 9, 10, 11, 12];
+const K = 13; // byte offset of the weight in hand
+const END4 = 14; // bytes of the whole groups of four
+const END_ALL = 15; // bytes of all n
+const G = 16; // v128 (f32 in the tail: G_S)
+const M = 17;
+const V = 18;
+/** The constants splatted to four lanes, in CONSTANTS' order. */
+const SPLATS = [19, 20, 21, 22, 23, 24, 25, 26];
+const G_S = 27;
+const M_S = 28;
+const V_S = 29;
+const [B1, B2, C1, C2, OMA1, OMA2, EPS, NEG_RATE] = CONSTANTS as [
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+];
+const [B1V, B2V, C1V, C2V, OMA1V, OMA2V, EPSV, NEG_RATEV] = SPLATS as [
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+];
+
+/** base + K: the address of the weight in hand in one of the arrays (parameters 0-3). */
+const at = (base: number) => [...get(base), ...get(K), I32_ADD];
+
+/** The update in four lanes (vector) or one (tail): the same operations in the same order. */
+function update(lanes: {
+  load: number[];
+  store: number[];
+  mul: number[];
+  add: number[];
+  div: number[];
+  sqrt: number[];
+  locals: { g: number; m: number; v: number };
+  constants: number[];
+}): number[] {
+  const { load, store, mul, add, div, sqrt } = lanes;
+  const { g, m, v } = lanes.locals;
+  const [b1, b2, c1, c2, oma1, oma2, eps, negRate] = lanes.constants as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  return [
+    ...at(1),
+    ...load,
+    ...set(g),
+    // m = m·b1 + g·c1
+    ...at(2),
+    ...at(2),
+    ...load,
+    ...get(b1),
+    ...mul,
+    ...get(g),
+    ...get(c1),
+    ...mul,
+    ...add,
+    ...set(m),
+    ...get(m),
+    ...store,
+    // v = v·b2 + (g·g)·c2
+    ...at(3),
+    ...at(3),
+    ...load,
+    ...get(b2),
+    ...mul,
+    ...get(g),
+    ...get(g),
+    ...mul,
+    ...get(c2),
+    ...mul,
+    ...add,
+    ...set(v),
+    ...get(v),
+    ...store,
+    // w = (m / oma1) / (√(v / oma2) + ε) · negRate + w
+    ...at(0),
+    ...get(m),
+    ...get(oma1),
+    ...div,
+    ...get(v),
+    ...get(oma2),
+    ...div,
+    ...sqrt,
+    ...get(eps),
+    ...add,
+    ...div,
+    ...get(negRate),
+    ...mul,
+    ...at(0),
+    ...load,
+    ...add,
+    ...store,
+  ];
+}
+
+const body = [
+  // endAll = n * 4; end4 = (n & ~3) * 4; the constants splatted; k = 0
+  ...get(4),
+  ...i32(2),
+  I32_SHL,
+  ...set(END_ALL),
+  ...get(4),
+  ...i32(-4),
+  I32_AND,
+  ...i32(2),
+  I32_SHL,
+  ...set(END4),
+  ...CONSTANTS.flatMap((constant, i) => [...get(constant), ...f32x4Splat, ...set(SPLATS[i]!)]),
+  ...i32(0),
+  ...set(K),
+  ...countedLoop(
+    K,
+    END4,
+    16,
+    update({
+      load: v128Load,
+      store: v128Store,
+      mul: f32x4Mul,
+      add: f32x4Add,
+      div: f32x4Div,
+      sqrt: f32x4Sqrt,
+      locals: { g: G, m: M, v: V },
+      constants: [B1V, B2V, C1V, C2V, OMA1V, OMA2V, EPSV, NEG_RATEV],
+    }),
+  ),
+  ...countedLoop(
+    K,
+    END_ALL,
+    4,
+    update({
+      load: [F32_LOAD, 2, 0],
+      store: [F32_STORE, 2, 0],
+      mul: [F32_MUL],
+      add: [F32_ADD],
+      div: [F32_DIV],
+      sqrt: [F32_SQRT],
+      locals: { g: G_S, m: M_S, v: V_S },
+      constants: [B1, B2, C1, C2, OMA1, OMA2, EPS, NEG_RATE],
+    }),
+  ),
+  END,
+];
+
+function moduleBytes(): Uint8Array {
+  const locals = [
+    [...uleb(3), I32],
+    [...uleb(3 + SPLATS.length), V128],
+    [...uleb(3), F32],
+  ];
+  const code = [...vector(locals), ...body];
+  const params = [...Array<number[]>(5).fill([I32]), ...Array<number[]>(8).fill([F32])];
+  return Uint8Array.from([
+    ...WASM_HEADER,
+    ...section(1, vector([[0x60, ...vector(params), 0]])),
+    ...section(2, [...uleb(1), ...memoryImport]),
+    ...section(3, vector([uleb(0)])),
+    ...section(7, [...uleb(1), ...functionExport('adam', 0)]),
+    ...section(10, vector([[...uleb(code.length), ...code]])),
+  ]);
+}
+
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+}
+const wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
+
+let compiled: object | null | undefined;
+
+/** The Adam kernel over `memory` (a WebAssembly.Memory), or undefined where SIMD is unavailable. */
+export function simdAdam(memory: object): SimdAdam | undefined {
+  if (!wasm) return undefined;
+  if (compiled === undefined) {
+    try {
+      compiled = new wasm.Module(moduleBytes());
+    } catch {
+      compiled = null;
+    }
+  }
+  if (compiled === null) return undefined;
+  return new wasm.Instance(compiled, { env: { memory } }).exports.adam as SimdAdam;
+}

@@ -1,0 +1,115 @@
+/**
+ * The few pieces of the WebAssembly binary format our hand-assembled kernels need
+ * (simd-product.ts, simd-adam.ts): opcodes, LEB128 numbers, sections, locals, counted loops,
+ * and the import of the memory the kernels share. No toolchain and no package: the modules are
+ * small enough to write out byte by byte, and assembling them at run time keeps them beside the
+ * JavaScript they replace.
+ */
+export const I32 = 0x7f;
+export const F32 = 0x7d;
+export const V128 = 0x7b;
+export const BLOCK = 0x02;
+export const LOOP = 0x03;
+export const VOID = 0x40;
+export const END = 0x0b;
+export const BR = 0x0c;
+export const BR_IF = 0x0d;
+export const GET = 0x20;
+export const SET = 0x21;
+export const F32_LOAD = 0x2a;
+export const F32_STORE = 0x38;
+export const I32_CONST = 0x41;
+export const F32_CONST = 0x43;
+export const I32_GE_S = 0x4e;
+export const I32_ADD = 0x6a;
+export const I32_MUL = 0x6c;
+export const I32_AND = 0x71;
+export const I32_SHL = 0x74;
+export const F32_ADD = 0x92;
+export const F32_MUL = 0x94;
+export const F32_DIV = 0x95;
+export const F32_SQRT = 0x91;
+export const SIMD = 0xfd;
+
+export function uleb(value: number): number[] {
+  const bytes: number[] = [];
+  do {
+    let byte = value & 0x7f;
+    value >>>= 7;
+    if (value !== 0) byte |= 0x80;
+    bytes.push(byte);
+  } while (value !== 0);
+  return bytes;
+}
+
+export function sleb(value: number): number[] {
+  const bytes: number[] = [];
+  for (;;) {
+    const byte = value & 0x7f;
+    value >>= 7;
+    if ((value === 0 && (byte & 0x40) === 0) || (value === -1 && (byte & 0x40) !== 0)) {
+      bytes.push(byte);
+      return bytes;
+    }
+    bytes.push(byte | 0x80);
+  }
+}
+
+export const simd = (op: number, ...rest: number[]) => [SIMD, ...uleb(op), ...rest];
+export const v128Load = simd(0x00, 4, 0); // align 2^4, offset 0
+export const v128Store = simd(0x0b, 4, 0);
+export const f32x4Splat = simd(0x13);
+export const f32x4Add = simd(0xe4);
+export const f32x4Mul = simd(0xe6);
+export const f32x4Div = simd(0xe7);
+export const f32x4Sqrt = simd(0xe3);
+export const extract = (lane: number) => simd(0x1f, lane);
+export const get = (local: number) => [GET, local];
+export const set = (local: number) => [SET, local];
+export const i32 = (value: number) => [I32_CONST, ...sleb(value)];
+export const f32Zero = [F32_CONST, 0, 0, 0, 0];
+export const section = (id: number, body: number[]) => [id, ...uleb(body.length), ...body];
+export const vector = (items: number[][]) => [...uleb(items.length), ...items.flat()];
+
+/** for (; counter < limit; counter += step) body, `limit` a local; the counter starts as it is. */
+export const countedLoop = (counter: number, limit: number, step: number, body: number[]) => [
+  BLOCK,
+  VOID,
+  LOOP,
+  VOID,
+  ...get(counter),
+  ...get(limit),
+  I32_GE_S,
+  BR_IF,
+  1,
+  ...body,
+  ...get(counter),
+  ...i32(step),
+  I32_ADD,
+  ...set(counter),
+  BR,
+  0,
+  END,
+  END,
+];
+
+export const WASM_HEADER = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
+
+/** The import section's entry for `env.memory` (at least one page), which every kernel shares. */
+export const memoryImport = [
+  ...uleb(3),
+  ...[...'env'].map((c) => c.charCodeAt(0)),
+  ...uleb(6),
+  ...[...'memory'].map((c) => c.charCodeAt(0)),
+  0x02,
+  0x00,
+  ...uleb(1),
+];
+
+/** The export section's entry of function `index` under `name`. */
+export const functionExport = (name: string, index: number) => [
+  ...uleb(name.length),
+  ...[...name].map((c) => c.charCodeAt(0)),
+  0x00,
+  ...uleb(index),
+];
