@@ -44,6 +44,15 @@ describe('GatherV2 on wasm', () => {
     },
     { what: 'rows of a 3-D int32 table', table: [4, 2, 3], dtype: 'int32', ids: [3, 0, 3] },
     { what: 'one-wide rows', table: [9, 1], dtype: 'float32', ids: [8, 0] },
+    {
+      what: 'a 1-D table',
+      table: [6],
+      dtype: 'int32',
+      ids: [
+        [5, 1],
+        [0, 5],
+      ],
+    },
     { what: 'no ids', table: [4, 3], dtype: 'float32', ids: [] },
     { what: 'another axis (the backend kernel)', table: [3, 6, 2], dtype: 'float32', ids: [5, 0, 2], axis: 1 },
     {
