@@ -60,6 +60,11 @@ export class ProductArena {
     else productNT(a, b, out, m, n, depth);
   }
 
+  /** Whether `adam` can run here (WebAssembly SIMD is available). */
+  get hasAdamKernel(): boolean {
+    return this.simdAdam !== undefined;
+  }
+
   /**
    * One Adam step in place (simd-adam.ts: tf.train.adam's float32 arithmetic) when the value,
    * gradient and both moments live in the arena; false, with nothing done, when they do not or

@@ -90,6 +90,13 @@ describe('HostAdamOptimizer', () => {
     expectSame(host, reference);
   });
 
+  it("trains to tfjs Adam's weights and losses to the bit on wasm", async () => {
+    const host = await train(new HostAdamOptimizer(0.01));
+    const reference = await train(tf.train.adam(0.01));
+    expect(host.losses).toEqual(reference.losses);
+    host.weights.forEach((w, i) => expect(Array.from(w)).toEqual(Array.from(reference.weights[i]!)));
+  });
+
   it("hands out and takes tfjs Adam's slots, so a run resumed either way ends where it would have", async () => {
     const uninterrupted = await train(tf.train.adam(0.01));
     expectSame(await train(new HostAdamOptimizer(0.01), tf.train.adam(0.01)), uninterrupted);

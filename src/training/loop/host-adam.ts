@@ -14,6 +14,7 @@
  * back when they are set, so checkpoints and resume see exactly what `tf.train.adam` keeps.
  */
 import { tf } from '../../ml/backend.ts';
+import { ProductArena } from '../../ml/product-arena.ts';
 import type { AdamStepConstants } from '../../ml/simd-adam.ts';
 
 const f = Math.fround;
@@ -102,6 +103,9 @@ export class HostAdamOptimizer extends tf.AdamOptimizer {
   private hostAccBeta2 = f(this.beta2);
   /** True when `m`/`v` hold steps the moment variables do not have yet. */
   private unsynced = false;
+  /** applyGradients' SIMD memory, for variables of these sizes (scratchFor). */
+  private scratch:
+    { sizes: number[]; kernel: { arena: ProductArena; value: Float32Array; g: Float32Array } | undefined } | undefined;
 
   constructor(learningRate: number, beta1 = 0.9, beta2 = 0.999) {
     super(learningRate, beta1, beta2);
@@ -115,18 +119,55 @@ export class HostAdamOptimizer extends tf.AdamOptimizer {
     const entries = Array.isArray(variableGradients)
       ? variableGradients.map(({ name, tensor }) => [name, tensor] as const)
       : Object.entries(variableGradients);
-    const step = this.stepConstants();
-    entries.forEach(([name, gradient], i) => {
+    const variables = entries.map(([name]) => {
       const variable = tf.engine().registeredVariables[name];
       if (variable === undefined) throw new Error(`Adam: no variable named '${name}'.`);
+      return variable;
+    });
+    const scratch = this.scratchFor(variables);
+    const step = this.stepConstants();
+    entries.forEach(([name, gradient], i) => {
+      const variable = variables[i]!;
       this.ensureSlots(i, name, variable.shape);
       if (gradient === undefined || gradient === null) return;
+      const [m, v] = [this.m[i]!, this.v[i]!];
       const g = gradient.dataSync() as Float32Array;
-      const value = Float32Array.from(variable.dataSync() as Float32Array);
-      adamUpdate(value, g, this.m[i]!, this.v[i]!, ...step);
+      const current = variable.dataSync() as Float32Array;
+      let value: Float32Array | undefined;
+      if (scratch) {
+        const [here, gHere] = [scratch.value.subarray(0, current.length), scratch.g.subarray(0, g.length)];
+        here.set(current);
+        gHere.set(g);
+        // A copy out: the scratch is the next variable's.
+        if (scratch.arena.adam(here, gHere, m, v, step)) value = here.slice();
+      }
+      if (value === undefined) {
+        // A copy: on the CPU backend dataSync hands out the variable's own array.
+        value = Float32Array.from(current);
+        adamUpdate(value, g, m, v, ...step);
+      }
       variable.assign(tf.tensor(value, variable.shape, 'float32'));
     });
     this.finishStep();
+  }
+
+  /**
+   * The SIMD kernel's memory for the variables' step (simd-adam.ts, the same float32
+   * arithmetic as adamUpdate, about ten times as fast): their moments, placed there once, and
+   * room to copy the largest value and gradient in. Undefined without SIMD.
+   */
+  private scratchFor(variables: tf.Variable[]) {
+    const sizes = variables.map((variable) => variable.size);
+    const known = this.scratch;
+    if (known !== undefined && known.sizes.length === sizes.length && known.sizes.every((n, i) => n === sizes[i]))
+      return known.kernel;
+    const largest = Math.max(0, ...sizes);
+    const arena = ProductArena.of([...sizes.flatMap((n) => [n, n]), largest, largest]);
+    sizes.forEach((n, i) => this.placeMoments(i, arena.take(n), arena.take(n)));
+    const kernel = { arena, value: arena.take(largest), g: arena.take(largest) };
+    // Without SIMD the arena's arrays are plain ones: the moments stay there, the step in JavaScript.
+    this.scratch = { sizes, kernel: arena.hasAdamKernel ? kernel : undefined };
+    return this.scratch.kernel;
   }
 
   /**
