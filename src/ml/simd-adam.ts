@@ -10,6 +10,7 @@
  * JavaScript update (a square root and a division per weight, in float64).
  */
 import {
+  compiledOnce,
   countedLoop,
   END,
   F32,
@@ -31,6 +32,7 @@ import {
   I32_AND,
   I32_SHL,
   i32,
+  instantiated,
   memoryImport,
   section,
   set,
@@ -40,6 +42,7 @@ import {
   v128Store,
   vector,
   WASM_HEADER,
+  type WasmMemory,
 } from './wasm-assembly.ts';
 
 /** b1, b2, 1 - b1, 1 - b2, the bias corrections 1 - b1^t and 1 - b2^t, epsilon and -rate, as float32 numbers. */
@@ -64,6 +67,9 @@ export type SimdAdam = (
   ...constants: AdamStepConstants
 ) => void;
 
+/** Eight local indices: the constants' parameters, or their splats. */
+type Eight = [number, number, number, number, number, number, number, number];
+
 // Parameters: 0 value, 1 g, 2 m, 3 v, 4 n (i32); 5 b1 .. 12 negativeRate (f32). Locals below.
 const CONSTANTS = [5, 6, 7, 8, 9, 10, 11, 12];
 const K = 13; // byte offset of the weight in hand
@@ -77,26 +83,8 @@ const SPLATS = [19, 20, 21, 22, 23, 24, 25, 26];
 const G_S = 27;
 const M_S = 28;
 const V_S = 29;
-const [B1, B2, C1, C2, OMA1, OMA2, EPS, NEG_RATE] = CONSTANTS as [
-  number,
-  number,
-  number,
-  number,
-  number,
-  number,
-  number,
-  number,
-];
-const [B1V, B2V, C1V, C2V, OMA1V, OMA2V, EPSV, NEG_RATEV] = SPLATS as [
-  number,
-  number,
-  number,
-  number,
-  number,
-  number,
-  number,
-  number,
-];
+const [B1, B2, C1, C2, OMA1, OMA2, EPS, NEG_RATE] = CONSTANTS as Eight;
+const [B1V, B2V, C1V, C2V, OMA1V, OMA2V, EPSV, NEG_RATEV] = SPLATS as Eight;
 
 /** base + K: the address of the weight in hand in one of the arrays (parameters 0-3). */
 const at = (base: number) => [...get(base), ...get(K), I32_ADD];
@@ -114,48 +102,29 @@ function update(lanes: {
 }): number[] {
   const { load, store, mul, add, div, sqrt } = lanes;
   const { g, m, v } = lanes.locals;
-  const [b1, b2, c1, c2, oma1, oma2, eps, negRate] = lanes.constants as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
+  const [b1, b2, c1, c2, oma1, oma2, eps, negRate] = lanes.constants as Eight;
+  /** moment = moment·beta + term·c, kept in `local` and stored back into array `base`. */
+  const moment = (base: number, local: number, beta: number, term: number[], c: number) => [
+    ...at(base),
+    ...at(base),
+    ...load,
+    ...get(beta),
+    ...mul,
+    ...term,
+    ...get(c),
+    ...mul,
+    ...add,
+    ...set(local),
+    ...get(local),
+    ...store,
   ];
   return [
     ...at(1),
     ...load,
     ...set(g),
-    // m = m·b1 + g·c1
-    ...at(2),
-    ...at(2),
-    ...load,
-    ...get(b1),
-    ...mul,
-    ...get(g),
-    ...get(c1),
-    ...mul,
-    ...add,
-    ...set(m),
-    ...get(m),
-    ...store,
-    // v = v·b2 + (g·g)·c2
-    ...at(3),
-    ...at(3),
-    ...load,
-    ...get(b2),
-    ...mul,
-    ...get(g),
-    ...get(g),
-    ...mul,
-    ...get(c2),
-    ...mul,
-    ...add,
-    ...set(v),
-    ...get(v),
-    ...store,
+    // m = m·b1 + g·c1; v = v·b2 + (g·g)·c2
+    ...moment(2, m, b1, get(g), c1),
+    ...moment(3, v, b2, [...get(g), ...get(g), ...mul], c2),
     // w = (m / oma1) / (√(v / oma2) + ε) · negRate + w
     ...at(0),
     ...get(m),
@@ -243,24 +212,10 @@ function moduleBytes(): Uint8Array {
   ]);
 }
 
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-}
-const wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
-
-let compiled: object | null | undefined;
+const compiled = compiledOnce(moduleBytes);
 
 /** The Adam kernel over `memory` (a WebAssembly.Memory), or undefined where SIMD is unavailable. */
-export function simdAdam(memory: object): SimdAdam | undefined {
-  if (!wasm) return undefined;
-  if (compiled === undefined) {
-    try {
-      compiled = new wasm.Module(moduleBytes());
-    } catch {
-      compiled = null;
-    }
-  }
-  if (compiled === null) return undefined;
-  return new wasm.Instance(compiled, { env: { memory } }).exports.adam as SimdAdam;
+export function simdAdam(memory: WasmMemory): SimdAdam | undefined {
+  const module = compiled();
+  return module && (instantiated(module, memory).adam as SimdAdam);
 }

@@ -9,6 +9,7 @@
  */
 
 import {
+  compiledOnce,
   countedLoop,
   END,
   extract,
@@ -29,6 +30,7 @@ import {
   I32_SHL,
   i32,
   functionExport,
+  instantiated,
   memoryImport,
   section,
   set,
@@ -37,6 +39,8 @@ import {
   v128Load,
   vector,
   WASM_HEADER,
+  webAssembly,
+  type WasmMemory,
 } from './wasm-assembly.ts';
 import { simdAdam, type SimdAdam } from './simd-adam.ts';
 
@@ -223,18 +227,9 @@ function moduleBytes(): Uint8Array {
   ]);
 }
 
-/** The parts of the WebAssembly API used here (the project's type libraries do not declare it). */
-export interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-}
-interface WasmApi {
-  Memory: new (descriptor: { initial: number }) => WasmMemory;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-}
-const wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
+export type { WasmMemory };
 
-let compiled: object | null | undefined;
+const compiled = compiledOnce(moduleBytes);
 
 /**
  * A memory of at least `bytes` bytes with the product kernel over it (and the Adam step of
@@ -243,18 +238,10 @@ let compiled: object | null | undefined;
 export function simdMemory(
   bytes: number,
 ): { memory: WasmMemory; product: SimdProduct; adam: SimdAdam | undefined } | undefined {
-  if (!wasm) return undefined;
-  if (compiled === undefined) {
-    try {
-      compiled = new wasm.Module(moduleBytes());
-    } catch {
-      compiled = null;
-    }
-  }
-  if (compiled === null) return undefined;
-  const memory = new wasm.Memory({ initial: Math.max(1, Math.ceil(bytes / 65536)) });
-  const instance = new wasm.Instance(compiled, { env: { memory } });
-  return { memory, product: instance.exports.product as SimdProduct, adam: simdAdam(memory) };
+  const module = compiled();
+  if (!module || !webAssembly) return undefined;
+  const memory = new webAssembly.Memory({ initial: Math.max(1, Math.ceil(bytes / 65536)) });
+  return { memory, product: instantiated(module, memory).product as SimdProduct, adam: simdAdam(memory) };
 }
 
 /**

@@ -113,3 +113,38 @@ export const functionExport = (name: string, index: number) => [
   0x00,
   ...uleb(index),
 ];
+
+/** The parts of the WebAssembly API used here (the project's type libraries do not declare it). */
+export interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+}
+interface WasmApi {
+  Memory: new (descriptor: { initial: number }) => WasmMemory;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+}
+/** The engine's WebAssembly, where it has one. */
+export const webAssembly = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
+
+/**
+ * `bytes()` compiled on first use and kept; undefined where there is no WebAssembly or the engine
+ * rejects the module (no SIMD).
+ */
+export function compiledOnce(bytes: () => Uint8Array): () => object | undefined {
+  let compiled: object | null | undefined;
+  return () => {
+    if (compiled === undefined) {
+      try {
+        compiled = webAssembly ? new webAssembly.Module(bytes()) : null;
+      } catch {
+        compiled = null;
+      }
+    }
+    return compiled ?? undefined;
+  };
+}
+
+/** The exports of `module` instantiated over `memory` (its `env.memory` import). */
+export function instantiated(module: object, memory: WasmMemory): Record<string, unknown> {
+  return new webAssembly!.Instance(module, { env: { memory } }).exports;
+}

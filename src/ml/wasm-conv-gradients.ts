@@ -16,7 +16,13 @@
  */
 import * as tf from './tfjs.ts';
 import { unsortedSegmentSumWasmConfig } from './wasm-segment-sum.ts';
-import { runWasmKernel, withIntermediates, type KernelArgs, type WasmBackend } from './wasm-kernel-calls.ts';
+import {
+  replaceWasmKernel,
+  runWasmKernel,
+  withIntermediates,
+  type KernelArgs,
+  type WasmBackend,
+} from './wasm-kernel-calls.ts';
 
 type ExplicitPad = [[number, number], [number, number], [number, number], [number, number]];
 
@@ -243,19 +249,6 @@ export function registerWasmTrainingKernels(): void {
   for (const config of [conv2DBackpropFilterWasmConfig, unsortedSegmentSumWasmConfig]) {
     if (tf.getKernel(config.kernelName, 'wasm') === undefined) tf.registerKernel(config);
   }
-  for (const [name, faster] of [
-    ['Conv2DBackpropInput', conv2DBackpropInputWasm],
-    ['MaxPoolGrad', () => maxPoolGradWasm as tf.KernelFunc],
-  ] as const) {
-    const kernel = tf.getKernel(name, 'wasm');
-    if (kernel === undefined || replaced.has(kernel.kernelFunc)) continue;
-    const kernelFunc = faster(kernel.kernelFunc);
-    replaced.add(kernelFunc);
-    tf.unregisterKernel(name, 'wasm');
-    // The backend's setup binds its own kernel's WebAssembly function: keep it for the fallback.
-    tf.registerKernel({ ...kernel, kernelFunc });
-  }
+  replaceWasmKernel('Conv2DBackpropInput', conv2DBackpropInputWasm);
+  replaceWasmKernel('MaxPoolGrad', () => maxPoolGradWasm as tf.KernelFunc);
 }
-
-/** The kernels this module put in place of the backend's, so registering again never wraps one twice. */
-const replaced = new WeakSet<tf.KernelFunc>();

@@ -13,7 +13,7 @@
  *   batch dimensions and 1-byte types keep the backend's kernel.
  */
 import * as tf from './tfjs.ts';
-import type { KernelArgs, WasmBackend } from './wasm-kernel-calls.ts';
+import { replaceWasmKernel, type KernelArgs, type WasmBackend } from './wasm-kernel-calls.ts';
 
 function sharedIdentity(args: KernelArgs): tf.TensorInfo {
   const backend = args.backend as WasmBackend;
@@ -56,21 +56,8 @@ function gatherRows(original: tf.KernelFunc): tf.KernelFunc {
   }) as tf.KernelFunc;
 }
 
-/** The kernels this module put in place of the backend's, so registering again never wraps one twice. */
-const replaced = new WeakSet<tf.KernelFunc>();
-
 /** Puts the two kernels in place of the wasm backend's (see the file comment). Idempotent. */
 export function registerWasmCopyKernels(): void {
-  for (const [name, faster] of [
-    ['Identity', () => sharedIdentity as tf.KernelFunc],
-    ['GatherV2', gatherRows],
-  ] as const) {
-    const kernel = tf.getKernel(name, 'wasm');
-    if (kernel === undefined || replaced.has(kernel.kernelFunc)) continue;
-    const kernelFunc = faster(kernel.kernelFunc);
-    replaced.add(kernelFunc);
-    tf.unregisterKernel(name, 'wasm');
-    // The backend's setup binds its own kernel's WebAssembly function: keep it for the fallback.
-    tf.registerKernel({ ...kernel, kernelFunc });
-  }
+  replaceWasmKernel('Identity', () => sharedIdentity as tf.KernelFunc);
+  replaceWasmKernel('GatherV2', gatherRows);
 }

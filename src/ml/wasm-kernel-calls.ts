@@ -51,3 +51,20 @@ export function withIntermediates(
     for (const t of temps) backend.disposeData(t.dataId);
   }
 }
+
+/** Kernel functions put in place of the backend's by replaceWasmKernel, so replacing again never wraps one twice. */
+const replaced = new WeakSet<tf.KernelFunc>();
+
+/**
+ * Puts `faster(original)` in place of the wasm backend's kernel `name`, keeping the rest of its
+ * config: the backend's setup binds its own kernel's WebAssembly function, which `original`
+ * still needs where it falls back. Idempotent; a no-op where the backend has no such kernel.
+ */
+export function replaceWasmKernel(name: string, faster: (original: tf.KernelFunc) => tf.KernelFunc): void {
+  const kernel = tf.getKernel(name, 'wasm');
+  if (kernel === undefined || replaced.has(kernel.kernelFunc)) return;
+  const kernelFunc = faster(kernel.kernelFunc);
+  replaced.add(kernelFunc);
+  tf.unregisterKernel(name, 'wasm');
+  tf.registerKernel({ ...kernel, kernelFunc });
+}

@@ -9,7 +9,13 @@
  * Other axes, and types other than float32, keep the backend's kernel.
  */
 import * as tf from './tfjs.ts';
-import { runWasmKernel, withIntermediates, type KernelArgs, type WasmBackend } from './wasm-kernel-calls.ts';
+import {
+  replaceWasmKernel,
+  runWasmKernel,
+  withIntermediates,
+  type KernelArgs,
+  type WasmBackend,
+} from './wasm-kernel-calls.ts';
 
 function leadingSum(original: tf.KernelFunc): tf.KernelFunc {
   return ((args: KernelArgs) => {
@@ -33,15 +39,7 @@ function leadingSum(original: tf.KernelFunc): tf.KernelFunc {
   }) as tf.KernelFunc;
 }
 
-/** The kernel this module put in place of the backend's, so registering again never wraps it twice. */
-let registered: tf.KernelFunc | undefined;
-
 /** Puts the leading-axes sum in place of the wasm backend's `Sum` (see the file comment). Idempotent. */
 export function registerWasmLeadingSum(): void {
-  const kernel = tf.getKernel('Sum', 'wasm');
-  if (kernel === undefined || kernel.kernelFunc === registered) return;
-  registered = leadingSum(kernel.kernelFunc);
-  tf.unregisterKernel('Sum', 'wasm');
-  // The backend's setup binds its own kernel's WebAssembly function: keep it for the fallback.
-  tf.registerKernel({ ...kernel, kernelFunc: registered });
+  replaceWasmKernel('Sum', leadingSum);
 }
