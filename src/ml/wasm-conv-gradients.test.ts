@@ -146,6 +146,8 @@ describe('pooling and conv input gradients already on wasm match the CPU kernels
 describe('MaxPoolGrad on wasm matches the CPU kernel, negative values and ties included', () => {
   const cases: { x: [number, number, number, number]; size: number; strides: number; pad: 'same' | 'valid' }[] = [
     { x: [2, 8, 8, 3], size: 2, strides: 2, pad: 'same' },
+    { x: [2, 7, 9, 5], size: 2, strides: 2, pad: 'valid' },
+    { x: [3, 4, 6, 64], size: 2, strides: 2, pad: 'valid' },
     { x: [2, 7, 9, 2], size: 2, strides: 2, pad: 'same' },
     { x: [2, 9, 9, 2], size: 3, strides: 2, pad: 'valid' },
     { x: [1, 6, 5, 4], size: 3, strides: 1, pad: 'same' },

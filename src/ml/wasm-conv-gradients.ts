@@ -196,6 +196,19 @@ function maxPoolGradWasm(args: KernelArgs): tf.TensorInfo {
   const x = backend.typedArrayFromHeap(input) as Float32Array;
   const gradient = backend.typedArrayFromHeap(dy) as Float32Array;
   dx.fill(0);
+  const plain2x2 =
+    effectiveFilterHeight === 2 &&
+    effectiveFilterWidth === 2 &&
+    strideHeight === 2 &&
+    strideWidth === 2 &&
+    top === 0 &&
+    left === 0 &&
+    info.padInfo.bottom === 0 &&
+    info.padInfo.right === 0;
+  if (plain2x2) {
+    maxPoolGrad2x2(x, gradient, dx, { batchSize, inHeight, inWidth, channels, outHeight, outWidth });
+    return out;
+  }
   // Each window's channels side by side: the scan runs along contiguous channels, keeping each
   // channel's best value and its cell (the first maximum in scan order, as before).
   const best = new Float32Array(channels);
@@ -232,6 +245,61 @@ function maxPoolGradWasm(args: KernelArgs): tf.TensorInfo {
       }
     }
   return out;
+}
+
+/**
+ * maxPoolGradWasm for the commonest pooling (2x2 windows, stride 2, no padding: every window
+ * inside the input and none overlapping), the four cells of each channel compared in straight
+ * code: no per-window arrays to reset, no loop over cells. The same first maximum in scan
+ * order, and no gradient for a window without a number (all NaN), as the general loop.
+ */
+function maxPoolGrad2x2(
+  x: Float32Array,
+  gradient: Float32Array,
+  dx: Float32Array,
+  shape: {
+    batchSize: number;
+    inHeight: number;
+    inWidth: number;
+    channels: number;
+    outHeight: number;
+    outWidth: number;
+  },
+): void {
+  const { batchSize, inHeight, inWidth, channels, outHeight, outWidth } = shape;
+  const rowStep = inWidth * channels;
+  let window = 0;
+  for (let b = 0; b < batchSize; b++)
+    for (let oy = 0; oy < outHeight; oy++)
+      for (let ox = 0; ox < outWidth; ox++, window += channels) {
+        const topLeft = ((b * inHeight + 2 * oy) * inWidth + 2 * ox) * channels;
+        for (let c = 0; c < channels; c++) {
+          const p0 = topLeft + c;
+          const p1 = p0 + channels;
+          const p2 = p0 + rowStep;
+          const p3 = p2 + channels;
+          const v0 = x[p0]!;
+          const v1 = x[p1]!;
+          const v2 = x[p2]!;
+          const v3 = x[p3]!;
+          let best = -Infinity;
+          let at = -1;
+          if (v0 > best) {
+            best = v0;
+            at = p0;
+          }
+          if (v1 > best) {
+            best = v1;
+            at = p1;
+          }
+          if (v2 > best) {
+            best = v2;
+            at = p2;
+          }
+          if (v3 > best) at = p3;
+          if (at >= 0) dx[at] = gradient[window + c]!;
+        }
+      }
 }
 
 /** The kernels {@link registerWasmTrainingKernels} adds, by name. */
