@@ -64,7 +64,11 @@ describe('tuning jobs', () => {
     expect(tuning.error).toBeNull();
     expect(tuning.status).toBe('succeeded');
     expect(tuning.trials).toHaveLength(6);
-    expect(tuning.trials.every((t: { state: string }) => ['completed', 'stopped'].includes(t.state))).toBe(true);
+    // Every trial completed or was stopped at a rung; a failure names the trials that did not.
+    const unsettled = (tuning.trials as { number: number; state: string; error?: unknown }[]).filter(
+      (t) => !['completed', 'stopped'].includes(t.state),
+    );
+    expect(unsettled).toEqual([]);
 
     // Exactly one version, the best trial's, recording the search and the trial; the alias points at it.
     const versions = (await api('GET', '/v1/models/iris-tuned/versions')).json();
