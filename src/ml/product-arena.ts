@@ -73,7 +73,8 @@ export class ProductArena {
   adam(value: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, constants: AdamStepConstants): boolean {
     const kernel = this.simdAdam;
     const buffer = this.buffer;
-    if (!kernel || [value, g, m, v].some((array) => array.buffer !== buffer)) return false;
+    if (!kernel || value.buffer !== buffer || g.buffer !== buffer || m.buffer !== buffer || v.buffer !== buffer)
+      return false;
     kernel(value.byteOffset, g.byteOffset, m.byteOffset, v.byteOffset, value.length, ...constants);
     return true;
   }

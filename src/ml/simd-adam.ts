@@ -25,7 +25,6 @@ import {
   f32x4Mul,
   f32x4Splat,
   f32x4Sqrt,
-  functionExport,
   get,
   I32,
   I32_ADD,
@@ -33,15 +32,11 @@ import {
   I32_SHL,
   i32,
   instantiated,
-  memoryImport,
-  section,
   set,
-  uleb,
+  singleFunctionModule,
   V128,
   v128Load,
   v128Store,
-  vector,
-  WASM_HEADER,
   type WasmMemory,
 } from './wasm-assembly.ts';
 
@@ -194,23 +189,17 @@ const body = [
   END,
 ];
 
-function moduleBytes(): Uint8Array {
-  const locals = [
-    [...uleb(3), I32],
-    [...uleb(3 + SPLATS.length), V128],
-    [...uleb(3), F32],
-  ];
-  const code = [...vector(locals), ...body];
-  const params = [...Array<number[]>(5).fill([I32]), ...Array<number[]>(8).fill([F32])];
-  return Uint8Array.from([
-    ...WASM_HEADER,
-    ...section(1, vector([[0x60, ...vector(params), 0]])),
-    ...section(2, [...uleb(1), ...memoryImport]),
-    ...section(3, vector([uleb(0)])),
-    ...section(7, [...uleb(1), ...functionExport('adam', 0)]),
-    ...section(10, vector([[...uleb(code.length), ...code]])),
-  ]);
-}
+const moduleBytes = () =>
+  singleFunctionModule(
+    'adam',
+    [...Array<number>(5).fill(I32), ...Array<number>(8).fill(F32)],
+    [
+      [3, I32],
+      [3 + SPLATS.length, V128],
+      [3, F32],
+    ],
+    body,
+  );
 
 const compiled = compiledOnce(moduleBytes);
 

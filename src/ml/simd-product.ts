@@ -29,16 +29,11 @@ import {
   I32_MUL,
   I32_SHL,
   i32,
-  functionExport,
   instantiated,
-  memoryImport,
-  section,
   set,
-  uleb,
+  singleFunctionModule,
   V128,
   v128Load,
-  vector,
-  WASM_HEADER,
   webAssembly,
   type WasmMemory,
 } from './wasm-assembly.ts';
@@ -209,23 +204,17 @@ const body = [
   END,
 ];
 
-function moduleBytes(): Uint8Array {
-  const locals = [
-    [...uleb(11), I32],
-    [...uleb(5), V128],
-    [...uleb(1), F32],
-  ];
-  const code = [...vector(locals), ...body];
-  return Uint8Array.from([
-    ...WASM_HEADER,
-    // type 0: (i32 x6) -> ()
-    ...section(1, vector([[0x60, ...vector([[I32], [I32], [I32], [I32], [I32], [I32]]), 0]])),
-    ...section(2, [...uleb(1), ...memoryImport]),
-    ...section(3, vector([uleb(0)])),
-    ...section(7, [...uleb(1), ...functionExport('product', 0)]),
-    ...section(10, vector([[...uleb(code.length), ...code]])),
-  ]);
-}
+const moduleBytes = () =>
+  singleFunctionModule(
+    'product',
+    Array<number>(6).fill(I32),
+    [
+      [11, I32],
+      [5, V128],
+      [1, F32],
+    ],
+    body,
+  );
 
 export type { WasmMemory };
 

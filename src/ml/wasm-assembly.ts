@@ -93,26 +93,34 @@ export const countedLoop = (counter: number, limit: number, step: number, body: 
   END,
 ];
 
-export const WASM_HEADER = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
+const WASM_HEADER = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
 
-/** The import section's entry for `env.memory` (at least one page), which every kernel shares. */
-export const memoryImport = [
-  ...uleb(3),
-  ...[...'env'].map((c) => c.charCodeAt(0)),
-  ...uleb(6),
-  ...[...'memory'].map((c) => c.charCodeAt(0)),
-  0x02,
-  0x00,
-  ...uleb(1),
-];
+/** A name as the binary format spells it: its length, then its bytes (ASCII here). */
+const name = (text: string) => [...uleb(text.length), ...[...text].map((c) => c.charCodeAt(0))];
 
-/** The export section's entry of function `index` under `name`. */
-export const functionExport = (name: string, index: number) => [
-  ...uleb(name.length),
-  ...[...name].map((c) => c.charCodeAt(0)),
-  0x00,
-  ...uleb(index),
-];
+/**
+ * A module of one function, exported as `exported`, taking `params` (value types) and returning
+ * nothing, with `locals` (counts by value type) and `body` (its code up to and including the
+ * final END), over an imported `env.memory` of at least one page, which every kernel shares.
+ */
+export function singleFunctionModule(
+  exported: string,
+  params: number[],
+  locals: Array<[count: number, type: number]>,
+  body: number[],
+): Uint8Array {
+  const code = [...vector(locals.map(([count, type]) => [...uleb(count), type])), ...body];
+  return Uint8Array.from([
+    ...WASM_HEADER,
+    // type 0: (params) -> ()
+    ...section(1, vector([[0x60, ...vector(params.map((type) => [type])), 0]])),
+    // import env.memory (min 1 page)
+    ...section(2, [...uleb(1), ...name('env'), ...name('memory'), 0x02, 0x00, ...uleb(1)]),
+    ...section(3, vector([uleb(0)])),
+    ...section(7, [...uleb(1), ...name(exported), 0x00, ...uleb(0)]),
+    ...section(10, vector([[...uleb(code.length), ...code]])),
+  ]);
+}
 
 /** The parts of the WebAssembly API used here (the project's type libraries do not declare it). */
 export interface WasmMemory {

@@ -23,8 +23,7 @@ function sharedIdentity(args: KernelArgs): tf.TensorInfo {
 }
 
 /** A view of a tensor's buffer on the wasm heap. */
-const onHeap = (backend: WasmBackend, t: tf.TensorInfo) =>
-  backend.typedArrayFromHeap(t as tf.TensorInfo & { dataId: object }) as Float32Array | Int32Array;
+const onHeap = (backend: WasmBackend, t: tf.TensorInfo) => backend.typedArrayFromHeap(t) as Float32Array | Int32Array;
 
 function gatherRows(original: tf.KernelFunc): tf.KernelFunc {
   return ((args: KernelArgs) => {

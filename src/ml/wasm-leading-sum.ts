@@ -30,7 +30,7 @@ function leadingSum(original: tf.KernelFunc): tf.KernelFunc {
     const rows = tf.util.sizeFromShape(x.shape.slice(0, axes.length));
     const product = withIntermediates(backend, (keep) => {
       const ones = keep(backend.makeOutput([1, 1, rows], 'float32'));
-      (backend.typedArrayFromHeap(ones as tf.TensorInfo & { dataId: object }) as Float32Array).fill(1);
+      (backend.typedArrayFromHeap(ones) as Float32Array).fill(1);
       // The input as [1, rows, columns]: the same buffer, which the product only reads.
       const matrix = { dataId: x.dataId, shape: [1, rows, tf.util.sizeFromShape(kept)], dtype: x.dtype };
       return runWasmKernel('BatchMatMul', backend, { a: ones, b: matrix }, { transposeA: false, transposeB: false });
