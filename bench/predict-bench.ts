@@ -20,6 +20,8 @@ export interface LoadPair {
   ceiling: LoadResult;
   /** FastAPI + scikit-learn serving the same rows (absent where the peer is unavailable). */
   peer?: LoadResult;
+  /** At 64 connections: the ceiling writing the API's access line for every request. */
+  loggedCeiling?: LoadResult;
 }
 
 /** One round of bulk predictions: the API, the JSON floor, and bare TensorFlow.js in-process. */
@@ -120,6 +122,7 @@ export async function benchPredict(bench: BenchEnv): Promise<PredictFigures> {
   const app = await startService(shippedEnv(bench.env), process.env.BENCH_SERVICE_SCRIPT ?? 'start');
   const scratch = await mkdtemp(path.join(os.tmpdir(), 'maas-bench-bulk-'));
   let bare: Awaited<ReturnType<typeof startChild>> | undefined;
+  let loggedBare: Awaited<ReturnType<typeof startChild>> | undefined;
   const peer = await startServingPeer(fileURLToPath(new URL('../test/fixtures/tabular/iris.csv', import.meta.url)));
   const peerUrl = 'predictUrl' in peer ? peer.predictUrl : undefined;
   try {
@@ -140,9 +143,12 @@ export async function benchPredict(bench: BenchEnv): Promise<PredictFigures> {
     // The ceiling runs with the same node flags as the API, so both get the same heap.
     bare = await startChild('./bare-server.ts', { BULK_ANSWER_FILE: answerFile }, [], app.nodeFlags);
     const bareUrl = `http://127.0.0.1:${bare.first.port}/v1/models/iris/versions/1`;
+    loggedBare = await startChild('./bare-server.ts', { ACCESS_LOG: '1' }, [], app.nodeFlags);
+    const loggedBareUrl = `http://127.0.0.1:${loggedBare.first.port}/v1/models/iris/versions/1`;
     // Warm-up: model load, JIT, connection pools.
     await loadTest(appUrl, { body: single, headers: bench.auth, connections: 8, seconds: 2 });
     await loadTest(bareUrl, { body: single, connections: 8, seconds: 1 });
+    await loadTest(loggedBareUrl, { body: single, connections: 8, seconds: 1 });
     if (peerUrl) await loadTest(peerUrl, { body: single, connections: 8, seconds: 1 });
 
     const concurrency: PredictFigures['concurrency'] = [];
@@ -154,7 +160,16 @@ export async function benchPredict(bench: BenchEnv): Promise<PredictFigures> {
         const peerResult = peerUrl
           ? await loadTest(peerUrl, { body: single, connections, seconds: SECONDS })
           : undefined;
-        rounds.push({ app: appResult, ceiling, ...(peerResult && { peer: peerResult }) });
+        const loggedCeiling =
+          connections === 64
+            ? await loadTest(loggedBareUrl, { body: single, connections, seconds: SECONDS })
+            : undefined;
+        rounds.push({
+          app: appResult,
+          ceiling,
+          ...(peerResult && { peer: peerResult }),
+          ...(loggedCeiling && { loggedCeiling }),
+        });
       }
       concurrency.push({ connections, rounds });
     }
@@ -199,7 +214,7 @@ export async function benchPredict(bench: BenchEnv): Promise<PredictFigures> {
       peer: 'unavailable' in peer ? peer : { settings: peer.settings, accuracy: peer.accuracy },
     };
   } finally {
-    await Promise.all([app.stop(), bare?.stop(), 'stop' in peer ? peer.stop() : undefined]);
+    await Promise.all([app.stop(), bare?.stop(), loggedBare?.stop(), 'stop' in peer ? peer.stop() : undefined]);
     await rm(scratch, { recursive: true, force: true });
   }
 }

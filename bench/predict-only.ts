@@ -16,7 +16,11 @@ try {
         `app ${c.appRps.toFixed(0)} rps p50 ${c.appP50.toFixed(2)} p99 ${c.appP99.toFixed(2)}; ` +
         `ceiling ${c.ceilingRps.toFixed(0)} rps p99 ${c.ceilingP99.toFixed(2)}; ` +
         `vs FastAPI ${c.peerRatio.toFixed(2)}x (${c.peerRatios.map((r) => r.toFixed(2)).join(' ')}), ` +
-        `peer ${c.peerRps.toFixed(0)} rps p99 ${c.peerP99.toFixed(2)}`,
+        `peer ${c.peerRps.toFixed(0)} rps p99 ${c.peerP99.toFixed(2)}` +
+        (c.connections === 64
+          ? `; ceiling with the access line ${c.loggedCeilingRps.toFixed(0)} rps (${c.loggedCeilingShare.toFixed(3)} of the ` +
+            `ceiling), app ${c.ofLoggedCeiling.toFixed(3)} of it (${c.ofLoggedCeilingRounds.map((r) => r.toFixed(3)).join(' ')})`
+          : ''),
     );
   }
   console.log(

@@ -27,6 +27,11 @@ export interface ConcurrencySummary {
   peerRps: number;
   peerP50: number;
   peerP99: number;
+  /** Rounds with the ceiling writing the access line (64 connections): its requests/s, its share of the bare ceiling's, and the API's share of it. */
+  loggedCeilingRps: number;
+  loggedCeilingShare: number;
+  ofLoggedCeiling: number;
+  ofLoggedCeilingRounds: number[];
 }
 
 export interface BulkSummary {
@@ -53,6 +58,8 @@ function summarizeConcurrency(connections: number, rounds: LoadPair[]): Concurre
   const ratios = rounds.map((r) => r.app.requestsPerSecond / r.ceiling.requestsPerSecond);
   const p99s = rounds.map((r) => r.app.p99Ms);
   const withPeer = rounds.filter((r): r is LoadPair & { peer: LoadResult } => r.peer !== undefined);
+  const logged = rounds.filter((r): r is LoadPair & { loggedCeiling: LoadResult } => r.loggedCeiling !== undefined);
+  const ofLogged = logged.map((r) => r.app.requestsPerSecond / r.loggedCeiling.requestsPerSecond);
   return {
     connections,
     ratios,
@@ -69,6 +76,10 @@ function summarizeConcurrency(connections: number, rounds: LoadPair[]): Concurre
     peerRps: median(withPeer.map((r) => r.peer.requestsPerSecond)),
     peerP50: median(withPeer.map((r) => r.peer.p50Ms)),
     peerP99: median(withPeer.map((r) => r.peer.p99Ms)),
+    loggedCeilingRps: median(logged.map((r) => r.loggedCeiling.requestsPerSecond)),
+    loggedCeilingShare: median(logged.map((r) => r.loggedCeiling.requestsPerSecond / r.ceiling.requestsPerSecond)),
+    ofLoggedCeiling: median(ofLogged),
+    ofLoggedCeilingRounds: ofLogged,
   };
 }
 

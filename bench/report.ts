@@ -217,7 +217,10 @@ export function renderReport(r: BenchResults): string {
   const rows = [
     `| 1a | \`:predict\` 1 row, concurrency 64: requests/s vs bare Fastify ceiling | ` +
       `${f(c64.appRps, 0)} / ${f(c64.ceilingRps, 0)}; ratio **${f(c64.ratio, 3)}** ` +
-      `(rounds: ${list(c64.ratios, 3)}) | >= 0.6 | ${yes(c64.ratio >= 0.6)} |`,
+      `(rounds: ${list(c64.ratios, 3)}). The ceiling writing the API's access line for every request, as the ` +
+      `issue requires of the API: ${f(c64.loggedCeilingRps, 0)} requests/s, ${f(c64.loggedCeilingShare, 3)} of the ` +
+      `bare ceiling; the API at **${f(c64.ofLoggedCeiling, 3)}** of it (rounds: ${list(c64.ofLoggedCeilingRounds, 3)}) ` +
+      `| >= 0.6 | ${yes(c64.ratio >= 0.6)} |`,
     'unavailable' in r.predict.peer
       ? `| 1d | \`:predict\` 1 row, concurrency 64, vs FastAPI + scikit-learn | peer unavailable: ${r.predict.peer.unavailable} | >= 3x | - |`
       : `| 1d | \`:predict\` 1 row, concurrency 64: requests/s vs FastAPI + scikit-learn | ` +
