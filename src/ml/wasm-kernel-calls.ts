@@ -6,6 +6,7 @@
  */
 import * as tf from './tfjs.ts';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import type { WasmMemory } from './wasm-assembly.ts';
 
 /** The wasm backend instance a kernel function receives. */
 export type WasmBackend = BackendWasm;
@@ -67,4 +68,23 @@ export function replaceWasmKernel(name: string, faster: (original: tf.KernelFunc
   replaced.add(kernelFunc);
   tf.unregisterKernel(name, 'wasm');
   tf.registerKernel({ ...kernel, kernelFunc });
+}
+
+/**
+ * One of our SIMD kernels instantiated over the backend's own memory (the Emscripten module's
+ * exported memory), once per backend: it reads and writes tensors where they lie, with no copy.
+ * The lookup answers null where the engine has no SIMD or the backend exposes no memory; callers
+ * then keep the backend's kernel.
+ */
+export function onBackendMemory<K>(make: (memory: WasmMemory) => K | undefined): (backend: WasmBackend) => K | null {
+  const made = new WeakMap<WasmBackend, K | null>();
+  return (backend) => {
+    let kernel = made.get(backend);
+    if (kernel === undefined) {
+      const memory = (backend as unknown as { wasm: { asm?: { memory?: WasmMemory } } }).wasm.asm?.memory;
+      kernel = (memory && make(memory)) ?? null;
+      made.set(backend, kernel);
+    }
+    return kernel;
+  };
 }

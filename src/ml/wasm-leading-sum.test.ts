@@ -61,4 +61,28 @@ describe('Sum on wasm', () => {
     expect(backend.numDataIds()).toBe(buffers);
     x.dispose();
   });
+
+  it("adds each column's rows in the backend's own order: the same float32 sums to the bit", async () => {
+    await selectBackend('wasm');
+    // 37 columns: sixteen at a time, four at a time and one at a time all run.
+    for (const [rows, cols] of [
+      [2048, 37],
+      [3, 5],
+    ] as const) {
+      const x = tf.tensor2d(values(rows * cols, rows), [rows, cols]);
+      // Over the innermost axis the backend's own kernel sums each output's values in order.
+      const [ours, backends] = tf.tidy(() => [tf.sum(x, 0).dataSync(), tf.sum(tf.transpose(x), 1).dataSync()]);
+      expect(Array.from(ours!)).toEqual(Array.from(backends!));
+      x.dispose();
+    }
+  });
+
+  it('reads inputs made after the heap grew', async () => {
+    await selectBackend('wasm');
+    // 24 MB: more than the backend's first heap, so making it grows the memory.
+    const x = tf.fill([750_000, 8], 0.5);
+    const sum = tf.sum(x, 0);
+    expect(Array.from(sum.dataSync())).toEqual(Array(8).fill(375_000));
+    tf.dispose([x, sum]);
+  });
 });
