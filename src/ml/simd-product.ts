@@ -233,6 +233,12 @@ export function simdMemory(
   return { memory, product: instantiated(module, memory).product as SimdProduct, adam: simdAdam(memory) };
 }
 
+/** The product kernel over `memory` (e.g. the wasm backend's own), or undefined without SIMD. */
+export function simdProduct(memory: WasmMemory): SimdProduct | undefined {
+  const module = compiled();
+  return module ? (instantiated(module, memory).product as SimdProduct) : undefined;
+}
+
 /**
  * `to` = each of `count` row-major `[rows, cols]` matrices of `from` transposed to `[cols, rows]`:
  * how operands are laid out for the product's `a · bᵀ` form.

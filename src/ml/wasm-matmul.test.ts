@@ -1,3 +1,4 @@
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { describe, expect, it } from 'vitest';
 import { selectBackend, tf } from './backend.ts';
 
@@ -35,6 +36,12 @@ describe('BatchMatMul on wasm with transposed operands', () => {
     { a: [9, 7, 5], b: [9, 3, 7], transposeA: true, transposeB: true },
     { a: [64, 32, 16], b: [64, 32, 16], transposeA: false, transposeB: true },
     { a: [2, 1, 1], b: [2, 1, 1], transposeA: false, transposeB: false },
+    // a weight gradient on the SIMD product (sides multiples of four), with and without unit batch axes
+    { a: [1024, 32], b: [1024, 64], transposeA: true, transposeB: false },
+    { a: [1, 8, 12], b: [1, 8, 4], transposeA: true, transposeB: false },
+    // batches whose operands the SIMD transpose puts in the product's form
+    { a: [6, 8, 12], b: [6, 8, 4], transposeA: true, transposeB: false },
+    { a: [6, 12, 8], b: [6, 8, 4], transposeA: false, transposeB: false },
     // broadcast batch: one b for every a
     { a: [3, 4, 6], b: [5, 6], transposeA: false, transposeB: true },
     { a: [5, 4], b: [3, 5, 6], transposeA: true, transposeB: false },
@@ -51,6 +58,28 @@ describe('BatchMatMul on wasm with transposed operands', () => {
   it('is the kernel the wasm backend runs', async () => {
     await selectBackend('wasm');
     expect(tf.getKernel('BatchMatMul', 'wasm')).toMatchObject({ explicitTransposes: true });
+  });
+
+  it('leaves no intermediate buffer behind on the SIMD paths', async () => {
+    await selectBackend('wasm');
+    const backend = tf.backend() as BackendWasm;
+    for (const [aShape, bShape] of [
+      [
+        [16, 8],
+        [16, 12],
+      ],
+      [
+        [3, 16, 8],
+        [3, 16, 12],
+      ],
+    ]) {
+      const a = tf.tensor(values(aShape!, 5), aShape);
+      const b = tf.tensor(values(bShape!, 6), bShape);
+      const buffers = backend.numDataIds();
+      const out = tf.matMul(a, b, true, false);
+      expect(backend.numDataIds()).toBe(buffers + 1);
+      tf.dispose([a, b, out]);
+    }
   });
 
   it('leaves no intermediate tensors behind', async () => {
