@@ -68,6 +68,11 @@ describe('Conv2DBackpropFilter on wasm matches the CPU kernel', () => {
     },
     { x: [2, 7, 9, 2], f: [3, 2, 2, 2], strides: 2, pad: 1, round: 'ceil' },
     { x: [1, 12, 12, 2], f: [1, 1, 2, 3], strides: 3, pad: 'valid' },
+    // narrow patches, positions and output channels multiples of four: patches times dy on the SIMD product
+    { x: [4, 8, 8, 1], f: [3, 3, 1, 32], strides: 1, pad: 'same' },
+    { x: [4, 4, 4, 8], f: [3, 3, 8, 16], strides: 1, pad: 'same' },
+    { x: [2, 9, 11, 3], f: [3, 3, 3, 8], strides: 2, pad: 'same' },
+    { x: [4, 9, 11, 3], f: [3, 2, 3, 8], strides: [2, 3], pad: 'valid' },
   ];
   for (const c of cases) {
     const name = `x ${c.x.join('x')} filter ${c.f.join('x')} strides ${String(c.strides)} pad ${JSON.stringify(c.pad)}`;
@@ -101,27 +106,28 @@ describe('Conv2DBackpropFilter on wasm matches the CPU kernel', () => {
     }
   });
 
-  it('frees its intermediates', async () => {
-    await selectBackend('wasm');
-    const x = tf.ones([2, 8, 8, 3]) as tf.Tensor4D;
-    const dy = tf.ones([2, 4, 4, 5]) as tf.Tensor4D;
-    // The op is not exported from the tfjs package, so call the kernel through the engine.
-    const run = () =>
-      tf
-        .engine()
-        .runKernel(
-          'Conv2DBackpropFilter',
-          { x, dy },
-          { strides: 2, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 3, 5] },
-        ) as tf.Tensor;
-    const first = run();
-    expect(first.shape).toEqual([3, 3, 3, 5]);
-    first.dispose();
-    const before = tf.backend().numDataIds();
-    for (let i = 0; i < 3; i++) run().dispose();
-    expect(tf.backend().numDataIds()).toBe(before);
-    tf.dispose([x, dy]);
-  });
+  for (const outChannels of [5, 8])
+    it(`frees its intermediates (${outChannels} output channels)`, async () => {
+      await selectBackend('wasm');
+      const x = tf.ones([2, 8, 8, 3]) as tf.Tensor4D;
+      const dy = tf.ones([2, 4, 4, outChannels]) as tf.Tensor4D;
+      // The op is not exported from the tfjs package, so call the kernel through the engine.
+      const run = () =>
+        tf
+          .engine()
+          .runKernel(
+            'Conv2DBackpropFilter',
+            { x, dy },
+            { strides: 2, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 3, outChannels] },
+          ) as tf.Tensor;
+      const first = run();
+      expect(first.shape).toEqual([3, 3, 3, outChannels]);
+      first.dispose();
+      const before = tf.backend().numDataIds();
+      for (let i = 0; i < 3; i++) run().dispose();
+      expect(tf.backend().numDataIds()).toBe(before);
+      tf.dispose([x, dy]);
+    });
 });
 
 describe('pooling and conv input gradients already on wasm match the CPU kernels', () => {
