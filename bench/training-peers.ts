@@ -408,6 +408,29 @@ export async function benchTrainingPeers(
 
 const f = (n: number, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
 
+/**
+ * A row's time against PyTorch 1 thread's, per round and the median: a whole job's where one was
+ * run (7a, whose target is the job), else the loop's fit.
+ */
+function judged(row: TrainingPeerRow): { ratios: number[]; ratio: number } {
+  const torch1 = row.peers['PyTorch 1 thread'];
+  const job = row.variants?.['job end to end'];
+  const timed = Array.isArray(job) ? job : row.ours;
+  const ratios = Array.isArray(torch1) ? timed.map((r, i) => r.seconds / (torch1[i]?.seconds ?? NaN)) : [];
+  return { ratios, ratio: median(ratios) };
+}
+
+/** The lines of the report's missed targets for rows 7a-7d over their target. */
+export function trainingPeersMisses(p: TrainingPeersFigures | { error: string } | undefined): string[] {
+  if (p === undefined || 'error' in p || p.unavailable) return [];
+  return p.rows.flatMap((row) => {
+    const { ratio } = judged(row);
+    return ratio > row.target
+      ? [`- ${row.id}: ${f(ratio)}x PyTorch 1 thread's fit, over ${row.target}x (${row.what}).`]
+      : [];
+  });
+}
+
 /** Rows 7a-7d of the report's table: ours against each peer, ratios per round, accuracy beside. */
 export function trainingPeersRows(p: TrainingPeersFigures | { error: string } | undefined): string[] {
   if (p === undefined) return [];
@@ -419,12 +442,8 @@ export function trainingPeersRows(p: TrainingPeersFigures | { error: string } | 
       : `${name} ${f(median(fits.map((r) => r.seconds)))} s (accuracy ${f(median(fits.map((r) => r.accuracy)), 3)})`;
   const rows = p.rows.map((row) => {
     const ours = median(row.ours.map((r) => r.seconds));
-    const torch1 = row.peers['PyTorch 1 thread'];
-    // The target compares a whole job where one was run (7a), else the loop's fit.
     const job = row.variants?.['job end to end'];
-    const judged = Array.isArray(job) ? job : row.ours;
-    const ratios = Array.isArray(torch1) ? judged.map((r, i) => r.seconds / (torch1[i]?.seconds ?? NaN)) : [];
-    const ratio = median(ratios);
+    const { ratios, ratio } = judged(row);
     const perEpoch = row.id === '7c' || row.id === '7d' ? ` (${f(ours / row.epochs)} s an epoch)` : '';
     const parts = [
       `ours, the loop's fit ${f(ours)} s${perEpoch} (accuracy ${f(median(row.ours.map((r) => r.accuracy)), 3)})`,
