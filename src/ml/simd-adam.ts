@@ -10,7 +10,6 @@
  * JavaScript update (a square root and a division per weight, in float64).
  */
 import {
-  compiledOnce,
   countedLoop,
   END,
   F32,
@@ -31,13 +30,11 @@ import {
   I32_AND,
   I32_SHL,
   i32,
-  instantiated,
   set,
-  singleFunctionModule,
+  singleFunctionKernel,
   V128,
   v128Load,
   v128Store,
-  type WasmMemory,
 } from './wasm-assembly.ts';
 
 /** b1, b2, 1 - b1, 1 - b2, the bias corrections 1 - b1^t and 1 - b2^t, epsilon and -rate, as float32 numbers. */
@@ -189,22 +186,14 @@ const body = [
   END,
 ];
 
-const moduleBytes = () =>
-  singleFunctionModule(
-    'adam',
-    [...Array<number>(5).fill(I32), ...Array<number>(8).fill(F32)],
-    [
-      [3, I32],
-      [3 + SPLATS.length, V128],
-      [3, F32],
-    ],
-    body,
-  );
-
-const compiled = compiledOnce(moduleBytes);
-
 /** The Adam kernel over `memory` (a WebAssembly.Memory), or undefined where SIMD is unavailable. */
-export function simdAdam(memory: WasmMemory): SimdAdam | undefined {
-  const module = compiled();
-  return module && (instantiated(module, memory).adam as SimdAdam);
-}
+export const simdAdam = singleFunctionKernel<SimdAdam>(
+  'adam',
+  [...Array<number>(5).fill(I32), ...Array<number>(8).fill(F32)],
+  [
+    [3, I32],
+    [3 + SPLATS.length, V128],
+    [3, F32],
+  ],
+  body,
+);

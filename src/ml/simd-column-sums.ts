@@ -5,7 +5,6 @@
  * values, so the sums are that kernel's to the bit; lanes only keep four columns apart.
  */
 import {
-  compiledOnce,
   countedLoop,
   END,
   F32,
@@ -21,13 +20,11 @@ import {
   I32_AND,
   I32_SHL,
   i32,
-  instantiated,
   set,
-  singleFunctionModule,
+  singleFunctionKernel,
   V128,
   v128Load,
   v128Store,
-  type WasmMemory,
 } from './wasm-assembly.ts';
 
 /** Sums the `rows` x `cols` matrix at byte offset `x` into the `cols` floats at byte offset `out`. */
@@ -101,21 +98,14 @@ const body = [
   END,
 ];
 
-const compiled = compiledOnce(() =>
-  singleFunctionModule(
-    'columnSums',
-    Array<number>(4).fill(I32),
-    [
-      [6, I32],
-      [4, V128],
-      [1, F32],
-    ],
-    body,
-  ),
+/** The kernel over a memory, or undefined where WebAssembly or its SIMD is unavailable. */
+export const simdColumnSums = singleFunctionKernel<SimdColumnSums>(
+  'columnSums',
+  Array<number>(4).fill(I32),
+  [
+    [6, I32],
+    [4, V128],
+    [1, F32],
+  ],
+  body,
 );
-
-/** The kernel over `memory`, or undefined where WebAssembly or its SIMD is unavailable. */
-export function simdColumnSums(memory: WasmMemory): SimdColumnSums | undefined {
-  const module = compiled();
-  return module ? (instantiated(module, memory).columnSums as SimdColumnSums) : undefined;
-}

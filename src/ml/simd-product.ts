@@ -9,7 +9,6 @@
  */
 
 import {
-  compiledOnce,
   countedLoop,
   END,
   extract,
@@ -29,9 +28,8 @@ import {
   I32_MUL,
   I32_SHL,
   i32,
-  instantiated,
   set,
-  singleFunctionModule,
+  singleFunctionKernel,
   V128,
   v128Load,
   webAssembly,
@@ -204,21 +202,19 @@ const body = [
   END,
 ];
 
-const moduleBytes = () =>
-  singleFunctionModule(
-    'product',
-    Array<number>(6).fill(I32),
-    [
-      [11, I32],
-      [5, V128],
-      [1, F32],
-    ],
-    body,
-  );
-
 export type { WasmMemory };
 
-const compiled = compiledOnce(moduleBytes);
+/** The product kernel over a memory (its own, or the wasm backend's), or undefined without SIMD. */
+export const simdProduct = singleFunctionKernel<SimdProduct>(
+  'product',
+  Array<number>(6).fill(I32),
+  [
+    [11, I32],
+    [5, V128],
+    [1, F32],
+  ],
+  body,
+);
 
 /**
  * A memory of at least `bytes` bytes with the product kernel over it (and the Adam step of
@@ -227,16 +223,10 @@ const compiled = compiledOnce(moduleBytes);
 export function simdMemory(
   bytes: number,
 ): { memory: WasmMemory; product: SimdProduct; adam: SimdAdam | undefined } | undefined {
-  const module = compiled();
-  if (!module || !webAssembly) return undefined;
+  if (!webAssembly) return undefined;
   const memory = new webAssembly.Memory({ initial: Math.max(1, Math.ceil(bytes / 65536)) });
-  return { memory, product: instantiated(module, memory).product as SimdProduct, adam: simdAdam(memory) };
-}
-
-/** The product kernel over `memory` (e.g. the wasm backend's own), or undefined without SIMD. */
-export function simdProduct(memory: WasmMemory): SimdProduct | undefined {
-  const module = compiled();
-  return module ? (instantiated(module, memory).product as SimdProduct) : undefined;
+  const product = simdProduct(memory);
+  return product && { memory, product, adam: simdAdam(memory) };
 }
 
 /**

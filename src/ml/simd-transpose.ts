@@ -7,7 +7,6 @@
  * Values are moved, never computed, so the result is exact.
  */
 import {
-  compiledOnce,
   countedLoop,
   END,
   get,
@@ -16,14 +15,12 @@ import {
   I32_MUL,
   I32_SHL,
   i32,
-  instantiated,
   set,
   simd,
-  singleFunctionModule,
+  singleFunctionKernel,
   V128,
   v128Load,
   v128Store,
-  type WasmMemory,
 } from './wasm-assembly.ts';
 
 /** Transposes `count` `[rows, cols]` matrices at byte offset `from` into `[cols, rows]` ones at `to`; rows and cols multiples of 4. */
@@ -130,20 +127,13 @@ const body = [
   END,
 ];
 
-const compiled = compiledOnce(() =>
-  singleFunctionModule(
-    'transpose',
-    Array<number>(5).fill(I32),
-    [
-      [8, I32],
-      [8, V128],
-    ],
-    body,
-  ),
+/** The kernel over a memory, or undefined where WebAssembly or its SIMD is unavailable. */
+export const simdTranspose = singleFunctionKernel<SimdTranspose>(
+  'transpose',
+  Array<number>(5).fill(I32),
+  [
+    [8, I32],
+    [8, V128],
+  ],
+  body,
 );
-
-/** The kernel over `memory`, or undefined where WebAssembly or its SIMD is unavailable. */
-export function simdTranspose(memory: WasmMemory): SimdTranspose | undefined {
-  const module = compiled();
-  return module ? (instantiated(module, memory).transpose as SimdTranspose) : undefined;
-}

@@ -156,3 +156,20 @@ export function compiledOnce(bytes: () => Uint8Array): () => object | undefined 
 export function instantiated(module: object, memory: WasmMemory): Record<string, unknown> {
   return new webAssembly!.Instance(module, { env: { memory } }).exports;
 }
+
+/**
+ * A kernel of one function (see singleFunctionModule), compiled on first use: for a memory, the
+ * function instantiated over it, or undefined where there is no WebAssembly or no SIMD.
+ */
+export function singleFunctionKernel<K>(
+  exported: string,
+  params: number[],
+  locals: Array<[count: number, type: number]>,
+  body: number[],
+): (memory: WasmMemory) => K | undefined {
+  const compiled = compiledOnce(() => singleFunctionModule(exported, params, locals, body));
+  return (memory) => {
+    const module = compiled();
+    return module ? (instantiated(module, memory)[exported] as K) : undefined;
+  };
+}
