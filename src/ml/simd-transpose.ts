@@ -18,6 +18,7 @@ import {
   set,
   simd,
   singleFunctionKernel,
+  floatBytes,
   V128,
   v128Load,
   v128Store,
@@ -104,14 +105,8 @@ const block = [
 ];
 
 const body = [
-  ...get(3),
-  ...i32(2),
-  I32_SHL,
-  ...set(ROW_BYTES),
-  ...get(2),
-  ...i32(2),
-  I32_SHL,
-  ...set(OUT_ROW_BYTES),
+  ...floatBytes(3, ROW_BYTES),
+  ...floatBytes(2, OUT_ROW_BYTES),
   ...get(ROW_BYTES),
   ...get(2),
   I32_MUL,

@@ -71,6 +71,17 @@ export const f32Zero = [F32_CONST, 0, 0, 0, 0];
 export const section = (id: number, body: number[]) => [id, ...uleb(body.length), ...body];
 export const vector = (items: number[][]) => [...uleb(items.length), ...items.flat()];
 
+/** to = from & ~(multiple - 1): `from` rounded down to a multiple of a power of two. */
+export const roundedDown = (from: number, multiple: number, to: number) => [
+  ...get(from),
+  ...i32(-multiple),
+  I32_AND,
+  ...set(to),
+];
+
+/** to = from * 4: a count of floats as bytes. */
+export const floatBytes = (from: number, to: number) => [...get(from), ...i32(2), I32_SHL, ...set(to)];
+
 /** for (; counter < limit; counter += step) body, `limit` a local; the counter starts as it is. */
 export const countedLoop = (counter: number, limit: number, step: number, body: number[]) => [
   BLOCK,
