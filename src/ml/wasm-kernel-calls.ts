@@ -81,8 +81,13 @@ export function onBackendMemory<K>(make: (memory: WasmMemory) => K | undefined):
   return (backend) => {
     let kernel = made.get(backend);
     if (kernel === undefined) {
-      const memory = (backend as unknown as { wasm: { asm?: { memory?: WasmMemory } } }).wasm.asm?.memory;
-      kernel = (memory && make(memory)) ?? null;
+      try {
+        const memory = (backend as unknown as { wasm?: { asm?: { memory?: WasmMemory } } }).wasm?.asm?.memory;
+        kernel = (memory && make(memory)) ?? null;
+      } catch {
+        // A memory our modules cannot import (a shared one, in a threaded build): the backend's kernels.
+        kernel = null;
+      }
       made.set(backend, kernel);
     }
     return kernel;
