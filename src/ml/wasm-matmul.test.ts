@@ -39,6 +39,8 @@ describe('BatchMatMul on wasm with transposed operands', () => {
     // a weight gradient on the SIMD product (sides multiples of four), with and without unit batch axes
     { a: [1024, 32], b: [1024, 64], transposeA: true, transposeB: false },
     { a: [1, 8, 12], b: [1, 8, 4], transposeA: true, transposeB: false },
+    { a: [8, 12], b: [1, 8, 4], transposeA: true, transposeB: false },
+    { a: [1, 1, 8, 12], b: [8, 4], transposeA: true, transposeB: false },
     // batches whose operands the SIMD transpose puts in the product's form
     { a: [6, 8, 12], b: [6, 8, 4], transposeA: true, transposeB: false },
     { a: [6, 12, 8], b: [6, 8, 4], transposeA: false, transposeB: false },
