@@ -148,7 +148,7 @@ export class ExplanationService {
 
   private async explainOne(kind: Kind, context: InstanceContext): Promise<Explanation> {
     const { loaded, row } = context;
-    const prediction = (await loaded.run([row]))[0]!;
+    const prediction = (await loaded.steadyRun([row]))[0]!;
     // What :predict answers for the instance, imputed features included.
     if (context.imputed !== undefined) prediction.imputed = context.imputed;
     const read = explainedReader(prediction);
@@ -282,7 +282,10 @@ export class ExplanationService {
       : integratedGradients(input, context.steps);
   }
 
-  /** The explained output of each encoded row, through the version's own forward pass and decoding. */
+  /**
+   * The explained output of each encoded row, through the version's steady pass (so the same
+   * seed gives the same answer before and after the passes are timed) and decoding.
+   */
   private async evaluate(
     loaded: LoadedVersion,
     x: Float32Array,
@@ -294,7 +297,7 @@ export class ExplanationService {
     for (let start = 0; start < rows; start += EVALUATE_CHUNK) {
       const count = Math.min(EVALUATE_CHUNK, rows - start);
       const chunk = Array.from({ length: count }, (_, r) => x.subarray((start + r) * width, (start + r + 1) * width));
-      for (const p of await loaded.run(chunk)) out.push(read(p));
+      for (const p of await loaded.steadyRun(chunk)) out.push(read(p));
     }
     return out;
   }

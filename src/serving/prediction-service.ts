@@ -16,7 +16,7 @@ import { adapterFor } from './adapter-choice.ts';
 import { Arrivals, type Arrival } from './arrivals.ts';
 import { denseForward } from './dense-forward.ts';
 import { assertFinitePredictions } from './finite-predictions.ts';
-import { calibratingForwardPass } from './forward-choice.ts';
+import { calibratingForwardPass, chooseForwardPass, UNTIMED_TENSORFLOW_FROM } from './forward-choice.ts';
 import { tensorflowPass } from './forward-pass.ts';
 import type { InputAdapter, Prediction } from './input-adapter.ts';
 import { MicroBatcher } from './micro-batcher.ts';
@@ -49,6 +49,13 @@ export interface LoadedVersion {
    * at that batch size, in plain JavaScript.
    */
   run: (rows: Float32Array[]) => Prediction[] | Promise<Prediction[]>;
+  /**
+   * Runs a batch by a fixed rule, whatever the timings: the pass `run` takes before this
+   * machine's timings are in. For answers that must repeat exactly (an explanation with a seed):
+   * `run` switches passes at the measured batch size once timed, and the two passes' float
+   * sums differ in the last bits.
+   */
+  steadyRun: (rows: Float32Array[]) => Prediction[] | Promise<Prediction[]>;
 }
 
 /** Per-request options of {@link PredictionService.predict}. */
@@ -464,6 +471,7 @@ export class PredictionService {
         adapter,
         batcher: batcherOf(run),
         run,
+        steadyRun: run,
       };
       return { value, bytes: Number(version.artifactBytes) };
     }
@@ -477,8 +485,11 @@ export class PredictionService {
     const passes =
       javascript === undefined ? undefined : calibratingForwardPass(javascript, tensorflow, adapter.rowSize);
     const forward = passes?.forward ?? tensorflow;
-    const run = (rows: Float32Array[]) =>
-      adapter.decode(forward(joinRows(rows, adapter.rowSize), rows.length), rows.length);
+    const runOn = (pass: typeof forward) => (rows: Float32Array[]) =>
+      adapter.decode(pass(joinRows(rows, adapter.rowSize), rows.length), rows.length);
+    const run = runOn(forward);
+    const steady =
+      javascript === undefined ? tensorflow : chooseForwardPass(javascript, tensorflow, UNTIMED_TENSORFLOW_FROM);
     const value: LoadedVersion = {
       model,
       dispose: () => model.dispose(),
@@ -487,6 +498,7 @@ export class PredictionService {
       adapter,
       batcher: batcherOf(run, passes && (() => void passes.calibrate())),
       run,
+      steadyRun: runOn(steady),
     };
     return { value, bytes: model.countParams() * 4 };
   }
