@@ -95,7 +95,7 @@ describe('chooseForwardPass', () => {
         calls++;
         return new Float32Array(rows).fill(mark);
       };
-    const { forward, calibrate } = calibratingForwardPass(counted(1), counted(2), 4);
+    const { forward, steady, calibrate } = calibratingForwardPass(counted(1), counted(2), 4);
     // Nothing is timed before it is asked for: a version loaded but not asked costs nothing.
     expect(forward(new Float32Array(4), 1)[0]).toBe(1);
     await new Promise((resolve) => setImmediate(resolve));
@@ -116,6 +116,10 @@ describe('chooseForwardPass', () => {
     // Whatever the timing found, the pass now follows it.
     const rows = Number.isFinite(from) ? from : 2048;
     expect(forward(new Float32Array(4 * rows), rows)[0]).toBe(Number.isFinite(from) ? 2 : 1);
+    // The steady pass keeps the untimed threshold whatever the timing found.
+    const below = UNTIMED_TENSORFLOW_FROM - 1;
+    expect(steady(new Float32Array(4 * below), below)[0]).toBe(1);
+    expect(steady(new Float32Array(4 * UNTIMED_TENSORFLOW_FROM), UNTIMED_TENSORFLOW_FROM)[0]).toBe(2);
   });
 
   it('keeps the untimed threshold when the timing fails', async () => {

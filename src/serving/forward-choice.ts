@@ -118,17 +118,20 @@ export const UNTIMED_TENSORFLOW_FROM = 16;
  * same promise): the caller begins it once the version has answered its first batch, so that
  * neither the load nor the first request waits for it, and a version loaded but never asked is
  * never timed. The promise resolves with the threshold in use once the timing ends (the untimed
- * one if it failed, e.g. because the model was unloaded meanwhile).
+ * one if it failed, e.g. because the model was unloaded meanwhile). `steady` keeps the untimed
+ * threshold for good, for answers that must repeat exactly (the two passes' float sums differ in
+ * the last bits).
  */
 export function calibratingForwardPass(
   javascript: ForwardPass,
   tensorflow: ForwardPass,
   width: number,
-): { forward: ForwardPass; calibrate(): Promise<number> } {
+): { forward: ForwardPass; steady: ForwardPass; calibrate(): Promise<number> } {
   let tensorflowFrom = UNTIMED_TENSORFLOW_FROM;
   let calibrated: Promise<number> | undefined;
   return {
     forward: (x, rows) => (rows >= tensorflowFrom ? tensorflow(x, rows) : javascript(x, rows)),
+    steady: chooseForwardPass(javascript, tensorflow, UNTIMED_TENSORFLOW_FROM),
     calibrate: () =>
       (calibrated ??= timeForwardPassesInTurns(javascript, tensorflow, width).then(
         (timings) => (tensorflowFrom = tensorflowFromRows(timings)),

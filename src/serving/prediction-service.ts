@@ -16,7 +16,7 @@ import { adapterFor } from './adapter-choice.ts';
 import { Arrivals, type Arrival } from './arrivals.ts';
 import { denseForward } from './dense-forward.ts';
 import { assertFinitePredictions } from './finite-predictions.ts';
-import { calibratingForwardPass, chooseForwardPass, UNTIMED_TENSORFLOW_FROM } from './forward-choice.ts';
+import { calibratingForwardPass } from './forward-choice.ts';
 import { tensorflowPass } from './forward-pass.ts';
 import type { InputAdapter, Prediction } from './input-adapter.ts';
 import { MicroBatcher } from './micro-batcher.ts';
@@ -488,8 +488,6 @@ export class PredictionService {
     const runOn = (pass: typeof forward) => (rows: Float32Array[]) =>
       adapter.decode(pass(joinRows(rows, adapter.rowSize), rows.length), rows.length);
     const run = runOn(forward);
-    const steady =
-      javascript === undefined ? tensorflow : chooseForwardPass(javascript, tensorflow, UNTIMED_TENSORFLOW_FROM);
     const value: LoadedVersion = {
       model,
       dispose: () => model.dispose(),
@@ -498,7 +496,7 @@ export class PredictionService {
       adapter,
       batcher: batcherOf(run, passes && (() => void passes.calibrate())),
       run,
-      steadyRun: runOn(steady),
+      steadyRun: runOn(passes?.steady ?? tensorflow),
     };
     return { value, bytes: model.countParams() * 4 };
   }
