@@ -18,9 +18,7 @@ const productOf = onBackendMemory(simdProduct);
 /**
  * A batched product (batch > 1, as attention's per-head products are) on the dense step's SIMD
  * kernel over the backend's own memory: the backend runs those in a scalar loop rather than
- * XNNPACK, the largest cost of a small transformer's training step. Operands are put in the
- * kernel's `a · bᵀ` form where they lie (a as `[m, depth]`, b as `[n, depth]`, transposed by
- * transposeInner where they are not) and multiplied matrix by matrix into the output.
+ * XNNPACK, the largest cost of a small transformer's training step (productsOnSimd).
  * Undefined where it does not apply (broadcast batches, other dtypes, no SIMD).
  * Batch axes may be several (`[batch, heads, m, k]`): they are one run of matrices either way.
  */
@@ -42,6 +40,23 @@ function batchedOnSimd(
   const [m, depth] = transposeA ? [aCols, aRows] : [aRows, aCols];
   const n = transposeB ? bRows : bCols;
   if ((transposeB ? bCols : bRows) !== depth) return undefined;
+  return productsOnSimd(backend, a, b, transposeA, transposeB, { leading, batch, m, n, depth });
+}
+
+/**
+ * `batch` products of `[m, depth]` by `[depth, n]` matrices on the SIMD product over the
+ * backend's memory, into an output of shape `[...leading, m, n]`: each operand put in the
+ * kernel's `a · bᵀ` form where it lies (a as `[m, depth]`, b as `[n, depth]`, transposed by
+ * transposeInner where it is not), then multiplied matrix by matrix. Undefined without SIMD.
+ */
+function productsOnSimd(
+  backend: WasmBackend,
+  a: tf.TensorInfo,
+  b: tf.TensorInfo,
+  transposeA: boolean,
+  transposeB: boolean,
+  { leading, batch, m, n, depth }: { leading: number[]; batch: number; m: number; n: number; depth: number },
+): tf.TensorInfo | undefined {
   const product = productOf(backend);
   if (!product) return undefined;
   return withIntermediates(backend, (keep) => {
@@ -82,31 +97,22 @@ function transposeInner(backend: WasmBackend, x: tf.TensorInfo): tf.TensorInfo {
 
 /**
  * aᵀ · b for single float32 matrices (a `[depth, m]`, b `[depth, n]`, as every dense layer's
- * weight gradient xᵀ · dy is) on the SIMD product over the backend's memory: both transposed
- * there to the product's `a · bᵀ` form, then multiplied in place. XNNPACK would take b as a
+ * weight gradient xᵀ · dy is) on the SIMD product over the backend's memory (productsOnSimd):
+ * both transposed there to the product's `a · bᵀ` form, then multiplied in place. XNNPACK would take b as a
  * product's weights and pack it anew on every call, since the gradient is new each step: about
  * 310 µs for `[1024, 32]ᵀ x [1024, 32]` (218 µs after the fast transpose), against 117 µs here.
  * Undefined where it does not apply.
  */
 function transposedAOnSimd(backend: WasmBackend, a: tf.TensorInfo, b: tf.TensorInfo): tf.TensorInfo | undefined {
-  const product = productOf(backend);
-  if (!product || a.dtype !== 'float32' || b.dtype !== 'float32') return undefined;
+  if (a.dtype !== 'float32' || b.dtype !== 'float32') return undefined;
   if (a.shape.slice(0, -2).some((size) => size !== 1) || b.shape.slice(0, -2).some((size) => size !== 1))
     return undefined;
   const [depth, m] = a.shape.slice(-2) as [number, number];
   const [bDepth, n] = b.shape.slice(-2) as [number, number];
   if (bDepth !== depth || depth % 4 !== 0 || m % 4 !== 0 || n % 4 !== 0) return undefined;
-  return withIntermediates(backend, (keep) => {
-    const aT = keep(transposeInner(backend, a));
-    const bT = keep(transposeInner(backend, b));
-    // Unit batch axes as the backend's kernel broadcasts them: the longer of the two.
-    const lead = (a.shape.length >= b.shape.length ? a : b).shape.slice(0, -2);
-    const out = backend.makeOutput([...lead, m, n], 'float32');
-    // Offsets after makeOutput, which may grow (and so move) the heap.
-    const offset = (t: tf.TensorInfo) => backend.typedArrayFromHeap(t).byteOffset;
-    product(offset(aT), offset(bT), offset(out), m, n, depth);
-    return out;
-  });
+  // Unit batch axes as the backend's kernel broadcasts them: the longer of the two.
+  const leading = (a.shape.length >= b.shape.length ? a : b).shape.slice(0, -2);
+  return productsOnSimd(backend, a, b, true, false, { leading, batch: 1, m, n, depth });
 }
 
 /**
