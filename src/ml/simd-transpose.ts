@@ -50,37 +50,28 @@ const SECOND_HALVES = shuffle([2, 3, 6, 7]);
 const offset = (base: number, times: number, step: number) =>
   times === 0 ? get(base) : [...get(base), ...get(step), ...(times === 1 ? [] : [...i32(times), I32_MUL]), I32_ADD];
 
+/** to = matrix + m * matrixBytes + (row * width + column) * 4, `matrix` and `width` parameters. */
+const elementAddress = (matrix: number, row: number, width: number, column: number, to: number) => [
+  ...get(matrix),
+  ...get(M),
+  ...get(MATRIX_BYTES),
+  I32_MUL,
+  I32_ADD,
+  ...get(row),
+  ...get(width),
+  I32_MUL,
+  ...get(column),
+  I32_ADD,
+  ...i32(2),
+  I32_SHL,
+  I32_ADD,
+  ...set(to),
+];
+
 const block = [
-  // src = from + m * matrixBytes + (r * cols + c) * 4
-  ...get(0),
-  ...get(M),
-  ...get(MATRIX_BYTES),
-  I32_MUL,
-  I32_ADD,
-  ...get(R),
-  ...get(3),
-  I32_MUL,
-  ...get(C),
-  I32_ADD,
-  ...i32(2),
-  I32_SHL,
-  I32_ADD,
-  ...set(SRC),
-  // dst = to + m * matrixBytes + (c * rows + r) * 4
-  ...get(1),
-  ...get(M),
-  ...get(MATRIX_BYTES),
-  I32_MUL,
-  I32_ADD,
-  ...get(C),
-  ...get(2),
-  I32_MUL,
-  ...get(R),
-  I32_ADD,
-  ...i32(2),
-  I32_SHL,
-  I32_ADD,
-  ...set(DST),
+  // src = from at (r, c) of a [rows, cols] matrix; dst = to at (c, r) of a [cols, rows] one.
+  ...elementAddress(0, R, 3, C, SRC),
+  ...elementAddress(1, C, 2, R, DST),
   ...V.flatMap((v, row) => [...offset(SRC, row, ROW_BYTES), ...v128Load, ...set(v)]),
   // t0 = a0 b0 a1 b1, t1 = a2 b2 a3 b3 (rows 0, 1); t2, t3 the same of rows 2, 3.
   ...[
