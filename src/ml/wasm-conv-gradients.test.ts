@@ -157,6 +157,9 @@ describe('MaxPoolGrad on wasm matches the CPU kernel, negative values and ties i
     { x: [2, 7, 9, 2], size: 2, strides: 2, pad: 'same' },
     { x: [2, 9, 9, 2], size: 3, strides: 2, pad: 'valid' },
     { x: [1, 6, 5, 4], size: 3, strides: 1, pad: 'same' },
+    // Channels in fours: the SIMD kernel, also where odd sizes leave a row and a column uncovered.
+    { x: [2, 8, 8, 32], size: 2, strides: 2, pad: 'valid' },
+    { x: [2, 7, 9, 8], size: 2, strides: 2, pad: 'valid' },
   ];
   for (const c of cases)
     it(`x ${c.x.join('x')} pool ${c.size} strides ${c.strides} ${c.pad}`, async () => {
@@ -183,6 +186,45 @@ describe('MaxPoolGrad on wasm matches the CPU kernel, negative values and ties i
           .sum(),
       )([tf.tensor4d(xv, x)]);
     expect(Array.from((await on('wasm', grads))[0]!)).toEqual(Array.from((await on('cpu', grads))[0]!));
+  });
+
+  it('sends tied gradients to the first cell, four channels at a time', async () => {
+    const x = [2, 6, 6, 4] as [number, number, number, number];
+    const xv = randomValues(x, 8).map((v) => Math.min(0.5, Math.round(v * 4) / 4));
+    const grads = () =>
+      tf.grads((t: tf.Tensor) =>
+        tf
+          .maxPool(t as tf.Tensor4D, 2, 2, 'valid')
+          .mul(tf.range(1, 73).reshape([2, 3, 3, 4]))
+          .sum(),
+      )([tf.tensor4d(xv, x)]);
+    expect(Array.from((await on('wasm', grads))[0]!)).toEqual(Array.from((await on('cpu', grads))[0]!));
+  });
+
+  it('sends nothing from a window without a number above -Infinity', async () => {
+    // One 2x2 window, four channels; cells in scan order (top left, top right, bottom left, bottom right).
+    const cells = [
+      [NaN, NaN, NaN, NaN],
+      [-Infinity, -Infinity, -Infinity, -Infinity],
+      [1, 3, 3, 2],
+      [NaN, 2, 5, NaN],
+    ];
+    const xv = [0, 1, 2, 3].flatMap((cell) => cells.map((channel) => channel[cell]!));
+    const [dx] = await on('wasm', () =>
+      tf.grads((t: tf.Tensor) =>
+        tf
+          .maxPool(t as tf.Tensor4D, 2, 2, 'valid')
+          .mul([10, 20, 30, 40])
+          .sum(),
+      )([tf.tensor4d(xv, [1, 2, 2, 4])]),
+    );
+    const expected = [
+      [0, 0, 0, 0],
+      [0, 0, 30, 0],
+      [0, 0, 0, 40],
+      [0, 0, 0, 0],
+    ];
+    expect(Array.from(dx!)).toEqual(expected.flat());
   });
 });
 

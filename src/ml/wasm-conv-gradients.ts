@@ -15,6 +15,7 @@
  * functions directly, the same way the backend composes its own kernels.
  */
 import * as tf from './tfjs.ts';
+import { simdMaxPoolGrad2x2 } from './simd-max-pool-grad.ts';
 import { simdProduct } from './simd-product.ts';
 import { simdTranspose } from './simd-transpose.ts';
 import { unsortedSegmentSumWasmConfig } from './wasm-segment-sum.ts';
@@ -31,6 +32,7 @@ type ExplicitPad = [[number, number], [number, number], [number, number], [numbe
 
 const productOf = onBackendMemory(simdProduct);
 const transposeOf = onBackendMemory(simdTranspose);
+const maxPoolGrad2x2Of = onBackendMemory(simdMaxPoolGrad2x2);
 /** Widest patches (kh·kw·cin) whose filter gradient runs as patches times dy (see below). */
 const PATCHES_ON_SIMD = 48;
 
@@ -268,7 +270,6 @@ function maxPoolGradWasm(args: KernelArgs): tf.TensorInfo {
   const dx = backend.typedArrayFromHeap(out) as Float32Array;
   const x = backend.typedArrayFromHeap(input) as Float32Array;
   const gradient = backend.typedArrayFromHeap(dy) as Float32Array;
-  dx.fill(0);
   const plain2x2 =
     effectiveFilterHeight === 2 &&
     effectiveFilterWidth === 2 &&
@@ -278,6 +279,13 @@ function maxPoolGradWasm(args: KernelArgs): tf.TensorInfo {
     left === 0 &&
     info.padInfo.bottom === 0 &&
     info.padInfo.right === 0;
+  const simd = plain2x2 && channels % 4 === 0 && input.dtype === 'float32' ? maxPoolGrad2x2Of(backend) : null;
+  // The windows write every cell they cover; only odd sizes leave a last row or column to zero.
+  if (!simd || inHeight !== 2 * outHeight || inWidth !== 2 * outWidth) dx.fill(0);
+  if (simd) {
+    simd(x.byteOffset, gradient.byteOffset, dx.byteOffset, batchSize, inHeight, outHeight, inWidth, outWidth, channels);
+    return out;
+  }
   if (plain2x2) {
     maxPoolGrad2x2(x, gradient, dx, { batchSize, inHeight, inWidth, channels, outHeight, outWidth });
     return out;
