@@ -42,7 +42,11 @@ export async function startServingPeer(csv: string): Promise<ServingPeer | PeerU
   child.stderr.resume();
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const first = await new Promise<{ accuracy: number }>((resolve, reject) => {
-    createInterface({ input: child.stdout }).once('line', (line) => resolve(JSON.parse(line) as { accuracy: number }));
+    const lines = createInterface({ input: child.stdout });
+    lines.once('line', (line) => {
+      lines.close();
+      resolve(JSON.parse(line) as { accuracy: number });
+    });
     child.once('exit', (code) => reject(new Error(`the FastAPI peer exited with ${code} before answering`)));
   });
   child.stdout.resume();
