@@ -8,17 +8,18 @@
  * - `UnsortedSegmentSum` (the gradient of `gather`, i.e. of every embedding layer).
  *
  * `Conv2DBackpropInput`, `MaxPoolGrad` and `AvgPoolGrad` do exist on wasm; the tests compare
- * them with the CPU backend too. Two are replaced (below): the input gradient of stride-1
- * convolutions by a faster composition, and `MaxPoolGrad`, which is wrong for windows without a
- * positive value. Falling back to the JS CPU kernels would be ~1000x slower
+ * them with the CPU backend too. Two are replaced: the input gradient of stride-1 convolutions
+ * by a faster composition (below), and `MaxPoolGrad`, which is wrong for windows without a
+ * positive value (wasm-max-pool-grad.ts). Falling back to the JS CPU kernels would be ~1000x slower
  * (the CPU filter gradient is a scalar 7-deep loop), so these call the wasm backend's kernel
  * functions directly, the same way the backend composes its own kernels.
  */
 import * as tf from './tfjs.ts';
-import { copyRuns, type CopyRuns } from './copy-runs.ts';
-import { simdMaxPoolGrad2x2 } from './simd-max-pool-grad.ts';
+import { copyRuns } from './copy-runs.ts';
+import { patchesOf } from './conv-patches.ts';
 import { simdProduct } from './simd-product.ts';
 import { simdTranspose } from './simd-transpose.ts';
+import { maxPoolGradWasm } from './wasm-max-pool-grad.ts';
 import { unsortedSegmentSumWasmConfig } from './wasm-segment-sum.ts';
 import {
   onBackendMemory,
@@ -33,7 +34,6 @@ type ExplicitPad = [[number, number], [number, number], [number, number], [numbe
 
 const productOf = onBackendMemory(simdProduct);
 const transposeOf = onBackendMemory(simdTranspose);
-const maxPoolGrad2x2Of = onBackendMemory(simdMaxPoolGrad2x2);
 const copyRunsOf = onBackendMemory(copyRuns);
 /** The most floats the patches of {@link filterGradientAsProduct} may take (16 MB). */
 const MOST_PATCH_FLOATS = 1 << 22;
@@ -122,84 +122,6 @@ function filterGradientAsProduct(
     );
     return runWasmKernel('Reshape', backend, { x: product }, { shape: [kh, kw, inChannels, outChannels] });
   });
-}
-
-/**
- * Pᵀ, the input's patches as rows of (kh, kw, cin) over columns of output positions, `[1, rows,
- * positions]`, copied as runs (patchRuns) from `inputT`, the input transposed so that positions
- * run along its rows: `[cin, h, w, n]` with `batchLast` (positions (oh, ow, n)), else
- * `[cin, n, h, w]` (positions (n, oh, ow)). Padding stays zero.
- */
-function patchesOf(
-  backend: WasmBackend,
-  copy: CopyRuns,
-  inputT: tf.TensorInfo,
-  info: tf.backend_util.Conv2DInfo,
-  batchLast: boolean,
-): tf.TensorInfo {
-  const { runs, covering } = patchRuns(info, batchLast);
-  const rows = info.filterHeight * info.filterWidth * info.inChannels;
-  const out = backend.makeOutput([1, rows, info.batchSize * info.outHeight * info.outWidth], 'float32');
-  const table = backend.makeOutput([runs.length], 'int32');
-  try {
-    // Views after every makeOutput, which may grow (and so move) the heap.
-    const patches = backend.typedArrayFromHeap(out) as Float32Array;
-    const tableView = backend.typedArrayFromHeap(table) as Int32Array;
-    if (!covering) patches.fill(0);
-    tableView.set(runs);
-    copy(tableView.byteOffset, runs.length / 3, backend.typedArrayFromHeap(inputT).byteOffset, patches.byteOffset);
-    return out;
-  } finally {
-    backend.disposeData(table.dataId);
-  }
-}
-
-/** Runs by convolution shape and layout: the same few repeat every step. */
-const patchRunsByShape = new Map<string, { runs: Int32Array; covering: boolean }>();
-
-/**
- * The copies that build patchesOf's patches: (to, from, bytes) triples, `to` into the patches,
- * `from` into the transposed input. At stride 1 a run is a whole output row of one channel and
- * filter cell (of one image, unless `batchLast` puts the images inside each position); at larger
- * strides, one position. `covering` when they fill every patch value (no padding reaches one).
- */
-function patchRuns(info: tf.backend_util.Conv2DInfo, batchLast: boolean): { runs: Int32Array; covering: boolean } {
-  const { batchSize: n, inHeight, inWidth, inChannels, outHeight, outWidth } = info;
-  const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
-  const { top, left } = info.padInfo;
-  const key = [n, inHeight, inWidth, inChannels, outHeight, outWidth, kh, kw, sh, sw, top, left, batchLast].join();
-  const known = patchRunsByShape.get(key);
-  if (known) return known;
-  // Images outside the runs (batch first) or inside each position (batch last).
-  const [images, unit] = batchLast ? [1, n] : [n, 1];
-  const runs: number[] = [];
-  let copied = 0;
-  for (let fy = 0, row = 0; fy < kh; fy++)
-    for (let fx = 0; fx < kw; fx++)
-      for (let c = 0; c < inChannels; c++, row++)
-        for (let image = 0; image < images; image++)
-          for (let oy = 0; oy < outHeight; oy++) {
-            const iy = oy * sh + fy - top;
-            if (iy < 0 || iy >= inHeight) continue;
-            const to = ((row * images + image) * outHeight + oy) * outWidth;
-            const from = ((c * images + image) * inHeight + iy) * inWidth;
-            for (let ox = 0; ox < outWidth;) {
-              const ix = ox * sw + fx - left;
-              if (ix < 0 || ix >= inWidth) {
-                ox++;
-                continue;
-              }
-              // At stride 1 the rest of the row's in-range positions read on along the input row.
-              const end = sw === 1 ? Math.min(outWidth, inWidth + left - fx) : ox + 1;
-              runs.push((to + ox) * unit * 4, (from + ix) * unit * 4, (end - ox) * unit * 4);
-              copied += (end - ox) * unit;
-              ox = end;
-            }
-          }
-  const made = { runs: Int32Array.from(runs), covering: copied === kh * kw * inChannels * outHeight * outWidth * n };
-  if (patchRunsByShape.size >= 16) patchRunsByShape.clear();
-  patchRunsByShape.set(key, made);
-  return made;
 }
 
 /**
@@ -349,149 +271,6 @@ function turnedFilter(backend: WasmBackend, filter: tf.TensorInfo): tf.TensorInf
         for (let o = 0; o < cout; o++) turned[target + o * cin + i] = from[source + i * cout + o]!;
     }
   return out;
-}
-
-/**
- * Max pooling's gradient, in JavaScript over the wasm heap: each window's first maximum (in scan
- * order, as the CPU kernel picks it) receives the window's dy. tfjs-backend-wasm 4.22's own
- * `MaxPoolGrad` (and `MaxPoolWithArgmax`) starts each window's maximum at 0, so every window
- * without a positive value sends its gradient to the wrong place: pooling after a tanh or linear
- * convolution trained on wrong gradients. It was also a loop over every input position and
- * window, the largest cost of a small CNN's step after its convolutions; this visits each
- * window's cells once.
- */
-function maxPoolGradWasm(args: KernelArgs): tf.TensorInfo {
-  const backend = args.backend as WasmBackend;
-  const { dy, input } = args.inputs as { dy: tf.TensorInfo; input: tf.TensorInfo };
-  const attrs = (args.attrs ?? {}) as unknown as tf.MaxPoolGradAttrs;
-  const info = tf.backend_util.computePool2DInfo(
-    input.shape as [number, number, number, number],
-    attrs.filterSize,
-    attrs.strides,
-    1,
-    attrs.pad,
-    attrs.dimRoundingMode,
-  );
-  const { batchSize, inHeight, inWidth, inChannels: channels, outHeight, outWidth } = info;
-  const { strideHeight, strideWidth, dilationHeight, dilationWidth } = info;
-  const { effectiveFilterHeight, effectiveFilterWidth } = info;
-  const { top, left } = info.padInfo;
-  const out = backend.makeOutput(input.shape, 'float32');
-  // Views after makeOutput, which may grow (and so move) the heap.
-  const dx = backend.typedArrayFromHeap(out) as Float32Array;
-  const x = backend.typedArrayFromHeap(input) as Float32Array;
-  const gradient = backend.typedArrayFromHeap(dy) as Float32Array;
-  const plain2x2 =
-    effectiveFilterHeight === 2 &&
-    effectiveFilterWidth === 2 &&
-    strideHeight === 2 &&
-    strideWidth === 2 &&
-    top === 0 &&
-    left === 0 &&
-    info.padInfo.bottom === 0 &&
-    info.padInfo.right === 0;
-  const simd = plain2x2 && channels % 4 === 0 && input.dtype === 'float32' ? maxPoolGrad2x2Of(backend) : null;
-  // The windows write every cell they cover; only odd sizes leave a last row or column to zero.
-  if (!simd || inHeight !== 2 * outHeight || inWidth !== 2 * outWidth) dx.fill(0);
-  if (simd) {
-    simd(x.byteOffset, gradient.byteOffset, dx.byteOffset, batchSize, inHeight, outHeight, inWidth, outWidth, channels);
-    return out;
-  }
-  if (plain2x2) {
-    maxPoolGrad2x2(x, gradient, dx, { batchSize, inHeight, inWidth, channels, outHeight, outWidth });
-    return out;
-  }
-  // Each window's channels side by side: the scan runs along contiguous channels, keeping each
-  // channel's best value and its cell (the first maximum in scan order, as before).
-  const best = new Float32Array(channels);
-  const at = new Int32Array(channels);
-  let window = 0;
-  for (let b = 0; b < batchSize; b++)
-    for (let oy = 0; oy < outHeight; oy++) {
-      const rowCorner = oy * strideHeight - top;
-      let rowStart = rowCorner;
-      while (rowStart < 0) rowStart += dilationHeight;
-      const rowEnd = Math.min(inHeight, rowCorner + effectiveFilterHeight);
-      for (let ox = 0; ox < outWidth; ox++, window += channels) {
-        const colCorner = ox * strideWidth - left;
-        let colStart = colCorner;
-        while (colStart < 0) colStart += dilationWidth;
-        const colEnd = Math.min(inWidth, colCorner + effectiveFilterWidth);
-        best.fill(-Infinity);
-        at.fill(-1);
-        for (let iy = rowStart; iy < rowEnd; iy += dilationHeight)
-          for (let ix = colStart; ix < colEnd; ix += dilationWidth) {
-            const base = ((b * inHeight + iy) * inWidth + ix) * channels;
-            for (let c = 0; c < channels; c++) {
-              const value = x[base + c]!;
-              if (value > best[c]!) {
-                best[c] = value;
-                at[c] = base + c;
-              }
-            }
-          }
-        for (let c = 0; c < channels; c++) {
-          const cell = at[c]!;
-          if (cell >= 0) dx[cell] = dx[cell]! + gradient[window + c]!;
-        }
-      }
-    }
-  return out;
-}
-
-/**
- * maxPoolGradWasm for the commonest pooling (2x2 windows, stride 2, no padding: every window
- * inside the input and none overlapping), the four cells of each channel compared in straight
- * code: no per-window arrays to reset, no loop over cells. The same first maximum in scan
- * order, and no gradient for a window without a number (all NaN), as the general loop.
- */
-function maxPoolGrad2x2(
-  x: Float32Array,
-  gradient: Float32Array,
-  dx: Float32Array,
-  shape: {
-    batchSize: number;
-    inHeight: number;
-    inWidth: number;
-    channels: number;
-    outHeight: number;
-    outWidth: number;
-  },
-): void {
-  const { batchSize, inHeight, inWidth, channels, outHeight, outWidth } = shape;
-  const rowStep = inWidth * channels;
-  let window = 0;
-  for (let b = 0; b < batchSize; b++)
-    for (let oy = 0; oy < outHeight; oy++)
-      for (let ox = 0; ox < outWidth; ox++, window += channels) {
-        const topLeft = ((b * inHeight + 2 * oy) * inWidth + 2 * ox) * channels;
-        for (let c = 0; c < channels; c++) {
-          const p0 = topLeft + c;
-          const p1 = p0 + channels;
-          const p2 = p0 + rowStep;
-          const p3 = p2 + channels;
-          const v0 = x[p0]!;
-          const v1 = x[p1]!;
-          const v2 = x[p2]!;
-          const v3 = x[p3]!;
-          let best = -Infinity;
-          let at = -1;
-          if (v0 > best) {
-            best = v0;
-            at = p0;
-          }
-          if (v1 > best) {
-            best = v1;
-            at = p1;
-          }
-          if (v2 > best) {
-            best = v2;
-            at = p2;
-          }
-          if (v3 > best) at = p3;
-          if (at >= 0) dx[at] = gradient[window + c]!;
-        }
-      }
 }
 
 /** The kernels {@link registerWasmTrainingKernels} adds, by name. */
