@@ -38,7 +38,7 @@ HEALTHCHECK --interval=10s --timeout=3s --retries=5 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 ENTRYPOINT ["/usr/bin/tini", "--"]
 # The API; workers run `node dist/worker.js`, migrations `node dist/migrate.js`.
-CMD ["node", "--max-semi-space-size=32", "--min-semi-space-size=32", "dist/serve.js"]
+CMD ["node", "--max-semi-space-size=32", "--min-semi-space-size=32", "--expose-gc", "dist/serve.js"]
 
 # A worker training on the GPU through WebGPU (Dawn, from the optional webgpu package, already in
 # the runtime image). Dawn reaches the GPU through Vulkan: the loader comes from Debian, the

@@ -421,7 +421,9 @@ which passes the flags to the API's node).
   default young generation, scavenges took about a sixth of the API's CPU at concurrency 64, and
   throughput rose by about a fifth with 32 MB (64 MB did no better), while the API's peak RSS under that
   load fell from about 376 to 265 MB: fewer short-lived objects survive into the old generation. The
-  ceiling runs with the same flag.
+  ceiling runs with the same flag. Both scripts also give \`--expose-gc\`: the start collects its young
+  objects just before listening (src/api/server.ts), where the first scavenge after a start (24-32 ms,
+  most of the young objects alive) otherwise fell inside the first request (1e').
 - **Authentication** touches neither PostgreSQL nor a hash object on the hot path: verified API keys
   are kept for 5 s (\`src/auth/api-key-cache.ts\`; a key revoked through this process is dropped at once,
   other replicas stop accepting it within the 5 s), found by the key's sha256 computed with node's
