@@ -11,6 +11,7 @@
  */
 import {
   countedLoop,
+  countedLoopFromZero,
   END,
   F32,
   F32_ADD,
@@ -27,7 +28,6 @@ import {
   get,
   I32,
   I32_ADD,
-  i32,
   set,
   singleFunctionKernel,
   roundedDown,
@@ -144,9 +144,7 @@ const body = [
   ...roundedDown(4, 4, END4),
   ...floatBytes(END4, END4),
   ...CONSTANTS.flatMap((constant, i) => [...get(constant), ...f32x4Splat, ...set(SPLATS[i]!)]),
-  ...i32(0),
-  ...set(K),
-  ...countedLoop(
+  ...countedLoopFromZero(
     K,
     END4,
     16,

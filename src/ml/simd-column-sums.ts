@@ -6,6 +6,7 @@
  */
 import {
   countedLoop,
+  countedLoopFromZero,
   END,
   F32,
   F32_ADD,
@@ -72,9 +73,7 @@ const body = [
   ...roundedDown(3, 16, COLS16),
   ...roundedDown(3, 4, COLS4),
   ...floatBytes(3, ROW_BYTES),
-  ...i32(0),
-  ...set(C),
-  ...countedLoop(C, COLS16, 16, vectorColumns(4)),
+  ...countedLoopFromZero(C, COLS16, 16, vectorColumns(4)),
   ...countedLoop(C, COLS4, 4, vectorColumns(1)),
   ...countedLoop(C, 3, 1, [
     ...f32Zero,

@@ -8,7 +8,7 @@
  * moved, never computed, so the result equals the scalar kernel's bit for bit.
  */
 import {
-  countedLoop,
+  countedLoopFromZero,
   END,
   F32_CONST,
   f32x4Splat,
@@ -128,12 +128,8 @@ const body = [
   ...set(NO_NUMBER),
   ...get(1),
   ...set(DY),
-  ...i32(0),
-  ...set(B),
-  ...countedLoop(B, 3, 1, [
-    ...i32(0),
-    ...set(OY),
-    ...countedLoop(OY, 5, 1, [
+  ...countedLoopFromZero(B, 3, 1, [
+    ...countedLoopFromZero(OY, 5, 1, [
       // row = (b * inHeight + 2 * oy) * rowBytes
       ...get(B),
       ...get(4),
@@ -145,12 +141,8 @@ const body = [
       ...get(ROW_BYTES),
       I32_MUL,
       ...set(ROW),
-      ...i32(0),
-      ...set(OX),
-      ...countedLoop(OX, 7, 1, [
-        ...i32(0),
-        ...set(C),
-        ...countedLoop(C, CHANNEL_BYTES, 16, [
+      ...countedLoopFromZero(OX, 7, 1, [
+        ...countedLoopFromZero(C, CHANNEL_BYTES, 16, [
           // cell = row + 2 * ox * channelBytes + c
           ...get(ROW),
           ...get(OX),

@@ -10,6 +10,7 @@
 
 import {
   countedLoop,
+  countedLoopFromZero,
   END,
   extract,
   F32,
@@ -140,9 +141,7 @@ const bRow = (local: number, offset: number) => [
 /** The vector loop over p < depth4 for the given accumulators and b rows. */
 const vectorLoop = (pairs: Array<[number, number]>) => [
   ...pairs.flatMap(([acc]) => [...f32Zero, ...f32x4Splat, ...set(acc)]),
-  ...i32(0),
-  ...set(P),
-  ...countedLoop(P, DEPTH4, 4, [
+  ...countedLoopFromZero(P, DEPTH4, 4, [
     ...atP(A_ROW),
     ...v128Load,
     ...set(X),
@@ -155,9 +154,7 @@ const body = [
   ...roundedDown(5, 4, DEPTH4),
   ...roundedDown(4, 4, N4),
   ...floatBytes(5, ROW_BYTES),
-  ...i32(0),
-  ...set(I),
-  ...countedLoop(I, 3, 1, [
+  ...countedLoopFromZero(I, 3, 1, [
     // aRow = a + i * rowBytes; j = 0
     ...get(0),
     ...get(I),

@@ -7,7 +7,7 @@
  * Values are moved, never computed, so the result is exact.
  */
 import {
-  countedLoop,
+  countedLoopFromZero,
   END,
   get,
   I32,
@@ -102,13 +102,9 @@ const body = [
   ...get(2),
   I32_MUL,
   ...set(MATRIX_BYTES),
-  ...i32(0),
-  ...set(M),
-  ...countedLoop(M, 4, 1, [
+  ...countedLoopFromZero(M, 4, 1, [
     // Down each block column, so the stores run along the destination's rows.
-    ...i32(0),
-    ...set(C),
-    ...countedLoop(C, 3, 4, [...i32(0), ...set(R), ...countedLoop(R, 2, 4, block)]),
+    ...countedLoopFromZero(C, 3, 4, [...countedLoopFromZero(R, 2, 4, block)]),
   ]),
   END,
 ];

@@ -104,6 +104,13 @@ export const countedLoop = (counter: number, limit: number, step: number, body: 
   END,
 ];
 
+/** countedLoop with its counter set to zero first. */
+export const countedLoopFromZero = (counter: number, limit: number, step: number, body: number[]) => [
+  ...i32(0),
+  ...set(counter),
+  ...countedLoop(counter, limit, step, body),
+];
+
 const WASM_HEADER = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
 
 /** A name as the binary format spells it: its length, then its bytes (ASCII here). */
