@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 
 /** A benchmark child running a TypeScript entry with tsx. */
@@ -9,6 +10,21 @@ export interface BenchChild {
   /** The first JSON line the child printed. */
   first: Record<string, unknown>;
   stop(): Promise<void>;
+}
+
+/**
+ * The first line a child writes to `stream`; the rest (a ceiling's or a peer's access lines)
+ * drains unread, since splitting it into lines would take CPU from the child being measured.
+ */
+export function firstLine(stream: Readable): Promise<string> {
+  return new Promise((resolve) => {
+    const lines = createInterface({ input: stream });
+    lines.once('line', (line) => {
+      lines.close();
+      stream.resume();
+      resolve(line);
+    });
+  });
 }
 
 /**
@@ -38,14 +54,9 @@ async function startProcess(
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const first = await new Promise<Record<string, unknown>>((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout! });
-    lines.once('line', (line) => {
-      // The rest (a ceiling's access lines) drains unread: splitting it into lines would take CPU
-      // from the child being measured.
-      lines.close();
-      child.stdout!.resume();
-      resolve(JSON.parse(line) as Record<string, unknown>);
-    });
+    firstLine(child.stdout!)
+      .then((line) => JSON.parse(line) as Record<string, unknown>)
+      .then(resolve, reject);
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code} before answering`)));
   });
   return {

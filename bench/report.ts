@@ -516,7 +516,6 @@ Text-model training on ${text.dataset}, ${text.maxLength} tokens, batch ${text.b
 ${rows}`;
 }
 
-/** 5a: the batch job against a bare loop over the same CSV and model. */
 /**
  * A line for each row of the table marked missed that no line above explains yet (2c, 1e, 5a,
  * ...): what it measured against its target, so that every miss is named under "Missed targets".
@@ -531,6 +530,7 @@ export function otherMisses(rows: string[], explained: string[]): string[] {
   });
 }
 
+/** 5a: the batch job against a bare loop over the same CSV and model. */
 export function batchRow(b: BatchBenchFigures | { error: string }): string {
   const title = '| 5a | batch prediction job vs bare in-process loop';
   if ('error' in b) return `${title} | failed: ${b.error} | >= 0.7, < 300 MB | **missed** |`;

@@ -1,7 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { freePort, waitFor } from '../test/resilience/processes.ts';
+import { firstLine } from './child-process.ts';
 
 /** Debian's own interpreter: a version manager's shim earlier on PATH lacks Debian's packages. */
 export const PYTHON = process.env.BENCH_PYTHON ?? '/usr/bin/python3';
@@ -42,14 +42,11 @@ export async function startServingPeer(csv: string): Promise<ServingPeer | PeerU
   child.stderr.resume();
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const first = await new Promise<{ accuracy: number }>((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout });
-    lines.once('line', (line) => {
-      lines.close();
-      resolve(JSON.parse(line) as { accuracy: number });
-    });
+    firstLine(child.stdout)
+      .then((line) => JSON.parse(line) as { accuracy: number })
+      .then(resolve, reject);
     child.once('exit', (code) => reject(new Error(`the FastAPI peer exited with ${code} before answering`)));
   });
-  child.stdout.resume();
   const base = `http://127.0.0.1:${port}`;
   await waitFor(
     'the FastAPI peer to answer /healthz',
