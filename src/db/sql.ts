@@ -16,9 +16,33 @@ export interface Sql {
   rows<R>(text: string, values?: readonly unknown[]): Promise<R[]>;
   /**
    * Opens `connections` connections now, kept while idle (the pool's `min`), so that the first
-   * requests after a start do not wait for one to open; rejects where PostgreSQL is unreachable.
+   * requests after a start do not wait for one to open, and runs every statement declared by
+   * {@link predictionPathStatement} once on each; rejects where PostgreSQL is unreachable.
    */
   open(connections: number): Promise<void>;
+  /** Resolves once the last {@link open} has settled, whether it opened its connections or not. */
+  opened(): Promise<void>;
+}
+
+/** A statement of the prediction path, with values that match no row. */
+interface WarmStatement {
+  text: string;
+  values: readonly unknown[];
+}
+
+const predictionPath: WarmStatement[] = [];
+
+/**
+ * Declares `text` as a statement of the prediction path, returned as it is: {@link Sql.open}
+ * runs it on each connection it opens, with `noMatch`, values that match no row. Why: a new
+ * PostgreSQL backend fills its catalog caches as statements first touch each table and index, and
+ * that work fell on the first request after a start, whose lookups each took 1 to 6 ms of the
+ * server's time to parse and plan (about 16 ms in all; BENCHMARKS.md, 1e'). Declare read-only
+ * statements only, at module level, next to the code that sends them.
+ */
+export function predictionPathStatement(text: string, noMatch: readonly unknown[]): string {
+  predictionPath.push({ text, values: noMatch });
+  return text;
 }
 
 /**
@@ -60,17 +84,34 @@ const parsers: pg.CustomTypesConfig = {
  */
 export const utcTimestamp = (epochMs: number) => new Date(epochMs).toISOString();
 
+/** Runs the declared statements on one connection; one that fails fails again, and is reported, when a request sends it. */
+async function warm(client: pg.PoolClient): Promise<void> {
+  try {
+    for (const { text, values } of predictionPath)
+      await client.query({ text, values: [...values], types: parsers }).catch(() => undefined);
+  } finally {
+    client.release();
+  }
+}
+
 export function poolSql(pool: Pick<pg.Pool, 'query' | 'connect'>): Sql {
+  let opening: Promise<unknown> = Promise.resolve();
+  async function open(connections: number): Promise<void> {
+    const clients = await Promise.allSettled(Array.from({ length: connections }, () => pool.connect()));
+    await Promise.all(clients.map((client) => (client.status === 'fulfilled' ? warm(client.value) : undefined)));
+    const failed = clients.find((client) => client.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
   return {
     async rows<R>(text: string, values: readonly unknown[] = []) {
       const result = await pool.query({ text, values: [...values], types: parsers });
       return result.rows as R[];
     },
-    async open(connections) {
-      const clients = await Promise.allSettled(Array.from({ length: connections }, () => pool.connect()));
-      for (const client of clients) if (client.status === 'fulfilled') client.value.release();
-      const failed = clients.find((client) => client.status === 'rejected');
-      if (failed) throw failed.reason;
+    open(connections) {
+      const opened = open(connections);
+      opening = opened.catch(() => undefined);
+      return opened;
     },
+    opened: () => opening.then(() => undefined),
   };
 }

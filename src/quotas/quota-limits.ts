@@ -5,7 +5,7 @@
  */
 import type { Config } from '../config/env.ts';
 import type { Database } from '../db/client.ts';
-import type { Sql } from '../db/sql.ts';
+import { predictionPathStatement, type Sql } from '../db/sql.ts';
 import type { QuotaName } from '../errors.ts';
 
 export const QUOTA_NAMES = [
@@ -17,6 +17,11 @@ export const QUOTA_NAMES = [
   'trainingMinutesPerDay',
   'predictionsPerMinute',
 ] as const satisfies readonly QuotaName[];
+
+const LIMITS_BY_PROJECT = predictionPathStatement(
+  `SELECT ${QUOTA_NAMES.map((name) => `"${name}"`).join(', ')} FROM "ProjectQuota" WHERE "projectId" = $1`,
+  [''],
+);
 
 /** Each quota's limit; null is unlimited. */
 export type QuotaLimits = Record<QuotaName, number | null>;
@@ -71,11 +76,7 @@ export function effectiveLimits(defaults: QuotaOverrides, overrides: QuotaOverri
  * checks them, and a Prisma query there would load Prisma's query compiler (src/db/sql.ts).
  */
 export async function quotaLimitsBySql(sql: Sql, config: QuotaSettings, projectId: string): Promise<QuotaLimits> {
-  const columns = QUOTA_NAMES.map((name) => `"${name}"`).join(', ');
-  const [row] = await sql.rows<Record<QuotaName, number | bigint | null>>(
-    `SELECT ${columns} FROM "ProjectQuota" WHERE "projectId" = $1`,
-    [projectId],
-  );
+  const [row] = await sql.rows<Record<QuotaName, number | bigint | null>>(LIMITS_BY_PROJECT, [projectId]);
   return effectiveLimits(defaultQuotas(config), overridesOf(row ?? null));
 }
 

@@ -1,6 +1,7 @@
 import type { LayersModel } from '../ml/tfjs.ts';
 import type { Config } from '../config/env.ts';
 import type { Database } from '../db/client.ts';
+import { predictionPathStatement } from '../db/sql.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { InputSchema, OutputSchema, PreprocessingState } from '../preprocessing/preprocessing-state.ts';
@@ -94,6 +95,16 @@ const MAX_SIGNATURES = 1_000;
 // Numbered versions resolved recently; only failures (404s) are never kept.
 const NUMBERED_TTL_MS = 5_000;
 const MAX_NUMBERED = 10_000;
+
+// The pool's own SQL, as for every lookup of the prediction path (src/db/sql.ts).
+const SIGNATURE_OF_VERSION = predictionPathStatement('SELECT preprocessing FROM "ModelVersion" WHERE id = $1', ['']);
+const VERSION_TO_LOAD = predictionPathStatement(
+  `SELECT v.preprocessing, v."artifactFormat", v."artifactKey", v."artifactSha256", v."artifactBytes",
+    d.columns AS "datasetColumns"
+  FROM "ModelVersion" v LEFT JOIN "Dataset" d ON d.id = v."datasetId"
+  WHERE v.id = $1`,
+  [''],
+);
 
 /**
  * Answers prediction requests. Aliases and the default are resolved in PostgreSQL once, then
@@ -354,10 +365,9 @@ export class PredictionService {
   async signature(resolved: ResolvedVersion): Promise<ServedSignature> {
     const known = this.signatures.get(resolved.versionId);
     if (known) return known;
-    const [row] = await this.db.sql.rows<{ preprocessing: PreprocessingState }>(
-      'SELECT preprocessing FROM "ModelVersion" WHERE id = $1',
-      [resolved.versionId],
-    );
+    const [row] = await this.db.sql.rows<{ preprocessing: PreprocessingState }>(SIGNATURE_OF_VERSION, [
+      resolved.versionId,
+    ]);
     if (row === undefined) throw new NotFoundError('Version', resolved.versionId);
     const preprocessing = row.preprocessing;
     const { inputSchema, outputSchema } = adapterFor(preprocessing);
@@ -424,7 +434,6 @@ export class PredictionService {
 
   /** Loads a version (coalesced by the cache), verifying the artifact's checksum. */
   private async load(versionId: string): Promise<{ value: LoadedVersion; bytes: number }> {
-    // The pool's own SQL, as for every lookup of the prediction path (src/db/sql.ts).
     const [version] = await this.db.sql.rows<{
       preprocessing: PreprocessingState;
       artifactFormat: string;
@@ -432,13 +441,7 @@ export class PredictionService {
       artifactSha256: string;
       artifactBytes: bigint;
       datasetColumns: unknown;
-    }>(
-      `SELECT v.preprocessing, v."artifactFormat", v."artifactKey", v."artifactSha256", v."artifactBytes",
-        d.columns AS "datasetColumns"
-      FROM "ModelVersion" v LEFT JOIN "Dataset" d ON d.id = v."datasetId"
-      WHERE v.id = $1`,
-      [versionId],
-    );
+    }>(VERSION_TO_LOAD, [versionId]);
     if (version === undefined) throw new NotFoundError('Version', versionId);
     const preprocessing = version.preprocessing;
     const adapter = adapterFor(preprocessing, {

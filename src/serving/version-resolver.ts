@@ -1,4 +1,5 @@
 import type { Database } from '../db/client.ts';
+import { predictionPathStatement } from '../db/sql.ts';
 import { NotFoundError } from '../errors.ts';
 import type { AliasRouting } from '../registry/alias-routing.ts';
 import type { VersionRef } from '../registry/model-registry.ts';
@@ -26,6 +27,28 @@ interface Row {
   aliasVersionId: string | null;
 }
 
+const BY_NUMBER = predictionPathStatement(
+  `SELECT m.name AS model, m.id AS "modelId", m."logSampleRate", NULL::jsonb AS routing,
+    v.id AS "versionId", v.version, NULL AS "aliasVersionId"
+  FROM "Model" m LEFT JOIN "ModelVersion" v ON v."modelId" = m.id AND v.version = $1
+  WHERE m."projectId" = $2 AND m.name = $3`,
+  [0, '', ''],
+);
+
+// The alias's version when set; for the bare model path ($2), the newest version otherwise.
+const BY_ALIAS = predictionPathStatement(
+  `SELECT m.name AS model, m.id AS "modelId", m."logSampleRate", a.routing,
+    COALESCE(av.id, nv.id) AS "versionId", COALESCE(av.version, nv.version) AS version, av.id AS "aliasVersionId"
+  FROM "Model" m
+  LEFT JOIN "ModelAlias" a ON a."modelId" = m.id AND a.alias = $1
+  LEFT JOIN "ModelVersion" av ON av.id = a."versionId"
+  LEFT JOIN LATERAL (
+    SELECT id, version FROM "ModelVersion" WHERE "modelId" = m.id AND $2::boolean ORDER BY version DESC LIMIT 1
+  ) nv ON true
+  WHERE m."projectId" = $3 AND m.name = $4`,
+  ['', true, '', ''],
+);
+
 /**
  * Resolves a version reference in one round trip to PostgreSQL: a number, an alias, or (the
  * bare model path) the `production` alias when set, else the newest version. One query rather
@@ -40,28 +63,10 @@ export async function resolveServedVersion(
 ): Promise<ResolvedVersion> {
   let rows: Row[];
   if ('version' in ref) {
-    rows = await db.sql.rows<Row>(
-      `SELECT m.name AS model, m.id AS "modelId", m."logSampleRate", NULL::jsonb AS routing,
-        v.id AS "versionId", v.version, NULL AS "aliasVersionId"
-      FROM "Model" m LEFT JOIN "ModelVersion" v ON v."modelId" = m.id AND v.version = $1
-      WHERE m."projectId" = $2 AND m.name = $3`,
-      [ref.version, projectId, name],
-    );
+    rows = await db.sql.rows<Row>(BY_NUMBER, [ref.version, projectId, name]);
   } else {
     const alias = 'alias' in ref ? ref.alias : 'production';
-    // The alias's version when set; for the bare model path, the newest version otherwise.
-    rows = await db.sql.rows<Row>(
-      `SELECT m.name AS model, m.id AS "modelId", m."logSampleRate", a.routing,
-        COALESCE(av.id, nv.id) AS "versionId", COALESCE(av.version, nv.version) AS version, av.id AS "aliasVersionId"
-      FROM "Model" m
-      LEFT JOIN "ModelAlias" a ON a."modelId" = m.id AND a.alias = $1
-      LEFT JOIN "ModelVersion" av ON av.id = a."versionId"
-      LEFT JOIN LATERAL (
-        SELECT id, version FROM "ModelVersion" WHERE "modelId" = m.id AND $2::boolean ORDER BY version DESC LIMIT 1
-      ) nv ON true
-      WHERE m."projectId" = $3 AND m.name = $4`,
-      [alias, !('alias' in ref), projectId, name],
-    );
+    rows = await db.sql.rows<Row>(BY_ALIAS, [alias, !('alias' in ref), projectId, name]);
   }
   const row = rows[0];
   if (row === undefined) throw new NotFoundError('Model', name);

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase } from '../../src/db/client.ts';
-import { utcTimestamp } from '../../src/db/sql.ts';
+import { predictionPathStatement, utcTimestamp } from '../../src/db/sql.ts';
 import { createTenantEnv, type TenantEnv } from '../support/test-env.ts';
 
 let ctx: TenantEnv;
@@ -53,7 +53,7 @@ describe('the pool’s own SQL', () => {
     expect(row!.storedBytes).toBe(bytes);
   });
 
-  it('opens connections ahead of the first requests, and says so when PostgreSQL cannot be reached', async () => {
+  it('opens connections ahead of the first requests, runs the prediction path’s statements on each, and says so when PostgreSQL cannot be reached', async () => {
     const url = new URL(ctx.env.config.DATABASE_URL);
     url.searchParams.set('application_name', 'warm-connections-test');
     const db = createDatabase(url.toString(), 4);
@@ -64,15 +64,33 @@ describe('the pool’s own SQL', () => {
       );
       return row!.n;
     };
+    // Declared statements run on every connection opened, one that fails included: this one
+    // leaves a mark on its connection's session.
+    predictionPathStatement('SELECT no_such_column FROM "ApiKey" WHERE id = $1', ['']);
+    predictionPathStatement("SELECT set_config('maas.warmed', $1, false)", ['yes']);
     try {
       expect(await opened()).toBe(0);
       await db.sql.open(2);
+      await db.sql.opened();
+      expect(await opened()).toBe(2);
+      // Two queries at once take the two idle connections.
+      const sessions = await Promise.all(
+        [0, 1].map(() =>
+          db.sql.rows<{ warmed: string | null; pid: number }>(
+            "SELECT current_setting('maas.warmed', true) AS warmed, pg_backend_pid() AS pid FROM pg_sleep(0.1)",
+          ),
+        ),
+      );
+      expect(sessions.map(([row]) => row!.warmed)).toEqual(['yes', 'yes']);
+      expect(new Set(sessions.map(([row]) => row!.pid)).size).toBe(2);
       expect(await opened()).toBe(2);
     } finally {
       await db.$disconnect();
     }
     const unreachable = createDatabase('postgresql://postgres@127.0.0.1:1/none', 2);
     await expect(unreachable.sql.open(2)).rejects.toThrow();
+    // Readiness waits on this; it settles all the same.
+    await expect(unreachable.sql.opened()).resolves.toBeUndefined();
     await unreachable.$disconnect();
   });
 });

@@ -54,6 +54,7 @@ function countingDatabase(db: Database) {
       return db.sql.rows(text, values);
     },
     open: (connections) => db.sql.open(connections),
+    opened: () => db.sql.opened(),
   };
   const counted = Object.assign(extended, { sql }) as unknown as Database;
   return { counted, counter };

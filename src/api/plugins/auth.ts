@@ -4,6 +4,7 @@ import { ApiKeyCache, type VerifiedKey } from '../../auth/api-key-cache.ts';
 import { apiKeyShape, hasScope, hashSecret, secretHashesEqual, type ApiKeyScope } from '../../auth/api-keys.ts';
 import { KeyUsage } from '../../auth/key-usage.ts';
 import type { Database } from '../../db/client.ts';
+import { predictionPathStatement } from '../../db/sql.ts';
 import { ForbiddenError, UnauthorizedError } from '../../errors.ts';
 
 export type Principal = { kind: 'admin' } | { kind: 'key'; projectId: string; keyId: string; scopes: string[] };
@@ -38,6 +39,11 @@ export function projectOf(request: FastifyRequest): string {
 }
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
+
+const KEY_BY_SECRET_HASH = predictionPathStatement(
+  'SELECT id, "projectId", scopes, "revokedAt", "expiresAt" FROM "ApiKey" WHERE "secretHash" = $1',
+  [''],
+);
 
 function bearer(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
@@ -105,9 +111,7 @@ export const authPlugin = fp(
         scopes: string[];
         revokedAt: Date | null;
         expiresAt: Date | null;
-      }>('SELECT id, "projectId", scopes, "revokedAt", "expiresAt" FROM "ApiKey" WHERE "secretHash" = $1', [
-        secretHash,
-      ]);
+      }>(KEY_BY_SECRET_HASH, [secretHash]);
       if (!row || row.revokedAt || (row.expiresAt && row.expiresAt.getTime() <= Date.now())) {
         throw new UnauthorizedError(row ? 'The API key has been revoked or has expired.' : 'The API key is not valid.');
       }

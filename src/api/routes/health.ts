@@ -58,7 +58,8 @@ export const healthRoutes: FastifyPluginAsyncZod<{ deps: Deps; isDraining: () =>
     async (_request, reply) => {
       const [database, redis, artifactStore] = await Promise.all([
         // The pool's own SQL: a probe through Prisma would load its query compiler (src/db/sql.ts).
-        probe(() => deps.db.sql.rows('SELECT 1')),
+        // Ready once the connections opened at the start have run the prediction path's statements.
+        probe(() => deps.db.sql.opened().then(() => deps.db.sql.rows('SELECT 1'))),
         probe(() => deps.redis.ping()),
         probe(() => deps.store.check()),
       ]);

@@ -5,6 +5,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Prisma, type Database } from '../../db/client.ts';
+import { predictionPathStatement } from '../../db/sql.ts';
 import type { DataKey } from './chunked-cipher.ts';
 import { EncryptionKeyUnavailableError } from './errors.ts';
 import { unwrapDataKey, wrapDataKey, type MasterKeys } from './master-keys.ts';
@@ -16,6 +17,12 @@ export const SERVICE_SCOPE = 'service';
 export const dataKeyBinding = (row: { id: string; scope: string }) => `${row.id}:${row.scope}`;
 
 type DataKeyRow = { id: string; scope: string; wrappedKey: Uint8Array; masterKeyId: string };
+
+// A model's first load after a start reads its data key on the prediction path.
+const DATA_KEY_BY_ID = predictionPathStatement(
+  'SELECT id, scope, "wrappedKey", "masterKeyId" FROM "DataKey" WHERE id = $1',
+  [''],
+);
 
 export class DataKeyRing {
   private readonly byScope = new Map<string, Promise<DataKey>>();
@@ -51,10 +58,7 @@ export class DataKeyRing {
   private async load(id: string): Promise<Buffer> {
     // By the pool's own SQL: a model's first load after a start reads it on the prediction path,
     // where a Prisma query would load Prisma's query compiler (src/db/sql.ts).
-    const [row] = await this.db.sql.rows<DataKeyRow>(
-      'SELECT id, scope, "wrappedKey", "masterKeyId" FROM "DataKey" WHERE id = $1',
-      [id],
-    );
+    const [row] = await this.db.sql.rows<DataKeyRow>(DATA_KEY_BY_ID, [id]);
     if (!row)
       throw new EncryptionKeyUnavailableError(`The data key '${id}' no longer exists (its project was erased).`);
     return this.unwrap(row);
