@@ -1,10 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { callModel } from './model-call.ts';
-import type { tf } from '../src/ml/backend.ts';
-import { ensureBackend } from '../src/ml/backend.ts';
+import { ensureBackend, tf } from '../src/ml/backend.ts';
 import { encodeInstances } from '../src/preprocessing/instance-encoding.ts';
 import type { PreprocessingState } from '../src/preprocessing/preprocessing-state.ts';
 import { loadModelArtifact } from '../src/registry/artifact-io.ts';
@@ -22,6 +22,8 @@ export interface LoadPair {
   peer?: LoadResult;
   /** At 64 connections: the ceiling writing the API's access line for every request. */
   loggedCeiling?: LoadResult;
+  /** The floor of a prediction endpoint (predict-floor-server.ts), at 64 connections. */
+  endpointFloor?: LoadResult;
 }
 
 /** One round of bulk predictions: the API, the JSON floor, and bare TensorFlow.js in-process. */
@@ -92,6 +94,37 @@ export async function trainServedModel(bench: BenchEnv) {
   return bench.deps.db.modelVersion.findFirstOrThrow({ where: { model: { name: 'iris' }, version: 1 } });
 }
 
+type ServedVersion = Awaited<ReturnType<typeof trainServedModel>>;
+
+/**
+ * Writes what the floor of a prediction endpoint (predict-floor-server.ts) serves: the version's
+ * model as TensorFlow.js artifacts, its preprocessing, and the bench's API key.
+ */
+export async function writeFloorModel(bench: BenchEnv, version: ServedVersion, file: string): Promise<void> {
+  const model = await loadModelArtifact(bench.deps.store, version.artifactKey, version.artifactSha256);
+  let artifacts: tf.io.ModelArtifacts | undefined;
+  await model.save(
+    tf.io.withSaveHandler(async (saved) => {
+      artifacts = saved;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
+  model.dispose();
+  const weightData = artifacts?.weightData;
+  if (!(weightData instanceof ArrayBuffer)) throw new Error('expected the weights as one buffer');
+  await writeFile(
+    file,
+    JSON.stringify({
+      modelTopology: artifacts?.modelTopology,
+      weightSpecs: artifacts?.weightSpecs,
+      weightData: Buffer.from(weightData).toString('base64'),
+      preprocessing: version.preprocessing,
+      apiKey: bench.auth.authorization.slice('Bearer '.length),
+      projectId: randomUUID(),
+    }),
+  );
+}
+
 /** Rows per second of bare TensorFlow.js predict on an encoded matrix, in this process. */
 function bareRowsPerSecond(
   model: tf.LayersModel,
@@ -123,6 +156,7 @@ export async function benchPredict(bench: BenchEnv): Promise<PredictFigures> {
   const scratch = await mkdtemp(path.join(os.tmpdir(), 'maas-bench-bulk-'));
   let bare: Awaited<ReturnType<typeof startChild>> | undefined;
   let loggedBare: Awaited<ReturnType<typeof startChild>> | undefined;
+  let endpointFloor: Awaited<ReturnType<typeof startChild>> | undefined;
   const peer = await startServingPeer(fileURLToPath(new URL('../test/fixtures/tabular/iris.csv', import.meta.url)));
   const peerUrl = 'predictUrl' in peer ? peer.predictUrl : undefined;
   try {
@@ -145,10 +179,20 @@ export async function benchPredict(bench: BenchEnv): Promise<PredictFigures> {
     const bareUrl = `http://127.0.0.1:${bare.first.port}/v1/models/iris/versions/1`;
     loggedBare = await startChild('./bare-server.ts', { ACCESS_LOG: '1' }, [], app.nodeFlags);
     const loggedBareUrl = `http://127.0.0.1:${loggedBare.first.port}/v1/models/iris/versions/1`;
+    const floorModelFile = path.join(scratch, 'floor-model.json');
+    await writeFloorModel(bench, version, floorModelFile);
+    endpointFloor = await startChild(
+      './predict-floor-server.ts',
+      { FLOOR_MODEL_FILE: floorModelFile },
+      [],
+      app.nodeFlags,
+    );
+    const floorUrl = `http://127.0.0.1:${endpointFloor.first.port}/v1/models/iris/versions/1:predict`;
     // Warm-up: model load, JIT, connection pools.
     await loadTest(appUrl, { body: single, headers: bench.auth, connections: 8, seconds: 2 });
     await loadTest(bareUrl, { body: single, connections: 8, seconds: 1 });
     await loadTest(loggedBareUrl, { body: single, connections: 8, seconds: 1 });
+    await loadTest(floorUrl, { body: single, headers: bench.auth, connections: 8, seconds: 1 });
     if (peerUrl) await loadTest(peerUrl, { body: single, connections: 8, seconds: 1 });
 
     const concurrency: PredictFigures['concurrency'] = [];
@@ -164,11 +208,16 @@ export async function benchPredict(bench: BenchEnv): Promise<PredictFigures> {
           connections === 64
             ? await loadTest(loggedBareUrl, { body: single, connections, seconds: SECONDS })
             : undefined;
+        const floor =
+          connections === 64
+            ? await loadTest(floorUrl, { body: single, headers: bench.auth, connections, seconds: SECONDS })
+            : undefined;
         rounds.push({
           app: appResult,
           ceiling,
           ...(peerResult && { peer: peerResult }),
           ...(loggedCeiling && { loggedCeiling }),
+          ...(floor && { endpointFloor: floor }),
         });
       }
       concurrency.push({ connections, rounds });
@@ -214,7 +263,13 @@ export async function benchPredict(bench: BenchEnv): Promise<PredictFigures> {
       peer: 'unavailable' in peer ? peer : { settings: peer.settings, accuracy: peer.accuracy },
     };
   } finally {
-    await Promise.all([app.stop(), bare?.stop(), loggedBare?.stop(), 'stop' in peer ? peer.stop() : undefined]);
+    await Promise.all([
+      app.stop(),
+      bare?.stop(),
+      loggedBare?.stop(),
+      endpointFloor?.stop(),
+      'stop' in peer ? peer.stop() : undefined,
+    ]);
     await rm(scratch, { recursive: true, force: true });
   }
 }

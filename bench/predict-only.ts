@@ -19,7 +19,10 @@ try {
         `peer ${c.peerRps.toFixed(0)} rps p99 ${c.peerP99.toFixed(2)}` +
         (c.connections === 64
           ? `; ceiling with the access line ${c.loggedCeilingRps.toFixed(0)} rps (${c.loggedCeilingShare.toFixed(3)} of the ` +
-            `ceiling), app ${c.ofLoggedCeiling.toFixed(3)} of it (${c.ofLoggedCeilingRounds.map((r) => r.toFixed(3)).join(' ')})`
+            `ceiling), app ${c.ofLoggedCeiling.toFixed(3)} of it (${c.ofLoggedCeilingRounds.map((r) => r.toFixed(3)).join(' ')}); ` +
+            `endpoint floor ${c.endpointFloorRps.toFixed(0)} rps (${c.endpointFloorShare.toFixed(3)} of the ceiling: ` +
+            `${c.endpointFloorShares.map((r) => r.toFixed(3)).join(' ')}), app ${c.ofEndpointFloor.toFixed(3)} of it ` +
+            `(${c.ofEndpointFloorRounds.map((r) => r.toFixed(3)).join(' ')})`
           : ''),
     );
   }

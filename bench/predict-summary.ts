@@ -32,6 +32,15 @@ export interface ConcurrencySummary {
   loggedCeilingShare: number;
   ofLoggedCeiling: number;
   ofLoggedCeilingRounds: number[];
+  /**
+   * Rounds with the floor of a prediction endpoint (64 connections): its requests/s, its share of
+   * the bare ceiling's per round and median, and the API's share of it per round and median.
+   */
+  endpointFloorRps: number;
+  endpointFloorShares: number[];
+  endpointFloorShare: number;
+  ofEndpointFloorRounds: number[];
+  ofEndpointFloor: number;
 }
 
 export interface BulkSummary {
@@ -60,6 +69,9 @@ function summarizeConcurrency(connections: number, rounds: LoadPair[]): Concurre
   const withPeer = rounds.filter((r): r is LoadPair & { peer: LoadResult } => r.peer !== undefined);
   const logged = rounds.filter((r): r is LoadPair & { loggedCeiling: LoadResult } => r.loggedCeiling !== undefined);
   const ofLogged = logged.map((r) => r.app.requestsPerSecond / r.loggedCeiling.requestsPerSecond);
+  const floored = rounds.filter((r): r is LoadPair & { endpointFloor: LoadResult } => r.endpointFloor !== undefined);
+  const floorShares = floored.map((r) => r.endpointFloor.requestsPerSecond / r.ceiling.requestsPerSecond);
+  const ofFloor = floored.map((r) => r.app.requestsPerSecond / r.endpointFloor.requestsPerSecond);
   return {
     connections,
     ratios,
@@ -80,6 +92,11 @@ function summarizeConcurrency(connections: number, rounds: LoadPair[]): Concurre
     loggedCeilingShare: median(logged.map((r) => r.loggedCeiling.requestsPerSecond / r.ceiling.requestsPerSecond)),
     ofLoggedCeiling: median(ofLogged),
     ofLoggedCeilingRounds: ofLogged,
+    endpointFloorRps: median(floored.map((r) => r.endpointFloor.requestsPerSecond)),
+    endpointFloorShares: floorShares,
+    endpointFloorShare: median(floorShares),
+    ofEndpointFloorRounds: ofFloor,
+    ofEndpointFloor: median(ofFloor),
   };
 }
 
