@@ -24,6 +24,8 @@ export interface LoadPair {
   loggedCeiling?: LoadResult;
   /** The floor of a prediction endpoint (predict-floor-server.ts), at 64 connections. */
   endpointFloor?: LoadResult;
+  /** The same service at LOG_LEVEL=warn, which writes no access line, at 64 connections. */
+  warnApp?: LoadResult;
 }
 
 /** One round of bulk predictions: the API, the JSON floor, and bare TensorFlow.js in-process. */
@@ -49,6 +51,8 @@ export interface PredictFigures {
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+// 64 connections, the headline (1a, 1b, 1d), gets more rounds: its ratios swing most on a shared machine.
+const HEADLINE_ROUNDS = Math.max(ROUNDS, 5);
 const BULK_ROWS = 1000;
 const BULK_CONNECTIONS = 2;
 const iris = (i: number) => ({
@@ -157,6 +161,7 @@ export async function benchPredict(bench: BenchEnv): Promise<PredictFigures> {
   let bare: Awaited<ReturnType<typeof startChild>> | undefined;
   let loggedBare: Awaited<ReturnType<typeof startChild>> | undefined;
   let endpointFloor: Awaited<ReturnType<typeof startChild>> | undefined;
+  let warnApp: Awaited<ReturnType<typeof startService>> | undefined;
   const peer = await startServingPeer(fileURLToPath(new URL('../test/fixtures/tabular/iris.csv', import.meta.url)));
   const peerUrl = 'predictUrl' in peer ? peer.predictUrl : undefined;
   try {
@@ -188,17 +193,20 @@ export async function benchPredict(bench: BenchEnv): Promise<PredictFigures> {
       app.nodeFlags,
     );
     const floorUrl = `http://127.0.0.1:${endpointFloor.first.port}/v1/models/iris/versions/1:predict`;
+    warnApp = await startService({ ...shippedEnv(bench.env), LOG_LEVEL: 'warn' }, 'start');
+    const warnUrl = `${warnApp.url}/v1/models/iris/versions/1:predict`;
     // Warm-up: model load, JIT, connection pools.
     await loadTest(appUrl, { body: single, headers: bench.auth, connections: 8, seconds: 2 });
     await loadTest(bareUrl, { body: single, connections: 8, seconds: 1 });
     await loadTest(loggedBareUrl, { body: single, connections: 8, seconds: 1 });
     await loadTest(floorUrl, { body: single, headers: bench.auth, connections: 8, seconds: 1 });
+    await loadTest(warnUrl, { body: single, headers: bench.auth, connections: 8, seconds: 2 });
     if (peerUrl) await loadTest(peerUrl, { body: single, connections: 8, seconds: 1 });
 
     const concurrency: PredictFigures['concurrency'] = [];
     for (const connections of [1, 16, 64]) {
       const rounds: LoadPair[] = [];
-      for (let round = 0; round < ROUNDS; round++) {
+      for (let round = 0; round < (connections === 64 ? HEADLINE_ROUNDS : ROUNDS); round++) {
         const appResult = await loadTest(appUrl, { body: single, headers: bench.auth, connections, seconds: SECONDS });
         const ceiling = await loadTest(bareUrl, { body: single, connections, seconds: SECONDS });
         const peerResult = peerUrl
@@ -212,12 +220,17 @@ export async function benchPredict(bench: BenchEnv): Promise<PredictFigures> {
           connections === 64
             ? await loadTest(floorUrl, { body: single, headers: bench.auth, connections, seconds: SECONDS })
             : undefined;
+        const warn =
+          connections === 64
+            ? await loadTest(warnUrl, { body: single, headers: bench.auth, connections, seconds: SECONDS })
+            : undefined;
         rounds.push({
           app: appResult,
           ceiling,
           ...(peerResult && { peer: peerResult }),
           ...(loggedCeiling && { loggedCeiling }),
           ...(floor && { endpointFloor: floor }),
+          ...(warn && { warnApp: warn }),
         });
       }
       concurrency.push({ connections, rounds });
@@ -268,6 +281,7 @@ export async function benchPredict(bench: BenchEnv): Promise<PredictFigures> {
       bare?.stop(),
       loggedBare?.stop(),
       endpointFloor?.stop(),
+      warnApp?.stop(),
       'stop' in peer ? peer.stop() : undefined,
     ]);
     await rm(scratch, { recursive: true, force: true });

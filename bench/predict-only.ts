@@ -22,7 +22,8 @@ try {
             `ceiling), app ${c.ofLoggedCeiling.toFixed(3)} of it (${c.ofLoggedCeilingRounds.map((r) => r.toFixed(3)).join(' ')}); ` +
             `endpoint floor ${c.endpointFloorRps.toFixed(0)} rps (${c.endpointFloorShare.toFixed(3)} of the ceiling: ` +
             `${c.endpointFloorShares.map((r) => r.toFixed(3)).join(' ')}), app ${c.ofEndpointFloor.toFixed(3)} of it ` +
-            `(${c.ofEndpointFloorRounds.map((r) => r.toFixed(3)).join(' ')})`
+            `(${c.ofEndpointFloorRounds.map((r) => r.toFixed(3)).join(' ')}); warn-level service ${c.warnRps.toFixed(0)} rps, ` +
+            `info at ${c.infoOfWarn.toFixed(3)} of it (${c.infoOfWarnRounds.map((r) => r.toFixed(3)).join(' ')})`
           : ''),
     );
   }

@@ -41,6 +41,10 @@ export interface ConcurrencySummary {
   endpointFloorShare: number;
   ofEndpointFloorRounds: number[];
   ofEndpointFloor: number;
+  /** Rounds with the service at LOG_LEVEL=warn (64 connections): its requests/s, and the API's (info) share of it per round and median. */
+  warnRps: number;
+  infoOfWarnRounds: number[];
+  infoOfWarn: number;
 }
 
 export interface BulkSummary {
@@ -72,6 +76,8 @@ function summarizeConcurrency(connections: number, rounds: LoadPair[]): Concurre
   const floored = rounds.filter((r): r is LoadPair & { endpointFloor: LoadResult } => r.endpointFloor !== undefined);
   const floorShares = floored.map((r) => r.endpointFloor.requestsPerSecond / r.ceiling.requestsPerSecond);
   const ofFloor = floored.map((r) => r.app.requestsPerSecond / r.endpointFloor.requestsPerSecond);
+  const quiet = rounds.filter((r): r is LoadPair & { warnApp: LoadResult } => r.warnApp !== undefined);
+  const infoOfWarn = quiet.map((r) => r.app.requestsPerSecond / r.warnApp.requestsPerSecond);
   return {
     connections,
     ratios,
@@ -97,6 +103,9 @@ function summarizeConcurrency(connections: number, rounds: LoadPair[]): Concurre
     endpointFloorShare: median(floorShares),
     ofEndpointFloorRounds: ofFloor,
     ofEndpointFloor: median(ofFloor),
+    warnRps: median(quiet.map((r) => r.warnApp.requestsPerSecond)),
+    infoOfWarnRounds: infoOfWarn,
+    infoOfWarn: median(infoOfWarn),
   };
 }
 
