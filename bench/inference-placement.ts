@@ -1,7 +1,8 @@
 import { Worker } from 'node:worker_threads';
 import { callModel } from './model-call.ts';
 import { median } from './predict-summary.ts';
-import { tf } from '../src/ml/backend.ts';
+import { artifactsInMemory } from '../src/ml/artifacts-in-memory.ts';
+import type { tf } from '../src/ml/backend.ts';
 import type { PreprocessingState } from '../src/preprocessing/preprocessing-state.ts';
 
 /** Per-call cost of one batch size on the event loop and through a worker thread, in ms. */
@@ -24,13 +25,7 @@ export async function benchInferencePlacement(
   preprocessing: PreprocessingState,
   sizes = [1, 16, 256, 1000],
 ): Promise<PlacementRow[]> {
-  let artifacts: tf.io.ModelArtifacts | undefined;
-  await model.save(
-    tf.io.withSaveHandler(async (saved) => {
-      artifacts = saved;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }),
-  );
+  const artifacts = await artifactsInMemory(model);
   // Worker threads do not inherit tsx's loader: a tiny bootstrap registers it, then loads the worker.
   const tsxApi = import.meta.resolve('tsx/esm/api');
   const entry = new URL('./placement-worker.ts', import.meta.url).href;

@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { callModel } from './model-call.ts';
-import { ensureBackend, tf } from '../src/ml/backend.ts';
+import { artifactsInMemory } from '../src/ml/artifacts-in-memory.ts';
+import { ensureBackend, type tf } from '../src/ml/backend.ts';
 import { encodeInstances } from '../src/preprocessing/instance-encoding.ts';
 import type { PreprocessingState } from '../src/preprocessing/preprocessing-state.ts';
 import { loadModelArtifact } from '../src/registry/artifact-io.ts';
@@ -106,21 +107,15 @@ type ServedVersion = Awaited<ReturnType<typeof trainServedModel>>;
  */
 export async function writeFloorModel(bench: BenchEnv, version: ServedVersion, file: string): Promise<void> {
   const model = await loadModelArtifact(bench.deps.store, version.artifactKey, version.artifactSha256);
-  let artifacts: tf.io.ModelArtifacts | undefined;
-  await model.save(
-    tf.io.withSaveHandler(async (saved) => {
-      artifacts = saved;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }),
-  );
+  const artifacts = await artifactsInMemory(model);
   model.dispose();
-  const weightData = artifacts?.weightData;
+  const weightData = artifacts.weightData;
   if (!(weightData instanceof ArrayBuffer)) throw new Error('expected the weights as one buffer');
   await writeFile(
     file,
     JSON.stringify({
-      modelTopology: artifacts?.modelTopology,
-      weightSpecs: artifacts?.weightSpecs,
+      modelTopology: artifacts.modelTopology,
+      weightSpecs: artifacts.weightSpecs,
       weightData: Buffer.from(weightData).toString('base64'),
       preprocessing: version.preprocessing,
       apiKey: bench.auth.authorization.slice('Bearer '.length),

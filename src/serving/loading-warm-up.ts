@@ -6,6 +6,7 @@
  * 8 interleaved starts; BENCHMARKS.md, 1e'), the second 11 against 22 ms, for no change in the
  * start that those starts could tell from their noise.
  */
+import { artifactsInMemory } from '../ml/artifacts-in-memory.ts';
 import * as tf from '../ml/tfjs.ts';
 import { denseForward } from './dense-forward.ts';
 import { tensorflowPass } from './forward-pass.ts';
@@ -17,15 +18,9 @@ export async function warmUpModelLoading(): Promise<void> {
       tf.layers.dense({ units: 2, activation: 'softmax' }),
     ],
   });
-  let artifacts: tf.io.ModelArtifacts | undefined;
-  await made.save(
-    tf.io.withSaveHandler(async (saved) => {
-      artifacts = saved;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }),
-  );
+  const artifacts = await artifactsInMemory(made);
   made.dispose();
-  const model = await tf.loadLayersModel(tf.io.fromMemory(artifacts!), { strict: true });
+  const model = await tf.loadLayersModel(tf.io.fromMemory(artifacts), { strict: true });
   try {
     const row = new Float32Array(2);
     denseForward(model, 2)?.(row, 1);
