@@ -18,7 +18,8 @@ export const dataKeyBinding = (row: { id: string; scope: string }) => `${row.id}
 
 type DataKeyRow = { id: string; scope: string; wrappedKey: Uint8Array; masterKeyId: string };
 
-// A model's first load after a start reads its data key on the prediction path.
+// By the pool's own SQL: a model's first load after a start reads its data key on the prediction
+// path, where a Prisma query would load Prisma's query compiler (src/db/sql.ts).
 const DATA_KEY_BY_ID = predictionPathStatement(
   'SELECT id, scope, "wrappedKey", "masterKeyId" FROM "DataKey" WHERE id = $1',
   [''],
@@ -56,8 +57,6 @@ export class DataKeyRing {
   }
 
   private async load(id: string): Promise<Buffer> {
-    // By the pool's own SQL: a model's first load after a start reads it on the prediction path,
-    // where a Prisma query would load Prisma's query compiler (src/db/sql.ts).
     const [row] = await this.db.sql.rows<DataKeyRow>(DATA_KEY_BY_ID, [id]);
     if (!row)
       throw new EncryptionKeyUnavailableError(`The data key '${id}' no longer exists (its project was erased).`);
