@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
 import { createLogger } from '../src/logger.ts';
 import { accessLog } from '../src/observability/access-log.ts';
+import { requestLogger } from '../src/observability/request-logger.ts';
 
 const answer = JSON.stringify({
   predictions: [{ label: 'setosa', probabilities: { setosa: 0.9, versicolor: 0.05, virginica: 0.05 } }],
@@ -26,6 +27,8 @@ const app = Fastify(
     ? {
         loggerInstance: createLogger('info') as FastifyBaseLogger,
         logController: new LogController({ disableRequestLogging: true }),
+        // The request's logger as the API makes it: only when the request logs through it.
+        childLoggerFactory: requestLogger,
       }
     : { logger: false },
 );

@@ -21,6 +21,7 @@ import { hashSecret } from '../src/auth/api-keys.ts';
 import { createLogger } from '../src/logger.ts';
 import { ensureBackend, tf } from '../src/ml/backend.ts';
 import { accessLog } from '../src/observability/access-log.ts';
+import { requestLogger } from '../src/observability/request-logger.ts';
 import type { PreprocessingState } from '../src/preprocessing/preprocessing-state.ts';
 import { denseForward } from '../src/serving/dense-forward.ts';
 import { tabularAdapter } from '../src/serving/tabular-input-adapter.ts';
@@ -54,6 +55,8 @@ const BEARER = /^Bearer\s+(\S+)\s*$/i;
 const app = Fastify({
   loggerInstance: createLogger('info') as FastifyBaseLogger,
   logController: new LogController({ disableRequestLogging: true }),
+  // The request's logger as the API makes it: only when the request logs through it.
+  childLoggerFactory: requestLogger,
 }).withTypeProvider<ZodTypeProvider>();
 app.setValidatorCompiler(validatorCompiler);
 await app.register(accessLog);

@@ -15,6 +15,7 @@ import {
 import type { Deps } from '../deps.ts';
 import { metricsPlugin } from '../observability/metrics-plugin.ts';
 import { accessLog } from '../observability/access-log.ts';
+import { requestLogger } from '../observability/request-logger.ts';
 import { serviceVersion } from '../service-version.ts';
 import { docsRoutes, docsUiOptions } from './docs.ts';
 import { Drain } from './drain.ts';
@@ -84,6 +85,7 @@ export async function buildApp(deps: Deps, opts: BuildAppOptions = {}): Promise<
     bodyLimit: 10 * 1024 * 1024,
     // One access line per request instead of Fastify's two (src/observability/access-log.ts).
     logController: new LogController({ disableRequestLogging: true }),
+    childLoggerFactory: requestLogger,
     // A malformed URL (bad percent-encoding) is refused by the router before any hook runs;
     // it still answers problem+json like every other client error.
     frameworkErrors: (error, request, reply) => answerError(error, request, reply),
@@ -101,9 +103,10 @@ export async function buildApp(deps: Deps, opts: BuildAppOptions = {}): Promise<
 
   const drain = new Drain();
   app.decorate('drain', drain);
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
     drain.admit(reply.raw);
+    done();
   });
 
   await app.register(problemHandler);

@@ -15,13 +15,17 @@ const sink = new Writable({
   },
 });
 
+/** Child loggers pino has made since the start. */
+let children = 0;
 let deps: Deps;
 let app: Awaited<ReturnType<typeof buildApp>>;
 
 beforeAll(async () => {
   const config = await testConfig({ LOG_LEVEL: 'info' });
   await migrate(config.DATABASE_URL, { info: () => undefined });
-  deps = await createDeps(config, { logger: pino(loggerOptions('info'), sink) });
+  deps = await createDeps(config, {
+    logger: pino({ ...loggerOptions('info'), onChild: () => (children += 1) }, sink),
+  });
   app = await buildApp(deps);
   await app.ready();
 });
@@ -86,5 +90,46 @@ describe('request logs', () => {
     expect(listed[1].project).toBeUndefined();
     expect(text).not.toContain(deps.adminToken);
     expect(text).not.toContain(key);
+  });
+
+  it("make a request's own logger only when the request logs through it, bound to its id", async () => {
+    const admin = { authorization: `Bearer ${deps.adminToken}` };
+    const project = await app.inject({
+      method: 'POST',
+      url: '/v1/projects',
+      headers: admin,
+      payload: { name: 'lazy' },
+    });
+    const key = (
+      await app.inject({
+        method: 'POST',
+        url: `/v1/projects/${project.json().id}/api-keys`,
+        headers: admin,
+        payload: { name: 'k' },
+      })
+    ).json().key as string;
+    const before = children;
+    for (const id of ['quiet-1', 'quiet-2', 'quiet-3']) {
+      const answer = await app.inject({
+        method: 'GET',
+        url: '/v1/datasets',
+        headers: { authorization: `Bearer ${key}`, 'x-request-id': id },
+      });
+      expect(answer.statusCode).toBe(200);
+    }
+    // Three answered requests, three access lines, and not one child logger.
+    expect(lines.filter((line) => line.includes('"quiet-')).length).toBe(3);
+    expect(children).toBe(before);
+
+    const refused = await app.inject({
+      method: 'GET',
+      url: '/v1/datasets',
+      headers: { authorization: `Bearer ${key}x`, 'x-request-id': 'refused-1' },
+    });
+    expect(refused.statusCode).toBe(401);
+    expect(children).toBe(before + 1);
+    const logged = lines.map((line) => JSON.parse(line)).filter((entry) => entry.reqId === 'refused-1');
+    expect(logged.map((entry) => entry.msg)).toEqual(['request rejected', 'request completed']);
+    expect(logged[0]).toMatchObject({ level: 40, code: 'unauthorized' });
   });
 });
