@@ -33,7 +33,7 @@ function bearerMatches(header: string | undefined, token: string): boolean {
 const plugin: FastifyPluginAsync<MetricsPluginOptions> = async (app, { metrics, path = '/metrics', token }) => {
   // Labelled by the route pattern (`/v1/models/:name`), never the raw URL: raw URLs carry ids
   // and would grow one series per id, and anyone could create series by probing URLs.
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     metrics.httpRequestDuration.observe(
       {
         project: projectLabel(request),
@@ -43,6 +43,7 @@ const plugin: FastifyPluginAsync<MetricsPluginOptions> = async (app, { metrics, 
       },
       reply.elapsedTime / 1000,
     );
+    done();
   });
 
   // Without a token it is public, as Prometheus scrapes without credentials by default: then

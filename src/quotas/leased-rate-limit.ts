@@ -117,27 +117,32 @@ export class LeasedRateLimit {
     this.#sweeper.unref();
   }
 
-  /** Counts one request of `id`. */
+  /**
+   * Counts one request of `id` when this replica's lease can answer it without Redis: while the
+   * lease has tokens, or is known to be spent. Undefined, counting nothing, when only Redis can
+   * answer (no lease yet, or it ran out): the request then goes through {@link take}. Most
+   * requests are answered here, on the event loop's turn that read them.
+   */
+  takeLocally(id: string, now = Date.now()): RateLimitOutcome | undefined {
+    const lease = this.#leaseOf(id, now);
+    const { max } = this.#opts;
+    const resetSeconds = Math.max(1, Math.ceil((lease.windowEndsAt - now) / 1000));
+    if (lease.left > 0 && now < lease.expiresAt) {
+      lease.left--;
+      lease.spent++;
+      return { allowed: true, limit: max, remaining: max - lease.count + lease.left, resetSeconds };
+    }
+    if (lease.full && now < lease.expiresAt) return { allowed: false, limit: max, remaining: 0, resetSeconds };
+    return undefined;
+  }
+
+  /** Counts one request of `id`, leasing tokens from Redis when this replica has none left. */
   async take(id: string, now = Date.now()): Promise<RateLimitOutcome> {
     const { max } = this.#opts;
     for (;;) {
-      let lease = this.#leases.get(id);
-      if (lease === undefined) {
-        // Bounded: ids are API keys and projects; leases of ended windows are dropped by the sweep.
-        if (this.#leases.size >= 100_000) this.#leases.clear();
-        lease = { start: '', windowEndsAt: 0, left: 0, count: 0, spent: 0, expiresAt: 0, full: false };
-        this.#leases.set(id, lease);
-      } else if (now >= lease.windowEndsAt && !lease.pending) {
-        // The window ended: what was left of it ended with it.
-        Object.assign(lease, { left: 0, count: 0, spent: 0, full: false });
-      }
-      const resetSeconds = Math.max(1, Math.ceil((lease.windowEndsAt - now) / 1000));
-      if (lease.left > 0 && now < lease.expiresAt) {
-        lease.left--;
-        lease.spent++;
-        return { allowed: true, limit: max, remaining: max - lease.count + lease.left, resetSeconds };
-      }
-      if (lease.full && now < lease.expiresAt) return { allowed: false, limit: max, remaining: 0, resetSeconds };
+      const local = this.takeLocally(id, now);
+      if (local !== undefined) return local;
+      const lease = this.#leaseOf(id, now);
       if (lease.pending) {
         await lease.pending;
         continue;
@@ -151,6 +156,21 @@ export class LeasedRateLimit {
       // Requests that waited for this lease may have spent it first: the loop then leases again,
       // until a lease comes back empty (`full`).
     }
+  }
+
+  /** The lease of `id`, made on first use, emptied when its window has ended. */
+  #leaseOf(id: string, now: number): Lease {
+    let lease = this.#leases.get(id);
+    if (lease === undefined) {
+      // Bounded: ids are API keys and projects; leases of ended windows are dropped by the sweep.
+      if (this.#leases.size >= 100_000) this.#leases.clear();
+      lease = { start: '', windowEndsAt: 0, left: 0, count: 0, spent: 0, expiresAt: 0, full: false };
+      this.#leases.set(id, lease);
+    } else if (now >= lease.windowEndsAt && !lease.pending) {
+      // The window ended: what was left of it ended with it.
+      Object.assign(lease, { left: 0, count: 0, spent: 0, full: false });
+    }
+    return lease;
   }
 
   /** Gives back every unspent token, e.g. when the replica shuts down. */

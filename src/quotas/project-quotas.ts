@@ -78,10 +78,21 @@ export class ProjectQuotas {
     };
   }
 
-  /** Counts a prediction request of the project, refusing it (429) past its per-minute quota. */
-  async countPrediction(projectId: string): Promise<void> {
-    const limit = (await this.cachedLimits(projectId)).predictionsPerMinute;
-    if (limit !== null) await this.predictions.count(projectId, limit);
+  /**
+   * Counts a prediction request of the project, refusing it (429) past its per-minute quota.
+   * Undefined when there is nothing to wait for: the project's limits are cached and set no
+   * per-minute quota (the default), so the request goes on in the turn that read it.
+   */
+  countPrediction(projectId: string): Promise<void> | undefined {
+    const cached = this.freshLimits(projectId);
+    if (cached === undefined)
+      return this.cachedLimits(projectId).then((limits) => this.countAgainst(projectId, limits));
+    return this.countAgainst(projectId, cached);
+  }
+
+  private countAgainst(projectId: string, limits: QuotaLimits): Promise<void> | undefined {
+    const limit = limits.predictionsPerMinute;
+    return limit === null ? undefined : this.predictions.count(projectId, limit);
   }
 
   /** Drops the cached limits of a project whose quotas just changed. */
@@ -89,10 +100,16 @@ export class ProjectQuotas {
     this.cache.delete(projectId);
   }
 
+  /** The project's limits when cached and fresh. */
+  private freshLimits(projectId: string, now = performance.now()): QuotaLimits | undefined {
+    const cached = this.cache.get(projectId);
+    return cached && cached.until > now ? cached.limits : undefined;
+  }
+
   private async cachedLimits(projectId: string): Promise<QuotaLimits> {
     const now = performance.now();
-    const cached = this.cache.get(projectId);
-    if (cached && cached.until > now) return cached.limits;
+    const cached = this.freshLimits(projectId, now);
+    if (cached !== undefined) return cached;
     const limits = await this.limits(projectId);
     // Bounded: past it, the projects read again are the ones still predicting.
     if (this.cache.size >= 10_000) this.cache.clear();

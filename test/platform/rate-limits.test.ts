@@ -191,6 +191,33 @@ describe('leased tokens', () => {
     await b!.close();
   });
 
+  it('answers from a lease on the spot, and leaves to Redis what only Redis can answer', async () => {
+    const [a, b] = replicas(64, 'local');
+    // No lease yet: nothing is counted, and the request goes to Redis.
+    expect(a!.takeLocally('p')).toBeUndefined();
+    expect(a!.calls).toBe(0);
+    // Leases of 1 and 3 tokens, spent: the lease ran out, and again only Redis can answer.
+    for (let i = 0; i < 4; i++) expect((await a!.take('p')).allowed).toBe(true);
+    expect(a!.takeLocally('p')).toBeUndefined();
+    // A lease of 3: one spent by take, two on the spot, without another call.
+    expect((await a!.take('p')).allowed).toBe(true);
+    const calls = a!.calls;
+    expect([a!.takeLocally('p'), a!.takeLocally('p')]).toEqual([
+      expect.objectContaining({ allowed: true }),
+      expect.objectContaining({ allowed: true, remaining: 64 - 7 }),
+    ]);
+    expect(a!.calls).toBe(calls);
+    expect(a!.takeLocally('p')).toBeUndefined();
+    // What was spent on the spot counts for every replica.
+    let admitted = 0;
+    for (let i = 0; i < 100; i++) admitted += Number((await b!.take('p')).allowed);
+    expect(admitted).toBe(64 - 7);
+    // Known to be spent: refused on the spot.
+    expect(await a!.take('p')).toMatchObject({ allowed: false });
+    expect(a!.takeLocally('p')).toMatchObject({ allowed: false, remaining: 0 });
+    await Promise.all([a!.close(), b!.close()]);
+  });
+
   it('lets requests through while Redis cannot answer', async () => {
     const redis = new Redis(env.config.REDIS_URL, {
       lazyConnect: true,

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { ApiKeyCache, type VerifiedKey } from '../../auth/api-key-cache.ts';
 import { apiKeyShape, hasScope, hashSecret, secretHashesEqual, type ApiKeyScope } from '../../auth/api-keys.ts';
@@ -142,42 +142,59 @@ export const authPlugin = fp(
       return verify(secretHash);
     }
 
-    app.addHook('onRequest', async (request, reply) => {
-      const needed = request.routeOptions.config?.auth;
-      if (needed === 'public' || request.is404) return;
-      if (!needed) throw new ForbiddenError('This route declares no access rule.');
-      let token: string | undefined;
-      try {
-        token = bearer(request);
-      } catch (error) {
-        await app.authFailures.recordFailure(request);
-        throw error;
-      }
-      // One hash serves the key lookup (the stored form of a key, and the cache's key) and the
-      // constant-time admin comparison. A cached key is a verified API key, never the admin token
-      // (a different secret), so a hit skips that comparison and reveals nothing about it.
-      const secretHash = token ? hashSecret(token) : '';
-      let key = token ? cachedKey(secretHash) : undefined;
-      if (key === undefined) {
-        await app.authFailures.assertAllowed(request, reply);
-        let principal: { kind: 'admin' } | VerifiedKey;
-        try {
-          principal = await authenticate(token, secretHash, needed);
-        } catch (error) {
-          if (error instanceof UnauthorizedError) await app.authFailures.recordFailure(request);
-          throw error;
-        }
-        if (principal.kind === 'admin') {
-          request.principal = principal;
-          return;
-        }
-        key = principal;
-      }
+    /** Admits the request as `key` when the key's scopes allow the route; throws 403 otherwise. */
+    function admitKey(request: FastifyRequest, key: VerifiedKey, needed: Exclude<RouteAuth, 'public'>): void {
       request.principal = key;
       usage.touch(key.keyId);
       if (needed === 'admin') throw new ForbiddenError('This route needs the operator admin token.');
       const scope: ApiKeyScope = needed === 'admin-or-project-admin' ? 'admin' : needed;
       if (!hasScope(key.scopes, scope)) throw new ForbiddenError(`This API key lacks the '${scope}' scope.`);
+    }
+
+    /** What the cache cannot answer: the throttle of failed authentications, then the admin token or the database. */
+    async function admitUncached(
+      request: FastifyRequest,
+      reply: FastifyReply,
+      token: string | undefined,
+      secretHash: string,
+      needed: Exclude<RouteAuth, 'public'>,
+    ): Promise<void> {
+      await app.authFailures.assertAllowed(request, reply);
+      let principal: { kind: 'admin' } | VerifiedKey;
+      try {
+        principal = await authenticate(token, secretHash, needed);
+      } catch (error) {
+        if (error instanceof UnauthorizedError) await app.authFailures.recordFailure(request);
+        throw error;
+      }
+      if (principal.kind === 'admin') request.principal = principal;
+      else admitKey(request, principal, needed);
+    }
+
+    // A callback hook: a cached key, nearly every request, is admitted in the turn that read the
+    // request, without the promises of an async hook.
+    app.addHook('onRequest', (request, reply, done) => {
+      const needed = request.routeOptions.config?.auth;
+      if (needed === 'public' || request.is404) return done();
+      if (!needed) throw new ForbiddenError('This route declares no access rule.');
+      let token: string | undefined;
+      try {
+        token = bearer(request);
+      } catch (error) {
+        app.authFailures.recordFailure(request).then(() => done(error as Error), done);
+        return;
+      }
+      // One hash serves the key lookup (the stored form of a key, and the cache's key) and the
+      // constant-time admin comparison. A cached key is a verified API key, never the admin token
+      // (a different secret), so a hit skips that comparison and reveals nothing about it.
+      const secretHash = token ? hashSecret(token) : '';
+      const key = token ? cachedKey(secretHash) : undefined;
+      if (key === undefined) {
+        admitUncached(request, reply, token, secretHash, needed).then(() => done(), done);
+        return;
+      }
+      admitKey(request, key, needed); // what it throws, Fastify answers, as from any hook
+      done();
     });
 
     app.decorate('apiKeyCache', keys);

@@ -8,10 +8,14 @@ import type { ProjectQuotas } from '../../quotas/project-quotas.ts';
  */
 export const predictionQuotaPlugin = fp(
   async (app, opts: { quotas: ProjectQuotas }) => {
-    app.addHook('onRequest', async (request) => {
+    // A callback hook: without a per-minute quota (the default) nothing is awaited, and the
+    // request goes on in the same turn, without the promises of an async hook.
+    app.addHook('onRequest', (request, _reply, done) => {
       const principal = request.principal;
-      if (request.routeOptions.config?.auth !== 'predict' || principal?.kind !== 'key') return;
-      await opts.quotas.countPrediction(principal.projectId);
+      if (request.routeOptions.config?.auth !== 'predict' || principal?.kind !== 'key') return done();
+      const counting = opts.quotas.countPrediction(principal.projectId);
+      if (counting === undefined) return done();
+      counting.then(() => done(), done);
     });
   },
   { name: 'maas-prediction-quota', fastify: '5.x' },

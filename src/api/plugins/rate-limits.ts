@@ -64,9 +64,9 @@ function setHeaders(reply: FastifyReply, outcome: RateLimitOutcome): void {
   reply.header('ratelimit-reset', outcome.resetSeconds);
 }
 
-function refuse(outcome: RateLimitOutcome, windowSeconds: number, what: string): never {
+function limitSpent(outcome: RateLimitOutcome, windowSeconds: number, what: string): RateLimitedError {
   const retryAfter = Math.max(1, outcome.resetSeconds);
-  throw new RateLimitedError(`${what} Retry in ${retryAfter} s.`, retryAfter, { limit: outcome.limit, windowSeconds });
+  return new RateLimitedError(`${what} Retry in ${retryAfter} s.`, retryAfter, { limit: outcome.limit, windowSeconds });
 }
 
 /** A refusal of @fastify/rate-limit's store in the terms of the leased limits. */
@@ -113,19 +113,35 @@ export const rateLimitsPlugin = fp(
     });
 
     if (byProject || byKey) {
-      app.addHook('preParsing', async (request, reply, payload) => {
-        const principal = principalKey(request);
-        if (!principal) return payload;
-        const [project, key] = await Promise.all([byProject?.take(principal.projectId), byKey?.take(principal.keyId)]);
+      /** The request's verdict from both limits: sets the RateLimit headers, answers the refusal, if any. */
+      const verdict = (reply: FastifyReply, project?: RateLimitOutcome, key?: RateLimitOutcome): Error | undefined => {
         const tightest = [project, key].reduce<RateLimitOutcome | undefined>(
           (a, b) => (b === undefined || (a && a.remaining <= b.remaining) ? a : b),
           undefined,
         );
-        if (tightest === undefined) return payload;
+        if (tightest === undefined) return undefined;
         setHeaders(reply, tightest);
-        if (project && !project.allowed) refuse(project, opts.windowSeconds, "The project's rate limit is spent.");
-        if (key && !key.allowed) refuse(key, opts.windowSeconds, "This API key's rate limit is spent.");
-        return payload;
+        if (project && !project.allowed)
+          return limitSpent(project, opts.windowSeconds, "The project's rate limit is spent.");
+        if (key && !key.allowed) return limitSpent(key, opts.windowSeconds, "This API key's rate limit is spent.");
+        return undefined;
+      };
+      // A callback hook: the leases answer most requests synchronously, and then the request
+      // goes on to its body in the same turn, without the promises of an async hook.
+      app.addHook('preParsing', (request, reply, payload, done) => {
+        const principal = principalKey(request);
+        if (!principal) return done(null, payload);
+        const project = byProject?.takeLocally(principal.projectId);
+        const key = byKey?.takeLocally(principal.keyId);
+        if ((project === undefined && byProject) || (key === undefined && byKey)) {
+          // A lease to renew: only Redis can answer; what a lease already answered is not counted twice.
+          void Promise.all([project ?? byProject?.take(principal.projectId), key ?? byKey?.take(principal.keyId)]).then(
+            ([p, k]) => done(verdict(reply, p, k) ?? null, payload),
+            done,
+          );
+          return;
+        }
+        done(verdict(reply, project, key) ?? null, payload);
       });
     }
 
@@ -139,7 +155,7 @@ export const rateLimitsPlugin = fp(
         if (!outcome.isAllowed && outcome.remaining === 0 && outcome.ttl > 0) {
           const refused = refusal(outcome);
           setHeaders(reply, refused);
-          refuse(refused, opts.windowSeconds, 'Too many failed authentications from this address.');
+          throw limitSpent(refused, opts.windowSeconds, 'Too many failed authentications from this address.');
         }
       },
       async recordFailure(request) {

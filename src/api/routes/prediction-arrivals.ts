@@ -19,13 +19,19 @@ declare module 'fastify' {
 export const predictionArrivals = fp(
   async (app, opts: { arrivals: () => Arrivals }) => {
     app.decorateRequest('arrival', null);
-    app.addHook('onRequest', async (request) => {
+    app.addHook('onRequest', (request, _reply, done) => {
       if (request.routeOptions.config?.auth === 'predict') request.arrival = opts.arrivals().begin();
+      done();
     });
     // Whatever became of the request (401, 400, a dropped connection), it stops being expected.
-    const end = async (request: FastifyRequest) => request.arrival?.();
-    app.addHook('onResponse', end);
-    app.addHook('onRequestAbort', end);
+    app.addHook('onResponse', (request, _reply, done) => {
+      request.arrival?.();
+      done();
+    });
+    app.addHook('onRequestAbort', (request, done) => {
+      request.arrival?.();
+      done();
+    });
   },
   { name: 'maas-prediction-arrivals', fastify: '5.x' },
 );
