@@ -35,23 +35,28 @@ afterAll(async () => {
   await dropDatabase(deps.config.DATABASE_URL);
 });
 
+/** A new project and an API key of it; `requestId` names the project's creation request. */
+async function projectWithKey(name: string, requestId?: string): Promise<{ projectId: string; key: string }> {
+  const admin = { authorization: `Bearer ${deps.adminToken}` };
+  const project = await app.inject({
+    method: 'POST',
+    url: '/v1/projects',
+    headers: { ...admin, ...(requestId && { 'x-request-id': requestId }) },
+    payload: { name },
+  });
+  const projectId = project.json().id as string;
+  const created = await app.inject({
+    method: 'POST',
+    url: `/v1/projects/${projectId}/api-keys`,
+    headers: admin,
+    payload: { name: 'k' },
+  });
+  return { projectId, key: created.json().key as string };
+}
+
 describe('request logs', () => {
   it('carry the request id and never the admin token or an API key', async () => {
-    const admin = { authorization: `Bearer ${deps.adminToken}` };
-    const project = await app.inject({
-      method: 'POST',
-      url: '/v1/projects',
-      headers: { ...admin, 'x-request-id': 'trace-me-1' },
-      payload: { name: 'logged' },
-    });
-    const key = (
-      await app.inject({
-        method: 'POST',
-        url: `/v1/projects/${project.json().id}/api-keys`,
-        headers: admin,
-        payload: { name: 'k' },
-      })
-    ).json().key as string;
+    const { projectId, key } = await projectWithKey('logged', 'trace-me-1');
     await app.inject({ method: 'GET', url: '/v1/datasets', headers: { authorization: `Bearer ${key}` } });
     // A 401, logged at warn.
     await app.inject({ method: 'GET', url: '/v1/datasets', headers: { authorization: `Bearer ${key}x` } });
@@ -86,28 +91,14 @@ describe('request logs', () => {
     ]);
     const listed = lines.map((line) => JSON.parse(line)).filter((entry) => entry.route === '/v1/datasets');
     expect(listed.map((entry) => entry.status)).toEqual([200, 401]);
-    expect(listed[0].project).toBe(project.json().id);
+    expect(listed[0].project).toBe(projectId);
     expect(listed[1].project).toBeUndefined();
     expect(text).not.toContain(deps.adminToken);
     expect(text).not.toContain(key);
   });
 
   it("make a request's own logger only when the request logs through it, bound to its id", async () => {
-    const admin = { authorization: `Bearer ${deps.adminToken}` };
-    const project = await app.inject({
-      method: 'POST',
-      url: '/v1/projects',
-      headers: admin,
-      payload: { name: 'lazy' },
-    });
-    const key = (
-      await app.inject({
-        method: 'POST',
-        url: `/v1/projects/${project.json().id}/api-keys`,
-        headers: admin,
-        payload: { name: 'k' },
-      })
-    ).json().key as string;
+    const { key } = await projectWithKey('lazy');
     const before = children;
     for (const id of ['quiet-1', 'quiet-2', 'quiet-3']) {
       const answer = await app.inject({
