@@ -135,7 +135,7 @@ export const rateLimitsPlugin = fp(
         const key = byKey?.takeLocally(principal.keyId);
         if ((project === undefined && byProject) || (key === undefined && byKey)) {
           // A lease to renew: only Redis can answer; what a lease already answered is not counted twice.
-          void Promise.all([project ?? byProject?.take(principal.projectId), key ?? byKey?.take(principal.keyId)]).then(
+          Promise.all([project ?? byProject?.take(principal.projectId), key ?? byKey?.take(principal.keyId)]).then(
             ([p, k]) => done(verdict(reply, p, k) ?? null, payload),
             done,
           );
