@@ -85,8 +85,7 @@ export class ProjectQuotas {
    */
   countPrediction(projectId: string): Promise<void> | undefined {
     const cached = this.freshLimits(projectId);
-    if (cached === undefined)
-      return this.cachedLimits(projectId).then((limits) => this.countAgainst(projectId, limits));
+    if (cached === undefined) return this.readLimits(projectId).then((limits) => this.countAgainst(projectId, limits));
     return this.countAgainst(projectId, cached);
   }
 
@@ -101,15 +100,14 @@ export class ProjectQuotas {
   }
 
   /** The project's limits when cached and fresh. */
-  private freshLimits(projectId: string, now = performance.now()): QuotaLimits | undefined {
+  private freshLimits(projectId: string): QuotaLimits | undefined {
     const cached = this.cache.get(projectId);
-    return cached && cached.until > now ? cached.limits : undefined;
+    return cached && cached.until > performance.now() ? cached.limits : undefined;
   }
 
-  private async cachedLimits(projectId: string): Promise<QuotaLimits> {
+  /** The project's limits read from PostgreSQL, and cached. */
+  private async readLimits(projectId: string): Promise<QuotaLimits> {
     const now = performance.now();
-    const cached = this.freshLimits(projectId, now);
-    if (cached !== undefined) return cached;
     const limits = await this.limits(projectId);
     // Bounded: past it, the projects read again are the ones still predicting.
     if (this.cache.size >= 10_000) this.cache.clear();
